@@ -1,1 +1,25 @@
-fn main(){}
+//! The `tfc-oidc` binary: parse, run, and turn errors into one line and an exit code.
+
+use clap::Parser;
+use std::process::ExitCode;
+use tfc_oidc::cli::{self, args::Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli::logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(cli::error::code::FAILURE);
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(code = e.code, "{}", e.message);
+            eprintln!("error: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

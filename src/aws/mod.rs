@@ -1,0 +1,15 @@
+//! AWS adapter: aws-sdk-iam and aws-sdk-sts behind the core's `Iam` port, the SDK configuration
+//! loader, and OIDC provider thumbprints.
+
+pub mod client;
+pub mod config;
+mod errors;
+mod providers;
+mod roles;
+pub mod thumbprint;
+
+pub use client::IamClient;
+pub use config::{load_sdk_config, FALLBACK_REGION};
+pub use thumbprint::{
+    compute_thumbprint, select_top_intermediate, validate_thumbprint, ThumbprintError,
+};

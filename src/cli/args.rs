@@ -1,0 +1,131 @@
+//! The command line, as clap sees it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Move HCP Terraform runs off static AWS keys onto OIDC dynamic credentials.
+#[derive(Debug, Parser)]
+#[command(name = "tfc-oidc", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Run against the built-in sandbox (an in-memory organization and AWS account); needs no credentials
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// HCP Terraform or Terraform Enterprise host [env: TFE_HOSTNAME] [default: app.terraform.io]
+    #[arg(long, global = true, value_name = "HOST")]
+    pub hostname: Option<String>,
+    /// API base address; /api/v2 is appended [env: TFE_ADDRESS] [default: https://HOST]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// AWS profile from the shared config files
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region for the SDK (IAM itself is global)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The interactive wizard (the default when no command is given)
+    Wizard,
+    /// Set up OIDC for workspaces of one project, non-interactively
+    Setup(SetupArgs),
+    /// Revert the last apply recorded in the journal
+    Undo(UndoArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Text for people, JSON for programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Where the variables go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Target {
+    #[default]
+    Workspace,
+    Varset,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// HCP Terraform organization
+    #[arg(long, value_name = "ORG")]
+    pub org: String,
+    /// Project holding the workspaces
+    #[arg(long, value_name = "PROJECT")]
+    pub project: String,
+    /// Workspace to set up (repeatable)
+    #[arg(long = "workspace", value_name = "WS", required_unless_present = "all_workspaces", conflicts_with = "all_workspaces")]
+    pub workspaces: Vec<String>,
+    /// Every workspace in the project (one workspace:* trust pattern)
+    #[arg(long)]
+    pub all_workspaces: bool,
+    /// IAM role name [default: tfc-<org>-<project>, sanitised]
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Managed policy to attach (repeatable)
+    #[arg(long = "policy-arn", value_name = "ARN")]
+    pub policy_arns: Vec<String>,
+    /// Inline policy JSON to put on the role
+    #[arg(long, value_name = "FILE")]
+    pub policy_file: Option<PathBuf>,
+    /// Give the role no permissions
+    #[arg(long, conflicts_with_all = ["policy_arns", "policy_file"])]
+    pub no_policy: bool,
+    /// Separate plan and apply roles (TFC_AWS_PLAN_ROLE_ARN / TFC_AWS_APPLY_ROLE_ARN)
+    #[arg(long)]
+    pub split_roles: bool,
+    /// Token audience (also set as TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE when not the default)
+    #[arg(long, value_name = "AUD", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
+    pub audience: String,
+    /// Where the variables go
+    #[arg(long, value_enum, default_value_t = Target::Workspace)]
+    pub target: Target,
+    /// Variable set name with --target varset [default: aws-oidc-<role-name>]
+    #[arg(long, value_name = "NAME")]
+    pub varset_name: Option<String>,
+    /// Thumbprint for a new OIDC provider (40 hex); by default none, IAM uses its CA library
+    #[arg(long, value_name = "HEX", conflicts_with = "compute_thumbprint")]
+    pub thumbprint: Option<String>,
+    /// Fetch the issuer's TLS chain and use the SHA-1 of its top intermediate CA
+    #[arg(long)]
+    pub compute_thumbprint: bool,
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UndoArgs {
+    /// Print what would be reverted and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Revert without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}

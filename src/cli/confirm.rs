@@ -1,0 +1,32 @@
+//! Asking before changing anything: on a terminal a question, elsewhere a refusal without --yes.
+
+use crate::cli::error::CliError;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// What the user decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Proceed,
+    Cancelled,
+}
+
+/// `--yes` proceeds; a terminal is asked; anything else is refused (exit 2), so a script that
+/// forgot `--yes` never changes things by accident.
+pub fn confirm_or_refuse(yes: bool, changes: usize) -> Result<Decision, CliError> {
+    if yes {
+        return Ok(Decision::Proceed);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "refusing to apply without --yes: standard input is not a terminal (use --dry-run to only see the plan)",
+        ));
+    }
+    print!("\nApply {changes} change{}? Type 'yes' to continue: ", if changes == 1 { "" } else { "s" });
+    std::io::stdout().flush().ok();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+    Ok(match line.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" => Decision::Proceed,
+        _ => Decision::Cancelled,
+    })
+}

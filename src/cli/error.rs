@@ -1,0 +1,57 @@
+//! The binary's error report: one line for people, an exit code for scripts.
+
+use crate::core::error::{ApplyError, PlanError};
+
+/// Exit codes of SPEC.md.
+pub mod code {
+    pub const FAILURE: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const PARTIAL: u8 = 3;
+}
+
+/// An error on its way to stderr, with the exit code it ends the process with.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn failure(message: impl Into<String>) -> CliError {
+        CliError { code: code::FAILURE, message: message.into() }
+    }
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError { code: code::USAGE, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<PlanError> for CliError {
+    fn from(e: PlanError) -> CliError {
+        let code = if e.is_usage() { code::USAGE } else { code::FAILURE };
+        CliError { code, message: e.to_string() }
+    }
+}
+
+impl From<ApplyError> for CliError {
+    fn from(e: ApplyError) -> CliError {
+        match &e {
+            ApplyError::Partial { .. } => CliError {
+                code: code::PARTIAL,
+                message: format!("{e}; the journal has the details: run the same command again to finish, or 'tfc-oidc undo' to revert"),
+            },
+            ApplyError::Journal { .. } => CliError::failure(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::core::answers::AnswerError> for CliError {
+    fn from(e: crate::core::answers::AnswerError) -> CliError {
+        CliError::usage(e.to_string())
+    }
+}

@@ -1,0 +1,168 @@
+//! Printing plans and results: a diff-like text for people, JSON for programs.
+
+use crate::core::apply::ApplyReport;
+use crate::core::plan::{Change, Plan, PlannedVariable, Side, VariableTarget, Verb};
+use serde_json::{json, Value};
+use std::io::IsTerminal;
+
+/// Whether to colour stdout: a terminal, and no `NO_COLOR`.
+pub fn colour_enabled() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn paint(text: &str, verb: Verb, colour: bool) -> String {
+    if !colour {
+        return text.to_string();
+    }
+    let code = match verb {
+        Verb::Create => "32",
+        Verb::Update => "33",
+        Verb::Delete => "31",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+fn bold(text: &str, colour: bool) -> String {
+    if colour {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The plan as a diff, grouped by service.
+pub fn plan_text(plan: &Plan, colour: bool) -> String {
+    let mut out = String::new();
+    let scope = if plan.project.is_empty() {
+        plan.organization.clone()
+    } else {
+        format!("{} / {}", plan.organization, plan.project)
+    };
+    out.push_str(&bold(&format!("Plan for {scope} on {} (AWS account {})", plan.host, plan.account), colour));
+    out.push('\n');
+    if plan.is_empty() {
+        out.push_str("\nNothing to change: everything is already in place.\n");
+    }
+    for (side, title) in [(Side::Aws, "AWS"), (Side::Tfc, "HCP Terraform")] {
+        let changes: Vec<&Change> =
+            plan.changes.iter().map(|c| &c.change).filter(|c| c.side() == side).collect();
+        if changes.is_empty() {
+            continue;
+        }
+        out.push('\n');
+        out.push_str(&bold(title, colour));
+        out.push('\n');
+        for change in changes {
+            let verb = change.verb();
+            out.push_str(&paint(&format!("  {} {}", verb.symbol(), change.summary()), verb, colour));
+            out.push('\n');
+            for line in change.details() {
+                out.push_str(&format!("      {line}\n"));
+            }
+        }
+    }
+    if !plan.notes.is_empty() {
+        out.push_str("\nNotes\n");
+        for note in &plan.notes {
+            out.push_str(&format!("  {note}\n"));
+        }
+    }
+    if !plan.is_empty() {
+        let count = |v: Verb| plan.changes.iter().filter(|c| c.change.verb() == v).count();
+        out.push_str(&format!(
+            "\n{} change{}: {} to create, {} to update, {} to delete (AWS {}, HCP Terraform {}).\n",
+            plan.changes.len(),
+            if plan.changes.len() == 1 { "" } else { "s" },
+            count(Verb::Create),
+            count(Verb::Update),
+            count(Verb::Delete),
+            plan.count(Side::Aws),
+            plan.count(Side::Tfc),
+        ));
+    }
+    out
+}
+
+/// What a finished setup leads to: roles, subjects, variables and what to do next.
+pub fn summary_text(plan: &Plan, colour: bool) -> String {
+    let mut out = String::new();
+    out.push_str(&bold("Done.", colour));
+    out.push('\n');
+    for role in &plan.roles {
+        out.push_str(&format!("\nRole ({} phase): {}\n", role.phase, role.arn));
+        for s in &role.subjects {
+            out.push_str(&format!("  trusts {s}\n"));
+        }
+    }
+    if !plan.variables.is_empty() {
+        out.push_str("\nVariables (env, not sensitive):\n");
+        for v in &plan.variables {
+            out.push_str(&format!("  {} = {} on {}\n", v.key, v.value, v.target));
+        }
+    }
+    let first = plan.workspaces.first().map_or("a workspace".to_string(), |w| format!("workspace {}", w.name));
+    out.push_str(&format!(
+        "\nNext: queue a plan in {first}; its AWS provider now authenticates through {}.\n\
+         AWS CloudTrail records each run as an AssumeRoleWithWebIdentity event.\n",
+        plan.roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(" and "),
+    ));
+    out
+}
+
+fn target_string(target: &VariableTarget) -> String {
+    match target {
+        VariableTarget::Workspace(ws) => format!("workspace:{}", ws.name),
+        VariableTarget::VariableSet(set) => format!("varset:{}", set.name),
+    }
+}
+
+/// One change for JSON output: its fields, its summary and what it waits for.
+pub fn change_json(plan: &Plan, index: usize) -> Value {
+    let planned = &plan.changes[index];
+    let mut v = serde_json::to_value(planned).unwrap_or(Value::Null);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("summary".into(), Value::String(planned.change.summary()));
+    }
+    v
+}
+
+/// Variable ids after an apply: created ids from the report, else what existed.
+fn variable_ids(plan: &Plan, report: Option<&ApplyReport>) -> Vec<(PlannedVariable, Option<String>)> {
+    plan.variables
+        .iter()
+        .map(|v| {
+            let created = report.and_then(|r| {
+                plan.changes.iter().zip(&r.outcomes).find_map(|(c, o)| match &c.change {
+                    Change::CreateVariable { target, key, .. } if target_eq(target, &v.target) && key == &v.key => {
+                        o.id.clone()
+                    }
+                    _ => None,
+                })
+            });
+            (v.clone(), created.or_else(|| v.id.clone()))
+        })
+        .collect()
+}
+
+fn target_eq(a: &VariableTarget, b: &VariableTarget) -> bool {
+    match (a, b) {
+        (VariableTarget::Workspace(x), VariableTarget::Workspace(y)) => x.id == y.id,
+        (VariableTarget::VariableSet(x), VariableTarget::VariableSet(y)) => x.name == y.name,
+        _ => false,
+    }
+}
+
+/// The JSON document of SPEC.md for `setup`.
+pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>) -> Value {
+    json!({
+        "plan": (0..plan.changes.len()).map(|i| change_json(plan, i)).collect::<Vec<_>>(),
+        "applied": report.is_some(),
+        "provider_arn": plan.provider_arn,
+        "roles": plan.roles.iter().map(|r| json!({"name": r.name, "arn": r.arn, "phase": r.phase})).collect::<Vec<_>>(),
+        "variables": variable_ids(plan, report)
+            .into_iter()
+            .map(|(v, id)| json!({"target": target_string(&v.target), "key": v.key, "id": id}))
+            .collect::<Vec<_>>(),
+        "notes": plan.notes,
+    })
+}

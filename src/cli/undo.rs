@@ -1,0 +1,83 @@
+//! `tfc-oidc undo`: revert the last apply recorded in the journal.
+
+use crate::cli::args::{Format, GlobalArgs, UndoArgs};
+use crate::cli::confirm::{confirm_or_refuse, Decision};
+use crate::cli::connect::Ports;
+use crate::cli::error::CliError;
+use crate::cli::output;
+use crate::cli::run_apply::run_apply;
+use crate::core::journal::{Entry, RecordKind};
+use crate::core::undo::plan_undo;
+use serde_json::json;
+
+/// Runs `undo`.
+pub async fn run(global: &GlobalArgs, args: &UndoArgs) -> Result<(), CliError> {
+    let ports = Ports::connect(global).await?;
+    let result = undo(&ports, args).await;
+    ports.finish()?;
+    result
+}
+
+async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
+    let json = args.format == Format::Json;
+    let Some(record) = ports.journal.last_apply() else {
+        let place = ports.journal.dir().map_or("memory".to_string(), |d| d.display().to_string());
+        if json {
+            println!("{}", json!({"plan": [], "applied": false, "journal": null}));
+        } else {
+            println!("Nothing to undo: the journal ({place}) has no apply left to revert.");
+        }
+        return Ok(());
+    };
+    // Reverting in another account or against another host would delete the wrong things.
+    if let Some(Entry::Begin { host, account, .. }) = record.entries.first() {
+        if host != ports.tfc.host() {
+            return Err(CliError::usage(format!(
+                "the last apply was on {host}, not {}: pass --hostname {host}",
+                ports.tfc.host()
+            )));
+        }
+        let caller = ports.iam.caller_identity().await.map_err(|e| CliError::failure(e.to_string()))?;
+        if &caller.account != account {
+            return Err(CliError::usage(format!(
+                "the last apply was in AWS account {account}, but the credentials are for {}: switch --profile",
+                caller.account
+            )));
+        }
+    }
+    let plan = plan_undo(&record, ports.iam.as_ref()).await?;
+    let colour = output::colour_enabled();
+    let doc = |applied: bool, plan: &crate::core::plan::Plan| {
+        json!({
+            "plan": (0..plan.changes.len()).map(|i| output::change_json(plan, i)).collect::<Vec<_>>(),
+            "applied": applied,
+            "journal": record.path.display().to_string(),
+            "notes": plan.notes,
+        })
+    };
+    if !json {
+        println!("Reverting the apply recorded in {}", record.path.display());
+        print!("{}", output::plan_text(&plan, colour));
+    }
+    if args.dry_run {
+        if json {
+            println!("{}", doc(false, &plan));
+        }
+        return Ok(());
+    }
+    if !plan.is_empty() && confirm_or_refuse(args.yes, plan.changes.len())? == Decision::Cancelled {
+        println!("Nothing was changed.");
+        return Ok(());
+    }
+    let mut journal = ports.journal.begin(&plan, RecordKind::Undo)?;
+    let report = run_apply(plan, ports, &mut journal, json).await?;
+    if let Some(path) = journal.path() {
+        ports.journal.mark_reverted(&record, path)?;
+    }
+    if json {
+        println!("{}", doc(true, &report.plan));
+    } else {
+        println!("\nReverted.");
+    }
+    Ok(())
+}

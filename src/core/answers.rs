@@ -1,0 +1,231 @@
+//! What the user chose, from flags (CLI) or screens (TUI), and the one validation both use.
+
+use crate::core::names::{self, NameError};
+use serde::{Deserialize, Serialize};
+
+/// The audience HCP Terraform puts in AWS tokens unless told otherwise.
+pub const DEFAULT_AUDIENCE: &str = "aws.workload.identity";
+/// The name of the inline policy tfc-oidc puts on a role from `--policy-file`.
+pub const INLINE_POLICY_NAME: &str = "tfc-oidc";
+
+/// Which workspaces of the project are set up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkspaceSelection {
+    Named(Vec<String>),
+    /// Every workspace in the project; the trust uses one `workspace:*` pattern.
+    All,
+}
+
+/// What the role may do in AWS.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    pub managed_policy_arns: Vec<String>,
+    /// Inline policy JSON (from `--policy-file`).
+    pub inline_policy: Option<String>,
+    /// The user said `--no-policy`: the role gets no permissions from us.
+    pub none: bool,
+}
+
+impl Permissions {
+    pub fn is_empty(&self) -> bool {
+        self.managed_policy_arns.is_empty() && self.inline_policy.is_none()
+    }
+}
+
+/// Where the variables go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TargetChoice {
+    /// Directly on each workspace.
+    Workspaces,
+    /// A variable set of this name: reused and completed if it exists, created otherwise. It is
+    /// attached to the project with [`WorkspaceSelection::All`], else to the chosen workspaces.
+    VariableSet { name: String },
+}
+
+/// Everything needed to compute a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answers {
+    /// The HCP Terraform host, also the OIDC issuer's host.
+    pub host: String,
+    pub organization: String,
+    pub project: String,
+    pub workspaces: WorkspaceSelection,
+    pub role_name: String,
+    /// Separate plan and apply roles.
+    pub split_roles: bool,
+    pub permissions: Permissions,
+    pub audience: String,
+    pub target: TargetChoice,
+    /// Thumbprints for a new provider; empty lets IAM use its CA library.
+    pub thumbprints: Vec<String>,
+}
+
+/// Why answers cannot be planned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error("no workspace chosen: name one with --workspace or use --all-workspaces")]
+    NoWorkspace,
+    #[error("workspace '{0}' is named twice")]
+    DuplicateWorkspace(String),
+    #[error("choose the role's permissions: --policy-arn, --policy-file or --no-policy")]
+    NoPermissions,
+    #[error("--no-policy cannot be combined with --policy-arn or --policy-file")]
+    ConflictingPermissions,
+}
+
+impl Answers {
+    /// Answers with the documented defaults for everything but the scope.
+    pub fn new(host: &str, organization: &str, project: &str, workspaces: WorkspaceSelection) -> Answers {
+        Answers {
+            host: host.to_string(),
+            organization: organization.to_string(),
+            project: project.to_string(),
+            workspaces,
+            role_name: names::default_role_name(organization, project),
+            split_roles: false,
+            permissions: Permissions::default(),
+            audience: DEFAULT_AUDIENCE.to_string(),
+            target: TargetChoice::Workspaces,
+            thumbprints: Vec::new(),
+        }
+    }
+
+    /// The default variable set name, `aws-oidc-<role-name>`.
+    pub fn default_varset_name(role_name: &str) -> String {
+        format!("aws-oidc-{role_name}")
+    }
+
+    /// Checks every name and choice; the CLI and the TUI both call this before planning.
+    pub fn validate(&self) -> Result<(), AnswerError> {
+        names::validate_hostname(&self.host)?;
+        names::validate_organization_name(&self.organization)?;
+        names::validate_project_name(&self.project)?;
+        match &self.workspaces {
+            WorkspaceSelection::Named(list) if list.is_empty() => return Err(AnswerError::NoWorkspace),
+            WorkspaceSelection::Named(list) => {
+                for (i, ws) in list.iter().enumerate() {
+                    names::validate_workspace_name(ws)?;
+                    if list[..i].contains(ws) {
+                        return Err(AnswerError::DuplicateWorkspace(ws.clone()));
+                    }
+                }
+            }
+            WorkspaceSelection::All => {}
+        }
+        names::validate_role_name(&self.role_name)?;
+        if self.split_roles {
+            let (plan, apply) = names::split_role_names(&self.role_name);
+            names::validate_role_name(&plan)?;
+            names::validate_role_name(&apply)?;
+        }
+        let p = &self.permissions;
+        if p.none && !p.is_empty() {
+            return Err(AnswerError::ConflictingPermissions);
+        }
+        if !p.none && p.is_empty() {
+            return Err(AnswerError::NoPermissions);
+        }
+        for arn in &p.managed_policy_arns {
+            names::validate_policy_arn(arn)?;
+        }
+        if let Some(doc) = &p.inline_policy {
+            names::validate_policy_document("policy file", doc, names::INLINE_POLICY_MAX)?;
+        }
+        names::validate_audience(&self.audience)?;
+        if let TargetChoice::VariableSet { name } = &self.target {
+            names::validate_varset_name(name)?;
+        }
+        for t in &self.thumbprints {
+            if t.len() != 40 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(AnswerError::Name(NameError {
+                    what: "thumbprint",
+                    value: t.clone(),
+                    reason: "expected 40 hexadecimal characters (a SHA-1)".into(),
+                }));
+            }
+        }
+        for (k, v) in [
+            ("tfc-oidc:organization", self.organization.as_str()),
+            ("tfc-oidc:project", self.project.as_str()),
+        ] {
+            names::validate_tag(k, v)?;
+        }
+        Ok(())
+    }
+
+    /// The role names with their phases.
+    pub fn roles(&self) -> Vec<(String, crate::core::subject::Phase)> {
+        use crate::core::subject::Phase;
+        if self.split_roles {
+            let (plan, apply) = names::split_role_names(&self.role_name);
+            vec![(plan, Phase::Plan), (apply, Phase::Apply)]
+        } else {
+            vec![(self.role_name.clone(), Phase::Run)]
+        }
+    }
+
+    /// A short stable digest of the answers: a resumed apply continues the journal of an
+    /// interrupted one only when this matches.
+    pub fn fingerprint(&self) -> String {
+        let text = serde_json::to_string(self).unwrap_or_default();
+        // FNV-1a: stable across builds and platforms, unlike std's hasher.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers() -> Answers {
+        let mut a = Answers::new("app.terraform.io", "acme", "platform", WorkspaceSelection::Named(vec!["net".into()]));
+        a.permissions.managed_policy_arns.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+        a
+    }
+
+    #[test]
+    fn defaults() {
+        let a = answers();
+        assert_eq!(a.role_name, "tfc-acme-platform");
+        assert_eq!(a.audience, DEFAULT_AUDIENCE);
+        assert!(a.validate().is_ok());
+        assert_eq!(Answers::default_varset_name(&a.role_name), "aws-oidc-tfc-acme-platform");
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        let mut a = answers();
+        a.permissions = Permissions::default();
+        assert_eq!(a.validate(), Err(AnswerError::NoPermissions));
+        let mut a = answers();
+        a.permissions.none = true;
+        assert_eq!(a.validate(), Err(AnswerError::ConflictingPermissions));
+        let mut a = answers();
+        a.workspaces = WorkspaceSelection::Named(vec!["a".into(), "a".into()]);
+        assert!(matches!(a.validate(), Err(AnswerError::DuplicateWorkspace(_))));
+        let mut a = answers();
+        a.role_name = "bad name".into();
+        assert!(a.validate().unwrap_err().to_string().contains("role name 'bad name' is not valid"));
+        let mut a = answers();
+        a.thumbprints.push("xyz".into());
+        assert!(a.validate().is_err());
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_sensitive() {
+        let a = answers();
+        assert_eq!(a.fingerprint(), answers().fingerprint());
+        let mut b = answers();
+        b.split_roles = true;
+        assert_ne!(a.fingerprint(), b.fingerprint());
+    }
+}

@@ -1,0 +1,14 @@
+//! The UI-free core: what the user chose, what exists, the plan between them, and applying it.
+//! Nothing here knows about terminals, HTTP or the AWS SDK; it talks to the [`ports`].
+
+pub mod answers;
+pub mod apply;
+pub mod error;
+pub mod journal;
+pub mod names;
+pub mod plan;
+pub mod planner;
+pub mod ports;
+pub mod subject;
+pub mod trust_policy;
+pub mod undo;

@@ -1,0 +1,273 @@
+//! The `sub` claim HCP Terraform puts in a run's token, the patterns a trust policy matches it
+//! with, and IAM's `StringLike` matching rules (`*`, `?`, and the `${*}`/`${?}`/`${$}` escapes).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Which run phases a role is trusted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Plan and apply (`run_phase:*`).
+    Run,
+    Plan,
+    Apply,
+}
+
+impl Phase {
+    /// The `run_phase` part of a subject pattern.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            Phase::Run => "*",
+            Phase::Plan => "plan",
+            Phase::Apply => "apply",
+        }
+    }
+
+    /// The concrete phases a token can carry that this phase admits.
+    pub fn concrete(self) -> &'static [&'static str] {
+        match self {
+            Phase::Run => &["plan", "apply"],
+            Phase::Plan => &["plan"],
+            Phase::Apply => &["apply"],
+        }
+    }
+
+    /// The variable that carries this phase's role ARN.
+    pub fn role_arn_variable(self) -> &'static str {
+        match self {
+            Phase::Run => "TFC_AWS_RUN_ROLE_ARN",
+            Phase::Plan => "TFC_AWS_PLAN_ROLE_ARN",
+            Phase::Apply => "TFC_AWS_APPLY_ROLE_ARN",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Run => "run",
+            Phase::Plan => "plan",
+            Phase::Apply => "apply",
+        })
+    }
+}
+
+/// Which workspaces of a project a pattern admits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkspaceScope {
+    Named(String),
+    /// Every workspace in the project (`workspace:*`).
+    All,
+}
+
+/// One `sub` pattern: organization, project, workspace scope and phase.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SubjectPattern {
+    pub organization: String,
+    pub project: String,
+    pub workspace: WorkspaceScope,
+    pub phase: Phase,
+}
+
+impl SubjectPattern {
+    /// The pattern as it goes into a trust policy, names escaped for `StringLike`.
+    pub fn to_pattern(&self) -> String {
+        let ws = match &self.workspace {
+            WorkspaceScope::Named(name) => escape(name),
+            WorkspaceScope::All => "*".to_string(),
+        };
+        format!(
+            "organization:{}:project:{}:workspace:{}:run_phase:{}",
+            escape(&self.organization),
+            escape(&self.project),
+            ws,
+            self.phase.pattern()
+        )
+    }
+}
+
+impl fmt::Display for SubjectPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_pattern())
+    }
+}
+
+/// The exact `sub` a workspace run's token carries.
+pub fn token_subject(org: &str, project: &str, workspace: &str, phase: &str) -> String {
+    format!("organization:{org}:project:{project}:workspace:{workspace}:run_phase:{phase}")
+}
+
+/// Escapes IAM's wildcard and variable characters so a name matches only itself.
+pub fn escape(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '*' => out.push_str("${*}"),
+            '?' => out.push_str("${?}"),
+            '$' => out.push_str("${$}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One element of a parsed `StringLike` pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Literal(char),
+    AnyRun,
+    AnyOne,
+}
+
+fn tokenize(pattern: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        let escaped = ["${*}", "${?}", "${$}"]
+            .iter()
+            .find(|e| rest.starts_with(**e));
+        if let Some(e) = escaped {
+            out.push(Token::Literal(e.chars().nth(2).unwrap_or('$')));
+            rest = &rest[e.len()..];
+            continue;
+        }
+        out.push(match c {
+            '*' => Token::AnyRun,
+            '?' => Token::AnyOne,
+            c => Token::Literal(c),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// IAM `StringLike`: `*` matches any run of characters (also `:`), `?` exactly one; the escapes
+/// match their literal character. Case-sensitive, like IAM.
+pub fn string_like(pattern: &str, value: &str) -> bool {
+    let tokens = tokenize(pattern);
+    let chars: Vec<char> = value.chars().collect();
+    // Iterative wildcard matching with backtracking to the last `*`: linear in practice.
+    let (mut t, mut v) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while v < chars.len() {
+        match tokens.get(t) {
+            Some(Token::Literal(c)) if *c == chars[v] => {
+                t += 1;
+                v += 1;
+            }
+            Some(Token::AnyOne) => {
+                t += 1;
+                v += 1;
+            }
+            Some(Token::AnyRun) => {
+                star = Some((t, v));
+                t += 1;
+            }
+            _ => match star {
+                Some((st, sv)) => {
+                    t = st + 1;
+                    v = sv + 1;
+                    star = Some((st, sv + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    tokens[t..].iter().all(|tok| *tok == Token::AnyRun)
+}
+
+/// Whether a pattern contains a wildcard (unescaped `*` or `?`).
+pub fn has_wildcard(pattern: &str) -> bool {
+    tokenize(pattern)
+        .iter()
+        .any(|t| matches!(t, Token::AnyRun | Token::AnyOne))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pattern(org: &str, project: &str, ws: Option<&str>, phase: Phase) -> SubjectPattern {
+        SubjectPattern {
+            organization: org.into(),
+            project: project.into(),
+            workspace: ws.map_or(WorkspaceScope::All, |w| WorkspaceScope::Named(w.into())),
+            phase,
+        }
+    }
+
+    #[test]
+    fn spec_form() {
+        let p = pattern("acme", "Default Project", Some("net"), Phase::Run);
+        assert_eq!(
+            p.to_pattern(),
+            "organization:acme:project:Default Project:workspace:net:run_phase:*"
+        );
+        let p = pattern("acme", "p", None, Phase::Plan);
+        assert_eq!(p.to_pattern(), "organization:acme:project:p:workspace:*:run_phase:plan");
+    }
+
+    #[test]
+    fn escapes_wildcards() {
+        assert_eq!(escape("a*b?c$"), "a${*}b${?}c${$}");
+        assert!(string_like("a${*}b", "a*b"));
+        assert!(!string_like("a${*}b", "axxb"));
+        assert!(string_like("a${?}", "a?"));
+        assert!(!string_like("a${?}", "ab"));
+    }
+
+    #[test]
+    fn like_semantics() {
+        assert!(string_like("*", ""));
+        assert!(string_like("a*", "a:b:c"));
+        assert!(string_like("a?c", "abc"));
+        assert!(!string_like("a?c", "ac"));
+        assert!(string_like("*x*y", "axbxy"));
+        assert!(!string_like("organization:acme*", "organization:acm"));
+        assert!(string_like("organization:acme*", "organization:acme-evil:x"));
+        assert!(has_wildcard("a*"));
+        assert!(!has_wildcard("a${*}"));
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        "[A-Za-z0-9_-]{1,20}"
+    }
+    fn project_name() -> impl Strategy<Value = String> {
+        "[A-Za-z0-9_-][A-Za-z0-9 _-]{0,18}[A-Za-z0-9_-]"
+    }
+    fn phase() -> impl Strategy<Value = Phase> {
+        prop_oneof![Just(Phase::Run), Just(Phase::Plan), Just(Phase::Apply)]
+    }
+
+    proptest! {
+        /// Every generated pattern admits its own workspace and pins the organization.
+        #[test]
+        fn patterns_pin_the_organization(
+            org in name(), other in name(), project in project_name(), ws in name(),
+            all in any::<bool>(), phase in phase(), tok_phase in prop_oneof![Just("plan"), Just("apply")],
+        ) {
+            let p = pattern(&org, &project, if all { None } else { Some(&ws) }, phase).to_pattern();
+            let admits = phase.concrete().contains(&tok_phase);
+            prop_assert_eq!(string_like(&p, &token_subject(&org, &project, &ws, tok_phase)), admits);
+            if other != org {
+                prop_assert!(!string_like(&p, &token_subject(&other, &project, &ws, tok_phase)));
+                // A longer name with the same prefix must not slip through either.
+                let longer = format!("{org}{other}");
+                prop_assert!(!string_like(&p, &token_subject(&longer, &project, &ws, tok_phase)));
+            }
+        }
+
+        /// Named patterns admit exactly their workspace, even with wildcard characters in names.
+        #[test]
+        fn named_patterns_are_exact(org in name(), project in project_name(), ws in "[A-Za-z0-9*?$_-]{1,12}", other in "[A-Za-z0-9*?$_-]{1,12}") {
+            let p = pattern(&org, &project, Some(&ws), Phase::Run).to_pattern();
+            prop_assert!(string_like(&p, &token_subject(&org, &project, &ws, "apply")));
+            if other != ws {
+                prop_assert!(!string_like(&p, &token_subject(&org, &project, &other, "apply")));
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! [`SandboxIam`]: an in-memory AWS account behind the [`Iam`] port. IAM's rules live in
+//! `iam/state.rs`; this file adds the call log, fault injection, latency and persistence.
+
+mod state;
+
+use super::recorder::{lock, Call, Recorder};
+use state::{AccessKey, IamState};
+use super::ACCOUNT_ID;
+use crate::core::ports::{
+    AccessKeyStatus, CallerIdentity, Iam, IamError, NewOidcProvider, NewRole, OidcProvider, Role,
+};
+use async_trait::async_trait;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// Every operation of the port, for [`SandboxIam::fail_on`].
+#[rustfmt::skip]
+const OPS: &[&str] = &[
+    "caller_identity", "list_oidc_providers", "get_oidc_provider", "create_oidc_provider",
+    "add_client_id", "remove_client_id", "delete_oidc_provider", "get_role", "list_roles",
+    "create_role", "update_trust_policy", "delete_role", "list_attached_policies", "attach_policy",
+    "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
+    "delete_inline_policy", "access_key_user", "set_access_key_status",
+];
+
+/// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).
+///
+/// Lookups of roles are case-insensitive, as in IAM. Lists come back sorted (providers by ARN,
+/// roles by lower-cased name). Call targets are the role name, the provider ARN or URL,
+/// `role/policy` or `user/key`.
+pub struct SandboxIam {
+    state: Mutex<IamState>,
+    rec: Recorder<IamError>,
+}
+
+impl Default for SandboxIam {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SandboxIam {
+    /// An empty account: no providers, roles or users.
+    pub fn new() -> Self {
+        Self::with_state(IamState::new(CallerIdentity {
+            account: ACCOUNT_ID.into(),
+            arn: format!("arn:aws:iam::{ACCOUNT_ID}:user/demo"),
+            user_id: "AIDAEXAMPLEDEMOUSER01".into(),
+        }))
+    }
+
+    fn with_state(state: IamState) -> Self {
+        SandboxIam {
+            state: Mutex::new(state),
+            rec: Recorder::new(OPS),
+        }
+    }
+
+    fn st(&self) -> MutexGuard<'_, IamState> {
+        lock(&self.state)
+    }
+
+    /// The account's state as JSON (what [`super::Sandbox::save`] stores).
+    pub fn state_json(&self) -> String {
+        serde_json::to_string(&*self.st()).expect("the IAM state always serializes")
+    }
+
+    /// An account restored from [`SandboxIam::state_json`]'s output.
+    pub fn from_state_json(json: &str) -> Result<Self, serde_json::Error> {
+        Ok(Self::with_state(serde_json::from_str(json)?))
+    }
+
+    /// Every call made through the port so far, oldest first (failed ones included).
+    pub fn calls(&self) -> Vec<Call> {
+        self.rec.calls()
+    }
+
+    /// How many logged calls were writes.
+    pub fn write_count(&self) -> usize {
+        self.rec.write_count()
+    }
+
+    /// Empties the call log.
+    pub fn clear_calls(&self) {
+        self.rec.clear_calls()
+    }
+
+    /// Makes the `nth` (1-based) future call of `op` (a port method name, e.g. `create_role`)
+    /// return `error` once, without doing anything. Panics on an unknown `op` or `nth == 0`.
+    pub fn fail_on(&self, op: &'static str, nth: usize, error: IamError) {
+        self.rec.fail_on(op, nth, error)
+    }
+
+    /// Adds `latency` (a tokio sleep) to every later call.
+    pub fn set_latency(&self, latency: Duration) {
+        self.rec.set_latency(latency)
+    }
+
+    /// Creates the IAM user if needed and gives it an access key (setup: not logged).
+    pub fn add_access_key(&self, user: &str, access_key_id: &str, status: AccessKeyStatus) {
+        let mut st = self.st();
+        let keys = st.users.entry(user.to_string()).or_default();
+        keys.retain(|k| k.id != access_key_id);
+        keys.push(AccessKey {
+            id: access_key_id.to_string(),
+            status,
+        });
+    }
+
+    /// The status of an access key, `None` if no user has it (not logged).
+    pub fn access_key_status(&self, access_key_id: &str) -> Option<AccessKeyStatus> {
+        let st = self.st();
+        let mut keys = st.users.values().flatten();
+        keys.find(|k| k.id == access_key_id).map(|k| k.status)
+    }
+
+    /// Sets a role's `RoleLastUsed` time (RFC 3339), as AWS would after an assume-role.
+    pub fn set_role_last_used(&self, role_name: &str, when: Option<&str>) -> Result<(), IamError> {
+        self.st().role_mut(role_name)?.role.last_used = when.map(str::to_string);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Iam for SandboxIam {
+    async fn caller_identity(&self) -> Result<CallerIdentity, IamError> {
+        self.rec.enter("caller_identity", false, "").await?;
+        Ok(self.st().identity.clone())
+    }
+
+    async fn list_oidc_providers(&self) -> Result<Vec<String>, IamError> {
+        self.rec.enter("list_oidc_providers", false, "").await?;
+        Ok(self.st().providers.keys().cloned().collect())
+    }
+
+    async fn get_oidc_provider(&self, arn: &str) -> Result<Option<OidcProvider>, IamError> {
+        self.rec.enter("get_oidc_provider", false, arn).await?;
+        Ok(self.st().providers.get(arn).cloned())
+    }
+
+    async fn create_oidc_provider(&self, provider: &NewOidcProvider) -> Result<String, IamError> {
+        self.rec
+            .enter("create_oidc_provider", true, &provider.url)
+            .await?;
+        self.st().create_provider(provider)
+    }
+
+    async fn add_client_id(&self, provider_arn: &str, client_id: &str) -> Result<(), IamError> {
+        self.rec.enter("add_client_id", true, provider_arn).await?;
+        self.st().add_client_id(provider_arn, client_id)
+    }
+
+    async fn remove_client_id(&self, provider_arn: &str, client_id: &str) -> Result<(), IamError> {
+        self.rec
+            .enter("remove_client_id", true, provider_arn)
+            .await?;
+        self.st().remove_client_id(provider_arn, client_id)
+    }
+
+    /// Idempotent, as IAM documents `DeleteOpenIDConnectProvider`.
+    async fn delete_oidc_provider(&self, arn: &str) -> Result<(), IamError> {
+        self.rec.enter("delete_oidc_provider", true, arn).await?;
+        self.st().providers.remove(arn);
+        Ok(())
+    }
+
+    async fn get_role(&self, name: &str) -> Result<Option<Role>, IamError> {
+        self.rec.enter("get_role", false, name).await?;
+        Ok(self.st().role(name).map(|r| r.role.clone()))
+    }
+
+    async fn list_roles(&self) -> Result<Vec<Role>, IamError> {
+        self.rec.enter("list_roles", false, "").await?;
+        Ok(self.st().roles.values().map(|r| r.role.clone()).collect())
+    }
+
+    async fn create_role(&self, role: &NewRole) -> Result<Role, IamError> {
+        self.rec.enter("create_role", true, &role.name).await?;
+        self.st().create_role(role)
+    }
+
+    async fn update_trust_policy(&self, role_name: &str, document: &str) -> Result<(), IamError> {
+        self.rec
+            .enter("update_trust_policy", true, role_name)
+            .await?;
+        self.st().update_trust_policy(role_name, document)
+    }
+
+    async fn delete_role(&self, name: &str) -> Result<(), IamError> {
+        self.rec.enter("delete_role", true, name).await?;
+        self.st().delete_role(name)
+    }
+
+    async fn list_attached_policies(&self, role_name: &str) -> Result<Vec<String>, IamError> {
+        self.rec
+            .enter("list_attached_policies", false, role_name)
+            .await?;
+        Ok(self.st().role_mut(role_name)?.attached.clone())
+    }
+
+    async fn attach_policy(&self, role_name: &str, policy_arn: &str) -> Result<(), IamError> {
+        let target = format!("{role_name}/{policy_arn}");
+        self.rec.enter("attach_policy", true, target).await?;
+        self.st().attach(role_name, policy_arn)
+    }
+
+    async fn detach_policy(&self, role_name: &str, policy_arn: &str) -> Result<(), IamError> {
+        let target = format!("{role_name}/{policy_arn}");
+        self.rec.enter("detach_policy", true, target).await?;
+        self.st().detach(role_name, policy_arn)
+    }
+
+    async fn list_inline_policies(&self, role_name: &str) -> Result<Vec<String>, IamError> {
+        self.rec
+            .enter("list_inline_policies", false, role_name)
+            .await?;
+        Ok(self
+            .st()
+            .role_mut(role_name)?
+            .inline
+            .keys()
+            .cloned()
+            .collect())
+    }
+
+    /// `None` when the policy or the role does not exist.
+    async fn get_inline_policy(&self, role: &str, name: &str) -> Result<Option<String>, IamError> {
+        self.rec
+            .enter("get_inline_policy", false, format!("{role}/{name}"))
+            .await?;
+        Ok(self
+            .st()
+            .role(role)
+            .and_then(|r| r.inline.get(name))
+            .cloned())
+    }
+
+    async fn put_inline_policy(&self, role: &str, name: &str, doc: &str) -> Result<(), IamError> {
+        self.rec
+            .enter("put_inline_policy", true, format!("{role}/{name}"))
+            .await?;
+        self.st().put_inline(role, name, doc)
+    }
+
+    async fn delete_inline_policy(&self, role: &str, name: &str) -> Result<(), IamError> {
+        self.rec
+            .enter("delete_inline_policy", true, format!("{role}/{name}"))
+            .await?;
+        self.st().delete_inline(role, name)
+    }
+
+    async fn access_key_user(&self, access_key_id: &str) -> Result<Option<String>, IamError> {
+        self.rec
+            .enter("access_key_user", false, access_key_id)
+            .await?;
+        Ok(self.st().key_user(access_key_id))
+    }
+
+    async fn set_access_key_status(
+        &self,
+        user: &str,
+        access_key_id: &str,
+        status: AccessKeyStatus,
+    ) -> Result<(), IamError> {
+        let target = format!("{user}/{access_key_id}");
+        self.rec
+            .enter("set_access_key_status", true, target)
+            .await?;
+        self.st().set_key_status(user, access_key_id, status)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,150 @@
+//! In-memory `Iam` and `Tfc` with a demo organization, for `--demo` and fast tests.
+//!
+//! [`SandboxIam`] and [`SandboxTfc`] implement the core's ports over a mutex-guarded state that
+//! behaves like the real services (ARNs, ids, 404/409/422 semantics). Both keep a log of the
+//! calls made through the port ([`Call`]), can be told to fail the n-th call of an operation
+//! (`fail_on`) and to add latency to every call (`set_latency`). [`Sandbox::save`] and
+//! [`Sandbox::load`] persist the state between CLI runs of `--demo`.
+
+mod iam;
+mod recorder;
+mod seed;
+mod tfc;
+
+pub use iam::SandboxIam;
+pub use recorder::Call;
+pub use tfc::SandboxTfc;
+
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The sandbox's AWS account id.
+pub const ACCOUNT_ID: &str = "123456789012";
+/// The static access key the demo organization still uses (owned by IAM user `ci-deployer`).
+pub const DEMO_ACCESS_KEY_ID: &str = "AKIAEXAMPLE0000001";
+/// The IAM user that owns [`DEMO_ACCESS_KEY_ID`].
+pub const DEMO_KEY_USER: &str = "ci-deployer";
+/// The HCP Terraform host of the demo.
+pub const DEMO_HOST: &str = "app.terraform.io";
+
+/// Both sandboxes, ready to be handed to the core as `Arc<dyn Iam>` / `Arc<dyn Tfc>`.
+#[derive(Clone)]
+pub struct Sandbox {
+    /// The in-memory AWS account.
+    pub iam: Arc<SandboxIam>,
+    /// The in-memory HCP Terraform.
+    pub tfc: Arc<SandboxTfc>,
+}
+
+/// What [`Sandbox::save`] writes.
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    version: u32,
+    iam: serde_json::Value,
+    tfc: serde_json::Value,
+}
+
+impl Sandbox {
+    /// The seeded demo: organizations `acme-corp` and `acme-sandbox` on [`DEMO_HOST`], and an AWS
+    /// account holding only the user `ci-deployer` and its access key (see `seed.rs`).
+    pub fn demo() -> Sandbox {
+        let iam = SandboxIam::new();
+        let tfc = SandboxTfc::new(DEMO_HOST);
+        seed::seed_iam(&iam);
+        seed::seed_tfc(&tfc);
+        Sandbox { iam: Arc::new(iam), tfc: Arc::new(tfc) }
+    }
+
+    /// An empty AWS account and an HCP Terraform on `host` with a user and no organizations.
+    pub fn empty(host: &str) -> Sandbox {
+        Sandbox { iam: Arc::new(SandboxIam::new()), tfc: Arc::new(SandboxTfc::new(host)) }
+    }
+
+    /// Writes both states as JSON to `path` (through a temporary file and a rename). Call logs,
+    /// injected faults and latency are not saved.
+    pub fn save(&self, path: &Path) -> io::Result<()> {
+        let snap = Snapshot {
+            version: 1,
+            iam: serde_json::from_str(&self.iam.state_json()).map_err(io::Error::other)?,
+            tfc: serde_json::from_str(&self.tfc.state_json()).map_err(io::Error::other)?,
+        };
+        let text = serde_json::to_string_pretty(&snap).map_err(io::Error::other)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)
+    }
+
+    /// Reads what [`Sandbox::save`] wrote.
+    pub fn load(path: &Path) -> io::Result<Sandbox> {
+        let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
+        let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path)?).map_err(bad)?;
+        if snap.version != 1 {
+            let msg = format!("unsupported sandbox state version {}", snap.version);
+            return Err(io::Error::new(io::ErrorKind::InvalidData, msg));
+        }
+        Ok(Sandbox {
+            iam: Arc::new(SandboxIam::from_state_json(&snap.iam.to_string()).map_err(bad)?),
+            tfc: Arc::new(SandboxTfc::from_state_json(&snap.tfc.to_string()).map_err(bad)?),
+        })
+    }
+
+    /// [`Sandbox::load`] if `path` exists, else a fresh [`Sandbox::demo`].
+    pub fn load_or_demo(path: &Path) -> io::Result<Sandbox> {
+        match Sandbox::load(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Sandbox::demo()),
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ports::{Iam, NewRole, Tfc};
+
+    #[tokio::test]
+    async fn save_load_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state").join("demo.json");
+        let sb = Sandbox::demo();
+        let role = NewRole {
+            name: "r1".into(),
+            trust_policy: r#"{"Statement":[]}"#.into(),
+            description: String::new(),
+            tags: vec![],
+        };
+        sb.iam.create_role(&role).await.unwrap();
+        sb.save(&path).unwrap();
+        let back = Sandbox::load(&path).unwrap();
+        assert_eq!(back.iam.state_json(), sb.iam.state_json());
+        assert_eq!(back.tfc.state_json(), sb.tfc.state_json());
+        assert!(back.iam.get_role("r1").await.unwrap().is_some());
+        assert_eq!(back.tfc.host(), DEMO_HOST);
+        assert!(back.iam.calls().is_empty());
+    }
+
+    #[test]
+    fn load_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.json");
+        assert_eq!(Sandbox::load(&missing).err().unwrap().kind(), io::ErrorKind::NotFound);
+        assert!(Sandbox::load_or_demo(&missing).is_ok());
+        let junk = dir.path().join("junk.json");
+        std::fs::write(&junk, "{not json").unwrap();
+        assert_eq!(Sandbox::load(&junk).err().unwrap().kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[tokio::test]
+    async fn empty_has_no_organizations() {
+        let sb = Sandbox::empty("tfe.example.com");
+        assert_eq!(sb.tfc.host(), "tfe.example.com");
+        assert!(sb.tfc.organizations().await.unwrap().is_empty());
+        assert!(sb.iam.list_roles().await.unwrap().is_empty());
+        assert_eq!(sb.iam.caller_identity().await.unwrap().account, ACCOUNT_ID);
+    }
+}

@@ -1,0 +1,223 @@
+//! The demo organization `--demo` starts from.
+//!
+//! HCP Terraform on `app.terraform.io`, user `demo-user`. Lists come back sorted by name in
+//! byte order (upper case first), so the wizard's first choices are `acme-corp` →
+//! `Default Project` → `sandbox`, a clean workspace (no keys, no OIDC).
+//!
+//! | organization | project (list order) | workspaces (list order) |
+//! | --- | --- | --- |
+//! | acme-corp | Default Project | sandbox |
+//! | | data | etl (static keys through variable set `legacy-aws-keys`), warehouse |
+//! | | payments | payments-api (sensitive `db_password`), payments-worker (static keys) |
+//! | | platform | dns (`TFC_AWS_PROVIDER_AUTH=true`, no role ARN), network-prod, network-staging (static keys) |
+//! | acme-sandbox | Default Project | playground |
+//!
+//! Variable sets of `acme-corp`: `acme-defaults` (global, `cost_center`), `legacy-aws-keys`
+//! (workspace `etl`, AWS keys only), `payments-shared` (project `payments`, `pci_scope`).
+//! Static keys are `AWS_ACCESS_KEY_ID=AKIAEXAMPLE0000001` (env, readable) and a sensitive
+//! `AWS_SECRET_ACCESS_KEY`. The AWS account holds only the IAM user `ci-deployer` with that key,
+//! active: no OIDC provider, no roles.
+
+use super::{SandboxIam, SandboxTfc, DEMO_ACCESS_KEY_ID, DEMO_KEY_USER};
+use crate::core::ports::{
+    AccessKeyStatus, NewVariable, NewVariableSet, TfcError, VariableCategory,
+};
+
+/// The secret half of the demo key (AWS's documentation example).
+const DEMO_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+/// (organization, project, workspaces) in creation order.
+const LAYOUT: &[(&str, &str, &[&str])] = &[
+    (
+        "acme-corp",
+        "platform",
+        &["network-prod", "network-staging", "dns"],
+    ),
+    (
+        "acme-corp",
+        "payments",
+        &["payments-api", "payments-worker"],
+    ),
+    ("acme-corp", "Default Project", &["sandbox"]),
+    ("acme-corp", "data", &["warehouse", "etl"]),
+    ("acme-sandbox", "Default Project", &["playground"]),
+];
+
+/// What a seeded variable is: category and sensitivity.
+#[derive(Clone, Copy)]
+enum Kind {
+    Env,
+    Tf,
+    SecretEnv,
+    SecretTf,
+}
+
+/// (workspace, key, value, kind, description).
+type Seed = (&'static str, &'static str, &'static str, Kind, &'static str);
+
+const STATIC_KEYS: &[(&str, &str, Kind)] = &[
+    ("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID, Kind::Env),
+    ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET, Kind::SecretEnv),
+];
+
+#[rustfmt::skip]
+const WORKSPACE_VARS: &[Seed] = &[
+    ("network-prod", "AWS_REGION", "us-east-1", Kind::Env, ""),
+    ("network-prod", "vpc_cidr", "10.0.0.0/16", Kind::Tf, "VPC address range"),
+    ("network-prod", "environment", "prod", Kind::Tf, ""),
+    ("network-staging", "AWS_REGION", "us-east-1", Kind::Env, ""),
+    ("network-staging", "vpc_cidr", "10.1.0.0/16", Kind::Tf, "VPC address range"),
+    ("network-staging", "environment", "staging", Kind::Tf, ""),
+    ("dns", "TFC_AWS_PROVIDER_AUTH", "true", Kind::Env, "started moving to OIDC"),
+    ("dns", "AWS_REGION", "us-east-1", Kind::Env, ""),
+    ("dns", "zone_name", "acme-corp.example", Kind::Tf, ""),
+    ("payments-api", "AWS_REGION", "eu-west-1", Kind::Env, ""),
+    ("payments-api", "service_name", "payments-api", Kind::Tf, ""),
+    ("payments-api", "db_password", "correct-horse-battery-staple", Kind::SecretTf, ""),
+    ("payments-worker", "AWS_REGION", "eu-west-1", Kind::Env, ""),
+    ("payments-worker", "queue_name", "payments-events", Kind::Tf, ""),
+    ("sandbox", "AWS_REGION", "us-west-2", Kind::Env, ""),
+    ("sandbox", "owner", "demo-user", Kind::Tf, ""),
+    ("warehouse", "AWS_REGION", "us-east-1", Kind::Env, ""),
+    ("warehouse", "cluster_size", "2", Kind::Tf, ""),
+    ("etl", "AWS_REGION", "us-east-1", Kind::Env, ""),
+    ("etl", "schedule", "cron(0 3 * * ? *)", Kind::Tf, "nightly"),
+    ("playground", "AWS_REGION", "us-east-1", Kind::Env, ""),
+];
+
+/// Workspaces holding the static key pair directly.
+const KEYED_WORKSPACES: &[&str] = &["network-staging", "payments-worker"];
+
+fn var(key: &str, value: &str, kind: Kind, description: &str) -> NewVariable {
+    let category = match kind {
+        Kind::Env | Kind::SecretEnv => VariableCategory::Env,
+        Kind::Tf | Kind::SecretTf => VariableCategory::Terraform,
+    };
+    NewVariable {
+        key: key.into(),
+        value: value.into(),
+        description: description.into(),
+        category,
+        sensitive: matches!(kind, Kind::SecretEnv | Kind::SecretTf),
+    }
+}
+
+fn set(name: &str, description: &str) -> NewVariableSet {
+    NewVariableSet {
+        name: name.into(),
+        description: description.into(),
+    }
+}
+
+/// Gives the IAM user `ci-deployer` its active access key.
+pub(super) fn seed_iam(iam: &SandboxIam) {
+    iam.add_access_key(DEMO_KEY_USER, DEMO_ACCESS_KEY_ID, AccessKeyStatus::Active);
+}
+
+/// Builds the organizations in the table above.
+pub(super) fn seed_tfc(tfc: &SandboxTfc) {
+    build(tfc).expect("the demo seed is consistent");
+}
+
+fn build(tfc: &SandboxTfc) -> Result<(), TfcError> {
+    let mut ws_ids = std::collections::BTreeMap::new();
+    let mut payments = String::new();
+    for (org, project, workspaces) in LAYOUT {
+        tfc.add_organization(org);
+        let project_id = tfc.add_project(org, project)?;
+        if *project == "payments" {
+            payments = project_id.clone();
+        }
+        for ws in *workspaces {
+            ws_ids.insert(*ws, tfc.add_workspace(org, &project_id, ws)?);
+        }
+    }
+    for (ws, key, value, kind, description) in WORKSPACE_VARS {
+        tfc.add_workspace_variable(&ws_ids[ws], &var(key, value, *kind, description))?;
+    }
+    for ws in KEYED_WORKSPACES {
+        for (key, value, kind) in STATIC_KEYS {
+            tfc.add_workspace_variable(&ws_ids[ws], &var(key, value, *kind, ""))?;
+        }
+    }
+
+    let org = "acme-corp";
+    let defaults = tfc.add_variable_set(org, &set("acme-defaults", "Every workspace"), true)?;
+    let cost = var("cost_center", "cc-1042", Kind::Tf, "billing tag");
+    tfc.add_variable_set_variable(&defaults.id, &cost)?;
+
+    let legacy = set("legacy-aws-keys", "Shared CI keys of IAM user ci-deployer");
+    let legacy = tfc.add_variable_set(org, &legacy, false)?;
+    for (key, value, kind) in STATIC_KEYS {
+        tfc.add_variable_set_variable(&legacy.id, &var(key, value, *kind, ""))?;
+    }
+    tfc.attach_variable_set(&legacy.id, &[ws_ids["etl"].clone()], &[])?;
+
+    let shared = tfc.add_variable_set(org, &set("payments-shared", "PCI settings"), false)?;
+    let pci = var("pci_scope", "true", Kind::Tf, "");
+    tfc.add_variable_set_variable(&shared.id, &pci)?;
+    tfc.attach_variable_set(&shared.id, &[], &[payments])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Sandbox;
+    use crate::core::ports::{Iam, Tfc};
+
+    #[tokio::test]
+    async fn first_choices_are_clean_and_keys_are_where_documented() {
+        let sb = Sandbox::demo();
+        let tfc = &sb.tfc;
+        let orgs = tfc.organizations().await.unwrap();
+        assert_eq!(
+            orgs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+            ["acme-corp", "acme-sandbox"]
+        );
+        let projects = tfc.projects("acme-corp").await.unwrap();
+        let names: Vec<_> = projects.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Default Project", "data", "payments", "platform"]);
+        let first = &tfc
+            .workspaces("acme-corp", Some(&projects[0].id))
+            .await
+            .unwrap()[0];
+        assert_eq!(first.name, "sandbox");
+        let keys = |vars: Vec<crate::core::ports::Variable>| {
+            vars.iter()
+                .filter(|v| v.key.starts_with("AWS_") && v.key != "AWS_REGION")
+                .count()
+        };
+        assert_eq!(keys(tfc.workspace_variables(&first.id).await.unwrap()), 0);
+        for set in tfc.workspace_variable_sets(&first.id).await.unwrap() {
+            assert_eq!(keys(tfc.variable_set_variables(&set.id).await.unwrap()), 0);
+        }
+        let staging = tfc.workspace("acme-corp", "network-staging").await.unwrap();
+        let vars = tfc.workspace_variables(&staging.id).await.unwrap();
+        assert_eq!(keys(vars.clone()), 2);
+        let secret = vars
+            .iter()
+            .find(|v| v.key == "AWS_SECRET_ACCESS_KEY")
+            .unwrap();
+        assert!(secret.sensitive && secret.value.is_none());
+        let etl = tfc.workspace("acme-corp", "etl").await.unwrap();
+        let sets = tfc.workspace_variable_sets(&etl.id).await.unwrap();
+        let names: Vec<_> = sets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["acme-defaults", "legacy-aws-keys"]);
+        let user = sb
+            .iam
+            .access_key_user(super::DEMO_ACCESS_KEY_ID)
+            .await
+            .unwrap();
+        assert_eq!(user.as_deref(), Some("ci-deployer"));
+        assert!(sb.iam.list_roles().await.unwrap().is_empty());
+        assert!(sb.iam.list_oidc_providers().await.unwrap().is_empty());
+        assert_eq!(sb.tfc.write_count() + sb.iam.write_count(), 0);
+    }
+
+    #[test]
+    fn demo_is_deterministic() {
+        assert_eq!(
+            Sandbox::demo().tfc.state_json(),
+            Sandbox::demo().tfc.state_json()
+        );
+    }
+}

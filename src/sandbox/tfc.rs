@@ -1,0 +1,321 @@
+//! [`SandboxTfc`]: an in-memory HCP Terraform behind the [`Tfc`] port. The API's rules live in
+//! `tfc/state.rs`, `tfc/sets.rs` and `tfc/vars.rs`; this file adds the call log, fault
+//! injection, latency, persistence and the setup helpers the demo seed and tests use.
+
+mod sets;
+mod setup;
+mod state;
+mod vars;
+
+use super::recorder::{lock, Call, Recorder};
+use crate::core::ports::{
+    NewVariable, NewVariableSet, Organization, Project, Tfc, TfcError, TfcUser, Variable,
+    VariableSet, Workspace,
+};
+use async_trait::async_trait;
+use state::TfcState;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+use vars::{create_var, delete_var, not_found, update_var, views};
+
+/// Every operation of the port, for [`SandboxTfc::fail_on`].
+#[rustfmt::skip]
+const OPS: &[&str] = &[
+    "account", "organizations", "organization", "projects", "project", "workspaces", "workspace",
+    "workspace_variables", "create_workspace_variable", "update_workspace_variable",
+    "delete_workspace_variable", "variable_sets", "workspace_variable_sets", "variable_set",
+    "create_variable_set", "delete_variable_set", "variable_set_variables",
+    "create_variable_set_variable", "update_variable_set_variable", "delete_variable_set_variable",
+    "attach_variable_set_to_workspaces", "detach_variable_set_from_workspaces",
+    "attach_variable_set_to_projects", "detach_variable_set_from_projects",
+];
+
+/// An in-memory HCP Terraform on one host.
+///
+/// Lists are sorted by name (byte order, so `Default Project` sorts before `data`); variables
+/// keep their creation order; workspaces always carry their project name. Ids look like the
+/// real ones (`ws-` and 16 alphanumerics) and are derived from a counter, so runs are
+/// reproducible. Call targets are ids (`ws-…`, `varset-…/var-…`) or names (organizations,
+/// `org/workspace`).
+pub struct SandboxTfc {
+    host: String,
+    state: Mutex<TfcState>,
+    rec: Recorder<TfcError>,
+}
+
+impl SandboxTfc {
+    /// An HCP Terraform on `host` with the user `demo-user` and no organizations.
+    pub fn new(host: &str) -> Self {
+        Self::with_state(TfcState::new(host))
+    }
+
+    fn with_state(state: TfcState) -> Self {
+        let host = state.host.clone();
+        SandboxTfc {
+            host,
+            state: Mutex::new(state),
+            rec: Recorder::new(OPS),
+        }
+    }
+
+    fn st(&self) -> MutexGuard<'_, TfcState> {
+        lock(&self.state)
+    }
+
+    /// The state as JSON (what [`super::Sandbox::save`] stores), host included.
+    pub fn state_json(&self) -> String {
+        serde_json::to_string(&*self.st()).expect("the HCP Terraform state always serializes")
+    }
+
+    /// A sandbox restored from [`SandboxTfc::state_json`]'s output.
+    pub fn from_state_json(json: &str) -> Result<Self, serde_json::Error> {
+        Ok(Self::with_state(serde_json::from_str(json)?))
+    }
+
+    /// Every call made through the port so far, oldest first (failed ones included).
+    pub fn calls(&self) -> Vec<Call> {
+        self.rec.calls()
+    }
+
+    /// How many logged calls were writes.
+    pub fn write_count(&self) -> usize {
+        self.rec.write_count()
+    }
+
+    /// Empties the call log.
+    pub fn clear_calls(&self) {
+        self.rec.clear_calls()
+    }
+
+    /// Makes the `nth` (1-based) future call of `op` (a port method name, e.g. `workspace`)
+    /// return `error` once, without doing anything. Panics on an unknown `op` or `nth == 0`.
+    pub fn fail_on(&self, op: &'static str, nth: usize, error: TfcError) {
+        self.rec.fail_on(op, nth, error)
+    }
+
+    /// Adds `latency` (a tokio sleep) to every later call.
+    pub fn set_latency(&self, latency: Duration) {
+        self.rec.set_latency(latency)
+    }
+
+    fn ws_var_create(&self, ws: &str, v: &NewVariable) -> Result<Variable, TfcError> {
+        let mut st = self.st();
+        st.ws(ws)?;
+        let id = st.new_id("var");
+        create_var(&mut st.ws_mut(ws)?.vars, id, v)
+    }
+
+    fn set_var_create(&self, set: &str, v: &NewVariable) -> Result<Variable, TfcError> {
+        let mut st = self.st();
+        st.set(set)?;
+        let id = st.new_id("var");
+        create_var(&mut st.set_mut(set)?.vars, id, v)
+    }
+}
+
+fn ws_var(ws: &str, var: &str) -> String {
+    format!("variable '{var}' on workspace '{ws}'")
+}
+
+fn set_var(set: &str, var: &str) -> String {
+    format!("variable '{var}' in variable set '{set}'")
+}
+
+#[async_trait]
+impl Tfc for SandboxTfc {
+    fn host(&self) -> &str {
+        &self.host
+    }
+
+    async fn account(&self) -> Result<TfcUser, TfcError> {
+        self.rec.enter("account", false, "").await?;
+        Ok(self.st().user.clone())
+    }
+
+    async fn organizations(&self) -> Result<Vec<Organization>, TfcError> {
+        self.rec.enter("organizations", false, "").await?;
+        Ok(self.st().orgs.values().cloned().collect())
+    }
+
+    async fn organization(&self, name: &str) -> Result<Organization, TfcError> {
+        self.rec.enter("organization", false, name).await?;
+        self.st().org(name).cloned()
+    }
+
+    async fn projects(&self, org: &str) -> Result<Vec<Project>, TfcError> {
+        self.rec.enter("projects", false, org).await?;
+        self.st().projects_of(org)
+    }
+
+    async fn project(&self, id: &str) -> Result<Project, TfcError> {
+        self.rec.enter("project", false, id).await?;
+        Ok(self.st().project(id)?.project.clone())
+    }
+
+    async fn workspaces(
+        &self,
+        org: &str,
+        project_id: Option<&str>,
+    ) -> Result<Vec<Workspace>, TfcError> {
+        self.rec.enter("workspaces", false, org).await?;
+        self.st().workspaces_of(org, project_id)
+    }
+
+    async fn workspace(&self, org: &str, name: &str) -> Result<Workspace, TfcError> {
+        self.rec
+            .enter("workspace", false, format!("{org}/{name}"))
+            .await?;
+        self.st().workspace_by_name(org, name)
+    }
+
+    async fn workspace_variables(&self, ws: &str) -> Result<Vec<Variable>, TfcError> {
+        self.rec.enter("workspace_variables", false, ws).await?;
+        Ok(views(&self.st().ws(ws)?.vars))
+    }
+
+    async fn create_workspace_variable(
+        &self,
+        ws: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError> {
+        self.rec
+            .enter("create_workspace_variable", true, ws)
+            .await?;
+        self.ws_var_create(ws, var)
+    }
+
+    async fn update_workspace_variable(
+        &self,
+        ws: &str,
+        id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError> {
+        self.rec
+            .enter("update_workspace_variable", true, format!("{ws}/{id}"))
+            .await?;
+        update_var(&mut self.st().ws_mut(ws)?.vars, id, var, ws_var(ws, id))
+    }
+
+    async fn delete_workspace_variable(&self, ws: &str, id: &str) -> Result<(), TfcError> {
+        self.rec
+            .enter("delete_workspace_variable", true, format!("{ws}/{id}"))
+            .await?;
+        delete_var(&mut self.st().ws_mut(ws)?.vars, id, ws_var(ws, id))
+    }
+
+    async fn variable_sets(&self, org: &str) -> Result<Vec<VariableSet>, TfcError> {
+        self.rec.enter("variable_sets", false, org).await?;
+        let st = self.st();
+        st.org(org)?;
+        Ok(st.sets_where(org, |_| true))
+    }
+
+    async fn workspace_variable_sets(&self, ws: &str) -> Result<Vec<VariableSet>, TfcError> {
+        self.rec.enter("workspace_variable_sets", false, ws).await?;
+        self.st().workspace_sets(ws)
+    }
+
+    async fn variable_set(&self, id: &str) -> Result<VariableSet, TfcError> {
+        self.rec.enter("variable_set", false, id).await?;
+        Ok(self.st().set(id)?.set.clone())
+    }
+
+    async fn create_variable_set(
+        &self,
+        org: &str,
+        set: &NewVariableSet,
+    ) -> Result<VariableSet, TfcError> {
+        self.rec.enter("create_variable_set", true, org).await?;
+        self.st().create_set(org, set, false)
+    }
+
+    async fn delete_variable_set(&self, id: &str) -> Result<(), TfcError> {
+        self.rec.enter("delete_variable_set", true, id).await?;
+        let removed = self.st().varsets.remove(id);
+        removed
+            .map(drop)
+            .ok_or_else(|| not_found(format!("variable set '{id}'")))
+    }
+
+    async fn variable_set_variables(&self, set: &str) -> Result<Vec<Variable>, TfcError> {
+        self.rec.enter("variable_set_variables", false, set).await?;
+        Ok(views(&self.st().set(set)?.vars))
+    }
+
+    async fn create_variable_set_variable(
+        &self,
+        set: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError> {
+        self.rec
+            .enter("create_variable_set_variable", true, set)
+            .await?;
+        self.set_var_create(set, var)
+    }
+
+    async fn update_variable_set_variable(
+        &self,
+        set: &str,
+        id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError> {
+        self.rec
+            .enter("update_variable_set_variable", true, format!("{set}/{id}"))
+            .await?;
+        update_var(&mut self.st().set_mut(set)?.vars, id, var, set_var(set, id))
+    }
+
+    async fn delete_variable_set_variable(&self, set: &str, id: &str) -> Result<(), TfcError> {
+        self.rec
+            .enter("delete_variable_set_variable", true, format!("{set}/{id}"))
+            .await?;
+        delete_var(&mut self.st().set_mut(set)?.vars, id, set_var(set, id))
+    }
+
+    async fn attach_variable_set_to_workspaces(
+        &self,
+        set: &str,
+        ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.rec
+            .enter("attach_variable_set_to_workspaces", true, set)
+            .await?;
+        self.st().link(set, ids, false, true)
+    }
+
+    async fn detach_variable_set_from_workspaces(
+        &self,
+        set: &str,
+        ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.rec
+            .enter("detach_variable_set_from_workspaces", true, set)
+            .await?;
+        self.st().link(set, ids, false, false)
+    }
+
+    async fn attach_variable_set_to_projects(
+        &self,
+        set: &str,
+        ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.rec
+            .enter("attach_variable_set_to_projects", true, set)
+            .await?;
+        self.st().link(set, ids, true, true)
+    }
+
+    async fn detach_variable_set_from_projects(
+        &self,
+        set: &str,
+        ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.rec
+            .enter("detach_variable_set_from_projects", true, set)
+            .await?;
+        self.st().link(set, ids, true, false)
+    }
+}
+
+#[cfg(test)]
+mod tests;

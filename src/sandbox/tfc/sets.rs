@@ -1,0 +1,99 @@
+//! Variable sets: listing, creation and attachments, as a second `impl` of the HCP Terraform
+//! sandbox state.
+
+use super::state::{TfcState, VarsetState};
+use super::vars::{not_found, rejected};
+use crate::core::ports::{NewVariableSet, TfcError, VariableSet};
+
+impl TfcState {
+    /// Sorted by name; `filter` picks which sets of the organization.
+    pub(crate) fn sets_where(
+        &self,
+        org: &str,
+        filter: impl Fn(&VariableSet) -> bool,
+    ) -> Vec<VariableSet> {
+        let mut list: Vec<VariableSet> = (self.varsets.values())
+            .filter(|s| s.org == org && filter(&s.set))
+            .map(|s| s.set.clone())
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list
+    }
+
+    pub(crate) fn workspace_sets(&self, ws_id: &str) -> Result<Vec<VariableSet>, TfcError> {
+        let w = self.ws(ws_id)?;
+        Ok(self.sets_where(&w.org, |s| {
+            s.global || s.workspace_ids.contains(&w.id) || s.project_ids.contains(&w.project_id)
+        }))
+    }
+
+    pub(crate) fn create_set(
+        &mut self,
+        org: &str,
+        new: &NewVariableSet,
+        global: bool,
+    ) -> Result<VariableSet, TfcError> {
+        self.org(org)?;
+        if new.name.trim().is_empty() {
+            return Err(rejected("Name can't be blank"));
+        }
+        if self
+            .varsets
+            .values()
+            .any(|s| s.org == org && s.set.name == new.name)
+        {
+            return Err(rejected("Name has already been taken"));
+        }
+        let set = VariableSet {
+            id: self.new_id("varset"),
+            name: new.name.clone(),
+            description: Some(new.description.clone()).filter(|d| !d.is_empty()),
+            global,
+            priority: false,
+            workspace_ids: Vec::new(),
+            project_ids: Vec::new(),
+        };
+        let state = VarsetState {
+            org: org.to_string(),
+            set: set.clone(),
+            vars: Vec::new(),
+        };
+        self.varsets.insert(set.id.clone(), state);
+        Ok(set)
+    }
+
+    /// Attaches (or with `attach == false` detaches) a set to workspaces (`projects == false`)
+    /// or projects. Every id must exist in the set's organization, else nothing changes.
+    pub(crate) fn link(
+        &mut self,
+        set_id: &str,
+        ids: &[String],
+        projects: bool,
+        attach: bool,
+    ) -> Result<(), TfcError> {
+        let org = self.set(set_id)?.org.clone();
+        for id in ids {
+            let found = match projects {
+                true => self.projects.get(id).map(|p| &p.org),
+                false => self.workspaces.get(id).map(|w| &w.org),
+            };
+            if found != Some(&org) {
+                let kind = if projects { "project" } else { "workspace" };
+                return Err(not_found(format!("{kind} '{id}' in organization '{org}'")));
+            }
+        }
+        let set = &mut self.set_mut(set_id)?.set;
+        let list = if projects {
+            &mut set.project_ids
+        } else {
+            &mut set.workspace_ids
+        };
+        for id in ids {
+            list.retain(|x| x != id);
+            if attach {
+                list.push(id.clone());
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of [`super::SandboxTfc`] through the `Tfc` port.

@@ -1,0 +1,150 @@
+//! Variable set relationships: variables inside a set
+//! (`/varsets/:id/relationships/vars[/:var_id]`) and attaching/detaching
+//! workspaces and projects (`/varsets/:id/relationships/{workspaces,projects}`).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::vars::{build, check, parse_var_body, updated, varset_var_json};
+use super::varsets::{global_conflict, resolve};
+use crate::jsonapi::{invalid, linkage_list, no_content, not_found, ok, parse_body, HResult, Req};
+use crate::server::Shared;
+use crate::state::now_iso;
+
+pub(super) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/api/v2/varsets/{id}/relationships/vars", get(list).post(create))
+        .route(
+            "/api/v2/varsets/{id}/relationships/vars/{var_id}",
+            get(show).patch(update).delete(destroy),
+        )
+        .route(
+            "/api/v2/varsets/{id}/relationships/workspaces",
+            post(attach_ws).delete(detach_ws),
+        )
+        .route(
+            "/api/v2/varsets/{id}/relationships/projects",
+            post(attach_prj).delete(detach_prj),
+        )
+}
+
+/// Not paginated: `data` plus `links`, as in the documented sample.
+async fn list(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
+    let st = sh.st();
+    let vs = st.varset(&id).ok_or_else(not_found)?;
+    let data: Vec<Value> = vs.vars.iter().map(|v| varset_var_json(vs, v)).collect();
+    let url = format!("{}/api/v2/varsets/{id}/relationships/vars", req.base);
+    ok(json!({
+        "data": data,
+        "links": { "self": url, "first": url, "prev": null, "next": null, "last": url },
+    }))
+}
+
+async fn show(State(sh): State<Arc<Shared>>, Path((id, var_id)): Path<(String, String)>) -> HResult {
+    let st = sh.st();
+    let vs = st.varset(&id).ok_or_else(not_found)?;
+    let v = vs.vars.iter().find(|v| v.id == var_id).ok_or_else(not_found)?;
+    ok(json!({ "data": varset_var_json(vs, v) }))
+}
+
+/// Documented status: 200 (not 201).
+async fn create(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
+    let a = parse_var_body(&body)?;
+    let mut st = sh.st();
+    let vs = st.varset(&id).ok_or_else(not_found)?;
+    check(
+        a.key.as_deref().unwrap_or(""),
+        a.category.as_deref().unwrap_or(""),
+        &vs.vars,
+        None,
+    )?;
+    let (org, global) = (vs.org.clone(), vs.global);
+    let var = build(&mut st, a);
+    if global {
+        global_conflict(&st, &org, &id, std::slice::from_ref(&var))?;
+    }
+    let vs = st.varset_mut(&id).ok_or_else(not_found)?;
+    vs.vars.push(var.clone());
+    vs.updated_at = now_iso();
+    ok(json!({ "data": varset_var_json(vs, &var) }))
+}
+
+async fn update(
+    State(sh): State<Arc<Shared>>,
+    Path((id, var_id)): Path<(String, String)>,
+    body: Bytes,
+) -> HResult {
+    let a = parse_var_body(&body)?;
+    let mut st = sh.st();
+    let version = st.version_id();
+    let vs = st.varset(&id).ok_or_else(not_found)?;
+    let i = vs.vars.iter().position(|v| v.id == var_id).ok_or_else(not_found)?;
+    let n = updated(&vs.vars[i], a, &vs.vars, version)?;
+    if vs.global {
+        global_conflict(&st, &vs.org, &id, std::slice::from_ref(&n))?;
+    }
+    let vs = st.varset_mut(&id).ok_or_else(not_found)?;
+    vs.vars[i] = n;
+    vs.updated_at = now_iso();
+    ok(json!({ "data": varset_var_json(vs, &vs.vars[i]) }))
+}
+
+async fn destroy(State(sh): State<Arc<Shared>>, Path((id, var_id)): Path<(String, String)>) -> HResult {
+    let mut st = sh.st();
+    let vs = st.varset_mut(&id).ok_or_else(not_found)?;
+    let i = vs.vars.iter().position(|v| v.id == var_id).ok_or_else(not_found)?;
+    vs.vars.remove(i);
+    vs.updated_at = now_iso();
+    no_content()
+}
+
+/// Shared body of the four attach/detach endpoints.
+fn relate(sh: &Shared, id: &str, kind: &str, attach: bool, body: &Bytes) -> HResult {
+    let body = parse_body(body)?;
+    let mut st = sh.st();
+    let vs = st.varset(id).ok_or_else(not_found)?;
+    if vs.global {
+        return Err(invalid(
+            &format!("Global variable sets cannot be assigned to specific {kind}"),
+            "/data",
+        ));
+    }
+    let org = vs.org.clone();
+    let ids = resolve(&st, &org, kind, &linkage_list(&body)?)?;
+    let vs = st.varset_mut(id).ok_or_else(not_found)?;
+    let list = if kind == "workspaces" {
+        &mut vs.workspace_ids
+    } else {
+        &mut vs.project_ids
+    };
+    for i in ids {
+        if attach && !list.contains(&i) {
+            list.push(i);
+        } else if !attach {
+            list.retain(|x| *x != i);
+        }
+    }
+    vs.updated_at = now_iso();
+    no_content()
+}
+
+async fn attach_ws(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
+    relate(&sh, &id, "workspaces", true, &body)
+}
+
+async fn detach_ws(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
+    relate(&sh, &id, "workspaces", false, &body)
+}
+
+async fn attach_prj(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
+    relate(&sh, &id, "projects", true, &body)
+}
+
+async fn detach_prj(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
+    relate(&sh, &id, "projects", false, &body)
+}
