@@ -4,12 +4,12 @@
 mod state;
 
 use super::recorder::{lock, Call, Recorder};
-use state::{AccessKey, IamState};
 use super::ACCOUNT_ID;
 use crate::core::ports::{
     AccessKeyStatus, CallerIdentity, Iam, IamError, NewOidcProvider, NewRole, OidcProvider, Role,
 };
 use async_trait::async_trait;
+use state::{AccessKey, IamState};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 

@@ -54,12 +54,18 @@ impl Sandbox {
         let tfc = SandboxTfc::new(DEMO_HOST);
         seed::seed_iam(&iam);
         seed::seed_tfc(&tfc);
-        Sandbox { iam: Arc::new(iam), tfc: Arc::new(tfc) }
+        Sandbox {
+            iam: Arc::new(iam),
+            tfc: Arc::new(tfc),
+        }
     }
 
     /// An empty AWS account and an HCP Terraform on `host` with a user and no organizations.
     pub fn empty(host: &str) -> Sandbox {
-        Sandbox { iam: Arc::new(SandboxIam::new()), tfc: Arc::new(SandboxTfc::new(host)) }
+        Sandbox {
+            iam: Arc::new(SandboxIam::new()),
+            tfc: Arc::new(SandboxTfc::new(host)),
+        }
     }
 
     /// Writes both states as JSON to `path` (through a temporary file and a rename). Call logs,
@@ -123,20 +129,26 @@ mod tests {
         let back = Sandbox::load(&path).unwrap();
         assert_eq!(back.iam.state_json(), sb.iam.state_json());
         assert_eq!(back.tfc.state_json(), sb.tfc.state_json());
+        assert!(back.iam.calls().is_empty());
         assert!(back.iam.get_role("r1").await.unwrap().is_some());
         assert_eq!(back.tfc.host(), DEMO_HOST);
-        assert!(back.iam.calls().is_empty());
     }
 
     #[test]
     fn load_errors() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("none.json");
-        assert_eq!(Sandbox::load(&missing).err().unwrap().kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            Sandbox::load(&missing).err().unwrap().kind(),
+            io::ErrorKind::NotFound
+        );
         assert!(Sandbox::load_or_demo(&missing).is_ok());
         let junk = dir.path().join("junk.json");
         std::fs::write(&junk, "{not json").unwrap();
-        assert_eq!(Sandbox::load(&junk).err().unwrap().kind(), io::ErrorKind::InvalidData);
+        assert_eq!(
+            Sandbox::load(&junk).err().unwrap().kind(),
+            io::ErrorKind::InvalidData
+        );
     }
 
     #[tokio::test]

@@ -77,9 +77,7 @@ async fn roles_and_policies() {
         Err(AlreadyExists(_))
     ));
     let malformed = iam.create_role(&role("x", "{nope")).await;
-    assert!(
-        matches!(malformed, Err(InvalidInput(m)) if m.starts_with("MalformedPolicyDocument"))
-    );
+    assert!(matches!(malformed, Err(InvalidInput(m)) if m.starts_with("MalformedPolicyDocument")));
     assert_eq!(
         iam.get_role("DEPLOY").await.unwrap().unwrap().name,
         "Deploy"

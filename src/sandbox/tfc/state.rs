@@ -1,11 +1,10 @@
-//! The state behind [`super::SandboxTfc`] and the HCP Terraform API's rules, as plain
-//! synchronous methods: 404s named like a real client names them, 422 on a duplicate variable
-//! key (per category) or variable set name, sensitive values never read back, deterministic ids.
+//! The state behind [`super::SandboxTfc`]: organizations, projects and workspaces as plain
+//! synchronous methods, 404s named like a real client names them ("workspace 'y' in
+//! organization 'x'"), and deterministic ids. Variable sets are in `sets.rs`, variables in
+//! `vars.rs`.
 
 use super::vars::{not_found, rejected, StoredVar};
-use crate::core::ports::{
-    NewVariableSet, Organization, Project, TfcError, TfcUser, Variable, VariableSet, Workspace,
-};
+use crate::core::ports::{Organization, Project, TfcError, TfcUser, VariableSet, Workspace};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::Router;
 use tokio::sync::oneshot;
 
-use crate::faults::{is_write, FaultQueue, Limiter, Triggered};
+use crate::faults::{FaultQueue, Limiter, Triggered};
 use crate::jsonapi::{self, MEDIA_TYPE};
 use crate::state::State as Model;
 use crate::RequestRecord;
@@ -104,7 +104,9 @@ fn finish(resp: Response) -> Response {
     let mut resp = if status.is_client_error() || status.is_server_error() {
         if is_doc {
             resp
-        } else if status == StatusCode::METHOD_NOT_ALLOWED {
+        } else if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::BAD_REQUEST {
+            // 405: unknown method on a known path; 400: a path parameter that
+            // cannot be decoded (no such resource can exist).
             jsonapi::not_found()
         } else {
             jsonapi::status_error(status.as_u16())
