@@ -42,9 +42,16 @@ where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
     match &err {
-        SdkError::ServiceError(_) => {
+        SdkError::ServiceError(se) => {
             let code = err.code().unwrap_or_default().to_owned();
             let message = err.message().map(one_line).unwrap_or_default();
+            if code.is_empty() && message.is_empty() {
+                let status = se.raw().status().as_u16();
+                return IamError::Other(format!(
+                    "{} answered HTTP {status} with no AWS error for {what} (is this call supported there?)",
+                    ctx.where_aws()
+                ));
+            }
             classify_code(&code, &message, what, ctx)
         }
         SdkError::DispatchFailure(d) => {
@@ -129,9 +136,8 @@ pub(crate) fn classify_code(code: &str, message: &str, what: &str, ctx: &ErrorCo
 fn credentials_problem(chain: &str, ctx: &ErrorContext) -> Option<IamError> {
     let lower = chain.to_ascii_lowercase();
     let sso = lower.contains("sso");
-    if sso
-        && (lower.contains("expired") || lower.contains("token") || lower.contains("unauthorized"))
-    {
+    let sso_signs = ["expired", "token", "unauthorized", "/sso/cache", "session"];
+    if sso && sso_signs.iter().any(|s| lower.contains(s)) {
         return Some(IamError::Credentials(format!(
             "the AWS SSO session is missing or expired: {}",
             ctx.sso_login()
@@ -257,6 +263,13 @@ mod tests {
         assert!(matches!(e, Some(IamError::Credentials(m)) if m.contains("AWS_ACCESS_KEY_ID")));
         let e = credentials_problem(
             "failed to load SSO token: the SSO token has expired and cannot be refreshed",
+            &c,
+        );
+        assert!(
+            matches!(e, Some(IamError::Credentials(m)) if m.contains("aws sso login --profile dev"))
+        );
+        let e = credentials_problem(
+            "failed to read `/home/u/.aws/sso/cache/abc.json`: No such file",
             &c,
         );
         assert!(

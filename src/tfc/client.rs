@@ -33,7 +33,9 @@ pub struct TfcClient {
 
 impl std::fmt::Debug for TfcClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TfcClient").field("endpoint", &self.endpoint).finish_non_exhaustive()
+        f.debug_struct("TfcClient")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
     }
 }
 
@@ -46,7 +48,12 @@ impl TfcClient {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
             .unwrap_or_else(|_| HeaderValue::from_static("Bearer -"));
         auth.set_sensitive(true);
-        TfcClient { endpoint, auth, http, retry: RetryPolicy::default() }
+        TfcClient {
+            endpoint,
+            auth,
+            http,
+            retry: RetryPolicy::default(),
+        }
     }
 
     /// Replaces the retry policy (tests use short waits).

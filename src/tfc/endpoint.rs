@@ -45,19 +45,26 @@ impl Endpoint {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Endpoint, EndpointError> {
         let non_empty = |v: String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
-        let flag = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let flag = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
 
-        let api = flag(api_url_flag)
-            .map(|v| (v, "--api-url"))
-            .or_else(|| env("TFE_ADDRESS").and_then(non_empty).map(|v| (v, "TFE_ADDRESS")));
+        let api = flag(api_url_flag).map(|v| (v, "--api-url")).or_else(|| {
+            env("TFE_ADDRESS")
+                .and_then(non_empty)
+                .map(|v| (v, "TFE_ADDRESS"))
+        });
         let api_base = api
             .map(|(value, origin)| parse_api_base(&value, origin))
             .transpose()?;
 
-        let host = match flag(hostname_flag)
-            .map(|v| (v, "--hostname"))
-            .or_else(|| env("TFE_HOSTNAME").and_then(non_empty).map(|v| (v, "TFE_HOSTNAME")))
-        {
+        let host = match flag(hostname_flag).map(|v| (v, "--hostname")).or_else(|| {
+            env("TFE_HOSTNAME")
+                .and_then(non_empty)
+                .map(|v| (v, "TFE_HOSTNAME"))
+        }) {
             Some((value, origin)) => validate_host(&value, origin)?,
             // A Terraform Enterprise address alone (go-tfe's convention) names the issuer too;
             // a loopback address is a local stand-in for the real service, so keep the default.
@@ -98,7 +105,9 @@ fn validate_host(value: &str, origin: &'static str) -> Result<String, EndpointEr
         reason: reason.to_owned(),
     };
     if value.contains("://") {
-        return Err(invalid("it has a scheme (use --api-url for a full address)"));
+        return Err(invalid(
+            "it has a scheme (use --api-url for a full address)",
+        ));
     }
     if value.chars().any(char::is_whitespace) {
         return Err(invalid("it contains spaces"));
@@ -110,8 +119,7 @@ fn validate_host(value: &str, origin: &'static str) -> Result<String, EndpointEr
         return Err(invalid("it contains user information"));
     }
     let lower = value.to_ascii_lowercase();
-    let parsed =
-        Url::parse(&format!("https://{lower}/")).map_err(|e| invalid(&format!("{e}")))?;
+    let parsed = Url::parse(&format!("https://{lower}/")).map_err(|e| invalid(&format!("{e}")))?;
     // The URL parser normalises (IDNA, IP forms); insist the name survives unchanged so the
     // issuer we configure in AWS is exactly what the user typed.
     if host_and_port(&parsed) != lower {
@@ -143,13 +151,19 @@ fn parse_api_base(value: &str, origin: &'static str) -> Result<Url, EndpointErro
                 origin,
             })
         }
-        other => return Err(invalid(format!("unsupported scheme '{other}' (use https://)"))),
+        other => {
+            return Err(invalid(format!(
+                "unsupported scheme '{other}' (use https://)"
+            )))
+        }
     }
     if url.host().is_none() {
         return Err(invalid("it has no host".to_owned()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("it must not contain credentials; set TFE_TOKEN instead".to_owned()));
+        return Err(invalid(
+            "it must not contain credentials; set TFE_TOKEN instead".to_owned(),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment".to_owned()));
@@ -223,8 +237,12 @@ mod tests {
             "TFE_ADDRESS" => Some("https://env.example.com".to_owned()),
             _ => None,
         };
-        let e = Endpoint::resolve(Some("App.EU.terraform.io"), Some("https://api.example.com/"), &env)
-            .unwrap();
+        let e = Endpoint::resolve(
+            Some("App.EU.terraform.io"),
+            Some("https://api.example.com/"),
+            &env,
+        )
+        .unwrap();
         assert_eq!(e.host(), "app.eu.terraform.io");
         assert_eq!(e.api_base().as_str(), "https://api.example.com/api/v2/");
         let e = Endpoint::resolve(None, None, &env).unwrap();
@@ -263,24 +281,44 @@ mod tests {
         let err = Endpoint::resolve(None, Some("http://tfe.example.com"), &no_env).unwrap_err();
         assert!(matches!(err, EndpointError::InsecureScheme { .. }));
         let msg = err.to_string();
-        assert!(msg.contains("http://tfe.example.com") && msg.contains("--api-url"), "{msg}");
+        assert!(
+            msg.contains("http://tfe.example.com") && msg.contains("--api-url"),
+            "{msg}"
+        );
         assert!(!msg.contains('\n'));
     }
 
     #[test]
     fn bad_hostnames_are_refused() {
-        for bad in ["https://app.terraform.io", "app.terraform.io/eu", "app terraform.io", "a@b.c", "[zz"] {
+        for bad in [
+            "https://app.terraform.io",
+            "app.terraform.io/eu",
+            "app terraform.io",
+            "a@b.c",
+            "[zz",
+        ] {
             let err = Endpoint::resolve(Some(bad), None, &no_env).unwrap_err();
-            assert!(matches!(err, EndpointError::InvalidHostname { .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, EndpointError::InvalidHostname { .. }),
+                "{bad}: {err}"
+            );
         }
     }
 
     #[test]
     fn bad_api_addresses_are_refused_without_echoing_credentials() {
-        let err = Endpoint::resolve(None, Some("https://u:s3cret@tfe.example.com"), &no_env).unwrap_err();
+        let err =
+            Endpoint::resolve(None, Some("https://u:s3cret@tfe.example.com"), &no_env).unwrap_err();
         assert!(!err.to_string().contains("s3cret"));
-        for bad in ["tfe.example.com", "ftp://tfe.example.com", "https://x.com/?a=b"] {
-            assert!(Endpoint::resolve(None, Some(bad), &no_env).is_err(), "{bad}");
+        for bad in [
+            "tfe.example.com",
+            "ftp://tfe.example.com",
+            "https://x.com/?a=b",
+        ] {
+            assert!(
+                Endpoint::resolve(None, Some(bad), &no_env).is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -1,16 +1,14 @@
 //! JSON:API wire types for the HCP Terraform API v2 (documents, resource objects, relationships,
-//! error documents, pagination) and their conversion into the core's domain types.
+//! error documents, pagination). Per-resource attributes and domain conversions are in
+//! `convert`.
 
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::core::ports::{
-    NewVariable, NewVariableSet, Organization, Project, TfcError, TfcUser, Variable,
-    VariableCategory, VariableSet, Workspace,
-};
+use crate::core::ports::TfcError;
 
 /// A response document whose primary data is `D` (one resource or a list of them).
 #[derive(Debug, Deserialize)]
@@ -94,7 +92,10 @@ impl<D> Document<D> {
         }
         let next = self.links.as_ref()?.next.as_deref()?;
         // The link may be relative; only its query matters, so any base will do.
-        let url = url::Url::parse("https://base.invalid/").ok()?.join(next).ok()?;
+        let url = url::Url::parse("https://base.invalid/")
+            .ok()?
+            .join(next)
+            .ok()?;
         let (_, page) = url.query_pairs().find(|(k, _)| k == "page[number]")?;
         page.parse().ok()
     }
@@ -114,7 +115,10 @@ impl Relationship {
 impl<A> Resource<A> {
     /// Ids linked by relationship `name`.
     pub fn related_ids(&self, name: &str) -> Vec<String> {
-        self.relationships.get(name).map(Relationship::ids).unwrap_or_default()
+        self.relationships
+            .get(name)
+            .map(Relationship::ids)
+            .unwrap_or_default()
     }
 }
 
@@ -176,7 +180,11 @@ pub fn describe_errors(body: &[u8], fallback: &str) -> String {
             Some(text)
         })
         .collect();
-    let text = if parts.is_empty() { fallback.to_owned() } else { parts.join("; ") };
+    let text = if parts.is_empty() {
+        fallback.to_owned()
+    } else {
+        parts.join("; ")
+    };
     one_line(&text, 300)
 }
 
@@ -192,170 +200,11 @@ pub fn one_line(text: &str, max_chars: usize) -> String {
 /// Parses a response body into `T`, reporting what was being read on failure.
 pub fn parse<T: DeserializeOwned>(body: &[u8], context: &str) -> Result<T, TfcError> {
     serde_json::from_slice(body).map_err(|e| {
-        TfcError::Protocol(format!("could not read the response about {context}: {}", one_line(&e.to_string(), 200)))
+        TfcError::Protocol(format!(
+            "could not read the response about {context}: {}",
+            one_line(&e.to_string(), 200)
+        ))
     })
-}
-
-/// `users` attributes.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct UserAttributes {
-    pub username: String,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub is_service_account: bool,
-}
-
-/// `organizations` attributes (the id is the name).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct OrganizationAttributes {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub external_id: Option<String>,
-}
-
-/// The `name` attribute shared by projects and workspaces.
-#[derive(Debug, Deserialize)]
-pub struct NamedAttributes {
-    pub name: String,
-}
-
-/// `vars` attributes.
-#[derive(Debug, Deserialize)]
-pub struct VariableAttributes {
-    pub key: String,
-    #[serde(default)]
-    pub value: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    pub category: VariableCategory,
-    #[serde(default)]
-    pub sensitive: bool,
-    #[serde(default)]
-    pub hcl: bool,
-}
-
-/// `varsets` attributes.
-#[derive(Debug, Deserialize)]
-pub struct VariableSetAttributes {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub global: bool,
-    #[serde(default)]
-    pub priority: bool,
-}
-
-impl From<Resource<UserAttributes>> for TfcUser {
-    fn from(r: Resource<UserAttributes>) -> Self {
-        TfcUser {
-            id: r.id,
-            username: r.attributes.username,
-            email: r.attributes.email.filter(|e| !e.is_empty()),
-            is_service_account: r.attributes.is_service_account,
-        }
-    }
-}
-
-impl From<Resource<OrganizationAttributes>> for Organization {
-    fn from(r: Resource<OrganizationAttributes>) -> Self {
-        Organization {
-            name: r.attributes.name.unwrap_or(r.id),
-            external_id: r.attributes.external_id,
-        }
-    }
-}
-
-impl From<Resource<NamedAttributes>> for Project {
-    fn from(r: Resource<NamedAttributes>) -> Self {
-        Project { id: r.id, name: r.attributes.name }
-    }
-}
-
-impl From<Resource<VariableAttributes>> for Variable {
-    fn from(r: Resource<VariableAttributes>) -> Self {
-        let a = r.attributes;
-        Variable {
-            id: r.id,
-            key: a.key,
-            // Sensitive values are write-only; never pass on whatever a server might send.
-            value: if a.sensitive { None } else { a.value },
-            description: a.description.filter(|d| !d.is_empty()),
-            category: a.category,
-            sensitive: a.sensitive,
-            hcl: a.hcl,
-        }
-    }
-}
-
-impl From<Resource<VariableSetAttributes>> for VariableSet {
-    fn from(r: Resource<VariableSetAttributes>) -> Self {
-        VariableSet {
-            workspace_ids: r.related_ids("workspaces"),
-            project_ids: r.related_ids("projects"),
-            id: r.id,
-            name: r.attributes.name,
-            description: r.attributes.description.filter(|d| !d.is_empty()),
-            global: r.attributes.global,
-            priority: r.attributes.priority,
-        }
-    }
-}
-
-/// Builds a [`Workspace`], taking the project name from `included` when it is there.
-pub fn workspace(r: Resource<NamedAttributes>, included: &[Resource<Value>]) -> Result<Workspace, TfcError> {
-    let project_id = r.related_ids("project").into_iter().next().ok_or_else(|| {
-        TfcError::Protocol(format!("workspace '{}' came without its project", r.attributes.name))
-    })?;
-    let project_name = included
-        .iter()
-        .find(|inc| inc.kind == "projects" && inc.id == project_id)
-        .and_then(|inc| inc.attributes.get("name")?.as_str().map(str::to_owned));
-    Ok(Workspace { id: r.id, name: r.attributes.name, project_id, project_name })
-}
-
-/// The request document for creating (`id: None`) or updating a variable.
-pub fn variable_body(var: &NewVariable, id: Option<&str>) -> Value {
-    let mut data = json!({
-        "type": "vars",
-        "attributes": {
-            "key": var.key,
-            "value": var.value,
-            "description": var.description,
-            "category": var.category,
-            "hcl": false,
-            "sensitive": var.sensitive,
-        }
-    });
-    if let Some(id) = id {
-        data["id"] = json!(id);
-    }
-    json!({ "data": data })
-}
-
-/// The request document for creating a variable set owned by the organization.
-pub fn variable_set_body(set: &NewVariableSet) -> Value {
-    json!({
-        "data": {
-            "type": "varsets",
-            "attributes": {
-                "name": set.name,
-                "description": set.description,
-                "global": false,
-                "priority": false,
-            }
-        }
-    })
-}
-
-/// A relationship body listing resources of one type (`workspaces`, `projects`).
-pub fn identifiers_body(kind: &str, ids: &[String]) -> Value {
-    let data: Vec<Value> = ids.iter().map(|id| json!({ "type": kind, "id": id })).collect();
-    json!({ "data": data })
 }
 
 #[cfg(test)]
@@ -373,7 +222,10 @@ mod tests {
             describe_errors(body, "x"),
             "Too many requests: You have exceeded the API's rate limit.; invalid attribute: Key has already been taken (at /data/attributes/key)"
         );
-        assert_eq!(describe_errors(b"<html>\n oops</html>", "Bad Gateway"), "Bad Gateway");
+        assert_eq!(
+            describe_errors(b"<html>\n oops</html>", "Bad Gateway"),
+            "Bad Gateway"
+        );
     }
 
     #[test]
@@ -388,23 +240,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.next_page(), Some(4));
-        let doc: Document<Vec<Value>> = serde_json::from_str(r#"{"data":[],"links":{"next":null}}"#).unwrap();
+        let doc: Document<Vec<Value>> =
+            serde_json::from_str(r#"{"data":[],"links":{"next":null}}"#).unwrap();
         assert_eq!(doc.next_page(), None);
-    }
-
-    #[test]
-    fn sensitive_values_are_dropped_and_relationships_read() {
-        let doc: Document<Resource<VariableAttributes>> = serde_json::from_str(
-            r#"{"data":{"id":"var-1","type":"vars","attributes":{"key":"K","value":"leak","category":"env","sensitive":true,"hcl":false}}}"#,
-        )
-        .unwrap();
-        assert_eq!(Variable::from(doc.data).value, None);
-        let doc: Document<Resource<VariableSetAttributes>> = serde_json::from_str(
-            r#"{"data":{"id":"varset-1","type":"varsets","attributes":{"name":"n","global":false},
-                "relationships":{"workspaces":{"data":[{"id":"ws-1","type":"workspaces"}]},"projects":{"data":[]},"parent":{"data":null}}}}"#,
-        )
-        .unwrap();
-        let set = VariableSet::from(doc.data);
-        assert_eq!((set.workspace_ids, set.project_ids), (vec!["ws-1".to_owned()], vec![]));
     }
 }

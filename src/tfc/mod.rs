@@ -4,6 +4,7 @@
 //! [`TfcClient`] implements [`crate::core::ports::Tfc`] over the API v2.
 
 pub mod client;
+pub mod convert;
 pub mod endpoint;
 pub mod jsonapi;
 mod resources;

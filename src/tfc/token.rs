@@ -16,8 +16,7 @@ impl ApiToken {
     /// Wraps a token (surrounding whitespace trimmed). Refuses an empty token and one that could
     /// not travel in an HTTP header (spaces, control or non-ASCII characters).
     pub fn new(value: impl Into<String>) -> Result<ApiToken, TokenError> {
-        Self::checked(value.into(), "the token entered".to_owned())?
-            .ok_or(TokenError::Empty)
+        Self::checked(value.into(), "the token entered".to_owned())?.ok_or(TokenError::Empty)
     }
 
     fn checked(value: String, origin: String) -> Result<Option<ApiToken>, TokenError> {
@@ -144,10 +143,17 @@ fn names_host(var_name: &str, host: &str) -> bool {
 }
 
 /// Where `terraform login` keeps its credentials on this platform.
-fn credentials_file(env: &dyn Fn(&str) -> Option<String>, home_dir: Option<&Path>) -> Option<PathBuf> {
+fn credentials_file(
+    env: &dyn Fn(&str) -> Option<String>,
+    home_dir: Option<&Path>,
+) -> Option<PathBuf> {
     if cfg!(windows) {
         let appdata = env("APPDATA").filter(|v| !v.is_empty())?;
-        Some(Path::new(&appdata).join("terraform.d").join("credentials.tfrc.json"))
+        Some(
+            Path::new(&appdata)
+                .join("terraform.d")
+                .join("credentials.tfrc.json"),
+        )
     } else {
         Some(home_dir?.join(".terraform.d").join("credentials.tfrc.json"))
     }
@@ -163,7 +169,11 @@ fn token_in_credentials(text: &str, host: &str) -> Result<Option<String>, String
             Category::Data => "unexpected value",
             Category::Io => "read error",
         };
-        format!("not valid JSON ({kind} at line {}, column {})", e.line(), e.column())
+        format!(
+            "not valid JSON ({kind} at line {}, column {})",
+            e.line(),
+            e.column()
+        )
     })?;
     let Some(root) = doc.as_object() else {
         return Err("the top level is not a JSON object".to_owned());
@@ -175,7 +185,10 @@ fn token_in_credentials(text: &str, host: &str) -> Result<Option<String>, String
         return Err("\"credentials\" is not a JSON object".to_owned());
     };
     // Terraform compares host names case-insensitively (svchost.ForComparison).
-    let Some((key, entry)) = credentials.iter().find(|(k, _)| k.eq_ignore_ascii_case(host)) else {
+    let Some((key, entry)) = credentials
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(host))
+    else {
         return Ok(None);
     };
     match entry.get("token") {
@@ -194,7 +207,6 @@ fn shorten_home(path: &Path, home_dir: Option<&Path>) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +214,10 @@ mod tests {
     const HOST: &str = "app.terraform.io";
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     /// Runs discovery with `pairs` as the whole environment.
@@ -241,17 +256,32 @@ mod tests {
     #[test]
     fn tfe_token_wins_over_everything() {
         let home = tempfile::tempdir().unwrap();
-        write_credentials(home.path(), r#"{"credentials":{"app.terraform.io":{"token":"from-file"}}}"#);
-        let env = [("TF_TOKEN_app_terraform_io", "from-host-var"), ("TFE_TOKEN", "from-tfe")];
+        write_credentials(
+            home.path(),
+            r#"{"credentials":{"app.terraform.io":{"token":"from-file"}}}"#,
+        );
+        let env = [
+            ("TF_TOKEN_app_terraform_io", "from-host-var"),
+            ("TFE_TOKEN", "from-tfe"),
+        ];
         let (token, source) = found(discover(HOST, &env, Some(home.path())));
-        assert_eq!((token.as_str(), source), ("from-tfe", TokenSource::TfeToken));
+        assert_eq!(
+            (token.as_str(), source),
+            ("from-tfe", TokenSource::TfeToken)
+        );
     }
 
     #[test]
     fn host_variable_beats_the_file_and_empty_values_are_absent() {
         let home = tempfile::tempdir().unwrap();
-        write_credentials(home.path(), r#"{"credentials":{"app.terraform.io":{"token":"from-file"}}}"#);
-        let env = [("TFE_TOKEN", ""), ("TF_TOKEN_app_terraform_io", "from-host-var")];
+        write_credentials(
+            home.path(),
+            r#"{"credentials":{"app.terraform.io":{"token":"from-file"}}}"#,
+        );
+        let env = [
+            ("TFE_TOKEN", ""),
+            ("TF_TOKEN_app_terraform_io", "from-host-var"),
+        ];
         let (token, source) = found(discover(HOST, &env, Some(home.path())));
         assert_eq!(token, "from-host-var");
         assert_eq!(source.to_string(), "TF_TOKEN_app_terraform_io");
@@ -272,28 +302,55 @@ mod tests {
             "TF_TOKEN_TFE__PROD_MY__CORP_EXAMPLE",
         ] {
             let (token, source) = found(discover(host, &[(name, "t")], None));
-            assert_eq!((token.as_str(), source), ("t", TokenSource::HostVariable(name.to_owned())));
+            assert_eq!(
+                (token.as_str(), source),
+                ("t", TokenSource::HostVariable(name.to_owned()))
+            );
         }
-        for other in ["TF_TOKEN_tfe_prod_my_corp_example", "TF_TOKEN_app_terraform_io", "TF_TOKENX"] {
-            assert!(discover(host, &[(other, "t")], None).unwrap().is_none(), "{other}");
+        for other in [
+            "TF_TOKEN_tfe_prod_my_corp_example",
+            "TF_TOKEN_app_terraform_io",
+            "TF_TOKENX",
+        ] {
+            assert!(
+                discover(host, &[(other, "t")], None).unwrap().is_none(),
+                "{other}"
+            );
         }
     }
 
     #[test]
     fn last_matching_host_variable_wins() {
-        let env = [("TF_TOKEN_app_terraform_io", "first"), ("TF_TOKEN_app.terraform.io", "second")];
+        let env = [
+            ("TF_TOKEN_app_terraform_io", "first"),
+            ("TF_TOKEN_app.terraform.io", "second"),
+        ];
         assert_eq!(found(discover(HOST, &env, None)).0, "second");
     }
 
     #[test]
     fn credentials_file_lookup() {
         let home = tempfile::tempdir().unwrap();
-        assert!(discover(HOST, &[], Some(home.path())).unwrap().is_none(), "no file");
-        write_credentials(home.path(), r#"{"credentials":{"App.Terraform.IO":{"token":" t1 "}}}"#);
+        assert!(
+            discover(HOST, &[], Some(home.path())).unwrap().is_none(),
+            "no file"
+        );
+        write_credentials(
+            home.path(),
+            r#"{"credentials":{"App.Terraform.IO":{"token":" t1 "}}}"#,
+        );
         assert_eq!(found(discover(HOST, &[], Some(home.path()))).0, "t1");
-        assert!(discover("other.example", &[], Some(home.path())).unwrap().is_none());
-        write_credentials(home.path(), r#"{"credentials":{"app.terraform.io":{"token":""}}}"#);
-        assert!(discover(HOST, &[], Some(home.path())).unwrap().is_none(), "empty token");
+        assert!(discover("other.example", &[], Some(home.path()))
+            .unwrap()
+            .is_none());
+        write_credentials(
+            home.path(),
+            r#"{"credentials":{"app.terraform.io":{"token":""}}}"#,
+        );
+        assert!(
+            discover(HOST, &[], Some(home.path())).unwrap().is_none(),
+            "empty token"
+        );
         assert!(discover(HOST, &[], None).unwrap().is_none(), "no home");
     }
 
@@ -310,7 +367,10 @@ mod tests {
         ] {
             let path = write_credentials(home.path(), body);
             let err = discover(HOST, &[], Some(home.path())).unwrap_err();
-            assert!(matches!(err, TokenError::Malformed { .. }), "{body}: {err:?}");
+            assert!(
+                matches!(err, TokenError::Malformed { .. }),
+                "{body}: {err:?}"
+            );
             let msg = err.to_string();
             assert!(msg.contains(&path.display().to_string()), "{msg}");
             assert!(!msg.contains("sekrit"), "{msg}");
@@ -322,6 +382,9 @@ mod tests {
     fn invalid_token_characters_name_the_source_only() {
         let err = discover(HOST, &[("TFE_TOKEN", "bad token\n")], None).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("TFE_TOKEN") && !msg.contains("bad token"), "{msg}");
+        assert!(
+            msg.contains("TFE_TOKEN") && !msg.contains("bad token"),
+            "{msg}"
+        );
     }
 }

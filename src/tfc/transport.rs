@@ -45,10 +45,18 @@ impl Default for RetryPolicy {
 /// A failed attempt that may be worth repeating.
 #[derive(Debug)]
 enum Failure {
-    RateLimited { wait: Option<Duration> },
-    Server { status: StatusCode, body: Vec<u8> },
+    RateLimited {
+        wait: Option<Duration>,
+    },
+    Server {
+        status: StatusCode,
+        body: Vec<u8>,
+    },
     /// `connect` means the request never left, so even a POST may be repeated.
-    Transport { connect: bool, detail: String },
+    Transport {
+        connect: bool,
+        detail: String,
+    },
 }
 
 impl TfcClient {
@@ -93,7 +101,13 @@ impl TfcClient {
                     (failed <= policy.server_retries).then_some(next?)
                 }
             })
-            .notify(|f, wait| debug!(?wait, failure = failure_kind(f), "retrying HCP Terraform request"))
+            .notify(|f, wait| {
+                debug!(
+                    ?wait,
+                    failure = failure_kind(f),
+                    "retrying HCP Terraform request"
+                )
+            })
             .await;
 
         match outcome {
@@ -126,7 +140,9 @@ impl TfcClient {
             .header(AUTHORIZATION, self.auth.clone())
             .header(ACCEPT, JSON_API);
         if let Some(payload) = payload {
-            request = request.header(CONTENT_TYPE, JSON_API).body(payload.to_owned());
+            request = request
+                .header(CONTENT_TYPE, JSON_API)
+                .body(payload.to_owned());
         }
         let response = request.send().await.map_err(transport_failure)?;
         let status = response.status();
@@ -156,7 +172,9 @@ impl TfcClient {
             401 => Err(TfcError::Unauthorized {
                 host: self.endpoint.host().to_owned(),
             }),
-            404 => Err(TfcError::NotFound { what: what.to_owned() }),
+            404 => Err(TfcError::NotFound {
+                what: what.to_owned(),
+            }),
             300..=399 => Err(TfcError::Protocol(format!(
                 "the API answered with a redirect ({status}); check --api-url / TFE_ADDRESS"
             ))),
@@ -176,7 +194,12 @@ fn rate_limit_wait(headers: &HeaderMap) -> Option<Duration> {
         .and_then(|v| v.parse::<f64>().ok())
         .filter(|secs| secs.is_finite() && *secs >= 0.0)
         .map(|secs| Duration::from_secs_f64(secs.min(3600.0)))
-        .or_else(|| header("retry-after")?.parse::<u64>().ok().map(Duration::from_secs))
+        .or_else(|| {
+            header("retry-after")?
+                .parse::<u64>()
+                .ok()
+                .map(Duration::from_secs)
+        })
 }
 
 /// A one-line description of a reqwest failure: its cause chain, without the URL (reported

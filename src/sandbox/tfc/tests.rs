@@ -142,13 +142,13 @@ async fn variable_sets_reach_workspaces() {
         .await
         .unwrap();
     let global = tfc.add_variable_set("o", &set("global"), true).unwrap();
-    tfc.attach_variable_set_to_workspaces(&direct.id, &[a.clone()])
+    tfc.attach_variable_set_to_workspaces(&direct.id, std::slice::from_ref(&a))
         .await
         .unwrap();
-    tfc.attach_variable_set_to_workspaces(&direct.id, &[a.clone()])
+    tfc.attach_variable_set_to_workspaces(&direct.id, std::slice::from_ref(&a))
         .await
         .unwrap();
-    tfc.attach_variable_set_to_projects(&by_project.id, &[p1.clone()])
+    tfc.attach_variable_set_to_projects(&by_project.id, std::slice::from_ref(&p1))
         .await
         .unwrap();
     let bad = tfc
@@ -173,7 +173,7 @@ async fn variable_sets_reach_workspaces() {
     );
     assert!(tfc.variable_set(&global.id).await.unwrap().global);
 
-    tfc.detach_variable_set_from_workspaces(&direct.id, &[a.clone()])
+    tfc.detach_variable_set_from_workspaces(&direct.id, std::slice::from_ref(&a))
         .await
         .unwrap();
     tfc.detach_variable_set_from_projects(&by_project.id, &[p1, p2])

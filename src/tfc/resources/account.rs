@@ -2,12 +2,14 @@
 
 use crate::core::ports::{TfcError, TfcUser};
 use crate::tfc::client::TfcClient;
-use crate::tfc::jsonapi::UserAttributes;
+use crate::tfc::convert::UserAttributes;
 
 impl TfcClient {
     pub(super) async fn get_account(&self) -> Result<TfcUser, TfcError> {
         let url = self.url(&["account", "details"]);
-        let doc = self.get_one::<UserAttributes>(url, "the account of this token").await?;
+        let doc = self
+            .get_one::<UserAttributes>(url, "the account of this token")
+            .await?;
         Ok(doc.data.into())
     }
 }

@@ -43,7 +43,11 @@ impl Tfc for TfcClient {
         self.get_project(id).await
     }
 
-    async fn workspaces(&self, org: &str, project_id: Option<&str>) -> Result<Vec<Workspace>, TfcError> {
+    async fn workspaces(
+        &self,
+        org: &str,
+        project_id: Option<&str>,
+    ) -> Result<Vec<Workspace>, TfcError> {
         self.list_workspaces(org, project_id).await
     }
 
@@ -55,7 +59,11 @@ impl Tfc for TfcClient {
         self.list_workspace_variables(workspace_id).await
     }
 
-    async fn create_workspace_variable(&self, workspace_id: &str, var: &NewVariable) -> Result<Variable, TfcError> {
+    async fn create_workspace_variable(
+        &self,
+        workspace_id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError> {
         self.post_workspace_variable(workspace_id, var).await
     }
 
@@ -65,18 +73,27 @@ impl Tfc for TfcClient {
         variable_id: &str,
         var: &NewVariable,
     ) -> Result<Variable, TfcError> {
-        self.patch_workspace_variable(workspace_id, variable_id, var).await
+        self.patch_workspace_variable(workspace_id, variable_id, var)
+            .await
     }
 
-    async fn delete_workspace_variable(&self, workspace_id: &str, variable_id: &str) -> Result<(), TfcError> {
-        self.remove_workspace_variable(workspace_id, variable_id).await
+    async fn delete_workspace_variable(
+        &self,
+        workspace_id: &str,
+        variable_id: &str,
+    ) -> Result<(), TfcError> {
+        self.remove_workspace_variable(workspace_id, variable_id)
+            .await
     }
 
     async fn variable_sets(&self, org: &str) -> Result<Vec<VariableSet>, TfcError> {
         self.list_variable_sets(org).await
     }
 
-    async fn workspace_variable_sets(&self, workspace_id: &str) -> Result<Vec<VariableSet>, TfcError> {
+    async fn workspace_variable_sets(
+        &self,
+        workspace_id: &str,
+    ) -> Result<Vec<VariableSet>, TfcError> {
         self.list_workspace_variable_sets(workspace_id).await
     }
 
@@ -84,7 +101,11 @@ impl Tfc for TfcClient {
         self.get_variable_set(id).await
     }
 
-    async fn create_variable_set(&self, org: &str, set: &NewVariableSet) -> Result<VariableSet, TfcError> {
+    async fn create_variable_set(
+        &self,
+        org: &str,
+        set: &NewVariableSet,
+    ) -> Result<VariableSet, TfcError> {
         self.post_variable_set(org, set).await
     }
 
@@ -96,7 +117,11 @@ impl Tfc for TfcClient {
         self.list_set_variables(set_id).await
     }
 
-    async fn create_variable_set_variable(&self, set_id: &str, var: &NewVariable) -> Result<Variable, TfcError> {
+    async fn create_variable_set_variable(
+        &self,
+        set_id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError> {
         self.post_set_variable(set_id, var).await
     }
 
@@ -109,23 +134,47 @@ impl Tfc for TfcClient {
         self.patch_set_variable(set_id, variable_id, var).await
     }
 
-    async fn delete_variable_set_variable(&self, set_id: &str, variable_id: &str) -> Result<(), TfcError> {
+    async fn delete_variable_set_variable(
+        &self,
+        set_id: &str,
+        variable_id: &str,
+    ) -> Result<(), TfcError> {
         self.remove_set_variable(set_id, variable_id).await
     }
 
-    async fn attach_variable_set_to_workspaces(&self, set_id: &str, workspace_ids: &[String]) -> Result<(), TfcError> {
-        self.set_relationship(Method::POST, set_id, "workspaces", workspace_ids).await
+    async fn attach_variable_set_to_workspaces(
+        &self,
+        set_id: &str,
+        workspace_ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.set_relationship(Method::POST, set_id, "workspaces", workspace_ids)
+            .await
     }
 
-    async fn detach_variable_set_from_workspaces(&self, set_id: &str, workspace_ids: &[String]) -> Result<(), TfcError> {
-        self.set_relationship(Method::DELETE, set_id, "workspaces", workspace_ids).await
+    async fn detach_variable_set_from_workspaces(
+        &self,
+        set_id: &str,
+        workspace_ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.set_relationship(Method::DELETE, set_id, "workspaces", workspace_ids)
+            .await
     }
 
-    async fn attach_variable_set_to_projects(&self, set_id: &str, project_ids: &[String]) -> Result<(), TfcError> {
-        self.set_relationship(Method::POST, set_id, "projects", project_ids).await
+    async fn attach_variable_set_to_projects(
+        &self,
+        set_id: &str,
+        project_ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.set_relationship(Method::POST, set_id, "projects", project_ids)
+            .await
     }
 
-    async fn detach_variable_set_from_projects(&self, set_id: &str, project_ids: &[String]) -> Result<(), TfcError> {
-        self.set_relationship(Method::DELETE, set_id, "projects", project_ids).await
+    async fn detach_variable_set_from_projects(
+        &self,
+        set_id: &str,
+        project_ids: &[String],
+    ) -> Result<(), TfcError> {
+        self.set_relationship(Method::DELETE, set_id, "projects", project_ids)
+            .await
     }
 }

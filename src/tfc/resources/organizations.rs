@@ -2,7 +2,7 @@
 
 use crate::core::ports::{Organization, TfcError};
 use crate::tfc::client::TfcClient;
-use crate::tfc::jsonapi::OrganizationAttributes;
+use crate::tfc::convert::OrganizationAttributes;
 
 /// How a missing organization is named in errors.
 pub(crate) fn org_what(org: &str) -> String {

@@ -2,7 +2,7 @@
 
 use crate::core::ports::{Project, TfcError};
 use crate::tfc::client::TfcClient;
-use crate::tfc::jsonapi::NamedAttributes;
+use crate::tfc::convert::NamedAttributes;
 
 use super::organizations::org_what;
 

@@ -3,7 +3,7 @@
 
 use crate::core::ports::{TfcError, Workspace};
 use crate::tfc::client::TfcClient;
-use crate::tfc::jsonapi::{self, NamedAttributes};
+use crate::tfc::convert::{self, NamedAttributes};
 
 use super::organizations::org_what;
 
@@ -23,7 +23,10 @@ impl TfcClient {
             }
         }
         let (workspaces, included) = self.get_all::<NamedAttributes>(url, &org_what(org)).await?;
-        workspaces.into_iter().map(|w| jsonapi::workspace(w, &included)).collect()
+        workspaces
+            .into_iter()
+            .map(|w| convert::workspace(w, &included))
+            .collect()
     }
 
     pub(super) async fn get_workspace(&self, org: &str, name: &str) -> Result<Workspace, TfcError> {
@@ -31,7 +34,7 @@ impl TfcClient {
         url.query_pairs_mut().append_pair("include", "project");
         let what = format!("workspace '{name}' in organization '{org}'");
         match self.get_one::<NamedAttributes>(url, &what).await {
-            Ok(doc) => jsonapi::workspace(doc.data, &doc.included),
+            Ok(doc) => convert::workspace(doc.data, &doc.included),
             // Only on this error path: ask whether the organization itself is visible, so the
             // message says which of the two names is wrong.
             Err(TfcError::NotFound { .. }) => match self.get_organization(org).await {
