@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use reqwest::Method;
+use secrecy::zeroize::Zeroizing;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
@@ -43,10 +44,12 @@ impl TfcClient {
     /// A client for `endpoint` authenticating with `token`, sending through `http` (build one
     /// with [`TfcClient::http_client`], or pass a test client).
     pub fn new(endpoint: Endpoint, token: ApiToken, http: reqwest::Client) -> TfcClient {
-        // ApiToken only admits visible ASCII, so this cannot fail; if it ever did, the server
-        // would answer 401 and the user would be told to fix the token.
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .unwrap_or_else(|_| HeaderValue::from_static("Bearer -"));
+        // The formatted copy is wiped on drop; the header value lives as long as the client and
+        // is marked sensitive (kept out of Debug output). ApiToken only admits visible ASCII, so
+        // from_str cannot fail; if it ever did, the server's 401 would say to fix the token.
+        let bearer = Zeroizing::new(format!("Bearer {}", token.expose()));
+        let mut auth =
+            HeaderValue::from_str(&bearer).unwrap_or_else(|_| HeaderValue::from_static("Bearer -"));
         auth.set_sensitive(true);
         TfcClient {
             endpoint,

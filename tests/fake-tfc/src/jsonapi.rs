@@ -16,8 +16,17 @@ use crate::server::Shared;
 
 pub(crate) const MEDIA_TYPE: &str = "application/vnd.api+json";
 
+/// An error document, boxed to keep `Result`s small.
+pub(crate) struct ApiErr(Box<Response>);
+
+impl IntoResponse for ApiErr {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
 /// Handlers return `Err` for any error document so `?` works.
-pub(crate) type HResult = Result<Response, Response>;
+pub(crate) type HResult = Result<Response, ApiErr>;
 
 /// A JSON:API document response.
 pub(crate) fn doc(status: StatusCode, body: Value) -> Response {
@@ -36,39 +45,39 @@ pub(crate) fn no_content() -> HResult {
 }
 
 /// An error document with one error object (`status` as a string).
-pub(crate) fn error(status: StatusCode, title: &str, detail: Option<&str>) -> Response {
+pub(crate) fn error(status: StatusCode, title: &str, detail: Option<&str>) -> ApiErr {
     let mut e = json!({ "status": status.as_u16().to_string(), "title": title });
     if let Some(d) = detail {
         e["detail"] = json!(d);
     }
-    doc(status, json!({ "errors": [e] }))
+    ApiErr(Box::new(doc(status, json!({ "errors": [e] }))))
 }
 
-pub(crate) fn not_found() -> Response {
+pub(crate) fn not_found() -> ApiErr {
     error(StatusCode::NOT_FOUND, "not found", None)
 }
 
-pub(crate) fn unauthorized() -> Response {
+pub(crate) fn unauthorized() -> ApiErr {
     error(StatusCode::UNAUTHORIZED, "unauthorized", None)
 }
 
-pub(crate) fn bad_request(detail: &str) -> Response {
+pub(crate) fn bad_request(detail: &str) -> ApiErr {
     error(StatusCode::BAD_REQUEST, "bad request", Some(detail))
 }
 
 /// 422 `invalid attribute` with a `source.pointer`.
-pub(crate) fn invalid(detail: &str, pointer: &str) -> Response {
+pub(crate) fn invalid(detail: &str, pointer: &str) -> ApiErr {
     let body = json!({ "errors": [{
         "status": "422",
         "title": "invalid attribute",
         "detail": detail,
         "source": { "pointer": pointer },
     }]});
-    doc(StatusCode::UNPROCESSABLE_ENTITY, body)
+    ApiErr(Box::new(doc(StatusCode::UNPROCESSABLE_ENTITY, body)))
 }
 
 /// The documented 429 body (numeric `status`) plus `X-RateLimit-Reset`.
-pub(crate) fn rate_limited(reset: &str) -> Response {
+pub(crate) fn rate_limited(reset: &str) -> ApiErr {
     let body = json!({ "errors": [{
         "detail": "You have exceeded the API's rate limit.",
         "status": 429,
@@ -78,11 +87,11 @@ pub(crate) fn rate_limited(reset: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(reset) {
         r.headers_mut().insert("x-ratelimit-reset", v);
     }
-    r
+    ApiErr(Box::new(r))
 }
 
 /// An error document for an arbitrary status code.
-pub(crate) fn status_error(code: u16) -> Response {
+pub(crate) fn status_error(code: u16) -> ApiErr {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let title = status
         .canonical_reason()
@@ -92,20 +101,20 @@ pub(crate) fn status_error(code: u16) -> Response {
 }
 
 /// Parses a request body as JSON (any content type is accepted).
-pub(crate) fn parse_body(body: &Bytes) -> Result<Value, Response> {
+pub(crate) fn parse_body(body: &Bytes) -> Result<Value, ApiErr> {
     serde_json::from_slice(body)
         .map_err(|e| bad_request(&format!("The request body is not valid JSON: {e}")))
 }
 
 /// The top-level `data` object of a document.
-pub(crate) fn data_object(body: &Value) -> Result<&Map<String, Value>, Response> {
+pub(crate) fn data_object(body: &Value) -> Result<&Map<String, Value>, ApiErr> {
     body.get("data")
         .and_then(Value::as_object)
         .ok_or_else(|| bad_request("param is missing or the value is empty: data"))
 }
 
 /// `data.attributes` (an empty map when absent).
-pub(crate) fn attributes(data: &Map<String, Value>) -> Result<Map<String, Value>, Response> {
+pub(crate) fn attributes(data: &Map<String, Value>) -> Result<Map<String, Value>, ApiErr> {
     match data.get("attributes") {
         None | Some(Value::Null) => Ok(Map::new()),
         Some(Value::Object(m)) => Ok(m.clone()),
@@ -114,7 +123,7 @@ pub(crate) fn attributes(data: &Map<String, Value>) -> Result<Map<String, Value>
 }
 
 /// The `data` array of a relationship document: `[(type, id), ...]`.
-pub(crate) fn linkage_list(body: &Value) -> Result<Vec<(String, String)>, Response> {
+pub(crate) fn linkage_list(body: &Value) -> Result<Vec<(String, String)>, ApiErr> {
     let arr = body
         .get("data")
         .and_then(Value::as_array)
@@ -123,14 +132,17 @@ pub(crate) fn linkage_list(body: &Value) -> Result<Vec<(String, String)>, Respon
 }
 
 /// `[{type, id}, ...]` → pairs; anything malformed is a 422.
-pub(crate) fn linkage_items(arr: &[Value], pointer: &str) -> Result<Vec<(String, String)>, Response> {
+pub(crate) fn linkage_items(arr: &[Value], pointer: &str) -> Result<Vec<(String, String)>, ApiErr> {
     arr.iter()
         .map(|v| {
             let t = v.get("type").and_then(Value::as_str);
             let id = v.get("id").and_then(Value::as_str);
             match (t, id) {
                 (Some(t), Some(id)) => Ok((t.to_string(), id.to_string())),
-                _ => Err(invalid("Resource identifier must have type and id", pointer)),
+                _ => Err(invalid(
+                    "Resource identifier must have type and id",
+                    pointer,
+                )),
             }
         })
         .collect()
@@ -145,7 +157,10 @@ pub(crate) struct Req {
 impl FromRequestParts<Arc<Shared>> for Req {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, sh: &Arc<Shared>) -> Result<Req, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        sh: &Arc<Shared>,
+    ) -> Result<Req, Self::Rejection> {
         let query = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
             .map(|q| q.0)
             .unwrap_or_default();

@@ -11,8 +11,10 @@
 //! Covered: account details, organizations, projects, workspaces (with
 //! `include=project`), workspace variables (`/vars`, `/all-vars`), variable
 //! sets and their variables / workspace / project relationships, `/ping`,
-//! paging, bearer auth, 404/422 error documents, a 30 req/s limiter and
-//! injectable faults ([`Fault`]).
+//! paging, bearer auth, 404/422 error documents, a 30 req/s per-token limiter
+//! ([`FakeTfc::set_rate_limit`] turns it off) and injectable faults
+//! ([`Fault`]). State can be inspected directly
+//! ([`FakeTfc::workspace_variables`], [`FakeTfc::variable_sets`]).
 
 mod faults;
 mod jsonapi;

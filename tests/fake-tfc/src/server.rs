@@ -10,12 +10,12 @@ use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::sync::oneshot;
 
 use crate::faults::{FaultQueue, Limiter, Triggered};
-use crate::jsonapi::{self, MEDIA_TYPE};
+use crate::jsonapi::{self, ApiErr, MEDIA_TYPE};
 use crate::state::State as Model;
 use crate::RequestRecord;
 
@@ -66,14 +66,14 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         tokio::time::sleep(latency).await;
     }
     let resp = match admit(&sh, &req, &method, &path) {
-        Some(short) => short,
+        Some(short) => short.into_response(),
         None => next.run(req).await,
     };
     finish(resp)
 }
 
 /// Faults, the rate limiter and auth; `Some` short-circuits the request.
-fn admit(sh: &Shared, req: &Request, method: &str, path: &str) -> Option<Response> {
+fn admit(sh: &Shared, req: &Request, method: &str, path: &str) -> Option<ApiErr> {
     if let Some(t) = lock(&sh.faults).take(method, path) {
         return Some(match t {
             Triggered::RateLimit(secs) => jsonapi::rate_limited(&format!("{secs}")),
@@ -107,9 +107,9 @@ fn finish(resp: Response) -> Response {
         } else if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::BAD_REQUEST {
             // 405: unknown method on a known path; 400: a path parameter that
             // cannot be decoded (no such resource can exist).
-            jsonapi::not_found()
+            jsonapi::not_found().into_response()
         } else {
-            jsonapi::status_error(status.as_u16())
+            jsonapi::status_error(status.as_u16()).into_response()
         }
     } else {
         resp

@@ -228,7 +228,9 @@ impl State {
     }
 
     pub fn project_by_name(&self, org: &str, name: &str) -> Option<&Project> {
-        self.projects.iter().find(|p| p.org == org && p.name == name)
+        self.projects
+            .iter()
+            .find(|p| p.org == org && p.name == name)
     }
 
     pub fn workspace(&self, id: &str) -> Option<&Workspace> {
@@ -240,7 +242,9 @@ impl State {
     }
 
     pub fn workspace_by_name(&self, org: &str, name: &str) -> Option<&Workspace> {
-        self.workspaces.iter().find(|w| w.org == org && w.name == name)
+        self.workspaces
+            .iter()
+            .find(|w| w.org == org && w.name == name)
     }
 
     pub fn varset(&self, id: &str) -> Option<&Varset> {

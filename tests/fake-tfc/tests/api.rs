@@ -56,7 +56,13 @@ fn not_found_documents() {
         assert_eq!((r.status, r.json()), (404, want.clone()), "{path}");
     }
     // Unknown method on a known route is a 404 document as well.
-    let r = send(fake.addr(), "PUT", "/api/v2/organizations", Some(TOKEN), Some("{}"));
+    let r = send(
+        fake.addr(),
+        "PUT",
+        "/api/v2/organizations",
+        Some(TOKEN),
+        Some("{}"),
+    );
     assert_eq!(r.status, 404);
     assert_eq!(r.header("content-type"), Some("application/vnd.api+json"));
 }
@@ -65,22 +71,40 @@ fn not_found_documents() {
 fn organizations_quirk_and_paging() {
     let fake = FakeTfc::start(Seed::with_many_workspaces(3));
     let all = get(fake.addr(), "/api/v2/organizations").json();
-    let names: Vec<_> = all["data"].as_array().unwrap().iter().map(|o| o["id"].clone()).collect();
+    let names: Vec<_> = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].clone())
+        .collect();
     assert_eq!(names, vec![json!("acme"), json!("globex"), json!("big")]);
-    assert!(all.get("meta").is_none(), "no pagination meta without page params");
-    let paged = get(fake.addr(), "/api/v2/organizations?page%5Bnumber%5D=2&page%5Bsize%5D=2").json();
+    assert!(
+        all.get("meta").is_none(),
+        "no pagination meta without page params"
+    );
+    let paged = get(
+        fake.addr(),
+        "/api/v2/organizations?page%5Bnumber%5D=2&page%5Bsize%5D=2",
+    )
+    .json();
     assert_eq!(paged["data"][0]["id"], "big");
     assert_eq!(paged["meta"]["pagination"]["total-count"], 3);
     assert_eq!(paged["meta"]["pagination"]["prev-page"], 1);
     let acme = get(fake.addr(), "/api/v2/organizations/acme").json();
-    assert!(acme["data"]["attributes"]["external-id"].as_str().unwrap().starts_with("org-"));
+    assert!(acme["data"]["attributes"]["external-id"]
+        .as_str()
+        .unwrap()
+        .starts_with("org-"));
 }
 
 #[test]
 fn workspace_paging_links_and_clamping() {
     let fake = FakeTfc::start(Seed::with_many_workspaces(45));
     let base = fake.base_url();
-    let r = get(fake.addr(), "/api/v2/organizations/big/workspaces?page[size]=20");
+    let r = get(
+        fake.addr(),
+        "/api/v2/organizations/big/workspaces?page[size]=20",
+    );
     let v = r.json();
     assert_eq!(v["data"].as_array().unwrap().len(), 20);
     assert_eq!(v["data"][0]["attributes"]["name"], "ws-0001");
@@ -98,7 +122,12 @@ fn workspace_paging_links_and_clamping() {
     );
     assert_eq!(v["links"]["prev"], json!(null));
     // Follow the absolute `last` link (percent-encoded brackets).
-    let last = v["links"]["last"].as_str().unwrap().strip_prefix(&base).unwrap().to_string();
+    let last = v["links"]["last"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&base)
+        .unwrap()
+        .to_string();
     let v3 = get(fake.addr(), &last).json();
     assert_eq!(v3["data"].as_array().unwrap().len(), 5);
     assert_eq!(v3["data"][4]["attributes"]["name"], "ws-0045");
@@ -106,7 +135,11 @@ fn workspace_paging_links_and_clamping() {
     // Default page size 20; over-max sizes clamp to 100.
     let d = get(fake.addr(), "/api/v2/organizations/big/workspaces").json();
     assert_eq!(d["meta"]["pagination"]["page-size"], 20);
-    let c = get(fake.addr(), "/api/v2/organizations/big/workspaces?page%5Bsize%5D=500").json();
+    let c = get(
+        fake.addr(),
+        "/api/v2/organizations/big/workspaces?page%5Bsize%5D=500",
+    )
+    .json();
     assert_eq!(c["meta"]["pagination"]["page-size"], 100);
     assert_eq!(c["data"].as_array().unwrap().len(), 45);
 }
@@ -115,25 +148,55 @@ fn workspace_paging_links_and_clamping() {
 fn workspace_filters_and_include_project() {
     let fake = FakeTfc::start(Seed::example());
     let prj = fake.project_id("acme", "platform").unwrap();
-    let v = get(fake.addr(), &format!("/api/v2/organizations/acme/workspaces?filter%5Bproject%5D%5Bid%5D={prj}")).json();
-    let names: Vec<&str> = v["data"].as_array().unwrap().iter().map(|w| w["attributes"]["name"].as_str().unwrap()).collect();
+    let v = get(
+        fake.addr(),
+        &format!("/api/v2/organizations/acme/workspaces?filter%5Bproject%5D%5Bid%5D={prj}"),
+    )
+    .json();
+    let names: Vec<&str> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["attributes"]["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["dns", "edge", "network"]);
-    let v = get(fake.addr(), "/api/v2/organizations/acme/workspaces?search%5Bname%5D=WARE").json();
+    let v = get(
+        fake.addr(),
+        "/api/v2/organizations/acme/workspaces?search%5Bname%5D=WARE",
+    )
+    .json();
     assert_eq!(v["data"][0]["attributes"]["name"], "warehouse");
 
-    let by_name = get(fake.addr(), "/api/v2/organizations/acme/workspaces/network?include=project").json();
+    let by_name = get(
+        fake.addr(),
+        "/api/v2/organizations/acme/workspaces/network?include=project",
+    )
+    .json();
     let ws = &by_name["data"];
     assert!(ws["id"].as_str().unwrap().starts_with("ws-"));
-    assert_eq!(ws["relationships"]["project"]["data"], json!({"id": prj, "type": "projects"}));
-    assert_eq!(ws["relationships"]["organization"]["data"], json!({"id": "acme", "type": "organizations"}));
+    assert_eq!(
+        ws["relationships"]["project"]["data"],
+        json!({"id": prj, "type": "projects"})
+    );
+    assert_eq!(
+        ws["relationships"]["organization"]["data"],
+        json!({"id": "acme", "type": "organizations"})
+    );
     assert_eq!(ws["attributes"]["permissions"]["can-read-variable"], true);
     assert_eq!(ws["attributes"]["permissions"]["can-update-variable"], true);
-    assert_eq!(ws["links"]["self"], "/api/v2/organizations/acme/workspaces/network");
+    assert_eq!(
+        ws["links"]["self"],
+        "/api/v2/organizations/acme/workspaces/network"
+    );
     assert_eq!(by_name["included"][0]["id"], prj.as_str());
     assert_eq!(by_name["included"][0]["attributes"]["name"], "platform");
 
     let id = ws["id"].as_str().unwrap();
-    let by_id = get(fake.addr(), &format!("/api/v2/workspaces/{id}?include=project")).json();
+    let by_id = get(
+        fake.addr(),
+        &format!("/api/v2/workspaces/{id}?include=project"),
+    )
+    .json();
     assert_eq!(by_id["data"]["attributes"]["name"], "network");
     assert_eq!(by_id["included"][0]["type"], "projects");
     let plain = get(fake.addr(), &format!("/api/v2/workspaces/{id}")).json();
@@ -147,12 +210,26 @@ fn projects_list_filters() {
     assert_eq!(v["meta"]["pagination"]["total-count"], 3);
     let id = v["data"][0]["id"].as_str().unwrap();
     assert!(id.starts_with("prj-") && id.len() == 20, "{id}");
-    let v = get(fake.addr(), "/api/v2/organizations/acme/projects?filter%5Bnames%5D=PLATFORM,data").json();
+    let v = get(
+        fake.addr(),
+        "/api/v2/organizations/acme/projects?filter%5Bnames%5D=PLATFORM,data",
+    )
+    .json();
     assert_eq!(v["data"].as_array().unwrap().len(), 2);
     let v = get(fake.addr(), "/api/v2/organizations/acme/projects?q=default").json();
     assert_eq!(v["data"][0]["attributes"]["name"], "Default Project");
-    assert_eq!(v["meta"]["status-counts"], json!({"total": 3, "matching": 1}));
-    let p = get(fake.addr(), &format!("/api/v2/projects/{}", fake.project_id("acme", "data").unwrap())).json();
+    assert_eq!(
+        v["meta"]["status-counts"],
+        json!({"total": 3, "matching": 1})
+    );
+    let p = get(
+        fake.addr(),
+        &format!(
+            "/api/v2/projects/{}",
+            fake.project_id("acme", "data").unwrap()
+        ),
+    )
+    .json();
     assert_eq!(p["data"]["attributes"]["workspace-count"], 1);
 }
 
@@ -164,13 +241,21 @@ fn workspace_vars_hide_sensitive_values() {
     assert!(v.get("meta").is_none());
     let vars = v["data"].as_array().unwrap();
     assert_eq!(vars.len(), 3);
-    let secret = vars.iter().find(|x| x["attributes"]["key"] == "AWS_SECRET_ACCESS_KEY").unwrap();
+    let secret = vars
+        .iter()
+        .find(|x| x["attributes"]["key"] == "AWS_SECRET_ACCESS_KEY")
+        .unwrap();
     assert_eq!(secret["attributes"]["value"], json!(null));
     assert_eq!(secret["attributes"]["sensitive"], true);
-    assert_eq!(secret["relationships"]["configurable"]["data"], json!({"id": id, "type": "workspaces"}));
+    assert_eq!(
+        secret["relationships"]["configurable"]["data"],
+        json!({"id": id, "type": "workspaces"})
+    );
     // State inspection shows everything.
     let state = fake.workspace_variables("acme", "network");
-    assert!(state.iter().any(|x| x["key"] == "AWS_SECRET_ACCESS_KEY" && x["value"].as_str().unwrap().len() > 10));
+    assert!(state
+        .iter()
+        .any(|x| x["key"] == "AWS_SECRET_ACCESS_KEY" && x["value"].as_str().unwrap().len() > 10));
     // all-vars merges varsets: dns gets the legacy set's keys.
     let dns = fake.workspace_id("acme", "dns").unwrap();
     let all = get(fake.addr(), &format!("/api/v2/workspaces/{dns}/all-vars")).json();
@@ -181,8 +266,13 @@ fn workspace_vars_hide_sensitive_values() {
 async fn starts_and_stops_inside_a_runtime() {
     let fake = FakeTfc::start(Seed::example());
     let addr = fake.addr();
-    let r = tokio::task::spawn_blocking(move || get(addr, "/api/v2/ping")).await.unwrap();
+    let r = tokio::task::spawn_blocking(move || get(addr, "/api/v2/ping"))
+        .await
+        .unwrap();
     assert_eq!(r.status, 204);
     drop(fake);
-    assert!(std::net::TcpStream::connect(addr).is_err(), "listener closed after drop");
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "listener closed after drop"
+    );
 }

@@ -5,13 +5,16 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{get, post};
-use fake_tfc::{Fault, FakeTfc, Seed};
+use fake_tfc::{FakeTfc, Fault, Seed};
 use serde_json::json;
 
 #[test]
 fn injected_rate_limit_then_recovery() {
     let fake = FakeTfc::start(Seed::example());
-    fake.inject(Fault::RateLimit { count: 2, reset_secs: 0.05 });
+    fake.inject(Fault::RateLimit {
+        count: 2,
+        reset_secs: 0.05,
+    });
     for _ in 0..2 {
         let r = get(fake.addr(), "/api/v2/account/details");
         assert_eq!(r.status, 429);
@@ -37,13 +40,24 @@ fn server_error_and_fail_write() {
 
     let ws = fake.workspace_id("acme", "edge").unwrap();
     let path = format!("/api/v2/workspaces/{ws}/vars");
-    fake.inject(Fault::FailWrite { path_contains: "/vars".into(), status: 503, count: 1 });
-    assert_eq!(get(fake.addr(), &path).status, 200, "reads are not affected");
+    fake.inject(Fault::FailWrite {
+        path_contains: "/vars".into(),
+        status: 503,
+        count: 1,
+    });
+    assert_eq!(
+        get(fake.addr(), &path).status,
+        200,
+        "reads are not affected"
+    );
     let body = json!({"data": {"type": "vars", "attributes": {"key": "A", "value": "1", "category": "env"}}}).to_string();
     let r = post(fake.addr(), &path, &body);
     assert_eq!(r.status, 503);
     assert_eq!(r.header("content-type"), Some("application/vnd.api+json"));
-    assert!(fake.workspace_variables("acme", "edge").is_empty(), "failed write changed nothing");
+    assert!(
+        fake.workspace_variables("acme", "edge").is_empty(),
+        "failed write changed nothing"
+    );
     assert_eq!(post(fake.addr(), &path, &body).status, 201);
     assert_eq!(fake.write_count(), 2);
 
@@ -86,6 +100,9 @@ fn latency_and_query_recording() {
     assert_eq!(r.status, 200);
     assert!(t.elapsed() >= Duration::from_millis(120));
     let rec = &fake.requests()[0];
-    assert_eq!((rec.method.as_str(), rec.path.as_str()), ("GET", "/api/v2/organizations"));
+    assert_eq!(
+        (rec.method.as_str(), rec.path.as_str()),
+        ("GET", "/api/v2/organizations")
+    );
     assert_eq!(rec.query, "page%5Bsize%5D=5");
 }

@@ -25,7 +25,21 @@ fn pytfe_sdk_accepts_the_fake() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    assert!(out.status.success(), "pytfe check failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "pytfe check failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
     assert!(fake.write_count() > 10, "the script wrote through the API");
+    let reqs = fake.requests();
+    let third_page = reqs.iter().any(|r| {
+        r.path == "/api/v2/organizations/big/workspaces"
+            && (r.query.contains("page%5Bnumber%5D=3") || r.query.contains("page[number]=3"))
+    });
+    assert!(third_page, "pytfe followed meta.pagination to page 3");
+    let details = reqs
+        .iter()
+        .filter(|r| r.path == "/api/v2/account/details")
+        .count();
+    println!("{} requests, {details} to /account/details", reqs.len());
 }

@@ -9,9 +9,10 @@ use crate::server::Shared;
 mod account;
 mod orgs;
 mod projects;
+mod vars;
+mod varset_input;
 mod varset_rels;
 mod varsets;
-mod vars;
 mod workspaces;
 
 pub(crate) fn router() -> Router<Arc<Shared>> {

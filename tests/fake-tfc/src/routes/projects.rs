@@ -19,7 +19,11 @@ pub(super) fn routes() -> Router<Arc<Shared>> {
 }
 
 pub(crate) fn project_json(st: &Model, p: &Project) -> Value {
-    let count = st.workspaces.iter().filter(|w| w.project_id == p.id).count();
+    let count = st
+        .workspaces
+        .iter()
+        .filter(|w| w.project_id == p.id)
+        .count();
     json!({
         "id": p.id,
         "type": "projects",

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use crate::jsonapi::{attributes, data_object, doc, invalid, no_content, not_found, ok, parse_body, HResult};
+use crate::jsonapi::{
+    attributes, data_object, doc, invalid, no_content, not_found, ok, parse_body, ApiErr, HResult,
+};
 use crate::server::Shared;
 use crate::state::{now_iso, State as Model, Var, Varset, Workspace};
 
@@ -39,7 +40,7 @@ fn ptr(name: &str) -> String {
     format!("/data/attributes/{name}")
 }
 
-fn string_attr(m: &Map<String, Value>, name: &str, coerce: bool) -> Result<Option<String>, Response> {
+fn string_attr(m: &Map<String, Value>, name: &str, coerce: bool) -> Result<Option<String>, ApiErr> {
     match m.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -48,7 +49,7 @@ fn string_attr(m: &Map<String, Value>, name: &str, coerce: bool) -> Result<Optio
     }
 }
 
-fn bool_attr(m: &Map<String, Value>, name: &str) -> Result<Option<bool>, Response> {
+fn bool_attr(m: &Map<String, Value>, name: &str) -> Result<Option<bool>, ApiErr> {
     match m.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -57,7 +58,7 @@ fn bool_attr(m: &Map<String, Value>, name: &str) -> Result<Option<bool>, Respons
 }
 
 /// Parses the attributes of a `vars` resource object.
-pub(crate) fn parse_attrs(m: &Map<String, Value>) -> Result<VarAttrs, Response> {
+pub(crate) fn parse_attrs(m: &Map<String, Value>) -> Result<VarAttrs, ApiErr> {
     Ok(VarAttrs {
         key: string_attr(m, "key", false)?,
         value: string_attr(m, "value", true)?,
@@ -72,18 +73,26 @@ pub(crate) fn parse_attrs(m: &Map<String, Value>) -> Result<VarAttrs, Response> 
 }
 
 /// Parses a `{"data": {"type": "vars", "attributes": {...}}}` body.
-pub(crate) fn parse_var_body(body: &Bytes) -> Result<VarAttrs, Response> {
+pub(crate) fn parse_var_body(body: &Bytes) -> Result<VarAttrs, ApiErr> {
     let body = parse_body(body)?;
     parse_attrs(&attributes(data_object(&body)?)?)
 }
 
 /// Key/category validation and the key+category uniqueness rule.
-pub(crate) fn check(key: &str, category: &str, existing: &[Var], except: Option<&str>) -> Result<(), Response> {
+pub(crate) fn check(
+    key: &str,
+    category: &str,
+    existing: &[Var],
+    except: Option<&str>,
+) -> Result<(), ApiErr> {
     if key.trim().is_empty() {
         return Err(invalid("Key can't be blank", &ptr("key")));
     }
     if !matches!(category, "terraform" | "env") {
-        return Err(invalid("Category is not included in the list", &ptr("category")));
+        return Err(invalid(
+            "Category is not included in the list",
+            &ptr("category"),
+        ));
     }
     let taken = existing
         .iter()
@@ -110,7 +119,12 @@ pub(crate) fn build(st: &mut Model, a: VarAttrs) -> Var {
 }
 
 /// The variable after applying `a` (validated against `siblings`).
-pub(crate) fn updated(v: &Var, a: VarAttrs, siblings: &[Var], version_id: String) -> Result<Var, Response> {
+pub(crate) fn updated(
+    v: &Var,
+    a: VarAttrs,
+    siblings: &[Var],
+    version_id: String,
+) -> Result<Var, ApiErr> {
     let mut n = v.clone();
     if let Some(k) = a.key {
         n.key = k;
@@ -120,7 +134,10 @@ pub(crate) fn updated(v: &Var, a: VarAttrs, siblings: &[Var], version_id: String
     }
     check(&n.key, &n.category, siblings, Some(&v.id))?;
     if v.sensitive && a.sensitive == Some(false) {
-        return Err(invalid("Sensitive variables cannot be made non-sensitive", &ptr("sensitive")));
+        return Err(invalid(
+            "Sensitive variables cannot be made non-sensitive",
+            &ptr("sensitive"),
+        ));
     }
     n.value = a.value.unwrap_or(n.value);
     n.description = a.description.unwrap_or(n.description);
@@ -177,10 +194,17 @@ async fn list(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult 
     ok(json!({ "data": data }))
 }
 
-async fn show(State(sh): State<Arc<Shared>>, Path((id, var_id)): Path<(String, String)>) -> HResult {
+async fn show(
+    State(sh): State<Arc<Shared>>,
+    Path((id, var_id)): Path<(String, String)>,
+) -> HResult {
     let st = sh.st();
     let w = st.workspace(&id).ok_or_else(not_found)?;
-    let v = w.vars.iter().find(|v| v.id == var_id).ok_or_else(not_found)?;
+    let v = w
+        .vars
+        .iter()
+        .find(|v| v.id == var_id)
+        .ok_or_else(not_found)?;
     ok(json!({ "data": ws_var_json(w, v) }))
 }
 
@@ -197,7 +221,10 @@ async fn create(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Byt
     let var = build(&mut st, a);
     let w = st.workspace_mut(&id).ok_or_else(not_found)?;
     w.vars.push(var.clone());
-    Ok(doc(StatusCode::CREATED, json!({ "data": ws_var_json(w, &var) })))
+    Ok(doc(
+        StatusCode::CREATED,
+        json!({ "data": ws_var_json(w, &var) }),
+    ))
 }
 
 async fn update(
@@ -209,16 +236,27 @@ async fn update(
     let mut st = sh.st();
     let version = st.version_id();
     let w = st.workspace_mut(&id).ok_or_else(not_found)?;
-    let i = w.vars.iter().position(|v| v.id == var_id).ok_or_else(not_found)?;
+    let i = w
+        .vars
+        .iter()
+        .position(|v| v.id == var_id)
+        .ok_or_else(not_found)?;
     let n = updated(&w.vars[i], a, &w.vars, version)?;
     w.vars[i] = n;
     ok(json!({ "data": ws_var_json(w, &w.vars[i]) }))
 }
 
-async fn destroy(State(sh): State<Arc<Shared>>, Path((id, var_id)): Path<(String, String)>) -> HResult {
+async fn destroy(
+    State(sh): State<Arc<Shared>>,
+    Path((id, var_id)): Path<(String, String)>,
+) -> HResult {
     let mut st = sh.st();
     let w = st.workspace_mut(&id).ok_or_else(not_found)?;
-    let i = w.vars.iter().position(|v| v.id == var_id).ok_or_else(not_found)?;
+    let i = w
+        .vars
+        .iter()
+        .position(|v| v.id == var_id)
+        .ok_or_else(not_found)?;
     w.vars.remove(i);
     no_content()
 }
@@ -229,7 +267,8 @@ async fn destroy(State(sh): State<Arc<Shared>>, Path((id, var_id)): Path<(String
 async fn all_vars(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult {
     let st = sh.st();
     let w = st.workspace(&id).ok_or_else(not_found)?;
-    let mut ranked: Vec<(u8, &Var, Value)> = w.vars.iter().map(|v| (11, v, ws_var_json(w, v))).collect();
+    let mut ranked: Vec<(u8, &Var, Value)> =
+        w.vars.iter().map(|v| (11, v, ws_var_json(w, v))).collect();
     for vs in st.varsets_for_workspace(w) {
         let scope = if vs.workspace_ids.contains(&w.id) {
             2

@@ -11,14 +11,17 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::vars::{build, check, parse_var_body, updated, varset_var_json};
-use super::varsets::{global_conflict, resolve};
+use super::varset_input::{global_conflict, resolve};
 use crate::jsonapi::{invalid, linkage_list, no_content, not_found, ok, parse_body, HResult, Req};
 use crate::server::Shared;
 use crate::state::now_iso;
 
 pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/api/v2/varsets/{id}/relationships/vars", get(list).post(create))
+        .route(
+            "/api/v2/varsets/{id}/relationships/vars",
+            get(list).post(create),
+        )
         .route(
             "/api/v2/varsets/{id}/relationships/vars/{var_id}",
             get(show).patch(update).delete(destroy),
@@ -45,10 +48,17 @@ async fn list(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -
     }))
 }
 
-async fn show(State(sh): State<Arc<Shared>>, Path((id, var_id)): Path<(String, String)>) -> HResult {
+async fn show(
+    State(sh): State<Arc<Shared>>,
+    Path((id, var_id)): Path<(String, String)>,
+) -> HResult {
     let st = sh.st();
     let vs = st.varset(&id).ok_or_else(not_found)?;
-    let v = vs.vars.iter().find(|v| v.id == var_id).ok_or_else(not_found)?;
+    let v = vs
+        .vars
+        .iter()
+        .find(|v| v.id == var_id)
+        .ok_or_else(not_found)?;
     ok(json!({ "data": varset_var_json(vs, v) }))
 }
 
@@ -83,7 +93,11 @@ async fn update(
     let mut st = sh.st();
     let version = st.version_id();
     let vs = st.varset(&id).ok_or_else(not_found)?;
-    let i = vs.vars.iter().position(|v| v.id == var_id).ok_or_else(not_found)?;
+    let i = vs
+        .vars
+        .iter()
+        .position(|v| v.id == var_id)
+        .ok_or_else(not_found)?;
     let n = updated(&vs.vars[i], a, &vs.vars, version)?;
     if vs.global {
         global_conflict(&st, &vs.org, &id, std::slice::from_ref(&n))?;
@@ -94,10 +108,17 @@ async fn update(
     ok(json!({ "data": varset_var_json(vs, &vs.vars[i]) }))
 }
 
-async fn destroy(State(sh): State<Arc<Shared>>, Path((id, var_id)): Path<(String, String)>) -> HResult {
+async fn destroy(
+    State(sh): State<Arc<Shared>>,
+    Path((id, var_id)): Path<(String, String)>,
+) -> HResult {
     let mut st = sh.st();
     let vs = st.varset_mut(&id).ok_or_else(not_found)?;
-    let i = vs.vars.iter().position(|v| v.id == var_id).ok_or_else(not_found)?;
+    let i = vs
+        .vars
+        .iter()
+        .position(|v| v.id == var_id)
+        .ok_or_else(not_found)?;
     vs.vars.remove(i);
     vs.updated_at = now_iso();
     no_content()

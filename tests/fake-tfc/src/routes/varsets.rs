@@ -5,21 +5,27 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::projects::project_json;
-use super::vars::{build, check, parse_attrs, varset_var_json};
+use super::vars::varset_var_json;
+use super::varset_input::{attr_bool, attr_str, global_conflict, name_check, new_vars, rel_ids};
 use super::workspaces::workspace_json;
-use crate::jsonapi::{attributes, data_object, fuzzy, invalid, linkage_items, no_content, not_found, ok, paginate, parse_body, HResult, Req};
+use crate::jsonapi::{
+    attributes, data_object, fuzzy, invalid, no_content, not_found, ok, paginate, parse_body,
+    HResult, Req,
+};
 use crate::server::Shared;
 use crate::state::{now_iso, Parent, State as Model, Var, Varset};
 
 pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/api/v2/organizations/{org}/varsets", get(list_org).post(create))
+        .route(
+            "/api/v2/organizations/{org}/varsets",
+            get(list_org).post(create),
+        )
         .route("/api/v2/workspaces/{id}/varsets", get(list_ws))
         .route("/api/v2/projects/{id}/varsets", get(list_prj))
         .route(
@@ -29,7 +35,9 @@ pub(super) fn routes() -> Router<Arc<Shared>> {
 }
 
 fn refs(kind: &str, ids: &[String]) -> Vec<Value> {
-    ids.iter().map(|id| json!({ "id": id, "type": kind })).collect()
+    ids.iter()
+        .map(|id| json!({ "id": id, "type": kind }))
+        .collect()
 }
 
 pub(crate) fn varset_json(vs: &Varset) -> Value {
@@ -73,7 +81,10 @@ fn included(st: &Model, req: &Req, sets: &[&Varset]) -> Option<Vec<Value>> {
     }
     let mut out: Vec<Value> = Vec::new();
     let mut push = |v: Value| {
-        if !out.iter().any(|o| o["id"] == v["id"] && o["type"] == v["type"]) {
+        if !out
+            .iter()
+            .any(|o| o["id"] == v["id"] && o["type"] == v["type"])
+        {
             out.push(v);
         }
     };
@@ -82,10 +93,16 @@ fn included(st: &Model, req: &Req, sets: &[&Varset]) -> Option<Vec<Value>> {
             vs.vars.iter().for_each(|v| push(varset_var_json(vs, v)));
         }
         if req.includes("workspaces") {
-            vs.workspace_ids.iter().filter_map(|id| st.workspace(id)).for_each(|w| push(workspace_json(w)));
+            vs.workspace_ids
+                .iter()
+                .filter_map(|id| st.workspace(id))
+                .for_each(|w| push(workspace_json(w)));
         }
         if req.includes("projects") {
-            vs.project_ids.iter().filter_map(|id| st.project(id)).for_each(|p| push(project_json(st, p)));
+            vs.project_ids
+                .iter()
+                .filter_map(|id| st.project(id))
+                .for_each(|p| push(project_json(st, p)));
         }
     }
     Some(out)
@@ -100,7 +117,11 @@ fn list_doc(st: &Model, req: &Req, path: &str, sets: Vec<&Varset>) -> HResult {
     let mut docu = paginate(req, path, items, st.page_size_limit);
     let page: Vec<&Varset> = docu["data"]
         .as_array()
-        .map(|a| a.iter().filter_map(|d| d["id"].as_str().and_then(|id| st.varset(id))).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d["id"].as_str().and_then(|id| st.varset(id)))
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(inc) = included(st, req, &page) {
         docu.insert("included".into(), Value::Array(inc));
@@ -112,19 +133,34 @@ async fn list_org(State(sh): State<Arc<Shared>>, Path(org): Path<String>, req: R
     let st = sh.st();
     st.org(&org).ok_or_else(not_found)?;
     let sets = st.varsets.iter().filter(|v| v.org == org).collect();
-    list_doc(&st, &req, &format!("/api/v2/organizations/{org}/varsets"), sets)
+    list_doc(
+        &st,
+        &req,
+        &format!("/api/v2/organizations/{org}/varsets"),
+        sets,
+    )
 }
 
 async fn list_ws(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
     let st = sh.st();
     let w = st.workspace(&id).ok_or_else(not_found)?;
-    list_doc(&st, &req, &format!("/api/v2/workspaces/{id}/varsets"), st.varsets_for_workspace(w))
+    list_doc(
+        &st,
+        &req,
+        &format!("/api/v2/workspaces/{id}/varsets"),
+        st.varsets_for_workspace(w),
+    )
 }
 
 async fn list_prj(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
     let st = sh.st();
     let p = st.project(&id).ok_or_else(not_found)?;
-    list_doc(&st, &req, &format!("/api/v2/projects/{id}/varsets"), st.varsets_for_project(p))
+    list_doc(
+        &st,
+        &req,
+        &format!("/api/v2/projects/{id}/varsets"),
+        st.varsets_for_project(p),
+    )
 }
 
 async fn show(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
@@ -137,92 +173,15 @@ async fn show(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -
     ok(docu)
 }
 
-/// Resolves `relationships.<kind>.data` to ids of that kind in `org`
-/// (`None` when the relationship was not sent).
-pub(crate) fn resolve(st: &Model, org: &str, kind: &str, ids: &[(String, String)]) -> Result<Vec<String>, Response> {
-    let mut out: Vec<String> = Vec::new();
-    for (t, id) in ids {
-        if t != kind {
-            return Err(invalid(&format!("type must be {kind}"), "/data"));
-        }
-        let found = match kind {
-            "workspaces" => st.workspace(id).is_some_and(|w| w.org == org),
-            _ => st.project(id).is_some_and(|p| p.org == org),
-        };
-        if !found {
-            return Err(not_found());
-        }
-        if !out.contains(id) {
-            out.push(id.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn rel_ids(st: &Model, org: &str, rels: &Map<String, Value>, kind: &str) -> Result<Option<Vec<String>>, Response> {
-    let Some(rel) = rels.get(kind) else { return Ok(None) };
-    let arr = rel.get("data").and_then(Value::as_array).ok_or_else(|| invalid("data must be an array", &format!("/data/relationships/{kind}")))?;
-    resolve(st, org, kind, &linkage_items(arr, &format!("/data/relationships/{kind}"))?).map(Some)
-}
-
-/// Global sets may not share a key+category with other global sets.
-pub(crate) fn global_conflict(st: &Model, org: &str, except: &str, vars: &[Var]) -> Result<(), Response> {
-    let clash = st.varsets.iter().filter(|o| o.org == org && o.global && o.id != except).any(|o| {
-        o.vars.iter().any(|a| vars.iter().any(|b| a.key == b.key && a.category == b.category))
-    });
-    if clash {
-        return Err(invalid("Variable conflicts with a variable in another global variable set", "/data/attributes/key"));
-    }
-    Ok(())
-}
-
-/// Builds the new variables of `relationships.vars` (validated against
-/// `existing` and each other).
-fn new_vars(st: &mut Model, rels: &Map<String, Value>, existing: &[Var]) -> Result<Vec<Var>, Response> {
-    let Some(arr) = rels.get("vars").and_then(|r| r.get("data")).and_then(Value::as_array) else { return Ok(Vec::new()) };
-    let mut all: Vec<Var> = existing.to_vec();
-    let mut out = Vec::new();
-    for item in arr {
-        let a = parse_attrs(item.get("attributes").and_then(Value::as_object).unwrap_or(&Map::new()))?;
-        check(a.key.as_deref().unwrap_or(""), a.category.as_deref().unwrap_or(""), &all, None)?;
-        let v = build(st, a);
-        all.push(v.clone());
-        out.push(v);
-    }
-    Ok(out)
-}
-
-fn name_check(st: &Model, org: &str, name: &str, except: &str) -> Result<(), Response> {
-    if name.trim().is_empty() {
-        return Err(invalid("Name can't be blank", "/data/attributes/name"));
-    }
-    if st.varsets.iter().any(|v| v.org == org && v.id != except && v.name == name) {
-        return Err(invalid("Name has already been taken", "/data/attributes/name"));
-    }
-    Ok(())
-}
-
-fn attr_bool(a: &Map<String, Value>, k: &str) -> Result<Option<bool>, Response> {
-    match a.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(invalid(&format!("{k} must be a boolean"), &format!("/data/attributes/{k}"))),
-    }
-}
-
-fn attr_str(a: &Map<String, Value>, k: &str) -> Result<Option<String>, Response> {
-    match a.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(invalid(&format!("{k} must be a string"), &format!("/data/attributes/{k}"))),
-    }
-}
-
 async fn create(State(sh): State<Arc<Shared>>, Path(org): Path<String>, body: Bytes) -> HResult {
     let body = parse_body(&body)?;
     let data = data_object(&body)?;
     let a = attributes(data)?;
-    let rels = data.get("relationships").and_then(Value::as_object).cloned().unwrap_or_default();
+    let rels = data
+        .get("relationships")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut st = sh.st();
     st.org(&org).ok_or_else(not_found)?;
     let name = attr_str(&a, "name")?.unwrap_or_default();
@@ -231,11 +190,14 @@ async fn create(State(sh): State<Arc<Shared>>, Path(org): Path<String>, body: By
     let parent = match rels.get("parent").and_then(|p| p.get("data")) {
         Some(p) if p["type"] == "projects" => {
             let id = p["id"].as_str().unwrap_or("");
-            if !st.project(id).is_some_and(|p| p.org == org) {
+            if st.project(id).is_none_or(|p| p.org != org) {
                 return Err(not_found());
             }
             if global {
-                return Err(invalid("Global must be false for project-owned variable sets", "/data/attributes/global"));
+                return Err(invalid(
+                    "Global must be false for project-owned variable sets",
+                    "/data/attributes/global",
+                ));
             }
             Parent::Project(id.to_string())
         }
@@ -272,7 +234,11 @@ async fn update(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Byt
     let body = parse_body(&body)?;
     let data = data_object(&body)?;
     let a = attributes(data)?;
-    let rels = data.get("relationships").and_then(Value::as_object).cloned().unwrap_or_default();
+    let rels = data
+        .get("relationships")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut st = sh.st();
     let vs = st.varset(&id).ok_or_else(not_found)?;
     let (org, existing, was_global) = (vs.org.clone(), vs.vars.clone(), vs.global);
@@ -283,7 +249,10 @@ async fn update(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Byt
     }
     let global = attr_bool(&a, "global")?.unwrap_or(was_global);
     if global && is_project_owned {
-        return Err(invalid("Global must be false for project-owned variable sets", "/data/attributes/global"));
+        return Err(invalid(
+            "Global must be false for project-owned variable sets",
+            "/data/attributes/global",
+        ));
     }
     let ws_ids = rel_ids(&st, &org, &rels, "workspaces")?;
     let prj_ids = rel_ids(&st, &org, &rels, "projects")?;
@@ -308,7 +277,11 @@ async fn update(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Byt
 
 async fn destroy(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult {
     let mut st = sh.st();
-    let i = st.varsets.iter().position(|v| v.id == id).ok_or_else(not_found)?;
+    let i = st
+        .varsets
+        .iter()
+        .position(|v| v.id == id)
+        .ok_or_else(not_found)?;
     st.varsets.remove(i);
     no_content()
 }

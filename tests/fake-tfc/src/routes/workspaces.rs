@@ -19,7 +19,10 @@ use crate::state::{State as Model, Workspace};
 pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/api/v2/organizations/{org}/workspaces", get(list))
-        .route("/api/v2/organizations/{org}/workspaces/{name}", get(show_by_name))
+        .route(
+            "/api/v2/organizations/{org}/workspaces/{name}",
+            get(show_by_name),
+        )
         .route("/api/v2/workspaces/{id}", get(show_by_id))
 }
 
@@ -150,8 +153,14 @@ async fn list(State(sh): State<Arc<Shared>>, Path(org): Path<String>, req: Req) 
         .iter()
         .filter(|w| w.org == org)
         .filter(|w| req.get("search[name]").is_none_or(|q| fuzzy(&w.name, q)))
-        .filter(|w| req.get("search[wildcard-name]").is_none_or(|p| wildcard(&w.name, p)))
-        .filter(|w| req.get("filter[project][id]").is_none_or(|p| w.project_id == p))
+        .filter(|w| {
+            req.get("search[wildcard-name]")
+                .is_none_or(|p| wildcard(&w.name, p))
+        })
+        .filter(|w| {
+            req.get("filter[project][id]")
+                .is_none_or(|p| w.project_id == p)
+        })
         .collect();
     wss.sort_by_key(|w| w.name.to_lowercase());
     if req.get("sort") == Some("-name") {

@@ -33,7 +33,9 @@ impl Resp {
 fn dechunk(mut raw: &str) -> String {
     let mut out = String::new();
     loop {
-        let Some((size, rest)) = raw.split_once("\r\n") else { return out };
+        let Some((size, rest)) = raw.split_once("\r\n") else {
+            return out;
+        };
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
         if n == 0 || rest.len() < n {
             return out;
@@ -44,7 +46,13 @@ fn dechunk(mut raw: &str) -> String {
 }
 
 /// Sends one request; `token: None` sends no `Authorization` header.
-pub fn send(addr: SocketAddr, method: &str, target: &str, token: Option<&str>, body: Option<&str>) -> Resp {
+pub fn send(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Resp {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut req = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: application/vnd.api+json\r\n");
@@ -76,8 +84,16 @@ pub fn send(addr: SocketAddr, method: &str, target: &str, token: Option<&str>, b
     let chunked = headers
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    let body = if chunked { dechunk(rest) } else { rest.to_string() };
-    Resp { status, headers, body }
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub fn get(addr: SocketAddr, target: &str) -> Resp {

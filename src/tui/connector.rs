@@ -1,0 +1,130 @@
+//! How the wizard gets its ports. The connect step asks a [`Connector`]: the live one finds the
+//! HCP Terraform token (or takes the one typed into the prompt) and builds the real clients; the
+//! sandbox one hands out a fresh in-memory demo.
+
+use crate::aws::{load_sdk_config, IamClient};
+use crate::core::ports::{Iam, Tfc};
+use crate::sandbox::Sandbox;
+use crate::tfc::{discover_token, ApiToken, Endpoint, TfcClient, TokenSource};
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// Both ports, once connected.
+#[derive(Clone)]
+pub struct Connection {
+    pub iam: Arc<dyn Iam>,
+    pub tfc: Arc<dyn Tfc>,
+    /// Where the token came from, for the connect screen (`TFE_TOKEN`, `~/.terraform.d/…`).
+    pub token_source: String,
+}
+
+/// Why no connection could be built (before any call was made).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectError {
+    /// No source had a token for the host: the wizard asks for one.
+    NoToken { host: String },
+    /// A token source was unusable (malformed credentials file, bad characters…).
+    Token(String),
+    /// Something else went wrong setting up the clients.
+    Setup(String),
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::NoToken { host } => write!(f, "no HCP Terraform token found for {host}"),
+            ConnectError::Token(m) | ConnectError::Setup(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Builds the ports the wizard works through.
+#[async_trait]
+pub trait Connector: Send + Sync {
+    /// The HCP Terraform host, known before connecting.
+    fn host(&self) -> String;
+    /// Whether this is the built-in sandbox.
+    fn is_demo(&self) -> bool;
+    /// Connects; `token` is what the user typed into the prompt, if anything.
+    async fn connect(&self, token: Option<ApiToken>) -> Result<Connection, ConnectError>;
+}
+
+/// The built-in sandbox: always the same fresh demo, no credentials.
+pub struct SandboxConnector {
+    sandbox: Sandbox,
+}
+
+impl SandboxConnector {
+    /// Serves `sandbox` (tests keep a clone to look at what the wizard wrote).
+    pub fn new(sandbox: Sandbox) -> SandboxConnector {
+        SandboxConnector { sandbox }
+    }
+}
+
+#[async_trait]
+impl Connector for SandboxConnector {
+    fn host(&self) -> String {
+        self.sandbox.tfc.host().to_string()
+    }
+
+    fn is_demo(&self) -> bool {
+        true
+    }
+
+    async fn connect(&self, _token: Option<ApiToken>) -> Result<Connection, ConnectError> {
+        Ok(Connection {
+            iam: self.sandbox.iam.clone(),
+            tfc: self.sandbox.tfc.clone(),
+            token_source: "the built-in sandbox (--demo): no credentials needed".into(),
+        })
+    }
+}
+
+/// The real services: token discovery (SPEC order), `TfcClient`, and the AWS SDK chain.
+pub struct LiveConnector {
+    endpoint: Endpoint,
+    profile: Option<String>,
+    region: Option<String>,
+}
+
+impl LiveConnector {
+    pub fn new(endpoint: Endpoint, profile: Option<String>, region: Option<String>) -> LiveConnector {
+        LiveConnector { endpoint, profile, region }
+    }
+}
+
+#[async_trait]
+impl Connector for LiveConnector {
+    fn host(&self) -> String {
+        self.endpoint.host().to_string()
+    }
+
+    fn is_demo(&self) -> bool {
+        false
+    }
+
+    async fn connect(&self, token: Option<ApiToken>) -> Result<Connection, ConnectError> {
+        let host = self.endpoint.host().to_string();
+        let (token, source) = match token {
+            Some(t) => (t, TokenSource::Prompt),
+            None => {
+                let env = |k: &str| std::env::var(k).ok();
+                let vars: Vec<(String, String)> = std::env::vars().collect();
+                let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+                discover_token(&host, &env, &vars, home.as_deref())
+                    .map_err(|e| ConnectError::Token(e.to_string()))?
+                    .ok_or(ConnectError::NoToken { host })?
+            }
+        };
+        tracing::info!(host = %self.endpoint.host(), source = %source, "using HCP Terraform token");
+        let http = TfcClient::http_client().map_err(|e| ConnectError::Setup(format!("cannot set up HTTPS: {e}")))?;
+        let tfc = TfcClient::new(self.endpoint.clone(), token, http);
+        let sdk = load_sdk_config(self.profile.as_deref(), self.region.as_deref()).await;
+        let iam = IamClient::new(&sdk).with_profile(self.profile.as_deref());
+        let token_source = match source {
+            TokenSource::Prompt => "the token you entered (kept for this session only)".to_string(),
+            other => other.to_string(),
+        };
+        Ok(Connection { iam: Arc::new(iam), tfc: Arc::new(tfc), token_source })
+    }
+}

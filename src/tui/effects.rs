@@ -1,0 +1,279 @@
+//! Side effects as data. `update` returns [`Effect`]s; the [`Runner`] executes each on a tokio
+//! task and posts the result back as a [`Msg`], so no frame ever waits on the network. A newer
+//! effect of the same kind cancels the older one (going back and choosing again), except applies.
+
+use crate::core::answers::Answers;
+use crate::core::apply::{apply, Progress};
+use crate::core::journal::{Journal, RecordKind};
+use crate::core::plan::Plan;
+use crate::core::planner;
+use crate::core::ports::{TfcError, Variable};
+use crate::tfc::ApiToken;
+use crate::tui::connector::{Connection, Connector};
+use crate::tui::msg::{Badge, ConnectReport, Msg, Outcome};
+use futures::{FutureExt, StreamExt};
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+/// Something `update` wants done outside itself.
+#[derive(Debug)]
+pub enum Effect {
+    /// Find the token (or use the typed one), build the clients, ask who we are on both sides.
+    Connect { token: Option<ApiToken> },
+    LoadOrganizations,
+    LoadProjects { org: String },
+    LoadWorkspaces { org: String, project_id: String },
+    /// Read each workspace's variables to badge its current state.
+    LoadBadges { workspace_ids: Vec<String> },
+    /// Every role of the account (the role step keeps those trusting the issuer).
+    LoadRoles,
+    LoadVariableSets { org: String },
+    ReadPolicyFile { path: String },
+    /// Compute the plan (reads only).
+    Plan { generation: u64, answers: Box<Answers> },
+    /// Apply the plan, journaled; progress comes back as [`Msg::Progress`].
+    Apply { plan: Box<Plan> },
+    /// End the session.
+    Quit(Outcome),
+}
+
+/// Which kind of task a slot holds: a new task of a kind replaces (cancels) the old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot {
+    Connect,
+    Organizations,
+    Projects,
+    Workspaces,
+    Badges,
+    Roles,
+    VariableSets,
+    PolicyFile,
+    Plan,
+    Apply,
+}
+
+/// Decrements the in-flight count when a task ends, also when it is cancelled.
+struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Executes effects on tokio tasks and sends their results to the session.
+pub struct Runner {
+    connector: Arc<dyn Connector>,
+    connection: Arc<Mutex<Option<Connection>>>,
+    journal: Journal,
+    tx: UnboundedSender<Msg>,
+    in_flight: Arc<AtomicUsize>,
+    tasks: HashMap<Slot, AbortHandle>,
+}
+
+impl Runner {
+    pub fn new(connector: Arc<dyn Connector>, journal: Journal, tx: UnboundedSender<Msg>) -> Runner {
+        Runner {
+            connector,
+            connection: Arc::new(Mutex::new(None)),
+            journal,
+            tx,
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            tasks: HashMap::new(),
+        }
+    }
+
+    /// Tasks started and not yet finished.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    fn spawn<F>(&mut self, slot: Slot, what: &'static str, task: F)
+    where
+        F: Future<Output = Option<Msg>> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let guard = InFlight(self.in_flight.clone());
+        let handle = tokio::spawn(async move {
+            let _guard = guard;
+            let msg = AssertUnwindSafe(task)
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| Some(Msg::TaskFailed(format!("internal error while {what} (see the log)"))));
+            if let Some(msg) = msg {
+                // The session may be gone (quitting): nobody needs the result then.
+                let _ = tx.send(msg);
+            }
+        });
+        if let Some(old) = self.tasks.insert(slot, handle.abort_handle()) {
+            if slot != Slot::Apply {
+                old.abort();
+            }
+        }
+    }
+
+    fn connection(&self) -> Result<Connection, TfcError> {
+        self.connection
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| TfcError::Protocol("not connected yet".into()))
+    }
+
+    /// Starts an effect. [`Effect::Quit`] is the session's business and is ignored here.
+    pub fn run(&mut self, effect: Effect) {
+        let conn = self.connection();
+        match effect {
+            Effect::Connect { token } => {
+                let connector = self.connector.clone();
+                let slot = self.connection.clone();
+                self.spawn(Slot::Connect, "connecting", async move {
+                    let conn = match connector.connect(token).await {
+                        Ok(conn) => conn,
+                        Err(e) => return Some(Msg::Connected(Err(e))),
+                    };
+                    let (user, caller) = tokio::join!(conn.tfc.account(), conn.iam.caller_identity());
+                    let report = ConnectReport {
+                        host: conn.tfc.host().to_string(),
+                        token_source: conn.token_source.clone(),
+                        user,
+                        caller,
+                    };
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(conn);
+                    Some(Msg::Connected(Ok(report)))
+                });
+            }
+            Effect::LoadOrganizations => self.spawn(Slot::Organizations, "listing organizations", async move {
+                let result = match conn {
+                    Ok(c) => c.tfc.organizations().await,
+                    Err(e) => Err(e),
+                };
+                Some(Msg::Organizations(result))
+            }),
+            Effect::LoadProjects { org } => self.spawn(Slot::Projects, "listing projects", async move {
+                let result = match conn {
+                    Ok(c) => c.tfc.projects(&org).await,
+                    Err(e) => Err(e),
+                };
+                Some(Msg::Projects { org, result })
+            }),
+            Effect::LoadWorkspaces { org, project_id } => {
+                self.spawn(Slot::Workspaces, "listing workspaces", async move {
+                    let result = match conn {
+                        Ok(c) => c.tfc.workspaces(&org, Some(&project_id)).await,
+                        Err(e) => Err(e),
+                    };
+                    Some(Msg::Workspaces { project_id, result })
+                })
+            }
+            Effect::LoadBadges { workspace_ids } => {
+                let tx = self.tx.clone();
+                self.spawn(Slot::Badges, "reading workspace variables", async move {
+                    let tfc = match conn {
+                        Ok(c) => c.tfc,
+                        Err(_) => return None,
+                    };
+                    futures::stream::iter(workspace_ids)
+                        .map(|id| {
+                            let tfc = tfc.clone();
+                            async move {
+                                let badge = badge_of(tfc.workspace_variables(&id).await);
+                                (id, badge)
+                            }
+                        })
+                        .buffer_unordered(8)
+                        .for_each(|(workspace_id, badge)| {
+                            let _ = tx.send(Msg::Badge { workspace_id, badge });
+                            futures::future::ready(())
+                        })
+                        .await;
+                    None
+                })
+            }
+            Effect::LoadRoles => self.spawn(Slot::Roles, "listing roles", async move {
+                let result = match conn {
+                    Ok(c) => c.iam.list_roles().await,
+                    Err(e) => Err(crate::core::ports::IamError::Other(e.to_string())),
+                };
+                Some(Msg::Roles(result))
+            }),
+            Effect::LoadVariableSets { org } => {
+                self.spawn(Slot::VariableSets, "listing variable sets", async move {
+                    let result = match conn {
+                        Ok(c) => c.tfc.variable_sets(&org).await,
+                        Err(e) => Err(e),
+                    };
+                    Some(Msg::VariableSets { org, result })
+                })
+            }
+            Effect::ReadPolicyFile { path } => self.spawn(Slot::PolicyFile, "reading the policy file", async move {
+                let full = expand_home(&path);
+                let result = tokio::fs::read_to_string(&full)
+                    .await
+                    .map_err(|e| format!("cannot read {}: {e}", full.display()));
+                Some(Msg::PolicyFile { path, result })
+            }),
+            Effect::Plan { generation, answers } => self.spawn(Slot::Plan, "planning", async move {
+                let result = match conn {
+                    Ok(c) => planner::plan(&answers, c.iam.as_ref(), c.tfc.as_ref()).await,
+                    Err(e) => Err(crate::core::error::PlanError::Tfc { action: "plan", source: e }),
+                };
+                Some(Msg::Planned { generation, result })
+            }),
+            Effect::Apply { plan } => {
+                let journal = self.journal.clone();
+                let tx = self.tx.clone();
+                self.spawn(Slot::Apply, "applying", async move {
+                    let conn = match conn {
+                        Ok(c) => c,
+                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
+                    };
+                    let mut writer = match journal.begin(&plan, RecordKind::Apply) {
+                        Ok(w) => w,
+                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
+                    };
+                    let progress = move |p: Progress| {
+                        let _ = tx.send(Msg::Progress(p));
+                    };
+                    let result = apply(*plan, conn.iam.as_ref(), conn.tfc.as_ref(), &mut writer, &progress).await;
+                    Some(Msg::Applied(result.map_err(|e| e.to_string())))
+                })
+            }
+            Effect::Quit(_) => {}
+        }
+    }
+}
+
+/// A workspace's badge from its variables.
+pub fn badge_of(vars: Result<Vec<Variable>, TfcError>) -> Badge {
+    let vars = match vars {
+        Ok(v) => v,
+        Err(e) => return Badge::Unknown(e.to_string()),
+    };
+    let oidc = vars
+        .iter()
+        .any(|v| v.key == "TFC_AWS_PROVIDER_AUTH" && v.value.as_deref().is_some_and(|x| x.eq_ignore_ascii_case("true")));
+    let keys = vars.iter().any(|v| v.key == "AWS_ACCESS_KEY_ID");
+    match (oidc, keys) {
+        (true, true) => Badge::Both,
+        (true, false) => Badge::Oidc,
+        (false, true) => Badge::StaticKeys,
+        (false, false) => Badge::Nothing,
+    }
+}
+
+/// `~/x` → `$HOME/x`, as a shell would.
+fn expand_home(path: &str) -> std::path::PathBuf {
+    if let Some(rest) = path.strip_prefix("~/") {
+        if let Some(home) = directories::BaseDirs::new() {
+            return home.home_dir().join(rest);
+        }
+    }
+    std::path::PathBuf::from(path)
+}

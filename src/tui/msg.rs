@@ -1,0 +1,85 @@
+//! Messages: everything that can happen to the wizard (a key, a tick, the result of an effect),
+//! and how a session ends.
+
+use crate::core::apply::{ApplyReport, Progress};
+use crate::core::error::PlanError;
+use crate::core::plan::Plan;
+use crate::core::ports::{
+    CallerIdentity, IamError, Organization, Project, Role, TfcError, TfcUser, VariableSet, Workspace,
+};
+use crate::tui::connector::ConnectError;
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+
+/// What the connect effect found out.
+#[derive(Debug, Clone)]
+pub struct ConnectReport {
+    pub host: String,
+    pub token_source: String,
+    pub user: Result<TfcUser, TfcError>,
+    pub caller: Result<CallerIdentity, IamError>,
+}
+
+/// How a workspace authenticates to AWS today, from its own variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Badge {
+    /// `TFC_AWS_PROVIDER_AUTH=true`.
+    Oidc,
+    /// `AWS_ACCESS_KEY_ID` present.
+    StaticKeys,
+    /// Both at once (a half-done migration).
+    Both,
+    /// Neither.
+    Nothing,
+    /// The variables could not be read.
+    Unknown(String),
+}
+
+/// One message for `update`.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The terminal changed size: redraw.
+    Resize,
+    /// Spinners turn (sent only while something is in flight).
+    Tick,
+    /// The input stream ended (terminal gone, or a test script done).
+    InputClosed,
+    Connected(Result<ConnectReport, ConnectError>),
+    Organizations(Result<Vec<Organization>, TfcError>),
+    Projects { org: String, result: Result<Vec<Project>, TfcError> },
+    Workspaces { project_id: String, result: Result<Vec<Workspace>, TfcError> },
+    Badge { workspace_id: String, badge: Badge },
+    Roles(Result<Vec<Role>, IamError>),
+    VariableSets { org: String, result: Result<Vec<VariableSet>, TfcError> },
+    PolicyFile { path: String, result: Result<String, String> },
+    Planned { generation: u64, result: Result<Plan, PlanError> },
+    Progress(Progress),
+    /// The apply ended: the report, or the error's message.
+    Applied(Result<ApplyReport, String>),
+    /// An effect's task panicked; the message says which.
+    TaskFailed(String),
+}
+
+impl Msg {
+    /// The message for a terminal event, if it matters.
+    pub fn from_event(event: Event) -> Option<Msg> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+            Event::Resize(..) => Some(Msg::Resize),
+            _ => None,
+        }
+    }
+}
+
+/// How the wizard ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Left before applying: nothing was changed.
+    Cancelled,
+    /// The plan was applied.
+    Applied(Box<Plan>),
+    /// Everything was already in place: nothing to apply.
+    NothingToDo(Box<Plan>),
+    /// The apply stopped part way; the journal keeps what was done.
+    Partial(String),
+}

@@ -1,0 +1,234 @@
+//! Step 1: find the HCP Terraform token and show whose it is; ask STS who the AWS credentials
+//! belong to. No token → a masked prompt explaining how to get one. Failures say what to do.
+
+use crate::core::ports::{CallerIdentity, IamError, TfcError};
+use crate::tfc::ApiToken;
+use crate::tui::connector::ConnectError;
+use crate::tui::effects::Effect;
+use crate::tui::keymap::{hint, Action, Hint, Input};
+use crate::tui::msg::ConnectReport;
+use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::widgets::text::{heading, loading, paragraph, problem, wrapped};
+use crate::tui::widgets::text_input::TextInput;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// Where connecting stands.
+#[derive(Debug, Clone)]
+pub enum Status {
+    Connecting,
+    /// No usable token: the prompt is shown, with why.
+    NeedToken { problem: Option<String> },
+    /// Both sides answered (successfully or not).
+    Checked(Box<ConnectReport>),
+    /// The clients could not even be built.
+    Failed(String),
+}
+
+/// The connect step's state.
+#[derive(Debug, Clone)]
+pub struct ConnectStep {
+    pub status: Status,
+    host: String,
+    token: TextInput,
+    /// A token typed into the prompt, reused on retry.
+    typed: Option<ApiToken>,
+    /// The last report, still shown while a new token is asked for.
+    last: Option<Box<ConnectReport>>,
+}
+
+impl ConnectStep {
+    pub fn new(host: &str) -> ConnectStep {
+        ConnectStep { status: Status::Connecting, host: host.to_string(), token: TextInput::masked(), typed: None, last: None }
+    }
+
+    /// The first effect of the wizard.
+    pub fn start(&mut self) -> Effect {
+        self.status = Status::Connecting;
+        Effect::Connect { token: self.typed.clone() }
+    }
+
+    pub fn busy(&self) -> bool {
+        matches!(self.status, Status::Connecting)
+    }
+
+    pub fn text_mode(&self) -> bool {
+        matches!(self.status, Status::NeedToken { .. })
+    }
+
+    /// Both sides answered: the wizard may go on.
+    pub fn connected(&self) -> Option<&ConnectReport> {
+        match &self.status {
+            Status::Checked(r) if r.user.is_ok() && r.caller.is_ok() => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn caller(&self) -> Option<&CallerIdentity> {
+        self.connected().and_then(|r| r.caller.as_ref().ok())
+    }
+
+    pub fn on_result(&mut self, result: Result<ConnectReport, ConnectError>) {
+        self.status = match result {
+            Ok(report) => {
+                if let Err(TfcError::Unauthorized { host }) = &report.user {
+                    let why = format!("HCP Terraform rejected the token from {} for {host} (401).", report.token_source);
+                    self.typed = None;
+                    self.last = Some(Box::new(report));
+                    self.token.set(String::new());
+                    Status::NeedToken { problem: Some(why) }
+                } else {
+                    self.last = None;
+                    Status::Checked(Box::new(report))
+                }
+            }
+            Err(ConnectError::NoToken { .. }) => Status::NeedToken { problem: None },
+            Err(ConnectError::Token(e)) => Status::NeedToken { problem: Some(e) },
+            Err(e) => Status::Failed(e.to_string()),
+        };
+    }
+
+    pub fn handle(&mut self, input: Input) -> Reaction {
+        match (&self.status, input) {
+            (Status::NeedToken { .. }, Input::Edit(key)) => {
+                self.token.handle(&key);
+                Reaction::stay()
+            }
+            (Status::NeedToken { .. }, Input::Action(Action::Accept)) => match ApiToken::new(self.token.value()) {
+                Ok(token) => {
+                    self.typed = Some(token);
+                    self.token.set(String::new());
+                    Reaction::effect(self.start())
+                }
+                Err(e) => Reaction::refuse(format!("{e}: paste the token, then press Enter")),
+            },
+            (Status::Checked(_), Input::Action(Action::Accept)) if self.connected().is_some() => Reaction::next(),
+            (Status::Checked(_) | Status::Failed(_), Input::Action(Action::Retry | Action::Accept)) => {
+                Reaction::effect(self.start())
+            }
+            _ => Reaction::stay(),
+        }
+    }
+
+    pub fn hints(&self) -> Vec<Hint> {
+        match &self.status {
+            Status::Connecting => vec![],
+            Status::NeedToken { .. } => vec![hint(Action::Accept, "connect")],
+            Status::Checked(_) if self.connected().is_some() => vec![hint(Action::Accept, "continue")],
+            _ => vec![hint(Action::Retry, "retry")],
+        }
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+        let t = v.theme;
+        let w = area.width as usize;
+        let mut lines = vec![heading("Connect to HCP Terraform and AWS", t), Line::raw("")];
+        match &self.status {
+            Status::Connecting => {
+                lines.push(loading(&format!("Looking for the token for {} and asking AWS who you are…", self.host), v.spinner, t))
+            }
+            Status::Failed(e) => lines.extend(problem(e, "Press r to retry.", t, w)),
+            Status::NeedToken { problem: why } => {
+                if let Some(report) = &self.last {
+                    lines.extend(aws_lines(&report.caller, v, w));
+                    lines.push(Line::raw(""));
+                }
+                if let Some(why) = why {
+                    lines.extend(problem(why, "", t, w));
+                } else {
+                    lines.extend(paragraph(&format!("No HCP Terraform token found for {}.", self.host), t.warn(), w, 0));
+                    lines.extend(paragraph(
+                        &format!("Looked in TFE_TOKEN, TF_TOKEN_{} and the credentials file of 'terraform login'.", self.host.replace('-', "__").replace('.', "_")),
+                        t.dim(),
+                        w,
+                        0,
+                    ));
+                }
+                lines.push(Line::raw(""));
+                lines.extend(paragraph(
+                    &format!(
+                        "Create a user or team API token at https://{}/app/settings/tokens (or run 'terraform login {}' and restart), then paste it here. It is kept for this session only, never stored.",
+                        self.host, self.host
+                    ),
+                    Style::default(),
+                    w,
+                    0,
+                ));
+                lines.push(Line::raw(""));
+                let (field, cursor) = self.token.render(w.saturating_sub(8).min(60), true, t);
+                if let Some(x) = cursor {
+                    frame.set_cursor_position((area.x + 7 + x, area.y + lines.len() as u16));
+                }
+                let mut spans = vec![Span::styled("Token: ", t.bold())];
+                spans.extend(field.spans);
+                lines.push(Line::from(spans));
+            }
+            Status::Checked(report) => {
+                lines.extend(tfc_lines(report, v, w));
+                lines.push(Line::raw(""));
+                lines.extend(aws_lines(&report.caller, v, w));
+                lines.push(Line::raw(""));
+                if self.connected().is_some() {
+                    lines.extend(paragraph(
+                        "The wizard only reads until you confirm the plan on the Review step: leaving before that changes nothing.",
+                        t.dim(),
+                        w,
+                        0,
+                    ));
+                } else {
+                    lines.extend(paragraph("Fix the problem above, then press r to try again.", Style::default(), w, 0));
+                }
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+fn tfc_lines(report: &ConnectReport, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+    let t = v.theme;
+    let mut lines = vec![Line::from(vec![Span::styled("HCP Terraform  ", t.bold()), Span::raw(report.host.clone())])];
+    match &report.user {
+        Ok(user) => {
+            let kind = if user.is_service_account { " (service account)" } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled("  ✓ ", t.ok()),
+                Span::raw(format!("signed in as {}{kind}", user.username)),
+            ]));
+            lines.push(Line::styled(format!("    token from {}", report.token_source), t.dim()));
+        }
+        Err(e) => {
+            let advice = match e {
+                TfcError::Transport { .. } => {
+                    "Check the network and proxy settings, and the host (--hostname, TFE_HOSTNAME, TFE_ADDRESS)."
+                }
+                TfcError::Unauthorized { .. } => "Run 'terraform login', or set TFE_TOKEN, then retry.",
+                _ => "",
+            };
+            lines.extend(problem(&e.to_string(), advice, t, w));
+        }
+    }
+    lines
+}
+
+fn aws_lines(caller: &Result<CallerIdentity, IamError>, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+    let t = v.theme;
+    let mut lines = vec![Line::styled("AWS", t.bold())];
+    match caller {
+        Ok(c) => {
+            lines.push(Line::from(vec![Span::styled("  ✓ ", t.ok()), Span::raw(format!("account {}", c.account))]));
+            lines.extend(wrapped(Span::raw("    "), &c.arn, t.dim(), w));
+        }
+        Err(e) => {
+            let advice = match e {
+                IamError::Credentials(_) => "",
+                IamError::AccessDenied(_) => "The credentials may not call sts:GetCallerIdentity; check the profile.",
+                _ => "Check the AWS profile (--profile) and region.",
+            };
+            lines.extend(problem(&e.to_string(), advice, t, w));
+        }
+    }
+    lines
+}

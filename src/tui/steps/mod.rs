@@ -1,0 +1,174 @@
+//! The wizard's screens, one file each. A step owns its state, turns keys and effect results
+//! into a [`Reaction`] (stay, next or back, plus effects), and draws itself from its state.
+
+pub mod apply;
+pub mod connect;
+pub mod done;
+pub mod organization;
+pub mod project;
+pub mod review;
+pub mod role;
+pub mod variables;
+pub mod workspaces;
+
+use crate::core::answers::WorkspaceSelection;
+use crate::core::subject::Phase;
+use crate::tui::effects::Effect;
+use crate::tui::theme::Theme;
+
+/// The screens, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Connect,
+    Organization,
+    Project,
+    Workspaces,
+    Role,
+    Variables,
+    Review,
+    Apply,
+    Done,
+}
+
+impl Step {
+    pub const ALL: [Step; 9] = [
+        Step::Connect,
+        Step::Organization,
+        Step::Project,
+        Step::Workspaces,
+        Step::Role,
+        Step::Variables,
+        Step::Review,
+        Step::Apply,
+        Step::Done,
+    ];
+
+    /// 1-based position.
+    pub fn number(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Connect => "Connect",
+            Step::Organization => "Organization",
+            Step::Project => "Project",
+            Step::Workspaces => "Workspaces",
+            Step::Role => "AWS role",
+            Step::Variables => "Variables",
+            Step::Review => "Review",
+            Step::Apply => "Apply",
+            Step::Done => "Done",
+        }
+    }
+
+    /// The name in the step trail when space is short.
+    pub fn short(self) -> &'static str {
+        match self {
+            Step::Organization => "Org",
+            Step::Variables => "Vars",
+            Step::Role => "Role",
+            other => other.title(),
+        }
+    }
+
+    pub fn next(self) -> Step {
+        Step::ALL.get(self.number()).copied().unwrap_or(Step::Done)
+    }
+
+    pub fn prev(self) -> Step {
+        Step::ALL[self.number().saturating_sub(2)]
+    }
+}
+
+/// Where the wizard goes after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Stay,
+    Next,
+    Back,
+}
+
+/// A one-line message under the screen until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}
+
+/// What a step did with a key or a result.
+#[derive(Debug)]
+pub struct Reaction {
+    pub flow: Flow,
+    pub effects: Vec<Effect>,
+    pub flash: Option<Flash>,
+}
+
+impl Reaction {
+    pub fn stay() -> Reaction {
+        Reaction { flow: Flow::Stay, effects: Vec::new(), flash: None }
+    }
+
+    pub fn next() -> Reaction {
+        Reaction { flow: Flow::Next, ..Reaction::stay() }
+    }
+
+    pub fn back() -> Reaction {
+        Reaction { flow: Flow::Back, ..Reaction::stay() }
+    }
+
+    pub fn effect(effect: Effect) -> Reaction {
+        Reaction { effects: vec![effect], ..Reaction::stay() }
+    }
+
+    /// Stay, and say why.
+    pub fn refuse(text: impl Into<String>) -> Reaction {
+        Reaction { flash: Some(Flash { text: text.into(), error: true }), ..Reaction::stay() }
+    }
+
+    /// Stay, and tell something.
+    pub fn info(text: impl Into<String>) -> Reaction {
+        Reaction { flash: Some(Flash { text: text.into(), error: false }), ..Reaction::stay() }
+    }
+}
+
+/// The answers gathered so far that later screens show or depend on.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub demo: bool,
+    pub host: String,
+    pub account: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`.
+    pub partition: String,
+    pub organization: String,
+    pub project: String,
+    pub project_id: String,
+    pub selection: Option<WorkspaceSelection>,
+    /// The workspaces the selection covers (every workspace of the project for `All`).
+    pub workspace_names: Vec<String>,
+    pub roles: Vec<(String, Phase)>,
+}
+
+impl Context {
+    /// `arn:aws:iam::ACCOUNT:role/NAME`.
+    pub fn role_arn(&self, name: &str) -> String {
+        format!("arn:{}:iam::{}:role/{name}", self.partition, self.account)
+    }
+
+    /// "workspace sandbox", "workspaces a, b", "every workspace in project X".
+    pub fn scope_text(&self) -> String {
+        match &self.selection {
+            Some(WorkspaceSelection::All) => format!("every workspace in project {}", self.project),
+            _ if self.workspace_names.len() == 1 => format!("workspace {}", self.workspace_names[0]),
+            _ => format!("workspaces {}", self.workspace_names.join(", ")),
+        }
+    }
+}
+
+/// What every step's view gets besides its own state.
+pub struct ViewCtx<'a> {
+    pub theme: Theme,
+    /// The spinner's current character.
+    pub spinner: &'static str,
+    pub cx: &'a Context,
+}

@@ -1,0 +1,228 @@
+//! Step 4: the workspaces to set up: several with Space, or every workspace of the project (one
+//! `workspace:*` trust). Each row carries a badge of how the workspace reaches AWS today.
+
+use crate::core::answers::WorkspaceSelection;
+use crate::core::ports::{TfcError, Workspace};
+use crate::tui::effects::Effect;
+use crate::tui::keymap::{hint, Action, Hint, Input};
+use crate::tui::msg::Badge;
+use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
+use crate::tui::widgets::text::{heading, loading, problem};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use std::collections::{BTreeSet, HashMap};
+
+/// The first row of the list.
+const EVERY: &str = "Every workspace in this project";
+
+/// The workspaces step's state.
+#[derive(Debug, Clone, Default)]
+pub struct WorkspacesStep {
+    /// Row 0 is [`EVERY`], row `i + 1` is `workspaces[i]`.
+    pub list: FilterList,
+    workspaces: Vec<Workspace>,
+    badges: HashMap<String, Badge>,
+    loaded_for: Option<String>,
+    org: String,
+    pub loading: bool,
+    error: Option<TfcError>,
+    all: bool,
+    selected: BTreeSet<usize>,
+    pub chosen: Option<WorkspaceSelection>,
+}
+
+impl WorkspacesStep {
+    pub fn new() -> WorkspacesStep {
+        WorkspacesStep { list: FilterList::new(false), ..WorkspacesStep::default() }
+    }
+
+    /// Shows the workspaces of the project, loading them unless they are already there.
+    pub fn enter(&mut self, org: &str, project_id: &str) -> Vec<Effect> {
+        if self.loaded_for.as_deref() == Some(project_id) && self.error.is_none() {
+            return vec![];
+        }
+        if self.loaded_for.as_deref() != Some(project_id) {
+            *self = WorkspacesStep::new();
+        }
+        self.loaded_for = Some(project_id.to_string());
+        self.org = org.to_string();
+        self.loading = true;
+        self.error = None;
+        vec![Effect::LoadWorkspaces { org: org.to_string(), project_id: project_id.to_string() }]
+    }
+
+    pub fn on_loaded(&mut self, project_id: &str, result: Result<Vec<Workspace>, TfcError>) -> Vec<Effect> {
+        if self.loaded_for.as_deref() != Some(project_id) {
+            return vec![];
+        }
+        self.loading = false;
+        match result {
+            Ok(workspaces) => {
+                let mut items = vec![EVERY.to_string()];
+                items.extend(workspaces.iter().map(|w| w.name.clone()));
+                self.list.set_items(items);
+                // The first workspace is the natural default; "every" when there is none.
+                if !workspaces.is_empty() {
+                    self.list.handle(&Input::Action(Action::Down));
+                }
+                let ids = workspaces.iter().map(|w| w.id.clone()).collect();
+                self.workspaces = workspaces;
+                vec![Effect::LoadBadges { workspace_ids: ids }]
+            }
+            Err(e) => {
+                self.error = Some(e);
+                vec![]
+            }
+        }
+    }
+
+    pub fn on_badge(&mut self, workspace_id: String, badge: Badge) {
+        if self.workspaces.iter().any(|w| w.id == workspace_id) {
+            self.badges.insert(workspace_id, badge);
+        }
+    }
+
+    /// Some badges are still loading.
+    pub fn badges_pending(&self) -> bool {
+        !self.loading && self.badges.len() < self.workspaces.len()
+    }
+
+    /// Every workspace name of the project.
+    pub fn all_names(&self) -> Vec<String> {
+        self.workspaces.iter().map(|w| w.name.clone()).collect()
+    }
+
+    /// The badge of a workspace, by name.
+    pub fn badge(&self, name: &str) -> Option<&Badge> {
+        let ws = self.workspaces.iter().find(|w| w.name == name)?;
+        self.badges.get(&ws.id)
+    }
+
+    /// What Enter would choose now.
+    fn would_choose(&self) -> Option<WorkspaceSelection> {
+        if self.all {
+            return Some(WorkspaceSelection::All);
+        }
+        if !self.selected.is_empty() {
+            return Some(WorkspaceSelection::Named(self.selected.iter().map(|i| self.workspaces[*i].name.clone()).collect()));
+        }
+        match self.list.highlighted()? {
+            0 => Some(WorkspaceSelection::All),
+            i => Some(WorkspaceSelection::Named(vec![self.workspaces[i - 1].name.clone()])),
+        }
+    }
+
+    pub fn handle(&mut self, input: Input) -> Reaction {
+        if self.error.is_some() && input == Input::Action(Action::Retry) {
+            let project = self.loaded_for.clone().unwrap_or_default();
+            let org = self.org.clone();
+            return Reaction { effects: self.enter(&org, &project), ..Reaction::stay() };
+        }
+        match self.list.handle(&input) {
+            ListEvent::Toggle(0) => {
+                self.all = !self.all;
+                self.selected.clear();
+            }
+            ListEvent::Toggle(i) => {
+                self.all = false;
+                if !self.selected.remove(&(i - 1)) {
+                    self.selected.insert(i - 1);
+                }
+            }
+            ListEvent::Accept(_) => {
+                self.chosen = self.would_choose();
+                return Reaction::next();
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Back) => return Reaction::back(),
+            ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
+                return Reaction::info("Still loading the workspaces…")
+            }
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    pub fn hints(&self) -> Vec<Hint> {
+        if self.error.is_some() {
+            return vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")];
+        }
+        if self.list.filtering() {
+            return vec![hint(Action::Accept, "end filter"), hint(Action::Back, "clear filter"), hint(Action::Down, "move")];
+        }
+        vec![
+            hint(Action::Down, "move"),
+            hint(Action::Toggle, "select"),
+            hint(Action::Filter, "filter"),
+            hint(Action::Accept, "continue"),
+            hint(Action::Back, "back"),
+        ]
+    }
+
+    fn row(&self, m: &Match, highlighted: bool, name_width: usize, v: &ViewCtx) -> Line<'static> {
+        let t = v.theme;
+        let marker = if highlighted { " › " } else { "   " };
+        if m.index == 0 {
+            let check = if self.all { "[x] " } else { "[ ] " };
+            let mut spans = vec![Span::raw(marker), Span::raw(check)];
+            spans.extend(self.list.label_spans(m, t));
+            let n = self.workspaces.len();
+            spans.push(Span::styled(format!(" ({n} now, and future ones)"), t.dim()));
+            return Line::from(spans);
+        }
+        let i = m.index - 1;
+        let check = if self.selected.contains(&i) || self.all { "[x] " } else { "[ ] " };
+        let check_style = if self.all { t.dim() } else { Style::default() };
+        let mut spans = vec![Span::raw(marker), Span::styled(check, check_style)];
+        spans.extend(self.list.label_spans(m, t));
+        let pad = name_width.saturating_sub(self.workspaces[i].name.chars().count()) + 2;
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(badge_span(self.badges.get(&self.workspaces[i].id), v.spinner, t));
+        Line::from(spans)
+    }
+
+    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+        let t = v.theme;
+        let [top, body, bottom] =
+            Layout::vertical([Constraint::Length(3), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        let intro = vec![
+            heading("Which workspaces should use OIDC?", t),
+            Line::styled(format!("Workspaces of project {}; the badge says how each reaches AWS today.", v.cx.project), t.dim()),
+        ];
+        frame.render_widget(Paragraph::new(intro), top);
+        if self.loading {
+            frame.render_widget(Paragraph::new(loading("Loading workspaces…", v.spinner, t)), body);
+            return;
+        }
+        if let Some(e) = &self.error {
+            let lines = problem(&e.to_string(), "Press r to retry, Esc to choose another project.", t, body.width as usize);
+            frame.render_widget(Paragraph::new(lines), body);
+            return;
+        }
+        let name_width = self.workspaces.iter().map(|w| w.name.chars().count()).max().unwrap_or(0).min(32);
+        self.list.render(frame, body, t, "workspaces", |m, hl| self.row(m, hl, name_width, v));
+        let summary = match self.would_choose() {
+            Some(WorkspaceSelection::All) => "Enter sets up every workspace of the project, present and future.".to_string(),
+            Some(WorkspaceSelection::Named(names)) if names.len() == 1 => format!("Enter sets up workspace {}.", names[0]),
+            Some(WorkspaceSelection::Named(names)) => format!("Enter sets up {} workspaces: {}.", names.len(), names.join(", ")),
+            None => String::new(),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);
+    }
+}
+
+/// The badge text of a workspace's current state.
+pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Span<'static> {
+    match badge {
+        None => Span::styled(spinner, t.dim()),
+        Some(Badge::Oidc) => Span::styled("OIDC configured", t.ok()),
+        Some(Badge::StaticKeys) => Span::styled("static keys", t.warn()),
+        Some(Badge::Both) => Span::styled("OIDC + static keys", t.warn()),
+        Some(Badge::Nothing) => Span::styled("no AWS credentials", t.dim()),
+        Some(Badge::Unknown(_)) => Span::styled("? could not read variables", t.dim()),
+    }
+}

@@ -1,0 +1,99 @@
+//! The plan as a diff (`+` create, `~` update with old → new, `-` delete), grouped AWS / HCP
+//! Terraform, and the exact trust policy documents the plan writes.
+
+use crate::core::plan::{Change, Plan, Side, Verb};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text::{paragraph, wrapped};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+fn verb_style(verb: Verb, theme: Theme) -> Style {
+    match verb {
+        Verb::Create => theme.ok(),
+        Verb::Update => theme.warn(),
+        Verb::Delete => theme.error(),
+    }
+}
+
+/// "5 changes: 4 to create, 1 to update, 0 to delete".
+pub fn counts(plan: &Plan) -> String {
+    let count = |v: Verb| plan.changes.iter().filter(|c| c.change.verb() == v).count();
+    let n = plan.changes.len();
+    format!(
+        "{n} change{}: {} to create, {} to update, {} to delete",
+        if n == 1 { "" } else { "s" },
+        count(Verb::Create),
+        count(Verb::Update),
+        count(Verb::Delete)
+    )
+}
+
+/// Every change, grouped by service, then the notes and the counts.
+pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if plan.is_empty() {
+        lines.push(Line::styled("Nothing to change: everything is already in place.", theme.ok()));
+    }
+    let groups = [
+        (Side::Aws, format!("AWS · account {}", plan.account)),
+        (Side::Tfc, format!("HCP Terraform · {}", plan.host)),
+    ];
+    for (side, title) in groups {
+        let changes: Vec<&Change> = plan.changes.iter().map(|c| &c.change).filter(|c| c.side() == side).collect();
+        if changes.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(title, theme.bold()));
+        for change in changes {
+            let verb = change.verb();
+            let style = verb_style(verb, theme);
+            lines.extend(wrapped(Span::styled(format!("  {} ", verb.symbol()), style), &change.summary(), style, width));
+            for detail in change.details() {
+                lines.extend(paragraph(&detail, theme.dim(), width, 6));
+            }
+        }
+    }
+    if !plan.notes.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Notes", theme.bold()));
+        for note in &plan.notes {
+            let style = if note.starts_with("warning") { theme.warn() } else { Style::default() };
+            lines.extend(wrapped(Span::raw("  "), note, style, width));
+        }
+    }
+    if !plan.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(counts(plan), theme.bold()));
+    }
+    lines
+}
+
+/// The trust policy of each role the plan creates or extends, pretty-printed.
+pub fn trust_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for pc in &plan.changes {
+        let (title, doc) = match &pc.change {
+            Change::CreateRole { name, trust_policy, .. } => (format!("Trust policy of the new role {name}"), trust_policy),
+            Change::UpdateTrustPolicy { role_name, new, .. } => {
+                (format!("Trust policy of role {role_name} after the update"), new)
+            }
+            _ => continue,
+        };
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(title, theme.bold()));
+        let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+        for raw in text.lines() {
+            let indent = raw.len() - raw.trim_start().len();
+            lines.extend(wrapped(Span::raw(" ".repeat(indent + 2)), raw.trim_start(), Style::default(), width));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::raw("No trust policy changes: the roles already trust these workspaces."));
+    }
+    lines
+}

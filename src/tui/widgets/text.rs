@@ -1,0 +1,101 @@
+//! Text helpers: word wrapping with a hanging indent (long ARNs and subjects stay readable at 80
+//! columns), the spinner, and the lines most screens start with.
+
+use crate::tui::theme::Theme;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// Braille spinner frames, one column wide each.
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// The spinner's frame for a tick count.
+pub fn spinner(tick: usize) -> &'static str {
+    SPINNER[tick % SPINNER.len()]
+}
+
+/// Splits `text` into lines of at most `width` columns, breaking at spaces where it can and
+/// inside words longer than a line (ARNs). Lines after the first are meant to be indented by the
+/// caller, so they get `width - indent` columns.
+pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let limit = |lines: &Vec<String>| if lines.is_empty() { width.max(4) } else { width.saturating_sub(indent).max(4) };
+    for word in text.split(' ') {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let max = limit(&lines);
+            let used = current.chars().count();
+            let sep = usize::from(used > 0);
+            if used + sep + word.len() <= max {
+                if sep == 1 {
+                    current.push(' ');
+                }
+                current.extend(word.iter());
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut current));
+                continue;
+            }
+            // A word longer than a whole line: cut it.
+            let rest = word.split_off(max);
+            lines.push(word.iter().collect());
+            word = rest;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// `prefix` then `text` wrapped to `width`, continuation lines indented to the prefix's width.
+pub fn wrapped(prefix: Span<'static>, text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
+    let indent = prefix.content.chars().count();
+    wrap(text, width.saturating_sub(indent), 0)
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let lead = if i == 0 { prefix.clone() } else { Span::raw(" ".repeat(indent)) };
+            Line::from(vec![lead, Span::styled(chunk, style)])
+        })
+        .collect()
+}
+
+/// Plain text wrapped to `width` with an indent of `indent` on every line.
+pub fn paragraph(text: &str, style: Style, width: usize, indent: usize) -> Vec<Line<'static>> {
+    wrapped(Span::raw(" ".repeat(indent)), text, style, width)
+}
+
+/// A screen's question, in bold.
+pub fn heading(text: &str, theme: Theme) -> Line<'static> {
+    Line::from(Span::styled(text.to_string(), theme.bold()))
+}
+
+/// "⠋ Loading projects…".
+pub fn loading(text: &str, spinner: &'static str, theme: Theme) -> Line<'static> {
+    Line::from(vec![Span::styled(format!("{spinner} "), theme.accent()), Span::raw(text.to_string())])
+}
+
+/// An error and what to do about it.
+pub fn problem(error: &str, advice: &str, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let mut lines = wrapped(Span::styled("✗ ", theme.error()), error, theme.error(), width);
+    if !advice.is_empty() {
+        lines.extend(paragraph(advice, Style::default(), width, 2));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words_and_cuts_long_ones() {
+        assert_eq!(wrap("a bb ccc", 4, 0), ["a bb", "ccc"]);
+        assert_eq!(wrap("abcdefghijkl", 8, 2), ["abcdefgh", "ijkl"]);
+        assert_eq!(wrap("", 10, 0), [""]);
+        let long = "x ".repeat(30);
+        assert!(wrap(long.trim(), 20, 4).iter().skip(1).all(|l| l.chars().count() <= 16));
+    }
+}
