@@ -23,27 +23,49 @@ fn peak_rss_kib() -> Option<u64> {
 async fn one_run() -> (Duration, Duration, usize, usize, usize) {
     let fake = FakeTfc::start(Seed::example());
     fake.set_latency(LATENCY);
-    let endpoint = Endpoint::resolve(Some("app.terraform.io"), Some(&fake.base_url()), &|_| None).expect("endpoint");
+    let endpoint = Endpoint::resolve(Some("app.terraform.io"), Some(&fake.base_url()), &|_| None)
+        .expect("endpoint");
     let token = ApiToken::new(fake.token()).expect("token");
     let tfc = TfcClient::new(endpoint, token, TfcClient::http_client().expect("http"));
     let sandbox = Sandbox::empty("app.terraform.io");
     sandbox.iam.set_latency(LATENCY);
-    let mut answers = Answers::new("app.terraform.io", "acme", "platform", WorkspaceSelection::Named(vec!["network".into()]));
-    answers.permissions.managed_policy_arns.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+    let mut answers = Answers::new(
+        "app.terraform.io",
+        "acme",
+        "platform",
+        WorkspaceSelection::Named(vec!["network".into()]),
+    );
+    answers
+        .permissions
+        .managed_policy_arns
+        .push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
 
     let start = Instant::now();
-    let p = plan(&answers, sandbox.iam.as_ref(), &tfc).await.expect("plan");
+    let p = plan(&answers, sandbox.iam.as_ref(), &tfc)
+        .await
+        .expect("plan");
     let planned = start.elapsed();
     let journal = Journal::in_memory();
     let mut writer = journal.begin(&p, RecordKind::Apply).expect("journal");
     let changes = p.changes.len();
-    apply(p, sandbox.iam.as_ref(), &tfc, &mut writer, &|_| {}).await.expect("apply");
+    apply(p, sandbox.iam.as_ref(), &tfc, &mut writer, &|_| {})
+        .await
+        .expect("apply");
     let total = start.elapsed();
-    (planned, total, fake.requests().len(), sandbox.iam.calls().len(), changes)
+    (
+        planned,
+        total,
+        fake.requests().len(),
+        sandbox.iam.calls().len(),
+        changes,
+    )
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let mut totals = Vec::new();
     for i in 0..RUNS {
         let (planned, total, tfc_calls, aws_calls, changes) = rt.block_on(one_run());
@@ -57,7 +79,11 @@ fn main() {
         totals.push(total);
     }
     totals.sort();
-    println!("median plan+apply: {} ms with {} ms per call", totals[RUNS / 2].as_millis(), LATENCY.as_millis());
+    println!(
+        "median plan+apply: {} ms with {} ms per call",
+        totals[RUNS / 2].as_millis(),
+        LATENCY.as_millis()
+    );
     if let Some(kib) = peak_rss_kib() {
         println!("peak RSS: {:.1} MiB", kib as f64 / 1024.0);
     }

@@ -7,7 +7,10 @@ use tfc_oidc::cli::{self, args::Cli};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -27,7 +27,12 @@ fn answers(workspaces: &[&str]) -> Answers {
 fn kinds(plan: &Plan) -> Vec<String> {
     plan.changes
         .iter()
-        .map(|c| serde_json::to_value(&c.change).unwrap()["type"].as_str().unwrap().to_string())
+        .map(|c| {
+            serde_json::to_value(&c.change).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -35,20 +40,30 @@ fn quiet(_: Progress) {}
 
 async fn plan_ok(sb: &Sandbox, a: &Answers) -> Plan {
     let before = (sb.iam.write_count(), sb.tfc.write_count());
-    let p = plan(a, sb.iam.as_ref(), sb.tfc.as_ref()).await.expect("plan");
-    assert_eq!((sb.iam.write_count(), sb.tfc.write_count()), before, "planning must not write");
+    let p = plan(a, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .expect("plan");
+    assert_eq!(
+        (sb.iam.write_count(), sb.tfc.write_count()),
+        before,
+        "planning must not write"
+    );
     p
 }
 
 async fn apply_ok(sb: &Sandbox, journal: &Journal, p: Plan) {
     let mut w = journal.begin(&p, RecordKind::Apply).unwrap();
-    apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet).await.expect("apply");
+    apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .expect("apply");
 }
 
 async fn env_value(sb: &Sandbox, ws: &str, key: &str) -> Option<String> {
     let w = sb.tfc.workspace("acme-corp", ws).await.unwrap();
     let vars = sb.tfc.workspace_variables(&w.id).await.unwrap();
-    vars.into_iter().find(|v| v.key == key).and_then(|v| v.value)
+    vars.into_iter()
+        .find(|v| v.key == key)
+        .and_then(|v| v.value)
 }
 
 #[tokio::test]
@@ -58,27 +73,50 @@ async fn one_workspace_plan_then_idempotent() {
     let p = plan_ok(&sb, &a).await;
     assert_eq!(
         kinds(&p),
-        ["create_oidc_provider", "create_role", "attach_role_policy", "create_variable", "create_variable"]
+        [
+            "create_oidc_provider",
+            "create_role",
+            "attach_role_policy",
+            "create_variable",
+            "create_variable"
+        ]
     );
-    let Change::CreateRole { trust_policy, .. } = &p.changes[1].change else { panic!() };
+    let Change::CreateRole { trust_policy, .. } = &p.changes[1].change else {
+        panic!()
+    };
     assert_eq!(
         trust_policy["Statement"][0]["Condition"]["StringLike"]["app.terraform.io:sub"][0],
         "organization:acme-corp:project:platform:workspace:network-prod:run_phase:*"
     );
     assert_eq!(p.changes[1].depends_on, vec![0]);
-    assert_eq!(p.changes[3].depends_on, vec![1], "variables wait for the role");
+    assert_eq!(
+        p.changes[3].depends_on,
+        vec![1],
+        "variables wait for the role"
+    );
     let journal = Journal::in_memory();
     apply_ok(&sb, &journal, p).await;
     assert_eq!(
-        env_value(&sb, "network-prod", "TFC_AWS_RUN_ROLE_ARN").await.as_deref(),
+        env_value(&sb, "network-prod", "TFC_AWS_RUN_ROLE_ARN")
+            .await
+            .as_deref(),
         Some("arn:aws:iam::123456789012:role/tfc-acme-corp-platform")
     );
-    assert_eq!(env_value(&sb, "network-prod", "TFC_AWS_PROVIDER_AUTH").await.as_deref(), Some("true"));
+    assert_eq!(
+        env_value(&sb, "network-prod", "TFC_AWS_PROVIDER_AUTH")
+            .await
+            .as_deref(),
+        Some("true")
+    );
 
     sb.iam.clear_calls();
     sb.tfc.clear_calls();
     let again = plan_ok(&sb, &a).await;
-    assert!(again.is_empty(), "second run plans nothing: {:?}", kinds(&again));
+    assert!(
+        again.is_empty(),
+        "second run plans nothing: {:?}",
+        kinds(&again)
+    );
     assert_eq!(sb.iam.write_count() + sb.tfc.write_count(), 0);
 }
 
@@ -88,7 +126,10 @@ async fn all_workspaces_uses_one_wildcard_pattern() {
     let mut a = answers(&[]);
     a.workspaces = WorkspaceSelection::All;
     let p = plan_ok(&sb, &a).await;
-    assert_eq!(p.roles[0].subjects, ["organization:acme-corp:project:platform:workspace:*:run_phase:*"]);
+    assert_eq!(
+        p.roles[0].subjects,
+        ["organization:acme-corp:project:platform:workspace:*:run_phase:*"]
+    );
     // dns already has TFC_AWS_PROVIDER_AUTH=true: only its role ARN is new.
     let creates = kinds(&p).iter().filter(|k| *k == "create_variable").count();
     assert_eq!(creates, 3 * 2 - 1);
@@ -100,11 +141,28 @@ async fn split_roles_make_two_roles_and_phase_variables() {
     let mut a = answers(&["network-prod"]);
     a.split_roles = true;
     let p = plan_ok(&sb, &a).await;
-    let names: Vec<_> = p.roles.iter().map(|r| (r.name.as_str(), r.phase.to_string())).collect();
-    assert_eq!(names, [("tfc-acme-corp-platform-plan", "plan".into()), ("tfc-acme-corp-platform-apply", "apply".into())]);
+    let names: Vec<_> = p
+        .roles
+        .iter()
+        .map(|r| (r.name.as_str(), r.phase.to_string()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("tfc-acme-corp-platform-plan", "plan".into()),
+            ("tfc-acme-corp-platform-apply", "apply".into())
+        ]
+    );
     assert!(p.roles[0].subjects[0].ends_with("run_phase:plan"));
     let keys: Vec<String> = p.variables.iter().map(|v| v.key.clone()).collect();
-    assert_eq!(keys, ["TFC_AWS_PROVIDER_AUTH", "TFC_AWS_PLAN_ROLE_ARN", "TFC_AWS_APPLY_ROLE_ARN"]);
+    assert_eq!(
+        keys,
+        [
+            "TFC_AWS_PROVIDER_AUTH",
+            "TFC_AWS_PLAN_ROLE_ARN",
+            "TFC_AWS_APPLY_ROLE_ARN"
+        ]
+    );
     apply_ok(&sb, &Journal::in_memory(), p).await;
     assert!(plan_ok(&sb, &a).await.is_empty());
 }
@@ -113,18 +171,35 @@ async fn split_roles_make_two_roles_and_phase_variables() {
 async fn varset_target_creates_fills_and_attaches_then_reuses() {
     let sb = Sandbox::demo();
     let mut a = answers(&["network-prod", "network-staging"]);
-    a.target = TargetChoice::VariableSet { name: "aws-oidc".into() };
+    a.target = TargetChoice::VariableSet {
+        name: "aws-oidc".into(),
+    };
     let p = plan_ok(&sb, &a).await;
     let k = kinds(&p);
-    assert_eq!(&k[3..], ["create_variable_set", "create_variable", "create_variable", "attach_variable_set"]);
+    assert_eq!(
+        &k[3..],
+        [
+            "create_variable_set",
+            "create_variable",
+            "create_variable",
+            "attach_variable_set"
+        ]
+    );
     let attach = p.changes.last().unwrap();
-    assert!(attach.depends_on.contains(&4) && attach.depends_on.contains(&5), "attach waits for the variables");
+    assert!(
+        attach.depends_on.contains(&4) && attach.depends_on.contains(&5),
+        "attach waits for the variables"
+    );
     apply_ok(&sb, &Journal::in_memory(), p).await;
     assert!(plan_ok(&sb, &a).await.is_empty());
 
     // Reused and completed: a third workspace only needs attaching.
     let mut b = a.clone();
-    b.workspaces = WorkspaceSelection::Named(vec!["network-prod".into(), "network-staging".into(), "dns".into()]);
+    b.workspaces = WorkspaceSelection::Named(vec![
+        "network-prod".into(),
+        "network-staging".into(),
+        "dns".into(),
+    ]);
     let p = plan_ok(&sb, &b).await;
     assert_eq!(kinds(&p), ["update_trust_policy", "attach_variable_set"]);
 }
@@ -134,10 +209,14 @@ async fn varset_for_all_workspaces_attaches_to_the_project() {
     let sb = Sandbox::demo();
     let mut a = answers(&[]);
     a.workspaces = WorkspaceSelection::All;
-    a.target = TargetChoice::VariableSet { name: "aws-oidc".into() };
+    a.target = TargetChoice::VariableSet {
+        name: "aws-oidc".into(),
+    };
     let p = plan_ok(&sb, &a).await;
     match &p.changes.last().unwrap().change {
-        Change::AttachVariableSet { scope, .. } => assert_eq!(scope.to_string(), "project platform"),
+        Change::AttachVariableSet { scope, .. } => {
+            assert_eq!(scope.to_string(), "project platform")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -145,17 +224,36 @@ async fn varset_for_all_workspaces_attaches_to_the_project() {
 #[tokio::test]
 async fn custom_audience_is_added_and_set() {
     let sb = Sandbox::demo();
-    apply_ok(&sb, &Journal::in_memory(), plan_ok(&sb, &answers(&["network-prod"])).await).await;
+    apply_ok(
+        &sb,
+        &Journal::in_memory(),
+        plan_ok(&sb, &answers(&["network-prod"])).await,
+    )
+    .await;
     let mut a = answers(&["network-prod"]);
     a.audience = "my.audience".into();
     let p = plan_ok(&sb, &a).await;
     let k = kinds(&p);
     assert_eq!(k[0], "add_oidc_audience");
-    assert!(k.contains(&"update_trust_policy".to_string()), "new audience needs its own statement: {k:?}");
-    assert!(p.variables.iter().any(|v| v.key == "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE" && v.value == "my.audience"));
+    assert!(
+        k.contains(&"update_trust_policy".to_string()),
+        "new audience needs its own statement: {k:?}"
+    );
+    assert!(p
+        .variables
+        .iter()
+        .any(|v| v.key == "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE" && v.value == "my.audience"));
     apply_ok(&sb, &Journal::in_memory(), p).await;
-    let role = sb.iam.get_role("tfc-acme-corp-platform").await.unwrap().unwrap();
-    assert!(role.trust_policy.contains("aws.workload.identity"), "old statement kept");
+    let role = sb
+        .iam
+        .get_role("tfc-acme-corp-platform")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        role.trust_policy.contains("aws.workload.identity"),
+        "old statement kept"
+    );
     assert!(role.trust_policy.contains("my.audience"));
 }
 
@@ -177,14 +275,20 @@ async fn existing_variable_is_updated_with_old_value_shown() {
         .await
         .unwrap();
     let p = plan_ok(&sb, &answers(&["network-prod"])).await;
-    let update = p.changes.iter().find(|c| matches!(c.change, Change::UpdateVariable { .. })).unwrap();
+    let update = p
+        .changes
+        .iter()
+        .find(|c| matches!(c.change, Change::UpdateVariable { .. }))
+        .unwrap();
     assert!(update.change.summary().contains("\"arn:aws:iam::123456789012:role/old\" → \"arn:aws:iam::123456789012:role/tfc-acme-corp-platform\""));
 }
 
 #[tokio::test]
 async fn workspace_in_another_project_is_refused_with_its_project() {
     let sb = Sandbox::demo();
-    let err = plan(&answers(&["warehouse"]), sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap_err();
+    let err = plan(&answers(&["warehouse"]), sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap_err();
     assert!(matches!(err, PlanError::WrongProject { .. }));
     assert!(err.to_string().contains("is in project 'data'"), "{err}");
 }
@@ -192,11 +296,16 @@ async fn workspace_in_another_project_is_refused_with_its_project() {
 #[tokio::test]
 async fn unknown_workspace_and_invalid_names_fail_before_writing() {
     let sb = Sandbox::demo();
-    let err = plan(&answers(&["nope"]), sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap_err();
+    let err = plan(&answers(&["nope"]), sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
     let mut a = answers(&["network-prod"]);
     a.role_name = "has spaces".into();
-    assert!(plan(&a, sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap_err().is_usage());
+    assert!(plan(&a, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap_err()
+        .is_usage());
     assert_eq!(sb.iam.write_count() + sb.tfc.write_count(), 0);
 }
 
@@ -206,12 +315,23 @@ async fn failure_mid_apply_is_journaled_and_a_rerun_resumes_then_undo_reverts() 
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::at(dir.path());
     let a = answers(&["network-prod", "network-staging"]);
-    sb.tfc.fail_on("create_workspace_variable", 2, TfcError::Server { status: 500, detail: "boom".into() });
+    sb.tfc.fail_on(
+        "create_workspace_variable",
+        2,
+        TfcError::Server {
+            status: 500,
+            detail: "boom".into(),
+        },
+    );
     let p = plan_ok(&sb, &a).await;
     let total = p.changes.len();
     let mut w = journal.begin(&p, RecordKind::Apply).unwrap();
-    let err = apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet).await.unwrap_err();
-    let ApplyError::Partial { done, total: t, .. } = err else { panic!("{err}") };
+    let err = apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .unwrap_err();
+    let ApplyError::Partial { done, total: t, .. } = err else {
+        panic!("{err}")
+    };
     assert_eq!(t, total);
     assert!(done >= 3 && done < total);
     let record = journal.records().pop().unwrap();
@@ -221,21 +341,38 @@ async fn failure_mid_apply_is_journaled_and_a_rerun_resumes_then_undo_reverts() 
     // The re-run plans only what is missing and continues the same record.
     let p = plan_ok(&sb, &a).await;
     assert!(!p.is_empty() && p.changes.len() < total);
-    assert!(p.changes.iter().all(|c| matches!(c.change, Change::CreateVariable { .. })));
+    assert!(p
+        .changes
+        .iter()
+        .all(|c| matches!(c.change, Change::CreateVariable { .. })));
     apply_ok(&sb, &journal, p).await;
     assert!(plan_ok(&sb, &a).await.is_empty());
-    assert_eq!(journal.records().len(), 1, "the resume continued the record");
+    assert_eq!(
+        journal.records().len(),
+        1,
+        "the resume continued the record"
+    );
     let record = journal.last_apply().unwrap();
     assert_eq!(record.done().len(), total);
 
     // Undo removes everything the apply created.
     let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
     let mut w = journal.begin(&undo, RecordKind::Undo).unwrap();
-    apply(undo, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet).await.unwrap();
+    apply(undo, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .unwrap();
     journal.mark_reverted(&record, w.path().unwrap()).unwrap();
-    assert!(sb.iam.get_role("tfc-acme-corp-platform").await.unwrap().is_none());
+    assert!(sb
+        .iam
+        .get_role("tfc-acme-corp-platform")
+        .await
+        .unwrap()
+        .is_none());
     assert!(sb.iam.list_oidc_providers().await.unwrap().is_empty());
-    assert_eq!(env_value(&sb, "network-prod", "TFC_AWS_RUN_ROLE_ARN").await, None);
+    assert_eq!(
+        env_value(&sb, "network-prod", "TFC_AWS_RUN_ROLE_ARN").await,
+        None
+    );
     assert!(journal.last_apply().is_none(), "nothing left to undo");
 }
 
@@ -243,17 +380,30 @@ async fn failure_mid_apply_is_journaled_and_a_rerun_resumes_then_undo_reverts() 
 async fn undo_keeps_a_provider_other_roles_trust() {
     let sb = Sandbox::demo();
     let journal = Journal::in_memory();
-    let mut w = journal.begin(&plan_ok(&sb, &answers(&["network-prod"])).await, RecordKind::Apply).unwrap();
+    let mut w = journal
+        .begin(
+            &plan_ok(&sb, &answers(&["network-prod"])).await,
+            RecordKind::Apply,
+        )
+        .unwrap();
     let p = plan_ok(&sb, &answers(&["network-prod"])).await;
-    apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet).await.unwrap();
+    apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .unwrap();
     // Another role, not ours, trusts the same provider.
     let mut other = answers(&["dns"]);
     other.role_name = "someone-else".into();
     let p = plan_ok(&sb, &other).await;
     apply_ok(&sb, &Journal::in_memory(), p).await;
-    let record = tfc_oidc::core::journal::Record { path: "mem".into(), entries: w.entries().to_vec() };
+    let record = tfc_oidc::core::journal::Record {
+        path: "mem".into(),
+        entries: w.entries().to_vec(),
+    };
     let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
-    assert!(!undo.changes.iter().any(|c| matches!(c.change, Change::DeleteOidcProvider { .. })));
+    assert!(!undo
+        .changes
+        .iter()
+        .any(|c| matches!(c.change, Change::DeleteOidcProvider { .. })));
     assert!(undo.notes.iter().any(|n| n.contains("someone-else")));
 }
 
@@ -273,7 +423,17 @@ async fn inline_policy_is_put_and_not_repeated() {
 #[tokio::test]
 async fn aws_errors_name_the_step() {
     let sb = Sandbox::demo();
-    sb.iam.fail_on("caller_identity", 1, IamError::Credentials("no credentials".into()));
-    let err = plan(&answers(&["network-prod"]), sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap_err();
+    sb.iam.fail_on(
+        "caller_identity",
+        1,
+        IamError::Credentials("no credentials".into()),
+    );
+    let err = plan(
+        &answers(&["network-prod"]),
+        sb.iam.as_ref(),
+        sb.tfc.as_ref(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("caller identity"), "{err}");
 }

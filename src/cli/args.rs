@@ -38,7 +38,7 @@ pub enum Command {
     /// The interactive wizard (the default when no command is given)
     Wizard,
     /// Set up OIDC for workspaces of one project, non-interactively
-    Setup(SetupArgs),
+    Setup(Box<SetupArgs>),
     /// Revert the last apply recorded in the journal
     Undo(UndoArgs),
     /// Print a shell completion script
@@ -73,7 +73,12 @@ pub struct SetupArgs {
     #[arg(long, value_name = "PROJECT")]
     pub project: String,
     /// Workspace to set up (repeatable)
-    #[arg(long = "workspace", value_name = "WS", required_unless_present = "all_workspaces", conflicts_with = "all_workspaces")]
+    #[arg(
+        long = "workspace",
+        value_name = "WS",
+        required_unless_present = "all_workspaces",
+        conflicts_with = "all_workspaces"
+    )]
     pub workspaces: Vec<String>,
     /// Every workspace in the project (one workspace:* trust pattern)
     #[arg(long)]

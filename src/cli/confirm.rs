@@ -21,10 +21,16 @@ pub fn confirm_or_refuse(yes: bool, changes: usize) -> Result<Decision, CliError
             "refusing to apply without --yes: standard input is not a terminal (use --dry-run to only see the plan)",
         ));
     }
-    print!("\nApply {changes} change{}? Type 'yes' to continue: ", if changes == 1 { "" } else { "s" });
+    print!(
+        "\nApply {changes} change{}? Type 'yes' to continue: ",
+        if changes == 1 { "" } else { "s" }
+    );
     std::io::stdout().flush().ok();
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
     Ok(match line.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" => Decision::Proceed,
         _ => Decision::Cancelled,

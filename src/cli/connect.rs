@@ -30,8 +30,9 @@ impl Ports {
         if global.demo {
             return Ports::demo();
         }
-        let endpoint = Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)
-            .map_err(|e| CliError::usage(e.to_string()))?;
+        let endpoint =
+            Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)
+                .map_err(|e| CliError::usage(e.to_string()))?;
         let host = endpoint.host().to_string();
         let vars: Vec<(String, String)> = std::env::vars().collect();
         let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
@@ -43,7 +44,8 @@ impl Ports {
                 ))
             })?;
         tracing::info!(%host, source = %source, "using HCP Terraform token");
-        let http = TfcClient::http_client().map_err(|e| CliError::failure(format!("cannot set up HTTPS: {e}")))?;
+        let http = TfcClient::http_client()
+            .map_err(|e| CliError::failure(format!("cannot set up HTTPS: {e}")))?;
         let tfc = TfcClient::new(endpoint, token, http);
         let sdk = load_sdk_config(global.profile.as_deref(), global.region.as_deref()).await;
         let iam = IamClient::new(&sdk).with_profile(global.profile.as_deref());
@@ -78,9 +80,12 @@ impl Ports {
     /// Keeps the sandbox's state for the next `--demo` command (a no-op for real adapters).
     pub fn finish(&self) -> Result<(), CliError> {
         if let Some((sandbox, Some(path))) = &self.demo {
-            sandbox
-                .save(path)
-                .map_err(|e| CliError::failure(format!("cannot save the demo state to {}: {e}", path.display())))?;
+            sandbox.save(path).map_err(|e| {
+                CliError::failure(format!(
+                    "cannot save the demo state to {}: {e}",
+                    path.display()
+                ))
+            })?;
         }
         Ok(())
     }

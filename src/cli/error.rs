@@ -18,10 +18,16 @@ pub struct CliError {
 
 impl CliError {
     pub fn failure(message: impl Into<String>) -> CliError {
-        CliError { code: code::FAILURE, message: message.into() }
+        CliError {
+            code: code::FAILURE,
+            message: message.into(),
+        }
     }
     pub fn usage(message: impl Into<String>) -> CliError {
-        CliError { code: code::USAGE, message: message.into() }
+        CliError {
+            code: code::USAGE,
+            message: message.into(),
+        }
     }
 }
 
@@ -33,8 +39,15 @@ impl std::fmt::Display for CliError {
 
 impl From<PlanError> for CliError {
     fn from(e: PlanError) -> CliError {
-        let code = if e.is_usage() { code::USAGE } else { code::FAILURE };
-        CliError { code, message: e.to_string() }
+        let code = if e.is_usage() {
+            code::USAGE
+        } else {
+            code::FAILURE
+        };
+        CliError {
+            code,
+            message: e.to_string(),
+        }
     }
 }
 

@@ -38,14 +38,24 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
     } else {
         format!("{} / {}", plan.organization, plan.project)
     };
-    out.push_str(&bold(&format!("Plan for {scope} on {} (AWS account {})", plan.host, plan.account), colour));
+    out.push_str(&bold(
+        &format!(
+            "Plan for {scope} on {} (AWS account {})",
+            plan.host, plan.account
+        ),
+        colour,
+    ));
     out.push('\n');
     if plan.is_empty() {
         out.push_str("\nNothing to change: everything is already in place.\n");
     }
     for (side, title) in [(Side::Aws, "AWS"), (Side::Tfc, "HCP Terraform")] {
-        let changes: Vec<&Change> =
-            plan.changes.iter().map(|c| &c.change).filter(|c| c.side() == side).collect();
+        let changes: Vec<&Change> = plan
+            .changes
+            .iter()
+            .map(|c| &c.change)
+            .filter(|c| c.side() == side)
+            .collect();
         if changes.is_empty() {
             continue;
         }
@@ -54,7 +64,11 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
         out.push('\n');
         for change in changes {
             let verb = change.verb();
-            out.push_str(&paint(&format!("  {} {}", verb.symbol(), change.summary()), verb, colour));
+            out.push_str(&paint(
+                &format!("  {} {}", verb.symbol(), change.summary()),
+                verb,
+                colour,
+            ));
             out.push('\n');
             for line in change.details() {
                 out.push_str(&format!("      {line}\n"));
@@ -100,11 +114,20 @@ pub fn summary_text(plan: &Plan, colour: bool) -> String {
             out.push_str(&format!("  {} = {} on {}\n", v.key, v.value, v.target));
         }
     }
-    let first = plan.workspaces.first().map_or("a workspace".to_string(), |w| format!("workspace {}", w.name));
+    let first = plan
+        .workspaces
+        .first()
+        .map_or("a workspace".to_string(), |w| {
+            format!("workspace {}", w.name)
+        });
     out.push_str(&format!(
         "\nNext: queue a plan in {first}; its AWS provider now authenticates through {}.\n\
          AWS CloudTrail records each run as an AssumeRoleWithWebIdentity event.\n",
-        plan.roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(" and "),
+        plan.roles
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
     ));
     out
 }
@@ -127,17 +150,25 @@ pub fn change_json(plan: &Plan, index: usize) -> Value {
 }
 
 /// Variable ids after an apply: created ids from the report, else what existed.
-fn variable_ids(plan: &Plan, report: Option<&ApplyReport>) -> Vec<(PlannedVariable, Option<String>)> {
+fn variable_ids(
+    plan: &Plan,
+    report: Option<&ApplyReport>,
+) -> Vec<(PlannedVariable, Option<String>)> {
     plan.variables
         .iter()
         .map(|v| {
             let created = report.and_then(|r| {
-                plan.changes.iter().zip(&r.outcomes).find_map(|(c, o)| match &c.change {
-                    Change::CreateVariable { target, key, .. } if target_eq(target, &v.target) && key == &v.key => {
-                        o.id.clone()
-                    }
-                    _ => None,
-                })
+                plan.changes
+                    .iter()
+                    .zip(&r.outcomes)
+                    .find_map(|(c, o)| match &c.change {
+                        Change::CreateVariable { target, key, .. }
+                            if target_eq(target, &v.target) && key == &v.key =>
+                        {
+                            o.id.clone()
+                        }
+                        _ => None,
+                    })
             });
             (v.clone(), created.or_else(|| v.id.clone()))
         })

@@ -15,7 +15,13 @@ pub fn data_dir() -> Option<PathBuf> {
 
 /// The journal of applied changes; the demo keeps its own so `undo` never mixes the two.
 pub fn journal_dir(demo: bool) -> Option<PathBuf> {
-    data_dir().map(|d| if demo { d.join("demo").join("journal") } else { d.join("journal") })
+    data_dir().map(|d| {
+        if demo {
+            d.join("demo").join("journal")
+        } else {
+            d.join("journal")
+        }
+    })
 }
 
 /// The `--demo` sandbox's saved state.

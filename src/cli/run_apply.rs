@@ -7,7 +7,12 @@ use crate::core::journal::JournalWriter;
 use crate::core::plan::Plan;
 
 /// Applies `plan`; in text mode each finished change is printed as `✓` or `✗`.
-pub async fn run_apply(plan: Plan, ports: &Ports, journal: &mut JournalWriter, quiet: bool) -> Result<ApplyReport, ApplyError> {
+pub async fn run_apply(
+    plan: Plan,
+    ports: &Ports,
+    journal: &mut JournalWriter,
+    quiet: bool,
+) -> Result<ApplyReport, ApplyError> {
     let summaries: Vec<String> = plan.changes.iter().map(|c| c.change.summary()).collect();
     if !quiet {
         println!();
@@ -23,5 +28,12 @@ pub async fn run_apply(plan: Plan, ports: &Ports, journal: &mut JournalWriter, q
             Progress::Started { .. } => {}
         }
     };
-    apply(plan, ports.iam.as_ref(), ports.tfc.as_ref(), journal, &progress).await
+    apply(
+        plan,
+        ports.iam.as_ref(),
+        ports.tfc.as_ref(),
+        journal,
+        &progress,
+    )
+    .await
 }

@@ -26,15 +26,19 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
     answers.permissions.managed_policy_arns = args.policy_arns.clone();
     answers.permissions.none = args.no_policy;
     if let Some(path) = &args.policy_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(format!("cannot read policy file {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            CliError::usage(format!("cannot read policy file {}: {e}", path.display()))
+        })?;
         names::validate_policy_document("policy file", &text, names::INLINE_POLICY_MAX)
             .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
         answers.permissions.inline_policy = Some(text);
     }
     answers.audience = args.audience.clone();
     if args.target == Target::Varset {
-        let name = args.varset_name.clone().unwrap_or_else(|| Answers::default_varset_name(&answers.role_name));
+        let name = args
+            .varset_name
+            .clone()
+            .unwrap_or_else(|| Answers::default_varset_name(&answers.role_name));
         answers.target = TargetChoice::VariableSet { name };
     } else if args.varset_name.is_some() {
         return Err(CliError::usage("--varset-name needs --target varset"));
@@ -47,7 +51,11 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
     if args.compute_thumbprint {
         let t = crate::aws::compute_thumbprint(&format!("https://{host}"), None)
             .await
-            .map_err(|e| CliError::failure(format!("cannot compute the thumbprint of https://{host}: {e}")))?;
+            .map_err(|e| {
+                CliError::failure(format!(
+                    "cannot compute the thumbprint of https://{host}: {e}"
+                ))
+            })?;
         answers.thumbprints = vec![t];
     }
     Ok(answers)
@@ -72,7 +80,12 @@ async fn setup(ports: &Ports, args: &SetupArgs) -> Result<(), CliError> {
     }
     if plan.is_empty() {
         if json {
-            println!("{}", output::setup_json(&plan, None).to_string().replace("\"applied\":false", "\"applied\":true"));
+            println!(
+                "{}",
+                output::setup_json(&plan, None)
+                    .to_string()
+                    .replace("\"applied\":false", "\"applied\":true")
+            );
         } else {
             print!("{}", output::plan_text(&plan, colour));
             print!("\n{}", output::summary_text(&plan, colour));
@@ -101,7 +114,12 @@ async fn setup(ports: &Ports, args: &SetupArgs) -> Result<(), CliError> {
     }
 }
 
-fn print_plan(plan: &crate::core::plan::Plan, json: bool, report: Option<&crate::core::apply::ApplyReport>, colour: bool) {
+fn print_plan(
+    plan: &crate::core::plan::Plan,
+    json: bool,
+    report: Option<&crate::core::apply::ApplyReport>,
+    colour: bool,
+) {
     if json {
         println!("{}", output::setup_json(plan, report));
     } else {

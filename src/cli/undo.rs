@@ -21,7 +21,10 @@ pub async fn run(global: &GlobalArgs, args: &UndoArgs) -> Result<(), CliError> {
 async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
     let json = args.format == Format::Json;
     let Some(record) = ports.journal.last_apply() else {
-        let place = ports.journal.dir().map_or("memory".to_string(), |d| d.display().to_string());
+        let place = ports
+            .journal
+            .dir()
+            .map_or("memory".to_string(), |d| d.display().to_string());
         if json {
             println!("{}", json!({"plan": [], "applied": false, "journal": null}));
         } else {
@@ -37,7 +40,11 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
                 ports.tfc.host()
             )));
         }
-        let caller = ports.iam.caller_identity().await.map_err(|e| CliError::failure(e.to_string()))?;
+        let caller = ports
+            .iam
+            .caller_identity()
+            .await
+            .map_err(|e| CliError::failure(e.to_string()))?;
         if &caller.account != account {
             return Err(CliError::usage(format!(
                 "the last apply was in AWS account {account}, but the credentials are for {}: switch --profile",

@@ -79,7 +79,12 @@ pub enum AnswerError {
 
 impl Answers {
     /// Answers with the documented defaults for everything but the scope.
-    pub fn new(host: &str, organization: &str, project: &str, workspaces: WorkspaceSelection) -> Answers {
+    pub fn new(
+        host: &str,
+        organization: &str,
+        project: &str,
+        workspaces: WorkspaceSelection,
+    ) -> Answers {
         Answers {
             host: host.to_string(),
             organization: organization.to_string(),
@@ -105,7 +110,9 @@ impl Answers {
         names::validate_organization_name(&self.organization)?;
         names::validate_project_name(&self.project)?;
         match &self.workspaces {
-            WorkspaceSelection::Named(list) if list.is_empty() => return Err(AnswerError::NoWorkspace),
+            WorkspaceSelection::Named(list) if list.is_empty() => {
+                return Err(AnswerError::NoWorkspace)
+            }
             WorkspaceSelection::Named(list) => {
                 for (i, ws) in list.iter().enumerate() {
                     names::validate_workspace_name(ws)?;
@@ -187,8 +194,15 @@ mod tests {
     use super::*;
 
     fn answers() -> Answers {
-        let mut a = Answers::new("app.terraform.io", "acme", "platform", WorkspaceSelection::Named(vec!["net".into()]));
-        a.permissions.managed_policy_arns.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+        let mut a = Answers::new(
+            "app.terraform.io",
+            "acme",
+            "platform",
+            WorkspaceSelection::Named(vec!["net".into()]),
+        );
+        a.permissions
+            .managed_policy_arns
+            .push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
         a
     }
 
@@ -198,7 +212,10 @@ mod tests {
         assert_eq!(a.role_name, "tfc-acme-platform");
         assert_eq!(a.audience, DEFAULT_AUDIENCE);
         assert!(a.validate().is_ok());
-        assert_eq!(Answers::default_varset_name(&a.role_name), "aws-oidc-tfc-acme-platform");
+        assert_eq!(
+            Answers::default_varset_name(&a.role_name),
+            "aws-oidc-tfc-acme-platform"
+        );
     }
 
     #[test]
@@ -211,10 +228,17 @@ mod tests {
         assert_eq!(a.validate(), Err(AnswerError::ConflictingPermissions));
         let mut a = answers();
         a.workspaces = WorkspaceSelection::Named(vec!["a".into(), "a".into()]);
-        assert!(matches!(a.validate(), Err(AnswerError::DuplicateWorkspace(_))));
+        assert!(matches!(
+            a.validate(),
+            Err(AnswerError::DuplicateWorkspace(_))
+        ));
         let mut a = answers();
         a.role_name = "bad name".into();
-        assert!(a.validate().unwrap_err().to_string().contains("role name 'bad name' is not valid"));
+        assert!(a
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("role name 'bad name' is not valid"));
         let mut a = answers();
         a.thumbprints.push("xyz".into());
         assert!(a.validate().is_err());

@@ -5,7 +5,10 @@
 use crate::core::error::{ApplyError, ChangeError};
 use crate::core::journal::{EndStatus, JournalWriter, Outcome};
 use crate::core::plan::{Change, Plan, VariableTarget};
-use crate::core::ports::{Iam, IamError, NewOidcProvider, NewRole, NewVariable, NewVariableSet, Tfc, TfcError, VariableCategory};
+use crate::core::ports::{
+    Iam, IamError, NewOidcProvider, NewRole, NewVariable, NewVariableSet, Tfc, TfcError,
+    VariableCategory,
+};
 use backon::{ExponentialBuilder, Retryable};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::HashMap;
@@ -14,11 +17,20 @@ use std::time::Duration;
 /// Progress of one change, for live displays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
-    Started { index: usize },
-    Done { index: usize },
-    Failed { index: usize, error: String },
+    Started {
+        index: usize,
+    },
+    Done {
+        index: usize,
+    },
+    Failed {
+        index: usize,
+        error: String,
+    },
     /// Not started because an earlier change failed.
-    Skipped { index: usize },
+    Skipped {
+        index: usize,
+    },
 }
 
 /// What an apply did.
@@ -56,7 +68,10 @@ pub async fn apply(
         if failure.is_none() {
             for i in 0..n {
                 let ready = state[i] == State::Pending
-                    && plan.changes[i].depends_on.iter().all(|d| state[*d] == State::Done);
+                    && plan.changes[i]
+                        .depends_on
+                        .iter()
+                        .all(|d| state[*d] == State::Done);
                 if !ready {
                     continue;
                 }
@@ -66,7 +81,9 @@ pub async fn apply(
                 running.push(async move { (i, execute(change, iam, tfc).await) });
             }
         }
-        let Some((i, result)) = running.next().await else { break };
+        let Some((i, result)) = running.next().await else {
+            break;
+        };
         match result {
             Ok(outcome) => {
                 let change = &plan.changes[i].change;
@@ -81,7 +98,10 @@ pub async fn apply(
             Err(e) => {
                 state[i] = State::Failed;
                 journal.failed(&plan.changes[i].change, &e.to_string())?;
-                progress(Progress::Failed { index: i, error: e.to_string() });
+                progress(Progress::Failed {
+                    index: i,
+                    error: e.to_string(),
+                });
                 failure.get_or_insert((i, e));
             }
         }
@@ -113,9 +133,18 @@ fn resolve(change: &Change, created: &HashMap<String, String>) -> Change {
         }
     };
     match &mut change {
-        Change::CreateVariable { target: VariableTarget::VariableSet(set), .. }
-        | Change::UpdateVariable { target: VariableTarget::VariableSet(set), .. }
-        | Change::DeleteVariable { target: VariableTarget::VariableSet(set), .. }
+        Change::CreateVariable {
+            target: VariableTarget::VariableSet(set),
+            ..
+        }
+        | Change::UpdateVariable {
+            target: VariableTarget::VariableSet(set),
+            ..
+        }
+        | Change::DeleteVariable {
+            target: VariableTarget::VariableSet(set),
+            ..
+        }
         | Change::AttachVariableSet { set, .. }
         | Change::DetachVariableSet { set, .. }
         | Change::DeleteVariableSet { set } => fill(set),
@@ -149,9 +178,8 @@ where
 fn gone_ok<E: Into<ChangeError>>(r: Result<(), E>) -> Result<Outcome, ChangeError> {
     match r.map_err(Into::into) {
         Ok(()) => Ok(Outcome::default()),
-        Err(ChangeError::Aws(IamError::NoSuchEntity(_))) | Err(ChangeError::Tfc(TfcError::NotFound { .. })) => {
-            Ok(Outcome::default())
-        }
+        Err(ChangeError::Aws(IamError::NoSuchEntity(_)))
+        | Err(ChangeError::Tfc(TfcError::NotFound { .. })) => Ok(Outcome::default()),
         Err(e) => Err(e),
     }
 }
@@ -177,16 +205,43 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
     use Change::*;
     let created = |id: String| Ok(Outcome { id: Some(id) });
     match change {
-        CreateOidcProvider { url, client_ids, thumbprints, tags, .. } => {
-            let arn = iam.create_oidc_provider(&NewOidcProvider { url, client_ids, thumbprints, tags }).await?;
+        CreateOidcProvider {
+            url,
+            client_ids,
+            thumbprints,
+            tags,
+            ..
+        } => {
+            let arn = iam
+                .create_oidc_provider(&NewOidcProvider {
+                    url,
+                    client_ids,
+                    thumbprints,
+                    tags,
+                })
+                .await?;
             created(arn)
         }
-        AddOidcAudience { provider_arn, audience } => {
+        AddOidcAudience {
+            provider_arn,
+            audience,
+        } => {
             settle(|| iam.add_client_id(&provider_arn, &audience)).await?;
             Ok(Outcome::default())
         }
-        CreateRole { name, description, trust_policy, tags, .. } => {
-            let role = NewRole { name, trust_policy: trust_policy.to_string(), description, tags };
+        CreateRole {
+            name,
+            description,
+            trust_policy,
+            tags,
+            ..
+        } => {
+            let role = NewRole {
+                name,
+                trust_policy: trust_policy.to_string(),
+                description,
+                tags,
+            };
             let made = settle(|| iam.create_role(&role)).await?;
             created(made.arn)
         }
@@ -195,33 +250,67 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
             settle(|| iam.update_trust_policy(&role_name, &document)).await?;
             Ok(Outcome::default())
         }
-        AttachRolePolicy { role_name, policy_arn } => {
+        AttachRolePolicy {
+            role_name,
+            policy_arn,
+        } => {
             settle(|| iam.attach_policy(&role_name, &policy_arn)).await?;
             Ok(Outcome::default())
         }
-        PutRolePolicy { role_name, policy_name, document, .. } => {
+        PutRolePolicy {
+            role_name,
+            policy_name,
+            document,
+            ..
+        } => {
             let document = document.to_string();
             settle(|| iam.put_inline_policy(&role_name, &policy_name, &document)).await?;
             Ok(Outcome::default())
         }
-        CreateVariableSet { organization, name, description } => {
-            let set = tfc.create_variable_set(&organization, &NewVariableSet { name, description }).await?;
+        CreateVariableSet {
+            organization,
+            name,
+            description,
+        } => {
+            let set = tfc
+                .create_variable_set(&organization, &NewVariableSet { name, description })
+                .await?;
             created(set.id)
         }
-        CreateVariable { target, key, value, description } => {
+        CreateVariable {
+            target,
+            key,
+            value,
+            description,
+        } => {
             let var = env_var(&key, &value, &description);
             let made = match &target {
-                VariableTarget::Workspace(ws) => tfc.create_workspace_variable(&ws.id, &var).await?,
-                VariableTarget::VariableSet(set) => tfc.create_variable_set_variable(set_id(set)?, &var).await?,
+                VariableTarget::Workspace(ws) => {
+                    tfc.create_workspace_variable(&ws.id, &var).await?
+                }
+                VariableTarget::VariableSet(set) => {
+                    tfc.create_variable_set_variable(set_id(set)?, &var).await?
+                }
             };
             created(made.id)
         }
-        UpdateVariable { target, variable_id, key, new_value, description, .. } => {
+        UpdateVariable {
+            target,
+            variable_id,
+            key,
+            new_value,
+            description,
+            ..
+        } => {
             let var = env_var(&key, &new_value, &description);
             match &target {
-                VariableTarget::Workspace(ws) => tfc.update_workspace_variable(&ws.id, &variable_id, &var).await?,
+                VariableTarget::Workspace(ws) => {
+                    tfc.update_workspace_variable(&ws.id, &variable_id, &var)
+                        .await?
+                }
                 VariableTarget::VariableSet(set) => {
-                    tfc.update_variable_set_variable(set_id(set)?, &variable_id, &var).await?
+                    tfc.update_variable_set_variable(set_id(set)?, &variable_id, &var)
+                        .await?
                 }
             };
             Ok(Outcome::default())
@@ -239,9 +328,18 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
             }
             Ok(Outcome::default())
         }
-        DeleteVariable { target, variable_id, .. } => gone_ok(match &target {
-            VariableTarget::Workspace(ws) => tfc.delete_workspace_variable(&ws.id, &variable_id).await,
-            VariableTarget::VariableSet(set) => tfc.delete_variable_set_variable(set_id(set)?, &variable_id).await,
+        DeleteVariable {
+            target,
+            variable_id,
+            ..
+        } => gone_ok(match &target {
+            VariableTarget::Workspace(ws) => {
+                tfc.delete_workspace_variable(&ws.id, &variable_id).await
+            }
+            VariableTarget::VariableSet(set) => {
+                tfc.delete_variable_set_variable(set_id(set)?, &variable_id)
+                    .await
+            }
         }),
         DetachVariableSet { set, scope } => {
             let id = set_id(&set)?;
@@ -256,15 +354,27 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
             })
         }
         DeleteVariableSet { set } => gone_ok(tfc.delete_variable_set(set_id(&set)?).await),
-        SetAccessKeyStatus { user, access_key_id, status } => {
-            iam.set_access_key_status(&user, &access_key_id, status).await?;
+        SetAccessKeyStatus {
+            user,
+            access_key_id,
+            status,
+        } => {
+            iam.set_access_key_status(&user, &access_key_id, status)
+                .await?;
             Ok(Outcome::default())
         }
-        RemoveOidcAudience { provider_arn, audience } => gone_ok(iam.remove_client_id(&provider_arn, &audience).await),
-        DetachRolePolicy { role_name, policy_arn } => gone_ok(iam.detach_policy(&role_name, &policy_arn).await),
-        DeleteRolePolicy { role_name, policy_name } => {
-            gone_ok(iam.delete_inline_policy(&role_name, &policy_name).await)
-        }
+        RemoveOidcAudience {
+            provider_arn,
+            audience,
+        } => gone_ok(iam.remove_client_id(&provider_arn, &audience).await),
+        DetachRolePolicy {
+            role_name,
+            policy_arn,
+        } => gone_ok(iam.detach_policy(&role_name, &policy_arn).await),
+        DeleteRolePolicy {
+            role_name,
+            policy_name,
+        } => gone_ok(iam.delete_inline_policy(&role_name, &policy_name).await),
         DeleteRole { name } => gone_ok(delete_role(iam, &name).await),
         DeleteOidcProvider { arn } => gone_ok(iam.delete_oidc_provider(&arn).await),
     }

@@ -9,13 +9,27 @@ pub enum PlanError {
     #[error(transparent)]
     Answers(#[from] AnswerError),
     #[error("could not {action}: {source}")]
-    Aws { action: &'static str, source: IamError },
+    Aws {
+        action: &'static str,
+        source: IamError,
+    },
     #[error("{source}")]
-    Tfc { action: &'static str, source: TfcError },
+    Tfc {
+        action: &'static str,
+        source: TfcError,
+    },
     #[error("workspace '{workspace}' is in project '{actual}', not '{expected}': use --project '{actual}' (a trust for the wrong project would never match)")]
-    WrongProject { workspace: String, expected: String, actual: String },
+    WrongProject {
+        workspace: String,
+        expected: String,
+        actual: String,
+    },
     #[error("project '{project}' not found in organization '{organization}' (projects: {})", known.join(", "))]
-    UnknownProject { organization: String, project: String, known: Vec<String> },
+    UnknownProject {
+        organization: String,
+        project: String,
+        known: Vec<String>,
+    },
 }
 
 impl PlanError {
@@ -51,7 +65,12 @@ pub enum ChangeError {
 pub enum ApplyError {
     /// Some changes were applied, one failed, the rest did not start. The journal has the details.
     #[error("apply stopped part way: {done} of {total} changes done; '{failed}' failed: {error}")]
-    Partial { done: usize, total: usize, failed: String, error: ChangeError },
+    Partial {
+        done: usize,
+        total: usize,
+        failed: String,
+        error: ChangeError,
+    },
     #[error("could not write the journal at {path}: {detail}")]
     Journal { path: String, detail: String },
 }

@@ -45,11 +45,28 @@ pub enum Entry {
         fingerprint: String,
         planned: usize,
     },
-    Resume { at: String, planned: usize },
-    Done { at: String, change: Change, outcome: Outcome },
-    Failed { at: String, summary: String, error: String },
-    End { at: String, status: EndStatus },
-    Reverted { at: String, by: String },
+    Resume {
+        at: String,
+        planned: usize,
+    },
+    Done {
+        at: String,
+        change: Change,
+        outcome: Outcome,
+    },
+    Failed {
+        at: String,
+        summary: String,
+        error: String,
+    },
+    End {
+        at: String,
+        status: EndStatus,
+    },
+    Reverted {
+        at: String,
+        by: String,
+    },
 }
 
 fn now() -> String {
@@ -85,19 +102,29 @@ impl Record {
         self.entries
             .iter()
             .filter_map(|e| match e {
-                Entry::Done { change, outcome, .. } => Some((change, outcome)),
+                Entry::Done {
+                    change, outcome, ..
+                } => Some((change, outcome)),
                 _ => None,
             })
             .collect()
     }
 
     pub fn is_reverted(&self) -> bool {
-        self.entries.iter().any(|e| matches!(e, Entry::Reverted { .. }))
+        self.entries
+            .iter()
+            .any(|e| matches!(e, Entry::Reverted { .. }))
     }
 
     /// Ended with every change done.
     pub fn is_complete(&self) -> bool {
-        matches!(self.entries.last(), Some(Entry::End { status: EndStatus::Complete, .. }))
+        matches!(
+            self.entries.last(),
+            Some(Entry::End {
+                status: EndStatus::Complete,
+                ..
+            })
+        )
     }
 }
 
@@ -115,13 +142,18 @@ pub struct JournalWriter {
 }
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> crate::core::error::ApplyError {
-    crate::core::error::ApplyError::Journal { path: path.display().to_string(), detail: e.to_string() }
+    crate::core::error::ApplyError::Journal {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    }
 }
 
 impl Journal {
     /// A journal kept in `dir` (created when first written).
     pub fn at(dir: impl Into<PathBuf>) -> Journal {
-        Journal { dir: Some(dir.into()) }
+        Journal {
+            dir: Some(dir.into()),
+        }
     }
 
     /// A journal that keeps nothing on disk (tests, the TUI's demo).
@@ -135,8 +167,12 @@ impl Journal {
 
     /// Every record, oldest first. Unreadable lines are skipped rather than failing undo.
     pub fn records(&self) -> Vec<Record> {
-        let Some(dir) = &self.dir else { return Vec::new() };
-        let Ok(read) = fs::read_dir(dir) else { return Vec::new() };
+        let Some(dir) = &self.dir else {
+            return Vec::new();
+        };
+        let Ok(read) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
         let mut paths: Vec<PathBuf> = read
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
@@ -161,35 +197,65 @@ impl Journal {
 
     /// The newest apply record that has not been reverted and changed something.
     pub fn last_apply(&self) -> Option<Record> {
-        self.records()
-            .into_iter()
-            .rev()
-            .find(|r| r.kind() == Some(RecordKind::Apply) && !r.is_reverted() && !r.done().is_empty())
+        self.records().into_iter().rev().find(|r| {
+            r.kind() == Some(RecordKind::Apply) && !r.is_reverted() && !r.done().is_empty()
+        })
     }
 
     /// Starts a record for `plan`. When the newest record is an unfinished apply of the same
     /// answers, it is continued (a resume) instead, so undo sees one whole apply.
-    pub fn begin(&self, plan: &Plan, kind: RecordKind) -> Result<JournalWriter, crate::core::error::ApplyError> {
+    pub fn begin(
+        &self,
+        plan: &Plan,
+        kind: RecordKind,
+    ) -> Result<JournalWriter, crate::core::error::ApplyError> {
         let Some(dir) = &self.dir else {
-            return Ok(JournalWriter { file: None, entries: Vec::new() });
+            return Ok(JournalWriter {
+                file: None,
+                entries: Vec::new(),
+            });
         };
         fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         if kind == RecordKind::Apply {
             if let Some(last) = self.records().pop() {
-                let same = last.kind() == Some(RecordKind::Apply) && last.fingerprint() == Some(plan.fingerprint.as_str());
+                let same = last.kind() == Some(RecordKind::Apply)
+                    && last.fingerprint() == Some(plan.fingerprint.as_str());
                 if same && !last.is_complete() && !last.is_reverted() {
-                    let file = OpenOptions::new().append(true).open(&last.path).map_err(|e| io_err(&last.path, e))?;
-                    let mut w = JournalWriter { file: Some((last.path.clone(), file)), entries: last.entries };
-                    w.write(Entry::Resume { at: now(), planned: plan.changes.len() })?;
+                    let file = OpenOptions::new()
+                        .append(true)
+                        .open(&last.path)
+                        .map_err(|e| io_err(&last.path, e))?;
+                    let mut w = JournalWriter {
+                        file: Some((last.path.clone(), file)),
+                        entries: last.entries,
+                    };
+                    w.write(Entry::Resume {
+                        at: now(),
+                        planned: plan.changes.len(),
+                    })?;
                     return Ok(w);
                 }
             }
         }
         let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
-        let name = format!("{stamp:024}-{}-{}.jsonl", match kind { RecordKind::Apply => "apply", RecordKind::Undo => "undo" }, plan.fingerprint);
+        let name = format!(
+            "{stamp:024}-{}-{}.jsonl",
+            match kind {
+                RecordKind::Apply => "apply",
+                RecordKind::Undo => "undo",
+            },
+            plan.fingerprint
+        );
         let path = dir.join(name);
-        let file = OpenOptions::new().create_new(true).append(true).open(&path).map_err(|e| io_err(&path, e))?;
-        let mut w = JournalWriter { file: Some((path, file)), entries: Vec::new() };
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| io_err(&path, e))?;
+        let mut w = JournalWriter {
+            file: Some((path, file)),
+            entries: Vec::new(),
+        };
         w.write(Entry::Begin {
             at: now(),
             kind,
@@ -204,11 +270,23 @@ impl Journal {
     }
 
     /// Marks a record as reverted by an undo record.
-    pub fn mark_reverted(&self, record: &Record, by: &Path) -> Result<(), crate::core::error::ApplyError> {
-        let mut f = OpenOptions::new().append(true).open(&record.path).map_err(|e| io_err(&record.path, e))?;
-        let line = serde_json::to_string(&Entry::Reverted { at: now(), by: by.display().to_string() })
+    pub fn mark_reverted(
+        &self,
+        record: &Record,
+        by: &Path,
+    ) -> Result<(), crate::core::error::ApplyError> {
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(&record.path)
             .map_err(|e| io_err(&record.path, e))?;
-        writeln!(f, "{line}").and_then(|_| f.sync_data()).map_err(|e| io_err(&record.path, e))
+        let line = serde_json::to_string(&Entry::Reverted {
+            at: now(),
+            by: by.display().to_string(),
+        })
+        .map_err(|e| io_err(&record.path, e))?;
+        writeln!(f, "{line}")
+            .and_then(|_| f.sync_data())
+            .map_err(|e| io_err(&record.path, e))
     }
 }
 
@@ -225,18 +303,36 @@ impl JournalWriter {
         if let Some((path, file)) = &mut self.file {
             let line = serde_json::to_string(&entry).map_err(|e| io_err(path, e))?;
             // Synced line by line: after a crash the journal must say what really happened.
-            writeln!(file, "{line}").and_then(|_| file.sync_data()).map_err(|e| io_err(path, e))?;
+            writeln!(file, "{line}")
+                .and_then(|_| file.sync_data())
+                .map_err(|e| io_err(path, e))?;
         }
         self.entries.push(entry);
         Ok(())
     }
 
-    pub fn done(&mut self, change: &Change, outcome: &Outcome) -> Result<(), crate::core::error::ApplyError> {
-        self.write(Entry::Done { at: now(), change: change.clone(), outcome: outcome.clone() })
+    pub fn done(
+        &mut self,
+        change: &Change,
+        outcome: &Outcome,
+    ) -> Result<(), crate::core::error::ApplyError> {
+        self.write(Entry::Done {
+            at: now(),
+            change: change.clone(),
+            outcome: outcome.clone(),
+        })
     }
 
-    pub fn failed(&mut self, change: &Change, error: &str) -> Result<(), crate::core::error::ApplyError> {
-        self.write(Entry::Failed { at: now(), summary: change.summary(), error: error.to_string() })
+    pub fn failed(
+        &mut self,
+        change: &Change,
+        error: &str,
+    ) -> Result<(), crate::core::error::ApplyError> {
+        self.write(Entry::Failed {
+            at: now(),
+            summary: change.summary(),
+            error: error.to_string(),
+        })
     }
 
     pub fn end(&mut self, status: EndStatus) -> Result<(), crate::core::error::ApplyError> {

@@ -73,7 +73,10 @@ pub fn sanitize_role_name(raw: &str, max: usize) -> String {
 
 /// The default role name `tfc-<org>-<project>`, sanitised to IAM's rules.
 pub fn default_role_name(org: &str, project: &str) -> String {
-    sanitize_role_name(&format!("tfc-{org}-{project}").to_lowercase(), ROLE_NAME_MAX)
+    sanitize_role_name(
+        &format!("tfc-{org}-{project}").to_lowercase(),
+        ROLE_NAME_MAX,
+    )
 }
 
 /// The two role names used with `--split-roles`, each within IAM's limit.
@@ -95,11 +98,19 @@ pub fn validate_tag(key: &str, value: &str) -> Result<(), NameError> {
         return Err(name_error("tag key", key, "the aws: prefix is reserved"));
     }
     if value.chars().count() > 256 {
-        return Err(name_error("tag value", value, "it must be at most 256 characters"));
+        return Err(name_error(
+            "tag value",
+            value,
+            "it must be at most 256 characters",
+        ));
     }
     for (what, text) in [("tag key", key), ("tag value", value)] {
         if let Some(bad) = text.chars().find(|c| !is_tag_char(*c)) {
-            return Err(name_error(what, text, format!("'{bad}' is not allowed in IAM tags")));
+            return Err(name_error(
+                what,
+                text,
+                format!("'{bad}' is not allowed in IAM tags"),
+            ));
         }
     }
     Ok(())
@@ -149,7 +160,8 @@ pub fn validate_policy_arn(arn: &str) -> Result<(), NameError> {
         && parts[1].starts_with("aws")
         && parts[2] == "iam"
         && parts[3].is_empty()
-        && (parts[4] == "aws" || (parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit())))
+        && (parts[4] == "aws"
+            || (parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit())))
         && parts[5].starts_with("policy/")
         && parts[5].len() > "policy/".len();
     if ok {
@@ -173,12 +185,24 @@ pub fn validate_workspace_name(name: &str) -> Result<(), NameError> {
     validate_tfc_name("workspace name", name, 1, 90)
 }
 
-fn validate_tfc_name(what: &'static str, name: &str, min: usize, max: usize) -> Result<(), NameError> {
+fn validate_tfc_name(
+    what: &'static str,
+    name: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), NameError> {
     let len = name.chars().count();
     if len < min || len > max {
-        return Err(name_error(what, name, format!("it must be {min} to {max} characters")));
+        return Err(name_error(
+            what,
+            name,
+            format!("it must be {min} to {max} characters"),
+        ));
     }
-    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
         return Err(name_error(
             what,
             name,
@@ -192,10 +216,18 @@ fn validate_tfc_name(what: &'static str, name: &str, min: usize, max: usize) -> 
 /// documented minimum is 3, but older projects may be shorter, so only the charset is enforced).
 pub fn validate_project_name(name: &str) -> Result<(), NameError> {
     if name.is_empty() || name.chars().count() > 40 {
-        return Err(name_error("project name", name, "it must be 1 to 40 characters"));
+        return Err(name_error(
+            "project name",
+            name,
+            "it must be 1 to 40 characters",
+        ));
     }
     if name.trim() != name {
-        return Err(name_error("project name", name, "it starts or ends with a space"));
+        return Err(name_error(
+            "project name",
+            name,
+            "it starts or ends with a space",
+        ));
     }
     if let Some(bad) = name
         .chars()
@@ -264,7 +296,10 @@ mod tests {
         assert!(validate_role_name("").is_err());
         assert!(validate_role_name("has space").is_err());
         assert!(validate_role_name(&"x".repeat(65)).is_err());
-        assert_eq!(default_role_name("Acme", "Default Project"), "tfc-acme-default-project");
+        assert_eq!(
+            default_role_name("Acme", "Default Project"),
+            "tfc-acme-default-project"
+        );
         assert_eq!(sanitize_role_name("  //  ", 64), "tfc-oidc");
         assert_eq!(sanitize_role_name(&"ab".repeat(50), 64).len(), 64);
     }
@@ -287,7 +322,12 @@ mod tests {
 
     #[test]
     fn policies() {
-        assert!(validate_policy_document("policy", r#"{"Version":"2012-10-17","Statement":[]}"#, 100).is_ok());
+        assert!(validate_policy_document(
+            "policy",
+            r#"{"Version":"2012-10-17","Statement":[]}"#,
+            100
+        )
+        .is_ok());
         assert!(validate_policy_document("policy", "{", 100).is_err());
         assert!(validate_policy_document("policy", "[]", 100).is_err());
         assert!(validate_policy_document("policy", r#"{"Statement":[]}"#, 5).is_err());

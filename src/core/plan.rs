@@ -50,7 +50,12 @@ impl std::fmt::Display for AttachScope {
         match self {
             AttachScope::Workspaces { workspaces } => {
                 let names: Vec<&str> = workspaces.iter().map(|w| w.name.as_str()).collect();
-                write!(f, "workspace{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", "))
+                write!(
+                    f,
+                    "workspace{} {}",
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                )
             }
             AttachScope::Project { name, .. } => write!(f, "project {name}"),
         }
@@ -62,26 +67,101 @@ impl std::fmt::Display for AttachScope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Change {
-    CreateOidcProvider { url: String, arn: String, client_ids: Vec<String>, thumbprints: Vec<String>, tags: Vec<Tag> },
-    AddOidcAudience { provider_arn: String, audience: String },
-    CreateRole { name: String, arn: String, phase: Phase, description: String, trust_policy: Value, tags: Vec<Tag> },
-    UpdateTrustPolicy { role_name: String, old: Value, new: Value, added_subjects: Vec<String> },
-    AttachRolePolicy { role_name: String, policy_arn: String },
-    PutRolePolicy { role_name: String, policy_name: String, document: Value, old: Option<Value> },
-    CreateVariableSet { organization: String, name: String, description: String },
-    CreateVariable { target: VariableTarget, key: String, value: String, description: String },
-    UpdateVariable { target: VariableTarget, variable_id: String, key: String, old_value: Option<String>, new_value: String, description: String },
-    AttachVariableSet { set: VarsetRef, scope: AttachScope },
+    CreateOidcProvider {
+        url: String,
+        arn: String,
+        client_ids: Vec<String>,
+        thumbprints: Vec<String>,
+        tags: Vec<Tag>,
+    },
+    AddOidcAudience {
+        provider_arn: String,
+        audience: String,
+    },
+    CreateRole {
+        name: String,
+        arn: String,
+        phase: Phase,
+        description: String,
+        trust_policy: Value,
+        tags: Vec<Tag>,
+    },
+    UpdateTrustPolicy {
+        role_name: String,
+        old: Value,
+        new: Value,
+        added_subjects: Vec<String>,
+    },
+    AttachRolePolicy {
+        role_name: String,
+        policy_arn: String,
+    },
+    PutRolePolicy {
+        role_name: String,
+        policy_name: String,
+        document: Value,
+        old: Option<Value>,
+    },
+    CreateVariableSet {
+        organization: String,
+        name: String,
+        description: String,
+    },
+    CreateVariable {
+        target: VariableTarget,
+        key: String,
+        value: String,
+        description: String,
+    },
+    UpdateVariable {
+        target: VariableTarget,
+        variable_id: String,
+        key: String,
+        old_value: Option<String>,
+        new_value: String,
+        description: String,
+    },
+    AttachVariableSet {
+        set: VarsetRef,
+        scope: AttachScope,
+    },
 
-    DeleteVariable { target: VariableTarget, variable_id: String, key: String, sensitive: bool },
-    DetachVariableSet { set: VarsetRef, scope: AttachScope },
-    DeleteVariableSet { set: VarsetRef },
-    SetAccessKeyStatus { user: String, access_key_id: String, status: AccessKeyStatus },
-    RemoveOidcAudience { provider_arn: String, audience: String },
-    DetachRolePolicy { role_name: String, policy_arn: String },
-    DeleteRolePolicy { role_name: String, policy_name: String },
-    DeleteRole { name: String },
-    DeleteOidcProvider { arn: String },
+    DeleteVariable {
+        target: VariableTarget,
+        variable_id: String,
+        key: String,
+        sensitive: bool,
+    },
+    DetachVariableSet {
+        set: VarsetRef,
+        scope: AttachScope,
+    },
+    DeleteVariableSet {
+        set: VarsetRef,
+    },
+    SetAccessKeyStatus {
+        user: String,
+        access_key_id: String,
+        status: AccessKeyStatus,
+    },
+    RemoveOidcAudience {
+        provider_arn: String,
+        audience: String,
+    },
+    DetachRolePolicy {
+        role_name: String,
+        policy_arn: String,
+    },
+    DeleteRolePolicy {
+        role_name: String,
+        policy_name: String,
+    },
+    DeleteRole {
+        name: String,
+    },
+    DeleteOidcProvider {
+        arn: String,
+    },
 }
 
 /// Which service a change talks to.
@@ -122,8 +202,13 @@ impl Change {
     pub fn side(&self) -> Side {
         use Change::*;
         match self {
-            CreateVariableSet { .. } | CreateVariable { .. } | UpdateVariable { .. } | AttachVariableSet { .. }
-            | DeleteVariable { .. } | DetachVariableSet { .. } | DeleteVariableSet { .. } => Side::Tfc,
+            CreateVariableSet { .. }
+            | CreateVariable { .. }
+            | UpdateVariable { .. }
+            | AttachVariableSet { .. }
+            | DeleteVariable { .. }
+            | DetachVariableSet { .. }
+            | DeleteVariableSet { .. } => Side::Tfc,
             _ => Side::Aws,
         }
     }
@@ -131,9 +216,16 @@ impl Change {
     pub fn verb(&self) -> Verb {
         use Change::*;
         match self {
-            CreateOidcProvider { .. } | CreateRole { .. } | AttachRolePolicy { .. } | CreateVariableSet { .. }
-            | CreateVariable { .. } | AttachVariableSet { .. } | AddOidcAudience { .. } => Verb::Create,
-            UpdateTrustPolicy { .. } | UpdateVariable { .. } | SetAccessKeyStatus { .. } => Verb::Update,
+            CreateOidcProvider { .. }
+            | CreateRole { .. }
+            | AttachRolePolicy { .. }
+            | CreateVariableSet { .. }
+            | CreateVariable { .. }
+            | AttachVariableSet { .. }
+            | AddOidcAudience { .. } => Verb::Create,
+            UpdateTrustPolicy { .. } | UpdateVariable { .. } | SetAccessKeyStatus { .. } => {
+                Verb::Update
+            }
             PutRolePolicy { old, .. } => {
                 if old.is_some() {
                     Verb::Update
@@ -149,45 +241,107 @@ impl Change {
     pub fn summary(&self) -> String {
         use Change::*;
         match self {
-            CreateOidcProvider { url, client_ids, .. } => {
-                format!("create OIDC provider {url} (audience {})", client_ids.join(", "))
+            CreateOidcProvider {
+                url, client_ids, ..
+            } => {
+                format!(
+                    "create OIDC provider {url} (audience {})",
+                    client_ids.join(", ")
+                )
             }
-            AddOidcAudience { provider_arn, audience } => {
-                format!("add audience {audience} to OIDC provider {}", short_arn(provider_arn))
+            AddOidcAudience {
+                provider_arn,
+                audience,
+            } => {
+                format!(
+                    "add audience {audience} to OIDC provider {}",
+                    short_arn(provider_arn)
+                )
             }
             CreateRole { name, phase, .. } => format!("create role {name} ({phase} phase)"),
-            UpdateTrustPolicy { role_name, added_subjects, .. } => format!(
+            UpdateTrustPolicy {
+                role_name,
+                added_subjects,
+                ..
+            } => format!(
                 "extend trust policy of role {role_name} (+{} subject{})",
                 added_subjects.len(),
                 if added_subjects.len() == 1 { "" } else { "s" }
             ),
-            AttachRolePolicy { role_name, policy_arn } => {
-                format!("attach policy {} to role {role_name}", short_arn(policy_arn))
+            AttachRolePolicy {
+                role_name,
+                policy_arn,
+            } => {
+                format!(
+                    "attach policy {} to role {role_name}",
+                    short_arn(policy_arn)
+                )
             }
-            PutRolePolicy { role_name, policy_name, old, .. } => format!(
+            PutRolePolicy {
+                role_name,
+                policy_name,
+                old,
+                ..
+            } => format!(
                 "{} inline policy {policy_name} on role {role_name}",
                 if old.is_some() { "replace" } else { "put" }
             ),
             CreateVariableSet { name, .. } => format!("create variable set {name}"),
-            CreateVariable { target, key, value, .. } => format!("set {key} = \"{value}\" on {target}"),
-            UpdateVariable { target, key, old_value, new_value, .. } => format!(
+            CreateVariable {
+                target, key, value, ..
+            } => format!("set {key} = \"{value}\" on {target}"),
+            UpdateVariable {
+                target,
+                key,
+                old_value,
+                new_value,
+                ..
+            } => format!(
                 "update {key} on {target}: {} → \"{new_value}\"",
-                old_value.as_ref().map_or("(sensitive)".to_string(), |v| format!("\"{v}\""))
+                old_value
+                    .as_ref()
+                    .map_or("(sensitive)".to_string(), |v| format!("\"{v}\""))
             ),
-            AttachVariableSet { set, scope } => format!("attach variable set {} to {scope}", set.name),
+            AttachVariableSet { set, scope } => {
+                format!("attach variable set {} to {scope}", set.name)
+            }
             DeleteVariable { target, key, .. } => format!("delete {key} from {target}"),
-            DetachVariableSet { set, scope } => format!("detach variable set {} from {scope}", set.name),
+            DetachVariableSet { set, scope } => {
+                format!("detach variable set {} from {scope}", set.name)
+            }
             DeleteVariableSet { set } => format!("delete variable set {}", set.name),
-            SetAccessKeyStatus { user, access_key_id, status } => {
-                format!("mark access key {} of user {user} {status:?}", mask_key_id(access_key_id))
+            SetAccessKeyStatus {
+                user,
+                access_key_id,
+                status,
+            } => {
+                format!(
+                    "mark access key {} of user {user} {status:?}",
+                    mask_key_id(access_key_id)
+                )
             }
-            RemoveOidcAudience { provider_arn, audience } => {
-                format!("remove audience {audience} from OIDC provider {}", short_arn(provider_arn))
+            RemoveOidcAudience {
+                provider_arn,
+                audience,
+            } => {
+                format!(
+                    "remove audience {audience} from OIDC provider {}",
+                    short_arn(provider_arn)
+                )
             }
-            DetachRolePolicy { role_name, policy_arn } => {
-                format!("detach policy {} from role {role_name}", short_arn(policy_arn))
+            DetachRolePolicy {
+                role_name,
+                policy_arn,
+            } => {
+                format!(
+                    "detach policy {} from role {role_name}",
+                    short_arn(policy_arn)
+                )
             }
-            DeleteRolePolicy { role_name, policy_name } => {
+            DeleteRolePolicy {
+                role_name,
+                policy_name,
+            } => {
                 format!("delete inline policy {policy_name} from role {role_name}")
             }
             DeleteRole { name } => format!("delete role {name}"),
@@ -203,9 +357,10 @@ impl Change {
                 .into_iter()
                 .map(|s| format!("trusts {s}"))
                 .collect(),
-            UpdateTrustPolicy { added_subjects, .. } => {
-                added_subjects.iter().map(|s| format!("+ trusts {s}")).collect()
-            }
+            UpdateTrustPolicy { added_subjects, .. } => added_subjects
+                .iter()
+                .map(|s| format!("+ trusts {s}"))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -213,14 +368,24 @@ impl Change {
 
 fn subjects_of(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for stmt in doc.get("Statement").and_then(Value::as_array).into_iter().flatten() {
+    for stmt in doc
+        .get("Statement")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         for op in ["StringLike", "StringEquals"] {
-            if let Some(map) = stmt.pointer(&format!("/Condition/{op}")).and_then(Value::as_object) {
+            if let Some(map) = stmt
+                .pointer(&format!("/Condition/{op}"))
+                .and_then(Value::as_object)
+            {
                 for (k, v) in map {
                     if k.ends_with(":sub") {
                         match v {
                             Value::String(s) => out.push(s.clone()),
-                            Value::Array(a) => out.extend(a.iter().filter_map(|x| x.as_str().map(String::from))),
+                            Value::Array(a) => {
+                                out.extend(a.iter().filter_map(|x| x.as_str().map(String::from)))
+                            }
                             _ => {}
                         }
                     }
@@ -294,15 +459,27 @@ impl Plan {
     }
 
     pub fn count(&self, side: Side) -> usize {
-        self.changes.iter().filter(|c| c.change.side() == side).count()
+        self.changes
+            .iter()
+            .filter(|c| c.change.side() == side)
+            .count()
     }
 }
 
 /// Tags tfc-oidc puts on what it creates.
 pub fn managed_tags(org: &str, project: &str) -> Vec<Tag> {
     vec![
-        Tag { key: "managed-by".into(), value: "tfc-oidc".into() },
-        Tag { key: "tfc-oidc:organization".into(), value: org.into() },
-        Tag { key: "tfc-oidc:project".into(), value: project.into() },
+        Tag {
+            key: "managed-by".into(),
+            value: "tfc-oidc".into(),
+        },
+        Tag {
+            key: "tfc-oidc:organization".into(),
+            value: org.into(),
+        },
+        Tag {
+            key: "tfc-oidc:project".into(),
+            value: project.into(),
+        },
     ]
 }

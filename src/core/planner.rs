@@ -1,7 +1,9 @@
 //! Computing a [`Plan`] from the answers and what exists now. Planning only reads: the AWS side
 //! and the HCP Terraform side are read concurrently, and nothing is ever written.
 
-use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, DEFAULT_AUDIENCE, INLINE_POLICY_NAME};
+use crate::core::answers::{
+    Answers, TargetChoice, WorkspaceSelection, DEFAULT_AUDIENCE, INLINE_POLICY_NAME,
+};
 use crate::core::error::PlanError;
 use crate::core::plan::*;
 use crate::core::ports::*;
@@ -42,26 +44,45 @@ pub async fn plan(answers: &Answers, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Pla
 }
 
 fn provider_arn(caller: &CallerIdentity, host: &str) -> String {
-    format!("arn:{}:iam::{}:oidc-provider/{host}", caller.partition(), caller.account)
+    format!(
+        "arn:{}:iam::{}:oidc-provider/{host}",
+        caller.partition(),
+        caller.account
+    )
 }
 
 fn role_arn(caller: &CallerIdentity, name: &str) -> String {
-    format!("arn:{}:iam::{}:role/{name}", caller.partition(), caller.account)
+    format!(
+        "arn:{}:iam::{}:role/{name}",
+        caller.partition(),
+        caller.account
+    )
 }
 
 async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsState, PlanError> {
-    let caller = iam.caller_identity().await.map_err(PlanError::aws("read the AWS caller identity"))?;
+    let caller = iam
+        .caller_identity()
+        .await
+        .map_err(PlanError::aws("read the AWS caller identity"))?;
     let arn = provider_arn(&caller, &answers.host);
     let wanted_inline = answers.permissions.inline_policy.is_some();
     let provider = async {
-        iam.get_oidc_provider(&arn).await.map_err(PlanError::aws("read the OIDC provider"))
+        iam.get_oidc_provider(&arn)
+            .await
+            .map_err(PlanError::aws("read the OIDC provider"))
     };
     let roles = try_join_all(answers.roles().into_iter().map(|(name, phase)| async move {
-        let Some(role) = iam.get_role(&name).await.map_err(PlanError::aws("read the role"))? else {
+        let Some(role) = iam
+            .get_role(&name)
+            .await
+            .map_err(PlanError::aws("read the role"))?
+        else {
             return Ok::<_, PlanError>((name, phase, None));
         };
         let attached = async {
-            iam.list_attached_policies(&name).await.map_err(PlanError::aws("list the role's policies"))
+            iam.list_attached_policies(&name)
+                .await
+                .map_err(PlanError::aws("list the role's policies"))
         };
         let inline = async {
             if !wanted_inline {
@@ -72,10 +93,22 @@ async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsState, PlanErro
                 .map_err(PlanError::aws("read the role's inline policy"))
         };
         let (attached, inline) = futures::try_join!(attached, inline)?;
-        Ok((name, phase, Some(RoleState { role, attached, inline })))
+        Ok((
+            name,
+            phase,
+            Some(RoleState {
+                role,
+                attached,
+                inline,
+            }),
+        ))
     }));
     let (provider, roles) = futures::try_join!(provider, roles)?;
-    Ok(AwsState { caller, provider, roles })
+    Ok(AwsState {
+        caller,
+        provider,
+        roles,
+    })
 }
 
 async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcState, PlanError> {
@@ -89,7 +122,12 @@ async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcState, PlanErro
             for ws in &found {
                 let name = match &ws.project_name {
                     Some(n) => n.clone(),
-                    None => tfc.project(&ws.project_id).await.map_err(PlanError::tfc("read the project"))?.name,
+                    None => {
+                        tfc.project(&ws.project_id)
+                            .await
+                            .map_err(PlanError::tfc("read the project"))?
+                            .name
+                    }
                 };
                 if !name.eq_ignore_ascii_case(&answers.project) {
                     return Err(PlanError::WrongProject {
@@ -98,16 +136,29 @@ async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcState, PlanErro
                         actual: name,
                     });
                 }
-                project.get_or_insert(Project { id: ws.project_id.clone(), name });
+                project.get_or_insert(Project {
+                    id: ws.project_id.clone(),
+                    name,
+                });
             }
-            (project.expect("at least one workspace was validated"), found)
+            (
+                project.expect("at least one workspace was validated"),
+                found,
+            )
         }
         WorkspaceSelection::All => {
-            let projects = tfc.projects(org).await.map_err(PlanError::tfc("list the projects"))?;
+            let projects = tfc
+                .projects(org)
+                .await
+                .map_err(PlanError::tfc("list the projects"))?;
             let project = projects
                 .iter()
                 .find(|p| p.name == answers.project)
-                .or_else(|| projects.iter().find(|p| p.name.eq_ignore_ascii_case(&answers.project)))
+                .or_else(|| {
+                    projects
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(&answers.project))
+                })
                 .cloned()
                 .ok_or_else(|| PlanError::UnknownProject {
                     organization: org.clone(),
@@ -129,12 +180,23 @@ async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcState, PlanErro
             let targets = workspaces
                 .iter()
                 .zip(vars)
-                .map(|(ws, v)| (VariableTarget::Workspace(WorkspaceRef { id: ws.id.clone(), name: ws.name.clone() }), v))
+                .map(|(ws, v)| {
+                    (
+                        VariableTarget::Workspace(WorkspaceRef {
+                            id: ws.id.clone(),
+                            name: ws.name.clone(),
+                        }),
+                        v,
+                    )
+                })
                 .collect();
             (targets, None)
         }
         TargetChoice::VariableSet { name } => {
-            let sets = tfc.variable_sets(org).await.map_err(PlanError::tfc("list the variable sets"))?;
+            let sets = tfc
+                .variable_sets(org)
+                .await
+                .map_err(PlanError::tfc("list the variable sets"))?;
             let existing = sets.into_iter().find(|s| &s.name == name);
             let vars = match &existing {
                 Some(set) => tfc
@@ -150,7 +212,12 @@ async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcState, PlanErro
             (vec![(target, vars)], existing)
         }
     };
-    Ok(TfcState { project, workspaces, targets, varset })
+    Ok(TfcState {
+        project,
+        workspaces,
+        targets,
+        varset,
+    })
 }
 
 /// Adds a change and returns its index.
@@ -159,7 +226,12 @@ fn push(changes: &mut Vec<PlannedChange>, change: Change, depends_on: Vec<usize>
     changes.len() - 1
 }
 
-fn subjects(answers: &Answers, project: &str, workspaces: &[Workspace], phase: Phase) -> Vec<SubjectPattern> {
+fn subjects(
+    answers: &Answers,
+    project: &str,
+    workspaces: &[Workspace],
+    phase: Phase,
+) -> Vec<SubjectPattern> {
     let make = |workspace| SubjectPattern {
         organization: answers.organization.clone(),
         project: project.to_string(),
@@ -168,9 +240,10 @@ fn subjects(answers: &Answers, project: &str, workspaces: &[Workspace], phase: P
     };
     match &answers.workspaces {
         WorkspaceSelection::All => vec![make(WorkspaceScope::All)],
-        WorkspaceSelection::Named(_) => {
-            workspaces.iter().map(|w| make(WorkspaceScope::Named(w.name.clone()))).collect()
-        }
+        WorkspaceSelection::Named(_) => workspaces
+            .iter()
+            .map(|w| make(WorkspaceScope::Named(w.name.clone())))
+            .collect(),
     }
 }
 
@@ -196,7 +269,10 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
         )),
         Some(p) if !p.client_ids.contains(&answers.audience) => provider_deps.push(push(
             &mut changes,
-            Change::AddOidcAudience { provider_arn: provider_arn.clone(), audience: answers.audience.clone() },
+            Change::AddOidcAudience {
+                provider_arn: provider_arn.clone(),
+                audience: answers.audience.clone(),
+            },
             vec![],
         )),
         Some(_) => notes.push(format!("reusing the OIDC provider {provider_arn}")),
@@ -206,14 +282,20 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
     let mut roles = Vec::new();
     let mut role_deps = Vec::new();
     for (name, phase, state) in &aws.roles {
-        let arn = state.as_ref().map_or_else(|| role_arn(&aws.caller, name), |s| s.role.arn.clone());
+        let arn = state
+            .as_ref()
+            .map_or_else(|| role_arn(&aws.caller, name), |s| s.role.arn.clone());
         let spec = TrustSpec {
             provider_arn: provider_arn.clone(),
             host: answers.host.clone(),
             audience: answers.audience.clone(),
             subjects: subjects(answers, &tfc.project.name, &tfc.workspaces, *phase),
         };
-        let patterns: Vec<String> = spec.subjects.iter().map(SubjectPattern::to_pattern).collect();
+        let patterns: Vec<String> = spec
+            .subjects
+            .iter()
+            .map(SubjectPattern::to_pattern)
+            .collect();
         let role_change = match state {
             None => Some(push(
                 &mut changes,
@@ -253,7 +335,10 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
             _ => vec![],
         };
         role_deps.extend(role_change);
-        let attached = state.as_ref().map(|s| s.attached.clone()).unwrap_or_default();
+        let attached = state
+            .as_ref()
+            .map(|s| s.attached.clone())
+            .unwrap_or_default();
         for arn in &answers.permissions.managed_policy_arns {
             if arn.ends_with(":policy/AdministratorAccess") {
                 notes.push(format!("warning: role {name} gets AdministratorAccess"));
@@ -261,7 +346,10 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
             if !attached.contains(arn) {
                 push(
                     &mut changes,
-                    Change::AttachRolePolicy { role_name: name.clone(), policy_arn: arn.clone() },
+                    Change::AttachRolePolicy {
+                        role_name: name.clone(),
+                        policy_arn: arn.clone(),
+                    },
                     create_dep.clone(),
                 );
             }
@@ -285,7 +373,13 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
                 );
             }
         }
-        roles.push(PlannedRole { name: name.clone(), arn, phase: *phase, subjects: patterns, exists: state.is_some() });
+        roles.push(PlannedRole {
+            name: name.clone(),
+            arn,
+            phase: *phase,
+            subjects: patterns,
+            exists: state.is_some(),
+        });
     }
 
     // Variables: each waits for the roles it points at, so no run sees a role that is not there.
@@ -294,7 +388,10 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
         wanted.push((role.phase.role_arn_variable().into(), role.arn.clone()));
     }
     if answers.audience != DEFAULT_AUDIENCE {
-        wanted.push(("TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE".into(), answers.audience.clone()));
+        wanted.push((
+            "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE".into(),
+            answers.audience.clone(),
+        ));
     }
     let mut var_deps = role_deps.clone();
     if let (TargetChoice::VariableSet { name }, None) = (&answers.target, &tfc.varset) {
@@ -316,7 +413,9 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
     let mut written = Vec::new();
     for (target, existing) in &tfc.targets {
         for (key, value) in &wanted {
-            let found = existing.iter().find(|v| &v.key == key && v.category == VariableCategory::Env);
+            let found = existing
+                .iter()
+                .find(|v| &v.key == key && v.category == VariableCategory::Env);
             let change = match found {
                 None => Some(Change::CreateVariable {
                     target: target.clone(),
@@ -324,14 +423,16 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
                     value: value.clone(),
                     description: description.clone(),
                 }),
-                Some(v) if v.value.as_deref() != Some(value.as_str()) => Some(Change::UpdateVariable {
-                    target: target.clone(),
-                    variable_id: v.id.clone(),
-                    key: key.clone(),
-                    old_value: if v.sensitive { None } else { v.value.clone() },
-                    new_value: value.clone(),
-                    description: description.clone(),
-                }),
+                Some(v) if v.value.as_deref() != Some(value.as_str()) => {
+                    Some(Change::UpdateVariable {
+                        target: target.clone(),
+                        variable_id: v.id.clone(),
+                        key: key.clone(),
+                        old_value: if v.sensitive { None } else { v.value.clone() },
+                        new_value: value.clone(),
+                        description: description.clone(),
+                    })
+                }
                 Some(_) => None,
             };
             if let Some(change) = change {
@@ -348,34 +449,61 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
 
     // A variable set reaches its workspaces only once it holds every variable.
     if let TargetChoice::VariableSet { name } = &answers.target {
-        let set = VarsetRef { id: tfc.varset.as_ref().map(|s| s.id.clone()), name: name.clone() };
+        let set = VarsetRef {
+            id: tfc.varset.as_ref().map(|s| s.id.clone()),
+            name: name.clone(),
+        };
         let mut attach_deps = var_deps.clone();
         attach_deps.extend(&written);
         let scope = match &answers.workspaces {
             WorkspaceSelection::All => {
-                let attached = tfc.varset.as_ref().is_some_and(|s| s.project_ids.contains(&tfc.project.id));
-                (!attached).then(|| AttachScope::Project { id: tfc.project.id.clone(), name: tfc.project.name.clone() })
+                let attached = tfc
+                    .varset
+                    .as_ref()
+                    .is_some_and(|s| s.project_ids.contains(&tfc.project.id));
+                (!attached).then(|| AttachScope::Project {
+                    id: tfc.project.id.clone(),
+                    name: tfc.project.name.clone(),
+                })
             }
             WorkspaceSelection::Named(_) => {
                 let missing: Vec<WorkspaceRef> = tfc
                     .workspaces
                     .iter()
-                    .filter(|w| !tfc.varset.as_ref().is_some_and(|s| s.workspace_ids.contains(&w.id)))
-                    .map(|w| WorkspaceRef { id: w.id.clone(), name: w.name.clone() })
+                    .filter(|w| {
+                        !tfc.varset
+                            .as_ref()
+                            .is_some_and(|s| s.workspace_ids.contains(&w.id))
+                    })
+                    .map(|w| WorkspaceRef {
+                        id: w.id.clone(),
+                        name: w.name.clone(),
+                    })
                     .collect();
-                (!missing.is_empty()).then_some(AttachScope::Workspaces { workspaces: missing })
+                (!missing.is_empty()).then_some(AttachScope::Workspaces {
+                    workspaces: missing,
+                })
             }
         };
         if let Some(scope) = scope {
-            push(&mut changes, Change::AttachVariableSet { set, scope }, attach_deps);
+            push(
+                &mut changes,
+                Change::AttachVariableSet { set, scope },
+                attach_deps,
+            );
         }
         if tfc.varset.as_ref().is_some_and(|s| s.global) {
-            notes.push(format!("warning: variable set {name} is global: every workspace gets the role ARN"));
+            notes.push(format!(
+                "warning: variable set {name} is global: every workspace gets the role ARN"
+            ));
         }
     }
     if let WorkspaceSelection::All = answers.workspaces {
         if tfc.workspaces.is_empty() {
-            notes.push(format!("project {} has no workspaces yet; the trust covers future ones", tfc.project.name));
+            notes.push(format!(
+                "project {} has no workspaces yet; the trust covers future ones",
+                tfc.project.name
+            ));
         }
     }
 
@@ -387,7 +515,14 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
         provider_arn,
         roles,
         variables,
-        workspaces: tfc.workspaces.iter().map(|w| WorkspaceRef { id: w.id.clone(), name: w.name.clone() }).collect(),
+        workspaces: tfc
+            .workspaces
+            .iter()
+            .map(|w| WorkspaceRef {
+                id: w.id.clone(),
+                name: w.name.clone(),
+            })
+            .collect(),
         changes,
         notes,
         fingerprint: answers.fingerprint(),

@@ -16,7 +16,11 @@ pub struct CallerIdentity {
 impl CallerIdentity {
     /// The ARN partition (`aws`, `aws-cn`, `aws-us-gov`) taken from the caller's ARN.
     pub fn partition(&self) -> &str {
-        self.arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws")
+        self.arn
+            .split(':')
+            .nth(1)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
     }
 }
 
@@ -126,13 +130,31 @@ pub trait Iam: Send + Sync {
     async fn detach_policy(&self, role_name: &str, policy_arn: &str) -> Result<(), IamError>;
 
     async fn list_inline_policies(&self, role_name: &str) -> Result<Vec<String>, IamError>;
-    async fn get_inline_policy(&self, role_name: &str, policy_name: &str) -> Result<Option<String>, IamError>;
-    async fn put_inline_policy(&self, role_name: &str, policy_name: &str, document: &str) -> Result<(), IamError>;
-    async fn delete_inline_policy(&self, role_name: &str, policy_name: &str) -> Result<(), IamError>;
+    async fn get_inline_policy(
+        &self,
+        role_name: &str,
+        policy_name: &str,
+    ) -> Result<Option<String>, IamError>;
+    async fn put_inline_policy(
+        &self,
+        role_name: &str,
+        policy_name: &str,
+        document: &str,
+    ) -> Result<(), IamError>;
+    async fn delete_inline_policy(
+        &self,
+        role_name: &str,
+        policy_name: &str,
+    ) -> Result<(), IamError>;
 
     /// The IAM user an access key belongs to (`GetAccessKeyLastUsed`), `None` if unknown.
     async fn access_key_user(&self, access_key_id: &str) -> Result<Option<String>, IamError>;
-    async fn set_access_key_status(&self, user: &str, access_key_id: &str, status: AccessKeyStatus) -> Result<(), IamError>;
+    async fn set_access_key_status(
+        &self,
+        user: &str,
+        access_key_id: &str,
+        status: AccessKeyStatus,
+    ) -> Result<(), IamError>;
 }
 
 /// The HCP Terraform user (or service user) a token belongs to.
@@ -246,30 +268,83 @@ pub trait Tfc: Send + Sync {
     async fn project(&self, id: &str) -> Result<Project, TfcError>;
 
     /// Workspaces of an organization, optionally only those of one project.
-    async fn workspaces(&self, org: &str, project_id: Option<&str>) -> Result<Vec<Workspace>, TfcError>;
+    async fn workspaces(
+        &self,
+        org: &str,
+        project_id: Option<&str>,
+    ) -> Result<Vec<Workspace>, TfcError>;
     /// One workspace by name, with its project name filled in.
     async fn workspace(&self, org: &str, name: &str) -> Result<Workspace, TfcError>;
 
     async fn workspace_variables(&self, workspace_id: &str) -> Result<Vec<Variable>, TfcError>;
-    async fn create_workspace_variable(&self, workspace_id: &str, var: &NewVariable) -> Result<Variable, TfcError>;
-    async fn update_workspace_variable(&self, workspace_id: &str, variable_id: &str, var: &NewVariable) -> Result<Variable, TfcError>;
-    async fn delete_workspace_variable(&self, workspace_id: &str, variable_id: &str) -> Result<(), TfcError>;
+    async fn create_workspace_variable(
+        &self,
+        workspace_id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError>;
+    async fn update_workspace_variable(
+        &self,
+        workspace_id: &str,
+        variable_id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError>;
+    async fn delete_workspace_variable(
+        &self,
+        workspace_id: &str,
+        variable_id: &str,
+    ) -> Result<(), TfcError>;
 
     /// Every variable set of the organization (workspace and project attachments filled in).
     async fn variable_sets(&self, org: &str) -> Result<Vec<VariableSet>, TfcError>;
     /// Variable sets that reach a workspace (attached to it, to its project, or global).
-    async fn workspace_variable_sets(&self, workspace_id: &str) -> Result<Vec<VariableSet>, TfcError>;
+    async fn workspace_variable_sets(
+        &self,
+        workspace_id: &str,
+    ) -> Result<Vec<VariableSet>, TfcError>;
     async fn variable_set(&self, id: &str) -> Result<VariableSet, TfcError>;
-    async fn create_variable_set(&self, org: &str, set: &NewVariableSet) -> Result<VariableSet, TfcError>;
+    async fn create_variable_set(
+        &self,
+        org: &str,
+        set: &NewVariableSet,
+    ) -> Result<VariableSet, TfcError>;
     async fn delete_variable_set(&self, id: &str) -> Result<(), TfcError>;
 
     async fn variable_set_variables(&self, set_id: &str) -> Result<Vec<Variable>, TfcError>;
-    async fn create_variable_set_variable(&self, set_id: &str, var: &NewVariable) -> Result<Variable, TfcError>;
-    async fn update_variable_set_variable(&self, set_id: &str, variable_id: &str, var: &NewVariable) -> Result<Variable, TfcError>;
-    async fn delete_variable_set_variable(&self, set_id: &str, variable_id: &str) -> Result<(), TfcError>;
+    async fn create_variable_set_variable(
+        &self,
+        set_id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError>;
+    async fn update_variable_set_variable(
+        &self,
+        set_id: &str,
+        variable_id: &str,
+        var: &NewVariable,
+    ) -> Result<Variable, TfcError>;
+    async fn delete_variable_set_variable(
+        &self,
+        set_id: &str,
+        variable_id: &str,
+    ) -> Result<(), TfcError>;
 
-    async fn attach_variable_set_to_workspaces(&self, set_id: &str, workspace_ids: &[String]) -> Result<(), TfcError>;
-    async fn detach_variable_set_from_workspaces(&self, set_id: &str, workspace_ids: &[String]) -> Result<(), TfcError>;
-    async fn attach_variable_set_to_projects(&self, set_id: &str, project_ids: &[String]) -> Result<(), TfcError>;
-    async fn detach_variable_set_from_projects(&self, set_id: &str, project_ids: &[String]) -> Result<(), TfcError>;
+    async fn attach_variable_set_to_workspaces(
+        &self,
+        set_id: &str,
+        workspace_ids: &[String],
+    ) -> Result<(), TfcError>;
+    async fn detach_variable_set_from_workspaces(
+        &self,
+        set_id: &str,
+        workspace_ids: &[String],
+    ) -> Result<(), TfcError>;
+    async fn attach_variable_set_to_projects(
+        &self,
+        set_id: &str,
+        project_ids: &[String],
+    ) -> Result<(), TfcError>;
+    async fn detach_variable_set_from_projects(
+        &self,
+        set_id: &str,
+        project_ids: &[String],
+    ) -> Result<(), TfcError>;
 }

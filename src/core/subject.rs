@@ -207,7 +207,10 @@ mod tests {
             "organization:acme:project:Default Project:workspace:net:run_phase:*"
         );
         let p = pattern("acme", "p", None, Phase::Plan);
-        assert_eq!(p.to_pattern(), "organization:acme:project:p:workspace:*:run_phase:plan");
+        assert_eq!(
+            p.to_pattern(),
+            "organization:acme:project:p:workspace:*:run_phase:plan"
+        );
     }
 
     #[test]
@@ -227,7 +230,10 @@ mod tests {
         assert!(!string_like("a?c", "ac"));
         assert!(string_like("*x*y", "axbxy"));
         assert!(!string_like("organization:acme*", "organization:acm"));
-        assert!(string_like("organization:acme*", "organization:acme-evil:x"));
+        assert!(string_like(
+            "organization:acme*",
+            "organization:acme-evil:x"
+        ));
         assert!(has_wildcard("a*"));
         assert!(!has_wildcard("a${*}"));
     }

@@ -22,7 +22,10 @@ impl TrustSpec {
         format!("{}:sub", self.host)
     }
     fn patterns(&self) -> Vec<String> {
-        self.subjects.iter().map(SubjectPattern::to_pattern).collect()
+        self.subjects
+            .iter()
+            .map(SubjectPattern::to_pattern)
+            .collect()
     }
 
     /// The statement tfc-oidc writes, in exactly the form SPEC.md gives.
@@ -61,7 +64,10 @@ impl Extension {
 fn as_strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -94,7 +100,11 @@ fn is_ours(stmt: &Value, spec: &TrustSpec) -> bool {
 }
 
 fn sub_values(stmt: &Value, op: &str, key: &str) -> Vec<String> {
-    as_strings(stmt.get("Condition").and_then(|c| c.get(op)).and_then(|c| c.get(key)))
+    as_strings(
+        stmt.get("Condition")
+            .and_then(|c| c.get(op))
+            .and_then(|c| c.get(key)),
+    )
 }
 
 /// Whether the statements already admit a pattern: literally, or (for a named workspace) every
@@ -102,8 +112,14 @@ fn sub_values(stmt: &Value, op: &str, key: &str) -> Vec<String> {
 fn covered(ours: &[&Value], spec: &TrustSpec, subject: &SubjectPattern) -> bool {
     let pattern = subject.to_pattern();
     let key = spec.sub_key();
-    let like: Vec<String> = ours.iter().flat_map(|s| sub_values(s, "StringLike", &key)).collect();
-    let equals: Vec<String> = ours.iter().flat_map(|s| sub_values(s, "StringEquals", &key)).collect();
+    let like: Vec<String> = ours
+        .iter()
+        .flat_map(|s| sub_values(s, "StringLike", &key))
+        .collect();
+    let equals: Vec<String> = ours
+        .iter()
+        .flat_map(|s| sub_values(s, "StringEquals", &key))
+        .collect();
     if like.contains(&pattern) {
         return true;
     }
@@ -149,9 +165,11 @@ pub fn extend(existing: &Value, spec: &TrustSpec) -> Extension {
         _ => Vec::new(),
     };
     let key = spec.sub_key();
-    let target = list
-        .iter_mut()
-        .find(|s| is_ours(s, spec) && s.pointer("/Condition/StringLike").is_some_and(|l| l.get(&key).is_some()));
+    let target = list.iter_mut().find(|s| {
+        is_ours(s, spec)
+            && s.pointer("/Condition/StringLike")
+                .is_some_and(|l| l.get(&key).is_some())
+    });
     match target {
         Some(stmt) => {
             let like = stmt
@@ -160,7 +178,10 @@ pub fn extend(existing: &Value, spec: &TrustSpec) -> Extension {
                 .expect("checked above");
             let mut values = as_strings(like.get(&key));
             values.extend(added.iter().cloned());
-            like.insert(key, Value::Array(values.into_iter().map(Value::String).collect()));
+            like.insert(
+                key,
+                Value::Array(values.into_iter().map(Value::String).collect()),
+            );
         }
         None => {
             let fresh = TrustSpec {
@@ -240,7 +261,10 @@ mod tests {
     fn extend_adds_only_missing_and_never_removes() {
         let base = spec(&["net"]).document();
         let ext = extend(&base, &spec(&["net", "dns"]));
-        assert_eq!(ext.added, vec!["organization:acme:project:platform:workspace:dns:run_phase:*"]);
+        assert_eq!(
+            ext.added,
+            vec!["organization:acme:project:platform:workspace:dns:run_phase:*"]
+        );
         let subs = trusted_patterns(&ext.document, "app.terraform.io");
         assert_eq!(subs.len(), 2);
         let again = extend(&ext.document, &spec(&["net", "dns"]));
@@ -280,7 +304,10 @@ mod tests {
             "Condition":{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity"}}}]});
         let ext = extend(&doc, &spec(&["net"]));
         let list = ext.document["Statement"].as_array().unwrap();
-        assert_eq!(list[0], doc["Statement"][0], "the broad statement stays as it was");
+        assert_eq!(
+            list[0], doc["Statement"][0],
+            "the broad statement stays as it was"
+        );
         assert_eq!(list.len(), 2);
     }
 }

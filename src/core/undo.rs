@@ -4,7 +4,7 @@
 
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
-use crate::core::plan::{Change, Plan, PlannedChange, VarsetRef, VariableTarget};
+use crate::core::plan::{Change, Plan, PlannedChange, VariableTarget, VarsetRef};
 use crate::core::ports::{AccessKeyStatus, Iam};
 
 /// The inverse of one applied change, or a note on why it cannot be reverted.
@@ -12,35 +12,79 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
     use Change::*;
     let id = || outcome.id.clone();
     Ok(match change {
-        CreateOidcProvider { arn, .. } => Some(DeleteOidcProvider { arn: id().unwrap_or_else(|| arn.clone()) }),
-        AddOidcAudience { provider_arn, audience } => {
-            Some(RemoveOidcAudience { provider_arn: provider_arn.clone(), audience: audience.clone() })
-        }
+        CreateOidcProvider { arn, .. } => Some(DeleteOidcProvider {
+            arn: id().unwrap_or_else(|| arn.clone()),
+        }),
+        AddOidcAudience {
+            provider_arn,
+            audience,
+        } => Some(RemoveOidcAudience {
+            provider_arn: provider_arn.clone(),
+            audience: audience.clone(),
+        }),
         CreateRole { name, .. } => Some(DeleteRole { name: name.clone() }),
-        UpdateTrustPolicy { role_name, old, new, .. } => Some(UpdateTrustPolicy {
+        UpdateTrustPolicy {
+            role_name,
+            old,
+            new,
+            ..
+        } => Some(UpdateTrustPolicy {
             role_name: role_name.clone(),
             old: new.clone(),
             new: old.clone(),
             added_subjects: Vec::new(),
         }),
-        AttachRolePolicy { role_name, policy_arn } => {
-            Some(DetachRolePolicy { role_name: role_name.clone(), policy_arn: policy_arn.clone() })
-        }
-        PutRolePolicy { role_name, policy_name, document, old } => Some(match old {
+        AttachRolePolicy {
+            role_name,
+            policy_arn,
+        } => Some(DetachRolePolicy {
+            role_name: role_name.clone(),
+            policy_arn: policy_arn.clone(),
+        }),
+        PutRolePolicy {
+            role_name,
+            policy_name,
+            document,
+            old,
+        } => Some(match old {
             Some(old) => PutRolePolicy {
                 role_name: role_name.clone(),
                 policy_name: policy_name.clone(),
                 document: old.clone(),
                 old: Some(document.clone()),
             },
-            None => DeleteRolePolicy { role_name: role_name.clone(), policy_name: policy_name.clone() },
+            None => DeleteRolePolicy {
+                role_name: role_name.clone(),
+                policy_name: policy_name.clone(),
+            },
         }),
-        CreateVariableSet { name, .. } => Some(DeleteVariableSet { set: VarsetRef { id: id(), name: name.clone() } }),
+        CreateVariableSet { name, .. } => Some(DeleteVariableSet {
+            set: VarsetRef {
+                id: id(),
+                name: name.clone(),
+            },
+        }),
         CreateVariable { target, key, .. } => match id() {
-            Some(variable_id) => Some(DeleteVariable { target: target.clone(), variable_id, key: key.clone(), sensitive: false }),
-            None => return Err(format!("cannot delete {key} on {target}: its id was not recorded")),
+            Some(variable_id) => Some(DeleteVariable {
+                target: target.clone(),
+                variable_id,
+                key: key.clone(),
+                sensitive: false,
+            }),
+            None => {
+                return Err(format!(
+                    "cannot delete {key} on {target}: its id was not recorded"
+                ))
+            }
         },
-        UpdateVariable { target, variable_id, key, old_value, new_value, description } => match old_value {
+        UpdateVariable {
+            target,
+            variable_id,
+            key,
+            old_value,
+            new_value,
+            description,
+        } => match old_value {
             Some(old) => Some(UpdateVariable {
                 target: target.clone(),
                 variable_id: variable_id.clone(),
@@ -49,11 +93,25 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
                 new_value: old.clone(),
                 description: description.clone(),
             }),
-            None => return Err(format!("cannot restore {key} on {target}: its old value was sensitive")),
+            None => {
+                return Err(format!(
+                    "cannot restore {key} on {target}: its old value was sensitive"
+                ))
+            }
         },
-        AttachVariableSet { set, scope } => Some(DetachVariableSet { set: set.clone(), scope: scope.clone() }),
-        DetachVariableSet { set, scope } => Some(AttachVariableSet { set: set.clone(), scope: scope.clone() }),
-        SetAccessKeyStatus { user, access_key_id, status } => Some(SetAccessKeyStatus {
+        AttachVariableSet { set, scope } => Some(DetachVariableSet {
+            set: set.clone(),
+            scope: scope.clone(),
+        }),
+        DetachVariableSet { set, scope } => Some(AttachVariableSet {
+            set: set.clone(),
+            scope: scope.clone(),
+        }),
+        SetAccessKeyStatus {
+            user,
+            access_key_id,
+            status,
+        } => Some(SetAccessKeyStatus {
             user: user.clone(),
             access_key_id: access_key_id.clone(),
             status: match status {
@@ -61,14 +119,27 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
                 AccessKeyStatus::Inactive => AccessKeyStatus::Active,
             },
         }),
-        DeleteVariable { key, target, sensitive, .. } => {
+        DeleteVariable {
+            key,
+            target,
+            sensitive,
+            ..
+        } => {
             return Err(format!(
                 "cannot restore {key} on {target}: {}",
-                if *sensitive { "its value was sensitive" } else { "deleted values are not kept" }
+                if *sensitive {
+                    "its value was sensitive"
+                } else {
+                    "deleted values are not kept"
+                }
             ))
         }
-        DeleteVariableSet { .. } | RemoveOidcAudience { .. } | DetachRolePolicy { .. } | DeleteRolePolicy { .. }
-        | DeleteRole { .. } | DeleteOidcProvider { .. } => None,
+        DeleteVariableSet { .. }
+        | RemoveOidcAudience { .. }
+        | DetachRolePolicy { .. }
+        | DeleteRolePolicy { .. }
+        | DeleteRole { .. }
+        | DeleteOidcProvider { .. } => None,
     })
 }
 
@@ -92,11 +163,15 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
     for (change, outcome) in done.iter().rev() {
         // Deleting a variable set or role takes its contents with it.
         let inside_deleted = match change {
-            Change::CreateVariable { target: VariableTarget::VariableSet(s), .. }
-            | Change::AttachVariableSet { set: s, .. } => s.id.as_ref().is_some_and(|id| deleted_sets.contains(id)),
-            Change::AttachRolePolicy { role_name, .. } | Change::PutRolePolicy { role_name, .. } => {
-                deleted_roles.contains(role_name)
+            Change::CreateVariable {
+                target: VariableTarget::VariableSet(s),
+                ..
             }
+            | Change::AttachVariableSet { set: s, .. } => {
+                s.id.as_ref().is_some_and(|id| deleted_sets.contains(id))
+            }
+            Change::AttachRolePolicy { role_name, .. }
+            | Change::PutRolePolicy { role_name, .. } => deleted_roles.contains(role_name),
             _ => false,
         };
         if inside_deleted {
@@ -108,16 +183,27 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
             Err(note) => notes.push(format!("warning: {note}")),
         }
     }
-    if let Some(pos) = inverses.iter().position(|c| matches!(c, Change::DeleteOidcProvider { .. })) {
-        let Change::DeleteOidcProvider { arn } = &inverses[pos] else { unreachable!() };
-        let roles = iam.list_roles().await.map_err(PlanError::aws("list roles that trust the provider"))?;
+    if let Some(pos) = inverses
+        .iter()
+        .position(|c| matches!(c, Change::DeleteOidcProvider { .. }))
+    {
+        let Change::DeleteOidcProvider { arn } = &inverses[pos] else {
+            unreachable!()
+        };
+        let roles = iam
+            .list_roles()
+            .await
+            .map_err(PlanError::aws("list roles that trust the provider"))?;
         let users: Vec<String> = roles
             .iter()
             .filter(|r| !deleted_roles.contains(&r.name) && r.trust_policy.contains(arn.as_str()))
             .map(|r| r.name.clone())
             .collect();
         if !users.is_empty() {
-            notes.push(format!("keeping OIDC provider {arn}: roles {} still trust it", users.join(", ")));
+            notes.push(format!(
+                "keeping OIDC provider {arn}: roles {} still trust it",
+                users.join(", ")
+            ));
             inverses.remove(pos);
         }
     }
@@ -125,7 +211,14 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
         .entries
         .iter()
         .find_map(|e| match e {
-            crate::core::journal::Entry::Begin { host, organization, project, account, fingerprint, .. } => Some((
+            crate::core::journal::Entry::Begin {
+                host,
+                organization,
+                project,
+                account,
+                fingerprint,
+                ..
+            } => Some((
                 host.clone(),
                 organization.clone(),
                 project.clone(),
@@ -138,7 +231,10 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
     let changes = inverses
         .into_iter()
         .enumerate()
-        .map(|(i, change)| PlannedChange { change, depends_on: if i == 0 { vec![] } else { vec![i - 1] } })
+        .map(|(i, change)| PlannedChange {
+            change,
+            depends_on: if i == 0 { vec![] } else { vec![i - 1] },
+        })
         .collect();
     Ok(Plan {
         host,

@@ -8,6 +8,7 @@ pub mod organization;
 pub mod project;
 pub mod review;
 pub mod role;
+mod role_view;
 pub mod variables;
 pub mod workspaces;
 

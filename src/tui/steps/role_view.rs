@@ -1,0 +1,137 @@
+//! Drawing the role step's form (kept apart from its state and keys in `role.rs`).
+
+use crate::core::names;
+use crate::tui::steps::role::{Field, Permission, RoleKind, RoleStep};
+use crate::tui::steps::ViewCtx;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text::{heading, wrapped};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// Width of the label column, marker included.
+const LABEL: usize = 16;
+
+fn label(step: &RoleStep, field: Field, text: &str, t: Theme) -> Vec<Span<'static>> {
+    let focused = step.focus == field;
+    let marker = if focused { "› " } else { "  " };
+    let style = if focused { t.selected().patch(t.bold()) } else { t.bold() };
+    vec![
+        Span::raw(marker),
+        Span::styled(text.to_string(), style),
+        Span::raw(" ".repeat(LABEL.saturating_sub(2 + text.chars().count()))),
+    ]
+}
+
+/// A line under a field, aligned with the field's value.
+fn note(text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
+    wrapped(Span::raw(" ".repeat(LABEL)), text, style, width)
+}
+
+fn choice(text: &str, focused: bool, t: Theme) -> Vec<Span<'static>> {
+    let style = if focused { t.accent().patch(t.bold()) } else { t.bold() };
+    vec![Span::styled("‹ ", t.dim()), Span::styled(text.to_string(), style), Span::styled(" ›", t.dim())]
+}
+
+fn permission_note(p: Permission, account: &str) -> (String, bool) {
+    match p {
+        Permission::ReadOnly => ("AWS managed policy: read every resource, change nothing.".into(), false),
+        Permission::PowerUser => ("AWS managed policy: everything except IAM users, roles and Organizations.".into(), false),
+        Permission::Admin => (
+            format!("Warning: every run of these workspaces could do anything in account {account}, IAM included."),
+            true,
+        ),
+        Permission::PolicyFile => ("A JSON policy document, put on the role as its inline policy 'tfc-oidc'.".into(), false),
+    }
+}
+
+/// Draws the form.
+pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    let t = v.theme;
+    let w = area.width as usize;
+    let mut lines = vec![
+        heading("Which IAM role should the runs assume?", t),
+        Line::styled("Each run trades its identity token for this role's short-lived credentials.", t.dim()),
+        Line::raw(""),
+    ];
+    let mut cursor: Option<(u16, u16)> = None;
+    let field_width = w.saturating_sub(LABEL + 1).clamp(8, 50);
+
+    let mut kind = label(step, Field::Kind, "Role", t);
+    for (k, text) in [(RoleKind::New, "New role"), (RoleKind::Existing, "Existing role")] {
+        let on = step.kind == k;
+        let style = if on { t.bold() } else { t.dim() };
+        kind.push(Span::styled(format!("({}) {text}   ", if on { "•" } else { " " }), style));
+    }
+    lines.push(Line::from(kind));
+
+    if step.kind == RoleKind::New {
+        let mut row = label(step, Field::Name, "Name", t);
+        let (field, x) = step.name.render(field_width, step.focus == Field::Name, t);
+        if let Some(x) = x {
+            cursor = Some((area.x + LABEL as u16 + x, area.y + lines.len() as u16));
+        }
+        row.extend(field.spans);
+        lines.push(Line::from(row));
+        match step.name_problem() {
+            Some(p) => lines.extend(note(&format!("✗ {p}"), t.error(), w)),
+            None => lines.extend(note("✓ a valid IAM role name", t.ok(), w)),
+        }
+    } else {
+        let mut row = label(step, Field::Existing, "Existing", t);
+        if step.roles_loading {
+            row.push(Span::styled(format!("{} loading the account's roles…", v.spinner), t.dim()));
+            lines.push(Line::from(row));
+        } else if let Some(e) = &step.roles_error {
+            lines.push(Line::from(row));
+            lines.extend(note(&format!("✗ cannot list roles: {e}"), t.error(), w));
+        } else if let Some(role) = step.trusting.get(step.existing) {
+            row.extend(choice(&role.name, step.focus == Field::Existing, t));
+            row.push(Span::styled(format!("  {} of {}", step.existing + 1, step.trusting.len()), t.dim()));
+            lines.push(Line::from(row));
+            lines.extend(note("Its trust policy is extended for these workspaces, never narrowed.", t.dim(), w));
+        } else {
+            row.push(Span::styled(format!("none: no role in account {} trusts {} yet", v.cx.account, v.cx.host), t.warn()));
+            lines.push(Line::from(row));
+        }
+    }
+
+    let mut row = label(step, Field::Permissions, "Permissions", t);
+    row.extend(choice(step.permission.label(), step.focus == Field::Permissions, t));
+    row.push(Span::styled(format!("  {} of {}", Permission::ALL.iter().position(|p| *p == step.permission).unwrap_or(0) + 1, Permission::ALL.len()), t.dim()));
+    lines.push(Line::from(row));
+    let (text, warning) = permission_note(step.permission, &v.cx.account);
+    lines.extend(note(&text, if warning { t.warn() } else { t.dim() }, w));
+
+    if step.permission == Permission::PolicyFile {
+        let mut row = label(step, Field::PolicyPath, "Policy file", t);
+        let (field, x) = step.policy_path.render(field_width, step.focus == Field::PolicyPath, t);
+        if let Some(x) = x {
+            cursor = Some((area.x + LABEL as u16 + x, area.y + lines.len() as u16));
+        }
+        row.extend(field.spans);
+        lines.push(Line::from(row));
+        if step.reading_policy {
+            lines.extend(note(&format!("{} reading the file…", v.spinner), t.dim(), w));
+        }
+    }
+
+    if step.kind == RoleKind::New {
+        let mut row = label(step, Field::Split, "Split roles", t);
+        row.push(Span::raw(format!("[{}] separate plan and apply roles", if step.split { "x" } else { " " })));
+        lines.push(Line::from(row));
+        if step.split {
+            let (plan, apply) = names::split_role_names(step.name.value());
+            lines.extend(note(&format!("plan runs assume {plan}, apply runs {apply}"), t.dim(), w));
+        } else {
+            lines.extend(note("One role for plan and apply runs.", t.dim(), w));
+        }
+    }
+
+    if let Some(pos) = cursor {
+        frame.set_cursor_position(pos);
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
