@@ -184,10 +184,10 @@ fn target_eq(a: &VariableTarget, b: &VariableTarget) -> bool {
 }
 
 /// The JSON document of SPEC.md for `setup`.
-pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>) -> Value {
+pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>, applied: bool) -> Value {
     json!({
         "plan": (0..plan.changes.len()).map(|i| change_json(plan, i)).collect::<Vec<_>>(),
-        "applied": report.is_some(),
+        "applied": applied,
         "provider_arn": plan.provider_arn,
         "roles": plan.roles.iter().map(|r| json!({"name": r.name, "arn": r.arn, "phase": r.phase})).collect::<Vec<_>>(),
         "variables": variable_ids(plan, report)

@@ -75,17 +75,16 @@ async fn setup(ports: &Ports, args: &SetupArgs) -> Result<(), CliError> {
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;
     if args.dry_run {
-        print_plan(&plan, json, None, colour);
+        if json {
+            println!("{}", output::setup_json(&plan, None, false));
+        } else {
+            print!("{}", output::plan_text(&plan, colour));
+        }
         return Ok(());
     }
     if plan.is_empty() {
         if json {
-            println!(
-                "{}",
-                output::setup_json(&plan, None)
-                    .to_string()
-                    .replace("\"applied\":false", "\"applied\":true")
-            );
+            println!("{}", output::setup_json(&plan, None, true));
         } else {
             print!("{}", output::plan_text(&plan, colour));
             print!("\n{}", output::summary_text(&plan, colour));
@@ -104,25 +103,12 @@ async fn setup(ports: &Ports, args: &SetupArgs) -> Result<(), CliError> {
     match report {
         Ok(report) => {
             if json {
-                println!("{}", output::setup_json(&report.plan, Some(&report)));
+                println!("{}", output::setup_json(&report.plan, Some(&report), true));
             } else {
                 print!("\n{}", output::summary_text(&report.plan, colour));
             }
             Ok(())
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-fn print_plan(
-    plan: &crate::core::plan::Plan,
-    json: bool,
-    report: Option<&crate::core::apply::ApplyReport>,
-    colour: bool,
-) {
-    if json {
-        println!("{}", output::setup_json(plan, report));
-    } else {
-        print!("{}", output::plan_text(plan, colour));
     }
 }

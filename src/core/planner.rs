@@ -40,7 +40,7 @@ struct TfcState {
 pub async fn plan(answers: &Answers, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Plan, PlanError> {
     answers.validate()?;
     let (aws, tfc_state) = futures::try_join!(read_aws(answers, iam), read_tfc(answers, tfc))?;
-    Ok(build(answers, aws, tfc_state))
+    build(answers, aws, tfc_state)
 }
 
 fn provider_arn(caller: &CallerIdentity, host: &str) -> String {
@@ -247,7 +247,7 @@ fn subjects(
     }
 }
 
-fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
+fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<Plan, PlanError> {
     let mut changes = Vec::new();
     let mut notes = Vec::new();
     let tags = managed_tags(&answers.organization, &tfc.project.name);
@@ -507,7 +507,21 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
         }
     }
 
-    Plan {
+    for change in &changes {
+        if let Change::CreateRole { name, trust_policy: doc, .. } | Change::UpdateTrustPolicy { role_name: name, new: doc, .. } =
+            &change.change
+        {
+            let size = crate::core::names::policy_size(doc);
+            if size > crate::core::names::TRUST_POLICY_MAX {
+                return Err(PlanError::TrustPolicyTooLarge {
+                    role: name.clone(),
+                    size,
+                    max: crate::core::names::TRUST_POLICY_MAX,
+                });
+            }
+        }
+    }
+    Ok(Plan {
         host: answers.host.clone(),
         organization: answers.organization.clone(),
         project: tfc.project.name.clone(),
@@ -526,5 +540,5 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Plan {
         changes,
         notes,
         fingerprint: answers.fingerprint(),
-    }
+    })
 }

@@ -1,10 +1,11 @@
 //! Variables on a workspace or in a variable set, as the server keeps them: 422 on a blank or
-//! duplicate key (per category), sensitive values stored but never read back.
+//! duplicate key (per category), sensitive values never kept.
 
 use crate::core::ports::{NewVariable, TfcError, Variable};
 use serde::{Deserialize, Serialize};
 
-/// A variable as the server keeps it: with its value even when sensitive.
+/// A variable as the sandbox keeps it. Sensitive values are dropped on the way in: nothing can
+/// read them back, and the demo's saved state must never hold a secret.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct StoredVar {
     id: String,
@@ -49,13 +50,22 @@ fn check_var(vars: &[StoredVar], v: &NewVariable, except: Option<&str>) -> Resul
     Ok(())
 }
 
+/// What is stored of a variable: everything but a sensitive value.
+fn kept(v: &NewVariable) -> NewVariable {
+    let mut v = v.clone();
+    if v.sensitive {
+        v.value.clear();
+    }
+    v
+}
+
 pub(crate) fn create_var(
     vars: &mut Vec<StoredVar>,
     id: String,
     v: &NewVariable,
 ) -> Result<Variable, TfcError> {
     check_var(vars, v, None)?;
-    vars.push(StoredVar { id, new: v.clone() });
+    vars.push(StoredVar { id, new: kept(v) });
     Ok(vars[vars.len() - 1].view())
 }
 
@@ -73,7 +83,7 @@ pub(crate) fn update_var(
     if var.new.sensitive && !v.sensitive {
         return Err(rejected("Sensitive variables cannot be made non-sensitive"));
     }
-    var.new = v.clone();
+    var.new = kept(v);
     Ok(var.view())
 }
 
