@@ -442,12 +442,30 @@ async fn aws_errors_name_the_step() {
 async fn a_trust_policy_over_iams_limit_is_refused_at_plan_time() {
     let sb = Sandbox::demo();
     for i in 0..40 {
-        let project = sb.tfc.workspace("acme-corp", "dns").await.unwrap().project_id;
-        sb.tfc.add_workspace("acme-corp", &project, &format!("service-with-a-long-name-{i:02}")).unwrap();
+        let project = sb
+            .tfc
+            .workspace("acme-corp", "dns")
+            .await
+            .unwrap()
+            .project_id;
+        sb.tfc
+            .add_workspace(
+                "acme-corp",
+                &project,
+                &format!("service-with-a-long-name-{i:02}"),
+            )
+            .unwrap();
     }
-    let names: Vec<String> = (0..40).map(|i| format!("service-with-a-long-name-{i:02}")).collect();
+    let names: Vec<String> = (0..40)
+        .map(|i| format!("service-with-a-long-name-{i:02}"))
+        .collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let err = plan(&answers(&refs), sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap_err();
-    assert!(matches!(err, PlanError::TrustPolicyTooLarge { .. }), "{err}");
+    let err = plan(&answers(&refs), sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, PlanError::TrustPolicyTooLarge { .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("--all-workspaces"));
 }

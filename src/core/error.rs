@@ -25,7 +25,11 @@ pub enum PlanError {
         actual: String,
     },
     #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}: trust the whole project with --all-workspaces (one workspace:* pattern), or split the workspaces across roles")]
-    TrustPolicyTooLarge { role: String, size: usize, max: usize },
+    TrustPolicyTooLarge {
+        role: String,
+        size: usize,
+        max: usize,
+    },
     #[error("project '{project}' not found in organization '{organization}' (projects: {})", known.join(", "))]
     UnknownProject {
         organization: String,

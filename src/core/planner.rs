@@ -508,8 +508,16 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<Plan, PlanEr
     }
 
     for change in &changes {
-        if let Change::CreateRole { name, trust_policy: doc, .. } | Change::UpdateTrustPolicy { role_name: name, new: doc, .. } =
-            &change.change
+        if let Change::CreateRole {
+            name,
+            trust_policy: doc,
+            ..
+        }
+        | Change::UpdateTrustPolicy {
+            role_name: name,
+            new: doc,
+            ..
+        } = &change.change
         {
             let size = crate::core::names::policy_size(doc);
             if size > crate::core::names::TRUST_POLICY_MAX {

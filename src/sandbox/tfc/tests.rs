@@ -103,7 +103,10 @@ async fn workspace_variables() {
         vars.iter().map(|v| v.key.as_str()).collect::<Vec<_>>()[0],
         "AWS_REGION"
     );
-    assert!(!tfc.state_json().contains("s3cret"), "sensitive values are never kept");
+    assert!(
+        !tfc.state_json().contains("s3cret"),
+        "sensitive values are never kept"
+    );
 
     let new = nv("AWS_REGION", "eu-west-1", Env, false);
     let updated = tfc
