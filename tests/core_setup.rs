@@ -469,3 +469,16 @@ async fn a_trust_policy_over_iams_limit_is_refused_at_plan_time() {
     );
     assert!(err.to_string().contains("--all-workspaces"));
 }
+
+#[tokio::test]
+async fn leftover_static_keys_are_pointed_out() {
+    let sb = Sandbox::demo();
+    let p = plan_ok(&sb, &answers(&["network-staging"])).await;
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("workspace network-staging still holds AWS_ACCESS_KEY_ID")),
+        "{:?}",
+        p.notes
+    );
+}

@@ -12,6 +12,13 @@ use crate::core::trust_policy::{self, TrustSpec};
 use futures::future::try_join_all;
 use serde_json::Value;
 
+/// Static AWS key variables: where they remain, runs keep using them instead of OIDC.
+pub const STATIC_KEYS: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
 /// A role as it exists now, with its permissions.
 struct RoleState {
     role: Role,
@@ -412,6 +419,19 @@ fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<Plan, PlanEr
     let mut variables = Vec::new();
     let mut written = Vec::new();
     for (target, existing) in &tfc.targets {
+        let static_keys: Vec<&str> = existing
+            .iter()
+            .filter(|v| {
+                v.category == VariableCategory::Env && STATIC_KEYS.contains(&v.key.as_str())
+            })
+            .map(|v| v.key.as_str())
+            .collect();
+        if !static_keys.is_empty() {
+            notes.push(format!(
+                "warning: {target} still holds {}: the AWS provider prefers them to OIDC until they are removed",
+                static_keys.join(" and ")
+            ));
+        }
         for (key, value) in &wanted {
             let found = existing
                 .iter()
