@@ -1,0 +1,294 @@
+//! Turning what exists and what was chosen into changes with dependencies: the provider first,
+//! then roles (trust, permissions), then variables, then the variable set's attachment.
+
+use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
+use crate::core::error::PlanError;
+use crate::core::names::{policy_size, TRUST_POLICY_MAX};
+use crate::core::plan::*;
+use crate::core::ports::{Tag, Workspace};
+use crate::core::subject::{Phase, SubjectPattern, WorkspaceScope};
+use crate::core::trust_policy::{self, TrustSpec};
+use serde_json::Value;
+
+use super::{provider_arn, role_arn, AwsState, RoleState, TfcState};
+
+/// Collects changes and notes while a plan is built.
+pub(super) struct Builder<'a> {
+    pub(super) answers: &'a Answers,
+    pub(super) aws: &'a AwsState,
+    pub(super) tfc: &'a TfcState,
+    pub(super) changes: Vec<PlannedChange>,
+    pub(super) notes: Vec<String>,
+    provider_arn: String,
+    tags: Vec<Tag>,
+}
+
+impl Builder<'_> {
+    /// Adds a change and returns its index.
+    pub(super) fn push(&mut self, change: Change, depends_on: Vec<usize>) -> usize {
+        self.changes.push(PlannedChange { change, depends_on });
+        self.changes.len() - 1
+    }
+
+    /// The provider; returns what everything that trusts it must wait for.
+    fn provider(&mut self) -> Vec<usize> {
+        let a = self.answers;
+        let change = match &self.aws.provider {
+            None => Change::CreateOidcProvider {
+                url: format!("https://{}", a.host),
+                arn: self.provider_arn.clone(),
+                client_ids: vec![a.audience.clone()],
+                thumbprints: a.thumbprints.clone(),
+                tags: self.tags.clone(),
+            },
+            Some(p) if !p.client_ids.contains(&a.audience) => Change::AddOidcAudience {
+                provider_arn: self.provider_arn.clone(),
+                audience: a.audience.clone(),
+            },
+            Some(_) => {
+                self.notes
+                    .push(format!("reusing the OIDC provider {}", self.provider_arn));
+                return Vec::new();
+            }
+        };
+        vec![self.push(change, vec![])]
+    }
+
+    fn subjects(&self, phase: Phase) -> Vec<SubjectPattern> {
+        let make = |workspace| SubjectPattern {
+            organization: self.answers.organization.clone(),
+            project: self.tfc.project.name.clone(),
+            workspace,
+            phase,
+        };
+        match &self.answers.workspaces {
+            WorkspaceSelection::All => vec![make(WorkspaceScope::All)],
+            WorkspaceSelection::Named(_) => self
+                .tfc
+                .workspaces
+                .iter()
+                .map(|w: &Workspace| make(WorkspaceScope::Named(w.name.clone())))
+                .collect(),
+        }
+    }
+
+    /// One role: created, or its trust extended. Returns the role and the change (if any) that
+    /// variables pointing at it must wait for.
+    fn role(
+        &mut self,
+        name: &str,
+        phase: Phase,
+        state: Option<&RoleState>,
+        provider_deps: &[usize],
+    ) -> (PlannedRole, Option<usize>) {
+        let a = self.answers;
+        let arn = state.map_or_else(|| role_arn(&self.aws.caller, name), |s| s.role.arn.clone());
+        let spec = TrustSpec {
+            provider_arn: self.provider_arn.clone(),
+            host: a.host.clone(),
+            audience: a.audience.clone(),
+            subjects: self.subjects(phase),
+        };
+        let change = match state {
+            None => Some(self.push(
+                Change::CreateRole {
+                    name: name.to_string(),
+                    arn: arn.clone(),
+                    phase,
+                    description: format!(
+                        "HCP Terraform {phase} runs of {}/{} (managed by tfc-oidc)",
+                        a.organization, self.tfc.project.name
+                    ),
+                    trust_policy: spec.document(),
+                    tags: self.tags.clone(),
+                },
+                provider_deps.to_vec(),
+            )),
+            Some(s) => {
+                let old: Value = serde_json::from_str(&s.role.trust_policy).unwrap_or(Value::Null);
+                let ext = trust_policy::extend(&old, &spec);
+                self.notes.push(format!("reusing the existing role {name}"));
+                ext.changed().then(|| {
+                    self.push(
+                        Change::UpdateTrustPolicy {
+                            role_name: name.to_string(),
+                            old,
+                            new: ext.document,
+                            added_subjects: ext.added,
+                        },
+                        provider_deps.to_vec(),
+                    )
+                })
+            }
+        };
+        let created = if state.is_none() { change } else { None };
+        self.permissions(name, state, created.into_iter().collect());
+        let role = PlannedRole {
+            name: name.to_string(),
+            arn,
+            phase,
+            subjects: spec
+                .subjects
+                .iter()
+                .map(SubjectPattern::to_pattern)
+                .collect(),
+            exists: state.is_some(),
+        };
+        (role, change)
+    }
+
+    /// Managed and inline policies the role still lacks.
+    fn permissions(&mut self, name: &str, state: Option<&RoleState>, deps: Vec<usize>) {
+        let permissions = &self.answers.permissions;
+        let attached = state.map(|s| s.attached.clone()).unwrap_or_default();
+        for arn in &permissions.managed_policy_arns {
+            if arn.ends_with(":policy/AdministratorAccess") {
+                self.notes
+                    .push(format!("warning: role {name} gets AdministratorAccess"));
+            }
+            if !attached.contains(arn) {
+                let change = Change::AttachRolePolicy {
+                    role_name: name.to_string(),
+                    policy_arn: arn.clone(),
+                };
+                self.push(change, deps.clone());
+            }
+        }
+        if let Some(doc) = &permissions.inline_policy {
+            let new: Value = serde_json::from_str(doc).unwrap_or(Value::Null);
+            let old = state
+                .and_then(|s| s.inline.as_ref())
+                .and_then(|t| serde_json::from_str::<Value>(t).ok());
+            if old.as_ref() != Some(&new) {
+                let change = Change::PutRolePolicy {
+                    role_name: name.to_string(),
+                    policy_name: INLINE_POLICY_NAME.into(),
+                    document: new,
+                    old,
+                };
+                self.push(change, deps);
+            }
+        }
+    }
+
+    /// A variable set reaches its workspaces only once it holds every variable.
+    fn attach_varset(&mut self, deps: Vec<usize>) {
+        let TargetChoice::VariableSet { name } = &self.answers.target else {
+            return;
+        };
+        let (tfc, existing) = (self.tfc, self.tfc.varset.as_ref());
+        let set = VarsetRef {
+            id: existing.map(|s| s.id.clone()),
+            name: name.clone(),
+        };
+        let scope = match &self.answers.workspaces {
+            WorkspaceSelection::All => {
+                let attached = existing.is_some_and(|s| s.project_ids.contains(&tfc.project.id));
+                (!attached).then(|| AttachScope::Project {
+                    id: tfc.project.id.clone(),
+                    name: tfc.project.name.clone(),
+                })
+            }
+            WorkspaceSelection::Named(_) => {
+                let missing: Vec<WorkspaceRef> = tfc
+                    .workspaces
+                    .iter()
+                    .filter(|w| !existing.is_some_and(|s| s.workspace_ids.contains(&w.id)))
+                    .map(|w| WorkspaceRef {
+                        id: w.id.clone(),
+                        name: w.name.clone(),
+                    })
+                    .collect();
+                (!missing.is_empty()).then_some(AttachScope::Workspaces {
+                    workspaces: missing,
+                })
+            }
+        };
+        if let Some(scope) = scope {
+            self.push(Change::AttachVariableSet { set, scope }, deps);
+        }
+        if existing.is_some_and(|s| s.global) {
+            self.notes.push(format!(
+                "warning: variable set {name} is global: every workspace gets the role ARN"
+            ));
+        }
+    }
+
+    /// IAM refuses trust policies over its size quota; better to say so before writing anything.
+    fn check_trust_sizes(&self) -> Result<(), PlanError> {
+        for change in &self.changes {
+            if let Change::CreateRole {
+                name,
+                trust_policy: doc,
+                ..
+            }
+            | Change::UpdateTrustPolicy {
+                role_name: name,
+                new: doc,
+                ..
+            } = &change.change
+            {
+                let size = policy_size(doc);
+                if size > TRUST_POLICY_MAX {
+                    return Err(PlanError::TrustPolicyTooLarge {
+                        role: name.clone(),
+                        size,
+                        max: TRUST_POLICY_MAX,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds the plan from what was read.
+pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<Plan, PlanError> {
+    let mut b = Builder {
+        answers,
+        aws: &aws,
+        tfc: &tfc,
+        changes: Vec::new(),
+        notes: Vec::new(),
+        provider_arn: provider_arn(&aws.caller, &answers.host),
+        tags: managed_tags(&answers.organization, &tfc.project.name),
+    };
+    let provider_deps = b.provider();
+    let mut roles = Vec::new();
+    let mut role_deps = Vec::new();
+    for (name, phase, state) in &aws.roles {
+        let (role, change) = b.role(name, *phase, state.as_ref(), &provider_deps);
+        roles.push(role);
+        role_deps.extend(change);
+    }
+    let (variables, attach_deps) = b.variables(&roles, role_deps);
+    b.attach_varset(attach_deps);
+    if matches!(answers.workspaces, WorkspaceSelection::All) && tfc.workspaces.is_empty() {
+        b.notes.push(format!(
+            "project {} has no workspaces yet; the trust covers future ones",
+            tfc.project.name
+        ));
+    }
+    b.check_trust_sizes()?;
+    let (changes, notes) = (b.changes, b.notes);
+    Ok(Plan {
+        host: answers.host.clone(),
+        organization: answers.organization.clone(),
+        project: tfc.project.name.clone(),
+        account: aws.caller.account.clone(),
+        provider_arn: provider_arn(&aws.caller, &answers.host),
+        roles,
+        variables,
+        workspaces: tfc
+            .workspaces
+            .iter()
+            .map(|w| WorkspaceRef {
+                id: w.id.clone(),
+                name: w.name.clone(),
+            })
+            .collect(),
+        changes,
+        notes,
+        fingerprint: answers.fingerprint(),
+    })
+}

@@ -1,0 +1,70 @@
+//! Computing a [`Plan`] from the answers and what exists now. Planning only reads: the AWS side
+//! and the HCP Terraform side are read concurrently, and nothing is ever written.
+
+mod build;
+mod read;
+mod variables;
+
+use crate::core::answers::Answers;
+use crate::core::error::PlanError;
+use crate::core::plan::Plan;
+use crate::core::plan::VariableTarget;
+use crate::core::ports::{
+    CallerIdentity, Iam, OidcProvider, Project, Role, Tfc, Variable, VariableSet, Workspace,
+};
+use crate::core::subject::Phase;
+
+/// Static AWS key variables: where they remain, runs keep using them instead of OIDC.
+pub const STATIC_KEYS: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+/// A role as it exists now, with its permissions.
+pub(super) struct RoleState {
+    pub(super) role: Role,
+    pub(super) attached: Vec<String>,
+    pub(super) inline: Option<String>,
+}
+
+/// What the AWS side looks like.
+pub(super) struct AwsState {
+    pub(super) caller: CallerIdentity,
+    pub(super) provider: Option<OidcProvider>,
+    pub(super) roles: Vec<(String, Phase, Option<RoleState>)>,
+}
+
+/// What the HCP Terraform side looks like.
+pub(super) struct TfcState {
+    pub(super) project: Project,
+    pub(super) workspaces: Vec<Workspace>,
+    /// Existing variables per target, in the same order as the targets.
+    pub(super) targets: Vec<(VariableTarget, Vec<Variable>)>,
+    /// The variable set, when the target is one and it exists.
+    pub(super) varset: Option<VariableSet>,
+}
+
+/// Computes the plan. Reads only.
+pub async fn plan(answers: &Answers, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Plan, PlanError> {
+    answers.validate()?;
+    let (aws, tfc_state) =
+        futures::try_join!(read::read_aws(answers, iam), read::read_tfc(answers, tfc))?;
+    build::build(answers, aws, tfc_state)
+}
+
+pub(super) fn provider_arn(caller: &CallerIdentity, host: &str) -> String {
+    format!(
+        "arn:{}:iam::{}:oidc-provider/{host}",
+        caller.partition(),
+        caller.account
+    )
+}
+
+pub(super) fn role_arn(caller: &CallerIdentity, name: &str) -> String {
+    format!(
+        "arn:{}:iam::{}:role/{name}",
+        caller.partition(),
+        caller.account
+    )
+}

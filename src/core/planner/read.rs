@@ -1,0 +1,170 @@
+//! Reading what exists now, on both sides, concurrently.
+
+use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
+use crate::core::error::PlanError;
+use crate::core::plan::{VariableTarget, VarsetRef, WorkspaceRef};
+use crate::core::ports::{Iam, Project, Tfc};
+use futures::future::try_join_all;
+
+use super::{provider_arn, AwsState, RoleState, TfcState};
+
+pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsState, PlanError> {
+    let caller = iam
+        .caller_identity()
+        .await
+        .map_err(PlanError::aws("read the AWS caller identity"))?;
+    let arn = provider_arn(&caller, &answers.host);
+    let wanted_inline = answers.permissions.inline_policy.is_some();
+    let provider = async {
+        iam.get_oidc_provider(&arn)
+            .await
+            .map_err(PlanError::aws("read the OIDC provider"))
+    };
+    let roles = try_join_all(answers.roles().into_iter().map(|(name, phase)| async move {
+        let Some(role) = iam
+            .get_role(&name)
+            .await
+            .map_err(PlanError::aws("read the role"))?
+        else {
+            return Ok::<_, PlanError>((name, phase, None));
+        };
+        let attached = async {
+            iam.list_attached_policies(&name)
+                .await
+                .map_err(PlanError::aws("list the role's policies"))
+        };
+        let inline = async {
+            if !wanted_inline {
+                return Ok(None);
+            }
+            iam.get_inline_policy(&name, INLINE_POLICY_NAME)
+                .await
+                .map_err(PlanError::aws("read the role's inline policy"))
+        };
+        let (attached, inline) = futures::try_join!(attached, inline)?;
+        Ok((
+            name,
+            phase,
+            Some(RoleState {
+                role,
+                attached,
+                inline,
+            }),
+        ))
+    }));
+    let (provider, roles) = futures::try_join!(provider, roles)?;
+    Ok(AwsState {
+        caller,
+        provider,
+        roles,
+    })
+}
+
+pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcState, PlanError> {
+    let org = &answers.organization;
+    let (project, workspaces) = match &answers.workspaces {
+        WorkspaceSelection::Named(names) => {
+            let found = try_join_all(names.iter().map(|n| tfc.workspace(org, n)))
+                .await
+                .map_err(PlanError::tfc("read the workspaces"))?;
+            let mut project: Option<Project> = None;
+            for ws in &found {
+                let name = match &ws.project_name {
+                    Some(n) => n.clone(),
+                    None => {
+                        tfc.project(&ws.project_id)
+                            .await
+                            .map_err(PlanError::tfc("read the project"))?
+                            .name
+                    }
+                };
+                if !name.eq_ignore_ascii_case(&answers.project) {
+                    return Err(PlanError::WrongProject {
+                        workspace: ws.name.clone(),
+                        expected: answers.project.clone(),
+                        actual: name,
+                    });
+                }
+                project.get_or_insert(Project {
+                    id: ws.project_id.clone(),
+                    name,
+                });
+            }
+            (
+                project.expect("at least one workspace was validated"),
+                found,
+            )
+        }
+        WorkspaceSelection::All => {
+            let projects = tfc
+                .projects(org)
+                .await
+                .map_err(PlanError::tfc("list the projects"))?;
+            let project = projects
+                .iter()
+                .find(|p| p.name == answers.project)
+                .or_else(|| {
+                    projects
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(&answers.project))
+                })
+                .cloned()
+                .ok_or_else(|| PlanError::UnknownProject {
+                    organization: org.clone(),
+                    project: answers.project.clone(),
+                    known: projects.iter().map(|p| p.name.clone()).collect(),
+                })?;
+            let workspaces = tfc
+                .workspaces(org, Some(&project.id))
+                .await
+                .map_err(PlanError::tfc("list the project's workspaces"))?;
+            (project, workspaces)
+        }
+    };
+    let (targets, varset) = match &answers.target {
+        TargetChoice::Workspaces => {
+            let vars = try_join_all(workspaces.iter().map(|ws| tfc.workspace_variables(&ws.id)))
+                .await
+                .map_err(PlanError::tfc("read the workspace variables"))?;
+            let targets = workspaces
+                .iter()
+                .zip(vars)
+                .map(|(ws, v)| {
+                    (
+                        VariableTarget::Workspace(WorkspaceRef {
+                            id: ws.id.clone(),
+                            name: ws.name.clone(),
+                        }),
+                        v,
+                    )
+                })
+                .collect();
+            (targets, None)
+        }
+        TargetChoice::VariableSet { name } => {
+            let sets = tfc
+                .variable_sets(org)
+                .await
+                .map_err(PlanError::tfc("list the variable sets"))?;
+            let existing = sets.into_iter().find(|s| &s.name == name);
+            let vars = match &existing {
+                Some(set) => tfc
+                    .variable_set_variables(&set.id)
+                    .await
+                    .map_err(PlanError::tfc("read the variable set"))?,
+                None => Vec::new(),
+            };
+            let target = VariableTarget::VariableSet(VarsetRef {
+                id: existing.as_ref().map(|s| s.id.clone()),
+                name: name.clone(),
+            });
+            (vec![(target, vars)], existing)
+        }
+    };
+    Ok(TfcState {
+        project,
+        workspaces,
+        targets,
+        varset,
+    })
+}

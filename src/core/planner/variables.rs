@@ -1,0 +1,97 @@
+//! The variables a plan sets: `TFC_AWS_PROVIDER_AUTH`, the role ARN variable(s) and a custom
+//! audience, on each workspace or in the variable set, created or updated only where they differ.
+
+use super::build::Builder;
+use super::STATIC_KEYS;
+use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
+use crate::core::plan::{Change, PlannedRole, PlannedVariable};
+use crate::core::ports::VariableCategory;
+
+const DESCRIPTION: &str = "AWS dynamic credentials, managed by tfc-oidc";
+
+impl Builder<'_> {
+    /// Plans the variables; each waits for the roles it points at (`role_deps`), so no run ever
+    /// sees a role that is not there. Returns the variables and what an attachment must wait for.
+    pub(super) fn variables(
+        &mut self,
+        roles: &[PlannedRole],
+        role_deps: Vec<usize>,
+    ) -> (Vec<PlannedVariable>, Vec<usize>) {
+        let a = self.answers;
+        let mut wanted: Vec<(String, String)> =
+            vec![("TFC_AWS_PROVIDER_AUTH".into(), "true".into())];
+        for role in roles {
+            wanted.push((role.phase.role_arn_variable().into(), role.arn.clone()));
+        }
+        if a.audience != DEFAULT_AUDIENCE {
+            wanted.push((
+                "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE".into(),
+                a.audience.clone(),
+            ));
+        }
+        let mut deps = role_deps;
+        if let (TargetChoice::VariableSet { name }, None) = (&a.target, &self.tfc.varset) {
+            let change = Change::CreateVariableSet {
+                organization: a.organization.clone(),
+                name: name.clone(),
+                description: format!(
+                    "AWS dynamic credentials for {}/{} (managed by tfc-oidc)",
+                    a.organization, self.tfc.project.name
+                ),
+            };
+            deps.push(self.push(change, vec![]));
+        }
+        let mut variables = Vec::new();
+        let mut written = Vec::new();
+        for (target, existing) in &self.tfc.targets {
+            let static_keys: Vec<&str> = existing
+                .iter()
+                .filter(|v| {
+                    v.category == VariableCategory::Env && STATIC_KEYS.contains(&v.key.as_str())
+                })
+                .map(|v| v.key.as_str())
+                .collect();
+            if !static_keys.is_empty() {
+                self.notes.push(format!(
+                    "warning: {target} still holds {}: the AWS provider prefers them to OIDC until they are removed",
+                    static_keys.join(" and ")
+                ));
+            }
+            for (key, value) in &wanted {
+                let found = existing
+                    .iter()
+                    .find(|v| &v.key == key && v.category == VariableCategory::Env);
+                let change = match found {
+                    None => Some(Change::CreateVariable {
+                        target: target.clone(),
+                        key: key.clone(),
+                        value: value.clone(),
+                        description: DESCRIPTION.into(),
+                    }),
+                    Some(v) if v.value.as_deref() != Some(value.as_str()) => {
+                        Some(Change::UpdateVariable {
+                            target: target.clone(),
+                            variable_id: v.id.clone(),
+                            key: key.clone(),
+                            old_value: if v.sensitive { None } else { v.value.clone() },
+                            new_value: value.clone(),
+                            description: DESCRIPTION.into(),
+                        })
+                    }
+                    Some(_) => None,
+                };
+                if let Some(change) = change {
+                    written.push(self.push(change, deps.clone()));
+                }
+                variables.push(PlannedVariable {
+                    target: target.clone(),
+                    key: key.clone(),
+                    value: value.clone(),
+                    id: found.map(|v| v.id.clone()),
+                });
+            }
+        }
+        deps.extend(written);
+        (variables, deps)
+    }
+}
