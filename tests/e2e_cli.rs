@@ -534,3 +534,59 @@ fn demo_needs_no_credentials() {
     assert!(text(&out.stdout).contains("arn:aws:iam::123456789012:role/tfc-acme-corp-platform"));
     assert!(Path::new(&home.path().join("data/tfc-oidc/demo/sandbox.json")).exists());
 }
+
+#[test]
+fn all_workspaces_varset_is_attached_to_the_project() {
+    let Some(env) = Env::new("e2e-project") else {
+        return;
+    };
+    let out = env.setup(
+        "e2e-project-role",
+        &[
+            "--all-workspaces",
+            "--no-policy",
+            "--target",
+            "varset",
+            "--varset-name",
+            "oidc-platform",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc = json(&out);
+    let trust = doc["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "create_role")
+        .unwrap();
+    assert_eq!(
+        trust["trust_policy"]["Statement"][0]["Condition"]["StringLike"]
+            ["e2e-project.tfc.test:sub"][0],
+        "organization:acme:project:platform:workspace:*:run_phase:*"
+    );
+    let sets = env.fake.variable_sets("acme");
+    let set = sets
+        .iter()
+        .find(|s| s["name"] == "oidc-platform")
+        .expect("varset created");
+    let project = env.fake.project_id("acme", "platform").unwrap();
+    assert_eq!(set["project-ids"], serde_json::json!([project]));
+    let again = env.setup(
+        "e2e-project-role",
+        &[
+            "--all-workspaces",
+            "--no-policy",
+            "--target",
+            "varset",
+            "--varset-name",
+            "oidc-platform",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(json(&again)["plan"].as_array().unwrap().len(), 0);
+}
