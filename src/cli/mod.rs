@@ -24,8 +24,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             clap_complete::generate(*shell, &mut Cli::command(), "tfc-oidc", &mut std::io::stdout());
             Ok(())
         }
-        Some(Command::Wizard) | None => Err(CliError::usage(
-            "the interactive wizard is not available in this build yet: use 'tfc-oidc setup --help' (try it with --demo)",
-        )),
+        Some(Command::Wizard) | None => crate::tui::run_from_cli(&cli.global).await,
     }
 }

@@ -88,8 +88,17 @@ pub struct LiveConnector {
 }
 
 impl LiveConnector {
-    pub fn new(endpoint: Endpoint, profile: Option<String>, region: Option<String>) -> LiveConnector {
-        LiveConnector { endpoint, profile, region }
+    /// Connects to `endpoint`, with AWS from the SDK chain (`--profile`, `--region`).
+    pub fn new(
+        endpoint: Endpoint,
+        profile: Option<String>,
+        region: Option<String>,
+    ) -> LiveConnector {
+        LiveConnector {
+            endpoint,
+            profile,
+            region,
+        }
     }
 }
 
@@ -117,7 +126,8 @@ impl Connector for LiveConnector {
             }
         };
         tracing::info!(host = %self.endpoint.host(), source = %source, "using HCP Terraform token");
-        let http = TfcClient::http_client().map_err(|e| ConnectError::Setup(format!("cannot set up HTTPS: {e}")))?;
+        let http = TfcClient::http_client()
+            .map_err(|e| ConnectError::Setup(format!("cannot set up HTTPS: {e}")))?;
         let tfc = TfcClient::new(self.endpoint.clone(), token, http);
         let sdk = load_sdk_config(self.profile.as_deref(), self.region.as_deref()).await;
         let iam = IamClient::new(&sdk).with_profile(self.profile.as_deref());
@@ -125,6 +135,10 @@ impl Connector for LiveConnector {
             TokenSource::Prompt => "the token you entered (kept for this session only)".to_string(),
             other => other.to_string(),
         };
-        Ok(Connection { iam: Arc::new(iam), tfc: Arc::new(tfc), token_source })
+        Ok(Connection {
+            iam: Arc::new(iam),
+            tfc: Arc::new(tfc),
+            token_source,
+        })
     }
 }

@@ -24,20 +24,38 @@ use tokio::task::AbortHandle;
 #[derive(Debug)]
 pub enum Effect {
     /// Find the token (or use the typed one), build the clients, ask who we are on both sides.
-    Connect { token: Option<ApiToken> },
+    Connect {
+        token: Option<ApiToken>,
+    },
     LoadOrganizations,
-    LoadProjects { org: String },
-    LoadWorkspaces { org: String, project_id: String },
+    LoadProjects {
+        org: String,
+    },
+    LoadWorkspaces {
+        org: String,
+        project_id: String,
+    },
     /// Read each workspace's variables to badge its current state.
-    LoadBadges { workspace_ids: Vec<String> },
+    LoadBadges {
+        workspace_ids: Vec<String>,
+    },
     /// Every role of the account (the role step keeps those trusting the issuer).
     LoadRoles,
-    LoadVariableSets { org: String },
-    ReadPolicyFile { path: String },
+    LoadVariableSets {
+        org: String,
+    },
+    ReadPolicyFile {
+        path: String,
+    },
     /// Compute the plan (reads only).
-    Plan { generation: u64, answers: Box<Answers> },
+    Plan {
+        generation: u64,
+        answers: Box<Answers>,
+    },
     /// Apply the plan, journaled; progress comes back as [`Msg::Progress`].
-    Apply { plan: Box<Plan> },
+    Apply {
+        plan: Box<Plan>,
+    },
     /// End the session.
     Quit(Outcome),
 }
@@ -77,7 +95,12 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(connector: Arc<dyn Connector>, journal: Journal, tx: UnboundedSender<Msg>) -> Runner {
+    /// A runner sending results to `tx`; `connector` builds the ports on the connect effect.
+    pub fn new(
+        connector: Arc<dyn Connector>,
+        journal: Journal,
+        tx: UnboundedSender<Msg>,
+    ) -> Runner {
         Runner {
             connector,
             connection: Arc::new(Mutex::new(None)),
@@ -105,7 +128,11 @@ impl Runner {
             let msg = AssertUnwindSafe(task)
                 .catch_unwind()
                 .await
-                .unwrap_or_else(|_| Some(Msg::TaskFailed(format!("internal error while {what} (see the log)"))));
+                .unwrap_or_else(|_| {
+                    Some(Msg::TaskFailed(format!(
+                        "internal error while {what} (see the log)"
+                    )))
+                });
             if let Some(msg) = msg {
                 // The session may be gone (quitting): nobody needs the result then.
                 let _ = tx.send(msg);
@@ -138,7 +165,8 @@ impl Runner {
                         Ok(conn) => conn,
                         Err(e) => return Some(Msg::Connected(Err(e))),
                     };
-                    let (user, caller) = tokio::join!(conn.tfc.account(), conn.iam.caller_identity());
+                    let (user, caller) =
+                        tokio::join!(conn.tfc.account(), conn.iam.caller_identity());
                     let report = ConnectReport {
                         host: conn.tfc.host().to_string(),
                         token_source: conn.token_source.clone(),
@@ -149,20 +177,24 @@ impl Runner {
                     Some(Msg::Connected(Ok(report)))
                 });
             }
-            Effect::LoadOrganizations => self.spawn(Slot::Organizations, "listing organizations", async move {
-                let result = match conn {
-                    Ok(c) => c.tfc.organizations().await,
-                    Err(e) => Err(e),
-                };
-                Some(Msg::Organizations(result))
-            }),
-            Effect::LoadProjects { org } => self.spawn(Slot::Projects, "listing projects", async move {
-                let result = match conn {
-                    Ok(c) => c.tfc.projects(&org).await,
-                    Err(e) => Err(e),
-                };
-                Some(Msg::Projects { org, result })
-            }),
+            Effect::LoadOrganizations => {
+                self.spawn(Slot::Organizations, "listing organizations", async move {
+                    let result = match conn {
+                        Ok(c) => c.tfc.organizations().await,
+                        Err(e) => Err(e),
+                    };
+                    Some(Msg::Organizations(result))
+                })
+            }
+            Effect::LoadProjects { org } => {
+                self.spawn(Slot::Projects, "listing projects", async move {
+                    let result = match conn {
+                        Ok(c) => c.tfc.projects(&org).await,
+                        Err(e) => Err(e),
+                    };
+                    Some(Msg::Projects { org, result })
+                })
+            }
             Effect::LoadWorkspaces { org, project_id } => {
                 self.spawn(Slot::Workspaces, "listing workspaces", async move {
                     let result = match conn {
@@ -189,7 +221,10 @@ impl Runner {
                         })
                         .buffer_unordered(8)
                         .for_each(|(workspace_id, badge)| {
-                            let _ = tx.send(Msg::Badge { workspace_id, badge });
+                            let _ = tx.send(Msg::Badge {
+                                workspace_id,
+                                badge,
+                            });
                             futures::future::ready(())
                         })
                         .await;
@@ -212,17 +247,25 @@ impl Runner {
                     Some(Msg::VariableSets { org, result })
                 })
             }
-            Effect::ReadPolicyFile { path } => self.spawn(Slot::PolicyFile, "reading the policy file", async move {
-                let full = expand_home(&path);
-                let result = tokio::fs::read_to_string(&full)
-                    .await
-                    .map_err(|e| format!("cannot read {}: {e}", full.display()));
-                Some(Msg::PolicyFile { path, result })
-            }),
-            Effect::Plan { generation, answers } => self.spawn(Slot::Plan, "planning", async move {
+            Effect::ReadPolicyFile { path } => {
+                self.spawn(Slot::PolicyFile, "reading the policy file", async move {
+                    let full = expand_home(&path);
+                    let result = tokio::fs::read_to_string(&full)
+                        .await
+                        .map_err(|e| format!("cannot read {}: {e}", full.display()));
+                    Some(Msg::PolicyFile { path, result })
+                })
+            }
+            Effect::Plan {
+                generation,
+                answers,
+            } => self.spawn(Slot::Plan, "planning", async move {
                 let result = match conn {
                     Ok(c) => planner::plan(&answers, c.iam.as_ref(), c.tfc.as_ref()).await,
-                    Err(e) => Err(crate::core::error::PlanError::Tfc { action: "plan", source: e }),
+                    Err(e) => Err(crate::core::error::PlanError::Tfc {
+                        action: "plan",
+                        source: e,
+                    }),
                 };
                 Some(Msg::Planned { generation, result })
             }),
@@ -241,11 +284,30 @@ impl Runner {
                     let progress = move |p: Progress| {
                         let _ = tx.send(Msg::Progress(p));
                     };
-                    let result = apply(*plan, conn.iam.as_ref(), conn.tfc.as_ref(), &mut writer, &progress).await;
+                    let result = apply(
+                        *plan,
+                        conn.iam.as_ref(),
+                        conn.tfc.as_ref(),
+                        &mut writer,
+                        &progress,
+                    )
+                    .await;
                     Some(Msg::Applied(result.map_err(|e| e.to_string())))
                 })
             }
             Effect::Quit(_) => {}
+        }
+    }
+}
+
+impl Drop for Runner {
+    /// Leaving the wizard cancels the reads still in flight (an apply is never cut short: the
+    /// wizard does not end while one runs).
+    fn drop(&mut self) {
+        for (slot, task) in &self.tasks {
+            if *slot != Slot::Apply {
+                task.abort();
+            }
         }
     }
 }
@@ -256,9 +318,12 @@ pub fn badge_of(vars: Result<Vec<Variable>, TfcError>) -> Badge {
         Ok(v) => v,
         Err(e) => return Badge::Unknown(e.to_string()),
     };
-    let oidc = vars
-        .iter()
-        .any(|v| v.key == "TFC_AWS_PROVIDER_AUTH" && v.value.as_deref().is_some_and(|x| x.eq_ignore_ascii_case("true")));
+    let oidc = vars.iter().any(|v| {
+        v.key == "TFC_AWS_PROVIDER_AUTH"
+            && v.value
+                .as_deref()
+                .is_some_and(|x| x.eq_ignore_ascii_case("true"))
+    });
     let keys = vars.iter().any(|v| v.key == "AWS_ACCESS_KEY_ID");
     match (oidc, keys) {
         (true, true) => Badge::Both,

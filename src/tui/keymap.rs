@@ -43,7 +43,10 @@ impl Key {
     }
 
     const fn ctrl(c: char) -> Key {
-        Key { code: KeyCode::Char(c), ctrl: true }
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        }
     }
 
     /// A key that types a character: a text field takes it before the keymap sees it.
@@ -54,7 +57,9 @@ impl Key {
     fn matches(&self, event: &KeyEvent) -> bool {
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
         let same_code = match (self.code, event.code) {
-            (KeyCode::Char(a), KeyCode::Char(b)) => a.eq_ignore_ascii_case(&b) && (self.ctrl || a == b),
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                a.eq_ignore_ascii_case(&b) && (self.ctrl || a == b)
+            }
             (a, b) => a == b,
         };
         same_code && ctrl == self.ctrl && !event.modifiers.contains(KeyModifiers::ALT)
@@ -97,24 +102,96 @@ pub struct Binding {
 
 /// Every key the wizard knows.
 pub const KEYMAP: &[Binding] = &[
-    Binding { action: Action::Up, keys: &[Key::plain(KeyCode::Up), Key::char('k')], help: "move up" },
-    Binding { action: Action::Down, keys: &[Key::plain(KeyCode::Down), Key::char('j')], help: "move down" },
-    Binding { action: Action::PageUp, keys: &[Key::plain(KeyCode::PageUp)], help: "page up" },
-    Binding { action: Action::PageDown, keys: &[Key::plain(KeyCode::PageDown)], help: "page down" },
-    Binding { action: Action::Left, keys: &[Key::plain(KeyCode::Left), Key::char('h')], help: "previous choice" },
-    Binding { action: Action::Right, keys: &[Key::plain(KeyCode::Right), Key::char('l')], help: "next choice" },
-    Binding { action: Action::NextField, keys: &[Key::plain(KeyCode::Tab)], help: "next field" },
-    Binding { action: Action::PrevField, keys: &[Key::plain(KeyCode::BackTab)], help: "previous field" },
-    Binding { action: Action::Toggle, keys: &[Key::char(' ')], help: "select / toggle" },
-    Binding { action: Action::Accept, keys: &[Key::plain(KeyCode::Enter)], help: "accept and continue" },
-    Binding { action: Action::Back, keys: &[Key::plain(KeyCode::Esc)], help: "back (answers are kept)" },
-    Binding { action: Action::Filter, keys: &[Key::char('/')], help: "filter the list (fuzzy)" },
-    Binding { action: Action::TrustPolicy, keys: &[Key::char('t')], help: "show the trust policy JSON" },
-    Binding { action: Action::Retry, keys: &[Key::char('r')], help: "retry" },
-    Binding { action: Action::Export, keys: &[Key::char('e')], help: "export as CloudFormation/Terraform" },
-    Binding { action: Action::Help, keys: &[Key::char('?'), Key::plain(KeyCode::F(1))], help: "show the keys" },
-    Binding { action: Action::Quit, keys: &[Key::char('q')], help: "quit" },
-    Binding { action: Action::ForceQuit, keys: &[Key::ctrl('c')], help: "quit (also while typing)" },
+    Binding {
+        action: Action::Up,
+        keys: &[Key::plain(KeyCode::Up), Key::char('k')],
+        help: "move up",
+    },
+    Binding {
+        action: Action::Down,
+        keys: &[Key::plain(KeyCode::Down), Key::char('j')],
+        help: "move down",
+    },
+    Binding {
+        action: Action::PageUp,
+        keys: &[Key::plain(KeyCode::PageUp)],
+        help: "page up",
+    },
+    Binding {
+        action: Action::PageDown,
+        keys: &[Key::plain(KeyCode::PageDown)],
+        help: "page down",
+    },
+    Binding {
+        action: Action::Left,
+        keys: &[Key::plain(KeyCode::Left), Key::char('h')],
+        help: "previous choice",
+    },
+    Binding {
+        action: Action::Right,
+        keys: &[Key::plain(KeyCode::Right), Key::char('l')],
+        help: "next choice",
+    },
+    Binding {
+        action: Action::NextField,
+        keys: &[Key::plain(KeyCode::Tab)],
+        help: "next field",
+    },
+    Binding {
+        action: Action::PrevField,
+        keys: &[Key::plain(KeyCode::BackTab)],
+        help: "previous field",
+    },
+    Binding {
+        action: Action::Toggle,
+        keys: &[Key::char(' ')],
+        help: "select / toggle",
+    },
+    Binding {
+        action: Action::Accept,
+        keys: &[Key::plain(KeyCode::Enter)],
+        help: "accept and continue",
+    },
+    Binding {
+        action: Action::Back,
+        keys: &[Key::plain(KeyCode::Esc)],
+        help: "back (answers are kept)",
+    },
+    Binding {
+        action: Action::Filter,
+        keys: &[Key::char('/')],
+        help: "filter the list (fuzzy)",
+    },
+    Binding {
+        action: Action::TrustPolicy,
+        keys: &[Key::char('t')],
+        help: "show the trust policy JSON",
+    },
+    Binding {
+        action: Action::Retry,
+        keys: &[Key::char('r')],
+        help: "retry",
+    },
+    Binding {
+        action: Action::Export,
+        keys: &[Key::char('e')],
+        help: "export as CloudFormation/Terraform",
+    },
+    Binding {
+        action: Action::Help,
+        keys: &[Key::char('?'), Key::plain(KeyCode::F(1))],
+        help: "show the keys",
+    },
+    Binding {
+        action: Action::Quit,
+        keys: &[Key::char('q')],
+        help: "quit",
+    },
+    Binding {
+        action: Action::ForceQuit,
+        keys: &[Key::ctrl('c')],
+        help: "quit (also while typing)",
+    },
 ];
 
 /// The action a key press means. In `text_mode` (a text field has the focus) keys that type a
@@ -150,6 +227,16 @@ pub fn keys_label(action: Action, text_mode: bool) -> String {
         .join("/")
 }
 
+/// The first key of an action usable in this mode, as shown on screen.
+pub fn first_key(action: Action, text_mode: bool) -> String {
+    binding(action)
+        .keys
+        .iter()
+        .find(|k| !(text_mode && k.is_text()))
+        .map(Key::display)
+        .unwrap_or_default()
+}
+
 /// Keys a text field handles itself (typing, cursor, deleting) when it has the focus.
 pub fn is_edit_key(event: &KeyEvent) -> bool {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
@@ -157,7 +244,12 @@ pub fn is_edit_key(event: &KeyEvent) -> bool {
     match event.code {
         KeyCode::Char('u') | KeyCode::Char('w') if ctrl => true,
         KeyCode::Char(_) => !ctrl && !alt,
-        KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End => true,
+        KeyCode::Backspace
+        | KeyCode::Delete
+        | KeyCode::Left
+        | KeyCode::Right
+        | KeyCode::Home
+        | KeyCode::End => true,
         _ => false,
     }
 }
@@ -174,12 +266,45 @@ pub enum Input {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hint {
     pub action: Action,
+    /// A second action shown with the first (`↑↓ move`).
+    pub pair: Option<Action>,
     pub label: &'static str,
 }
 
 /// Shorthand for a [`Hint`].
 pub const fn hint(action: Action, label: &'static str) -> Hint {
-    Hint { action, label }
+    Hint {
+        action,
+        pair: None,
+        label,
+    }
+}
+
+/// A hint for two opposite actions, such as up and down.
+pub const fn hints2(first: Action, second: Action, label: &'static str) -> Hint {
+    Hint {
+        action: second,
+        pair: Some(first),
+        label,
+    }
+}
+
+/// The keys of a hint for the footer: a pair shows the first key of each (`↑↓`).
+pub fn hint_keys(h: &Hint, text_mode: bool, short: bool) -> String {
+    match h.pair {
+        Some(first) if short => format!(
+            "{}{}",
+            first_key(first, text_mode),
+            first_key(h.action, text_mode)
+        ),
+        Some(first) => format!(
+            "{} {}",
+            keys_label(first, text_mode),
+            keys_label(h.action, text_mode)
+        ),
+        None if short => first_key(h.action, text_mode),
+        None => keys_label(h.action, text_mode),
+    }
 }
 
 #[cfg(test)]
@@ -199,8 +324,14 @@ mod tests {
         assert_eq!(resolve(&ctrl_c, true), Some(Action::ForceQuit));
         let question = key(KeyCode::Char('?'), KeyModifiers::SHIFT);
         assert_eq!(resolve(&question, false), Some(Action::Help));
-        assert_eq!(resolve(&key(KeyCode::Up, KeyModifiers::NONE), true), Some(Action::Up));
-        assert_eq!(resolve(&key(KeyCode::Char('c'), KeyModifiers::NONE), false), None);
+        assert_eq!(
+            resolve(&key(KeyCode::Up, KeyModifiers::NONE), true),
+            Some(Action::Up)
+        );
+        assert_eq!(
+            resolve(&key(KeyCode::Char('c'), KeyModifiers::NONE), false),
+            None
+        );
     }
 
     #[test]
@@ -210,5 +341,11 @@ mod tests {
         assert_eq!(keys_label(Action::ForceQuit, true), "Ctrl-C");
         assert_eq!(keys_label(Action::Toggle, false), "Space");
         assert!(KEYMAP.iter().all(|b| !b.keys.is_empty()));
+        assert_eq!(hint_keys(&hint(Action::Filter, "filter"), false, true), "/");
+        assert_eq!(
+            hint_keys(&hints2(Action::Up, Action::Down, "move"), false, true),
+            "↑↓"
+        );
+        assert_eq!(hint_keys(&hint(Action::Help, "keys"), true, true), "F1");
     }
 }

@@ -5,7 +5,8 @@ use crate::core::apply::{ApplyReport, Progress};
 use crate::core::error::PlanError;
 use crate::core::plan::Plan;
 use crate::core::ports::{
-    CallerIdentity, IamError, Organization, Project, Role, TfcError, TfcUser, VariableSet, Workspace,
+    CallerIdentity, IamError, Organization, Project, Role, TfcError, TfcUser, VariableSet,
+    Workspace,
 };
 use crate::tui::connector::ConnectError;
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
@@ -38,21 +39,39 @@ pub enum Badge {
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
-    /// The terminal changed size: redraw.
-    Resize,
+    /// The terminal's size (at start and whenever it changes): redraw.
+    Resize(u16, u16),
     /// Spinners turn (sent only while something is in flight).
     Tick,
     /// The input stream ended (terminal gone, or a test script done).
     InputClosed,
     Connected(Result<ConnectReport, ConnectError>),
     Organizations(Result<Vec<Organization>, TfcError>),
-    Projects { org: String, result: Result<Vec<Project>, TfcError> },
-    Workspaces { project_id: String, result: Result<Vec<Workspace>, TfcError> },
-    Badge { workspace_id: String, badge: Badge },
+    Projects {
+        org: String,
+        result: Result<Vec<Project>, TfcError>,
+    },
+    Workspaces {
+        project_id: String,
+        result: Result<Vec<Workspace>, TfcError>,
+    },
+    Badge {
+        workspace_id: String,
+        badge: Badge,
+    },
     Roles(Result<Vec<Role>, IamError>),
-    VariableSets { org: String, result: Result<Vec<VariableSet>, TfcError> },
-    PolicyFile { path: String, result: Result<String, String> },
-    Planned { generation: u64, result: Result<Plan, PlanError> },
+    VariableSets {
+        org: String,
+        result: Result<Vec<VariableSet>, TfcError>,
+    },
+    PolicyFile {
+        path: String,
+        result: Result<String, String>,
+    },
+    Planned {
+        generation: u64,
+        result: Result<Plan, PlanError>,
+    },
     Progress(Progress),
     /// The apply ended: the report, or the error's message.
     Applied(Result<ApplyReport, String>),
@@ -65,7 +84,7 @@ impl Msg {
     pub fn from_event(event: Event) -> Option<Msg> {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
-            Event::Resize(..) => Some(Msg::Resize),
+            Event::Resize(w, h) => Some(Msg::Resize(w, h)),
             _ => None,
         }
     }

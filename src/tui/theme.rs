@@ -13,7 +13,9 @@ pub struct Theme {
 impl Theme {
     /// Colours unless `NO_COLOR` is set to a non-empty value (<https://no-color.org>).
     pub fn from_env() -> Theme {
-        Theme { colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+        Theme {
+            colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
     }
 
     /// A theme without any colour (modifiers only).
@@ -49,6 +51,7 @@ impl Theme {
         self.fg(Color::Cyan)
     }
 
+    /// Headings and labels.
     pub fn bold(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }

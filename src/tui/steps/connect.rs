@@ -8,7 +8,7 @@ use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, Action, Hint, Input};
 use crate::tui::msg::ConnectReport;
 use crate::tui::steps::{Reaction, ViewCtx};
-use crate::tui::widgets::text::{heading, loading, paragraph, problem, wrapped};
+use crate::tui::widgets::text::{heading, loading, paragraph, problem, problem_at, wrapped};
 use crate::tui::widgets::text_input::TextInput;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -21,7 +21,9 @@ use ratatui::Frame;
 pub enum Status {
     Connecting,
     /// No usable token: the prompt is shown, with why.
-    NeedToken { problem: Option<String> },
+    NeedToken {
+        problem: Option<String>,
+    },
     /// Both sides answered (successfully or not).
     Checked(Box<ConnectReport>),
     /// The clients could not even be built.
@@ -41,20 +43,31 @@ pub struct ConnectStep {
 }
 
 impl ConnectStep {
+    /// A connect step for `host`, about to connect.
     pub fn new(host: &str) -> ConnectStep {
-        ConnectStep { status: Status::Connecting, host: host.to_string(), token: TextInput::masked(), typed: None, last: None }
+        ConnectStep {
+            status: Status::Connecting,
+            host: host.to_string(),
+            token: TextInput::masked(),
+            typed: None,
+            last: None,
+        }
     }
 
     /// The first effect of the wizard.
     pub fn start(&mut self) -> Effect {
         self.status = Status::Connecting;
-        Effect::Connect { token: self.typed.clone() }
+        Effect::Connect {
+            token: self.typed.clone(),
+        }
     }
 
+    /// Something is in flight on this step.
     pub fn busy(&self) -> bool {
         matches!(self.status, Status::Connecting)
     }
 
+    /// A text field has the focus.
     pub fn text_mode(&self) -> bool {
         matches!(self.status, Status::NeedToken { .. })
     }
@@ -67,15 +80,20 @@ impl ConnectStep {
         }
     }
 
+    /// The AWS identity, once connected.
     pub fn caller(&self) -> Option<&CallerIdentity> {
         self.connected().and_then(|r| r.caller.as_ref().ok())
     }
 
+    /// The connect effect answered.
     pub fn on_result(&mut self, result: Result<ConnectReport, ConnectError>) {
         self.status = match result {
             Ok(report) => {
                 if let Err(TfcError::Unauthorized { host }) = &report.user {
-                    let why = format!("HCP Terraform rejected the token from {} for {host} (401).", report.token_source);
+                    let why = format!(
+                        "HCP Terraform rejected the token from {} for {host} (401).",
+                        report.token_source
+                    );
                     self.typed = None;
                     self.last = Some(Box::new(report));
                     self.token.set(String::new());
@@ -91,45 +109,60 @@ impl ConnectStep {
         };
     }
 
+    /// Handles a key.
     pub fn handle(&mut self, input: Input) -> Reaction {
         match (&self.status, input) {
             (Status::NeedToken { .. }, Input::Edit(key)) => {
                 self.token.handle(&key);
                 Reaction::stay()
             }
-            (Status::NeedToken { .. }, Input::Action(Action::Accept)) => match ApiToken::new(self.token.value()) {
-                Ok(token) => {
-                    self.typed = Some(token);
-                    self.token.set(String::new());
-                    Reaction::effect(self.start())
+            (Status::NeedToken { .. }, Input::Action(Action::Accept)) => {
+                match ApiToken::new(self.token.value()) {
+                    Ok(token) => {
+                        self.typed = Some(token);
+                        self.token.set(String::new());
+                        Reaction::effect(self.start())
+                    }
+                    Err(e) => Reaction::refuse(format!("{e}: paste the token, then press Enter")),
                 }
-                Err(e) => Reaction::refuse(format!("{e}: paste the token, then press Enter")),
-            },
-            (Status::Checked(_), Input::Action(Action::Accept)) if self.connected().is_some() => Reaction::next(),
-            (Status::Checked(_) | Status::Failed(_), Input::Action(Action::Retry | Action::Accept)) => {
-                Reaction::effect(self.start())
             }
+            (Status::Checked(_), Input::Action(Action::Accept)) if self.connected().is_some() => {
+                Reaction::next()
+            }
+            (
+                Status::Checked(_) | Status::Failed(_),
+                Input::Action(Action::Retry | Action::Accept),
+            ) => Reaction::effect(self.start()),
             _ => Reaction::stay(),
         }
     }
 
+    /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
         match &self.status {
             Status::Connecting => vec![],
             Status::NeedToken { .. } => vec![hint(Action::Accept, "connect")],
-            Status::Checked(_) if self.connected().is_some() => vec![hint(Action::Accept, "continue")],
+            Status::Checked(_) if self.connected().is_some() => {
+                vec![hint(Action::Accept, "continue")]
+            }
             _ => vec![hint(Action::Retry, "retry")],
         }
     }
 
+    /// Draws the step into `area`.
     pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let w = area.width as usize;
-        let mut lines = vec![heading("Connect to HCP Terraform and AWS", t), Line::raw("")];
+        let mut lines = vec![
+            heading("Connect to HCP Terraform and AWS", t),
+            Line::raw(""),
+        ];
         match &self.status {
-            Status::Connecting => {
-                lines.push(loading(&format!("Looking for the token for {} and asking AWS who you are…", self.host), v.spinner, t))
-            }
+            Status::Connecting => lines.push(loading(
+                &format!("Connecting to {} and asking AWS who you are…", self.host),
+                v.spinner,
+                t,
+            )),
             Status::Failed(e) => lines.extend(problem(e, "Press r to retry.", t, w)),
             Status::NeedToken { problem: why } => {
                 if let Some(report) = &self.last {
@@ -139,7 +172,12 @@ impl ConnectStep {
                 if let Some(why) = why {
                     lines.extend(problem(why, "", t, w));
                 } else {
-                    lines.extend(paragraph(&format!("No HCP Terraform token found for {}.", self.host), t.warn(), w, 0));
+                    lines.extend(paragraph(
+                        &format!("No HCP Terraform token found for {}.", self.host),
+                        t.warn(),
+                        w,
+                        0,
+                    ));
                     lines.extend(paragraph(
                         &format!("Looked in TFE_TOKEN, TF_TOKEN_{} and the credentials file of 'terraform login'.", self.host.replace('-', "__").replace('.', "_")),
                         t.dim(),
@@ -179,7 +217,12 @@ impl ConnectStep {
                         0,
                     ));
                 } else {
-                    lines.extend(paragraph("Fix the problem above, then press r to try again.", Style::default(), w, 0));
+                    lines.extend(paragraph(
+                        "Fix the problem above, then press r to try again.",
+                        Style::default(),
+                        w,
+                        0,
+                    ));
                 }
             }
         }
@@ -189,15 +232,25 @@ impl ConnectStep {
 
 fn tfc_lines(report: &ConnectReport, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
     let t = v.theme;
-    let mut lines = vec![Line::from(vec![Span::styled("HCP Terraform  ", t.bold()), Span::raw(report.host.clone())])];
+    let mut lines = vec![Line::from(vec![
+        Span::styled("HCP Terraform  ", t.bold()),
+        Span::raw(report.host.clone()),
+    ])];
     match &report.user {
         Ok(user) => {
-            let kind = if user.is_service_account { " (service account)" } else { "" };
+            let kind = if user.is_service_account {
+                " (service account)"
+            } else {
+                ""
+            };
             lines.push(Line::from(vec![
                 Span::styled("  ✓ ", t.ok()),
                 Span::raw(format!("signed in as {}{kind}", user.username)),
             ]));
-            lines.push(Line::styled(format!("    token from {}", report.token_source), t.dim()));
+            lines.push(Line::styled(
+                format!("    token from {}", report.token_source),
+                t.dim(),
+            ));
         }
         Err(e) => {
             let advice = match e {
@@ -207,27 +260,36 @@ fn tfc_lines(report: &ConnectReport, v: &ViewCtx, w: usize) -> Vec<Line<'static>
                 TfcError::Unauthorized { .. } => "Run 'terraform login', or set TFE_TOKEN, then retry.",
                 _ => "",
             };
-            lines.extend(problem(&e.to_string(), advice, t, w));
+            lines.extend(problem_at(2, &e.to_string(), advice, t, w));
         }
     }
     lines
 }
 
-fn aws_lines(caller: &Result<CallerIdentity, IamError>, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+fn aws_lines(
+    caller: &Result<CallerIdentity, IamError>,
+    v: &ViewCtx,
+    w: usize,
+) -> Vec<Line<'static>> {
     let t = v.theme;
     let mut lines = vec![Line::styled("AWS", t.bold())];
     match caller {
         Ok(c) => {
-            lines.push(Line::from(vec![Span::styled("  ✓ ", t.ok()), Span::raw(format!("account {}", c.account))]));
+            lines.push(Line::from(vec![
+                Span::styled("  ✓ ", t.ok()),
+                Span::raw(format!("account {}", c.account)),
+            ]));
             lines.extend(wrapped(Span::raw("    "), &c.arn, t.dim(), w));
         }
         Err(e) => {
             let advice = match e {
                 IamError::Credentials(_) => "",
-                IamError::AccessDenied(_) => "The credentials may not call sts:GetCallerIdentity; check the profile.",
+                IamError::AccessDenied(_) => {
+                    "The credentials may not call sts:GetCallerIdentity; check the profile."
+                }
                 _ => "Check the AWS profile (--profile) and region.",
             };
-            lines.extend(problem(&e.to_string(), advice, t, w));
+            lines.extend(problem_at(2, &e.to_string(), advice, t, w));
         }
     }
     lines

@@ -32,6 +32,7 @@ pub enum Step {
 }
 
 impl Step {
+    /// Every step, in order.
     pub const ALL: [Step; 9] = [
         Step::Connect,
         Step::Organization,
@@ -49,6 +50,7 @@ impl Step {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
     }
 
+    /// The step's name in the header.
     pub fn title(self) -> &'static str {
         match self {
             Step::Connect => "Connect",
@@ -73,10 +75,12 @@ impl Step {
         }
     }
 
+    /// The step after this one.
     pub fn next(self) -> Step {
         Step::ALL.get(self.number()).copied().unwrap_or(Step::Done)
     }
 
+    /// The step before this one.
     pub fn prev(self) -> Step {
         Step::ALL[self.number().saturating_sub(2)]
     }
@@ -106,30 +110,59 @@ pub struct Reaction {
 }
 
 impl Reaction {
+    /// Nothing changes screen.
     pub fn stay() -> Reaction {
-        Reaction { flow: Flow::Stay, effects: Vec::new(), flash: None }
+        Reaction {
+            flow: Flow::Stay,
+            effects: Vec::new(),
+            flash: None,
+        }
     }
 
+    /// On to the next step.
     pub fn next() -> Reaction {
-        Reaction { flow: Flow::Next, ..Reaction::stay() }
+        Reaction {
+            flow: Flow::Next,
+            ..Reaction::stay()
+        }
     }
 
+    /// Back to the previous step, answers kept.
     pub fn back() -> Reaction {
-        Reaction { flow: Flow::Back, ..Reaction::stay() }
+        Reaction {
+            flow: Flow::Back,
+            ..Reaction::stay()
+        }
     }
 
+    /// Stay, and start an effect.
     pub fn effect(effect: Effect) -> Reaction {
-        Reaction { effects: vec![effect], ..Reaction::stay() }
+        Reaction {
+            effects: vec![effect],
+            ..Reaction::stay()
+        }
     }
 
     /// Stay, and say why.
     pub fn refuse(text: impl Into<String>) -> Reaction {
-        Reaction { flash: Some(Flash { text: text.into(), error: true }), ..Reaction::stay() }
+        Reaction {
+            flash: Some(Flash {
+                text: text.into(),
+                error: true,
+            }),
+            ..Reaction::stay()
+        }
     }
 
     /// Stay, and tell something.
     pub fn info(text: impl Into<String>) -> Reaction {
-        Reaction { flash: Some(Flash { text: text.into(), error: false }), ..Reaction::stay() }
+        Reaction {
+            flash: Some(Flash {
+                text: text.into(),
+                error: false,
+            }),
+            ..Reaction::stay()
+        }
     }
 }
 
@@ -160,7 +193,9 @@ impl Context {
     pub fn scope_text(&self) -> String {
         match &self.selection {
             Some(WorkspaceSelection::All) => format!("every workspace in project {}", self.project),
-            _ if self.workspace_names.len() == 1 => format!("workspace {}", self.workspace_names[0]),
+            _ if self.workspace_names.len() == 1 => {
+                format!("workspace {}", self.workspace_names[0])
+            }
             _ => format!("workspaces {}", self.workspace_names.join(", ")),
         }
     }

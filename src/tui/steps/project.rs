@@ -6,7 +6,7 @@ use crate::tui::keymap::{Action, Hint, Input};
 use crate::tui::steps::organization::list_hints;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent};
-use crate::tui::widgets::text::{heading, loading, problem};
+use crate::tui::widgets::text::{intro, loading, problem};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -26,8 +26,13 @@ pub struct ProjectStep {
 }
 
 impl ProjectStep {
+    /// The step, highlighting `remembered` when it is listed.
     pub fn new(remembered: Option<String>) -> ProjectStep {
-        ProjectStep { list: FilterList::new(true), remembered, ..ProjectStep::default() }
+        ProjectStep {
+            list: FilterList::new(true),
+            remembered,
+            ..ProjectStep::default()
+        }
     }
 
     /// Shows the projects of `org`, loading them unless they are already there.
@@ -43,9 +48,12 @@ impl ProjectStep {
         self.loaded_for = Some(org.to_string());
         self.loading = true;
         self.error = None;
-        vec![Effect::LoadProjects { org: org.to_string() }]
+        vec![Effect::LoadProjects {
+            org: org.to_string(),
+        }]
     }
 
+    /// The list arrived (or failed).
     pub fn on_loaded(&mut self, org: &str, result: Result<Vec<Project>, TfcError>) {
         if self.loaded_for.as_deref() != Some(org) {
             return;
@@ -53,7 +61,8 @@ impl ProjectStep {
         self.loading = false;
         match result {
             Ok(projects) => {
-                self.list.set_items(projects.iter().map(|p| p.name.clone()).collect());
+                self.list
+                    .set_items(projects.iter().map(|p| p.name.clone()).collect());
                 self.projects = projects;
                 if let Some(name) = self.remembered.clone() {
                     self.list.highlight_text(&name);
@@ -63,10 +72,14 @@ impl ProjectStep {
         }
     }
 
+    /// Handles a key.
     pub fn handle(&mut self, input: Input) -> Reaction {
         if self.error.is_some() && input == Input::Action(Action::Retry) {
             let org = self.loaded_for.clone().unwrap_or_default();
-            return Reaction { effects: self.enter(&org), ..Reaction::stay() };
+            return Reaction {
+                effects: self.enter(&org),
+                ..Reaction::stay()
+            };
         }
         match self.list.handle(&input) {
             ListEvent::Accept(i) => {
@@ -81,29 +94,43 @@ impl ProjectStep {
         }
     }
 
+    /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
         list_hints(&self.list, self.error.is_some())
     }
 
+    /// Draws the step into `area`.
     pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
-        let [top, body] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(area);
-        let intro = vec![
-            heading("Which project?", t),
-            Line::styled(format!("Projects of organization {}. The trust is scoped to one project.", v.cx.organization), t.dim()),
-        ];
+        let sub = format!(
+            "Projects of organization {}. The trust is scoped to one project.",
+            v.cx.organization
+        );
+        let intro = intro("Which project?", &sub, t, area.width as usize);
+        let [top, body] =
+            Layout::vertical([Constraint::Length(intro.len() as u16), Constraint::Fill(1)])
+                .areas(area);
         frame.render_widget(Paragraph::new(intro), top);
         if self.loading {
-            frame.render_widget(Paragraph::new(loading("Loading projects…", v.spinner, t)), body);
+            frame.render_widget(
+                Paragraph::new(loading("Loading projects…", v.spinner, t)),
+                body,
+            );
         } else if let Some(e) = &self.error {
-            let lines = problem(&e.to_string(), "Press r to retry, Esc to choose another organization.", t, body.width as usize);
+            let lines = problem(
+                &e.to_string(),
+                "Press r to retry, Esc to choose another organization.",
+                t,
+                body.width as usize,
+            );
             frame.render_widget(Paragraph::new(lines), body);
         } else {
-            self.list.render(frame, body, t, "projects", |m, hl| {
-                let mut spans = vec![Span::raw(if hl { " › " } else { "   " })];
-                spans.extend(self.list.label_spans(m, t));
-                Line::from(spans)
-            });
+            self.list
+                .render(frame, body, t, ("project", "projects"), |m, hl| {
+                    let mut spans = vec![Span::raw(if hl { " › " } else { "   " })];
+                    spans.extend(self.list.label_spans(m, t));
+                    Line::from(spans)
+                });
         }
     }
 }

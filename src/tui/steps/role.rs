@@ -6,7 +6,7 @@ use crate::core::answers::Permissions;
 use crate::core::names::{self, INLINE_POLICY_MAX};
 use crate::core::ports::{IamError, Role};
 use crate::tui::effects::Effect;
-use crate::tui::keymap::{hint, Action, Hint, Input};
+use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
@@ -31,8 +31,15 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 4] = [Permission::ReadOnly, Permission::PowerUser, Permission::Admin, Permission::PolicyFile];
+    /// The choices, in the order shown.
+    pub const ALL: [Permission; 4] = [
+        Permission::ReadOnly,
+        Permission::PowerUser,
+        Permission::Admin,
+        Permission::PolicyFile,
+    ];
 
+    /// The choice as shown.
     pub fn label(self) -> &'static str {
         match self {
             Permission::ReadOnly => "ReadOnlyAccess",
@@ -82,6 +89,7 @@ pub struct RoleStep {
 }
 
 impl RoleStep {
+    /// A new role, read-only, not split.
     pub fn new() -> RoleStep {
         RoleStep::default()
     }
@@ -104,7 +112,10 @@ impl RoleStep {
         match result {
             Ok(roles) => {
                 let needle = format!("oidc-provider/{host}");
-                self.trusting = roles.into_iter().filter(|r| r.trust_policy.contains(&needle)).collect();
+                self.trusting = roles
+                    .into_iter()
+                    .filter(|r| r.trust_policy.contains(&needle))
+                    .collect();
                 self.roles_loaded = true;
                 self.roles_error = None;
             }
@@ -112,9 +123,14 @@ impl RoleStep {
         }
     }
 
+    /// The fields shown for the current choices, top to bottom.
     pub fn fields(&self) -> Vec<Field> {
         let mut f = vec![Field::Kind];
-        f.push(if self.kind == RoleKind::New { Field::Name } else { Field::Existing });
+        f.push(if self.kind == RoleKind::New {
+            Field::Name
+        } else {
+            Field::Existing
+        });
         f.push(Field::Permissions);
         if self.permission == Permission::PolicyFile {
             f.push(Field::PolicyPath);
@@ -125,6 +141,7 @@ impl RoleStep {
         f
     }
 
+    /// A text field has the focus.
     pub fn text_mode(&self) -> bool {
         matches!(self.focus, Field::Name | Field::PolicyPath)
     }
@@ -133,10 +150,15 @@ impl RoleStep {
     pub fn role_name(&self) -> String {
         match self.kind {
             RoleKind::New => self.name.value().to_string(),
-            RoleKind::Existing => self.trusting.get(self.existing).map(|r| r.name.clone()).unwrap_or_default(),
+            RoleKind::Existing => self
+                .trusting
+                .get(self.existing)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
         }
     }
 
+    /// Separate plan and apply roles (new roles only).
     pub fn split_roles(&self) -> bool {
         self.kind == RoleKind::New && self.split
     }
@@ -184,7 +206,11 @@ impl RoleStep {
     fn change(&mut self, delta: isize) {
         match self.focus {
             Field::Kind => {
-                self.kind = if self.kind == RoleKind::New { RoleKind::Existing } else { RoleKind::New };
+                self.kind = if self.kind == RoleKind::New {
+                    RoleKind::Existing
+                } else {
+                    RoleKind::New
+                };
             }
             Field::Existing if !self.trusting.is_empty() => {
                 let n = self.trusting.len() as isize;
@@ -196,16 +222,13 @@ impl RoleStep {
         }
     }
 
+    /// Handles a key.
     pub fn handle(&mut self, input: Input) -> Reaction {
         let action = match input {
             Input::Edit(key) => {
                 match self.focus {
                     Field::Name => self.name_edited |= self.name.handle(&key),
-                    Field::PolicyPath => {
-                        if self.policy_path.handle(&key) {
-                            self.policy_doc = None;
-                        }
-                    }
+                    Field::PolicyPath if self.policy_path.handle(&key) => self.policy_doc = None,
                     _ => {}
                 }
                 return Reaction::stay();
@@ -227,12 +250,17 @@ impl RoleStep {
     fn accept(&mut self) -> Reaction {
         if let Some(problem) = self.name_problem() {
             self.focus = Field::Name;
-            return Reaction::refuse(format!("The role name is not valid: {problem}"));
+            let _ = problem;
+            return Reaction::refuse("Fix the role name first (see the message under it)");
         }
         if self.kind == RoleKind::Existing && self.trusting.is_empty() {
             self.focus = Field::Kind;
-            let why = if self.roles_loading { "the roles are still loading" } else { "no role trusts this host yet" };
-            return Reaction::refuse(format!("No existing role to choose ({why}): choose New role"));
+            let why = if self.roles_loading {
+                "the roles are still loading"
+            } else {
+                "no role trusts this host yet"
+            };
+            return Reaction::refuse(format!("No existing role to choose: {why}"));
         }
         if self.permission == Permission::PolicyFile {
             let path = self.policy_path.value().trim().to_string();
@@ -272,10 +300,16 @@ impl RoleStep {
         }
     }
 
+    /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
-        let mut h = vec![hint(Action::Accept, "continue"), hint(Action::Down, "next field")];
+        let mut h = vec![
+            hint(Action::Accept, "continue"),
+            hints2(Action::Up, Action::Down, "field"),
+        ];
         match self.focus {
-            Field::Kind | Field::Existing | Field::Permissions => h.push(hint(Action::Right, "change")),
+            Field::Kind | Field::Existing | Field::Permissions => {
+                h.push(hints2(Action::Left, Action::Right, "change"))
+            }
             Field::Split => h.push(hint(Action::Toggle, "toggle")),
             _ => {}
         }
@@ -283,6 +317,7 @@ impl RoleStep {
         h
     }
 
+    /// Draws the step into `area`.
     pub fn view(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, v: &ViewCtx) {
         role_view::render(self, frame, area, v);
     }

@@ -4,7 +4,7 @@ use crate::core::names;
 use crate::tui::steps::role::{Field, Permission, RoleKind, RoleStep};
 use crate::tui::steps::ViewCtx;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text::{heading, wrapped};
+use crate::tui::widgets::text::{heading, subject_lines, wrapped};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -17,7 +17,11 @@ const LABEL: usize = 16;
 fn label(step: &RoleStep, field: Field, text: &str, t: Theme) -> Vec<Span<'static>> {
     let focused = step.focus == field;
     let marker = if focused { "› " } else { "  " };
-    let style = if focused { t.selected().patch(t.bold()) } else { t.bold() };
+    let style = if focused {
+        t.selected().patch(t.bold())
+    } else {
+        t.bold()
+    };
     vec![
         Span::raw(marker),
         Span::styled(text.to_string(), style),
@@ -31,8 +35,16 @@ fn note(text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
 }
 
 fn choice(text: &str, focused: bool, t: Theme) -> Vec<Span<'static>> {
-    let style = if focused { t.accent().patch(t.bold()) } else { t.bold() };
-    vec![Span::styled("‹ ", t.dim()), Span::styled(text.to_string(), style), Span::styled(" ›", t.dim())]
+    let style = if focused {
+        t.accent().patch(t.bold())
+    } else {
+        t.bold()
+    };
+    vec![
+        Span::styled("‹ ", t.dim()),
+        Span::styled(text.to_string(), style),
+        Span::styled(" ›", t.dim()),
+    ]
 }
 
 fn permission_note(p: Permission, account: &str) -> (String, bool) {
@@ -47,23 +59,58 @@ fn permission_note(p: Permission, account: &str) -> (String, bool) {
     }
 }
 
+/// The `sub` patterns a trust policy admits, as written.
+fn trusted_subjects(policy: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(policy).unwrap_or_default();
+    let mut out = Vec::new();
+    for stmt in doc["Statement"].as_array().into_iter().flatten() {
+        for op in stmt["Condition"]
+            .as_object()
+            .into_iter()
+            .flat_map(|c| c.values())
+        {
+            for (key, value) in op.as_object().into_iter().flatten() {
+                if key.ends_with(":sub") {
+                    match value {
+                        serde_json::Value::String(s) => out.push(s.clone()),
+                        serde_json::Value::Array(a) => {
+                            out.extend(a.iter().filter_map(|v| v.as_str().map(String::from)))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Draws the form.
 pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx) {
     let t = v.theme;
     let w = area.width as usize;
     let mut lines = vec![
         heading("Which IAM role should the runs assume?", t),
-        Line::styled("Each run trades its identity token for this role's short-lived credentials.", t.dim()),
+        Line::styled(
+            "Each run trades its identity token for this role's short-lived credentials.",
+            t.dim(),
+        ),
         Line::raw(""),
     ];
     let mut cursor: Option<(u16, u16)> = None;
     let field_width = w.saturating_sub(LABEL + 1).clamp(8, 50);
 
     let mut kind = label(step, Field::Kind, "Role", t);
-    for (k, text) in [(RoleKind::New, "New role"), (RoleKind::Existing, "Existing role")] {
+    for (k, text) in [
+        (RoleKind::New, "New role"),
+        (RoleKind::Existing, "Existing role"),
+    ] {
         let on = step.kind == k;
         let style = if on { t.bold() } else { t.dim() };
-        kind.push(Span::styled(format!("({}) {text}   ", if on { "•" } else { " " }), style));
+        kind.push(Span::styled(
+            format!("({}) {text}   ", if on { "•" } else { " " }),
+            style,
+        ));
     }
     lines.push(Line::from(kind));
 
@@ -82,49 +129,100 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
     } else {
         let mut row = label(step, Field::Existing, "Existing", t);
         if step.roles_loading {
-            row.push(Span::styled(format!("{} loading the account's roles…", v.spinner), t.dim()));
+            row.push(Span::styled(
+                format!("{} loading the account's roles…", v.spinner),
+                t.dim(),
+            ));
             lines.push(Line::from(row));
         } else if let Some(e) = &step.roles_error {
             lines.push(Line::from(row));
             lines.extend(note(&format!("✗ cannot list roles: {e}"), t.error(), w));
         } else if let Some(role) = step.trusting.get(step.existing) {
             row.extend(choice(&role.name, step.focus == Field::Existing, t));
-            row.push(Span::styled(format!("  {} of {}", step.existing + 1, step.trusting.len()), t.dim()));
+            row.push(Span::styled(
+                format!("  {} of {}", step.existing + 1, step.trusting.len()),
+                t.dim(),
+            ));
             lines.push(Line::from(row));
-            lines.extend(note("Its trust policy is extended for these workspaces, never narrowed.", t.dim(), w));
+            let trusted = trusted_subjects(&role.trust_policy);
+            let lead = format!("{}trusts ", " ".repeat(LABEL));
+            for subject in trusted.iter().take(2) {
+                lines.extend(subject_lines(&lead, subject, t.dim(), w));
+            }
+            if trusted.len() > 2 {
+                lines.extend(note(&format!("and {} more", trusted.len() - 2), t.dim(), w));
+            }
+            lines.extend(note(
+                "Its trust policy is extended for these workspaces, never narrowed.",
+                t.dim(),
+                w,
+            ));
         } else {
-            row.push(Span::styled(format!("none: no role in account {} trusts {} yet", v.cx.account, v.cx.host), t.warn()));
+            row.push(Span::styled("none yet", t.warn()));
             lines.push(Line::from(row));
+            let text = format!(
+                "No role in account {} trusts {} yet: choose New role.",
+                v.cx.account, v.cx.host
+            );
+            lines.extend(note(&text, t.dim(), w));
         }
     }
 
     let mut row = label(step, Field::Permissions, "Permissions", t);
-    row.extend(choice(step.permission.label(), step.focus == Field::Permissions, t));
-    row.push(Span::styled(format!("  {} of {}", Permission::ALL.iter().position(|p| *p == step.permission).unwrap_or(0) + 1, Permission::ALL.len()), t.dim()));
+    row.extend(choice(
+        step.permission.label(),
+        step.focus == Field::Permissions,
+        t,
+    ));
+    row.push(Span::styled(
+        format!(
+            "  {} of {}",
+            Permission::ALL
+                .iter()
+                .position(|p| *p == step.permission)
+                .unwrap_or(0)
+                + 1,
+            Permission::ALL.len()
+        ),
+        t.dim(),
+    ));
     lines.push(Line::from(row));
     let (text, warning) = permission_note(step.permission, &v.cx.account);
     lines.extend(note(&text, if warning { t.warn() } else { t.dim() }, w));
 
     if step.permission == Permission::PolicyFile {
         let mut row = label(step, Field::PolicyPath, "Policy file", t);
-        let (field, x) = step.policy_path.render(field_width, step.focus == Field::PolicyPath, t);
+        let (field, x) = step
+            .policy_path
+            .render(field_width, step.focus == Field::PolicyPath, t);
         if let Some(x) = x {
             cursor = Some((area.x + LABEL as u16 + x, area.y + lines.len() as u16));
         }
         row.extend(field.spans);
         lines.push(Line::from(row));
         if step.reading_policy {
-            lines.extend(note(&format!("{} reading the file…", v.spinner), t.dim(), w));
+            lines.extend(note(
+                &format!("{} reading the file…", v.spinner),
+                t.dim(),
+                w,
+            ));
         }
     }
 
     if step.kind == RoleKind::New {
         let mut row = label(step, Field::Split, "Split roles", t);
-        row.push(Span::raw(format!("[{}] separate plan and apply roles", if step.split { "x" } else { " " })));
+        row.push(Span::raw(format!(
+            "[{}] separate plan and apply roles",
+            if step.split { "x" } else { " " }
+        )));
         lines.push(Line::from(row));
         if step.split {
             let (plan, apply) = names::split_role_names(step.name.value());
-            lines.extend(note(&format!("plan runs assume {plan}, apply runs {apply}"), t.dim(), w));
+            lines.extend(note(
+                &format!("plan runs assume {plan}, apply runs {apply}"),
+                t.dim(),
+                w,
+            ));
         } else {
             lines.extend(note("One role for plan and apply runs.", t.dim(), w));
         }

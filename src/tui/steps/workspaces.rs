@@ -4,12 +4,12 @@
 use crate::core::answers::WorkspaceSelection;
 use crate::core::ports::{TfcError, Workspace};
 use crate::tui::effects::Effect;
-use crate::tui::keymap::{hint, Action, Hint, Input};
+use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::Badge;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
-use crate::tui::widgets::text::{heading, loading, problem};
+use crate::tui::widgets::text::{intro, loading, problem};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -37,8 +37,14 @@ pub struct WorkspacesStep {
 }
 
 impl WorkspacesStep {
+    /// An empty list, waiting for a project.
     pub fn new() -> WorkspacesStep {
-        WorkspacesStep { list: FilterList::new(false), ..WorkspacesStep::default() }
+        let mut list = FilterList::new(false);
+        list.set_uncounted(1);
+        WorkspacesStep {
+            list,
+            ..WorkspacesStep::default()
+        }
     }
 
     /// Shows the workspaces of the project, loading them unless they are already there.
@@ -53,10 +59,18 @@ impl WorkspacesStep {
         self.org = org.to_string();
         self.loading = true;
         self.error = None;
-        vec![Effect::LoadWorkspaces { org: org.to_string(), project_id: project_id.to_string() }]
+        vec![Effect::LoadWorkspaces {
+            org: org.to_string(),
+            project_id: project_id.to_string(),
+        }]
     }
 
-    pub fn on_loaded(&mut self, project_id: &str, result: Result<Vec<Workspace>, TfcError>) -> Vec<Effect> {
+    /// The list arrived (or failed).
+    pub fn on_loaded(
+        &mut self,
+        project_id: &str,
+        result: Result<Vec<Workspace>, TfcError>,
+    ) -> Vec<Effect> {
         if self.loaded_for.as_deref() != Some(project_id) {
             return vec![];
         }
@@ -81,6 +95,7 @@ impl WorkspacesStep {
         }
     }
 
+    /// A workspace's badge arrived.
     pub fn on_badge(&mut self, workspace_id: String, badge: Badge) {
         if self.workspaces.iter().any(|w| w.id == workspace_id) {
             self.badges.insert(workspace_id, badge);
@@ -109,19 +124,30 @@ impl WorkspacesStep {
             return Some(WorkspaceSelection::All);
         }
         if !self.selected.is_empty() {
-            return Some(WorkspaceSelection::Named(self.selected.iter().map(|i| self.workspaces[*i].name.clone()).collect()));
+            return Some(WorkspaceSelection::Named(
+                self.selected
+                    .iter()
+                    .map(|i| self.workspaces[*i].name.clone())
+                    .collect(),
+            ));
         }
         match self.list.highlighted()? {
             0 => Some(WorkspaceSelection::All),
-            i => Some(WorkspaceSelection::Named(vec![self.workspaces[i - 1].name.clone()])),
+            i => Some(WorkspaceSelection::Named(vec![self.workspaces[i - 1]
+                .name
+                .clone()])),
         }
     }
 
+    /// Handles a key.
     pub fn handle(&mut self, input: Input) -> Reaction {
         if self.error.is_some() && input == Input::Action(Action::Retry) {
             let project = self.loaded_for.clone().unwrap_or_default();
             let org = self.org.clone();
-            return Reaction { effects: self.enter(&org, &project), ..Reaction::stay() };
+            return Reaction {
+                effects: self.enter(&org, &project),
+                ..Reaction::stay()
+            };
         }
         match self.list.handle(&input) {
             ListEvent::Toggle(0) => {
@@ -138,7 +164,9 @@ impl WorkspacesStep {
                 self.chosen = self.would_choose();
                 return Reaction::next();
             }
-            ListEvent::Unhandled if input == Input::Action(Action::Back) => return Reaction::back(),
+            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
+                return Reaction::back()
+            }
             ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
                 return Reaction::info("Still loading the workspaces…")
             }
@@ -147,15 +175,20 @@ impl WorkspacesStep {
         Reaction::stay()
     }
 
+    /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
         if self.error.is_some() {
             return vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")];
         }
         if self.list.filtering() {
-            return vec![hint(Action::Accept, "end filter"), hint(Action::Back, "clear filter"), hint(Action::Down, "move")];
+            return vec![
+                hint(Action::Accept, "end filter"),
+                hint(Action::Back, "clear filter"),
+                hints2(Action::Up, Action::Down, "move"),
+            ];
         }
         vec![
-            hint(Action::Down, "move"),
+            hints2(Action::Up, Action::Down, "move"),
             hint(Action::Toggle, "select"),
             hint(Action::Filter, "filter"),
             hint(Action::Accept, "continue"),
@@ -171,44 +204,91 @@ impl WorkspacesStep {
             let mut spans = vec![Span::raw(marker), Span::raw(check)];
             spans.extend(self.list.label_spans(m, t));
             let n = self.workspaces.len();
-            spans.push(Span::styled(format!(" ({n} now, and future ones)"), t.dim()));
+            spans.push(Span::styled(
+                format!(" ({n} now, and future ones)"),
+                t.dim(),
+            ));
             return Line::from(spans);
         }
         let i = m.index - 1;
-        let check = if self.selected.contains(&i) || self.all { "[x] " } else { "[ ] " };
+        let check = if self.selected.contains(&i) || self.all {
+            "[x] "
+        } else {
+            "[ ] "
+        };
         let check_style = if self.all { t.dim() } else { Style::default() };
         let mut spans = vec![Span::raw(marker), Span::styled(check, check_style)];
         spans.extend(self.list.label_spans(m, t));
         let pad = name_width.saturating_sub(self.workspaces[i].name.chars().count()) + 2;
         spans.push(Span::raw(" ".repeat(pad)));
-        spans.push(badge_span(self.badges.get(&self.workspaces[i].id), v.spinner, t));
+        spans.push(badge_span(
+            self.badges.get(&self.workspaces[i].id),
+            v.spinner,
+            t,
+        ));
         Line::from(spans)
     }
 
+    /// Draws the step into `area`.
     pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
-        let [top, body, bottom] =
-            Layout::vertical([Constraint::Length(3), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-        let intro = vec![
-            heading("Which workspaces should use OIDC?", t),
-            Line::styled(format!("Workspaces of project {}; the badge says how each reaches AWS today.", v.cx.project), t.dim()),
-        ];
+        let sub = format!(
+            "Workspaces of project {}; the badge says how each reaches AWS today.",
+            v.cx.project
+        );
+        let intro = intro(
+            "Which workspaces should use OIDC?",
+            &sub,
+            t,
+            area.width as usize,
+        );
+        let [top, body, bottom] = Layout::vertical([
+            Constraint::Length(intro.len() as u16),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         frame.render_widget(Paragraph::new(intro), top);
         if self.loading {
-            frame.render_widget(Paragraph::new(loading("Loading workspaces…", v.spinner, t)), body);
+            frame.render_widget(
+                Paragraph::new(loading("Loading workspaces…", v.spinner, t)),
+                body,
+            );
             return;
         }
         if let Some(e) = &self.error {
-            let lines = problem(&e.to_string(), "Press r to retry, Esc to choose another project.", t, body.width as usize);
+            let lines = problem(
+                &e.to_string(),
+                "Press r to retry, Esc to choose another project.",
+                t,
+                body.width as usize,
+            );
             frame.render_widget(Paragraph::new(lines), body);
             return;
         }
-        let name_width = self.workspaces.iter().map(|w| w.name.chars().count()).max().unwrap_or(0).min(32);
-        self.list.render(frame, body, t, "workspaces", |m, hl| self.row(m, hl, name_width, v));
+        let name_width = self
+            .workspaces
+            .iter()
+            .map(|w| w.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(32);
+        self.list
+            .render(frame, body, t, ("workspace", "workspaces"), |m, hl| {
+                self.row(m, hl, name_width, v)
+            });
         let summary = match self.would_choose() {
-            Some(WorkspaceSelection::All) => "Enter sets up every workspace of the project, present and future.".to_string(),
-            Some(WorkspaceSelection::Named(names)) if names.len() == 1 => format!("Enter sets up workspace {}.", names[0]),
-            Some(WorkspaceSelection::Named(names)) => format!("Enter sets up {} workspaces: {}.", names.len(), names.join(", ")),
+            Some(WorkspaceSelection::All) => {
+                "Enter sets up every workspace of the project, present and future.".to_string()
+            }
+            Some(WorkspaceSelection::Named(names)) if names.len() == 1 => {
+                format!("Enter sets up workspace {}.", names[0])
+            }
+            Some(WorkspaceSelection::Named(names)) => format!(
+                "Enter sets up {} workspaces: {}.",
+                names.len(),
+                names.join(", ")
+            ),
             None => String::new(),
         };
         frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);

@@ -43,11 +43,23 @@ pub struct FilterList {
     /// Enter while typing the filter accepts the highlighted item (single choice lists); else it
     /// only ends the filter, so several items can be toggled.
     accept_from_filter: bool,
+    /// Leading items that are options rather than things of the list ("every workspace"),
+    /// left out of the count.
+    uncounted: usize,
 }
 
 impl FilterList {
+    /// An empty list; see the field for `accept_from_filter`.
     pub fn new(accept_from_filter: bool) -> FilterList {
-        FilterList { accept_from_filter, ..FilterList::default() }
+        FilterList {
+            accept_from_filter,
+            ..FilterList::default()
+        }
+    }
+
+    /// Leaves the first `n` items out of the count shown above the list.
+    pub fn set_uncounted(&mut self, n: usize) {
+        self.uncounted = n;
     }
 
     /// Replaces the items; the filter stays, the cursor goes to the first match.
@@ -56,14 +68,17 @@ impl FilterList {
         self.refilter();
     }
 
+    /// Every item, filtered or not.
     pub fn items(&self) -> &[String] {
         &self.items
     }
 
+    /// The items the filter lets through, best first.
     pub fn visible(&self) -> &[Match] {
         &self.visible
     }
 
+    /// The filter text.
     pub fn filter(&self) -> &str {
         self.filter.value()
     }
@@ -80,13 +95,21 @@ impl FilterList {
 
     /// Moves the highlight to the item with this text, if it is visible.
     pub fn highlight_text(&mut self, text: &str) {
-        if let Some(pos) = self.visible.iter().position(|m| self.items[m.index] == text) {
+        if let Some(pos) = self
+            .visible
+            .iter()
+            .position(|m| self.items[m.index] == text)
+        {
             self.cursor = pos;
         }
     }
 
     fn refilter(&mut self) {
-        let pattern = Pattern::parse(self.filter.value(), CaseMatching::Smart, Normalization::Smart);
+        let pattern = Pattern::parse(
+            self.filter.value(),
+            CaseMatching::Smart,
+            Normalization::Smart,
+        );
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
         let mut scored: Vec<(u32, Match)> = self
@@ -95,14 +118,21 @@ impl FilterList {
             .enumerate()
             .filter_map(|(index, text)| {
                 let mut positions = Vec::new();
-                let score = pattern.indices(Utf32Str::new(text, &mut buf), &mut matcher, &mut positions)?;
+                let score =
+                    pattern.indices(Utf32Str::new(text, &mut buf), &mut matcher, &mut positions)?;
                 positions.sort_unstable();
                 positions.dedup();
-                Some((score, Match { index, positions: positions.into_iter().map(|p| p as usize).collect() }))
+                Some((
+                    score,
+                    Match {
+                        index,
+                        positions: positions.into_iter().map(|p| p as usize).collect(),
+                    },
+                ))
             })
             .collect();
         // Stable: equal scores keep the service's order.
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         self.visible = scored.into_iter().map(|(_, m)| m).collect();
         self.cursor = 0;
     }
@@ -142,14 +172,20 @@ impl FilterList {
             Action::PageUp => self.move_by(-10),
             Action::PageDown => self.move_by(10),
             Action::Filter if !self.filtering => self.filtering = true,
-            Action::Back if self.filtering || !self.filter.value().is_empty() => self.clear_filter(),
+            Action::Back if self.filtering || !self.filter.value().is_empty() => {
+                self.clear_filter()
+            }
             Action::Accept if self.filtering && !self.accept_from_filter => self.filtering = false,
             Action::Accept => {
                 self.filtering = false;
-                return self.highlighted().map_or(ListEvent::Unhandled, ListEvent::Accept);
+                return self
+                    .highlighted()
+                    .map_or(ListEvent::Unhandled, ListEvent::Accept);
             }
             Action::Toggle if !self.filtering => {
-                return self.highlighted().map_or(ListEvent::Unhandled, ListEvent::Toggle);
+                return self
+                    .highlighted()
+                    .map_or(ListEvent::Unhandled, ListEvent::Toggle);
             }
             _ => return ListEvent::Unhandled,
         }
@@ -162,7 +198,11 @@ impl FilterList {
             .chars()
             .enumerate()
             .map(|(i, c)| {
-                let style = if m.positions.contains(&i) { theme.accent().patch(theme.bold()) } else { Style::default() };
+                let style = if m.positions.contains(&i) {
+                    theme.accent().patch(theme.bold())
+                } else {
+                    Style::default()
+                };
                 Span::styled(c.to_string(), style)
             })
             .collect()
@@ -174,19 +214,28 @@ impl FilterList {
         frame: &mut Frame,
         area: Rect,
         theme: Theme,
-        noun: &str,
+        nouns: (&str, &str),
         row: impl Fn(&Match, bool) -> Line<'static>,
     ) {
         if area.height == 0 {
             return;
         }
+        let total = self.items.len().saturating_sub(self.uncounted);
+        let noun = if total == 1 { nouns.0 } else { nouns.1 };
         let count = if self.filter.value().is_empty() {
-            format!("{} {noun}", self.items.len())
+            format!("{total} {noun}")
         } else {
-            format!("{} of {} {noun}", self.visible.len(), self.items.len())
+            let shown = self
+                .visible
+                .iter()
+                .filter(|m| m.index >= self.uncounted)
+                .count();
+            format!("{shown} of {total} {noun}")
         };
         let filter_line = if self.filtering || !self.filter.value().is_empty() {
-            let width = (area.width as usize).saturating_sub(10 + count.len()).clamp(4, 30);
+            let width = (area.width as usize)
+                .saturating_sub(10 + count.len())
+                .clamp(4, 30);
             let (field, cursor) = self.filter.render(width, self.filtering, theme);
             if let Some(x) = cursor {
                 frame.set_cursor_position((area.x + 8 + x, area.y));
@@ -201,9 +250,20 @@ impl FilterList {
         frame.render_widget(Paragraph::new(filter_line), Rect { height: 1, ..area });
         let rows = (area.height - 1) as usize;
         if self.visible.is_empty() {
-            let text = if self.items.is_empty() { format!("No {noun}.") } else { "Nothing matches the filter (Esc clears it).".into() };
+            let text = if self.items.is_empty() {
+                format!("No {noun}.")
+            } else {
+                "Nothing matches the filter (Esc clears it).".into()
+            };
             let line = Line::from(Span::styled(format!("  {text}"), theme.dim()));
-            frame.render_widget(Paragraph::new(line), Rect { y: area.y + 1, height: 1, ..area });
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect {
+                    y: area.y + 1,
+                    height: 1,
+                    ..area
+                },
+            );
             return;
         }
         // Stateless scrolling: the highlight stays on screen, pinned to the bottom when needed.
@@ -224,7 +284,11 @@ impl FilterList {
                 }
             })
             .collect();
-        let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
+        let body = Rect {
+            y: area.y + 1,
+            height: area.height - 1,
+            ..area
+        };
         frame.render_widget(Paragraph::new(lines), body);
     }
 }
@@ -241,8 +305,15 @@ mod tests {
     #[test]
     fn filters_fuzzily_and_accepts() {
         let mut list = FilterList::new(true);
-        list.set_items(vec!["network-prod".into(), "payments-api".into(), "network-staging".into()]);
-        assert_eq!(list.handle(&Input::Action(Action::Down)), ListEvent::Handled);
+        list.set_items(vec![
+            "network-prod".into(),
+            "payments-api".into(),
+            "network-staging".into(),
+        ]);
+        assert_eq!(
+            list.handle(&Input::Action(Action::Down)),
+            ListEvent::Handled
+        );
         assert_eq!(list.highlighted(), Some(1));
         list.handle(&Input::Action(Action::Filter));
         assert!(list.filtering());
@@ -251,7 +322,10 @@ mod tests {
         }
         assert_eq!(list.visible().len(), 1);
         assert_eq!(list.highlighted(), Some(2));
-        assert_eq!(list.handle(&Input::Action(Action::Accept)), ListEvent::Accept(2));
+        assert_eq!(
+            list.handle(&Input::Action(Action::Accept)),
+            ListEvent::Accept(2)
+        );
         assert!(!list.filtering());
         list.handle(&Input::Action(Action::Back));
         assert_eq!(list.visible().len(), 3);
@@ -263,7 +337,13 @@ mod tests {
         list.set_items(vec!["a".into(), "b".into()]);
         list.handle(&Input::Action(Action::Filter));
         list.handle(&typed('b'));
-        assert_eq!(list.handle(&Input::Action(Action::Accept)), ListEvent::Handled);
-        assert_eq!(list.handle(&Input::Action(Action::Toggle)), ListEvent::Toggle(1));
+        assert_eq!(
+            list.handle(&Input::Action(Action::Accept)),
+            ListEvent::Handled
+        );
+        assert_eq!(
+            list.handle(&Input::Action(Action::Toggle)),
+            ListEvent::Toggle(1)
+        );
     }
 }

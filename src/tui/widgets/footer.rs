@@ -1,7 +1,7 @@
 //! The help footer and the `?` overlay, both generated from the keymap: each hint names an
 //! action, and the keys shown are the keys the keymap binds to it.
 
-use crate::tui::keymap::{binding, keys_label, Action, Hint};
+use crate::tui::keymap::{binding, hint_keys, keys_label, Action, Hint};
 use crate::tui::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 fn pair(hint: &Hint, text_mode: bool, theme: Theme) -> Vec<Span<'static>> {
     vec![
-        Span::styled(keys_label(hint.action, text_mode), theme.key()),
+        Span::styled(hint_keys(hint, text_mode, true), theme.key()),
         Span::raw(format!(" {}", hint.label)),
     ]
 }
@@ -20,7 +20,14 @@ fn width_of(spans: &[Span]) -> usize {
 }
 
 /// One line of hints; when they do not fit, the last step hints give way to the global ones.
-pub fn render(frame: &mut Frame, area: Rect, hints: &[Hint], globals: &[Hint], text_mode: bool, theme: Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    hints: &[Hint],
+    globals: &[Hint],
+    text_mode: bool,
+    theme: Theme,
+) {
     let width = area.width as usize;
     let global_spans: Vec<Vec<Span>> = globals.iter().map(|h| pair(h, text_mode, theme)).collect();
     let reserved: usize = global_spans.iter().map(|s| width_of(s) + 2).sum();
@@ -44,19 +51,37 @@ pub fn render(frame: &mut Frame, area: Rect, hints: &[Hint], globals: &[Hint], t
 }
 
 /// The keys of this screen and the global ones, in a box over the screen.
-pub fn render_help(frame: &mut Frame, hints: &[Hint], globals: &[Hint], text_mode: bool, theme: Theme) {
+pub fn render_help(
+    frame: &mut Frame,
+    hints: &[Hint],
+    globals: &[Hint],
+    text_mode: bool,
+    theme: Theme,
+) {
     let mut rows: Vec<(String, String)> = Vec::new();
     for h in hints.iter().chain(globals) {
-        let general = binding(h.action).help;
-        let text = if general == h.label { general.to_string() } else { format!("{} — {general}", h.label) };
-        rows.push((keys_label(h.action, text_mode), text));
+        let general = if h.pair.is_some() {
+            ""
+        } else {
+            binding(h.action).help
+        };
+        let text = if general.is_empty() || general == h.label {
+            h.label.to_string()
+        } else {
+            format!("{} — {general}", h.label)
+        };
+        rows.push((hint_keys(h, text_mode, false), text));
     }
     for action in [Action::Help, Action::ForceQuit] {
         if !hints.iter().chain(globals).any(|h| h.action == action) {
             rows.push((keys_label(action, false), binding(action).help.to_string()));
         }
     }
-    let key_width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(4);
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(4);
     let mut lines: Vec<Line> = rows
         .into_iter()
         .map(|(k, t)| {
@@ -67,13 +92,29 @@ pub fn render_help(frame: &mut Frame, hints: &[Hint], globals: &[Hint], text_mod
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(" In text fields keys type: Ctrl-C quits, F1 shows this.", theme.dim()));
+    lines.push(Line::styled(
+        " In text fields letters are typed: Ctrl-C quits, F1 helps.",
+        theme.dim(),
+    ));
     lines.push(Line::styled(" Any key closes this help.", theme.dim()));
     let area = frame.area();
     let height = (lines.len() as u16 + 2).min(area.height);
     let width = (lines.iter().map(|l| l.width()).max().unwrap_or(20) as u16 + 3).min(area.width);
-    let [_, mid, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).areas(area);
-    let [_, popup, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(width), Constraint::Fill(1)]).areas(mid);
+    let [_, mid, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Keys ")), popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
+        popup,
+    );
 }

@@ -11,14 +11,27 @@ use ratatui::Frame;
 /// Draws the three header rows (title, trail, rule) into `area`.
 pub fn render(frame: &mut Frame, area: Rect, step: Step, context: &str, demo: bool, theme: Theme) {
     let width = area.width as usize;
-    let left = format!(" tfc-oidc · Step {} of {}: {}", step.number(), Step::ALL.len(), step.title());
+    let left = format!(
+        " tfc-oidc · Step {} of {}: {}",
+        step.number(),
+        Step::ALL.len(),
+        step.title()
+    );
     let mut right = context.to_string();
     if demo {
-        right = if right.is_empty() { "demo".into() } else { format!("{right} · demo") };
+        right = if right.is_empty() {
+            "demo".into()
+        } else {
+            format!("{right} · demo")
+        };
     }
     let room = width.saturating_sub(left.chars().count() + 2);
     if right.chars().count() > room {
-        right = right.chars().take(room.saturating_sub(1)).collect::<String>() + "…";
+        right = right
+            .chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…";
         if room == 0 {
             right.clear();
         }

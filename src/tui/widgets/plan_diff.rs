@@ -3,7 +3,7 @@
 
 use crate::core::plan::{Change, Plan, Side, Verb};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text::{paragraph, wrapped};
+use crate::tui::widgets::text::{paragraph, subject_lines, wrap, wrapped};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -32,14 +32,22 @@ pub fn counts(plan: &Plan) -> String {
 pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if plan.is_empty() {
-        lines.push(Line::styled("Nothing to change: everything is already in place.", theme.ok()));
+        lines.push(Line::styled(
+            "Nothing to change: everything is already in place.",
+            theme.ok(),
+        ));
     }
     let groups = [
         (Side::Aws, format!("AWS · account {}", plan.account)),
         (Side::Tfc, format!("HCP Terraform · {}", plan.host)),
     ];
     for (side, title) in groups {
-        let changes: Vec<&Change> = plan.changes.iter().map(|c| &c.change).filter(|c| c.side() == side).collect();
+        let changes: Vec<&Change> = plan
+            .changes
+            .iter()
+            .map(|c| &c.change)
+            .filter(|c| c.side() == side)
+            .collect();
         if changes.is_empty() {
             continue;
         }
@@ -50,9 +58,24 @@ pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>>
         for change in changes {
             let verb = change.verb();
             let style = verb_style(verb, theme);
-            lines.extend(wrapped(Span::styled(format!("  {} ", verb.symbol()), style), &change.summary(), style, width));
+            lines.extend(wrapped(
+                Span::styled(format!("  {} ", verb.symbol()), style),
+                &change.summary(),
+                style,
+                width,
+            ));
             for detail in change.details() {
-                lines.extend(paragraph(&detail, theme.dim(), width, 6));
+                match detail.split_once("trusts ") {
+                    Some((head, subject)) if head.is_empty() || head == "+ " => {
+                        lines.extend(subject_lines(
+                            &format!("      {head}trusts "),
+                            subject,
+                            theme.dim(),
+                            width,
+                        ));
+                    }
+                    _ => lines.extend(paragraph(&detail, theme.dim(), width, 6)),
+                }
             }
         }
     }
@@ -60,8 +83,12 @@ pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>>
         lines.push(Line::raw(""));
         lines.push(Line::styled("Notes", theme.bold()));
         for note in &plan.notes {
-            let style = if note.starts_with("warning") { theme.warn() } else { Style::default() };
-            lines.extend(wrapped(Span::raw("  "), note, style, width));
+            let style = if note.starts_with("warning") {
+                theme.warn()
+            } else {
+                Style::default()
+            };
+            lines.extend(wrapped(Span::raw("  · "), note, style, width));
         }
     }
     if !plan.is_empty() {
@@ -76,10 +103,13 @@ pub fn trust_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>
     let mut lines = Vec::new();
     for pc in &plan.changes {
         let (title, doc) = match &pc.change {
-            Change::CreateRole { name, trust_policy, .. } => (format!("Trust policy of the new role {name}"), trust_policy),
-            Change::UpdateTrustPolicy { role_name, new, .. } => {
-                (format!("Trust policy of role {role_name} after the update"), new)
-            }
+            Change::CreateRole {
+                name, trust_policy, ..
+            } => (format!("Trust policy of the new role {name}"), trust_policy),
+            Change::UpdateTrustPolicy { role_name, new, .. } => (
+                format!("Trust policy of role {role_name} after the update"),
+                new,
+            ),
             _ => continue,
         };
         if !lines.is_empty() {
@@ -89,11 +119,18 @@ pub fn trust_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>
         let text = serde_json::to_string_pretty(doc).unwrap_or_default();
         for raw in text.lines() {
             let indent = raw.len() - raw.trim_start().len();
-            lines.extend(wrapped(Span::raw(" ".repeat(indent + 2)), raw.trim_start(), Style::default(), width));
+            // Continuation lines go deeper than the line they continue.
+            let body = wrap(raw.trim_start(), width.saturating_sub(indent + 2), 2);
+            for (i, chunk) in body.into_iter().enumerate() {
+                let lead = " ".repeat(indent + 2 + if i == 0 { 0 } else { 2 });
+                lines.push(Line::raw(format!("{lead}{chunk}")));
+            }
         }
     }
     if lines.is_empty() {
-        lines.push(Line::raw("No trust policy changes: the roles already trust these workspaces."));
+        lines.push(Line::raw(
+            "No trust policy changes: the roles already trust these workspaces.",
+        ));
     }
     lines
 }

@@ -17,7 +17,13 @@ pub enum Status {
 
 /// The lines for each change, and the index of the first line of the change to keep in view
 /// (the first running or failed one).
-pub fn lines(summaries: &[String], statuses: &[Status], spinner: &'static str, theme: Theme, width: usize) -> (Vec<Line<'static>>, usize) {
+pub fn lines(
+    summaries: &[String],
+    statuses: &[Status],
+    spinner: &'static str,
+    theme: Theme,
+    width: usize,
+) -> (Vec<Line<'static>>, usize) {
     let mut out = Vec::new();
     let mut focus = None;
     for (summary, status) in summaries.iter().zip(statuses) {
@@ -31,9 +37,22 @@ pub fn lines(summaries: &[String], statuses: &[Status], spinner: &'static str, t
         if focus.is_none() && matches!(status, Status::Running | Status::Failed(_)) {
             focus = Some(out.len());
         }
-        let text_style = if matches!(status, Status::Pending | Status::Skipped) { theme.dim() } else { Default::default() };
-        let text = if *status == Status::Skipped { format!("{summary} (not started)") } else { summary.clone() };
-        out.extend(wrapped(Span::styled(format!("  {mark} "), style), &text, text_style, width));
+        let text_style = if matches!(status, Status::Pending | Status::Skipped) {
+            theme.dim()
+        } else {
+            Default::default()
+        };
+        let text = if *status == Status::Skipped {
+            format!("{summary} (not started)")
+        } else {
+            summary.clone()
+        };
+        out.extend(wrapped(
+            Span::styled(format!("  {mark} "), style),
+            &text,
+            text_style,
+            width,
+        ));
         if let Status::Failed(error) = status {
             out.extend(wrapped(Span::raw("      "), error, theme.error(), width));
         }
@@ -50,5 +69,8 @@ pub fn done_count(statuses: &[Status]) -> usize {
 /// A one-line tally.
 pub fn tally(statuses: &[Status]) -> Line<'static> {
     let done = done_count(statuses);
-    Line::from(Span::raw(format!("{done} of {} changes done", statuses.len())))
+    Line::from(Span::raw(format!(
+        "{done} of {} changes done",
+        statuses.len()
+    )))
 }

@@ -19,7 +19,13 @@ pub fn spinner(tick: usize) -> &'static str {
 pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    let limit = |lines: &Vec<String>| if lines.is_empty() { width.max(4) } else { width.saturating_sub(indent).max(4) };
+    let limit = |lines: &Vec<String>| {
+        if lines.is_empty() {
+            width.max(4)
+        } else {
+            width.saturating_sub(indent).max(4)
+        }
+    };
     for word in text.split(' ') {
         let mut word: Vec<char> = word.chars().collect();
         loop {
@@ -49,14 +55,78 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     lines
 }
 
+/// Wraps a trust subject (`organization:…:run_phase:*`) after its `:` separators only: project
+/// names may hold spaces, and a break there would read as two subjects.
+pub fn wrap_subject(subject: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for part in subject.split_inclusive(':') {
+        let mut part: Vec<char> = part.chars().collect();
+        loop {
+            let max = if lines.is_empty() {
+                width.max(4)
+            } else {
+                width.saturating_sub(indent).max(4)
+            };
+            let used = current.chars().count();
+            if used + part.len() <= max {
+                current.extend(part.iter());
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut current));
+                continue;
+            }
+            let rest = part.split_off(max);
+            lines.push(part.iter().collect());
+            part = rest;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// `prefix` then a subject wrapped at its separators, continuation lines under the subject.
+pub fn subject_lines(
+    prefix: &str,
+    subject: &str,
+    style: Style,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let indent = prefix.chars().count();
+    wrap_subject(subject, width.saturating_sub(indent), 0)
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let lead = if i == 0 {
+                prefix.to_string()
+            } else {
+                " ".repeat(indent)
+            };
+            Line::from(vec![Span::styled(lead, style), Span::styled(chunk, style)])
+        })
+        .collect()
+}
+
 /// `prefix` then `text` wrapped to `width`, continuation lines indented to the prefix's width.
-pub fn wrapped(prefix: Span<'static>, text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
+pub fn wrapped(
+    prefix: Span<'static>,
+    text: &str,
+    style: Style,
+    width: usize,
+) -> Vec<Line<'static>> {
     let indent = prefix.content.chars().count();
     wrap(text, width.saturating_sub(indent), 0)
         .into_iter()
         .enumerate()
         .map(|(i, chunk)| {
-            let lead = if i == 0 { prefix.clone() } else { Span::raw(" ".repeat(indent)) };
+            let lead = if i == 0 {
+                prefix.clone()
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
             Line::from(vec![lead, Span::styled(chunk, style)])
         })
         .collect()
@@ -72,16 +142,55 @@ pub fn heading(text: &str, theme: Theme) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), theme.bold()))
 }
 
+/// A screen's question and a dim explanation wrapped to `width`, then a blank line.
+pub fn intro(title: &str, subtitle: &str, theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![heading(title, theme)];
+    lines.extend(paragraph(subtitle, theme.dim(), width, 0));
+    lines.push(Line::raw(""));
+    lines
+}
+
+/// `KEY = value`, or when it does not fit, the value on the next line further indented.
+pub fn key_value(key: &str, value: &str, width: usize) -> Vec<Line<'static>> {
+    let one = format!("{key} = {value}");
+    if one.chars().count() + 2 <= width {
+        return vec![Line::raw(format!("  {one}"))];
+    }
+    let mut lines = vec![Line::raw(format!("  {key} ="))];
+    lines.extend(paragraph(value, Style::default(), width, 6));
+    lines
+}
+
 /// "⠋ Loading projects…".
 pub fn loading(text: &str, spinner: &'static str, theme: Theme) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{spinner} "), theme.accent()), Span::raw(text.to_string())])
+    Line::from(vec![
+        Span::styled(format!("{spinner} "), theme.accent()),
+        Span::raw(text.to_string()),
+    ])
 }
 
 /// An error and what to do about it.
 pub fn problem(error: &str, advice: &str, theme: Theme, width: usize) -> Vec<Line<'static>> {
-    let mut lines = wrapped(Span::styled("✗ ", theme.error()), error, theme.error(), width);
+    problem_at(0, error, advice, theme, width)
+}
+
+/// [`problem`], indented by `indent` columns.
+pub fn problem_at(
+    indent: usize,
+    error: &str,
+    advice: &str,
+    theme: Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let lead = format!("{}✗ ", " ".repeat(indent));
+    let mut lines = wrapped(
+        Span::styled(lead, theme.error()),
+        error,
+        theme.error(),
+        width,
+    );
     if !advice.is_empty() {
-        lines.extend(paragraph(advice, Style::default(), width, 2));
+        lines.extend(paragraph(advice, Style::default(), width, indent + 2));
     }
     lines
 }
@@ -96,6 +205,22 @@ mod tests {
         assert_eq!(wrap("abcdefghijkl", 8, 2), ["abcdefgh", "ijkl"]);
         assert_eq!(wrap("", 10, 0), [""]);
         let long = "x ".repeat(30);
-        assert!(wrap(long.trim(), 20, 4).iter().skip(1).all(|l| l.chars().count() <= 16));
+        assert!(wrap(long.trim(), 20, 4)
+            .iter()
+            .skip(1)
+            .all(|l| l.chars().count() <= 16));
+    }
+
+    #[test]
+    fn subjects_break_after_separators_only() {
+        let s = "organization:acme:project:Default Project:workspace:sandbox:run_phase:*";
+        assert_eq!(
+            wrap_subject(s, 50, 0),
+            [
+                "organization:acme:project:Default Project:",
+                "workspace:sandbox:run_phase:*"
+            ]
+        );
+        assert_eq!(wrap_subject(s, 100, 0).concat(), s);
     }
 }

@@ -17,8 +17,15 @@ pub struct TextInput {
 impl std::fmt::Debug for TextInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // A masked field may hold a token: never print it.
-        let shown = if self.masked { "***" } else { self.value.as_str() };
-        f.debug_struct("TextInput").field("value", &shown).field("cursor", &self.cursor).finish()
+        let shown = if self.masked {
+            "***"
+        } else {
+            self.value.as_str()
+        };
+        f.debug_struct("TextInput")
+            .field("value", &shown)
+            .field("cursor", &self.cursor)
+            .finish()
     }
 }
 
@@ -26,25 +33,39 @@ impl TextInput {
     /// A field holding `value`, cursor at the end.
     pub fn new(value: impl Into<String>) -> TextInput {
         let value = value.into();
-        TextInput { cursor: value.chars().count(), value, masked: false }
+        TextInput {
+            cursor: value.chars().count(),
+            value,
+            masked: false,
+        }
     }
 
     /// An empty field whose characters are shown as dots.
     pub fn masked() -> TextInput {
-        TextInput { masked: true, ..TextInput::default() }
+        TextInput {
+            masked: true,
+            ..TextInput::default()
+        }
     }
 
+    /// The text.
     pub fn value(&self) -> &str {
         &self.value
     }
 
     /// Replaces the value, cursor at the end.
     pub fn set(&mut self, value: impl Into<String>) {
-        *self = TextInput { masked: self.masked, ..TextInput::new(value) };
+        *self = TextInput {
+            masked: self.masked,
+            ..TextInput::new(value)
+        };
     }
 
     fn byte_at(&self, char_index: usize) -> usize {
-        self.value.char_indices().nth(char_index).map_or(self.value.len(), |(i, _)| i)
+        self.value
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.value.len(), |(i, _)| i)
     }
 
     /// Applies an editing key; returns whether the value changed.
@@ -111,7 +132,12 @@ impl TextInput {
 
     /// The field as a line `width` characters wide (scrolled so the cursor shows), and the
     /// cursor's column within it when `focused`.
-    pub fn render(&self, width: usize, focused: bool, theme: Theme) -> (Line<'static>, Option<u16>) {
+    pub fn render(
+        &self,
+        width: usize,
+        focused: bool,
+        theme: Theme,
+    ) -> (Line<'static>, Option<u16>) {
         let width = width.max(2);
         let chars: Vec<char> = if self.masked {
             vec!['•'; self.value.chars().count()]
@@ -122,8 +148,15 @@ impl TextInput {
         let start = (self.cursor + 1).saturating_sub(width);
         let shown: String = chars.iter().skip(start).take(width).collect();
         let pad = width.saturating_sub(shown.chars().count());
-        let style = if focused { theme.field() } else { theme.field().patch(theme.dim()) };
-        let line = Line::from(vec![Span::styled(format!("{shown}{}", " ".repeat(pad)), style)]);
+        let style = if focused {
+            theme.field()
+        } else {
+            theme.field().patch(theme.dim())
+        };
+        let line = Line::from(vec![Span::styled(
+            format!("{shown}{}", " ".repeat(pad)),
+            style,
+        )]);
         let cursor = focused.then(|| (self.cursor - start) as u16);
         (line, cursor)
     }
@@ -149,11 +182,11 @@ mod tests {
         t.handle(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(t.value(), "");
         let mut m = TextInput::masked();
-        press(&mut m, KeyCode::Char('s'));
+        press(&mut m, KeyCode::Char('Z'));
         let (line, cursor) = m.render(5, true, Theme::plain());
         assert_eq!(line.to_string(), "•    ");
         assert_eq!(cursor, Some(1));
-        assert!(!format!("{m:?}").contains('s'));
+        assert!(!format!("{m:?}").contains('Z'));
     }
 
     #[test]

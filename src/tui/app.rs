@@ -1,0 +1,207 @@
+//! The wizard's state: one state per step (kept when going back), what the screens show of the
+//! answers so far, and the answers themselves. `App::update` (in `update.rs`) never awaits: it
+//! returns [`Effect`]s for the runner.
+
+mod update;
+
+use crate::core::answers::{Answers, WorkspaceSelection};
+use crate::tui::effects::Effect;
+use crate::tui::keymap::{hint, Action, Hint};
+use crate::tui::steps::apply::ApplyStep;
+use crate::tui::steps::connect::ConnectStep;
+use crate::tui::steps::done::DoneStep;
+use crate::tui::steps::organization::OrganizationStep;
+use crate::tui::steps::project::ProjectStep;
+use crate::tui::steps::review::ReviewStep;
+use crate::tui::steps::role::RoleStep;
+use crate::tui::steps::variables::VariablesStep;
+use crate::tui::steps::workspaces::WorkspacesStep;
+use crate::tui::steps::{Context, Flash, Step};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text::spinner;
+
+/// What the wizard starts with.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// The HCP Terraform host (known before connecting).
+    pub host: String,
+    pub demo: bool,
+    pub theme: Theme,
+    /// Last run's organization and project, highlighted when found.
+    pub last_organization: Option<String>,
+    pub last_project: Option<String>,
+}
+
+/// The whole wizard: one state per step, kept when going back.
+#[derive(Debug)]
+pub struct App {
+    pub step: Step,
+    pub theme: Theme,
+    pub demo: bool,
+    pub host: String,
+    /// The terminal size, for scrolling.
+    pub size: (u16, u16),
+    tick: usize,
+    pub help: bool,
+    pub flash: Option<Flash>,
+    pub connect: ConnectStep,
+    pub organization: OrganizationStep,
+    pub project: ProjectStep,
+    pub workspaces: WorkspacesStep,
+    pub role: RoleStep,
+    pub variables: VariablesStep,
+    pub review: ReviewStep,
+    pub apply: ApplyStep,
+    pub done: DoneStep,
+    plan_generation: u64,
+    quit_after_apply: bool,
+}
+
+impl App {
+    /// A wizard on the connect step.
+    pub fn new(options: AppOptions) -> App {
+        App {
+            step: Step::Connect,
+            theme: options.theme,
+            demo: options.demo,
+            connect: ConnectStep::new(&options.host),
+            host: options.host,
+            size: (80, 24),
+            tick: 0,
+            help: false,
+            flash: None,
+            organization: OrganizationStep::new(options.last_organization),
+            project: ProjectStep::new(options.last_project),
+            workspaces: WorkspacesStep::new(),
+            role: RoleStep::new(),
+            variables: VariablesStep::new(),
+            review: ReviewStep::default(),
+            apply: ApplyStep::default(),
+            done: DoneStep::default(),
+            plan_generation: 0,
+            quit_after_apply: false,
+        }
+    }
+
+    /// The effects the wizard starts with.
+    pub fn start(&mut self) -> Vec<Effect> {
+        vec![self.connect.start()]
+    }
+
+    /// The spinner's current frame.
+    pub fn spinner(&self) -> &'static str {
+        spinner(self.tick)
+    }
+
+    /// Something is in flight, so spinners turn (and ticks are wanted).
+    pub fn animating(&self) -> bool {
+        self.connect.busy()
+            || self.organization.loading
+            || self.project.loading
+            || self.workspaces.loading
+            || self.workspaces.badges_pending()
+            || self.role.roles_loading
+            || self.role.reading_policy
+            || self.variables.loading
+            || self.review.planning
+            || self.apply.busy()
+    }
+
+    /// A text field has the focus: typing keys are text, not commands.
+    pub fn text_mode(&self) -> bool {
+        match self.step {
+            Step::Connect => self.connect.text_mode(),
+            Step::Organization => self.organization.list.filtering(),
+            Step::Project => self.project.list.filtering(),
+            Step::Workspaces => self.workspaces.list.filtering(),
+            Step::Role => self.role.text_mode(),
+            Step::Variables => self.variables.text_mode(),
+            _ => false,
+        }
+    }
+
+    /// The size of a step's area (the screen less header, status line and footer).
+    pub fn body(&self) -> (u16, u16) {
+        (self.size.0.saturating_sub(2), self.size.1.saturating_sub(5))
+    }
+
+    /// The answers gathered so far.
+    pub fn answers(&self) -> Answers {
+        let cx = self.context();
+        let selection = self
+            .workspaces
+            .chosen
+            .clone()
+            .unwrap_or(WorkspaceSelection::Named(vec![]));
+        let mut answers = Answers::new(&self.host, &cx.organization, &cx.project, selection);
+        answers.role_name = self.role.role_name();
+        answers.split_roles = self.role.split_roles();
+        answers.permissions = self.role.permissions(&cx.partition);
+        answers.target = self.variables.target();
+        answers
+    }
+
+    /// What later screens show of earlier answers.
+    pub fn context(&self) -> Context {
+        let caller = self.connect.caller();
+        let project = self.project.chosen.as_ref();
+        let selection = self.workspaces.chosen.clone();
+        let workspace_names = match &selection {
+            Some(WorkspaceSelection::Named(n)) => n.clone(),
+            Some(WorkspaceSelection::All) => self.workspaces.all_names(),
+            None => vec![],
+        };
+        let mut cx = Context {
+            demo: self.demo,
+            host: self.host.clone(),
+            account: caller.map(|c| c.account.clone()).unwrap_or_default(),
+            partition: caller.map_or("aws", |c| c.partition()).to_string(),
+            organization: self.organization.chosen.clone().unwrap_or_default(),
+            project: project.map(|p| p.name.clone()).unwrap_or_default(),
+            project_id: project.map(|p| p.id.clone()).unwrap_or_default(),
+            selection,
+            workspace_names,
+            roles: vec![],
+        };
+        let mut a = Answers::new(
+            &cx.host,
+            &cx.organization,
+            &cx.project,
+            WorkspaceSelection::All,
+        );
+        a.role_name = self.role.role_name();
+        a.split_roles = self.role.split_roles();
+        cx.roles = a.roles();
+        cx
+    }
+
+    /// The screen's key hints (the footer and `?` list these, with the global ones).
+    pub fn hints(&self) -> Vec<Hint> {
+        match self.step {
+            Step::Connect => self.connect.hints(),
+            Step::Organization => self.organization.hints(),
+            Step::Project => self.project.hints(),
+            Step::Workspaces => self.workspaces.hints(),
+            Step::Role => self.role.hints(),
+            Step::Variables => self.variables.hints(),
+            Step::Review => self.review.hints(),
+            Step::Apply => self.apply.hints(),
+            Step::Done => self.done.hints(),
+        }
+    }
+
+    /// Help and quit, as they work right now.
+    pub fn global_hints(&self) -> Vec<Hint> {
+        let text = self.text_mode();
+        let mut h = vec![hint(Action::Help, "keys")];
+        if self.step == Step::Apply || self.step == Step::Done {
+            return h;
+        }
+        h.push(if text {
+            hint(Action::ForceQuit, "quit")
+        } else {
+            hint(Action::Quit, "quit")
+        });
+        h
+    }
+}

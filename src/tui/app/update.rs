@@ -1,0 +1,267 @@
+//! `App::update`: a message in, effects out. Keys go through the keymap to the current step;
+//! effect results go to the step they belong to; moving between steps starts the loads the next
+//! screen needs.
+
+use super::App;
+use crate::core::names;
+use crate::core::plan::Plan;
+use crate::tui::effects::Effect;
+use crate::tui::keymap::{is_edit_key, resolve, Action, Input};
+use crate::tui::msg::{Badge, Msg, Outcome};
+use crate::tui::steps::done::DoneStep;
+use crate::tui::steps::{Flash, Flow, Reaction, Step};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+impl App {
+    /// The one entry point: a message in, effects out.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Tick => {
+                self.tick = self.tick.wrapping_add(1);
+                vec![]
+            }
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                vec![]
+            }
+            Msg::InputClosed if self.apply.busy() => {
+                self.quit_after_apply = true;
+                vec![]
+            }
+            Msg::InputClosed => self.quit(),
+            Msg::Connected(result) => {
+                self.connect.on_result(result);
+                if let Some(report) = self.connect.connected() {
+                    self.host = report.host.clone();
+                }
+                vec![]
+            }
+            Msg::Organizations(result) => {
+                self.organization.on_loaded(result);
+                vec![]
+            }
+            Msg::Projects { org, result } => {
+                self.project.on_loaded(&org, result);
+                vec![]
+            }
+            Msg::Workspaces { project_id, result } => {
+                self.workspaces.on_loaded(&project_id, result)
+            }
+            Msg::Badge {
+                workspace_id,
+                badge,
+            } => {
+                self.workspaces.on_badge(workspace_id, badge);
+                vec![]
+            }
+            Msg::Roles(result) => {
+                self.role.on_roles(&self.host, result);
+                vec![]
+            }
+            Msg::VariableSets { org, result } => {
+                self.variables.on_sets(&org, result);
+                vec![]
+            }
+            Msg::PolicyFile { path, result } => {
+                let reaction = self.role.on_policy_file(path, result);
+                if self.step == Step::Role {
+                    self.react(reaction)
+                } else {
+                    vec![]
+                }
+            }
+            Msg::Planned { generation, .. } if generation != self.plan_generation => vec![],
+            Msg::Planned { result, .. } if self.step == Step::Apply && self.apply.replanning => {
+                match result {
+                    Ok(plan) if plan.is_empty() => self.finish(plan),
+                    Ok(plan) => self.apply.start(plan),
+                    Err(e) => {
+                        self.apply.on_replan_failed(e);
+                        vec![]
+                    }
+                }
+            }
+            Msg::Planned { result, .. } => {
+                self.review.on_planned(result);
+                vec![]
+            }
+            Msg::Progress(p) => {
+                self.apply.on_progress(p);
+                vec![]
+            }
+            Msg::Applied(result) => {
+                let mut effects = match self.apply.on_applied(result) {
+                    Some(report) => self.finish(report.plan),
+                    None => vec![],
+                };
+                if self.quit_after_apply {
+                    effects.extend(self.quit());
+                }
+                effects
+            }
+            Msg::TaskFailed(text) => {
+                self.flash = Some(Flash { text, error: true });
+                vec![]
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Esc and a key read together arrive as Alt-key: the wizard binds no Alt keys, so it
+        // is the two presses.
+        if key.modifiers.contains(KeyModifiers::ALT) && key.code != KeyCode::Esc {
+            let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            if !effects.iter().any(|e| matches!(e, Effect::Quit(_))) {
+                effects.extend(
+                    self.on_key(KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT)),
+                );
+            }
+            return effects;
+        }
+        self.flash = None;
+        let text_mode = self.text_mode();
+        if self.help {
+            self.help = false;
+            return match resolve(&key, false) {
+                Some(Action::ForceQuit) => self.quit(),
+                _ => vec![],
+            };
+        }
+        let input = if text_mode && is_edit_key(&key) {
+            Input::Edit(key)
+        } else {
+            match resolve(&key, text_mode) {
+                Some(action) => Input::Action(action),
+                None => return vec![],
+            }
+        };
+        match input {
+            Input::Action(Action::Quit | Action::ForceQuit) => return self.quit(),
+            Input::Action(Action::Help) => {
+                self.help = true;
+                return vec![];
+            }
+            Input::Action(Action::Retry)
+                if self.step == Step::Review && self.review.error.is_some() =>
+            {
+                return self.start_plan();
+            }
+            Input::Action(Action::Retry) if self.step == Step::Apply && !self.apply.busy() => {
+                self.apply.replan();
+                self.plan_generation += 1;
+                return vec![Effect::Plan {
+                    generation: self.plan_generation,
+                    answers: Box::new(self.answers()),
+                }];
+            }
+            _ => {}
+        }
+        let body = self.body();
+        let reaction = match self.step {
+            Step::Connect => self.connect.handle(input),
+            Step::Organization => self.organization.handle(input),
+            Step::Project => self.project.handle(input),
+            Step::Workspaces => self.workspaces.handle(input),
+            Step::Role => self.role.handle(input),
+            Step::Variables => self.variables.handle(input),
+            Step::Review => self.review.handle(input, body),
+            Step::Apply => Reaction::stay(),
+            Step::Done => self.done.handle(input, body),
+        };
+        self.react(reaction)
+    }
+
+    fn react(&mut self, reaction: Reaction) -> Vec<Effect> {
+        let mut effects = reaction.effects;
+        if reaction.flash.is_some() {
+            self.flash = reaction.flash;
+        }
+        match reaction.flow {
+            Flow::Stay => {}
+            Flow::Next => effects.extend(self.go(self.step.next())),
+            Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
+                self.step = self.step.prev()
+            }
+            Flow::Back => {}
+        }
+        effects
+    }
+
+    /// Shows `step`, starting what it needs.
+    fn go(&mut self, step: Step) -> Vec<Effect> {
+        self.step = step;
+        let cx = self.context();
+        match step {
+            Step::Connect | Step::Done => vec![],
+            Step::Organization => self.organization.enter(),
+            Step::Project => self.project.enter(&cx.organization),
+            Step::Workspaces => self.workspaces.enter(&cx.organization, &cx.project_id),
+            Step::Role => self
+                .role
+                .enter(&names::default_role_name(&cx.organization, &cx.project)),
+            Step::Variables => self
+                .variables
+                .enter(&cx.organization, &self.role.role_name()),
+            Step::Review => self.start_plan(),
+            Step::Apply => match self.review.plan.clone() {
+                Some(plan) if plan.is_empty() => self.finish(plan),
+                Some(plan) => self.apply.start(plan),
+                None => {
+                    self.step = Step::Review;
+                    vec![]
+                }
+            },
+        }
+    }
+
+    fn start_plan(&mut self) -> Vec<Effect> {
+        self.plan_generation += 1;
+        self.review.start();
+        vec![Effect::Plan {
+            generation: self.plan_generation,
+            answers: Box::new(self.answers()),
+        }]
+    }
+
+    /// Shows the summary of `plan` (the state the setup ends with).
+    fn finish(&mut self, plan: Plan) -> Vec<Effect> {
+        let static_keys = plan
+            .workspaces
+            .iter()
+            .filter(|w| {
+                matches!(
+                    self.workspaces.badge(&w.name),
+                    Some(Badge::StaticKeys | Badge::Both)
+                )
+            })
+            .map(|w| w.name.clone())
+            .collect();
+        self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
+        self.step = Step::Done;
+        // A refusal shown during the apply no longer applies.
+        self.flash = None;
+        vec![]
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        let outcome = match self.step {
+            Step::Apply if self.apply.busy() => {
+                self.flash = Some(Flash {
+                    text: "Changes are being made: quitting is refused until the apply ends".into(),
+                    error: true,
+                });
+                return vec![];
+            }
+            Step::Apply => Outcome::Partial(
+                self.apply
+                    .failure
+                    .clone()
+                    .unwrap_or_else(|| "the apply did not finish".into()),
+            ),
+            Step::Done => self.done.outcome(),
+            _ => Outcome::Cancelled,
+        };
+        vec![Effect::Quit(outcome)]
+    }
+}

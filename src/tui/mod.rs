@@ -1,0 +1,125 @@
+//! The full-screen wizard (`tfc-oidc`, `tfc-oidc wizard`, `tfc-oidc --demo`), in the Elm
+//! architecture: [`app::App`] is the state, [`msg::Msg`] what happens to it, `App::update` a
+//! function from message to [`effects::Effect`]s (it never awaits), [`view::draw`] a pure view.
+//! The [`effects::Runner`] executes effects on tokio tasks and posts results back; the
+//! [`event_loop`] is generic over the ratatui backend and the input stream, so tests drive the
+//! whole app on `TestBackend` with scripted keys.
+
+pub mod app;
+pub mod connector;
+pub mod defaults;
+pub mod effects;
+pub mod event_loop;
+pub mod harness;
+pub mod keymap;
+pub mod msg;
+pub mod session;
+pub mod steps;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+use crate::cli::args::GlobalArgs;
+use crate::cli::error::{code, CliError};
+use crate::cli::{output, paths};
+use crate::core::journal::Journal;
+use crate::sandbox::Sandbox;
+use crate::tfc::Endpoint;
+use app::{App, AppOptions};
+use connector::{Connector, LiveConnector, SandboxConnector};
+use crossterm::event::EventStream;
+use msg::Outcome;
+use session::Session;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use theme::Theme;
+
+/// Added to every sandbox call in `--demo`.
+const DEMO_LATENCY: std::time::Duration = std::time::Duration::from_millis(120);
+
+/// Runs the wizard from the command line and reports how it ended.
+pub async fn run_from_cli(global: &GlobalArgs) -> Result<(), CliError> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "the wizard needs a terminal: in scripts use 'tfc-oidc setup' (see 'tfc-oidc setup --help')",
+        ));
+    }
+    let colour = output::colour_enabled();
+    match run_wizard(global).await? {
+        Outcome::Cancelled => {
+            println!("Nothing was changed.");
+            Ok(())
+        }
+        Outcome::Applied(plan) | Outcome::NothingToDo(plan) => {
+            print!("{}", output::summary_text(&plan, colour));
+            Ok(())
+        }
+        Outcome::Partial(message) => Err(CliError {
+            code: code::PARTIAL,
+            message: format!(
+                "{message}; the journal has the details: run the wizard again with the same answers to finish, or 'tfc-oidc undo' to revert"
+            ),
+        }),
+    }
+}
+
+/// Opens the wizard on this terminal: the live services, or with `--demo` a fresh sandbox (the
+/// same demo every time, kept in memory only).
+pub async fn run_wizard(global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let remembered = if global.demo {
+        defaults::Remembered::default()
+    } else {
+        defaults::load()
+    };
+    let (connector, journal): (Arc<dyn Connector>, Journal) = if global.demo {
+        let sandbox = Sandbox::demo();
+        // A little latency makes the demo look like the real thing: spinners, live progress.
+        sandbox.iam.set_latency(DEMO_LATENCY);
+        sandbox.tfc.set_latency(DEMO_LATENCY);
+        (
+            Arc::new(SandboxConnector::new(sandbox)),
+            Journal::in_memory(),
+        )
+    } else {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        // The last host is a default only: flags and environment still win.
+        let hostname = global.hostname.clone().or_else(|| {
+            (env("TFE_HOSTNAME").is_none()
+                && env("TFE_ADDRESS").is_none()
+                && global.api_url.is_none())
+            .then(|| remembered.host.clone())
+            .flatten()
+        });
+        let endpoint = Endpoint::resolve(hostname.as_deref(), global.api_url.as_deref(), &env)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        let live = LiveConnector::new(endpoint, global.profile.clone(), global.region.clone());
+        (
+            Arc::new(live),
+            paths::journal_dir(false).map_or_else(Journal::in_memory, Journal::at),
+        )
+    };
+    let host = connector.host();
+    let same_host = remembered.host.as_deref() == Some(host.as_str());
+    let app = App::new(AppOptions {
+        host: host.clone(),
+        demo: global.demo,
+        theme: Theme::from_env(),
+        last_organization: remembered.organization.clone().filter(|_| same_host),
+        last_project: remembered.project.clone().filter(|_| same_host),
+    });
+    let (mut terminal, guard) = terminal::enter()
+        .map_err(|e| CliError::failure(format!("cannot set up the terminal: {e}")))?;
+    let session = Session::start(app, connector, journal);
+    let result = event_loop::run_loop(&mut terminal, EventStream::new(), session).await;
+    drop(guard);
+    let outcome = result.map_err(|e| CliError::failure(format!("terminal error: {e}")))?;
+    if let (false, Outcome::Applied(plan) | Outcome::NothingToDo(plan)) = (global.demo, &outcome) {
+        defaults::save(&defaults::Remembered {
+            host: Some(plan.host.clone()),
+            organization: Some(plan.organization.clone()),
+            project: Some(plan.project.clone()),
+        });
+    }
+    Ok(outcome)
+}

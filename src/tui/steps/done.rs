@@ -1,0 +1,182 @@
+//! Step 9, "Done": the role ARNs, the subjects they trust, the variables set, and what to do
+//! next (queue a plan; where CloudTrail shows the role being assumed).
+
+use crate::core::plan::Plan;
+use crate::core::subject::Phase;
+use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::msg::Outcome;
+use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text::{key_value, paragraph, subject_lines, wrapped};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// The done step's state.
+#[derive(Debug, Clone, Default)]
+pub struct DoneStep {
+    pub plan: Option<Plan>,
+    /// Changes applied (0 when everything was already in place).
+    pub applied: usize,
+    /// Chosen workspaces that still hold static AWS keys.
+    pub static_keys: Vec<String>,
+    scroll: usize,
+}
+
+impl DoneStep {
+    /// The summary of `plan` after `applied` changes.
+    pub fn new(plan: Plan, applied: usize, static_keys: Vec<String>) -> DoneStep {
+        DoneStep {
+            plan: Some(plan),
+            applied,
+            static_keys,
+            scroll: 0,
+        }
+    }
+
+    /// How the wizard ends from here.
+    pub fn outcome(&self) -> Outcome {
+        match &self.plan {
+            Some(p) if self.applied > 0 => Outcome::Applied(Box::new(p.clone())),
+            Some(p) => Outcome::NothingToDo(Box::new(p.clone())),
+            None => Outcome::Cancelled,
+        }
+    }
+
+    /// Handles a key.
+    pub fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
+        let total = self.lines(body.0 as usize, Theme::plain()).len();
+        let max = total.saturating_sub(body.1 as usize);
+        match input {
+            Input::Action(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Input::Action(Action::Down) => self.scroll = (self.scroll + 1).min(max),
+            Input::Action(Action::PageUp) => {
+                self.scroll = self.scroll.saturating_sub(body.1 as usize)
+            }
+            Input::Action(Action::PageDown) => {
+                self.scroll = (self.scroll + body.1 as usize).min(max)
+            }
+            Input::Action(Action::Export) => {
+                return Reaction::info(
+                    "export: coming soon ('tfc-oidc export --format cloudformation|terraform')",
+                )
+            }
+            Input::Action(Action::Back) => {
+                return Reaction::refuse(
+                    "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
+                )
+            }
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    pub fn hints(&self) -> Vec<Hint> {
+        vec![
+            hint(Action::Quit, "quit"),
+            hints2(Action::Up, Action::Down, "scroll"),
+            hint(Action::Export, "export (soon)"),
+        ]
+    }
+
+    fn lines(&self, w: usize, t: Theme) -> Vec<Line<'static>> {
+        let Some(plan) = &self.plan else {
+            return vec![];
+        };
+        let title = if plan.roles.len() == 1 {
+            "Done: HCP Terraform runs can now assume the role."
+        } else {
+            "Done: HCP Terraform runs can now assume the roles."
+        };
+        let mut out = vec![Line::styled(title, t.ok().patch(t.bold()))];
+        let what = if self.applied == 0 {
+            "Nothing had to change: this setup was already in place.".to_string()
+        } else {
+            format!(
+                "{} change{} applied in AWS account {} and on {}.",
+                self.applied,
+                if self.applied == 1 { "" } else { "s" },
+                plan.account,
+                plan.host
+            )
+        };
+        out.extend(paragraph(&what, Style::default(), w, 0));
+        for role in &plan.roles {
+            out.push(Line::raw(""));
+            let runs = match role.phase {
+                Phase::Run => "plan and apply runs",
+                Phase::Plan => "plan runs",
+                Phase::Apply => "apply runs",
+            };
+            out.push(Line::styled(format!("Role for {runs}"), t.bold()));
+            out.extend(wrapped(Span::raw("  "), &role.arn, t.accent(), w));
+            for s in &role.subjects {
+                out.extend(subject_lines("  trusts ", s, Style::default(), w));
+            }
+        }
+        let mut targets: Vec<String> = Vec::new();
+        for v in &plan.variables {
+            let target = v.target.to_string();
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+        for target in targets {
+            out.push(Line::raw(""));
+            out.push(Line::styled(
+                format!("Variables on {target} (env, not sensitive)"),
+                t.bold(),
+            ));
+            for v in plan
+                .variables
+                .iter()
+                .filter(|v| v.target.to_string() == target)
+            {
+                out.extend(key_value(&v.key, &v.value, w));
+            }
+        }
+        out.push(Line::raw(""));
+        out.push(Line::styled("Next", t.bold()));
+        let first = plan
+            .workspaces
+            .first()
+            .map_or("a workspace of the project".to_string(), |ws| {
+                format!("workspace {}", ws.name)
+            });
+        out.extend(wrapped(Span::raw("  1. "), &format!("Queue a plan in {first}: its AWS provider now gets short-lived credentials through OIDC."), Style::default(), w));
+        out.extend(wrapped(
+            Span::raw("  2. "),
+            "In AWS CloudTrail, Event history, filter on Event name AssumeRoleWithWebIdentity to see each run assume the role.",
+            Style::default(),
+            w,
+        ));
+        if !self.static_keys.is_empty() {
+            let text = format!(
+                "Static AWS keys are still set on {}: delete them ('tfc-oidc migrate' will) so runs use OIDC only.",
+                self.static_keys.join(", ")
+            );
+            out.extend(wrapped(Span::raw("  3. "), &text, t.warn(), w));
+        }
+        out
+    }
+
+    /// Draws the step into `area`.
+    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+        let lines = self.lines(area.width as usize, v.theme);
+        let page = area.height as usize;
+        let scroll = self.scroll.min(lines.len().saturating_sub(page));
+        let below = lines.len().saturating_sub(scroll + page);
+        let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
+        if below > 0 && !shown.is_empty() {
+            shown.pop();
+            shown.push(Line::styled(
+                format!("↓ {} more lines (↓/PgDn)", below + 1),
+                v.theme.accent(),
+            ));
+        }
+        frame.render_widget(Paragraph::new(shown), area);
+    }
+}

@@ -1,0 +1,156 @@
+//! Step 7: the plan as a diff, grouped AWS / HCP Terraform, with the exact trust policy JSON a
+//! key away. Planning runs as an effect; nothing has been written yet, and leaving changes nothing.
+
+use crate::core::error::PlanError;
+use crate::core::plan::Plan;
+use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::widgets::plan_diff::{plan_lines, trust_lines};
+use crate::tui::widgets::text::{heading, loading, problem};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// The review step's state.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewStep {
+    pub planning: bool,
+    pub plan: Option<Plan>,
+    pub error: Option<(String, bool)>,
+    scroll: usize,
+    pub show_trust: bool,
+}
+
+/// Rows above the scrolled text.
+const INTRO: u16 = 3;
+
+impl ReviewStep {
+    /// A plan is being computed.
+    pub fn start(&mut self) {
+        *self = ReviewStep {
+            planning: true,
+            ..ReviewStep::default()
+        };
+    }
+
+    /// The plan arrived (or failed).
+    pub fn on_planned(&mut self, result: Result<Plan, PlanError>) {
+        self.planning = false;
+        match result {
+            Ok(plan) => self.plan = Some(plan),
+            Err(e) => self.error = Some((e.to_string(), e.is_usage())),
+        }
+    }
+
+    fn lines(&self, v_width: usize, theme: crate::tui::theme::Theme) -> Vec<Line<'static>> {
+        match &self.plan {
+            Some(plan) if self.show_trust => trust_lines(plan, theme, v_width),
+            Some(plan) => plan_lines(plan, theme, v_width),
+            None => Vec::new(),
+        }
+    }
+
+    /// `body` is the size of the step's area, to keep scrolling within the text.
+    pub fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
+        let Input::Action(action) = input else {
+            return Reaction::stay();
+        };
+        let page = body.1.saturating_sub(INTRO).max(1) as usize;
+        let total = self
+            .lines(body.0 as usize, crate::tui::theme::Theme::plain())
+            .len();
+        let max = total.saturating_sub(page);
+        match action {
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = (self.scroll + 1).min(max),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(page),
+            Action::PageDown => self.scroll = (self.scroll + page).min(max),
+            Action::TrustPolicy if self.plan.is_some() => {
+                self.show_trust = !self.show_trust;
+                self.scroll = 0;
+            }
+            Action::Back => return Reaction::back(),
+            Action::Accept if self.planning => return Reaction::info("Still planning…"),
+            Action::Accept if self.plan.is_some() => return Reaction::next(),
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    pub fn hints(&self) -> Vec<Hint> {
+        match (&self.plan, &self.error) {
+            (Some(plan), _) => {
+                let accept = if plan.is_empty() { "finish" } else { "apply" };
+                let trust = if self.show_trust {
+                    "back to the plan"
+                } else {
+                    "trust policy"
+                };
+                vec![
+                    hint(Action::Accept, accept),
+                    hint(Action::TrustPolicy, trust),
+                    hints2(Action::Up, Action::Down, "scroll"),
+                    hint(Action::Back, "back"),
+                ]
+            }
+            (None, Some(_)) => vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")],
+            _ => vec![hint(Action::Back, "back")],
+        }
+    }
+
+    /// Draws the step into `area`.
+    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+        let t = v.theme;
+        let [top, body] =
+            Layout::vertical([Constraint::Length(INTRO), Constraint::Fill(1)]).areas(area);
+        let w = area.width as usize;
+        let (title, sub) = match &self.plan {
+            Some(p) if p.is_empty() => (
+                "Review: nothing to change",
+                "Everything is already in place. Enter shows the summary.",
+            ),
+            Some(_) if self.show_trust => (
+                "Review: trust policy",
+                "The exact documents written to IAM (t goes back to the plan).",
+            ),
+            Some(_) => (
+                "Review the plan",
+                "Nothing is written yet: Enter applies, Esc goes back and changes nothing.",
+            ),
+            None => ("Review the plan", "Nothing has been written yet."),
+        };
+        frame.render_widget(
+            Paragraph::new(vec![heading(title, t), Line::styled(sub, t.dim())]),
+            top,
+        );
+        if self.planning {
+            let text = "Planning: reading AWS and HCP Terraform (nothing is written)…";
+            frame.render_widget(Paragraph::new(loading(text, v.spinner, t)), body);
+            return;
+        }
+        if let Some((error, usage)) = &self.error {
+            let advice = if *usage {
+                "Press Esc to go back and change the answer."
+            } else {
+                "Press r to plan again, or Esc to go back."
+            };
+            frame.render_widget(Paragraph::new(problem(error, advice, t, w)), body);
+            return;
+        }
+        let lines = self.lines(w, t);
+        let page = body.height as usize;
+        let scroll = self.scroll.min(lines.len().saturating_sub(page));
+        let below = lines.len().saturating_sub(scroll + page);
+        let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
+        if below > 0 && !shown.is_empty() {
+            shown.pop();
+            shown.push(Line::styled(
+                format!("↓ {} more lines (↓/PgDn)", below + 1),
+                t.accent(),
+            ));
+        }
+        frame.render_widget(Paragraph::new(shown), body);
+    }
+}

@@ -1,0 +1,91 @@
+//! The pure view: draws the whole screen from the [`App`] state (header, the step, a status
+//! line, the key footer, and the `?` help over it).
+
+use crate::tui::app::App;
+use crate::tui::steps::{Step, ViewCtx};
+use crate::tui::widgets::{footer, header};
+use ratatui::layout::{Constraint, Layout, Margin};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// The smallest screen the wizard draws on.
+pub const MIN_SIZE: (u16, u16) = (60, 16);
+
+/// Draws the screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = app.theme;
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = format!(
+            "The terminal is too small: tfc-oidc needs {}×{} (80×24 is best).",
+            MIN_SIZE.0, MIN_SIZE.1
+        );
+        frame.render_widget(
+            Paragraph::new(crate::tui::widgets::text::paragraph(
+                &text,
+                theme.warn(),
+                area.width as usize,
+                0,
+            )),
+            area,
+        );
+        return;
+    }
+    let [top, body, status, keys] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let cx = app.context();
+    let trail: Vec<&str> = [cx.organization.as_str(), cx.project.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    header::render(frame, top, app.step, &trail.join(" / "), app.demo, theme);
+    let body = body.inner(Margin {
+        horizontal: 1,
+        vertical: 0,
+    });
+    let v = ViewCtx {
+        theme,
+        spinner: app.spinner(),
+        cx: &cx,
+    };
+    match app.step {
+        Step::Connect => app.connect.view(frame, body, &v),
+        Step::Organization => app.organization.view(frame, body, &v),
+        Step::Project => app.project.view(frame, body, &v),
+        Step::Workspaces => app.workspaces.view(frame, body, &v),
+        Step::Role => app.role.view(frame, body, &v),
+        Step::Variables => app.variables.view(frame, body, &v),
+        Step::Review => app.review.view(frame, body, &v),
+        Step::Apply => app.apply.view(frame, body, &v),
+        Step::Done => app.done.view(frame, body, &v),
+    }
+    if let Some(flash) = &app.flash {
+        let style = if flash.error {
+            theme.error()
+        } else {
+            theme.accent()
+        };
+        let room = status.width.saturating_sub(2) as usize;
+        let mut text: String = flash.text.chars().take(room).collect();
+        if flash.text.chars().count() > room {
+            text.pop();
+            text.push('…');
+        }
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {text}"), style)),
+            status,
+        );
+    }
+    let hints = app.hints();
+    let globals = app.global_hints();
+    footer::render(frame, keys, &hints, &globals, app.text_mode(), theme);
+    if app.help {
+        footer::render_help(frame, &hints, &globals, app.text_mode(), theme);
+    }
+}

@@ -1,0 +1,176 @@
+//! The real binary in a pseudo-terminal: tmux runs `tfc-oidc --demo` at 80×24, the test types
+//! keys and reads the pane. It checks the Enter path reaches Done, the wizard redraws on resize,
+//! and the terminal is restored on exit (alternate screen left, shell output visible).
+//! Skipped, with a note, when tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A private tmux server, killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    /// Starts `tfc-oidc --demo` in session `name`; the shell then prints its exit status.
+    fn start(&self, name: &str, home: &Path, width: u16, height: u16) {
+        let d = home.display();
+        let script = format!(
+            "export HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data XDG_STATE_HOME={d}/state \
+             XDG_CACHE_HOME={d}/cache TERM=xterm-256color\n\
+             '{}' --demo; echo EXITED:$?; exec sh -i\n",
+            env!("CARGO_BIN_EXE_tfc-oidc")
+        );
+        let path = home.join(format!("{name}.sh"));
+        std::fs::write(&path, script).unwrap();
+        let (w, h) = (width.to_string(), height.to_string());
+        let out = self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            &w,
+            "-y",
+            &h,
+            "sh",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn capture(&self, name: &str) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", name]).stdout).into_owned()
+    }
+
+    fn send(&self, name: &str, key: &str) {
+        self.run(&["send-keys", "-t", name, key]);
+    }
+
+    fn wait_for(&self, name: &str, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let pane = self.capture(name);
+            if pane.contains(text) {
+                return pane;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("never saw {text:?} in the pane:\n{pane}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// A tmux server of its own for each test (tests run in parallel in one process).
+fn tmux(test: &str) -> Option<Tmux> {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux not found");
+        return None;
+    }
+    Some(Tmux {
+        socket: format!("tfcoidc-test-{}-{test}", std::process::id()),
+    })
+}
+
+#[test]
+fn demo_in_a_real_terminal() {
+    let Some(tmux) = tmux("demo") else { return };
+    let home = tempfile::tempdir().unwrap();
+
+    tmux.start("wiz", home.path(), 80, 24);
+    for (expect, key) in [
+        ("signed in as demo-user", "Enter"),
+        ("› acme-corp", "Enter"),
+        ("› Default Project", "Enter"),
+        ("no AWS credentials", "Enter"),
+        ("Which IAM role", "Enter"),
+        ("Where should the variables go", "Enter"),
+        ("5 changes: 5 to create", "Enter"),
+    ] {
+        tmux.wait_for("wiz", expect);
+        tmux.send("wiz", key);
+    }
+    let done = tmux.wait_for("wiz", "Done: HCP Terraform runs");
+    assert!(done.contains("Step 9 of 9: Done"), "{done}");
+    assert!(
+        done.contains("arn:aws:iam::123456789012:role/tfc-acme-corp-default-project"),
+        "{done}"
+    );
+
+    tmux.run(&["resize-window", "-t", "wiz", "-x", "120", "-y", "40"]);
+    tmux.wait_for("wiz", "Connect › Organization › Project");
+
+    tmux.send("wiz", "q");
+    let after = tmux.wait_for("wiz", "EXITED:0");
+    assert!(
+        !after.contains("Step 9 of 9"),
+        "the wizard's frame is gone:\n{after}"
+    );
+    assert!(
+        after.contains("Role (run phase): arn:aws:iam::123456789012:role/"),
+        "the summary stays in the shell:\n{after}"
+    );
+}
+
+#[test]
+fn quitting_before_apply_restores_the_terminal() {
+    let Some(tmux) = tmux("quit") else { return };
+    let home = tempfile::tempdir().unwrap();
+    tmux.start("quit", home.path(), 80, 24);
+    tmux.wait_for("quit", "signed in as demo-user");
+    tmux.send("quit", "Enter");
+    tmux.wait_for("quit", "› acme-corp");
+    tmux.send("quit", "q");
+    let after = tmux.wait_for("quit", "EXITED:0");
+    assert!(after.contains("Nothing was changed."), "{after}");
+    assert!(
+        !after.contains("Step 2 of 9") && !after.contains("acme-corp"),
+        "the wizard's frame is gone:\n{after}"
+    );
+    // Raw mode is off again: the shell echoes what is typed and runs it.
+    tmux.run(&["send-keys", "-t", "quit", "echo typed-after-exit", "Enter"]);
+    let shell = tmux.wait_for("quit", "typed-after-exit");
+    assert!(
+        shell.matches("typed-after-exit").count() >= 2,
+        "typed and printed:\n{shell}"
+    );
+}
+
+#[test]
+fn refuses_without_a_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tfc-oidc"))
+        .arg("--demo")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("tfc-oidc setup") && err.lines().count() == 1,
+        "{err}"
+    );
+}
