@@ -21,7 +21,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Setup(args)) => setup::run(&cli.global, args).await,
         Some(Command::Undo(args)) => undo::run(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Cli::command(), "tfc-oidc", &mut std::io::stdout());
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "tfc-oidc",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
         Some(Command::Wizard) | None => crate::tui::run_from_cli(&cli.global).await,
