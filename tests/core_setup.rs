@@ -482,3 +482,21 @@ async fn leftover_static_keys_are_pointed_out() {
         p.notes
     );
 }
+
+#[tokio::test]
+async fn an_existing_global_set_is_completed_but_never_attached() {
+    let sb = Sandbox::demo();
+    let mut a = answers(&["network-prod"]);
+    a.target = TargetChoice::VariableSet {
+        name: "acme-defaults".into(),
+    };
+    let p = plan_ok(&sb, &a).await;
+    assert!(
+        !kinds(&p).contains(&"attach_variable_set".to_string()),
+        "{:?}",
+        kinds(&p)
+    );
+    assert!(p.notes.iter().any(|n| n.contains("is global")));
+    apply_ok(&sb, &Journal::in_memory(), p).await;
+    assert!(plan_ok(&sb, &a).await.is_empty());
+}

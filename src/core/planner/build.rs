@@ -177,6 +177,13 @@ impl Builder<'_> {
             return;
         };
         let (tfc, existing) = (self.tfc, self.tfc.varset.as_ref());
+        if existing.is_some_and(|s| s.global) {
+            // A global set already reaches every workspace, and the API refuses to attach one.
+            self.notes.push(format!(
+                "warning: variable set {name} is global: every workspace of the organization gets the role ARN"
+            ));
+            return;
+        }
         let set = VarsetRef {
             id: existing.map(|s| s.id.clone()),
             name: name.clone(),
@@ -206,11 +213,6 @@ impl Builder<'_> {
         };
         if let Some(scope) = scope {
             self.push(Change::AttachVariableSet { set, scope }, deps);
-        }
-        if existing.is_some_and(|s| s.global) {
-            self.notes.push(format!(
-                "warning: variable set {name} is global: every workspace gets the role ARN"
-            ));
         }
     }
 

@@ -295,8 +295,10 @@ fn set_note(set: &VariableSet, cx: &Context) -> (String, bool) {
         Some(WorkspaceSelection::All) => format!("project {}", cx.project),
         _ => cx.scope_text(),
     };
-    (
-        format!("{now}; the variables are added and the set attached to {to}"),
-        set.global,
-    )
+    let text = if set.global {
+        format!("{now}; the variables are added, no attachment is needed")
+    } else {
+        format!("{now}; the variables are added and the set attached to {to}")
+    };
+    (text, set.global)
 }
