@@ -132,7 +132,7 @@ impl Connector for LiveConnector {
         let sdk = load_sdk_config(self.profile.as_deref(), self.region.as_deref()).await;
         let iam = IamClient::new(&sdk).with_profile(self.profile.as_deref());
         let token_source = match source {
-            TokenSource::Prompt => "the token you entered (kept for this session only)".to_string(),
+            TokenSource::Prompt => "the prompt (kept for this session only)".to_string(),
             other => other.to_string(),
         };
         Ok(Connection {
