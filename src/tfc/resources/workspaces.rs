@@ -23,10 +23,15 @@ impl TfcClient {
             }
         }
         let (workspaces, included) = self.get_all::<NamedAttributes>(url, &org_what(org)).await?;
-        workspaces
+        let all: Vec<Workspace> = workspaces
             .into_iter()
             .map(|w| convert::workspace(w, &included))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        // A server that ignores the filter must not widen a trust to other projects' workspaces.
+        Ok(all
+            .into_iter()
+            .filter(|w| project_id.is_none_or(|p| w.project_id == p))
+            .collect())
     }
 
     pub(super) async fn get_workspace(&self, org: &str, name: &str) -> Result<Workspace, TfcError> {
