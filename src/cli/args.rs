@@ -15,6 +15,7 @@ pub struct Cli {
 
 /// Flags every command takes.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run against the built-in sandbox (an in-memory organization and AWS account); needs no credentials
     #[arg(long, global = true)]
@@ -119,6 +120,7 @@ pub struct SetupArgs {
     /// Apply without asking
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -131,6 +133,7 @@ pub struct UndoArgs {
     /// Revert without asking
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
