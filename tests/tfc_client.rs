@@ -341,6 +341,39 @@ async fn workspace_variables_round_trip() {
 }
 
 #[tokio::test]
+async fn effective_variables_include_those_of_variable_sets() {
+    let fake = FakeTfc::start(Seed::example());
+    let tfc = client(&fake);
+    let dns = ws_id(&fake, "acme", "dns");
+    assert!(tfc.workspace_variables(&dns).await.unwrap().is_empty());
+    let vars = tfc.effective_variables(&dns).await.unwrap();
+    let key = vars.iter().find(|v| v.key == "AWS_ACCESS_KEY_ID").unwrap();
+    assert_eq!(key.value.as_deref(), Some("AKIAEXAMPLE0000002"));
+    let secret = vars
+        .iter()
+        .find(|v| v.key == "AWS_SECRET_ACCESS_KEY")
+        .unwrap();
+    assert!(secret.sensitive && secret.value.is_none());
+    let path = format!("/api/v2/workspaces/{dns}/all-vars");
+    assert_eq!(requests_to(&fake, "GET", &path).len(), 1);
+
+    // The workspace's own variable wins over the set's, and only one of the two is listed.
+    tfc.create_workspace_variable(&dns, &env_var("AWS_ACCESS_KEY_ID", "AKIAOWN"))
+        .await
+        .unwrap();
+    let vars = tfc.effective_variables(&dns).await.unwrap();
+    let keys: Vec<_> = vars
+        .iter()
+        .filter(|v| v.key == "AWS_ACCESS_KEY_ID")
+        .map(|v| v.value.as_deref())
+        .collect();
+    assert_eq!(keys, [Some("AKIAOWN")]);
+
+    let err = tfc.effective_variables("ws-missing").await.unwrap_err();
+    assert!(matches!(err, TfcError::NotFound { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn variable_sets_round_trip() {
     let fake = FakeTfc::start(Seed::example());
     let tfc = client(&fake);

@@ -65,6 +65,15 @@ async fn workspaces_badges_multi_select_and_filter() {
     assert_snapshot!("04_workspaces_every", shot(&mut h));
 }
 
+/// `etl` gets its static keys from variable set `legacy-aws-keys`, not from its own variables.
+#[tokio::test]
+async fn workspaces_badges_see_variable_sets() {
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[Enter, Enter, Down, Enter]).await;
+    assert_snapshot!("04_workspaces_varset_keys", shot(&mut h));
+}
+
 #[tokio::test]
 async fn role_form_validation_admin_split_and_existing() {
     let mut h = Harness::demo(80, 24);

@@ -22,8 +22,8 @@ use vars::{create_var, delete_var, not_found, update_var, views};
 #[rustfmt::skip]
 const OPS: &[&str] = &[
     "account", "organizations", "organization", "projects", "project", "workspaces", "workspace",
-    "workspace_variables", "create_workspace_variable", "update_workspace_variable",
-    "delete_workspace_variable", "variable_sets", "workspace_variable_sets", "variable_set",
+    "workspace_variables", "effective_variables", "create_workspace_variable",
+    "update_workspace_variable", "delete_workspace_variable", "variable_sets", "workspace_variable_sets", "variable_set",
     "create_variable_set", "delete_variable_set", "variable_set_variables",
     "create_variable_set_variable", "update_variable_set_variable", "delete_variable_set_variable",
     "attach_variable_set_to_workspaces", "detach_variable_set_from_workspaces",
@@ -171,6 +171,11 @@ impl Tfc for SandboxTfc {
     async fn workspace_variables(&self, ws: &str) -> Result<Vec<Variable>, TfcError> {
         self.rec.enter("workspace_variables", false, ws).await?;
         Ok(views(&self.st().ws(ws)?.vars))
+    }
+
+    async fn effective_variables(&self, ws: &str) -> Result<Vec<Variable>, TfcError> {
+        self.rec.enter("effective_variables", false, ws).await?;
+        self.st().effective_vars(ws)
     }
 
     async fn create_workspace_variable(

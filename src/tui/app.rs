@@ -144,6 +144,7 @@ impl App {
     /// What later screens show of earlier answers.
     pub fn context(&self) -> Context {
         let caller = self.connect.caller();
+        let organization = self.organization.chosen.as_ref();
         let project = self.project.chosen.as_ref();
         let selection = self.workspaces.chosen.clone();
         let workspace_names = match &selection {
@@ -156,7 +157,7 @@ impl App {
             host: self.host.clone(),
             account: caller.map(|c| c.account.clone()).unwrap_or_default(),
             partition: caller.map_or("aws", |c| c.partition()).to_string(),
-            organization: self.organization.chosen.clone().unwrap_or_default(),
+            organization: organization.map(|o| o.name.clone()).unwrap_or_default(),
             project: project.map(|p| p.name.clone()).unwrap_or_default(),
             project_id: project.map(|p| p.id.clone()).unwrap_or_default(),
             selection,

@@ -7,10 +7,11 @@ use crate::core::apply::{apply, Progress};
 use crate::core::journal::{Journal, RecordKind};
 use crate::core::plan::Plan;
 use crate::core::planner;
-use crate::core::ports::{TfcError, Variable};
+use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
+use crate::tui::badge::read_badge;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::{Badge, ConnectReport, Msg, Outcome};
+use crate::tui::msg::{ConnectReport, Msg, Outcome};
 use futures::{FutureExt, StreamExt};
 use std::collections::HashMap;
 use std::future::Future;
@@ -35,7 +36,7 @@ pub enum Effect {
         org: String,
         project_id: String,
     },
-    /// Read each workspace's variables to badge its current state.
+    /// Read the variables each workspace's runs get to badge its current state.
     LoadBadges {
         workspace_ids: Vec<String>,
     },
@@ -215,7 +216,7 @@ impl Runner {
                         .map(|id| {
                             let tfc = tfc.clone();
                             async move {
-                                let badge = badge_of(tfc.workspace_variables(&id).await);
+                                let badge = read_badge(tfc.as_ref(), &id).await;
                                 (id, badge)
                             }
                         })
@@ -309,27 +310,6 @@ impl Drop for Runner {
                 task.abort();
             }
         }
-    }
-}
-
-/// A workspace's badge from its variables.
-pub fn badge_of(vars: Result<Vec<Variable>, TfcError>) -> Badge {
-    let vars = match vars {
-        Ok(v) => v,
-        Err(e) => return Badge::Unknown(e.to_string()),
-    };
-    let oidc = vars.iter().any(|v| {
-        v.key == "TFC_AWS_PROVIDER_AUTH"
-            && v.value
-                .as_deref()
-                .is_some_and(|x| x.eq_ignore_ascii_case("true"))
-    });
-    let keys = vars.iter().any(|v| v.key == "AWS_ACCESS_KEY_ID");
-    match (oidc, keys) {
-        (true, true) => Badge::Both,
-        (true, false) => Badge::Oidc,
-        (false, true) => Badge::StaticKeys,
-        (false, false) => Badge::Nothing,
     }
 }
 

@@ -20,19 +20,29 @@ pub struct ConnectReport {
     pub caller: Result<CallerIdentity, IamError>,
 }
 
-/// How a workspace authenticates to AWS today, from its own variables.
+/// How a workspace authenticates to AWS today, from the variables its runs get (its own and
+/// those of variable sets that reach it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Badge {
     /// `TFC_AWS_PROVIDER_AUTH=true`.
     Oidc,
     /// `AWS_ACCESS_KEY_ID` present.
-    StaticKeys,
+    StaticKeys(KeySource),
     /// Both at once (a half-done migration).
-    Both,
+    Both(KeySource),
     /// Neither.
     Nothing,
     /// The variables could not be read.
     Unknown(String),
+}
+
+/// Where the static AWS keys a workspace's runs get are defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// On the workspace itself (also when the server could only tell its own variables).
+    Workspace,
+    /// In a variable set that reaches it, by name when the set could be read.
+    VariableSet(Option<String>),
 }
 
 /// One message for `update`.

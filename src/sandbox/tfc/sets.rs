@@ -1,9 +1,10 @@
-//! Variable sets: listing, creation and attachments, as a second `impl` of the HCP Terraform
-//! sandbox state.
+//! Variable sets: listing, creation, attachments and the variables they give a workspace, as a
+//! second `impl` of the HCP Terraform sandbox state.
 
-use super::state::{TfcState, VarsetState};
-use super::vars::{not_found, rejected};
-use crate::core::ports::{NewVariableSet, TfcError, VariableSet};
+use super::state::{TfcState, VarsetState, WorkspaceState};
+use super::vars::{not_found, rejected, views, StoredVar};
+use crate::core::ports::{NewVariableSet, TfcError, Variable, VariableSet};
+use std::collections::HashSet;
 
 impl TfcState {
     /// Sorted by name; `filter` picks which sets of the organization.
@@ -22,9 +23,38 @@ impl TfcState {
 
     pub(crate) fn workspace_sets(&self, ws_id: &str) -> Result<Vec<VariableSet>, TfcError> {
         let w = self.ws(ws_id)?;
-        Ok(self.sets_where(&w.org, |s| {
-            s.global || s.workspace_ids.contains(&w.id) || s.project_ids.contains(&w.project_id)
-        }))
+        Ok(self.sets_where(&w.org, |s| reaches(s, w)))
+    }
+
+    /// What a run of the workspace gets (`/all-vars`): one variable per key and category, the
+    /// first found in precedence order. That order is the workspace's own variables, then sets
+    /// attached to the workspace, to its project, global ones; a priority set comes before the
+    /// workspace's own variables (in the same scope order), and within a scope sets go by name.
+    pub(crate) fn effective_vars(&self, ws_id: &str) -> Result<Vec<Variable>, TfcError> {
+        let w = self.ws(ws_id)?;
+        let rank = |s: &VariableSet| {
+            let scope = if s.workspace_ids.contains(&w.id) {
+                0
+            } else if s.project_ids.contains(&w.project_id) {
+                1
+            } else {
+                2
+            };
+            if s.priority {
+                scope
+            } else {
+                4 + scope
+            }
+        };
+        let sets = (self.varsets.values()).filter(|s| s.org == w.org && reaches(&s.set, w));
+        let mut sources: Vec<(u8, &str, &[StoredVar])> = vec![(3, "", &w.vars)];
+        sources.extend(sets.map(|s| (rank(&s.set), s.set.name.as_str(), s.vars.as_slice())));
+        sources.sort_by_key(|(rank, name, _)| (*rank, *name));
+        let mut seen = HashSet::new();
+        let vars = sources.into_iter().flat_map(|(_, _, vars)| views(vars));
+        Ok(vars
+            .filter(|v| seen.insert((v.key.clone(), v.category)))
+            .collect())
     }
 
     pub(crate) fn create_set(
@@ -96,4 +126,9 @@ impl TfcState {
         }
         Ok(())
     }
+}
+
+/// Whether a set's variables reach the workspace: global, or attached to it or to its project.
+fn reaches(set: &VariableSet, w: &WorkspaceState) -> bool {
+    set.global || set.workspace_ids.contains(&w.id) || set.project_ids.contains(&w.project_id)
 }

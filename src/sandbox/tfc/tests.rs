@@ -217,6 +217,76 @@ async fn variable_sets_reach_workspaces() {
 }
 
 #[tokio::test]
+async fn effective_variables_follow_the_precedence_of_the_api() {
+    let (tfc, [p1, _, a, _, c]) = fixture();
+    let add = |set: &str, key: &str, value: &str, category| {
+        let var = nv(key, value, category, false);
+        tfc.add_variable_set_variable(set, &var).unwrap();
+    };
+    tfc.add_workspace_variable(&a, &nv("K1", "workspace", Env, false))
+        .unwrap();
+    // Created in reverse name order: within a scope the first by name wins, not the oldest.
+    for name in ["on-ws-b", "on-ws-a"] {
+        let s = tfc.add_variable_set("o", &set(name), false).unwrap();
+        tfc.attach_variable_set(&s.id, std::slice::from_ref(&a), &[])
+            .unwrap();
+        add(&s.id, "K1", name, Env);
+        add(&s.id, "K2", name, Env);
+    }
+    let on_project = tfc
+        .add_variable_set("o", &set("on-project"), false)
+        .unwrap();
+    tfc.attach_variable_set(&on_project.id, &[], std::slice::from_ref(&p1))
+        .unwrap();
+    add(&on_project.id, "K2", "on-project", Env);
+    add(&on_project.id, "K3", "on-project", Env);
+    let global = tfc.add_variable_set("o", &set("global"), true).unwrap();
+    add(&global.id, "K3", "global", Env);
+    add(&global.id, "K4", "global", Env);
+    add(&global.id, "K1", "global", Terraform);
+
+    let effective = |ws: String| {
+        let tfc = &tfc;
+        async move {
+            let vars = tfc.effective_variables(&ws).await.unwrap();
+            let row = |v: Variable| (v.key, v.category, v.value.unwrap_or_default());
+            vars.into_iter().map(row).collect::<Vec<_>>()
+        }
+    };
+    let row = |key: &str, category, value: &str| (key.to_owned(), category, value.to_owned());
+    assert_eq!(
+        effective(a.clone()).await,
+        [
+            row("K1", Env, "workspace"),
+            row("K2", Env, "on-ws-a"),
+            row("K3", Env, "on-project"),
+            row("K4", Env, "global"),
+            row("K1", Terraform, "global"),
+        ]
+    );
+    assert_eq!(
+        effective(c.clone()).await,
+        [
+            row("K3", Env, "global"),
+            row("K4", Env, "global"),
+            row("K1", Terraform, "global"),
+        ]
+    );
+    // A priority set overrides even the workspace's own variables.
+    tfc.st().set_mut(&on_project.id).unwrap().set.priority = true;
+    let vars = effective(a.clone()).await;
+    assert_eq!(
+        vars[..2],
+        [row("K2", Env, "on-project"), row("K3", Env, "on-project")]
+    );
+    assert!(vars.contains(&row("K1", Env, "workspace")), "{vars:?}");
+    assert_eq!(
+        tfc.effective_variables("ws-none").await,
+        Err(not_found("workspace 'ws-none'"))
+    );
+}
+
+#[tokio::test]
 async fn renamed_and_deleted_workspaces() {
     let (tfc, [_, _, a, b, _]) = fixture();
     let s = tfc.add_variable_set("o", &set("s"), false).unwrap();

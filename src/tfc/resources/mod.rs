@@ -59,6 +59,10 @@ impl Tfc for TfcClient {
         self.list_workspace_variables(workspace_id).await
     }
 
+    async fn effective_variables(&self, workspace_id: &str) -> Result<Vec<Variable>, TfcError> {
+        self.list_effective_variables(workspace_id).await
+    }
+
     async fn create_workspace_variable(
         &self,
         workspace_id: &str,

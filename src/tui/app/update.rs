@@ -232,7 +232,7 @@ impl App {
             .filter(|w| {
                 matches!(
                     self.workspaces.badge(&w.name),
-                    Some(Badge::StaticKeys | Badge::Both)
+                    Some(Badge::StaticKeys(_) | Badge::Both(_))
                 )
             })
             .map(|w| w.name.clone())

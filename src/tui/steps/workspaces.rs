@@ -5,7 +5,7 @@ use crate::core::answers::WorkspaceSelection;
 use crate::core::ports::{TfcError, Workspace};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
-use crate::tui::msg::Badge;
+use crate::tui::msg::{Badge, KeySource};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
@@ -300,9 +300,18 @@ pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Spa
     match badge {
         None => Span::styled(spinner, t.dim()),
         Some(Badge::Oidc) => Span::styled("OIDC configured", t.ok()),
-        Some(Badge::StaticKeys) => Span::styled("static keys", t.warn()),
-        Some(Badge::Both) => Span::styled("OIDC + static keys", t.warn()),
+        Some(Badge::StaticKeys(from)) => Span::styled(keys_text("static keys", from), t.warn()),
+        Some(Badge::Both(from)) => Span::styled(keys_text("OIDC + static keys", from), t.warn()),
         Some(Badge::Nothing) => Span::styled("no AWS credentials", t.dim()),
         Some(Badge::Unknown(_)) => Span::styled("? could not read variables", t.dim()),
+    }
+}
+
+/// `what`, saying which variable set the keys come from when they are not the workspace's own.
+fn keys_text(what: &str, from: &KeySource) -> String {
+    match from {
+        KeySource::Workspace => what.to_string(),
+        KeySource::VariableSet(Some(name)) => format!("{what} (variable set {name})"),
+        KeySource::VariableSet(None) => format!("{what} via a variable set"),
     }
 }
