@@ -192,10 +192,13 @@ impl Verb {
 
 /// Shows an access key id without its middle, so plans and journals never carry it whole.
 pub fn mask_key_id(id: &str) -> String {
-    if id.len() <= 8 {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
         return "****".into();
     }
-    format!("{}…{}", &id[..4], &id[id.len() - 4..])
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 impl Change {
@@ -482,4 +485,16 @@ pub fn managed_tags(org: &str, project: &str) -> Vec<Tag> {
             value: project.into(),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ids_are_masked() {
+        assert_eq!(mask_key_id("AKIAEXAMPLE0000001"), "AKIA…0001");
+        assert_eq!(mask_key_id("short"), "****");
+        assert_eq!(mask_key_id("ééééééééééé"), "éééé…éééé");
+    }
 }
