@@ -500,3 +500,22 @@ async fn an_existing_global_set_is_completed_but_never_attached() {
     apply_ok(&sb, &Journal::in_memory(), p).await;
     assert!(plan_ok(&sb, &a).await.is_empty());
 }
+
+#[tokio::test]
+async fn calls_on_a_just_created_role_ride_out_iam_eventual_consistency() {
+    let sb = Sandbox::demo();
+    // IAM may not see a role for a moment after creating it.
+    sb.iam.fail_on(
+        "attach_policy",
+        1,
+        IamError::NoSuchEntity("role tfc-acme-corp-platform".into()),
+    );
+    let p = plan_ok(&sb, &answers(&["network-prod"])).await;
+    apply_ok(&sb, &Journal::in_memory(), p).await;
+    let attached = sb
+        .iam
+        .list_attached_policies("tfc-acme-corp-platform")
+        .await
+        .unwrap();
+    assert_eq!(attached, vec![READ_ONLY.to_string()]);
+}
