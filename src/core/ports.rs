@@ -186,6 +186,8 @@ pub struct Workspace {
     pub project_id: String,
     /// Filled when the adapter could learn it in the same call (`include=project`).
     pub project_name: Option<String>,
+    /// The organization's name as the API spells it (tokens carry this spelling).
+    pub organization: Option<String>,
 }
 
 /// `terraform` or `env`.

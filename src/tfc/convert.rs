@@ -138,11 +138,13 @@ pub fn workspace(
         .iter()
         .find(|inc| inc.kind == "projects" && inc.id == project_id)
         .and_then(|inc| inc.attributes.get("name")?.as_str().map(str::to_owned));
+    let organization = r.related_ids("organization").into_iter().next();
     Ok(Workspace {
         id: r.id,
         name: r.attributes.name,
         project_id,
         project_name,
+        organization,
     })
 }
 

@@ -56,7 +56,7 @@ impl Builder<'_> {
 
     fn subjects(&self, phase: Phase) -> Vec<SubjectPattern> {
         let make = |workspace| SubjectPattern {
-            organization: self.answers.organization.clone(),
+            organization: self.tfc.organization.clone(),
             project: self.tfc.project.name.clone(),
             workspace,
             phase,
@@ -97,7 +97,7 @@ impl Builder<'_> {
                     phase,
                     description: format!(
                         "HCP Terraform {phase} runs of {}/{} (managed by tfc-oidc)",
-                        a.organization, self.tfc.project.name
+                        self.tfc.organization, self.tfc.project.name
                     ),
                     trust_policy: spec.document(),
                     tags: self.tags.clone(),
@@ -253,7 +253,7 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
         changes: Vec::new(),
         notes: Vec::new(),
         provider_arn: provider_arn(&aws.caller, &answers.host),
-        tags: managed_tags(&answers.organization, &tfc.project.name),
+        tags: managed_tags(&tfc.organization, &tfc.project.name),
     };
     let provider_deps = b.provider();
     let mut roles = Vec::new();
@@ -275,7 +275,7 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     let (changes, notes) = (b.changes, b.notes);
     Ok(Plan {
         host: answers.host.clone(),
-        organization: answers.organization.clone(),
+        organization: tfc.organization.clone(),
         project: tfc.project.name.clone(),
         account: aws.caller.account.clone(),
         provider_arn: provider_arn(&aws.caller, &answers.host),

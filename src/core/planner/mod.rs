@@ -37,6 +37,8 @@ pub(super) struct AwsState {
 
 /// What the HCP Terraform side looks like.
 pub(super) struct TfcState {
+    /// The organization name as HCP Terraform spells it: `sub` is matched case-sensitively.
+    pub(super) organization: String,
     pub(super) project: Project,
     pub(super) workspaces: Vec<Workspace>,
     /// Existing variables per target, in the same order as the targets.

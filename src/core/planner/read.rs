@@ -161,7 +161,12 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
             (vec![(target, vars)], existing)
         }
     };
+    let organization = workspaces
+        .iter()
+        .find_map(|w| w.organization.clone())
+        .unwrap_or_else(|| org.clone());
     Ok(TfcState {
+        organization,
         project,
         workspaces,
         targets,

@@ -36,7 +36,7 @@ impl Builder<'_> {
                 name: name.clone(),
                 description: format!(
                     "AWS dynamic credentials for {}/{} (managed by tfc-oidc)",
-                    a.organization, self.tfc.project.name
+                    self.tfc.organization, self.tfc.project.name
                 ),
             };
             deps.push(self.push(change, vec![]));

@@ -133,6 +133,7 @@ impl TfcState {
             name: w.name.clone(),
             project_id: w.project_id.clone(),
             project_name: project.map(|p| p.project.name.clone()),
+            organization: Some(w.org.clone()),
         }
     }
 
