@@ -9,6 +9,7 @@ use crate::server::Shared;
 mod account;
 mod orgs;
 mod projects;
+mod var_owner;
 mod vars;
 mod varset_input;
 mod varset_rels;

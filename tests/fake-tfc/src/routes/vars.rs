@@ -1,27 +1,33 @@
 //! Workspace variables (`/workspaces/:id/vars[/:var_id]`, `/all-vars`, not
 //! paginated) and the variable validation/rendering shared with variable sets.
+//! Show, create, update and delete of one variable live in `var_owner`.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
+use super::var_owner;
 use crate::jsonapi::{
-    attributes, data_object, doc, invalid, no_content, not_found, ok, parse_body, ApiErr, HResult,
+    attributes, data_object, invalid, not_found, ok, parse_body, ApiErr, HResult,
 };
 use crate::server::Shared;
 use crate::state::{now_iso, State as Model, Var, Varset, Workspace};
 
 pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/api/v2/workspaces/{id}/vars", get(list).post(create))
+        .route(
+            "/api/v2/workspaces/{id}/vars",
+            get(list).post(var_owner::create::<Workspace>),
+        )
         .route(
             "/api/v2/workspaces/{id}/vars/{var_id}",
-            get(show).patch(update).delete(destroy),
+            get(var_owner::show::<Workspace>)
+                .patch(var_owner::update::<Workspace>)
+                .delete(var_owner::destroy::<Workspace>),
         )
         .route("/api/v2/workspaces/{id}/all-vars", get(all_vars))
 }
@@ -192,73 +198,6 @@ async fn list(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult 
     let w = st.workspace(&id).ok_or_else(not_found)?;
     let data: Vec<Value> = w.vars.iter().map(|v| ws_var_json(w, v)).collect();
     ok(json!({ "data": data }))
-}
-
-async fn show(
-    State(sh): State<Arc<Shared>>,
-    Path((id, var_id)): Path<(String, String)>,
-) -> HResult {
-    let st = sh.st();
-    let w = st.workspace(&id).ok_or_else(not_found)?;
-    let v = w
-        .vars
-        .iter()
-        .find(|v| v.id == var_id)
-        .ok_or_else(not_found)?;
-    ok(json!({ "data": ws_var_json(w, v) }))
-}
-
-async fn create(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
-    let a = parse_var_body(&body)?;
-    let mut st = sh.st();
-    let w = st.workspace(&id).ok_or_else(not_found)?;
-    check(
-        a.key.as_deref().unwrap_or(""),
-        a.category.as_deref().unwrap_or(""),
-        &w.vars,
-        None,
-    )?;
-    let var = build(&mut st, a);
-    let w = st.workspace_mut(&id).ok_or_else(not_found)?;
-    w.vars.push(var.clone());
-    Ok(doc(
-        StatusCode::CREATED,
-        json!({ "data": ws_var_json(w, &var) }),
-    ))
-}
-
-async fn update(
-    State(sh): State<Arc<Shared>>,
-    Path((id, var_id)): Path<(String, String)>,
-    body: Bytes,
-) -> HResult {
-    let a = parse_var_body(&body)?;
-    let mut st = sh.st();
-    let version = st.version_id();
-    let w = st.workspace_mut(&id).ok_or_else(not_found)?;
-    let i = w
-        .vars
-        .iter()
-        .position(|v| v.id == var_id)
-        .ok_or_else(not_found)?;
-    let n = updated(&w.vars[i], a, &w.vars, version)?;
-    w.vars[i] = n;
-    ok(json!({ "data": ws_var_json(w, &w.vars[i]) }))
-}
-
-async fn destroy(
-    State(sh): State<Arc<Shared>>,
-    Path((id, var_id)): Path<(String, String)>,
-) -> HResult {
-    let mut st = sh.st();
-    let w = st.workspace_mut(&id).ok_or_else(not_found)?;
-    let i = w
-        .vars
-        .iter()
-        .position(|v| v.id == var_id)
-        .ok_or_else(not_found)?;
-    w.vars.remove(i);
-    no_content()
 }
 
 /// Effective variables: one per key+category, highest precedence wins

@@ -1,5 +1,6 @@
 //! Variable set relationships: variables inside a set
-//! (`/varsets/:id/relationships/vars[/:var_id]`) and attaching/detaching
+//! (`/varsets/:id/relationships/vars[/:var_id]`; one variable's show, create,
+//! update and delete live in `var_owner`) and attaching/detaching
 //! workspaces and projects (`/varsets/:id/relationships/{workspaces,projects}`).
 
 use std::sync::Arc;
@@ -10,21 +11,24 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::vars::{build, check, parse_var_body, updated, varset_var_json};
-use super::varset_input::{global_conflict, resolve};
+use super::var_owner;
+use super::vars::varset_var_json;
+use super::varset_input::resolve;
 use crate::jsonapi::{invalid, linkage_list, no_content, not_found, ok, parse_body, HResult, Req};
 use crate::server::Shared;
-use crate::state::now_iso;
+use crate::state::{now_iso, Varset};
 
 pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/api/v2/varsets/{id}/relationships/vars",
-            get(list).post(create),
+            get(list).post(var_owner::create::<Varset>),
         )
         .route(
             "/api/v2/varsets/{id}/relationships/vars/{var_id}",
-            get(show).patch(update).delete(destroy),
+            get(var_owner::show::<Varset>)
+                .patch(var_owner::update::<Varset>)
+                .delete(var_owner::destroy::<Varset>),
         )
         .route(
             "/api/v2/varsets/{id}/relationships/workspaces",
@@ -46,82 +50,6 @@ async fn list(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -
         "data": data,
         "links": { "self": url, "first": url, "prev": null, "next": null, "last": url },
     }))
-}
-
-async fn show(
-    State(sh): State<Arc<Shared>>,
-    Path((id, var_id)): Path<(String, String)>,
-) -> HResult {
-    let st = sh.st();
-    let vs = st.varset(&id).ok_or_else(not_found)?;
-    let v = vs
-        .vars
-        .iter()
-        .find(|v| v.id == var_id)
-        .ok_or_else(not_found)?;
-    ok(json!({ "data": varset_var_json(vs, v) }))
-}
-
-/// Documented status: 200 (not 201).
-async fn create(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
-    let a = parse_var_body(&body)?;
-    let mut st = sh.st();
-    let vs = st.varset(&id).ok_or_else(not_found)?;
-    check(
-        a.key.as_deref().unwrap_or(""),
-        a.category.as_deref().unwrap_or(""),
-        &vs.vars,
-        None,
-    )?;
-    let (org, global) = (vs.org.clone(), vs.global);
-    let var = build(&mut st, a);
-    if global {
-        global_conflict(&st, &org, &id, std::slice::from_ref(&var))?;
-    }
-    let vs = st.varset_mut(&id).ok_or_else(not_found)?;
-    vs.vars.push(var.clone());
-    vs.updated_at = now_iso();
-    ok(json!({ "data": varset_var_json(vs, &var) }))
-}
-
-async fn update(
-    State(sh): State<Arc<Shared>>,
-    Path((id, var_id)): Path<(String, String)>,
-    body: Bytes,
-) -> HResult {
-    let a = parse_var_body(&body)?;
-    let mut st = sh.st();
-    let version = st.version_id();
-    let vs = st.varset(&id).ok_or_else(not_found)?;
-    let i = vs
-        .vars
-        .iter()
-        .position(|v| v.id == var_id)
-        .ok_or_else(not_found)?;
-    let n = updated(&vs.vars[i], a, &vs.vars, version)?;
-    if vs.global {
-        global_conflict(&st, &vs.org, &id, std::slice::from_ref(&n))?;
-    }
-    let vs = st.varset_mut(&id).ok_or_else(not_found)?;
-    vs.vars[i] = n;
-    vs.updated_at = now_iso();
-    ok(json!({ "data": varset_var_json(vs, &vs.vars[i]) }))
-}
-
-async fn destroy(
-    State(sh): State<Arc<Shared>>,
-    Path((id, var_id)): Path<(String, String)>,
-) -> HResult {
-    let mut st = sh.st();
-    let vs = st.varset_mut(&id).ok_or_else(not_found)?;
-    let i = vs
-        .vars
-        .iter()
-        .position(|v| v.id == var_id)
-        .ok_or_else(not_found)?;
-    vs.vars.remove(i);
-    vs.updated_at = now_iso();
-    no_content()
 }
 
 /// Shared body of the four attach/detach endpoints.

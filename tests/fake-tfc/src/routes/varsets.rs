@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::Router;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::projects::project_json;
 use super::vars::varset_var_json;
@@ -15,7 +15,7 @@ use super::varset_input::{attr_bool, attr_str, global_conflict, name_check, new_
 use super::workspaces::workspace_json;
 use crate::jsonapi::{
     attributes, data_object, fuzzy, invalid, no_content, not_found, ok, paginate, parse_body,
-    HResult, Req,
+    ApiErr, HResult, Req,
 };
 use crate::server::Shared;
 use crate::state::{now_iso, Parent, State as Model, Var, Varset};
@@ -108,8 +108,17 @@ fn included(st: &Model, req: &Req, sets: &[&Varset]) -> Option<Vec<Value>> {
     Some(out)
 }
 
-fn list_doc(st: &Model, req: &Req, path: &str, sets: Vec<&Varset>) -> HResult {
-    let sets: Vec<&Varset> = sets
+/// One page of the variable sets `scope` picks (404 when `scope` finds no
+/// owner), filtered by `q`, with `included` when asked for.
+fn list_doc(
+    sh: &Shared,
+    req: &Req,
+    path: &str,
+    scope: impl for<'a> FnOnce(&'a Model) -> Option<Vec<&'a Varset>>,
+) -> HResult {
+    let st = sh.st();
+    let sets: Vec<&Varset> = scope(&st)
+        .ok_or_else(not_found)?
         .into_iter()
         .filter(|v| req.get("q").is_none_or(|q| fuzzy(&v.name, q)))
         .collect();
@@ -123,44 +132,32 @@ fn list_doc(st: &Model, req: &Req, path: &str, sets: Vec<&Varset>) -> HResult {
                 .collect()
         })
         .unwrap_or_default();
-    if let Some(inc) = included(st, req, &page) {
+    if let Some(inc) = included(&st, req, &page) {
         docu.insert("included".into(), Value::Array(inc));
     }
     ok(Value::Object(docu))
 }
 
 async fn list_org(State(sh): State<Arc<Shared>>, Path(org): Path<String>, req: Req) -> HResult {
-    let st = sh.st();
-    st.org(&org).ok_or_else(not_found)?;
-    let sets = st.varsets.iter().filter(|v| v.org == org).collect();
-    list_doc(
-        &st,
-        &req,
-        &format!("/api/v2/organizations/{org}/varsets"),
-        sets,
-    )
+    let path = format!("/api/v2/organizations/{org}/varsets");
+    list_doc(&sh, &req, &path, |st| {
+        st.org(&org)?;
+        Some(st.varsets.iter().filter(|v| v.org == org).collect())
+    })
 }
 
 async fn list_ws(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
-    let st = sh.st();
-    let w = st.workspace(&id).ok_or_else(not_found)?;
-    list_doc(
-        &st,
-        &req,
-        &format!("/api/v2/workspaces/{id}/varsets"),
-        st.varsets_for_workspace(w),
-    )
+    let path = format!("/api/v2/workspaces/{id}/varsets");
+    list_doc(&sh, &req, &path, |st| {
+        st.workspace(&id).map(|w| st.varsets_for_workspace(w))
+    })
 }
 
 async fn list_prj(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
-    let st = sh.st();
-    let p = st.project(&id).ok_or_else(not_found)?;
-    list_doc(
-        &st,
-        &req,
-        &format!("/api/v2/projects/{id}/varsets"),
-        st.varsets_for_project(p),
-    )
+    let path = format!("/api/v2/projects/{id}/varsets");
+    list_doc(&sh, &req, &path, |st| {
+        st.project(&id).map(|p| st.varsets_for_project(p))
+    })
 }
 
 async fn show(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
@@ -173,8 +170,12 @@ async fn show(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -
     ok(docu)
 }
 
-async fn create(State(sh): State<Arc<Shared>>, Path(org): Path<String>, body: Bytes) -> HResult {
-    let body = parse_body(&body)?;
+type JsonObject = Map<String, Value>;
+
+/// The `attributes` and `relationships` (empty when not sent) of a create or
+/// update body.
+fn write_body(body: &Bytes) -> Result<(JsonObject, JsonObject), ApiErr> {
+    let body = parse_body(body)?;
     let data = data_object(&body)?;
     let a = attributes(data)?;
     let rels = data
@@ -182,6 +183,18 @@ async fn create(State(sh): State<Arc<Shared>>, Path(org): Path<String>, body: By
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    Ok((a, rels))
+}
+
+fn project_owned_global() -> ApiErr {
+    invalid(
+        "Global must be false for project-owned variable sets",
+        "/data/attributes/global",
+    )
+}
+
+async fn create(State(sh): State<Arc<Shared>>, Path(org): Path<String>, body: Bytes) -> HResult {
+    let (a, rels) = write_body(&body)?;
     let mut st = sh.st();
     st.org(&org).ok_or_else(not_found)?;
     let name = attr_str(&a, "name")?.unwrap_or_default();
@@ -194,10 +207,7 @@ async fn create(State(sh): State<Arc<Shared>>, Path(org): Path<String>, body: By
                 return Err(not_found());
             }
             if global {
-                return Err(invalid(
-                    "Global must be false for project-owned variable sets",
-                    "/data/attributes/global",
-                ));
+                return Err(project_owned_global());
             }
             Parent::Project(id.to_string())
         }
@@ -231,14 +241,7 @@ async fn create(State(sh): State<Arc<Shared>>, Path(org): Path<String>, body: By
 }
 
 async fn update(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> HResult {
-    let body = parse_body(&body)?;
-    let data = data_object(&body)?;
-    let a = attributes(data)?;
-    let rels = data
-        .get("relationships")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let (a, rels) = write_body(&body)?;
     let mut st = sh.st();
     let vs = st.varset(&id).ok_or_else(not_found)?;
     let (org, existing, was_global) = (vs.org.clone(), vs.vars.clone(), vs.global);
@@ -249,10 +252,7 @@ async fn update(State(sh): State<Arc<Shared>>, Path(id): Path<String>, body: Byt
     }
     let global = attr_bool(&a, "global")?.unwrap_or(was_global);
     if global && is_project_owned {
-        return Err(invalid(
-            "Global must be false for project-owned variable sets",
-            "/data/attributes/global",
-        ));
+        return Err(project_owned_global());
     }
     let ws_ids = rel_ids(&st, &org, &rels, "workspaces")?;
     let prj_ids = rel_ids(&st, &org, &rels, "projects")?;

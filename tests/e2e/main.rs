@@ -1,0 +1,13 @@
+//! The built binary, run as a subprocess against moto (AWS) and the fake HCP Terraform API:
+//! setup, dry run, second run, variable set target, split roles, failure and resume, undo, and
+//! the errors a user meets first (bad token, unknown organization, plain http, no terminal).
+//!
+//! Each test uses its own issuer host (`--hostname`), so tests share one moto server without
+//! sharing an OIDC provider; the fake's API address is given with `--api-url`. One test binary
+//! with a module per concern, so the crate is linked once for all of them.
+
+mod errors;
+mod resume_undo;
+mod setup;
+mod support;
+mod varset;
