@@ -30,6 +30,7 @@ fn session(sandbox: &Sandbox) -> Session {
         theme: Theme::plain(),
         last_organization: None,
         last_project: None,
+        role_pattern: None,
     });
     let connector = Arc::new(SandboxConnector::new(sandbox.clone()));
     Session::start(app, connector, Journal::in_memory())

@@ -1,7 +1,7 @@
 //! Whole-wizard flows over the demo sandbox: the Enter-Enter-… path ends on Done with the role
 //! and variables in place; leaving before the apply writes nothing; quitting is refused while
-//! applying; answers survive going back; existing roles and policy files. The real event loop is
-//! tested in `tui_event_loop.rs`.
+//! applying; answers survive going back; existing roles and policy files; a remembered role name
+//! pattern prefills the next run. The real event loop is tested in `tui_event_loop.rs`.
 
 use crossterm::event::KeyCode::{Char, Enter, Esc};
 use crossterm::event::{KeyCode, KeyModifiers};
@@ -277,5 +277,44 @@ async fn a_policy_file_is_read_and_checked() {
             .is_some_and(|f| f.text.contains("cannot read")),
         "{:?}",
         h.session.app.flash
+    );
+}
+
+/// A role named after a custom pattern is remembered as that pattern, and the next run prefills
+/// the name from it for the organization and project chosen then.
+#[tokio::test]
+async fn a_custom_role_name_prefills_the_next_run() {
+    use tfc_oidc::tui::defaults::Remembered;
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[Enter, Enter, Enter, Enter, KeyCode::Down]).await;
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL)
+        .await;
+    h.type_text("oidc-acme-corp-default-project-runner").await;
+    h.keys(&[Enter, Enter, Enter]).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    let outcome = h.press(Char('q')).await.expect("the wizard ends");
+    assert_eq!(
+        Remembered::after(true, &outcome),
+        None,
+        "nothing from --demo"
+    );
+    let remembered = Remembered::after(false, &outcome).expect("a setup to remember");
+    assert_eq!(
+        remembered.role_pattern.as_deref(),
+        Some("oidc-{org}-{project}-runner")
+    );
+
+    let mut h = Harness::demo(80, 24);
+    h.session.app.role_pattern = remembered.role_pattern;
+    h.settle().await;
+    h.keys(&[Enter, Enter, KeyCode::Down, Enter, Enter]).await;
+    assert_eq!(h.session.app.step, Step::Role);
+    assert_eq!(h.session.app.role.role_name(), "oidc-acme-corp-data-runner");
+    h.keys(&[Esc, Esc, KeyCode::Up, Enter, Enter]).await;
+    assert_eq!(
+        h.session.app.role.role_name(),
+        "oidc-acme-corp-default-project-runner",
+        "an untouched name follows the project"
     );
 }

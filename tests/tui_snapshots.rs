@@ -74,6 +74,24 @@ async fn workspaces_badges_see_variable_sets() {
     assert_snapshot!("04_workspaces_varset_keys", shot(&mut h));
 }
 
+/// Done says where static keys still come from: variable set `legacy-aws-keys` for `etl`, the
+/// workspace itself for `payments-worker`.
+#[tokio::test]
+async fn done_names_where_static_keys_still_come_from() {
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[Enter, Enter, Down, Enter]).await;
+    h.keys(&[Enter; 4]).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    assert_snapshot!("09_done_varset_keys", shot(&mut h));
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[Enter, Enter, Down, Down, Enter, Down]).await;
+    h.keys(&[Enter; 4]).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    assert_snapshot!("09_done_workspace_keys", shot(&mut h));
+}
+
 #[tokio::test]
 async fn role_form_validation_admin_split_and_existing() {
     let mut h = Harness::demo(80, 24);

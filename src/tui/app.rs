@@ -30,6 +30,8 @@ pub struct AppOptions {
     /// Last run's organization and project, highlighted when found.
     pub last_organization: Option<String>,
     pub last_project: Option<String>,
+    /// Last run's role name pattern (see [`crate::tui::role_pattern`]), to prefill the name.
+    pub role_pattern: Option<String>,
 }
 
 /// The whole wizard: one state per step, kept when going back.
@@ -53,6 +55,8 @@ pub struct App {
     pub review: ReviewStep,
     pub apply: ApplyStep,
     pub done: DoneStep,
+    /// Prefills the role name when set (see [`AppOptions::role_pattern`]).
+    pub role_pattern: Option<String>,
     plan_generation: u64,
     quit_after_apply: bool,
 }
@@ -78,6 +82,7 @@ impl App {
             review: ReviewStep::default(),
             apply: ApplyStep::default(),
             done: DoneStep::default(),
+            role_pattern: options.role_pattern,
             plan_generation: 0,
             quit_after_apply: false,
         }

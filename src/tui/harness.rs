@@ -46,6 +46,7 @@ impl Harness {
             theme: Theme::plain(),
             last_organization: None,
             last_project: None,
+            role_pattern: None,
         });
         let mut session = Session::start(app, connector, Journal::in_memory());
         session.dispatch(Msg::Resize(width, height));

@@ -14,6 +14,7 @@ pub mod event_loop;
 pub mod harness;
 pub mod keymap;
 pub mod msg;
+pub mod role_pattern;
 pub mod session;
 pub mod steps;
 pub mod terminal;
@@ -108,6 +109,7 @@ pub async fn run_wizard(global: &GlobalArgs) -> Result<Outcome, CliError> {
         theme: Theme::from_env(),
         last_organization: remembered.organization.clone().filter(|_| same_host),
         last_project: remembered.project.clone().filter(|_| same_host),
+        role_pattern: remembered.role_pattern.clone(),
     });
     let (mut terminal, guard) = terminal::enter()
         .map_err(|e| CliError::failure(format!("cannot set up the terminal: {e}")))?;
@@ -115,12 +117,8 @@ pub async fn run_wizard(global: &GlobalArgs) -> Result<Outcome, CliError> {
     let result = event_loop::run_loop(&mut terminal, EventStream::new(), session).await;
     drop(guard);
     let outcome = result.map_err(|e| CliError::failure(format!("terminal error: {e}")))?;
-    if let (false, Outcome::Applied(plan) | Outcome::NothingToDo(plan)) = (global.demo, &outcome) {
-        defaults::save(&defaults::Remembered {
-            host: Some(plan.host.clone()),
-            organization: Some(plan.organization.clone()),
-            project: Some(plan.project.clone()),
-        });
+    if let Some(remembered) = defaults::Remembered::after(global.demo, &outcome) {
+        defaults::save(&remembered);
     }
     Ok(outcome)
 }

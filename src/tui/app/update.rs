@@ -3,11 +3,11 @@
 //! screen needs.
 
 use super::App;
-use crate::core::names;
 use crate::core::plan::Plan;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{is_edit_key, resolve, Action, Input};
 use crate::tui::msg::{Badge, Msg, Outcome};
+use crate::tui::role_pattern;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::{Flash, Flow, Reaction, Step};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -197,9 +197,11 @@ impl App {
             Step::Organization => self.organization.enter(),
             Step::Project => self.project.enter(&cx.organization),
             Step::Workspaces => self.workspaces.enter(&cx.organization, &cx.project_id),
-            Step::Role => self
-                .role
-                .enter(&names::default_role_name(&cx.organization, &cx.project)),
+            Step::Role => self.role.enter(&role_pattern::prefilled_role_name(
+                self.role_pattern.as_deref(),
+                &cx.organization,
+                &cx.project,
+            )),
             Step::Variables => self
                 .variables
                 .enter(&cx.organization, &self.role.role_name()),
@@ -229,13 +231,12 @@ impl App {
         let static_keys = plan
             .workspaces
             .iter()
-            .filter(|w| {
-                matches!(
-                    self.workspaces.badge(&w.name),
-                    Some(Badge::StaticKeys(_) | Badge::Both(_))
-                )
+            .filter_map(|w| match self.workspaces.badge(&w.name) {
+                Some(Badge::StaticKeys(source) | Badge::Both(source)) => {
+                    Some((w.name.clone(), source.clone()))
+                }
+                _ => None,
             })
-            .map(|w| w.name.clone())
             .collect();
         self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
         self.step = Step::Done;

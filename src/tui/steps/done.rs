@@ -1,10 +1,11 @@
 //! Step 9, "Done": the role ARNs, the subjects they trust, the variables set, and what to do
-//! next (queue a plan; where CloudTrail shows the role being assumed).
+//! next (queue a plan; where CloudTrail shows the role being assumed; static keys that still reach
+//! the workspaces, on each workspace or through which variable set).
 
 use crate::core::plan::Plan;
 use crate::core::subject::Phase;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
-use crate::tui::msg::Outcome;
+use crate::tui::msg::{KeySource, Outcome};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, paragraph, subject_lines, wrapped};
@@ -20,14 +21,14 @@ pub struct DoneStep {
     pub plan: Option<Plan>,
     /// Changes applied (0 when everything was already in place).
     pub applied: usize,
-    /// Chosen workspaces that still hold static AWS keys.
-    pub static_keys: Vec<String>,
+    /// Chosen workspaces whose runs still get static AWS keys, and where the keys come from.
+    pub static_keys: Vec<(String, KeySource)>,
     scroll: usize,
 }
 
 impl DoneStep {
     /// The summary of `plan` after `applied` changes.
-    pub fn new(plan: Plan, applied: usize, static_keys: Vec<String>) -> DoneStep {
+    pub fn new(plan: Plan, applied: usize, static_keys: Vec<(String, KeySource)>) -> DoneStep {
         DoneStep {
             plan: Some(plan),
             applied,
@@ -153,14 +154,40 @@ impl DoneStep {
             Style::default(),
             w,
         ));
-        if !self.static_keys.is_empty() {
-            let text = format!(
-                "Static AWS keys are still set on {}: delete them ('tfc-oidc migrate' will) so runs use OIDC only.",
-                self.static_keys.join(", ")
-            );
-            out.extend(wrapped(Span::raw("  3. "), &text, t.warn(), w));
+        for (i, text) in self.static_key_advice().iter().enumerate() {
+            let number = Span::raw(format!("  {}. ", i + 3));
+            out.extend(wrapped(number, text, t.warn(), w));
         }
         out
+    }
+
+    /// One piece of advice per place static keys still come from, in the order first met.
+    fn static_key_advice(&self) -> Vec<String> {
+        let mut sources: Vec<(&KeySource, Vec<&str>)> = Vec::new();
+        for (workspace, source) in &self.static_keys {
+            match sources.iter_mut().find(|(s, _)| *s == source) {
+                Some((_, names)) => names.push(workspace),
+                None => sources.push((source, vec![workspace])),
+            }
+        }
+        let tail = "('tfc-oidc migrate' will) so runs use OIDC only.";
+        sources
+            .into_iter()
+            .map(|(source, names)| {
+                let names = names.join(", ");
+                match source {
+                    KeySource::Workspace => {
+                        format!("Static AWS keys are still set on {names}: delete them {tail}")
+                    }
+                    KeySource::VariableSet(Some(set)) => format!(
+                        "Static AWS keys still reach {names} through variable set {set}: remove them there {tail}"
+                    ),
+                    KeySource::VariableSet(None) => format!(
+                        "Static AWS keys still reach {names} through a variable set: remove them there {tail}"
+                    ),
+                }
+            })
+            .collect()
     }
 
     /// Draws the step into `area`.
@@ -178,5 +205,41 @@ impl DoneStep {
             ));
         }
         frame.render_widget(Paragraph::new(shown), area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(keys: &[(&str, KeySource)]) -> DoneStep {
+        DoneStep {
+            static_keys: keys
+                .iter()
+                .map(|(w, s)| (w.to_string(), s.clone()))
+                .collect(),
+            ..DoneStep::default()
+        }
+    }
+
+    #[test]
+    fn static_key_advice_names_where_the_keys_are() {
+        let legacy = KeySource::VariableSet(Some("legacy-aws-keys".into()));
+        let step = done(&[
+            ("etl", legacy.clone()),
+            ("web", KeySource::Workspace),
+            ("batch", legacy),
+            ("api", KeySource::VariableSet(None)),
+            ("db", KeySource::Workspace),
+        ]);
+        assert_eq!(
+            step.static_key_advice(),
+            [
+                "Static AWS keys still reach etl, batch through variable set legacy-aws-keys: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
+                "Static AWS keys are still set on web, db: delete them ('tfc-oidc migrate' will) so runs use OIDC only.",
+                "Static AWS keys still reach api through a variable set: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
+            ]
+        );
+        assert!(done(&[]).static_key_advice().is_empty());
     }
 }
