@@ -65,8 +65,11 @@ pub fn render_help(
         } else {
             binding(h.action).help
         };
-        let text = if general.is_empty() || general == h.label {
+        let text = if general.is_empty() {
             h.label.to_string()
+        } else if general.to_lowercase().contains(&h.label.to_lowercase()) {
+            // "show the keys" already says "keys": no need for "keys — show the keys".
+            general.to_string()
         } else {
             format!("{} — {general}", h.label)
         };
