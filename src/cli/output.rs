@@ -50,12 +50,7 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
         out.push_str("\nNothing to change: everything is already in place.\n");
     }
     for (side, title) in [(Side::Aws, "AWS"), (Side::Tfc, "HCP Terraform")] {
-        let changes: Vec<&Change> = plan
-            .changes
-            .iter()
-            .map(|c| &c.change)
-            .filter(|c| c.side() == side)
-            .collect();
+        let changes = plan.changes_on(side);
         if changes.is_empty() {
             continue;
         }
@@ -82,14 +77,9 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
         }
     }
     if !plan.is_empty() {
-        let count = |v: Verb| plan.changes.iter().filter(|c| c.change.verb() == v).count();
         out.push_str(&format!(
-            "\n{} change{}: {} to create, {} to update, {} to delete (AWS {}, HCP Terraform {}).\n",
-            plan.changes.len(),
-            if plan.changes.len() == 1 { "" } else { "s" },
-            count(Verb::Create),
-            count(Verb::Update),
-            count(Verb::Delete),
+            "\n{} (AWS {}, HCP Terraform {}).\n",
+            plan.tally(),
             plan.count(Side::Aws),
             plan.count(Side::Tfc),
         ));

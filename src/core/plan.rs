@@ -462,10 +462,29 @@ impl Plan {
     }
 
     pub fn count(&self, side: Side) -> usize {
+        self.changes_on(side).len()
+    }
+
+    /// The changes to one service, in plan order.
+    pub fn changes_on(&self, side: Side) -> Vec<&Change> {
         self.changes
             .iter()
-            .filter(|c| c.change.side() == side)
-            .count()
+            .map(|c| &c.change)
+            .filter(|c| c.side() == side)
+            .collect()
+    }
+
+    /// "5 changes: 4 to create, 1 to update, 0 to delete".
+    pub fn tally(&self) -> String {
+        let count = |v: Verb| self.changes.iter().filter(|c| c.change.verb() == v).count();
+        let n = self.changes.len();
+        format!(
+            "{n} change{}: {} to create, {} to update, {} to delete",
+            if n == 1 { "" } else { "s" },
+            count(Verb::Create),
+            count(Verb::Update),
+            count(Verb::Delete)
+        )
     }
 }
 

@@ -15,19 +15,6 @@ fn verb_style(verb: Verb, theme: Theme) -> Style {
     }
 }
 
-/// "5 changes: 4 to create, 1 to update, 0 to delete".
-pub fn counts(plan: &Plan) -> String {
-    let count = |v: Verb| plan.changes.iter().filter(|c| c.change.verb() == v).count();
-    let n = plan.changes.len();
-    format!(
-        "{n} change{}: {} to create, {} to update, {} to delete",
-        if n == 1 { "" } else { "s" },
-        count(Verb::Create),
-        count(Verb::Update),
-        count(Verb::Delete)
-    )
-}
-
 /// Every change, grouped by service, then the notes and the counts.
 pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -42,12 +29,7 @@ pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>>
         (Side::Tfc, format!("HCP Terraform · {}", plan.host)),
     ];
     for (side, title) in groups {
-        let changes: Vec<&Change> = plan
-            .changes
-            .iter()
-            .map(|c| &c.change)
-            .filter(|c| c.side() == side)
-            .collect();
+        let changes = plan.changes_on(side);
         if changes.is_empty() {
             continue;
         }
@@ -93,7 +75,7 @@ pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>>
     }
     if !plan.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(counts(plan), theme.bold()));
+        lines.push(Line::styled(plan.tally(), theme.bold()));
     }
     lines
 }
