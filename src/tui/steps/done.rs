@@ -8,7 +8,7 @@ use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{KeySource, Outcome};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text::{key_value, paragraph, subject_lines, wrapped};
+use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -193,17 +193,7 @@ impl DoneStep {
     /// Draws the step into `area`.
     pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let lines = self.lines(area.width as usize, v.theme);
-        let page = area.height as usize;
-        let scroll = self.scroll.min(lines.len().saturating_sub(page));
-        let below = lines.len().saturating_sub(scroll + page);
-        let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
-        if below > 0 && !shown.is_empty() {
-            shown.pop();
-            shown.push(Line::styled(
-                format!("↓ {} more lines (↓/PgDn)", below + 1),
-                v.theme.accent(),
-            ));
-        }
+        let shown = page_of(lines, self.scroll, area.height as usize, v.theme);
         frame.render_widget(Paragraph::new(shown), area);
     }
 }

@@ -6,7 +6,7 @@ use crate::core::plan::Plan;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::plan_diff::{plan_lines, trust_lines};
-use crate::tui::widgets::text::{heading, loading, problem};
+use crate::tui::widgets::text::{heading, loading, page_of, problem};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -140,17 +140,7 @@ impl ReviewStep {
             return;
         }
         let lines = self.lines(w, t);
-        let page = body.height as usize;
-        let scroll = self.scroll.min(lines.len().saturating_sub(page));
-        let below = lines.len().saturating_sub(scroll + page);
-        let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
-        if below > 0 && !shown.is_empty() {
-            shown.pop();
-            shown.push(Line::styled(
-                format!("↓ {} more lines (↓/PgDn)", below + 1),
-                t.accent(),
-            ));
-        }
+        let shown = page_of(lines, self.scroll, body.height as usize, t);
         frame.render_widget(Paragraph::new(shown), body);
     }
 }

@@ -195,6 +195,27 @@ pub fn problem_at(
     lines
 }
 
+/// The page of `lines` that fits `height` rows from `scroll` on; when more follows, the last row
+/// says how many lines are below, so a long plan never looks complete when it is not.
+pub fn page_of(
+    lines: Vec<Line<'static>>,
+    scroll: usize,
+    height: usize,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let scroll = scroll.min(lines.len().saturating_sub(height));
+    let below = lines.len().saturating_sub(scroll + height);
+    let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    if below > 0 && !shown.is_empty() {
+        shown.pop();
+        shown.push(Line::styled(
+            format!("↓ {} more lines (↓/PgDn)", below + 1),
+            theme.accent(),
+        ));
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
