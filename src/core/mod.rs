@@ -4,10 +4,12 @@
 pub mod answers;
 pub mod apply;
 pub mod error;
+pub mod inventory;
 pub mod journal;
 pub mod names;
 pub mod plan;
 pub mod planner;
+pub mod policy;
 pub mod ports;
 pub mod subject;
 pub mod trust_policy;

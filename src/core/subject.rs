@@ -99,6 +99,99 @@ pub fn token_subject(org: &str, project: &str, workspace: &str, phase: &str) -> 
     format!("organization:{org}:project:{project}:workspace:{workspace}:run_phase:{phase}")
 }
 
+/// The `sub` of one token: a workspace run's or a Stack deployment's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum RunSubject {
+    /// `organization:O:project:P:workspace:W:run_phase:plan|apply`.
+    Workspace {
+        organization: String,
+        project: String,
+        workspace: String,
+        phase: String,
+    },
+    /// `organization:O:project:P:stack:S:deployment:D:operation:plan|apply`.
+    Stack {
+        organization: String,
+        project: String,
+        stack: String,
+        deployment: String,
+        operation: String,
+    },
+}
+
+/// The longest `sub` HCP Terraform issues for a Stack deployment.
+pub const STACK_SUBJECT_MAX: usize = 127;
+
+impl RunSubject {
+    /// The `sub` claim, exactly as HCP Terraform writes it (names are not escaped).
+    pub fn to_sub(&self) -> String {
+        match self {
+            RunSubject::Workspace {
+                organization,
+                project,
+                workspace,
+                phase,
+            } => token_subject(organization, project, workspace, phase),
+            RunSubject::Stack {
+                organization,
+                project,
+                stack,
+                deployment,
+                operation,
+            } => format!(
+                "organization:{organization}:project:{project}:stack:{stack}:deployment:{deployment}:operation:{operation}"
+            ),
+        }
+    }
+
+    /// Reads a `sub` back into its parts. Names may contain `:` only in ways the fixed labels
+    /// leave unambiguous; anything else is `None`.
+    pub fn parse(sub: &str) -> Option<RunSubject> {
+        let rest = sub.strip_prefix("organization:")?;
+        let (organization, rest) = rest.split_once(":project:")?;
+        if let Some((project, rest)) = rest.split_once(":workspace:") {
+            let (workspace, phase) = rest.rsplit_once(":run_phase:")?;
+            return Some(RunSubject::Workspace {
+                organization: organization.into(),
+                project: project.into(),
+                workspace: workspace.into(),
+                phase: phase.into(),
+            });
+        }
+        let (project, rest) = rest.split_once(":stack:")?;
+        let (stack, rest) = rest.split_once(":deployment:")?;
+        let (deployment, operation) = rest.rsplit_once(":operation:")?;
+        Some(RunSubject::Stack {
+            organization: organization.into(),
+            project: project.into(),
+            stack: stack.into(),
+            deployment: deployment.into(),
+            operation: operation.into(),
+        })
+    }
+
+    pub fn organization(&self) -> &str {
+        match self {
+            RunSubject::Workspace { organization, .. } | RunSubject::Stack { organization, .. } => {
+                organization
+            }
+        }
+    }
+
+    pub fn project(&self) -> &str {
+        match self {
+            RunSubject::Workspace { project, .. } | RunSubject::Stack { project, .. } => project,
+        }
+    }
+}
+
+impl fmt::Display for RunSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_sub())
+    }
+}
+
 /// Escapes IAM's wildcard and variable characters so a name matches only itself.
 pub fn escape(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -211,6 +304,34 @@ mod tests {
             p.to_pattern(),
             "organization:acme:project:p:workspace:*:run_phase:plan"
         );
+    }
+
+    #[test]
+    fn run_subjects_round_trip() {
+        let ws = RunSubject::Workspace {
+            organization: "acme".into(),
+            project: "Default Project".into(),
+            workspace: "net".into(),
+            phase: "apply".into(),
+        };
+        assert_eq!(
+            ws.to_sub(),
+            "organization:acme:project:Default Project:workspace:net:run_phase:apply"
+        );
+        assert_eq!(RunSubject::parse(&ws.to_sub()), Some(ws));
+        let st = RunSubject::Stack {
+            organization: "acme".into(),
+            project: "p".into(),
+            stack: "s".into(),
+            deployment: "staging".into(),
+            operation: "plan".into(),
+        };
+        assert_eq!(
+            st.to_sub(),
+            "organization:acme:project:p:stack:s:deployment:staging:operation:plan"
+        );
+        assert_eq!(RunSubject::parse(&st.to_sub()), Some(st));
+        assert_eq!(RunSubject::parse("repo:x"), None);
     }
 
     #[test]

@@ -1,0 +1,156 @@
+//! The inventory: one read of an HCP Terraform organization (or one project) and an AWS account,
+//! the single read model that `migrate`, `review`, `explain` and the wizard's badges work from.
+//!
+//! Variable sets and their variables are read once per organization, not per workspace, and each
+//! workspace's effective variables are computed here with HCP Terraform's precedence (see
+//! [`effective`]), so the cost of reading N workspaces and M sets is about N + M + pages.
+
+pub mod effective;
+
+use crate::core::policy::{PolicyDocument, PolicyParseError};
+use crate::core::ports::{
+    CallerIdentity, OidcProvider, Project, Role, Variable, VariableSet, Workspace,
+};
+use serde::Serialize;
+
+pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
+
+/// What to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryScope {
+    pub host: String,
+    pub organization: String,
+    /// Only this project's workspaces (variable sets are still read organization-wide, since
+    /// their reach decides what a workspace gets).
+    pub project: Option<String>,
+}
+
+/// A workspace with its own and its effective variables.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkspaceEntry {
+    pub workspace: Workspace,
+    /// The project's name (always filled in the inventory).
+    pub project_name: String,
+    /// Variables defined on the workspace itself.
+    pub variables: Vec<Variable>,
+    /// What a run gets: one per key and category, the winner of HCP Terraform's precedence.
+    pub effective: Vec<EffectiveVariable>,
+}
+
+impl WorkspaceEntry {
+    /// The effective env variable `key`, if a run gets one.
+    pub fn env(&self, key: &str) -> Option<&EffectiveVariable> {
+        self.effective.iter().find(|e| {
+            e.variable.key == key
+                && e.variable.category == crate::core::ports::VariableCategory::Env
+        })
+    }
+}
+
+/// A variable set with its variables (sensitive values are never read: `value` is `None`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VarsetEntry {
+    pub set: VariableSet,
+    pub variables: Vec<Variable>,
+}
+
+/// A role whose trust policy names the HOST provider.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleEntry {
+    /// From GetRole: tags and last use are filled in.
+    pub role: Role,
+    /// The parsed trust policy, or why it does not parse.
+    #[serde(skip)]
+    pub trust: Result<PolicyDocument, PolicyParseError>,
+    /// Attached managed policy ARNs.
+    pub attached_policies: Vec<String>,
+    /// Inline policy names.
+    pub inline_policies: Vec<String>,
+    /// Inline policy documents by name, where they were read (for `*:*` checks).
+    pub inline_documents: Vec<(String, String)>,
+}
+
+/// What was read from AWS.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AwsInventory {
+    pub caller: CallerIdentity,
+    /// Every OIDC provider of the account (URL, client ids, thumbprints).
+    pub providers: Vec<OidcProvider>,
+    /// The ARN the HOST provider has (or would have) in this account.
+    pub host_provider_arn: String,
+    pub roles: Vec<RoleEntry>,
+}
+
+impl AwsInventory {
+    /// The HOST provider, when the account has one.
+    pub fn host_provider(&self) -> Option<&OidcProvider> {
+        self.providers
+            .iter()
+            .find(|p| p.arn == self.host_provider_arn)
+    }
+
+    /// The role with this ARN (or name).
+    pub fn role(&self, arn_or_name: &str) -> Option<&RoleEntry> {
+        self.roles
+            .iter()
+            .find(|r| r.role.arn == arn_or_name || r.role.name == arn_or_name)
+    }
+}
+
+/// One read of an organization and an AWS account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inventory {
+    pub host: String,
+    /// The organization's name as HCP Terraform spells it (tokens carry this spelling).
+    pub organization: String,
+    pub scope_project: Option<String>,
+    pub projects: Vec<Project>,
+    pub workspaces: Vec<WorkspaceEntry>,
+    pub variable_sets: Vec<VarsetEntry>,
+    /// `None` when AWS was not read (no credentials, or the caller chose HCP Terraform only).
+    pub aws: Option<AwsInventory>,
+}
+
+impl Inventory {
+    pub fn workspace(&self, name: &str) -> Option<&WorkspaceEntry> {
+        self.workspaces.iter().find(|w| w.workspace.name == name)
+    }
+
+    pub fn project_by_id(&self, id: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
+    }
+
+    pub fn varset(&self, id: &str) -> Option<&VarsetEntry> {
+        self.variable_sets.iter().find(|s| s.set.id == id)
+    }
+}
+
+/// How far a read has got, for progress bars: `done` of `total` calls (total grows as pages and
+/// workspaces are discovered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Builds a role entry from what IAM returned, parsing the trust policy.
+pub fn role_entry(
+    role: Role,
+    attached_policies: Vec<String>,
+    inline_policies: Vec<String>,
+    inline_documents: Vec<(String, String)>,
+) -> RoleEntry {
+    let trust = PolicyDocument::parse(&role.trust_policy);
+    RoleEntry {
+        role,
+        trust,
+        attached_policies,
+        inline_policies,
+        inline_documents,
+    }
+}
+
+/// Whether a role's trust names the provider (allow or deny, any statement).
+pub fn trusts_provider(role: &Role, provider_arn: &str) -> bool {
+    PolicyDocument::parse(&role.trust_policy).is_ok_and(|d| d.names_provider(provider_arn))
+}
