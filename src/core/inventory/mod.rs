@@ -6,6 +6,7 @@
 //! [`effective`]), so the cost of reading N workspaces and M sets is about N + M + pages.
 
 pub mod effective;
+mod read;
 
 use crate::core::policy::{PolicyDocument, PolicyParseError};
 use crate::core::ports::{
@@ -14,6 +15,7 @@ use crate::core::ports::{
 use serde::Serialize;
 
 pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
+pub use read::{read, InventoryError};
 
 /// What to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,4 +155,35 @@ pub fn role_entry(
 /// Whether a role's trust names the provider (allow or deny, any statement).
 pub fn trusts_provider(role: &Role, provider_arn: &str) -> bool {
     PolicyDocument::parse(&role.trust_policy).is_ok_and(|d| d.names_provider(provider_arn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::Sandbox;
+
+    #[tokio::test]
+    async fn reads_the_demo_organization() {
+        let sb = Sandbox::demo();
+        let scope = InventoryScope {
+            host: "app.terraform.io".into(),
+            organization: "acme-corp".into(),
+            project: None,
+        };
+        let inv = read(&scope, sb.tfc.as_ref(), Some(sb.iam.as_ref()), &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(inv.workspaces.len(), 8);
+        let etl = inv.workspace("etl").unwrap();
+        let key = etl.env("AWS_ACCESS_KEY_ID").unwrap();
+        assert!(key.source.set_id().is_some());
+        assert!(inv.aws.as_ref().unwrap().roles.is_empty());
+        let scoped = InventoryScope {
+            project: Some("platform".into()),
+            ..scope
+        };
+        let inv = read(&scoped, sb.tfc.as_ref(), None, &|_| {}).await.unwrap();
+        assert_eq!(inv.workspaces.len(), 3);
+        assert!(inv.aws.is_none());
+    }
 }
