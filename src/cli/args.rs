@@ -114,6 +114,12 @@ pub struct SetupArgs {
     /// Fetch the issuer's TLS chain and use the SHA-1 of its top intermediate CA
     #[arg(long)]
     pub compute_thumbprint: bool,
+    /// Reuse an existing role that tfc-oidc did not make for this organization and project
+    #[arg(long)]
+    pub adopt_role: bool,
+    /// Allow AdministratorAccess on a role trusted for plan runs or several workspaces
+    #[arg(long)]
+    pub allow_admin: bool,
     /// Print the plan and change nothing
     #[arg(long)]
     pub dry_run: bool,

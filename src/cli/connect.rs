@@ -34,7 +34,7 @@ impl Ports {
             Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)
                 .map_err(|e| CliError::usage(e.to_string()))?;
         let host = endpoint.host().to_string();
-        let vars: Vec<(String, String)> = std::env::vars().collect();
+        let vars = crate::tfc::token::environment();
         let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
         let (token, source) = discover_token(&host, &env, &vars, home.as_deref())
             .map_err(|e| CliError::failure(e.to_string()))?
@@ -52,7 +52,7 @@ impl Ports {
         Ok(Ports {
             iam: Arc::new(iam),
             tfc: Arc::new(tfc),
-            journal: paths::journal_dir(false).map_or_else(Journal::in_memory, Journal::at),
+            journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
             demo: None,
         })
     }
@@ -72,7 +72,7 @@ impl Ports {
         Ok(Ports {
             iam: sandbox.iam.clone(),
             tfc: sandbox.tfc.clone(),
-            journal: paths::journal_dir(true).map_or_else(Journal::in_memory, Journal::at),
+            journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
             demo: Some((sandbox, path)),
         })
     }

@@ -60,6 +60,12 @@ pub struct Answers {
     pub target: TargetChoice,
     /// Thumbprints for a new provider; empty lets IAM use its CA library.
     pub thumbprints: Vec<String>,
+    /// The user agreed to reuse a role tfc-oidc did not make for this organization and project.
+    #[serde(default)]
+    pub adopt_role: bool,
+    /// The user agreed to AdministratorAccess on a role trusted for plans or several workspaces.
+    #[serde(default)]
+    pub allow_admin: bool,
 }
 
 /// Why answers cannot be planned.
@@ -96,6 +102,8 @@ impl Answers {
             audience: DEFAULT_AUDIENCE.to_string(),
             target: TargetChoice::Workspaces,
             thumbprints: Vec::new(),
+            adopt_role: false,
+            allow_admin: false,
         }
     }
 
@@ -178,15 +186,19 @@ impl Answers {
     /// A short stable digest of the answers: a resumed apply continues the journal of an
     /// interrupted one only when this matches.
     pub fn fingerprint(&self) -> String {
-        let text = serde_json::to_string(self).unwrap_or_default();
-        // FNV-1a: stable across builds and platforms, unlike std's hasher.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in text.bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("{hash:016x}")
+        digest(&serde_json::to_string(self).unwrap_or_default())
     }
+}
+
+/// A short stable digest of `text` (FNV-1a: stable across builds and platforms, unlike std's
+/// hasher).
+pub fn digest(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ pub mod plan;
 pub mod planner;
 pub mod policy;
 pub mod ports;
+pub mod private_files;
 pub mod subject;
+pub mod text;
 pub mod trust_policy;
 pub mod undo;

@@ -47,6 +47,9 @@ pub struct OidcProvider {
 pub struct Role {
     pub name: String,
     pub arn: String,
+    /// IAM's unique id (`AROA…`): a role deleted and re-created under the same name gets a new one.
+    #[serde(default)]
+    pub id: String,
     pub path: String,
     /// The assume-role (trust) policy document as JSON text.
     pub trust_policy: String,
@@ -261,6 +264,12 @@ pub enum TfcError {
 pub trait Tfc: Send + Sync {
     /// The host name (`app.terraform.io`): also the OIDC issuer's host.
     fn host(&self) -> &str;
+
+    /// The API's base address: two servers for one host name (a proxy, a staging instance) are
+    /// told apart by it, so a journal is never resumed against the other one.
+    fn api_url(&self) -> String {
+        format!("https://{}/api/v2", self.host())
+    }
 
     async fn account(&self) -> Result<TfcUser, TfcError>;
     async fn organizations(&self) -> Result<Vec<Organization>, TfcError>;

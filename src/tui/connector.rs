@@ -118,7 +118,7 @@ impl Connector for LiveConnector {
             Some(t) => (t, TokenSource::Prompt),
             None => {
                 let env = |k: &str| std::env::var(k).ok();
-                let vars: Vec<(String, String)> = std::env::vars().collect();
+                let vars = crate::tfc::token::environment();
                 let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
                 discover_token(&host, &env, &vars, home.as_deref())
                     .map_err(|e| ConnectError::Token(e.to_string()))?

@@ -83,11 +83,8 @@ pub fn save(defaults: &Remembered) {
 
 fn save_to(path: &Path, defaults: &Remembered) {
     let write = || -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let text = serde_json::to_string_pretty(defaults).map_err(std::io::Error::other)?;
-        std::fs::write(path, text)
+        crate::core::private_files::write_atomic(path, &text)
     };
     if let Err(e) = write() {
         tracing::warn!(path = %path.display(), "cannot remember the wizard's defaults: {e}");

@@ -165,11 +165,16 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
         .iter()
         .find_map(|w| w.organization.clone())
         .unwrap_or_else(|| org.clone());
+    let project_workspace_ids = match &answers.workspaces {
+        WorkspaceSelection::All => workspaces.iter().map(|w| w.id.clone()).collect(),
+        WorkspaceSelection::Named(_) => Vec::new(),
+    };
     Ok(TfcState {
         organization,
         project,
         workspaces,
         targets,
         varset,
+        project_workspace_ids,
     })
 }

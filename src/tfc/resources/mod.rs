@@ -23,6 +23,10 @@ impl Tfc for TfcClient {
         self.endpoint.host()
     }
 
+    fn api_url(&self) -> String {
+        self.endpoint.api_base().to_string()
+    }
+
     async fn account(&self) -> Result<TfcUser, TfcError> {
         self.get_account().await
     }
