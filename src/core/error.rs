@@ -102,7 +102,7 @@ pub enum ApplyError {
         error: ChangeError,
     },
     /// Ctrl-C: the calls in flight finished and were journaled, nothing new started.
-    #[error("interrupted: {done} of {total} changes done, the rest not started")]
+    #[error("interrupted: {done} of {total} changes done{}", if done < total { ", the rest not started" } else { "" })]
     Interrupted { done: usize, total: usize },
     /// Another tfc-oidc run holds the lock on the journal.
     #[error("another tfc-oidc run is applying changes (lock {path} held); wait for it to finish and try again")]

@@ -8,6 +8,7 @@
 
 mod errors;
 mod resume_undo;
+mod safety;
 mod setup;
 mod support;
 mod varset;

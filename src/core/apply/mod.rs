@@ -148,6 +148,11 @@ pub async fn apply_until(
         return Err(ApplyError::Interrupted { done, total: n });
     }
     journal.end(EndStatus::Complete)?;
+    // Interrupted after the last change had started: everything is done, but the user asked to
+    // stop, and exit 3 tells a script to look (a re-run plans nothing).
+    if stop.load(Ordering::SeqCst) {
+        return Err(ApplyError::Interrupted { done, total: n });
+    }
     Ok(ApplyReport { plan, outcomes })
 }
 

@@ -68,6 +68,35 @@ impl Builder<'_> {
                         value: value.clone(),
                         description: DESCRIPTION.into(),
                     }),
+                    // The API refuses to make a sensitive variable readable again, and its value
+                    // cannot be compared: replace it, so the next run finds it equal.
+                    Some(v) if v.sensitive => {
+                        let delete = self.push(
+                            Change::DeleteVariable {
+                                target: target.clone(),
+                                variable_id: v.id.clone(),
+                                key: key.clone(),
+                                sensitive: true,
+                                expected_value: None,
+                            },
+                            deps.clone(),
+                        );
+                        self.notes.push(format!(
+                            "{key} on {target} is sensitive: it is replaced by a readable variable"
+                        ));
+                        let mut after = deps.clone();
+                        after.push(delete);
+                        written.push(self.push(
+                            Change::CreateVariable {
+                                target: target.clone(),
+                                key: key.clone(),
+                                value: value.clone(),
+                                description: DESCRIPTION.into(),
+                            },
+                            after,
+                        ));
+                        None
+                    }
                     Some(v) if v.value.as_deref() != Some(value.as_str()) => {
                         Some(Change::UpdateVariable {
                             target: target.clone(),
@@ -87,7 +116,7 @@ impl Builder<'_> {
                     target: target.clone(),
                     key: key.clone(),
                     value: value.clone(),
-                    id: found.map(|v| v.id.clone()),
+                    id: found.filter(|v| !v.sensitive).map(|v| v.id.clone()),
                 });
             }
         }

@@ -76,6 +76,7 @@ impl FakeTfc {
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(faults::FaultQueue::default()),
             latency: Mutex::new(Duration::ZERO),
+            write_latency_after: Mutex::new(Duration::ZERO),
             limiter: Mutex::new(faults::Limiter::new(Some(30))),
         });
         let (tx, rx) = oneshot::channel();
@@ -121,6 +122,12 @@ impl FakeTfc {
     /// Added before every response.
     pub fn set_latency(&self, latency: Duration) {
         *lock(&self.shared.latency) = latency;
+    }
+
+    /// Delays the answer to every write by `latency` after the write took effect (a client
+    /// killed meanwhile has changed the state without hearing so).
+    pub fn set_write_latency_after(&self, latency: Duration) {
+        *lock(&self.shared.write_latency_after) = latency;
     }
 
     pub fn inject(&self, fault: Fault) {
