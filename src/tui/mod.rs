@@ -98,7 +98,7 @@ pub async fn run_wizard(global: &GlobalArgs) -> Result<Outcome, CliError> {
         let live = LiveConnector::new(endpoint, global.profile.clone(), global.region.clone());
         (
             Arc::new(live),
-            paths::journal_dir(false).map_or_else(Journal::in_memory, Journal::at),
+            paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
         )
     };
     let host = connector.host();
