@@ -112,6 +112,27 @@ pub fn summary_text(plan: &Plan, colour: bool) -> String {
             out.push_str(&format!("  {}\n", escape(&line)));
         }
     }
+    let mut tags: Vec<String> = plan
+        .variables
+        .iter()
+        .filter_map(|v| crate::core::dynamic_vars::parse(&v.key).and_then(|(_, t)| t))
+        .collect();
+    tags.sort();
+    tags.dedup();
+    if !tags.is_empty() {
+        out.push_str(
+            "\nThe Terraform configuration of these workspaces needs (HCP Terraform fills in the variable):\n\n",
+        );
+        out.push_str(&crate::core::dynamic_vars::terraform_for_tags(&tags));
+    }
+    if let Some(config) = &plan.deployment_config {
+        out.push_str(
+            "\nThe Stack's deployment configuration (.tfdeploy.hcl) needs, with an\n\
+             assume_role_with_web_identity block in its AWS provider taking both inputs:\n\n",
+        );
+        out.push_str(config);
+        return out;
+    }
     let first = plan
         .workspaces
         .first()
@@ -193,5 +214,6 @@ pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>, applied: bool) -> V
             .map(|(v, id)| json!({"target": target_string(&v.target), "key": v.key, "id": id}))
             .collect::<Vec<_>>(),
         "notes": plan.notes,
+        "deployment_config": plan.deployment_config,
     })
 }

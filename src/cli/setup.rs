@@ -13,7 +13,12 @@ use crate::core::planner;
 
 /// Turns the flags into answers (host from the connected HCP Terraform).
 pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliError> {
-    let selection = if args.all_workspaces {
+    let selection = if let Some(name) = &args.stack {
+        WorkspaceSelection::Stack {
+            name: name.clone(),
+            deployments: args.deployments.clone(),
+        }
+    } else if args.all_workspaces {
         WorkspaceSelection::All
     } else {
         WorkspaceSelection::Named(args.workspaces.clone())
@@ -25,6 +30,7 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
     answers.split_roles = args.split_roles;
     answers.adopt_role = args.adopt_role;
     answers.allow_admin = args.allow_admin;
+    answers.alias = args.alias.clone();
     answers.permissions.managed_policy_arns = args.policy_arns.clone();
     answers.permissions.none = args.no_policy;
     if let Some(path) = &args.policy_file {

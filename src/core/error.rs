@@ -49,6 +49,18 @@ pub enum PlanError {
     AdminNeedsFlag { role: String, scope: String },
     #[error("variable set {set} also reaches {others}: writing the role ARN there would point them at a role that does not trust them; choose another --varset-name")]
     VarsetReachesOthers { set: String, others: String },
+    #[error("Stack '{stack}' not found in project '{project}' (Stacks: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    UnknownStack {
+        project: String,
+        stack: String,
+        known: Vec<String>,
+    },
+    #[error("Stack '{stack}' has no deployment '{deployment}' (deployments: {})", known.join(", "))]
+    UnknownDeployment {
+        stack: String,
+        deployment: String,
+        known: Vec<String>,
+    },
     #[error("project '{project}' not found in organization '{organization}' (projects: {})", known.join(", "))]
     UnknownProject {
         organization: String,

@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod apply;
+pub mod dynamic_vars;
 pub mod error;
 pub mod inventory;
 pub mod journal;

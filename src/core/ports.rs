@@ -234,6 +234,16 @@ pub struct VariableSet {
     pub project_ids: Vec<String>,
 }
 
+/// An HCP Terraform Stack (Stacks API): its runs authenticate per deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stack {
+    pub id: String,
+    pub name: String,
+    pub project_id: String,
+    /// The deployments of its latest configuration (`deployment-names`).
+    pub deployment_names: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewVariableSet {
     pub name: String,
@@ -286,6 +296,13 @@ pub trait Tfc: Send + Sync {
     ) -> Result<Vec<Workspace>, TfcError>;
     /// One workspace by name, with its project name filled in.
     async fn workspace(&self, org: &str, name: &str) -> Result<Workspace, TfcError>;
+
+    /// Stacks of an organization, optionally only those of one project. Servers without
+    /// Stacks (Terraform Enterprise, older releases) have none.
+    async fn stacks(&self, org: &str, project_id: Option<&str>) -> Result<Vec<Stack>, TfcError> {
+        let _ = (org, project_id);
+        Ok(Vec::new())
+    }
 
     async fn workspace_variables(&self, workspace_id: &str) -> Result<Vec<Variable>, TfcError>;
     /// The variables a run of the workspace gets: its own and those of variable sets that reach it

@@ -2,7 +2,7 @@
 //! without ever narrowing it.
 
 use crate::core::policy::{evaluate, Claims, PolicyDocument, Statement};
-use crate::core::subject::{token_subject, Phase, SubjectPattern, WorkspaceScope};
+use crate::core::subject::{token_subject, Phase, RunSubject, SubjectPattern, WorkspaceScope};
 use serde_json::{json, Map, Value};
 
 /// What a trust policy has to admit.
@@ -103,15 +103,37 @@ fn covered(doc: &PolicyDocument, spec: &TrustSpec, subject: &SubjectPattern) -> 
     if listed_for_audience(doc, spec).contains(&pattern) {
         return true;
     }
-    let WorkspaceScope::Named(ws) = &subject.workspace else {
-        return false;
+    let token = |phase: &str| match &subject.workspace {
+        WorkspaceScope::Named(ws) => Some(token_subject(
+            &subject.organization,
+            &subject.project,
+            ws,
+            phase,
+        )),
+        WorkspaceScope::Stack {
+            name,
+            deployment: Some(d),
+        } => Some(
+            RunSubject::Stack {
+                organization: subject.organization.clone(),
+                project: subject.project.clone(),
+                stack: name.clone(),
+                deployment: d.clone(),
+                operation: phase.to_string(),
+            }
+            .to_sub(),
+        ),
+        _ => None,
     };
     subject.phase.concrete().iter().all(|phase| {
+        let Some(sub) = token(phase) else {
+            return false;
+        };
         let claims = Claims {
             host: spec.host.clone(),
             provider_arn: spec.provider_arn.clone(),
             aud: spec.audience.clone(),
-            sub: token_subject(&subject.organization, &subject.project, ws, phase),
+            sub,
         };
         evaluate(doc, &claims).allowed
     })

@@ -160,7 +160,7 @@ impl App {
         let workspace_names = match &selection {
             Some(WorkspaceSelection::Named(n)) => n.clone(),
             Some(WorkspaceSelection::All) => self.workspaces.all_names(),
-            None => vec![],
+            Some(WorkspaceSelection::Stack { .. }) | None => vec![],
         };
         let mut cx = Context {
             demo: self.demo,

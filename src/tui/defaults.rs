@@ -129,6 +129,7 @@ mod tests {
             changes: vec![],
             notes: vec!["a note".into()],
             fingerprint: "fp".into(),
+            deployment_config: None,
         }
     }
 

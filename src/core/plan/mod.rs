@@ -274,6 +274,10 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// Ties a journal to the answers that produced it (see `Answers::fingerprint`).
     pub fingerprint: String,
+    /// For a Stack: the `.tfdeploy.hcl` text its deployments need (the identity token and each
+    /// deployment's role ARN), since Stacks take no variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_config: Option<String>,
 }
 
 impl Plan {

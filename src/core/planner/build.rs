@@ -63,6 +63,24 @@ impl Builder<'_> {
         };
         match &self.answers.workspaces {
             WorkspaceSelection::All => vec![make(WorkspaceScope::All)],
+            WorkspaceSelection::Stack { name, deployments } => {
+                let name = self.tfc.stack.as_ref().map_or(name, |s| &s.name);
+                if deployments.is_empty() {
+                    return vec![make(WorkspaceScope::Stack {
+                        name: name.clone(),
+                        deployment: None,
+                    })];
+                }
+                deployments
+                    .iter()
+                    .map(|d| {
+                        make(WorkspaceScope::Stack {
+                            name: name.clone(),
+                            deployment: Some(d.clone()),
+                        })
+                    })
+                    .collect()
+            }
             WorkspaceSelection::Named(_) => self
                 .tfc
                 .workspaces
@@ -194,6 +212,7 @@ impl Builder<'_> {
             name: name.clone(),
         };
         let scope = match &self.answers.workspaces {
+            WorkspaceSelection::Stack { .. } => None,
             WorkspaceSelection::All => {
                 let attached = existing.is_some_and(|s| s.project_ids.contains(&tfc.project.id));
                 (!attached).then(|| AttachScope::Project {
@@ -281,6 +300,7 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     }
     b.check_trust_sizes()?;
     let (changes, notes) = (b.changes, b.notes);
+    let deployment_config = stack_config(answers, &tfc, &roles);
     Ok(Plan {
         host: answers.host.clone(),
         organization: tfc.organization.clone(),
@@ -300,5 +320,31 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
         changes,
         notes,
         fingerprint: answers.fingerprint(),
+        deployment_config,
     })
+}
+
+/// The `.tfdeploy.hcl` text a Stack needs: an identity token with the audience, and each
+/// deployment's role ARN as an input.
+fn stack_config(answers: &Answers, tfc: &TfcState, roles: &[PlannedRole]) -> Option<String> {
+    let WorkspaceSelection::Stack { deployments, .. } = &answers.workspaces else {
+        return None;
+    };
+    let stack = tfc.stack.as_ref()?;
+    let role = roles.first()?;
+    let names = if deployments.is_empty() {
+        &stack.deployment_names
+    } else {
+        deployments
+    };
+    let audience = serde_json::to_string(&answers.audience).unwrap_or_default();
+    let arn = serde_json::to_string(&role.arn).unwrap_or_default();
+    let mut out = format!("identity_token \"aws\" {{\n  audience = [{audience}]\n}}\n");
+    for d in names {
+        let d = serde_json::to_string(d).unwrap_or_default();
+        out.push_str(&format!(
+            "\ndeployment {d} {{\n  inputs = {{\n    role_arn       = {arn}\n    identity_token = identity_token.aws.jwt\n  }}\n}}\n"
+        ));
+    }
+    Some(out)
 }

@@ -134,7 +134,11 @@ pub(super) fn check_admin(
     if !admin {
         return Ok(None);
     }
-    let many = matches!(answers.workspaces, WorkspaceSelection::All) || workspaces > 1;
+    let many = match &answers.workspaces {
+        WorkspaceSelection::All => true,
+        WorkspaceSelection::Stack { deployments, .. } => deployments.len() != 1,
+        WorkspaceSelection::Named(_) => workspaces > 1,
+    };
     let plans = phase != Phase::Apply;
     if !many && !plans {
         return Ok(Some(format!(

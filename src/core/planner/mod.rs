@@ -49,6 +49,8 @@ pub(super) struct TfcState {
     /// Every workspace of the project, when the selection is all of it (a set attached to one of
     /// them is inside the selection).
     pub(super) project_workspace_ids: Vec<String>,
+    /// The Stack, when the selection is one.
+    pub(super) stack: Option<crate::core::ports::Stack>,
 }
 
 /// Computes the plan. Reads only.

@@ -4,6 +4,7 @@
 use super::build::Builder;
 use super::STATIC_KEYS;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
+use crate::core::dynamic_vars::{self, VarKind};
 use crate::core::plan::{Change, PlannedRole, PlannedVariable};
 use crate::core::ports::VariableCategory;
 
@@ -18,14 +19,18 @@ impl Builder<'_> {
         role_deps: Vec<usize>,
     ) -> (Vec<PlannedVariable>, Vec<usize>) {
         let a = self.answers;
-        let mut wanted: Vec<(String, String)> =
-            vec![("TFC_AWS_PROVIDER_AUTH".into(), "true".into())];
+        let tag = a.alias.as_deref();
+        let mut wanted: Vec<(String, String)> = vec![(
+            dynamic_vars::name(VarKind::ProviderAuth, tag),
+            "true".into(),
+        )];
         for role in roles {
-            wanted.push((role.phase.role_arn_variable().into(), role.arn.clone()));
+            let key = dynamic_vars::name(VarKind::RoleArn(role.phase), tag);
+            wanted.push((key, role.arn.clone()));
         }
         if a.audience != DEFAULT_AUDIENCE {
             wanted.push((
-                "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE".into(),
+                dynamic_vars::name(VarKind::Audience, tag),
                 a.audience.clone(),
             ));
         }

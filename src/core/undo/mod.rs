@@ -351,5 +351,6 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
         changes,
         notes,
         fingerprint: format!("undo-{fingerprint}"),
+        deployment_config: None,
     })
 }

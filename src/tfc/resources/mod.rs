@@ -4,6 +4,7 @@
 mod account;
 mod organizations;
 mod projects;
+mod stacks;
 mod variable_sets;
 mod variables;
 mod workspaces;
@@ -25,6 +26,14 @@ impl Tfc for TfcClient {
 
     fn api_url(&self) -> String {
         self.endpoint.api_base().to_string()
+    }
+
+    async fn stacks(
+        &self,
+        org: &str,
+        project_id: Option<&str>,
+    ) -> Result<Vec<crate::core::ports::Stack>, TfcError> {
+        self.list_stacks(org, project_id).await
     }
 
     async fn account(&self) -> Result<TfcUser, TfcError> {

@@ -124,6 +124,34 @@ impl FakeTfc {
         *lock(&self.shared.latency) = latency;
     }
 
+    /// Adds a Stack with deployments to a project of `org`; returns its id, or `None` when the
+    /// project does not exist.
+    pub fn add_stack(
+        &self,
+        org: &str,
+        project: &str,
+        name: &str,
+        deployments: &[&str],
+    ) -> Option<String> {
+        let mut st = self.shared.st();
+        let project_id = st
+            .projects
+            .iter()
+            .find(|p| p.org == org && p.name == project)?
+            .id
+            .clone();
+        let id = st.next_id("st-");
+        st.stacks.push(state::Stack {
+            id: id.clone(),
+            org: org.into(),
+            project_id,
+            name: name.into(),
+            deployment_names: deployments.iter().map(|d| d.to_string()).collect(),
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+        });
+        Some(id)
+    }
+
     /// Delays the answer to every write by `latency` after the write took effect (a client
     /// killed meanwhile has changed the state without hearing so).
     pub fn set_write_latency_after(&self, latency: Duration) {
