@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod cli;
 pub mod core;
+pub mod export;
 pub mod sandbox;
 pub mod tfc;
 pub mod tui;

@@ -3,7 +3,10 @@
 
 mod build;
 mod read;
+mod scratch;
 mod variables;
+
+pub use scratch::plan_from_scratch;
 
 use crate::core::answers::Answers;
 use crate::core::error::PlanError;
