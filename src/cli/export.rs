@@ -9,7 +9,6 @@ use crate::cli::error::{code, CliError};
 use crate::cli::setup::answers_from;
 use crate::export::{read_facts, render, ExportError, ExportFormat, Facts};
 use crate::tfc::Endpoint;
-use std::io::Write;
 use std::path::Path;
 
 fn env(key: &str) -> Option<String> {
@@ -41,20 +40,11 @@ fn exists_error(path: &Path) -> CliError {
 }
 
 /// Writes `text` to `path`; without `force` an existing file is never touched.
-pub fn write_file(path: &Path, text: &str, force: bool) -> Result<(), CliError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    let mut file = options.open(path).map_err(|e| match e.kind() {
+fn write(path: &Path, text: &str, force: bool) -> Result<(), CliError> {
+    crate::export::write_file(path, text, force).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists_error(path),
         _ => CliError::failure(format!("cannot write {}: {e}", path.display())),
-    })?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))
+    })
 }
 
 /// Runs `export`.
@@ -92,7 +82,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<(), CliError>
     })?;
     match &args.output {
         Some(path) => {
-            write_file(path, &text, args.force)?;
+            write(path, &text, args.force)?;
             println!("Wrote the {} export to {}.", format.name(), path.display());
         }
         None => print!("{text}"),

@@ -98,6 +98,20 @@ pub fn render(
     })
 }
 
+/// Writes an export to `path`. Without `overwrite`, an existing file is never touched (the
+/// error is then [`std::io::ErrorKind::AlreadyExists`]).
+pub fn write_file(path: &Path, text: &str, overwrite: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if overwrite {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
 /// `text` safe inside a one-line comment: control characters (a newline above all) escaped.
 pub(crate) fn comment_safe(text: &str) -> String {
     text.chars()
