@@ -128,6 +128,89 @@ pub(crate) fn comment_safe(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::answers::{TargetChoice, WorkspaceSelection};
+
+    fn answers(workspaces: WorkspaceSelection) -> Answers {
+        let mut a = Answers::new("tfe.example.com", "acme", "platform", workspaces);
+        a.permissions.none = true;
+        a
+    }
+
+    fn both(a: &Answers, facts: &Facts) -> (String, String) {
+        (
+            render(ExportFormat::CloudFormation, a, facts).unwrap(),
+            render(ExportFormat::Terraform, a, facts).unwrap(),
+        )
+    }
+
+    #[test]
+    fn no_thumbprint_unless_one_was_given() {
+        let mut a = answers(WorkspaceSelection::Named(vec!["net".into()]));
+        let facts = Facts::unread(&a, "offline");
+        let (cfn, tf) = both(&a, &facts);
+        assert!(!cfn.contains("ThumbprintList"), "{cfn}");
+        assert!(!tf.contains("thumbprint_list"), "{tf}");
+        a.thumbprints = vec!["9e99a48a9960b14926bb7f3b02e22da2b0ab7280".into()];
+        let (cfn, tf) = both(&a, &facts);
+        assert!(
+            cfn.contains("ThumbprintList:\n        - \"9e99a48a9960b14926bb7f3b02e22da2b0ab7280\""),
+            "{cfn}"
+        );
+        assert!(
+            tf.contains("thumbprint_list = [\"9e99a48a9960b14926bb7f3b02e22da2b0ab7280\"]"),
+            "{tf}"
+        );
+    }
+
+    #[test]
+    fn offline_exports_create_the_provider_and_say_why() {
+        let a = answers(WorkspaceSelection::All);
+        let facts = Facts::unread(&a, "no token");
+        let (cfn, tf) = both(&a, &facts);
+        assert!(
+            cfn.contains("# AWS and HCP Terraform were not read (no token)"),
+            "{cfn}"
+        );
+        assert!(
+            cfn.contains("    Default: \"\"\n"),
+            "an empty OIDCProviderArn:\n{cfn}"
+        );
+        assert!(
+            !cfn.contains("WorkspaceName"),
+            "no workspace parameters for the whole project"
+        );
+        assert!(cfn.contains("Fn::Sub: \"organization:${OrganizationName}:project:${ProjectName}:workspace:*:run_phase:*\""), "{cfn}");
+        assert!(tf.contains("resource \"aws_iam_openid_connect_provider\" \"hcp_terraform\""));
+        assert!(
+            tf.contains("for_each     = data.tfe_project.selected.workspace_names"),
+            "{tf}"
+        );
+        assert!(!tf.contains("variable \"workspaces\""), "{tf}");
+        assert!(
+            !tf.contains("aws_iam_role_policy"),
+            "--no-policy: no permissions\n{tf}"
+        );
+    }
+
+    #[test]
+    fn a_variable_set_is_attached_where_setup_attaches_it() {
+        let mut a = answers(WorkspaceSelection::All);
+        a.target = TargetChoice::VariableSet {
+            name: "oidc \"set\"".into(),
+        };
+        a.audience = "custom.aud".into();
+        let (_, tf) = both(&a, &Facts::unread(&a, "offline"));
+        assert!(
+            tf.contains("resource \"tfe_project_variable_set\" \"aws_oidc\""),
+            "{tf}"
+        );
+        assert!(tf.contains("name         = \"oidc \\\"set\\\"\""), "{tf}");
+        assert!(
+            tf.contains("key         = \"TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE\""),
+            "{tf}"
+        );
+        assert!(!tf.contains("tfe_workspace_variable_set"), "{tf}");
+    }
 
     #[test]
     fn formats_from_file_names() {
