@@ -8,6 +8,7 @@ pub mod aws;
 pub mod cli;
 pub mod connect;
 pub mod core;
+pub mod export;
 pub mod paths;
 pub mod sandbox;
 pub mod tfc;

@@ -148,11 +148,18 @@ fn quitting_before_apply_restores_the_terminal() {
         !after.contains("Step 2 of 9") && !after.contains("acme-corp"),
         "the wizard's frame is gone:\n{after}"
     );
-    // Raw mode is off again: the shell echoes what is typed and runs it.
-    tmux.run(&["send-keys", "-t", "quit", "echo typed-after-exit", "Enter"]);
-    let shell = tmux.wait_for("quit", "typed-after-exit");
+    // Raw mode is off again: the shell echoes what is typed and runs it. The output differs
+    // from the typed line, so waiting for it cannot return on the echo alone.
+    tmux.run(&[
+        "send-keys",
+        "-t",
+        "quit",
+        "echo typed-after-exit-$((40+2))",
+        "Enter",
+    ]);
+    let shell = tmux.wait_for("quit", "typed-after-exit-42");
     assert!(
-        shell.matches("typed-after-exit").count() >= 2,
+        shell.contains("echo typed-after-exit-$((40+2))"),
         "typed and printed:\n{shell}"
     );
 }

@@ -347,3 +347,66 @@ async fn an_existing_role_and_its_trust_update() {
     h.keys(&[Enter, Enter]).await;
     assert_snapshot!("07_review_existing_role", shot(&mut h));
 }
+
+/// `e` on Review and Done opens the export prompt on the last line of the screen; Tab switches
+/// Terraform and CloudFormation; Enter writes the file (never over an existing one).
+#[tokio::test]
+async fn export_prompt_on_review_and_done() {
+    let mut h = Harness::demo(80, 24);
+    to_review(&mut h).await;
+    h.press(Char('e')).await;
+    assert_snapshot!("07_review_export_prompt", shot(&mut h));
+    h.press(KeyCode::Tab).await;
+    assert_snapshot!("07_review_export_prompt_cloudformation", shot(&mut h));
+    h.press(Char('x')).await;
+    h.press(Enter).await;
+    assert_snapshot!("07_review_export_prompt_refused", shot(&mut h));
+    h.press(Esc).await;
+    assert_eq!(
+        h.session.app.step,
+        Step::Review,
+        "Esc closes the prompt only"
+    );
+    assert!(!h.session.app.export.open);
+
+    h.press(Enter).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    h.press(Char('e')).await;
+    assert_snapshot!("09_done_export_prompt", shot(&mut h));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oidc.tf");
+    h.press_with(Char('u'), KeyModifiers::CONTROL).await;
+    h.type_text(path.to_str().unwrap()).await;
+    h.press(Enter).await;
+    let flash = h.session.app.flash.clone().expect("a status line");
+    assert!(!flash.error, "{}", flash.text);
+    assert_eq!(
+        flash.text,
+        format!("Wrote the Terraform export to {}", path.display())
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("resource \"aws_iam_role\" \"run\""), "{text}");
+    assert!(
+        text.contains("\"organization:${var.organization}:project:${var.project}:workspace:${workspace}:run_phase:*\""),
+        "{text}"
+    );
+
+    h.press(Char('e')).await;
+    h.press_with(Char('u'), KeyModifiers::CONTROL).await;
+    h.type_text(path.to_str().unwrap()).await;
+    h.press(Enter).await;
+    let flash = h.session.app.flash.clone().expect("a status line");
+    assert!(flash.error);
+    assert!(
+        flash
+            .text
+            .ends_with("oidc.tf exists already: choose another name"),
+        "{}",
+        flash.text
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "never overwritten"
+    );
+}

@@ -39,9 +39,11 @@ pub enum Command {
     /// The interactive wizard (the default when no command is given)
     Wizard,
     /// Set up OIDC for workspaces of one project, non-interactively
-    Setup(Box<SetupArgs>),
+    Setup(Box<SetupCommand>),
     /// Revert the last apply recorded in the journal
     Undo(UndoArgs),
+    /// Print the setup as code: a CloudFormation template or a Terraform configuration
+    Export(Box<ExportArgs>),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -129,15 +131,6 @@ pub struct SetupArgs {
     /// A tagged configuration for another AWS account (variables get the _TAG suffix)
     #[arg(long, value_name = "TAG")]
     pub alias: Option<String>,
-    /// Print the plan and change nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Apply without asking
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -151,4 +144,45 @@ pub struct UndoArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+// --- setup and export ---
+
+/// `setup`: the choices, and how to go about applying them.
+#[derive(Debug, Clone, Args)]
+pub struct SetupCommand {
+    #[command(flatten)]
+    pub choices: SetupArgs,
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// The code `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Cloudformation,
+    Terraform,
+}
+
+/// `export`: the same choices as `setup`, written as code.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub choices: SetupArgs,
+    /// The code to write [default: from the --output file's extension: .tf, .yaml/.yml]
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Write to FILE instead of printing
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the --output file if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }

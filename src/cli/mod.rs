@@ -4,6 +4,7 @@ pub mod args;
 pub mod confirm;
 pub mod connect;
 pub mod error;
+pub mod export;
 pub mod logging;
 pub mod output;
 pub mod run_apply;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         Some(Command::Setup(args)) => setup::run(&cli.global, args).await,
         Some(Command::Undo(args)) => undo::run(&cli.global, args).await,
+        Some(Command::Export(args)) => export::run(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,

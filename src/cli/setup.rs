@@ -1,6 +1,6 @@
 //! `tfc-oidc setup`: the wizard's non-interactive twin.
 
-use crate::cli::args::{Format, GlobalArgs, SetupArgs, Target};
+use crate::cli::args::{Format, GlobalArgs, SetupArgs, SetupCommand, Target};
 use crate::cli::confirm::{confirm_or_refuse, Decision};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
@@ -70,15 +70,15 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
 }
 
 /// Runs `setup`.
-pub async fn run(global: &GlobalArgs, args: &SetupArgs) -> Result<(), CliError> {
+pub async fn run(global: &GlobalArgs, args: &SetupCommand) -> Result<(), CliError> {
     let ports = Ports::connect(global).await?;
     let result = setup(&ports, args).await;
     ports.finish()?;
     result
 }
 
-async fn setup(ports: &Ports, args: &SetupArgs) -> Result<(), CliError> {
-    let answers = answers_from(args, ports.tfc.host()).await?;
+async fn setup(ports: &Ports, args: &SetupCommand) -> Result<(), CliError> {
+    let answers = answers_from(&args.choices, ports.tfc.host()).await?;
     let _lock = match args.dry_run {
         true => None,
         false => Some(crate::cli::run_apply::lock(ports).await?),

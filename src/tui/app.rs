@@ -10,6 +10,7 @@ use crate::tui::keymap::{hint, Action, Hint};
 use crate::tui::steps::apply::ApplyStep;
 use crate::tui::steps::connect::ConnectStep;
 use crate::tui::steps::done::DoneStep;
+use crate::tui::steps::export::ExportPrompt;
 use crate::tui::steps::organization::OrganizationStep;
 use crate::tui::steps::project::ProjectStep;
 use crate::tui::steps::review::ReviewStep;
@@ -55,6 +56,8 @@ pub struct App {
     pub review: ReviewStep,
     pub apply: ApplyStep,
     pub done: DoneStep,
+    /// The export prompt Review and Done open with `e`.
+    pub export: ExportPrompt,
     /// Prefills the role name when set (see [`AppOptions::role_pattern`]).
     pub role_pattern: Option<String>,
     plan_generation: u64,
@@ -82,6 +85,7 @@ impl App {
             review: ReviewStep::default(),
             apply: ApplyStep::default(),
             done: DoneStep::default(),
+            export: ExportPrompt::default(),
             role_pattern: options.role_pattern,
             plan_generation: 0,
             quit_after_apply: false,
@@ -114,6 +118,9 @@ impl App {
 
     /// A text field has the focus: typing keys are text, not commands.
     pub fn text_mode(&self) -> bool {
+        if self.export.open {
+            return true;
+        }
         match self.step {
             Step::Connect => self.connect.text_mode(),
             Step::Organization => self.organization.list.filtering(),
@@ -188,6 +195,9 @@ impl App {
 
     /// The screen's key hints (the footer and `?` list these, with the global ones).
     pub fn hints(&self) -> Vec<Hint> {
+        if self.export.open {
+            return self.export.hints();
+        }
         match self.step {
             Step::Connect => self.connect.hints(),
             Step::Organization => self.organization.hints(),

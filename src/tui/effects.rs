@@ -57,6 +57,14 @@ pub enum Effect {
     Apply {
         plan: Box<Plan>,
     },
+    /// Write the export of `answers` (what exists as `plan` found it) to `path`, never over an
+    /// existing file; the result comes back as [`Msg::Exported`].
+    Export {
+        path: String,
+        format: crate::export::ExportFormat,
+        answers: Box<Answers>,
+        plan: Box<Plan>,
+    },
     /// End the session.
     Quit(Outcome),
 }
@@ -74,6 +82,7 @@ enum Slot {
     PolicyFile,
     Plan,
     Apply,
+    Export,
 }
 
 /// Decrements the in-flight count when a task ends, also when it is cancelled.
@@ -308,6 +317,14 @@ impl Runner {
                     Some(Msg::Applied(result.map_err(|e| e.to_string())))
                 })
             }
+            Effect::Export {
+                path,
+                format,
+                answers,
+                plan,
+            } => self.spawn(Slot::Export, "exporting", async move {
+                Some(Msg::Exported(write_export(&path, format, &answers, &plan)))
+            }),
             Effect::Quit(_) => {}
         }
     }
@@ -323,6 +340,29 @@ impl Drop for Runner {
             }
         }
     }
+}
+
+/// Renders the export and writes it to a new file: what to tell, or why not.
+fn write_export(
+    path: &str,
+    format: crate::export::ExportFormat,
+    answers: &Answers,
+    plan: &Plan,
+) -> Result<String, String> {
+    let facts = crate::export::Facts::from_plan(plan);
+    let text = crate::export::render(format, answers, &facts).map_err(|e| e.to_string())?;
+    let full = expand_home(path);
+    crate::export::write_file(&full, &text, false).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            format!("{} exists already: choose another name", full.display())
+        }
+        _ => format!("cannot write {}: {e}", full.display()),
+    })?;
+    Ok(format!(
+        "Wrote the {} export to {}",
+        format.name(),
+        full.display()
+    ))
 }
 
 /// `~/x` → `$HOME/x`, as a shell would.

@@ -87,6 +87,8 @@ pub enum Msg {
     Applied(Result<ApplyReport, String>),
     /// An effect's task panicked; the message says which.
     TaskFailed(String),
+    /// The export was written (what to tell), or not (why).
+    Exported(Result<String, String>),
 }
 
 impl Msg {

@@ -4,9 +4,9 @@
 use crate::tui::app::App;
 use crate::tui::steps::{Step, ViewCtx};
 use crate::tui::widgets::{footer, header};
-use ratatui::layout::{Constraint, Layout, Margin};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 /// The smallest screen the wizard draws on.
@@ -64,6 +64,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Step::Review => app.review.view(frame, body, &v),
         Step::Apply => app.apply.view(frame, body, &v),
         Step::Done => app.done.view(frame, body, &v),
+    }
+    if app.export.open && body.height > 0 {
+        let row = Rect {
+            y: body.y + body.height - 1,
+            height: 1,
+            ..body
+        };
+        let (line, column) = app.export.line(row.width as usize, theme);
+        frame.render_widget(Clear, row);
+        frame.render_widget(Paragraph::new(line), row);
+        frame.set_cursor_position((row.x + column, row.y));
     }
     if let Some(flash) = &app.flash {
         let style = if flash.error {

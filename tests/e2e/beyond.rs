@@ -165,7 +165,7 @@ async fn a_stack_is_trusted_per_deployment_and_gets_its_deployment_config() {
         .split_once("taking both inputs:\n\n")
         .map(|(_, b)| b)
         .unwrap_or_default();
-    let parsed: Result<hcl_edit::structure::Body, _> = body.parse();
+    let parsed = hcl::parse(body);
     assert!(parsed.is_ok(), "the printed HCL parses: {body}");
     let trust = iam()
         .await

@@ -8,6 +8,7 @@
 
 mod beyond;
 mod errors;
+mod export;
 mod resume_undo;
 mod safety;
 mod setup;

@@ -4,7 +4,10 @@
 mod build;
 mod guard;
 mod read;
+mod scratch;
 mod variables;
+
+pub use scratch::plan_from_scratch;
 
 use crate::core::answers::Answers;
 use crate::core::error::PlanError;

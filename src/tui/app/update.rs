@@ -9,6 +9,7 @@ use crate::tui::keymap::{is_edit_key, resolve, Action, Input};
 use crate::tui::msg::{Badge, Msg, Outcome};
 use crate::tui::role_pattern;
 use crate::tui::steps::done::DoneStep;
+use crate::tui::steps::export::PromptReaction;
 use crate::tui::steps::{Flash, Flow, Reaction, Step};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -109,6 +110,13 @@ impl App {
                 self.flash = Some(Flash { text, error: true });
                 vec![]
             }
+            Msg::Exported(result) => {
+                self.flash = Some(match result {
+                    Ok(text) => Flash { text, error: false },
+                    Err(text) => Flash { text, error: true },
+                });
+                vec![]
+            }
         }
     }
 
@@ -162,6 +170,13 @@ impl App {
             }
             _ => {}
         }
+        if self.export.open {
+            return self.on_export_key(input);
+        }
+        if input == Input::Action(Action::Export) && self.export_plan().is_some() {
+            self.export.open(&format!("{}.tf", self.role.role_name()));
+            return vec![];
+        }
         let body = self.body();
         let reaction = match self.step {
             Step::Connect => self.connect.handle(input),
@@ -175,6 +190,34 @@ impl App {
             Step::Done => self.done.handle(input, body),
         };
         self.react(reaction)
+    }
+
+    /// The plan an export starts from: the reviewed one, or the one just applied.
+    fn export_plan(&self) -> Option<&Plan> {
+        match self.step {
+            Step::Review => self.review.plan.as_ref(),
+            Step::Done => self.done.plan.as_ref(),
+            _ => None,
+        }
+    }
+
+    fn on_export_key(&mut self, input: Input) -> Vec<Effect> {
+        match self.export.handle(input) {
+            PromptReaction::Stay | PromptReaction::Cancelled => vec![],
+            PromptReaction::Refuse(text) => {
+                self.flash = Some(Flash { text, error: true });
+                vec![]
+            }
+            PromptReaction::Write { path, format } => match self.export_plan() {
+                Some(plan) => vec![Effect::Export {
+                    path,
+                    format,
+                    answers: Box::new(self.answers()),
+                    plan: Box::new(plan.clone()),
+                }],
+                None => vec![],
+            },
+        }
     }
 
     fn react(&mut self, reaction: Reaction) -> Vec<Effect> {

@@ -59,11 +59,6 @@ impl DoneStep {
             Input::Action(Action::PageDown) => {
                 self.scroll = (self.scroll + body.1 as usize).min(max)
             }
-            Input::Action(Action::Export) => {
-                return Reaction::info(
-                    "export: coming soon ('tfc-oidc export --format cloudformation|terraform')",
-                )
-            }
             Input::Action(Action::Back) => {
                 return Reaction::refuse(
                     "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
@@ -79,7 +74,7 @@ impl DoneStep {
         vec![
             hint(Action::Quit, "quit"),
             hints2(Action::Up, Action::Down, "scroll"),
-            hint(Action::Export, "export (soon)"),
+            hint(Action::Export, "export"),
         ]
     }
 

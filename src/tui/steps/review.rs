@@ -93,6 +93,7 @@ impl ReviewStep {
                     hint(Action::TrustPolicy, trust),
                     hints2(Action::Up, Action::Down, "scroll"),
                     hint(Action::Back, "back"),
+                    hint(Action::Export, "export"),
                 ]
             }
             (None, Some(_)) => vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")],

@@ -1,0 +1,323 @@
+//! The [`Blueprint`]: the setup as resources, whatever the format. It is read off the changes of
+//! a plan from scratch (so descriptions, tags, trust policies and variables are the very ones
+//! `setup` writes) and the [`Facts`] of what exists.
+
+use super::facts::{Facts, ProviderFact};
+use super::subjects::SubjectTemplate;
+use crate::core::answers::{Answers, WorkspaceSelection};
+use crate::core::error::PlanError;
+use crate::core::plan::{Change, Plan};
+use crate::core::planner::plan_from_scratch;
+use crate::core::ports::{CallerIdentity, Project, Tag, Workspace};
+use crate::core::subject::Phase;
+use serde_json::Value;
+
+/// Which workspaces the setup covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// These workspaces, as HCP Terraform spells them, in the order of the trust policy.
+    Named(Vec<String>),
+    /// Every workspace of the project (one `workspace:*` pattern).
+    All,
+}
+
+/// The IAM OIDC provider: created, or an existing one referred to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderPlan {
+    /// `https://HOST`.
+    pub url: String,
+    pub client_ids: Vec<String>,
+    /// Empty unless the user gave one: IAM then uses its own CA library.
+    pub thumbprints: Vec<String>,
+    pub tags: Vec<Tag>,
+    /// The ARN the plan gave it, as it appears in the trust policies (never printed: the code
+    /// refers to the provider instead).
+    pub planned_arn: String,
+    /// The ARN of the provider that exists, when one does.
+    pub existing: Option<String>,
+}
+
+/// One role and its permissions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolePlan {
+    pub name: String,
+    pub phase: Phase,
+    pub description: String,
+    /// The trust policy exactly as `setup` creates it.
+    pub trust: Value,
+    /// The `sub` patterns of the trust policy, in its order.
+    pub subjects: Vec<String>,
+    /// The form of those patterns, names left as holes.
+    pub subject_template: SubjectTemplate,
+    pub tags: Vec<Tag>,
+    pub managed_policies: Vec<String>,
+    /// The inline policy's name and document.
+    pub inline_policy: Option<(String, Value)>,
+    /// The ARN the plan gave the role (never printed: the code refers to the role instead).
+    pub planned_arn: String,
+}
+
+/// What a variable holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariableValue {
+    Text(String),
+    /// The ARN of `roles[i]`.
+    RoleArn(usize),
+}
+
+/// One environment variable, set on every chosen workspace or in the variable set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariablePlan {
+    pub key: String,
+    pub value: VariableValue,
+    pub description: String,
+}
+
+/// The variable set the variables go into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarsetPlan {
+    pub name: String,
+    pub description: String,
+}
+
+/// Something the reader of the exported code must know, each format phrasing it its own way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The services were not read, for this reason.
+    Unread(String),
+    /// The existing provider lacks the audience.
+    ProviderLacksAudience { arn: String, audience: String },
+    /// A role of this name exists already.
+    RoleExists(String),
+    /// The variable set exists already.
+    VarsetExists(String),
+}
+
+/// The setup as resources, ready for a format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blueprint {
+    pub host: String,
+    pub organization: String,
+    pub project: String,
+    pub scope: Scope,
+    pub audience: String,
+    pub provider: ProviderPlan,
+    pub roles: Vec<RolePlan>,
+    pub variables: Vec<VariablePlan>,
+    pub varset: Option<VarsetPlan>,
+    pub notes: Vec<Note>,
+}
+
+/// Stands in for the account when AWS was not read: ARNs are never printed, only referred to.
+fn placeholder_caller() -> CallerIdentity {
+    CallerIdentity {
+        account: "000000000000".into(),
+        arn: "arn:aws:iam::000000000000:root".into(),
+        user_id: String::new(),
+    }
+}
+
+fn workspace(name: &str, facts: &Facts) -> Workspace {
+    Workspace {
+        id: String::new(),
+        name: name.to_string(),
+        project_id: String::new(),
+        project_name: Some(facts.project.clone()),
+        organization: Some(facts.organization.clone()),
+    }
+}
+
+impl Blueprint {
+    /// Plans `answers` from scratch with the names of `facts` and reads the resources off it.
+    pub fn new(answers: &Answers, facts: &Facts) -> Result<Blueprint, PlanError> {
+        let scope = match &answers.workspaces {
+            WorkspaceSelection::Named(_) => Scope::Named(facts.workspaces.clone()),
+            WorkspaceSelection::All => Scope::All,
+            // The CLI refuses Stacks before planning (see cli/export.rs).
+            WorkspaceSelection::Stack { .. } => Scope::Named(Vec::new()),
+        };
+        let mut workspaces: Vec<Workspace> = facts
+            .workspaces
+            .iter()
+            .map(|w| workspace(w, facts))
+            .collect();
+        if workspaces.is_empty() {
+            // A project without workspaces (or not read): one stand-in shows which variables
+            // each workspace gets; the code itself covers whatever workspaces the project has.
+            workspaces.push(workspace("each-workspace", facts));
+        }
+        let project = Project {
+            id: String::new(),
+            name: facts.project.clone(),
+        };
+        let caller = facts.caller.clone().unwrap_or_else(placeholder_caller);
+        let plan = plan_from_scratch(answers, &caller, &facts.organization, &project, &workspaces)?;
+        let mut blueprint = Blueprint {
+            host: plan.host.clone(),
+            organization: plan.organization.clone(),
+            project: plan.project.clone(),
+            scope,
+            audience: answers.audience.clone(),
+            provider: ProviderPlan {
+                url: format!("https://{}", plan.host),
+                client_ids: vec![answers.audience.clone()],
+                thumbprints: answers.thumbprints.clone(),
+                tags: Vec::new(),
+                planned_arn: plan.provider_arn.clone(),
+                existing: None,
+            },
+            roles: Vec::new(),
+            variables: Vec::new(),
+            varset: None,
+            notes: Vec::new(),
+        };
+        blueprint.read_changes(&plan);
+        blueprint.note(answers, facts);
+        Ok(blueprint)
+    }
+
+    fn role_mut(&mut self, name: &str) -> Option<&mut RolePlan> {
+        self.roles.iter_mut().find(|r| r.name == name)
+    }
+
+    fn read_changes(&mut self, plan: &Plan) {
+        for planned in &plan.changes {
+            match &planned.change {
+                Change::CreateOidcProvider {
+                    url,
+                    client_ids,
+                    thumbprints,
+                    tags,
+                    ..
+                } => {
+                    self.provider.url = url.clone();
+                    self.provider.client_ids = client_ids.clone();
+                    self.provider.thumbprints = thumbprints.clone();
+                    self.provider.tags = tags.clone();
+                }
+                Change::CreateRole {
+                    name,
+                    arn,
+                    phase,
+                    description,
+                    trust_policy,
+                    tags,
+                } => {
+                    let subjects = plan
+                        .roles
+                        .iter()
+                        .find(|r| &r.name == name)
+                        .map(|r| r.subjects.clone())
+                        .unwrap_or_default();
+                    self.roles.push(RolePlan {
+                        name: name.clone(),
+                        phase: *phase,
+                        description: description.clone(),
+                        trust: trust_policy.clone(),
+                        subjects,
+                        subject_template: SubjectTemplate::new(
+                            matches!(self.scope, Scope::Named(_)),
+                            *phase,
+                        ),
+                        tags: tags.clone(),
+                        managed_policies: Vec::new(),
+                        inline_policy: None,
+                        planned_arn: arn.clone(),
+                    });
+                }
+                Change::AttachRolePolicy {
+                    role_name,
+                    policy_arn,
+                } => {
+                    if let Some(role) = self.role_mut(role_name) {
+                        role.managed_policies.push(policy_arn.clone());
+                    }
+                }
+                Change::PutRolePolicy {
+                    role_name,
+                    policy_name,
+                    document,
+                    ..
+                } => {
+                    if let Some(role) = self.role_mut(role_name) {
+                        role.inline_policy = Some((policy_name.clone(), document.clone()));
+                    }
+                }
+                Change::CreateVariableSet {
+                    name, description, ..
+                } => {
+                    self.varset = Some(VarsetPlan {
+                        name: name.clone(),
+                        description: description.clone(),
+                    });
+                }
+                Change::CreateVariable {
+                    key,
+                    value,
+                    description,
+                    ..
+                } => {
+                    if self.variables.iter().any(|v| &v.key == key) {
+                        continue;
+                    }
+                    let value = match self.roles.iter().position(|r| &r.planned_arn == value) {
+                        Some(i) => VariableValue::RoleArn(i),
+                        None => VariableValue::Text(value.clone()),
+                    };
+                    self.variables.push(VariablePlan {
+                        key: key.clone(),
+                        value,
+                        description: description.clone(),
+                    });
+                }
+                // Attachments follow from the scope; a plan from scratch has nothing else.
+                _ => {}
+            }
+        }
+    }
+
+    fn note(&mut self, answers: &Answers, facts: &Facts) {
+        if let Some(why) = &facts.unread {
+            self.notes.push(Note::Unread(why.clone()));
+        }
+        if let ProviderFact::Present { arn, has_audience } = &facts.provider {
+            self.provider.existing = Some(arn.clone());
+            if !has_audience {
+                self.notes.push(Note::ProviderLacksAudience {
+                    arn: arn.clone(),
+                    audience: answers.audience.clone(),
+                });
+            }
+        }
+        for role in &facts.existing_roles {
+            self.notes.push(Note::RoleExists(role.clone()));
+        }
+        if let (true, Some(set)) = (facts.existing_varset, &self.varset) {
+            self.notes.push(Note::VarsetExists(set.name.clone()));
+        }
+    }
+
+    /// The workspace names the patterns of a role are filled with, `None` for the whole project.
+    pub fn workspace_names(&self) -> Option<&[String]> {
+        match &self.scope {
+            Scope::Named(names) => Some(names),
+            Scope::All => None,
+        }
+    }
+
+    /// Whether every role's patterns are its template filled with the names, in order: the
+    /// condition for writing them with the names as parameters.
+    pub fn templates_match(&self) -> bool {
+        self.roles.iter().all(|role| {
+            let t = &role.subject_template;
+            let filled: Vec<String> = match self.workspace_names() {
+                Some(names) => names
+                    .iter()
+                    .map(|w| t.fill(&self.organization, &self.project, Some(w)))
+                    .collect(),
+                None => vec![t.fill(&self.organization, &self.project, None)],
+            };
+            filled == role.subjects
+        })
+    }
+}
