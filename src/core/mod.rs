@@ -14,3 +14,4 @@ pub mod ports;
 pub mod subject;
 pub mod trust_policy;
 pub mod undo;
+pub mod verify;
