@@ -1,8 +1,10 @@
 //! The command-line front: parses flags into answers, drives the core, prints results.
 
+pub mod activity;
 pub mod args;
 pub mod confirm;
 pub mod connect;
+pub mod duration;
 pub mod error;
 pub mod logging;
 pub mod output;
@@ -10,6 +12,8 @@ pub mod paths;
 pub mod run_apply;
 pub mod setup;
 pub mod undo;
+pub mod verify;
+mod verify_output;
 
 use args::{Cli, Command};
 use clap::CommandFactory;
@@ -20,6 +24,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         Some(Command::Setup(args)) => setup::run(&cli.global, args).await,
         Some(Command::Undo(args)) => undo::run(&cli.global, args).await,
+        Some(Command::Verify(args)) => verify::run(&cli.global, args).await,
+        Some(Command::Activity(args)) => activity::run(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,

@@ -113,6 +113,8 @@ fn set(name: &str, description: &str) -> NewVariableSet {
 /// Gives the IAM user `ci-deployer` its active access key.
 pub(super) fn seed_iam(iam: &SandboxIam) {
     iam.add_access_key(DEMO_KEY_USER, DEMO_ACCESS_KEY_ID, AccessKeyStatus::Active);
+    // `activity`: a made-up week of AssumeRoleWithWebIdentity events.
+    iam.enable_demo_trail();
 }
 
 /// Builds the organizations in the table above.

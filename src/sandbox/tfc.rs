@@ -14,9 +14,9 @@ use crate::core::ports::{
     PlanInfo, Project, RunInfo, Tfc, TfcError, TfcUser, Variable, VariableSet, Workspace,
 };
 use crate::sandbox::SandboxIam;
-use std::sync::Arc;
 use async_trait::async_trait;
 use state::TfcState;
+use std::sync::Arc;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use vars::{create_var, delete_var, not_found, update_var, views};
@@ -354,8 +354,12 @@ impl Tfc for SandboxTfc {
         self.rec.enter("create_plan_only_run", true, ws).await?;
         let input = self.st().run_input(ws)?;
         let aws = lock(&self.aws).clone();
-        let outcome = runs::simulate(&input, aws.as_deref()).await;
-        Ok(self.st().add_run(ws, outcome, input.structured))
+        let sim = runs::simulate(&input, aws.as_deref()).await;
+        let run = self.st().add_run(ws, sim.outcome.clone(), input.structured);
+        if let Some(iam) = &aws {
+            sim.record(iam, &input, &run.id);
+        }
+        Ok(run)
     }
 
     async fn run(&self, id: &str) -> Result<RunInfo, TfcError> {

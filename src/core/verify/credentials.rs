@@ -254,9 +254,10 @@ pub fn account_of(arn: &str) -> Option<&str> {
 /// stray spaces, or at most two edits away.
 fn near_miss(key: &str) -> Option<&'static str> {
     let norm = key.trim().to_ascii_uppercase().replace(['-', ' '], "_");
-    KNOWN_KEYS.iter().copied().find(|known| {
-        norm == *known || (norm.len() > 10 && edit_distance(&norm, known) <= 2)
-    })
+    KNOWN_KEYS
+        .iter()
+        .copied()
+        .find(|known| norm == *known || (norm.len() > 10 && edit_distance(&norm, known) <= 2))
 }
 
 /// Levenshtein distance over bytes (keys are ASCII).
@@ -315,9 +316,15 @@ mod tests {
     fn the_plan_role_wins_for_plans_and_defaults_come_last() {
         let vars = [
             env(PROVIDER_AUTH, "true"),
-            env("TFC_DEFAULT_AWS_RUN_ROLE_ARN", "arn:aws:iam::123456789012:role/d"),
+            env(
+                "TFC_DEFAULT_AWS_RUN_ROLE_ARN",
+                "arn:aws:iam::123456789012:role/d",
+            ),
             env("TFC_AWS_RUN_ROLE_ARN", "arn:aws:iam::123456789012:role/run"),
-            env("TFC_AWS_PLAN_ROLE_ARN", "arn:aws:iam::123456789012:role/plan"),
+            env(
+                "TFC_AWS_PLAN_ROLE_ARN",
+                "arn:aws:iam::123456789012:role/plan",
+            ),
             env(AUDIENCE, "custom"),
         ];
         let plan = credential_config(&vars, "plan");
@@ -348,7 +355,9 @@ mod tests {
             ]
         );
         assert!(!c.enabled());
-        assert!(c.problems[0].describe().contains("TFC_AWS_PROVIDER_AUTH is not set"));
+        assert!(c.problems[0]
+            .describe()
+            .contains("TFC_AWS_PROVIDER_AUTH is not set"));
         let c = credential_config(
             &[
                 env(PROVIDER_AUTH, "yes"),
@@ -375,15 +384,14 @@ mod tests {
         ];
         let c = credential_config(&vars, "plan");
         let text: Vec<String> = c.problems.iter().map(|p| p.describe()).collect();
-        assert!(c
-            .problems
-            .contains(&VariableProblem::WrongCategory {
-                key: PROVIDER_AUTH.into(),
-                source: "the workspace".into()
-            }));
+        assert!(c.problems.contains(&VariableProblem::WrongCategory {
+            key: PROVIDER_AUTH.into(),
+            source: "the workspace".into()
+        }));
         assert!(
             text.iter()
-                .any(|t| t.contains("\"TFC_AWS_RUN_ROLE_ARM\"") && t.contains("TFC_AWS_RUN_ROLE_ARN")),
+                .any(|t| t.contains("\"TFC_AWS_RUN_ROLE_ARM\"")
+                    && t.contains("TFC_AWS_RUN_ROLE_ARN")),
             "{text:?}"
         );
         assert!(text.iter().any(|t| t.contains("\"tfc_aws_provider_auth\"")));

@@ -68,7 +68,9 @@ pub enum RoleLookup {
     Found(Box<Role>),
     Missing,
     /// The role is in another account than the AWS credentials: not readable here.
-    OtherAccount { account: String },
+    OtherAccount {
+        account: String,
+    },
     Unreadable(String),
 }
 
@@ -191,7 +193,10 @@ fn fact_causes(facts: &AwsFacts, config: &CredentialConfig) -> Vec<Cause> {
         RoleLookup::Missing => out.push(
             Cause::new(
                 CauseCode::RoleMissing,
-                format!("role {} does not exist in account {account}", facts.role_arn),
+                format!(
+                    "role {} does not exist in account {account}",
+                    facts.role_arn
+                ),
             )
             .detail(role_origin(config))
             .fix("create the role ('tfc-oidc setup') or correct the role ARN variable"),
@@ -367,7 +372,10 @@ pub fn causes(e: &Evidence) -> Vec<Cause> {
     for p in e.config.problems.iter().filter(|p| p.is_blocking()) {
         out.push(Cause::new(CauseCode::Variables, p.describe()));
     }
-    let facts = e.facts.map(|f| fact_causes(f, e.config)).unwrap_or_default();
+    let facts = e
+        .facts
+        .map(|f| fact_causes(f, e.config))
+        .unwrap_or_default();
     let aws_errors = e.log.map(|l| l.aws_errors.as_slice()).unwrap_or_default();
     for err in aws_errors {
         if let Some(c) = explain_aws_error(err, e.facts, &facts, e.config) {
@@ -388,7 +396,13 @@ pub fn causes(e: &Evidence) -> Vec<Cause> {
                     CauseCode::RunErrored,
                     "the run errored, with no AWS authentication error in its log",
                 );
-                for line in e.log.map(|l| l.errors.as_slice()).unwrap_or_default().iter().take(5) {
+                for line in e
+                    .log
+                    .map(|l| l.errors.as_slice())
+                    .unwrap_or_default()
+                    .iter()
+                    .take(5)
+                {
                     c = c.detail(line.clone());
                 }
                 out.push(c);
@@ -442,7 +456,10 @@ mod tests {
 
     fn good_config() -> CredentialConfig {
         credential_config(
-            &[env("TFC_AWS_PROVIDER_AUTH", "true"), env("TFC_AWS_RUN_ROLE_ARN", ARN)],
+            &[
+                env("TFC_AWS_PROVIDER_AUTH", "true"),
+                env("TFC_AWS_RUN_ROLE_ARN", ARN),
+            ],
             "plan",
         )
     }
@@ -508,7 +525,11 @@ mod tests {
     fn access_denied_is_explained_by_the_trust_policy() {
         let config = good_config();
         let log = log::parse("Error: operation error STS: AssumeRoleWithWebIdentity, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity\n");
-        let f = facts("organization:acme:project:platform:workspace:dns:run_phase:*", &["aws.workload.identity"], true);
+        let f = facts(
+            "organization:acme:project:platform:workspace:dns:run_phase:*",
+            &["aws.workload.identity"],
+            true,
+        );
         let e = Evidence {
             phase: RunPhase::Failed,
             status: "errored",
@@ -519,7 +540,10 @@ mod tests {
         let c = causes(&e);
         assert_eq!(c[0].code, CauseCode::TrustPolicy, "{c:?}");
         assert!(c[0].details[0].contains("StringLike app.terraform.io:sub does not match organization:acme:project:platform:workspace:network:run_phase:plan"));
-        assert!(c[0].details.iter().any(|d| d.starts_with("AWS said: AccessDenied")));
+        assert!(c[0]
+            .details
+            .iter()
+            .any(|d| d.starts_with("AWS said: AccessDenied")));
         assert_eq!(c.len(), 1);
     }
 
@@ -564,7 +588,9 @@ mod tests {
         assert!(c[0].summary.contains("TFC_AWS_PROVIDER_AUTH"));
         assert_eq!(c[1].code, CauseCode::NoCredentials);
         let config = good_config();
-        let log = log::parse("Error: Unsupported argument\n\nAn argument named \"foo\" is not expected here.\n");
+        let log = log::parse(
+            "Error: Unsupported argument\n\nAn argument named \"foo\" is not expected here.\n",
+        );
         let e = Evidence {
             config: &config,
             log: Some(&log),

@@ -121,7 +121,10 @@ fn parse_json_lines(lines: &[Value]) -> LogSummary {
     let mut touched_aws = false;
     for line in lines {
         let kind = line.get("type").and_then(Value::as_str).unwrap_or_default();
-        let level = line.get("@level").and_then(Value::as_str).unwrap_or_default();
+        let level = line
+            .get("@level")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let message = line
             .get("@message")
             .and_then(Value::as_str)
@@ -190,7 +193,9 @@ fn parse_plain(text: &str) -> LogSummary {
     let mut current: Option<String> = None;
     let mut touched_aws = false;
     for raw in text.lines() {
-        let line = raw.trim_start_matches(['│', '╷', '╵', ' ', '\t']).trim_end();
+        let line = raw
+            .trim_start_matches(['│', '╷', '╵', ' ', '\t'])
+            .trim_end();
         if let Some(rest) = line.strip_prefix("Error: ") {
             if let Some(done) = current.take() {
                 errors.push(done);
@@ -207,7 +212,9 @@ fn parse_plain(text: &str) -> LogSummary {
             }
         }
         let t = line.trim_start_matches(['#', ' ', '+', '-', '~', '<', '=']);
-        if t.starts_with("aws_") || t.starts_with("data.aws_") || t.contains(": Reading...") && t.contains("aws_")
+        if t.starts_with("aws_")
+            || t.starts_with("data.aws_")
+            || t.contains(": Reading...") && t.contains("aws_")
         {
             touched_aws = true;
         }
@@ -274,7 +281,10 @@ pub fn aws_errors(text: &str) -> Vec<AwsAuthError> {
             push(at, AwsAuthError::AccessDenied { message });
         }
     }
-    if let Some(at) = flat.to_ascii_lowercase().find("no valid credential sources") {
+    if let Some(at) = flat
+        .to_ascii_lowercase()
+        .find("no valid credential sources")
+    {
         push(at, AwsAuthError::NoCredentials);
     }
     if let Some(at) = flat.find("InvalidClientTokenId") {
@@ -300,11 +310,18 @@ fn window(s: &str, mut start: usize, mut end: usize) -> &str {
 /// The message after an error code (`Code: message`), up to the end of its sentence.
 fn message_after(flat: &str, from: usize) -> String {
     let rest = window(flat, from, flat.len()).trim_start_matches([':', ' ']);
-    let end = ["\n", "\"", " status code:", " with provider", " Please see", " │"]
-        .iter()
-        .filter_map(|t| rest.find(t))
-        .min()
-        .unwrap_or(rest.len());
+    let end = [
+        "\n",
+        "\"",
+        " status code:",
+        " with provider",
+        " Please see",
+        " │",
+    ]
+    .iter()
+    .filter_map(|t| rest.find(t))
+    .min()
+    .unwrap_or(rest.len());
     window(rest, 0, end.min(240))
         .trim()
         .trim_end_matches(['.', ','])

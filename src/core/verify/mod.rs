@@ -154,16 +154,22 @@ pub fn not_started(state: &WorkspaceState, host: &str, cause: Cause) -> VerifyRe
 
 /// Queues the plan-only run. `Ok(Err(cause))` when HCP Terraform refused it for want of a
 /// configuration version.
-pub async fn start(tfc: &dyn Tfc, state: &WorkspaceState) -> Result<Result<RunInfo, Cause>, TfcError> {
-    match tfc.create_plan_only_run(&state.workspace.id, RUN_MESSAGE).await {
+pub async fn start(
+    tfc: &dyn Tfc,
+    state: &WorkspaceState,
+) -> Result<Result<RunInfo, Cause>, TfcError> {
+    match tfc
+        .create_plan_only_run(&state.workspace.id, RUN_MESSAGE)
+        .await
+    {
         Ok(run) => Ok(Ok(run)),
         Err(TfcError::Rejected { status, detail })
             if (400..500).contains(&status)
                 && detail.to_ascii_lowercase().contains("configuration") =>
         {
-            Ok(Err(no_configuration(&state.workspace.name).detail(format!(
-                "HCP Terraform said ({status}): {detail}"
-            ))))
+            Ok(Err(no_configuration(&state.workspace.name).detail(
+                format!("HCP Terraform said ({status}): {detail}"),
+            )))
         }
         Err(e) => Err(e),
     }

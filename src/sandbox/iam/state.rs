@@ -32,6 +32,12 @@ pub(crate) struct IamState {
     pub(crate) roles: BTreeMap<String, RoleState>,
     /// User name → access keys.
     pub(crate) users: BTreeMap<String, Vec<AccessKey>>,
+    /// CloudTrail events of simulated runs (`activity`), oldest first.
+    #[serde(default)]
+    pub(crate) trail: Vec<crate::core::ports::TrailEvent>,
+    /// Whether the trail also shows the demo's made-up history (see `iam/trail.rs`).
+    #[serde(default)]
+    pub(crate) demo_trail: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,6 +100,8 @@ impl IamState {
             providers,
             roles,
             users,
+            trail: Vec::new(),
+            demo_trail: false,
         }
     }
 

@@ -12,6 +12,7 @@ use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{Iam, PlanInfo, RunInfo, TfcError, Variable};
 use crate::core::subject::RunSubject;
 use crate::core::verify::credentials::{account_of, credential_config, role_name_of};
+use crate::sandbox::iam::WebIdentityCall;
 use crate::sandbox::SandboxIam;
 use serde::{Deserialize, Serialize};
 
@@ -197,8 +198,15 @@ fn json_lines(lines: &[String]) -> String {
     format!("\u{2}{}\n\u{3}", lines.join("\n"))
 }
 
+/// What AWS makes of a run: the outcome, and the role and audience it tried (when it got as far
+/// as calling `AssumeRoleWithWebIdentity`).
+pub(crate) struct Simulation {
+    pub(crate) outcome: Outcome,
+    pub(crate) attempt: Option<(String, String)>,
+}
+
 /// What AWS makes of a run of `input`'s workspace, through the sandbox account `iam`.
-pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Outcome {
+pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simulation {
     let vars: Vec<EffectiveVariable> = input
         .variables
         .iter()
@@ -209,22 +217,30 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Outc
         .collect();
     let config = credential_config(&vars, "plan");
     let static_keys = input.variables.iter().any(|v| v.key == "AWS_ACCESS_KEY_ID");
+    let done = |outcome| Simulation {
+        outcome,
+        attempt: None,
+    };
     if !config.enabled() {
-        return if static_keys {
+        return done(if static_keys {
             Outcome::StaticKeys
         } else {
             Outcome::NoCredentials
-        };
+        });
     }
     let (Some(iam), Some(arn)) = (iam, config.role_arn_value()) else {
-        return Outcome::AccessDenied;
+        return done(Outcome::AccessDenied);
+    };
+    let tried = |outcome| Simulation {
+        outcome,
+        attempt: Some((arn.to_string(), config.audience.clone())),
     };
     let Ok(caller) = iam.caller_identity().await else {
-        return Outcome::AccessDenied;
+        return done(Outcome::AccessDenied);
     };
     if account_of(arn) != Some(caller.account.as_str()) {
         // Another account: its provider is not in this sandbox.
-        return Outcome::NoProvider;
+        return done(Outcome::NoProvider);
     }
     let provider_arn = format!(
         "arn:{}:iam::{}:oidc-provider/{}",
@@ -234,21 +250,51 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Outc
     );
     let provider = match iam.get_oidc_provider(&provider_arn).await {
         Ok(Some(p)) => p,
-        _ => return Outcome::NoProvider,
+        _ => return tried(Outcome::NoProvider),
     };
     if !provider.client_ids.contains(&config.audience) {
-        return Outcome::WrongAudience;
+        return tried(Outcome::WrongAudience);
     }
     let role = match role_name_of(arn) {
         Some(name) => iam.get_role(name).await.ok().flatten(),
         None => None,
     };
     let Some(role) = role else {
-        return Outcome::AccessDenied;
+        return tried(Outcome::AccessDenied);
     };
     let claims = Claims::for_subject(&input.host, &provider_arn, &config.audience, &input.subject);
     match PolicyDocument::parse(&role.trust_policy) {
-        Ok(doc) if evaluate(&doc, &claims).allowed => Outcome::Assumed,
-        _ => Outcome::AccessDenied,
+        Ok(doc) if evaluate(&doc, &claims).allowed => tried(Outcome::Assumed),
+        _ => tried(Outcome::AccessDenied),
+    }
+}
+
+impl Simulation {
+    /// Records the `AssumeRoleWithWebIdentity` call in the account's CloudTrail.
+    pub(crate) fn record(&self, iam: &SandboxIam, input: &RunInput, run_id: &str) {
+        let Some((role_arn, audience)) = &self.attempt else {
+            return;
+        };
+        let error = match self.outcome {
+            Outcome::AccessDenied => Some((
+                "AccessDenied",
+                "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+            )),
+            Outcome::NoProvider => Some((
+                "InvalidIdentityToken",
+                "No OpenIDConnect provider found in your account",
+            )),
+            Outcome::WrongAudience => Some(("InvalidIdentityToken", "Incorrect token audience")),
+            _ => None,
+        };
+        let subject = input.subject.to_sub();
+        iam.record_web_identity(&WebIdentityCall {
+            host: &input.host,
+            audience,
+            subject: &subject,
+            role_arn,
+            session_name: &format!("terraform-{run_id}"),
+            error,
+        });
     }
 }

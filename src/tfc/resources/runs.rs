@@ -12,9 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
-use crate::core::ports::{
-    ConfigurationVersion, CurrentConfiguration, PlanInfo, RunInfo, TfcError,
-};
+use crate::core::ports::{ConfigurationVersion, CurrentConfiguration, PlanInfo, RunInfo, TfcError};
 use crate::tfc::client::TfcClient;
 use crate::tfc::endpoint::is_loopback;
 use crate::tfc::jsonapi::{self, one_line, Resource};
@@ -141,9 +139,10 @@ impl TfcClient {
     /// GETs the archive URL with a plain request: no `Authorization`, no redirects (the
     /// client follows none), https only (http for loopback stand-ins).
     pub(super) async fn read_plan_log(&self, plan: &PlanInfo) -> Result<String, TfcError> {
-        let raw = plan.log_read_url.as_deref().ok_or_else(|| {
-            TfcError::Protocol(format!("plan {} has no log-read-url", plan.id))
-        })?;
+        let raw = plan
+            .log_read_url
+            .as_deref()
+            .ok_or_else(|| TfcError::Protocol(format!("plan {} has no log-read-url", plan.id)))?;
         let url = self.log_url(raw)?;
         let shown = format!(
             "{}://{}{}",
@@ -172,7 +171,9 @@ impl TfcClient {
     fn log_url(&self, raw: &str) -> Result<Url, TfcError> {
         let url = Url::parse(raw)
             .or_else(|_| self.endpoint.api_base().join(raw))
-            .map_err(|e| TfcError::Protocol(format!("the plan's log-read-url is not a URL: {e}")))?;
+            .map_err(|e| {
+                TfcError::Protocol(format!("the plan's log-read-url is not a URL: {e}"))
+            })?;
         let ok = match url.scheme() {
             "https" => true,
             "http" => is_loopback(&url),
@@ -209,8 +210,13 @@ mod tests {
         assert_eq!(run.plan_id.as_deref(), Some("plan-8F5JFydVYAmtTjET"));
         let body = plan_only_run_body("ws-1", "m");
         assert_eq!(body["data"]["attributes"]["plan-only"], true);
-        assert_eq!(body["data"]["relationships"]["workspace"]["data"]["id"], "ws-1");
-        assert!(body["data"]["relationships"].get("configuration-version").is_none());
+        assert_eq!(
+            body["data"]["relationships"]["workspace"]["data"]["id"],
+            "ws-1"
+        );
+        assert!(body["data"]["relationships"]
+            .get("configuration-version")
+            .is_none());
     }
 
     #[test]
@@ -224,9 +230,13 @@ mod tests {
                 status: Some("uploaded".into())
             })
         );
-        let none = json!({"data":{"relationships":{"current-configuration-version":{"data":null}}}});
+        let none =
+            json!({"data":{"relationships":{"current-configuration-version":{"data":null}}}});
         assert_eq!(current_configuration(&none), CurrentConfiguration::None);
         let unknown = json!({"data":{"relationships":{}}});
-        assert_eq!(current_configuration(&unknown), CurrentConfiguration::Unknown);
+        assert_eq!(
+            current_configuration(&unknown),
+            CurrentConfiguration::Unknown
+        );
     }
 }
