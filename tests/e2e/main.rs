@@ -11,3 +11,4 @@ mod resume_undo;
 mod setup;
 mod support;
 mod varset;
+mod verify;

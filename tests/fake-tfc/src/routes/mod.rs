@@ -9,6 +9,7 @@ use crate::server::Shared;
 mod account;
 mod orgs;
 mod projects;
+mod runs;
 mod var_owner;
 mod vars;
 mod varset_input;
@@ -25,4 +26,5 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .merge(vars::routes())
         .merge(varsets::routes())
         .merge(varset_rels::routes())
+        .merge(runs::routes())
 }
