@@ -6,6 +6,7 @@
 //! sharing an OIDC provider; the fake's API address is given with `--api-url`. One test binary
 //! with a module per concern, so the crate is linked once for all of them.
 
+mod activity;
 mod errors;
 mod resume_undo;
 mod setup;
