@@ -87,6 +87,16 @@ pub enum Msg {
     Applied(Result<ApplyReport, String>),
     /// An effect's task panicked; the message says which.
     TaskFailed(String),
+    /// How `verify` on the Done screen is going.
+    Verify(VerifyUpdate),
+}
+
+/// News of the verification started on the Done screen.
+#[derive(Debug)]
+pub enum VerifyUpdate {
+    Event(crate::core::verify::VerifyEvent),
+    /// The report, or why none could be made.
+    Done(Result<Box<crate::core::verify::VerifyReport>, String>),
 }
 
 impl Msg {

@@ -96,7 +96,7 @@ fn a_set_up_workspace_authenticates() {
         doc["url"],
         format!("https://e2e-verify-ok.tfc.test/app/acme/workspaces/network/runs/{run}")
     );
-    assert_eq!(env.fake.runs()[0].2, true, "the run is plan-only");
+    assert!(env.fake.runs()[0].2, "the run is plan-only");
     let progress = text(&out.stderr);
     assert!(
         progress.contains("plan-only run can never be applied"),
