@@ -176,3 +176,40 @@ async fn a_missing_provider_and_a_wrong_audience() {
     assert!(report.cause().unwrap().details.iter().any(|d| d
         .contains("No OpenIDConnect provider found in your account for https://app.terraform.io")));
 }
+
+#[tokio::test]
+async fn activity_shows_the_demo_history_and_the_runs_verify_queued() {
+    use tfc_oidc::core::activity::{read_activity, ActivityQuery};
+    use time::{Duration as TimeDuration, OffsetDateTime};
+    let sb = Sandbox::demo();
+    set_up(&sb, "network-prod").await;
+    let (report, _) = verify(&sb, "acme-corp", "network-prod").await;
+    let run_id = report.run.unwrap().id;
+    let end = OffsetDateTime::now_utc() + TimeDuration::minutes(1);
+    let query = ActivityQuery {
+        host: "app.terraform.io".into(),
+        organization: None,
+        role: None,
+        start: end - TimeDuration::days(7),
+        end,
+    };
+    let got = read_activity(sb.iam.as_ref(), Some(sb.iam.as_ref() as &dyn Iam), &query)
+        .await
+        .unwrap();
+    assert_eq!(got.events[0].run_id.as_deref(), Some(run_id.as_str()));
+    assert!(got.events[0].succeeded());
+    assert_eq!(got.trusting_roles, ["tfc-acme-corp-platform"]);
+    assert!(got
+        .events
+        .iter()
+        .all(|e| e.issuer_host.as_deref() == Some("app.terraform.io")
+            || e.role_name.as_deref() == Some("tfc-acme-corp-platform")));
+    assert!(got.refused() >= 2, "the demo history holds refusals");
+    let only = ActivityQuery {
+        organization: Some("acme-sandbox".into()),
+        ..query
+    };
+    let got = read_activity(sb.iam.as_ref(), None, &only).await.unwrap();
+    assert_eq!(got.events.len(), 1);
+    assert_eq!(got.events[0].error_code.as_deref(), Some("AccessDenied"));
+}
