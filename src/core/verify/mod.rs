@@ -10,6 +10,7 @@
 
 pub mod credentials;
 pub mod diagnose;
+mod facts;
 pub mod follow;
 pub mod log;
 mod read;
