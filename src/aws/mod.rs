@@ -1,7 +1,8 @@
-//! AWS adapter: aws-sdk-iam and aws-sdk-sts behind the core's `Iam` port, the SDK configuration
-//! loader, and OIDC provider thumbprints.
+//! AWS adapter: aws-sdk-iam and aws-sdk-sts behind the core's `Iam` port, aws-sdk-cloudtrail
+//! behind `AuditTrail`, the SDK configuration loader, and OIDC provider thumbprints.
 
 pub mod client;
+pub mod cloudtrail;
 pub mod config;
 mod errors;
 mod providers;
@@ -9,6 +10,7 @@ mod roles;
 pub mod thumbprint;
 
 pub use client::IamClient;
+pub use cloudtrail::CloudTrailClient;
 pub use config::{load_sdk_config, FALLBACK_REGION};
 pub use thumbprint::{
     compute_thumbprint, select_top_intermediate, validate_thumbprint, ThumbprintError,

@@ -49,6 +49,10 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Prove a workspace's runs authenticate: queue a plan-only run and read its log
+    Verify(VerifyArgs),
+    /// Who assumed what: CloudTrail AssumeRoleWithWebIdentity events for this host's roles
+    Activity(ActivityArgs),
 }
 
 /// Text for people, JSON for programs.
@@ -185,4 +189,46 @@ pub struct ExportArgs {
     /// Overwrite the --output file if it exists
     #[arg(long, requires = "output")]
     pub force: bool,
+}
+
+// --- verify and activity ---
+
+/// `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// HCP Terraform organization
+    #[arg(long, value_name = "ORG")]
+    pub org: String,
+    /// Workspace to verify
+    #[arg(long, value_name = "WS")]
+    pub workspace: String,
+    /// Give up following the run after this long (90s, 10m, 1h)
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = crate::cli::duration::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Queue the run without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// First wait between two polls of the run (it grows to 10s while nothing changes)
+    #[arg(long, value_name = "DURATION", default_value = "1s", hide = true, value_parser = crate::cli::duration::parse_duration)]
+    pub poll_interval: std::time::Duration,
+}
+
+/// `activity`.
+#[derive(Debug, Clone, Args)]
+pub struct ActivityArgs {
+    /// Only runs of this HCP Terraform organization (from the token's subject)
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Only this IAM role (name or ARN)
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+    /// How far back to look (CloudTrail's event history keeps 90 days)
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = crate::cli::duration::parse_duration)]
+    pub since: std::time::Duration,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }

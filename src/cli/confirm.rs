@@ -36,3 +36,26 @@ pub fn confirm_or_refuse(yes: bool, changes: usize) -> Result<Decision, CliError
         _ => Decision::Cancelled,
     })
 }
+
+/// Like [`confirm_or_refuse`] for actions other than an apply: `--yes` proceeds, a terminal is
+/// asked `question` (on stderr, so stdout stays the command's output), anything else is refused
+/// (exit 2) with `refusal`.
+pub fn ask_or_refuse(yes: bool, question: &str, refusal: &str) -> Result<Decision, CliError> {
+    if yes {
+        return Ok(Decision::Proceed);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(refusal));
+    }
+    eprint!("{question} Type 'yes' to continue: ");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+    Ok(match line.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" => Decision::Proceed,
+        _ => Decision::Cancelled,
+    })
+}

@@ -1,8 +1,10 @@
 //! The command-line front: parses flags into answers, drives the core, prints results.
 
+pub mod activity;
 pub mod args;
 pub mod confirm;
 pub mod connect;
+pub mod duration;
 pub mod error;
 pub mod export;
 pub mod logging;
@@ -14,6 +16,8 @@ pub mod wizard;
 
 /// Where tfc-oidc keeps its files (kept here too for the CLI's modules).
 pub use crate::paths;
+pub mod verify;
+mod verify_output;
 
 use args::{Cli, Command};
 use clap::CommandFactory;
@@ -25,6 +29,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Setup(args)) => setup::run(&cli.global, args).await,
         Some(Command::Undo(args)) => undo::run(&cli.global, args).await,
         Some(Command::Export(args)) => export::run(&cli.global, args).await,
+        Some(Command::Verify(args)) => verify::run(&cli.global, args).await,
+        Some(Command::Activity(args)) => activity::run(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,

@@ -378,4 +378,106 @@ pub trait Tfc: Send + Sync {
         set_id: &str,
         project_ids: &[String],
     ) -> Result<(), TfcError>;
+
+    // --- verify ---
+
+    /// The workspace's current configuration version (`GET /workspaces/:id`).
+    async fn current_configuration(
+        &self,
+        workspace_id: &str,
+    ) -> Result<CurrentConfiguration, TfcError>;
+    /// Queues a plan-only (speculative) run on the workspace's current configuration version
+    /// (`POST /runs` with `plan-only: true`): it can never be applied.
+    async fn create_plan_only_run(
+        &self,
+        workspace_id: &str,
+        message: &str,
+    ) -> Result<RunInfo, TfcError>;
+    /// `GET /runs/:id`.
+    async fn run(&self, run_id: &str) -> Result<RunInfo, TfcError>;
+    /// `GET /plans/:id`.
+    async fn plan(&self, plan_id: &str) -> Result<PlanInfo, TfcError>;
+    /// The plan's log, read from its `log-read-url` without the API token (the archive is
+    /// another host; the URL itself is the credential). STX/ETX markers are removed.
+    async fn plan_log(&self, plan: &PlanInfo) -> Result<String, TfcError>;
+}
+
+// --- verify ---
+
+/// A workspace's current configuration version (the Terraform files its runs plan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigurationVersion {
+    pub id: String,
+    /// `uploaded`, `pending`, `errored`, `archived`, … when the server said.
+    pub status: Option<String>,
+}
+
+/// What a workspace says about its current configuration version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum CurrentConfiguration {
+    /// The workspace has one.
+    Version(ConfigurationVersion),
+    /// The workspace has none (`current-configuration-version` is `null`): a run cannot start.
+    None,
+    /// The server did not say (no such relationship): only creating a run will tell.
+    Unknown,
+}
+
+/// A run as `GET /runs/:id` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub id: String,
+    /// `pending`, `plan_queued`, `planning`, `planned_and_finished`, `errored`, …
+    pub status: String,
+    pub plan_only: bool,
+    /// The run's plan (`relationships.plan`), once the server names it.
+    pub plan_id: Option<String>,
+    /// Where the run waits in the organization's queue, when the server says.
+    pub position_in_queue: Option<u64>,
+}
+
+/// A plan as `GET /plans/:id` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInfo {
+    pub id: String,
+    /// `pending`, `queued`, `running`, `finished`, `errored`, `canceled`, `unreachable`.
+    pub status: String,
+    /// The archive URL the log is read from: another host, never sent the API token.
+    pub log_read_url: Option<String>,
+}
+
+// --- activity ---
+
+/// One CloudTrail management event as `LookupEvents` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailEvent {
+    pub event_id: String,
+    /// RFC 3339.
+    pub event_time: String,
+    /// The event's own JSON document (`CloudTrailEvent`), parsed by `core::activity`.
+    pub cloudtrail_event: String,
+}
+
+/// What one read of the trail found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TrailEvents {
+    pub events: Vec<TrailEvent>,
+    /// More events matched than were read (the reader stops after a fixed number of pages).
+    pub truncated: bool,
+    /// The region whose event history was read.
+    pub region: Option<String>,
+}
+
+/// AWS CloudTrail's event history (`LookupEvents`), as much of it as `activity` needs. Errors
+/// are classified like IAM's.
+#[async_trait]
+pub trait AuditTrail: Send + Sync {
+    /// `AssumeRoleWithWebIdentity` events between `start` and `end`, newest first, every page
+    /// up to the reader's limit.
+    async fn web_identity_events(
+        &self,
+        start: time::OffsetDateTime,
+        end: time::OffsetDateTime,
+    ) -> Result<TrailEvents, IamError>;
 }

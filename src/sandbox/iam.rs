@@ -2,6 +2,9 @@
 //! `iam/state.rs`; this file adds the call log, fault injection, latency and persistence.
 
 mod state;
+mod trail;
+
+pub(crate) use trail::WebIdentityCall;
 
 use super::recorder::{lock, Call, Recorder};
 use super::ACCOUNT_ID;
@@ -20,7 +23,7 @@ const OPS: &[&str] = &[
     "add_client_id", "remove_client_id", "delete_oidc_provider", "get_role", "list_roles",
     "create_role", "update_trust_policy", "delete_role", "list_attached_policies", "attach_policy",
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
-    "delete_inline_policy", "access_key_user", "set_access_key_status",
+    "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).

@@ -54,18 +54,22 @@ impl Sandbox {
         let tfc = SandboxTfc::new(DEMO_HOST);
         seed::seed_iam(&iam);
         seed::seed_tfc(&tfc);
+        Sandbox::linked(iam, tfc)
+    }
+
+    /// Both halves, the HCP Terraform runs authenticating against the AWS account.
+    fn linked(iam: SandboxIam, tfc: SandboxTfc) -> Sandbox {
+        let iam = Arc::new(iam);
+        tfc.link_aws(iam.clone());
         Sandbox {
-            iam: Arc::new(iam),
+            iam,
             tfc: Arc::new(tfc),
         }
     }
 
     /// An empty AWS account and an HCP Terraform on `host` with a user and no organizations.
     pub fn empty(host: &str) -> Sandbox {
-        Sandbox {
-            iam: Arc::new(SandboxIam::new()),
-            tfc: Arc::new(SandboxTfc::new(host)),
-        }
+        Sandbox::linked(SandboxIam::new(), SandboxTfc::new(host))
     }
 
     /// Writes both states as JSON to `path` (through a temporary file and a rename). Call logs,
@@ -88,10 +92,10 @@ impl Sandbox {
             let msg = format!("unsupported sandbox state version {}", snap.version);
             return Err(io::Error::new(io::ErrorKind::InvalidData, msg));
         }
-        Ok(Sandbox {
-            iam: Arc::new(SandboxIam::from_state_json(&snap.iam.to_string()).map_err(bad)?),
-            tfc: Arc::new(SandboxTfc::from_state_json(&snap.tfc.to_string()).map_err(bad)?),
-        })
+        Ok(Sandbox::linked(
+            SandboxIam::from_state_json(&snap.iam.to_string()).map_err(bad)?,
+            SandboxTfc::from_state_json(&snap.tfc.to_string()).map_err(bad)?,
+        ))
     }
 
     /// [`Sandbox::load`] if `path` exists, else a fresh [`Sandbox::demo`].

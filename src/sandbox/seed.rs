@@ -14,6 +14,7 @@
 //!
 //! Variable sets of `acme-corp`: `acme-defaults` (global, `cost_center`), `legacy-aws-keys`
 //! (workspace `etl`, AWS keys only), `payments-shared` (project `payments`, `pci_scope`).
+//! Every workspace has a configuration version except `playground` (for `verify`).
 //! Static keys are `AWS_ACCESS_KEY_ID=AKIAEXAMPLE0000001` (env, readable) and a sensitive
 //! `AWS_SECRET_ACCESS_KEY`. The AWS account holds only the IAM user `ci-deployer` with that key,
 //! active: no OIDC provider, no roles.
@@ -112,6 +113,8 @@ fn set(name: &str, description: &str) -> NewVariableSet {
 /// Gives the IAM user `ci-deployer` its active access key.
 pub(super) fn seed_iam(iam: &SandboxIam) {
     iam.add_access_key(DEMO_KEY_USER, DEMO_ACCESS_KEY_ID, AccessKeyStatus::Active);
+    // `activity`: a made-up week of AssumeRoleWithWebIdentity events.
+    iam.enable_demo_trail();
 }
 
 /// Builds the organizations in the table above.
@@ -171,7 +174,10 @@ fn build(tfc: &SandboxTfc) -> Result<(), TfcError> {
     let shared = tfc.add_variable_set(org, &set("payments-shared", "PCI settings"), false)?;
     let pci = var("pci_scope", "true", Kind::Tf, "");
     tfc.add_variable_set_variable(&shared.id, &pci)?;
-    tfc.attach_variable_set(&shared.id, &[], &[payments])
+    tfc.attach_variable_set(&shared.id, &[], &[payments])?;
+
+    // `verify`: a workspace nobody ever uploaded a configuration to.
+    tfc.set_no_configuration(&ws_ids["playground"])
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `tfc/state.rs`, `tfc/sets.rs` and `tfc/vars.rs`; this file adds the call log, fault
 //! injection, latency, persistence and the setup helpers the demo seed and tests use.
 
+mod runs;
 mod sets;
 mod setup;
 mod state;
@@ -9,11 +10,13 @@ mod vars;
 
 use super::recorder::{lock, Call, Recorder};
 use crate::core::ports::{
-    NewVariable, NewVariableSet, Organization, Project, Tfc, TfcError, TfcUser, Variable,
-    VariableSet, Workspace,
+    ConfigurationVersion, CurrentConfiguration, NewVariable, NewVariableSet, Organization,
+    PlanInfo, Project, RunInfo, Tfc, TfcError, TfcUser, Variable, VariableSet, Workspace,
 };
+use crate::sandbox::SandboxIam;
 use async_trait::async_trait;
 use state::TfcState;
+use std::sync::Arc;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use vars::{create_var, delete_var, not_found, update_var, views};
@@ -28,6 +31,7 @@ const OPS: &[&str] = &[
     "create_variable_set_variable", "update_variable_set_variable", "delete_variable_set_variable",
     "attach_variable_set_to_workspaces", "detach_variable_set_from_workspaces",
     "attach_variable_set_to_projects", "detach_variable_set_from_projects", "stacks",
+    "current_configuration", "create_plan_only_run", "run", "plan", "plan_log",
 ];
 
 /// An in-memory HCP Terraform on one host.
@@ -41,6 +45,8 @@ pub struct SandboxTfc {
     host: String,
     state: Mutex<TfcState>,
     rec: Recorder<TfcError>,
+    /// The AWS account simulated runs authenticate against (see [`SandboxTfc::link_aws`]).
+    aws: Mutex<Option<Arc<SandboxIam>>>,
 }
 
 impl SandboxTfc {
@@ -55,7 +61,14 @@ impl SandboxTfc {
             host,
             state: Mutex::new(state),
             rec: Recorder::new(OPS),
+            aws: Mutex::new(None),
         }
+    }
+
+    /// The AWS account whose roles and OIDC provider simulated runs use (`Sandbox` links its
+    /// two halves); without one, runs that try dynamic credentials are refused.
+    pub fn link_aws(&self, iam: Arc<SandboxIam>) {
+        *lock(&self.aws) = Some(iam);
     }
 
     fn st(&self) -> MutexGuard<'_, TfcState> {
@@ -337,6 +350,52 @@ impl Tfc for SandboxTfc {
             .enter("detach_variable_set_from_projects", true, set)
             .await?;
         self.st().link(set, ids, true, false)
+    }
+
+    // --- verify ---
+
+    async fn current_configuration(&self, ws: &str) -> Result<CurrentConfiguration, TfcError> {
+        self.rec.enter("current_configuration", false, ws).await?;
+        let st = self.st();
+        let w = st.ws(ws)?;
+        Ok(if w.no_configuration {
+            CurrentConfiguration::None
+        } else {
+            CurrentConfiguration::Version(ConfigurationVersion {
+                id: w.id.replacen("ws-", "cv-", 1),
+                status: Some("uploaded".into()),
+            })
+        })
+    }
+
+    async fn create_plan_only_run(&self, ws: &str, _message: &str) -> Result<RunInfo, TfcError> {
+        self.rec.enter("create_plan_only_run", true, ws).await?;
+        let input = self.st().run_input(ws)?;
+        let aws = lock(&self.aws).clone();
+        let sim = runs::simulate(&input, aws.as_deref()).await;
+        let run = self.st().add_run(ws, sim.outcome.clone(), input.structured);
+        if let Some(iam) = &aws {
+            sim.record(iam, &input, &run.id);
+        }
+        Ok(run)
+    }
+
+    async fn run(&self, id: &str) -> Result<RunInfo, TfcError> {
+        self.rec.enter("run", false, id).await?;
+        let mut st = self.st();
+        let run = st.run_mut(id)?;
+        run.step += 1;
+        Ok(run.view())
+    }
+
+    async fn plan(&self, id: &str) -> Result<PlanInfo, TfcError> {
+        self.rec.enter("plan", false, id).await?;
+        Ok(self.st().run_by_plan(id)?.plan_view())
+    }
+
+    async fn plan_log(&self, plan: &PlanInfo) -> Result<String, TfcError> {
+        self.rec.enter("plan_log", false, &plan.id).await?;
+        Ok(self.st().run_by_plan(&plan.id)?.log_so_far())
     }
 }
 

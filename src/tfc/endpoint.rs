@@ -182,7 +182,7 @@ fn parse_api_base(value: &str, origin: &'static str) -> Result<Url, EndpointErro
 }
 
 /// True when the URL's host is a loopback address (127.0.0.0/8, ::1, localhost).
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(d)) => {
             let d = d.trim_end_matches('.');

@@ -114,6 +114,7 @@ impl App {
             || self.variables.loading
             || self.review.planning
             || self.apply.busy()
+            || self.done.verifying()
     }
 
     /// A text field has the focus: typing keys are text, not commands.

@@ -11,7 +11,7 @@ use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
 use crate::tui::badge::read_badge;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::{ConnectReport, Msg, Outcome};
+use crate::tui::msg::{ConnectReport, Msg, Outcome, VerifyUpdate};
 use futures::{FutureExt, StreamExt};
 use std::collections::HashMap;
 use std::future::Future;
@@ -65,6 +65,12 @@ pub enum Effect {
         answers: Box<Answers>,
         plan: Box<Plan>,
     },
+    /// Queue a plan-only run on a workspace and follow it (`verify`); news comes back as
+    /// [`Msg::Verify`].
+    Verify {
+        org: String,
+        workspace: String,
+    },
     /// End the session.
     Quit(Outcome),
 }
@@ -83,6 +89,7 @@ enum Slot {
     Plan,
     Apply,
     Export,
+    Verify,
 }
 
 /// Decrements the in-flight count when a task ends, also when it is cancelled.
@@ -325,6 +332,40 @@ impl Runner {
             } => self.spawn(Slot::Export, "exporting", async move {
                 Some(Msg::Exported(write_export(&path, format, &answers, &plan)))
             }),
+            Effect::Verify { org, workspace } => {
+                let tx = self.tx.clone();
+                // The sandbox's runs move on every poll: no need to wait a second between.
+                let first_interval = if self.connector.is_demo() {
+                    std::time::Duration::from_millis(300)
+                } else {
+                    std::time::Duration::from_secs(1)
+                };
+                self.spawn(Slot::Verify, "verifying", async move {
+                    let conn = match conn {
+                        Ok(c) => c,
+                        Err(e) => return Some(Msg::Verify(VerifyUpdate::Done(Err(e.to_string())))),
+                    };
+                    let options = crate::core::verify::follow::FollowOptions {
+                        first_interval,
+                        ..Default::default()
+                    };
+                    let on_event = move |e| {
+                        let _ = tx.send(Msg::Verify(VerifyUpdate::Event(e)));
+                    };
+                    let result = crate::core::verify::verify_workspace(
+                        conn.tfc.as_ref(),
+                        Some(conn.iam.as_ref()),
+                        &org,
+                        &workspace,
+                        options,
+                        &on_event,
+                    )
+                    .await;
+                    Some(Msg::Verify(VerifyUpdate::Done(
+                        result.map(Box::new).map_err(|e| e.to_string()),
+                    )))
+                })
+            }
             Effect::Quit(_) => {}
         }
     }

@@ -24,6 +24,7 @@ pub enum Action {
     Retry,
     TrustPolicy,
     Export,
+    Verify,
 }
 
 /// One key: a code and whether Ctrl is held.
@@ -176,6 +177,11 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::Export,
         keys: &[Key::char('e')],
         help: "export as CloudFormation/Terraform",
+    },
+    Binding {
+        action: Action::Verify,
+        keys: &[Key::char('v')],
+        help: "verify: queue a plan-only run and see it authenticate",
     },
     Binding {
         action: Action::Help,

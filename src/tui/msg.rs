@@ -89,6 +89,16 @@ pub enum Msg {
     TaskFailed(String),
     /// The export was written (what to tell), or not (why).
     Exported(Result<String, String>),
+    /// How `verify` on the Done screen is going.
+    Verify(VerifyUpdate),
+}
+
+/// News of the verification started on the Done screen.
+#[derive(Debug)]
+pub enum VerifyUpdate {
+    Event(crate::core::verify::VerifyEvent),
+    /// The report, or why none could be made.
+    Done(Result<Box<crate::core::verify::VerifyReport>, String>),
 }
 
 impl Msg {

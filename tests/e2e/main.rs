@@ -6,6 +6,7 @@
 //! sharing an OIDC provider; the fake's API address is given with `--api-url`. One test binary
 //! with a module per concern, so the crate is linked once for all of them.
 
+mod activity;
 mod beyond;
 mod errors;
 mod export;
@@ -14,3 +15,4 @@ mod safety;
 mod setup;
 mod support;
 mod varset;
+mod verify;

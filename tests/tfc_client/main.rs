@@ -6,5 +6,6 @@
 mod errors;
 mod reads;
 mod retries;
+mod runs;
 mod support;
 mod variables;

@@ -35,6 +35,12 @@ pub(crate) struct IamState {
     /// Roles ever created: each gets a fresh unique id, as in IAM.
     #[serde(default)]
     pub(crate) roles_created: u64,
+    /// CloudTrail events of simulated runs (`activity`), oldest first.
+    #[serde(default)]
+    pub(crate) trail: Vec<crate::core::ports::TrailEvent>,
+    /// Whether the trail also shows the demo's made-up history (see `iam/trail.rs`).
+    #[serde(default)]
+    pub(crate) demo_trail: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,6 +104,8 @@ impl IamState {
             roles,
             users,
             roles_created: 0,
+            trail: Vec::new(),
+            demo_trail: false,
         }
     }
 

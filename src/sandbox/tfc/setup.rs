@@ -118,4 +118,10 @@ impl SandboxTfc {
     ) -> Result<Variable, TfcError> {
         self.set_var_create(set_id, var)
     }
+
+    /// Marks a workspace as never having had a configuration uploaded (runs cannot start).
+    pub fn set_no_configuration(&self, id: &str) -> Result<(), TfcError> {
+        self.st().ws_mut(id)?.no_configuration = true;
+        Ok(())
+    }
 }

@@ -23,6 +23,12 @@ pub(crate) struct TfcState {
     /// (organization, Stack).
     #[serde(default)]
     pub(crate) stacks: Vec<(String, crate::core::ports::Stack)>,
+    /// Plan-only runs queued by `verify`, by id.
+    #[serde(default)]
+    pub(crate) runs: BTreeMap<String, super::runs::RunState>,
+    /// Feeds the run ids (apart from `counter`, so runs do not shift other ids).
+    #[serde(default)]
+    pub(crate) run_counter: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,6 +44,9 @@ pub(crate) struct WorkspaceState {
     pub(crate) name: String,
     pub(crate) project_id: String,
     pub(crate) vars: Vec<StoredVar>,
+    /// No configuration was ever uploaded: runs cannot start.
+    #[serde(default)]
+    pub(crate) no_configuration: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -84,6 +93,8 @@ impl TfcState {
             workspaces: BTreeMap::new(),
             varsets: BTreeMap::new(),
             stacks: Vec::new(),
+            runs: BTreeMap::new(),
+            run_counter: 0,
         };
         state.user.id = state.new_id("user");
         state
@@ -245,6 +256,7 @@ impl TfcState {
             name,
             project_id,
             vars: Vec::new(),
+            no_configuration: false,
         };
         self.workspaces.insert(id.clone(), ws);
         Ok(id)

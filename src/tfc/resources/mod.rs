@@ -4,6 +4,7 @@
 mod account;
 mod organizations;
 mod projects;
+mod runs;
 mod stacks;
 mod variable_sets;
 mod variables;
@@ -13,8 +14,8 @@ use async_trait::async_trait;
 use reqwest::Method;
 
 use crate::core::ports::{
-    NewVariable, NewVariableSet, Organization, Project, Tfc, TfcError, TfcUser, Variable,
-    VariableSet, Workspace,
+    CurrentConfiguration, NewVariable, NewVariableSet, Organization, PlanInfo, Project, RunInfo,
+    Tfc, TfcError, TfcUser, Variable, VariableSet, Workspace,
 };
 use crate::tfc::client::TfcClient;
 
@@ -193,5 +194,34 @@ impl Tfc for TfcClient {
     ) -> Result<(), TfcError> {
         self.set_relationship(Method::DELETE, set_id, "projects", project_ids)
             .await
+    }
+
+    // --- verify ---
+
+    async fn current_configuration(
+        &self,
+        workspace_id: &str,
+    ) -> Result<CurrentConfiguration, TfcError> {
+        self.get_current_configuration(workspace_id).await
+    }
+
+    async fn create_plan_only_run(
+        &self,
+        workspace_id: &str,
+        message: &str,
+    ) -> Result<RunInfo, TfcError> {
+        self.post_plan_only_run(workspace_id, message).await
+    }
+
+    async fn run(&self, run_id: &str) -> Result<RunInfo, TfcError> {
+        self.get_run(run_id).await
+    }
+
+    async fn plan(&self, plan_id: &str) -> Result<PlanInfo, TfcError> {
+        self.get_plan(plan_id).await
+    }
+
+    async fn plan_log(&self, plan: &PlanInfo) -> Result<String, TfcError> {
+        self.read_plan_log(plan).await
     }
 }

@@ -106,6 +106,10 @@ impl App {
                 }
                 effects
             }
+            Msg::Verify(update) => {
+                self.done.on_verify(update);
+                vec![]
+            }
             Msg::TaskFailed(text) => {
                 self.flash = Some(Flash { text, error: true });
                 vec![]

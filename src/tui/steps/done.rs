@@ -1,11 +1,14 @@
 //! Step 9, "Done": the role ARNs, the subjects they trust, the variables set, and what to do
-//! next (queue a plan; where CloudTrail shows the role being assumed; static keys that still reach
-//! the workspaces, on each workspace or through which variable set).
+//! next (verify with `v`, which queues a plan-only run on the first workspace and shows a live
+//! status line; `tfc-oidc activity`; static keys that still reach the workspaces, on each
+//! workspace or through which variable set).
 
 use crate::core::plan::Plan;
 use crate::core::subject::Phase;
+use crate::core::verify::{VerifyEvent, VerifyReport};
+use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
-use crate::tui::msg::{KeySource, Outcome};
+use crate::tui::msg::{KeySource, Outcome, VerifyUpdate};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
@@ -23,7 +26,26 @@ pub struct DoneStep {
     pub applied: usize,
     /// Chosen workspaces whose runs still get static AWS keys, and where the keys come from.
     pub static_keys: Vec<(String, KeySource)>,
+    /// The verification started with `v`.
+    pub verify: VerifyState,
     scroll: usize,
+}
+
+/// Where `v` (verify) is.
+#[derive(Debug, Clone, Default)]
+pub enum VerifyState {
+    #[default]
+    Idle,
+    Running {
+        workspace: String,
+        run: Option<String>,
+        status: Option<String>,
+    },
+    Done(Box<VerifyReport>),
+    Failed {
+        workspace: String,
+        error: String,
+    },
 }
 
 impl DoneStep {
@@ -33,8 +55,106 @@ impl DoneStep {
             plan: Some(plan),
             applied,
             static_keys,
+            verify: VerifyState::Idle,
             scroll: 0,
         }
+    }
+
+    /// A verification is in flight.
+    pub fn verifying(&self) -> bool {
+        matches!(self.verify, VerifyState::Running { .. })
+    }
+
+    /// The workspace `v` verifies: the first one set up.
+    fn verify_target(&self) -> Option<(String, String)> {
+        let plan = self.plan.as_ref()?;
+        let ws = plan.workspaces.first()?;
+        Some((plan.organization.clone(), ws.name.clone()))
+    }
+
+    fn start_verify(&mut self) -> Reaction {
+        if self.verifying() {
+            return Reaction::refuse("A verification is already running");
+        }
+        let Some((org, workspace)) = self.verify_target() else {
+            return Reaction::refuse("No workspace was set up, so there is nothing to verify");
+        };
+        self.verify = VerifyState::Running {
+            workspace: workspace.clone(),
+            run: None,
+            status: None,
+        };
+        Reaction::effect(Effect::Verify { org, workspace })
+    }
+
+    /// News from the verification.
+    pub fn on_verify(&mut self, update: VerifyUpdate) {
+        match (update, &mut self.verify) {
+            (VerifyUpdate::Event(e), VerifyState::Running { run, status, .. }) => match e {
+                VerifyEvent::Queued(r) => *run = Some(r.id),
+                VerifyEvent::Status { status: s, .. } => *status = Some(s),
+                VerifyEvent::ReadingLog => *status = Some("reading the plan log".into()),
+            },
+            (VerifyUpdate::Done(Ok(report)), _) => self.verify = VerifyState::Done(report),
+            (VerifyUpdate::Done(Err(error)), VerifyState::Running { workspace, .. }) => {
+                let workspace = workspace.clone();
+                self.verify = VerifyState::Failed { workspace, error };
+            }
+            _ => {}
+        }
+    }
+
+    /// The live status line (and what follows it) of the verification.
+    fn verify_lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
+        let mut out = Vec::new();
+        match &self.verify {
+            VerifyState::Idle => return out,
+            VerifyState::Running {
+                workspace,
+                run,
+                status,
+            } => {
+                let mut text = format!(
+                    "{spinner} Verifying workspace {workspace}: {}",
+                    status.as_deref().unwrap_or("queueing a plan-only run")
+                );
+                if let Some(run) = run {
+                    text.push_str(&format!(" · {run}"));
+                }
+                out.extend(paragraph(&text, t.accent(), w, 0));
+            }
+            VerifyState::Done(r) if r.authenticated => {
+                let role = r.role_arn.as_deref().and_then(|a| a.rsplit('/').next());
+                let text = format!(
+                    "✓ Verified: the plan phase of {} assumed {} through OIDC.",
+                    r.workspace,
+                    role.unwrap_or("the role")
+                );
+                out.extend(paragraph(&text, t.ok(), w, 0));
+                if let Some(run) = &r.run {
+                    out.extend(wrapped(Span::raw("  "), &run.url, Style::default(), w));
+                }
+            }
+            VerifyState::Done(r) => {
+                let why = r.cause().map_or_else(
+                    || "see 'tfc-oidc verify'".to_string(),
+                    |c| c.summary.clone(),
+                );
+                let text = format!("✗ {} did not authenticate: {why}", r.workspace);
+                out.extend(paragraph(&text, t.warn(), w, 0));
+                if let Some(fix) = r.cause().and_then(|c| c.fix.clone()) {
+                    out.extend(wrapped(Span::raw("  fix: "), &fix, Style::default(), w));
+                }
+                if let Some(run) = &r.run {
+                    out.extend(wrapped(Span::raw("  "), &run.url, Style::default(), w));
+                }
+            }
+            VerifyState::Failed { workspace, error } => {
+                let text = format!("✗ Could not verify {workspace}: {error}");
+                out.extend(paragraph(&text, t.warn(), w, 0));
+            }
+        }
+        out
     }
 
     /// How the wizard ends from here.
@@ -48,7 +168,7 @@ impl DoneStep {
 
     /// Handles a key.
     pub fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
-        let total = self.lines(body.0 as usize, Theme::plain()).len();
+        let total = self.lines(body.0 as usize, Theme::plain(), "").len();
         let max = total.saturating_sub(body.1 as usize);
         match input {
             Input::Action(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
@@ -59,6 +179,7 @@ impl DoneStep {
             Input::Action(Action::PageDown) => {
                 self.scroll = (self.scroll + body.1 as usize).min(max)
             }
+            Input::Action(Action::Verify) => return self.start_verify(),
             Input::Action(Action::Back) => {
                 return Reaction::refuse(
                     "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
@@ -71,14 +192,18 @@ impl DoneStep {
 
     /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
-        vec![
+        let mut h = vec![
             hint(Action::Quit, "quit"),
             hints2(Action::Up, Action::Down, "scroll"),
-            hint(Action::Export, "export"),
-        ]
+        ];
+        if !self.verifying() && self.verify_target().is_some() {
+            h.push(hint(Action::Verify, "verify"));
+        }
+        h.push(hint(Action::Export, "export"));
+        h
     }
 
-    fn lines(&self, w: usize, t: Theme) -> Vec<Line<'static>> {
+    fn lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
         let Some(plan) = &self.plan else {
             return vec![];
         };
@@ -100,6 +225,11 @@ impl DoneStep {
             )
         };
         out.extend(paragraph(&what, Style::default(), w, 0));
+        let verify = self.verify_lines(w, t, spinner);
+        if !verify.is_empty() {
+            out.push(Line::raw(""));
+            out.extend(verify);
+        }
         for role in &plan.roles {
             out.push(Line::raw(""));
             let runs = match role.phase {
@@ -142,10 +272,10 @@ impl DoneStep {
             .map_or("a workspace of the project".to_string(), |ws| {
                 format!("workspace {}", ws.name)
             });
-        out.extend(wrapped(Span::raw("  1. "), &format!("Queue a plan in {first}: its AWS provider now gets short-lived credentials through OIDC."), Style::default(), w));
+        out.extend(wrapped(Span::raw("  1. "), &format!("Press v to verify {first}: a plan-only run (it can never be applied) shows its AWS provider getting credentials through OIDC."), Style::default(), w));
         out.extend(wrapped(
             Span::raw("  2. "),
-            "In AWS CloudTrail, Event history, filter on Event name AssumeRoleWithWebIdentity to see each run assume the role.",
+            "'tfc-oidc activity' lists each run assuming the role (CloudTrail's AssumeRoleWithWebIdentity events).",
             Style::default(),
             w,
         ));
@@ -187,7 +317,7 @@ impl DoneStep {
 
     /// Draws the step into `area`.
     pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
-        let lines = self.lines(area.width as usize, v.theme);
+        let lines = self.lines(area.width as usize, v.theme, v.spinner);
         let shown = page_of(lines, self.scroll, area.height as usize, v.theme);
         frame.render_widget(Paragraph::new(shown), area);
     }

@@ -10,15 +10,20 @@
 //!
 //! Covered: account details, organizations, projects, workspaces (with
 //! `include=project`), workspace variables (`/vars`, `/all-vars`), variable
-//! sets and their variables / workspace / project relationships, `/ping`,
+//! sets and their variables / workspace / project relationships, runs, plans
+//! and configuration versions (outcomes scripted per workspace with
+//! [`FakeTfc::script_run`]; plan logs served from `/_archivist/…`, which refuses
+//! any request carrying an `Authorization` header), `/ping`,
 //! paging, bearer auth, 404/422 error documents, a 30 req/s per-token limiter
 //! ([`FakeTfc::set_rate_limit`] turns it off) and injectable faults
 //! ([`Fault`]). State can be inspected directly
 //! ([`FakeTfc::workspace_variables`], [`FakeTfc::variable_sets`]).
 
+mod cloudtrail;
 mod faults;
 mod jsonapi;
 mod routes;
+mod runs;
 mod seed;
 mod server;
 mod state;
@@ -31,7 +36,9 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
+pub use cloudtrail::{FakeCloudTrail, LookupRequest};
 pub use faults::Fault;
+pub use runs::{LogFormat, RunOutcome};
 pub use seed::{Seed, SeedOrg, SeedProject, SeedVar, SeedVarset, SeedWorkspace};
 
 use server::{lock, Shared};
@@ -44,6 +51,8 @@ pub struct RequestRecord {
     pub path: String,
     /// The raw query string without `?` (empty when absent).
     pub query: String,
+    /// Whether the request carried an `Authorization` header.
+    pub authorization: bool,
 }
 
 /// A running fake. Dropping it stops the server.
@@ -78,6 +87,7 @@ impl FakeTfc {
             latency: Mutex::new(Duration::ZERO),
             write_latency_after: Mutex::new(Duration::ZERO),
             limiter: Mutex::new(faults::Limiter::new(Some(30))),
+            archive_with_authorization: Mutex::new(0),
         });
         let (tx, rx) = oneshot::channel();
         let thread = server::spawn(listener, shared.clone(), rx)?;
@@ -221,6 +231,60 @@ impl FakeTfc {
             .st()
             .project_by_name(org, project)
             .map(|p| p.id.clone())
+    }
+}
+
+impl FakeTfc {
+    /// How the next runs on a workspace go, and in which log format.
+    ///
+    /// # Panics
+    /// If the workspace does not exist (a mistake in the test).
+    pub fn script_run(&self, org: &str, workspace: &str, outcome: RunOutcome, format: LogFormat) {
+        let mut st = self.shared.st();
+        let id = st
+            .workspace_by_name(org, workspace)
+            .map(|w| w.id.clone())
+            .unwrap_or_else(|| panic!("fake-tfc: no workspace {org}/{workspace}"));
+        st.scripts.insert(id, (outcome, format));
+    }
+
+    /// Requests to the plan-log archive that carried an `Authorization` header (each refused
+    /// with 403). A client that leaks the API token to the archive host makes this non-zero.
+    pub fn archive_requests_with_authorization(&self) -> usize {
+        *lock(&self.shared.archive_with_authorization)
+    }
+
+    /// Sets (creates or replaces) a non-sensitive variable on a workspace, as a user would in
+    /// the UI; `category` is `env` or `terraform`.
+    ///
+    /// # Panics
+    /// If the workspace does not exist.
+    pub fn set_variable(&self, org: &str, workspace: &str, key: &str, value: &str, category: &str) {
+        let mut st = self.shared.st();
+        let var = st.seed_var(&SeedVar {
+            key: key.into(),
+            value: value.into(),
+            category: category.into(),
+            sensitive: false,
+        });
+        let id = st
+            .workspace_by_name(org, workspace)
+            .map(|w| w.id.clone())
+            .unwrap_or_else(|| panic!("fake-tfc: no workspace {org}/{workspace}"));
+        if let Some(w) = st.workspace_mut(&id) {
+            w.vars.retain(|v| !(v.key == key && v.category == category));
+            w.vars.push(var);
+        }
+    }
+
+    /// Runs created so far, as `(workspace id, status, plan-only)`.
+    pub fn runs(&self) -> Vec<(String, String, bool)> {
+        self.shared
+            .st()
+            .runs
+            .iter()
+            .map(|r| (r.workspace_id.clone(), r.status().to_string(), r.plan_only))
+            .collect()
     }
 }
 

@@ -30,6 +30,8 @@ pub struct SeedProject {
 pub struct SeedWorkspace {
     pub name: String,
     pub vars: Vec<SeedVar>,
+    /// Whether a configuration version was uploaded (runs need one).
+    pub configuration: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +82,7 @@ impl SeedWorkspace {
         SeedWorkspace {
             name: name.into(),
             vars: Vec::new(),
+            configuration: true,
         }
     }
 }
@@ -100,7 +103,8 @@ impl Seed {
     /// * org `acme`: projects `Default Project` (`sandbox`), `platform`
     ///   (`network`, `dns`, `edge`; `network` holds env `AWS_ACCESS_KEY_ID`,
     ///   sensitive env `AWS_SECRET_ACCESS_KEY` and terraform `region`), `data`
-    ///   (`warehouse`); non-global varset `legacy-aws-keys` attached to `dns`.
+    ///   (`warehouse`, the only workspace without a configuration version);
+    ///   non-global varset `legacy-aws-keys` attached to `dns`.
     /// * org `globex`: project `Default Project` with workspace `app`.
     pub fn example() -> Seed {
         let mut platform = SeedProject::with("platform", &["network", "dns", "edge"]);
@@ -113,12 +117,14 @@ impl Seed {
             ),
             SeedVar::terraform("region", "eu-west-1"),
         ];
+        let mut data = SeedProject::with("data", &["warehouse"]);
+        data.workspaces[0].configuration = false;
         let acme = SeedOrg {
             name: "acme".into(),
             projects: vec![
                 SeedProject::with("Default Project", &["sandbox"]),
                 platform,
-                SeedProject::with("data", &["warehouse"]),
+                data,
             ],
             variable_sets: vec![SeedVarset {
                 name: "legacy-aws-keys".into(),

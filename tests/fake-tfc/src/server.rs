@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     /// changed the state without hearing so.
     pub write_latency_after: Mutex<Duration>,
     pub limiter: Mutex<Limiter>,
+    /// Requests to the plan-log archive that carried an `Authorization` header (refused).
+    pub archive_with_authorization: Mutex<usize>,
 }
 
 /// Locks a mutex, ignoring poisoning (a panicking test must not wedge the fake).
@@ -63,6 +65,7 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         method: method.clone(),
         path: path.clone(),
         query: req.uri().query().unwrap_or("").to_string(),
+        authorization: req.headers().contains_key(AUTHORIZATION),
     });
     let latency = *lock(&sh.latency);
     if !latency.is_zero() {

@@ -25,6 +25,8 @@ pub(crate) struct Workspace {
     pub name: String,
     pub created_at: String,
     pub vars: Vec<Var>,
+    /// The current configuration version (`None`: nothing was ever uploaded).
+    pub cv_id: Option<String>,
 }
 
 #[derive(Clone)]
@@ -71,6 +73,10 @@ pub(crate) struct State {
     pub workspaces: Vec<Workspace>,
     pub varsets: Vec<Varset>,
     pub stacks: Vec<Stack>,
+    pub runs: Vec<crate::runs::Run>,
+    /// How runs go, by workspace id (unscripted: they succeed, in JSON lines).
+    pub scripts:
+        std::collections::HashMap<String, (crate::runs::RunOutcome, crate::runs::LogFormat)>,
     counter: u64,
 }
 
@@ -131,6 +137,8 @@ impl State {
             workspaces: Vec::new(),
             varsets: Vec::new(),
             stacks: Vec::new(),
+            runs: Vec::new(),
+            scripts: std::collections::HashMap::new(),
             counter: 0,
         };
         st.user_id = st.next_id("user-");
@@ -146,13 +154,17 @@ impl State {
                 let id = st.next_id("prj-");
                 for sw in &sp.workspaces {
                     let vars = sw.vars.iter().map(|v| st.seed_var(v)).collect();
+                    let ws_id = st.next_id("ws-");
+                    // Derived from the workspace id: no counter use, so other ids stay put.
+                    let cv_id = sw.configuration.then(|| ws_id.replacen("ws-", "cv-", 1));
                     let ws = Workspace {
-                        id: st.next_id("ws-"),
+                        id: ws_id,
                         org: so.name.clone(),
                         project_id: id.clone(),
                         name: sw.name.clone(),
                         created_at: now.clone(),
                         vars,
+                        cv_id,
                     };
                     st.workspaces.push(ws);
                 }
@@ -195,7 +207,7 @@ impl State {
         st
     }
 
-    fn seed_var(&mut self, v: &SeedVar) -> Var {
+    pub(crate) fn seed_var(&mut self, v: &SeedVar) -> Var {
         Var {
             id: self.next_id("var-"),
             key: v.key.clone(),

@@ -9,6 +9,7 @@ use crate::server::Shared;
 mod account;
 mod orgs;
 mod projects;
+mod runs;
 mod stacks;
 mod var_owner;
 mod vars;
@@ -27,4 +28,5 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .merge(vars::routes())
         .merge(varsets::routes())
         .merge(varset_rels::routes())
+        .merge(runs::routes())
 }

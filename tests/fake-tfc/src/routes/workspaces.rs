@@ -100,7 +100,13 @@ pub(crate) fn workspace_json(w: &Workspace) -> Value {
             "current-run": { "data": null },
             "latest-run": { "data": null },
             "current-state-version": { "data": null },
-            "current-configuration-version": { "data": null },
+            "current-configuration-version": match &w.cv_id {
+                Some(cv) => json!({
+                    "data": { "id": cv, "type": "configuration-versions" },
+                    "links": { "related": format!("/api/v2/configuration-versions/{cv}") },
+                }),
+                None => json!({ "data": null }),
+            },
             "agent-pool": { "data": null },
             "locked-by": { "data": null },
             "outputs": { "data": [] },
@@ -124,6 +130,12 @@ fn included(st: &Model, req: &Req, wss: &[&Workspace]) -> Option<Vec<Value>> {
                 out.push(project_json(st, p));
             }
         }
+        if req.includes("current_configuration_version") {
+            if let Some(cv) = w.cv_id.as_ref().filter(|cv| !seen.contains(cv)) {
+                seen.push(cv.clone());
+                out.push(super::runs::configuration_version_json(cv, &w.created_at));
+            }
+        }
         if req.includes("organization") && !seen.contains(&w.org) {
             if let Some(o) = st.org(&w.org) {
                 seen.push(o.name.clone());
@@ -131,7 +143,10 @@ fn included(st: &Model, req: &Req, wss: &[&Workspace]) -> Option<Vec<Value>> {
             }
         }
     }
-    (req.includes("project") || req.includes("organization")).then_some(out)
+    (req.includes("project")
+        || req.includes("organization")
+        || req.includes("current_configuration_version"))
+    .then_some(out)
 }
 
 fn wildcard(name: &str, pattern: &str) -> bool {

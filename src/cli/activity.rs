@@ -1,0 +1,226 @@
+//! `tfc-oidc activity`: CloudTrail's `AssumeRoleWithWebIdentity` events for the roles that trust
+//! this host's OIDC provider, newest first. Needs AWS credentials that may call
+//! `cloudtrail:LookupEvents` (and `iam:ListRoles` to know the trusting roles), not an HCP
+//! Terraform token.
+
+use crate::aws::{load_sdk_config, CloudTrailClient, IamClient};
+use crate::cli::args::{ActivityArgs, Format, GlobalArgs};
+use crate::cli::connect::Ports;
+use crate::cli::error::CliError;
+use crate::cli::output;
+use crate::cli::verify_output::shown;
+use crate::core::activity::{read_activity, Activity, ActivityQuery, ActivityReport};
+use crate::core::ports::{AuditTrail, Iam};
+use crate::core::subject::RunSubject;
+use crate::tfc::Endpoint;
+use serde_json::json;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// CloudTrail's event history keeps 90 days.
+const HISTORY_DAYS: i64 = 90;
+
+/// Runs `activity`.
+pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliError> {
+    let (host, trail, iam, demo) = if global.demo {
+        let ports = Ports::demo()?;
+        let sb = ports
+            .sandbox()
+            .cloned()
+            .ok_or_else(|| CliError::failure("the demo sandbox is not available"))?;
+        let trail: Arc<dyn AuditTrail> = sb.iam.clone();
+        let iam: Arc<dyn Iam> = sb.iam.clone();
+        (
+            crate::sandbox::DEMO_HOST.to_string(),
+            trail,
+            iam,
+            Some(ports),
+        )
+    } else {
+        let env = |k: &str| std::env::var(k).ok();
+        let endpoint =
+            Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+        let sdk = load_sdk_config(global.profile.as_deref(), global.region.as_deref()).await;
+        let trail: Arc<dyn AuditTrail> = Arc::new(CloudTrailClient::new(&sdk));
+        let iam: Arc<dyn Iam> =
+            Arc::new(IamClient::new(&sdk).with_profile(global.profile.as_deref()));
+        (endpoint.host().to_string(), trail, iam, None)
+    };
+    let end = OffsetDateTime::now_utc();
+    let mut notes = Vec::new();
+    let mut since =
+        time::Duration::try_from(args.since).map_err(|_| CliError::usage("--since is too long"))?;
+    if since > time::Duration::days(HISTORY_DAYS) {
+        notes.push(format!(
+            "CloudTrail's event history keeps {HISTORY_DAYS} days: reading those"
+        ));
+        since = time::Duration::days(HISTORY_DAYS);
+    }
+    let query = ActivityQuery {
+        host,
+        organization: args.org.clone(),
+        role: args.role.clone(),
+        start: end - since,
+        end,
+    };
+    let mut report = read_activity(trail.as_ref(), Some(iam.as_ref()), &query)
+        .await
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    report.notes.extend(notes);
+    if let Some(ports) = demo {
+        ports.finish()?;
+    }
+    match args.format {
+        Format::Json => println!("{}", report_json(&report)),
+        Format::Text => print!("{}", report_text(&report, output::colour_enabled())),
+    }
+    Ok(())
+}
+
+/// Organization / project / workspace (or Stack / deployment) and the phase (or operation).
+fn run_of(a: &Activity) -> (String, String) {
+    match &a.run_subject {
+        Some(RunSubject::Workspace {
+            organization,
+            project,
+            workspace,
+            phase,
+        }) => (
+            format!("{organization} / {project} / {workspace}"),
+            phase.clone(),
+        ),
+        Some(RunSubject::Stack {
+            organization,
+            project,
+            stack,
+            deployment,
+            operation,
+        }) => (
+            format!("{organization} / {project} / stack {stack} / {deployment}"),
+            operation.clone(),
+        ),
+        None => (a.subject.clone().unwrap_or_else(|| "?".into()), "-".into()),
+    }
+}
+
+fn short_time(rfc3339: &str) -> String {
+    rfc3339.replace('T', " ").trim_end_matches('Z').to_string()
+}
+
+/// The report as a table, refusals followed by the subject that was refused.
+pub fn report_text(r: &ActivityReport, colour: bool) -> String {
+    let mut out = String::new();
+    let region = r.region.as_deref().unwrap_or("the default region");
+    out.push_str(&format!(
+        "AssumeRoleWithWebIdentity through https://{} from {} to {} UTC (CloudTrail, {region})\n",
+        r.host,
+        short_time(&r.start),
+        short_time(&r.end)
+    ));
+    if r.events.is_empty() {
+        out.push_str("\nNo events. CloudTrail's event history is regional: runs show up in the region their AWS provider calls STS in (try --region).\n");
+    } else {
+        let rows: Vec<[String; 6]> = r
+            .events
+            .iter()
+            .map(|a| {
+                let (run, phase) = run_of(a);
+                [
+                    short_time(&a.time),
+                    a.error_code.clone().unwrap_or_else(|| "assumed".into()),
+                    a.role_name.clone().unwrap_or_else(|| "?".into()),
+                    run,
+                    phase,
+                    format!(
+                        "{} {}",
+                        a.run_id.as_deref().unwrap_or("-"),
+                        a.source_ip.as_deref().unwrap_or("-")
+                    ),
+                ]
+            })
+            .collect();
+        let head = [
+            "TIME",
+            "RESULT",
+            "ROLE",
+            "RUN OF",
+            "PHASE",
+            "RUN ID / SOURCE IP",
+        ];
+        let widths: Vec<usize> = (0..6)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([head[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        out.push('\n');
+        let line = |cells: &[String]| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{:<w$}", shown(c), w = *w))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        };
+        out.push_str(&line(&head.map(String::from)));
+        out.push('\n');
+        for (row, a) in rows.iter().zip(&r.events) {
+            let text = line(row);
+            if a.succeeded() || !colour {
+                out.push_str(&text);
+            } else {
+                out.push_str(&format!("\x1b[31m{text}\x1b[0m"));
+            }
+            out.push('\n');
+            if !a.succeeded() {
+                out.push_str(&format!(
+                    "  refused {}: {}\n",
+                    shown(a.subject.as_deref().unwrap_or("(no subject recorded)")),
+                    shown(a.error_message.as_deref().unwrap_or_default())
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "\n{} event{}, {} refused.\n",
+            r.events.len(),
+            if r.events.len() == 1 { "" } else { "s" },
+            r.refused()
+        ));
+    }
+    if !r.trusting_roles.is_empty() {
+        out.push_str(&format!(
+            "Roles trusting https://{}: {}\n",
+            r.host,
+            r.trusting_roles.join(", ")
+        ));
+    }
+    if r.truncated {
+        out.push_str("Only the newest events were read: narrow --since to see the rest.\n");
+    }
+    for n in &r.notes {
+        out.push_str(&format!("Note: {}\n", shown(n)));
+    }
+    out
+}
+
+/// The report as JSON.
+pub fn report_json(r: &ActivityReport) -> serde_json::Value {
+    json!({
+        "host": r.host,
+        "region": r.region,
+        "start": r.start,
+        "end": r.end,
+        "count": r.events.len(),
+        "refused": r.refused(),
+        "truncated": r.truncated,
+        "trusting_roles": r.trusting_roles,
+        "events": r.events,
+        "notes": r.notes,
+    })
+}
