@@ -1,6 +1,7 @@
 //! AWS adapter: aws-sdk-iam and aws-sdk-sts behind the core's `Iam` port, the SDK configuration
 //! loader, and OIDC provider thumbprints.
 
+mod access_keys;
 pub mod client;
 pub mod config;
 mod errors;
