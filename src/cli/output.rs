@@ -33,11 +33,7 @@ fn bold(text: &str, colour: bool) -> String {
 /// The plan as a diff, grouped by service.
 pub fn plan_text(plan: &Plan, colour: bool) -> String {
     let mut out = String::new();
-    let scope = if plan.project.is_empty() {
-        plan.organization.clone()
-    } else {
-        format!("{} / {}", plan.organization, plan.project)
-    };
+    let scope = plan.scope();
     out.push_str(&bold(
         &format!(
             "Plan for {scope} on {} (AWS account {})",
@@ -184,6 +180,6 @@ pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>, applied: bool) -> V
             .into_iter()
             .map(|(v, id)| json!({"target": target_string(&v.target), "key": v.key, "id": id}))
             .collect::<Vec<_>>(),
-        "notes": plan.notes,
+        "notes": plan.note_lines(),
     })
 }

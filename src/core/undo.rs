@@ -4,11 +4,14 @@
 
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
-use crate::core::plan::{Change, Plan, PlannedChange, VariableTarget, VarsetRef};
+use crate::core::plan::{Change, Note, Plan, PlannedChange, VariableTarget, VarsetRef};
 use crate::core::ports::{AccessKeyStatus, Iam};
 
 /// The inverse of one applied change, or a note on why it cannot be reverted.
-fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String> {
+/// Why a change cannot be inverted: the resource it concerns and the sentence.
+type Unrevertable = (String, String);
+
+fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, Unrevertable> {
     use Change::*;
     let id = || outcome.id.clone();
     Ok(match change {
@@ -72,8 +75,9 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
                 sensitive: false,
             }),
             None => {
-                return Err(format!(
-                    "cannot delete {key} on {target}: its id was not recorded"
+                return Err((
+                    target.to_string(),
+                    format!("cannot delete {key} on {target}: its id was not recorded"),
                 ))
             }
         },
@@ -94,8 +98,9 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
                 description: description.clone(),
             }),
             None => {
-                return Err(format!(
-                    "cannot restore {key} on {target}: its old value was sensitive"
+                return Err((
+                    target.to_string(),
+                    format!("cannot restore {key} on {target}: its old value was sensitive"),
                 ))
             }
         },
@@ -125,13 +130,16 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
             sensitive,
             ..
         } => {
-            return Err(format!(
-                "cannot restore {key} on {target}: {}",
-                if *sensitive {
-                    "its value was sensitive"
-                } else {
-                    "deleted values are not kept"
-                }
+            return Err((
+                target.to_string(),
+                format!(
+                    "cannot restore {key} on {target}: {}",
+                    if *sensitive {
+                        "its value was sensitive"
+                    } else {
+                        "deleted values are not kept"
+                    }
+                ),
             ))
         }
         DeleteVariableSet { .. }
@@ -180,7 +188,7 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
         match inverse(change, outcome) {
             Ok(Some(inv)) => inverses.push(inv),
             Ok(None) => {}
-            Err(note) => notes.push(format!("warning: {note}")),
+            Err((resource, text)) => notes.push(Note::warning(resource, text)),
         }
     }
     if let Some(pos) = inverses
@@ -200,9 +208,12 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
             .map(|r| r.name.clone())
             .collect();
         if !users.is_empty() {
-            notes.push(format!(
-                "keeping OIDC provider {arn}: roles {} still trust it",
-                users.join(", ")
+            notes.push(Note::info(
+                arn.clone(),
+                format!(
+                    "keeping OIDC provider {arn}: roles {} still trust it",
+                    users.join(", ")
+                ),
             ));
             inverses.remove(pos);
         }
@@ -239,7 +250,11 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
     Ok(Plan {
         host,
         organization,
-        project,
+        projects: if project.is_empty() {
+            Vec::new()
+        } else {
+            vec![project]
+        },
         account,
         provider_arn: String::new(),
         roles: Vec::new(),

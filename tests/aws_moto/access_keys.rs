@@ -65,14 +65,23 @@ async fn a_key_of_this_account_has_a_user_an_age_and_no_use_yet() {
     assert_eq!(keys[0].id, key_id);
     assert_eq!(keys[0].status, AccessKeyStatus::Active);
     let created = keys[0].created.as_deref().unwrap();
-    assert!(created.starts_with("20") && created.contains('T'), "{created}");
+    assert!(
+        created.starts_with("20") && created.contains('T'),
+        "{created}"
+    );
 
     let account = iam.access_key_account(&key_id).await.unwrap();
     assert_eq!(account.as_deref(), Some("123456789012"));
 
-    assert!(iam.list_access_keys(&unique("nouser")).await.unwrap().is_empty());
+    assert!(iam
+        .list_access_keys(&unique("nouser"))
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(
-        iam.access_key_last_used("AKIAXXXXXXXXXXXXXXXX").await.unwrap(),
+        iam.access_key_last_used("AKIAXXXXXXXXXXXXXXXX")
+            .await
+            .unwrap(),
         None
     );
 }

@@ -5,6 +5,8 @@ mod build;
 mod read;
 mod variables;
 
+pub use variables::STATIC_KEYS_NOTE;
+
 use crate::core::answers::Answers;
 use crate::core::error::PlanError;
 use crate::core::plan::Plan;

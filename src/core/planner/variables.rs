@@ -4,10 +4,14 @@
 use super::build::Builder;
 use super::STATIC_KEYS;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
-use crate::core::plan::{Change, PlannedRole, PlannedVariable};
+use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable};
 use crate::core::ports::VariableCategory;
 
 const DESCRIPTION: &str = "AWS dynamic credentials, managed by tfc-oidc";
+
+/// How the warning about static keys left on a target ends; `migrate`, which removes them,
+/// recognises (and drops) the warning by it.
+pub const STATIC_KEYS_NOTE: &str = "the AWS provider prefers them to OIDC until they are removed";
 
 impl Builder<'_> {
     /// Plans the variables; each waits for the roles it points at (`role_deps`), so no run ever
@@ -52,9 +56,12 @@ impl Builder<'_> {
                 .map(|v| v.key.as_str())
                 .collect();
             if !static_keys.is_empty() {
-                self.notes.push(format!(
-                    "warning: {target} still holds {}: the AWS provider prefers them to OIDC until they are removed",
-                    static_keys.join(" and ")
+                self.notes.push(Note::warning(
+                    target.to_string(),
+                    format!(
+                        "{target} still holds {}: {STATIC_KEYS_NOTE}",
+                        static_keys.join(" and ")
+                    ),
                 ));
             }
             for (key, value) in &wanted {

@@ -283,16 +283,20 @@ impl IamState {
     }
 
     /// `GetAccessKeyLastUsed`: a key of another account is refused as IAM refuses it.
-    pub(crate) fn key_last_used(&self, key_id: &str) -> Result<Option<AccessKeyLastUsed>, IamError> {
+    pub(crate) fn key_last_used(
+        &self,
+        key_id: &str,
+    ) -> Result<Option<AccessKeyLastUsed>, IamError> {
         if self.foreign_keys.contains_key(key_id) {
             return Err(IamError::AccessDenied(format!(
                 "{} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key {key_id}",
                 self.identity.arn
             )));
         }
-        let found = self.users.iter().find_map(|(user, keys)| {
-            keys.iter().find(|k| k.id == key_id).map(|k| (user, k))
-        });
+        let found = self
+            .users
+            .iter()
+            .find_map(|(user, keys)| keys.iter().find(|k| k.id == key_id).map(|k| (user, k)));
         Ok(found.map(|(user, key)| {
             let used = key.last_used.as_ref();
             AccessKeyLastUsed {
