@@ -178,15 +178,19 @@ impl Answers {
     /// A short stable digest of the answers: a resumed apply continues the journal of an
     /// interrupted one only when this matches.
     pub fn fingerprint(&self) -> String {
-        let text = serde_json::to_string(self).unwrap_or_default();
-        // FNV-1a: stable across builds and platforms, unlike std's hasher.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in text.bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("{hash:016x}")
+        fingerprint_of(&serde_json::to_string(self).unwrap_or_default())
     }
+}
+
+/// A short stable digest of `text` (FNV-1a: stable across builds and platforms, unlike std's
+/// hasher), for journal fingerprints.
+pub fn fingerprint_of(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod error;
 pub mod inventory;
 pub mod journal;
+pub mod migrate;
 pub mod names;
 pub mod plan;
 pub mod planner;

@@ -5,6 +5,7 @@
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
 use crate::core::plan::{Change, Note, Plan, PlannedChange, VariableTarget, VarsetRef};
+use crate::core::planner::STATIC_KEYS;
 use crate::core::ports::{AccessKeyStatus, Iam};
 
 /// The inverse of one applied change, or a note on why it cannot be reverted.
@@ -73,6 +74,7 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, Unrever
                 variable_id,
                 key: key.clone(),
                 sensitive: false,
+                access_key_id: None,
             }),
             None => {
                 return Err((
@@ -151,7 +153,47 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, Unrever
     })
 }
 
-/// Plans the undo of `record`: inverses newest first, each waiting for the one before.
+/// Whether a change is one of setup's (what makes OIDC work).
+fn is_setup(change: &Change) -> bool {
+    use Change::*;
+    matches!(
+        change,
+        CreateOidcProvider { .. }
+            | AddOidcAudience { .. }
+            | CreateRole { .. }
+            | UpdateTrustPolicy { .. }
+            | AttachRolePolicy { .. }
+            | PutRolePolicy { .. }
+            | CreateVariableSet { .. }
+            | CreateVariable { .. }
+            | UpdateVariable { .. }
+            | AttachVariableSet { .. }
+    )
+}
+
+/// The deletion of a static AWS key variable (by `migrate`).
+fn is_key_removal(change: &Change) -> bool {
+    matches!(change, Change::DeleteVariable { key, .. } if STATIC_KEYS.contains(&key.as_str()))
+}
+
+/// Where a `migrate` apply deleted static key variables: their values were never read, so
+/// nothing can restore them, and the OIDC setup those targets now run on must stay.
+fn lost_keys(done: &[(&Change, &Outcome)]) -> Vec<String> {
+    let mut targets: Vec<String> = Vec::new();
+    for (change, _) in done {
+        if let Change::DeleteVariable { target, .. } = change {
+            let t = target.to_string();
+            if is_key_removal(change) && !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+    }
+    targets
+}
+
+/// Plans the undo of `record`: inverses newest first, each waiting for the one before. After a
+/// `migrate` that deleted key variables, only the detachments and deactivations are reverted
+/// (sets reattached, keys reactivated); the OIDC setup stays, and a note says why.
 pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError> {
     let done = record.done();
     let deleted_sets: Vec<String> = done
@@ -167,8 +209,21 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
         })
         .collect();
     let mut notes = Vec::new();
+    let lost = lost_keys(&done);
+    if !lost.is_empty() {
+        notes.push(Note::warning(
+            "OIDC setup",
+            format!(
+                "keeping the OIDC setup (provider, roles, variables) this apply made: the static keys it deleted from {} cannot be put back (their secret values were never read), and removing OIDC too would leave those workspaces without AWS credentials",
+                lost.join(", ")
+            ),
+        ));
+    }
     let mut inverses = Vec::new();
     for (change, outcome) in done.iter().rev() {
+        if !lost.is_empty() && (is_setup(change) || is_key_removal(change)) {
+            continue;
+        }
         // Deleting a variable set or role takes its contents with it.
         let inside_deleted = match change {
             Change::CreateVariable {

@@ -136,6 +136,10 @@ pub enum Change {
         variable_id: String,
         key: String,
         sensitive: bool,
+        /// For a readable `AWS_ACCESS_KEY_ID` removed by `migrate`: the key id it held, so a
+        /// resumed migration still knows which IAM key to deactivate. Never a secret.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        access_key_id: Option<String>,
     },
     DetachVariableSet {
         set: VarsetRef,

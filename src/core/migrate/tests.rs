@@ -1,0 +1,459 @@
+//! The migration on the sandbox: discovery, the shared set emptied, detached or left alone, the
+//! order of changes, a failure part way that keeps keys and a re-run that finishes, a second run
+//! that plans nothing, and undo restoring what it can (keys reactivated).
+
+use super::*;
+use crate::core::apply::apply;
+use crate::core::journal::{Journal, RecordKind};
+use crate::core::plan::{Change, VariableTarget};
+use crate::core::ports::{
+    AccessKeyStatus, NewVariable, NewVariableSet, Tfc, TfcError, VariableCategory,
+};
+use crate::core::undo::plan_undo;
+use crate::sandbox::{Sandbox, DEMO_ACCESS_KEY_ID, DEMO_HOST};
+use std::collections::BTreeSet;
+
+fn request(scope: MigrationScope) -> MigrateRequest {
+    MigrateRequest {
+        host: DEMO_HOST.into(),
+        organization: "acme-corp".into(),
+        scope,
+        role_name: None,
+        split_roles: false,
+        permissions: Permissions {
+            none: true,
+            ..Permissions::default()
+        },
+        audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
+        varset: false,
+        thumbprints: Vec::new(),
+        deactivate_keys: true,
+    }
+}
+
+fn names(list: &[&str]) -> MigrationScope {
+    MigrationScope::Workspaces(list.iter().map(|s| s.to_string()).collect())
+}
+
+async fn migrate(sb: &Sandbox, req: &MigrateRequest) -> Migration {
+    let before = (sb.iam.write_count(), sb.tfc.write_count());
+    let m = plan_migration(req, sb.iam.as_ref(), sb.tfc.as_ref(), &[], &|_| {})
+        .await
+        .expect("plan");
+    assert_eq!(
+        (sb.iam.write_count(), sb.tfc.write_count()),
+        before,
+        "planning must not write"
+    );
+    m
+}
+
+async fn apply_plan(sb: &Sandbox, journal: &Journal, m: Migration) -> Result<(), String> {
+    let mut w = journal.begin(&m.plan, RecordKind::Apply).unwrap();
+    apply(m.plan, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &|_| {})
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn env(key: &str, value: &str, sensitive: bool) -> NewVariable {
+    NewVariable {
+        key: key.into(),
+        value: value.into(),
+        description: String::new(),
+        category: VariableCategory::Env,
+        sensitive,
+    }
+}
+
+/// The env keys a run of `ws` gets.
+async fn run_keys(sb: &Sandbox, ws: &str) -> Vec<(String, Option<String>)> {
+    let w = sb.tfc.workspace("acme-corp", ws).await.unwrap();
+    let vars = sb.tfc.effective_variables(&w.id).await.unwrap();
+    vars.into_iter()
+        .filter(|v| v.key.starts_with("AWS_") || v.key.starts_with("TFC_AWS"))
+        .map(|v| (v.key, v.value))
+        .collect()
+}
+
+fn has(keys: &[(String, Option<String>)], key: &str) -> bool {
+    keys.iter().any(|(k, _)| k == key)
+}
+
+/// Every change that must be done before `i`, transitively.
+fn ancestors(m: &Migration, i: usize) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::new();
+    let mut todo = m.plan.changes[i].depends_on.clone();
+    while let Some(d) = todo.pop() {
+        if seen.insert(d) {
+            todo.extend(m.plan.changes[d].depends_on.iter().copied());
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
+    let sb = Sandbox::demo();
+    let m = migrate(&sb, &request(MigrationScope::All)).await;
+    let found: Vec<&str> = m.workspaces.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(found, ["etl", "payments-worker", "network-staging"]);
+    let etl = &m.workspaces[0];
+    assert!(matches!(
+        &etl.sources[0].source,
+        crate::core::inventory::VariableSource::VariableSet { name, .. } if name == "legacy-aws-keys"
+    ));
+    assert_eq!(m.keys[DEMO_ACCESS_KEY_ID].user(), Some("ci-deployer"));
+    assert_eq!(m.plan.projects, ["data", "payments", "platform"]);
+    let providers = m
+        .plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.change, Change::CreateOidcProvider { .. }))
+        .count();
+    assert_eq!(providers, 1, "one provider for three projects");
+    assert_eq!(m.plan.roles.len(), 3);
+    assert!(m.still_receiving.is_empty());
+
+    // Order: each removal waits for the OIDC variables of the workspaces it affects (the set
+    // reaches etl); the key's deactivation waits for every removal.
+    let oidc_vars_of = |ws: &str| -> Vec<usize> {
+        let on = |c: &Change| matches!(c, Change::CreateVariable { target: VariableTarget::Workspace(w), .. } if w.name == ws);
+        (0..m.plan.changes.len())
+            .filter(|j| on(&m.plan.changes[*j].change))
+            .collect()
+    };
+    let removals: Vec<usize> = (0..m.plan.changes.len())
+        .filter(|i| matches!(m.plan.changes[*i].change, Change::DeleteVariable { .. }))
+        .collect();
+    assert_eq!(removals.len(), 6);
+    for &i in &removals {
+        let Change::DeleteVariable { target, .. } = &m.plan.changes[i].change else {
+            unreachable!()
+        };
+        let ws = match target {
+            VariableTarget::Workspace(w) => w.name.clone(),
+            VariableTarget::VariableSet(_) => "etl".into(),
+        };
+        let before = ancestors(&m, i);
+        let vars = oidc_vars_of(&ws);
+        assert_eq!(vars.len(), 2, "{ws}");
+        assert!(vars.iter().all(|j| before.contains(j)), "{ws}: {before:?}");
+    }
+    let deactivate = m
+        .plan
+        .changes
+        .iter()
+        .position(|c| matches!(c.change, Change::SetAccessKeyStatus { .. }))
+        .unwrap();
+    let before = ancestors(&m, deactivate);
+    assert!(removals.iter().all(|j| before.contains(j)));
+
+    let journal = Journal::in_memory();
+    apply_plan(&sb, &journal, m).await.unwrap();
+    for ws in ["etl", "payments-worker", "network-staging"] {
+        let keys = run_keys(&sb, ws).await;
+        assert!(!has(&keys, "AWS_ACCESS_KEY_ID"), "{ws}: {keys:?}");
+        assert!(!has(&keys, "AWS_SECRET_ACCESS_KEY"), "{ws}: {keys:?}");
+        assert!(has(&keys, "TFC_AWS_RUN_ROLE_ARN") && has(&keys, "AWS_REGION"));
+    }
+    assert_eq!(
+        sb.iam.access_key_status(DEMO_ACCESS_KEY_ID),
+        Some(AccessKeyStatus::Inactive)
+    );
+    let again = migrate(&sb, &request(MigrationScope::All)).await;
+    assert!(again.plan.is_empty(), "{:?}", again.plan.changes);
+    assert!(again.workspaces.is_empty());
+}
+
+#[tokio::test]
+async fn a_set_reaching_only_migrated_workspaces_is_emptied_and_nothing_else_is_touched() {
+    let sb = Sandbox::demo();
+    let m = migrate(&sb, &request(names(&["etl"]))).await;
+    let removed: Vec<(String, String)> = m
+        .plan
+        .changes
+        .iter()
+        .filter_map(|c| match &c.change {
+            Change::DeleteVariable { target, key, .. } => Some((target.to_string(), key.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        removed,
+        [
+            (
+                "variable set legacy-aws-keys".into(),
+                "AWS_ACCESS_KEY_ID".into()
+            ),
+            (
+                "variable set legacy-aws-keys".into(),
+                "AWS_SECRET_ACCESS_KEY".into()
+            ),
+        ]
+    );
+    // Two other workspaces still use the key: it stays active.
+    assert!(!m
+        .plan
+        .changes
+        .iter()
+        .any(|c| matches!(c.change, Change::SetAccessKeyStatus { .. })));
+    assert!(m
+        .plan
+        .notes
+        .iter()
+        .any(|n| n.text.contains("stays active") && n.text.contains("network-staging")));
+}
+
+/// Organization `acme-corp` of the demo plus project `shop` with workspaces `web` and `api`, a
+/// keys-only set `shop-keys` attached as `attach` says, and key `AKIASHOP00000001`.
+async fn shop(attach_to_project: bool, extra_var: bool) -> Sandbox {
+    let sb = Sandbox::demo();
+    let tfc = &sb.tfc;
+    let project = tfc.add_project("acme-corp", "shop").unwrap();
+    let web = tfc.add_workspace("acme-corp", &project, "web").unwrap();
+    let api = tfc.add_workspace("acme-corp", &project, "api").unwrap();
+    let set = NewVariableSet {
+        name: "shop-keys".into(),
+        description: String::new(),
+    };
+    let set = tfc.add_variable_set("acme-corp", &set, false).unwrap();
+    let key = "AKIASHOP00000001";
+    tfc.add_variable_set_variable(&set.id, &env("AWS_ACCESS_KEY_ID", key, false))
+        .unwrap();
+    tfc.add_variable_set_variable(&set.id, &env("AWS_SECRET_ACCESS_KEY", "s", true))
+        .unwrap();
+    if extra_var {
+        tfc.add_variable_set_variable(&set.id, &env("AWS_REGION", "us-east-1", false))
+            .unwrap();
+    }
+    if attach_to_project {
+        tfc.attach_variable_set(&set.id, &[], &[project]).unwrap();
+    } else {
+        tfc.attach_variable_set(&set.id, &[web, api], &[]).unwrap();
+    }
+    sb.iam
+        .add_access_key("shop-ci", key, AccessKeyStatus::Active);
+    sb
+}
+
+#[tokio::test]
+async fn a_set_attached_to_the_workspace_is_detached_from_it() {
+    let sb = shop(false, false).await;
+    let m = migrate(&sb, &request(names(&["web"]))).await;
+    let detach: Vec<String> = m
+        .plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.change, Change::DetachVariableSet { .. }))
+        .map(|c| c.change.summary())
+        .collect();
+    assert_eq!(detach, ["detach variable set shop-keys from workspace web"]);
+    assert!(!m
+        .plan
+        .changes
+        .iter()
+        .any(|c| matches!(c.change, Change::DeleteVariable { .. })));
+    assert!(m.still_receiving.is_empty());
+    apply_plan(&sb, &Journal::in_memory(), m).await.unwrap();
+    assert!(!has(&run_keys(&sb, "web").await, "AWS_ACCESS_KEY_ID"));
+    assert!(has(&run_keys(&sb, "api").await, "AWS_ACCESS_KEY_ID"));
+    assert_eq!(
+        sb.iam.access_key_status("AKIASHOP00000001"),
+        Some(AccessKeyStatus::Active),
+        "api still uses it"
+    );
+}
+
+#[tokio::test]
+async fn a_shared_set_that_holds_more_or_reaches_through_a_project_is_left_alone() {
+    for (project, extra) in [(true, false), (false, true)] {
+        let sb = shop(project, extra).await;
+        let m = migrate(&sb, &request(names(&["web"]))).await;
+        assert!(!m.plan.changes.iter().any(|c| matches!(
+            c.change,
+            Change::DetachVariableSet { .. } | Change::DeleteVariable { .. }
+        )));
+        assert_eq!(m.still_receiving.len(), 1);
+        assert_eq!(m.still_receiving[0].workspace, "web");
+        let note = m
+            .plan
+            .notes
+            .iter()
+            .find(|n| n.resource == "variable set shop-keys")
+            .expect("a note on the set");
+        assert!(note.text.contains("also reaches api"), "{}", note.text);
+        assert!(note.is_warning());
+    }
+}
+
+#[tokio::test]
+async fn own_keys_stay_when_a_shared_set_would_give_a_different_key() {
+    let sb = shop(true, false).await;
+    let web = sb.tfc.workspace("acme-corp", "web").await.unwrap();
+    sb.tfc
+        .add_workspace_variable(
+            &web.id,
+            &env("AWS_ACCESS_KEY_ID", "AKIAWEB000000001", false),
+        )
+        .unwrap();
+    let m = migrate(&sb, &request(names(&["web"]))).await;
+    assert!(!m
+        .plan
+        .changes
+        .iter()
+        .any(|c| matches!(c.change, Change::DeleteVariable { .. })));
+    assert!(m.plan.notes.iter().any(|n| n
+        .text
+        .starts_with("workspace web keeps its own static keys")));
+    let from: Vec<&LeftReason> = m.still_receiving[0].from.iter().map(|l| &l.why).collect();
+    assert_eq!(from.len(), 2, "{from:?}");
+}
+
+#[tokio::test]
+async fn a_failure_part_way_keeps_keys_and_a_re_run_finishes() {
+    let sb = Sandbox::demo();
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journal = Journal::at(journal_dir.path());
+    let req = request(MigrationScope::All);
+    sb.tfc.fail_on(
+        "delete_workspace_variable",
+        1,
+        TfcError::Server {
+            status: 500,
+            detail: "boom".into(),
+        },
+    );
+    let m = migrate(&sb, &req).await;
+    let err = apply_plan(&sb, &journal, m).await.unwrap_err();
+    assert!(err.contains("apply stopped part way"), "{err}");
+    // Every workspace has working credentials: its keys, or OIDC.
+    for ws in ["etl", "payments-worker", "network-staging"] {
+        let keys = run_keys(&sb, ws).await;
+        let has_keys = has(&keys, "AWS_ACCESS_KEY_ID") && has(&keys, "AWS_SECRET_ACCESS_KEY");
+        assert!(
+            has_keys || has(&keys, "TFC_AWS_RUN_ROLE_ARN"),
+            "{ws}: {keys:?}"
+        );
+    }
+    assert_eq!(
+        sb.iam.access_key_status(DEMO_ACCESS_KEY_ID),
+        Some(AccessKeyStatus::Active)
+    );
+    let record = journal.records().pop().unwrap();
+    let resumed: Vec<Change> = record.done().into_iter().map(|(c, _)| c.clone()).collect();
+    let m = plan_migration(&req, sb.iam.as_ref(), sb.tfc.as_ref(), &resumed, &|_| {})
+        .await
+        .unwrap();
+    assert!(!m.plan.is_empty());
+    apply_plan(&sb, &journal, m).await.unwrap();
+    assert_eq!(
+        journal.records().len(),
+        1,
+        "the re-run continued the record"
+    );
+    assert_eq!(
+        sb.iam.access_key_status(DEMO_ACCESS_KEY_ID),
+        Some(AccessKeyStatus::Inactive)
+    );
+    assert!(migrate(&sb, &req).await.plan.is_empty());
+}
+
+#[tokio::test]
+async fn undo_reactivates_keys_and_keeps_oidc_where_keys_were_deleted() {
+    let sb = Sandbox::demo();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::at(dir.path());
+    let m = migrate(&sb, &request(MigrationScope::All)).await;
+    apply_plan(&sb, &journal, m).await.unwrap();
+    let record = journal.last_apply().unwrap();
+    let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
+    let kinds: Vec<String> = undo.changes.iter().map(|c| c.change.summary()).collect();
+    assert_eq!(
+        kinds,
+        ["mark access key AKIA…0001 of user ci-deployer Active"],
+        "only the deactivation is reverted"
+    );
+    assert!(undo
+        .notes
+        .iter()
+        .any(|n| n.text.starts_with("keeping the OIDC setup")));
+    let mut w = journal.begin(&undo, RecordKind::Undo).unwrap();
+    apply(undo, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        sb.iam.access_key_status(DEMO_ACCESS_KEY_ID),
+        Some(AccessKeyStatus::Active)
+    );
+    assert!(has(&run_keys(&sb, "etl").await, "TFC_AWS_RUN_ROLE_ARN"));
+}
+
+#[tokio::test]
+async fn undo_of_a_detach_only_migration_reverts_everything() {
+    let sb = shop(false, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::at(dir.path());
+    let m = migrate(&sb, &request(names(&["web"]))).await;
+    apply_plan(&sb, &journal, m).await.unwrap();
+    assert!(!has(&run_keys(&sb, "web").await, "AWS_ACCESS_KEY_ID"));
+    let record = journal.last_apply().unwrap();
+    let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
+    let mut w = journal.begin(&undo, RecordKind::Undo).unwrap();
+    apply(undo, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &|_| {})
+        .await
+        .unwrap();
+    let keys = run_keys(&sb, "web").await;
+    assert!(has(&keys, "AWS_ACCESS_KEY_ID") && !has(&keys, "TFC_AWS_RUN_ROLE_ARN"));
+    assert_eq!(
+        sb.iam.access_key_status("AKIASHOP00000001"),
+        Some(AccessKeyStatus::Active)
+    );
+}
+
+#[tokio::test]
+async fn keys_of_another_account_are_reported_not_deactivated() {
+    let sb = shop(false, false).await;
+    sb.iam
+        .add_foreign_access_key("AKIAFOREIGN00001", "999999999999");
+    let api = sb.tfc.workspace("acme-corp", "api").await.unwrap();
+    sb.tfc
+        .add_workspace_variable(
+            &api.id,
+            &env("AWS_ACCESS_KEY_ID", "AKIAFOREIGN00001", false),
+        )
+        .unwrap();
+    let m = migrate(&sb, &request(names(&["api"]))).await;
+    assert_eq!(
+        m.keys["AKIAFOREIGN00001"],
+        KeyOwner::OtherAccount {
+            account: Some("999999999999".into())
+        }
+    );
+    assert!(m.plan.notes.iter().any(|n| {
+        n.text
+        == "access key AKIA…0001 belongs to another AWS account (999999999999): deactivate it there"
+    }));
+}
+
+#[tokio::test]
+async fn role_name_needs_one_project_and_unknown_names_fail() {
+    let sb = Sandbox::demo();
+    let mut req = request(MigrationScope::All);
+    req.role_name = Some("one-role".into());
+    let err = plan_migration(&req, sb.iam.as_ref(), sb.tfc.as_ref(), &[], &|_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        err.is_usage() && err.to_string().contains("3 projects"),
+        "{err}"
+    );
+    let req = request(names(&["nope"]));
+    let err = plan_migration(&req, sb.iam.as_ref(), sb.tfc.as_ref(), &[], &|_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MigrateError::UnknownWorkspace { .. }));
+    let m = migrate(&sb, &request(names(&["network-prod"]))).await;
+    assert!(m.plan.is_empty());
+    assert!(m.plan.notes[0].text.contains("receives no static AWS keys"));
+}
