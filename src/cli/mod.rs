@@ -4,7 +4,10 @@ pub mod args;
 pub mod confirm;
 pub mod connect;
 pub mod error;
+pub mod flow;
 pub mod logging;
+pub mod migrate;
+pub mod migrate_output;
 pub mod output;
 pub mod paths;
 pub mod run_apply;
@@ -29,6 +32,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Some(Command::Migrate(args)) => migrate::run(&cli.global, args).await,
         Some(Command::Wizard) | None => crate::tui::run_from_cli(&cli.global).await,
     }
 }

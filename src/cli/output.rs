@@ -131,6 +131,11 @@ pub fn change_json(plan: &Plan, index: usize) -> Value {
     let mut v = serde_json::to_value(planned).unwrap_or(Value::Null);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("summary".into(), Value::String(planned.change.summary()));
+        // Key ids are shown masked, as in every other output.
+        if let Some(Value::String(id)) = obj.get("access_key_id") {
+            let masked = crate::core::plan::mask_key_id(id);
+            obj.insert("access_key_id".into(), Value::String(masked));
+        }
     }
     v
 }

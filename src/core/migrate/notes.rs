@@ -194,3 +194,25 @@ pub(super) fn key_maybe_used(key_id: &str, user: &str, by: &BTreeSet<String>) ->
         ),
     )
 }
+
+/// Without `--deactivate-keys`: the keys of this account stay active, and how to change that.
+pub(super) fn keys_stay_active(owners: &BTreeMap<String, KeyOwner>) -> Option<Note> {
+    let active: Vec<String> = owners
+        .iter()
+        .filter(|(_, o)| {
+            matches!(o, KeyOwner::ThisAccount { status, .. } if *status == crate::core::ports::AccessKeyStatus::Active)
+        })
+        .map(|(id, _)| mask_key_id(id))
+        .collect();
+    (!active.is_empty()).then(|| {
+        Note::info(
+            "access keys",
+            format!(
+                "access key{} {} stay{} active in IAM: --deactivate-keys marks keys Inactive once no workspace uses them",
+                if active.len() == 1 { "" } else { "s" },
+                active.join(", "),
+                if active.len() == 1 { "s" } else { "" }
+            ),
+        )
+    })
+}

@@ -91,6 +91,8 @@ pub async fn plan_migration(
     asm.add_removals(&inv, &found.keyed, &removals);
     if req.deactivate_keys {
         changes::add_deactivations(&mut asm, &inv, &removals, &owners);
+    } else if let Some(note) = notes::keys_stay_active(&owners) {
+        notes.push(note);
     }
     notes.extend(notes::for_removals(&inv, &found.keyed, &removals));
     notes.extend(notes::for_keys(&found.keyed));
