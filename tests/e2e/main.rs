@@ -7,6 +7,7 @@
 //! with a module per concern, so the crate is linked once for all of them.
 
 mod errors;
+mod migrate;
 mod resume_undo;
 mod setup;
 mod support;
