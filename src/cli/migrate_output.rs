@@ -68,7 +68,7 @@ fn oidc_text(ws: &KeyedWorkspace) -> &'static str {
 /// USER, AGE and LAST USED for a key.
 fn key_columns(source: &KeySource, found: &Found) -> [String; 3] {
     let Some(id) = &source.key_id else {
-        return ["(sensitive)".into(), String::new(), String::new()];
+        return [String::new(), String::new(), String::new()];
     };
     match found.keys.get(id) {
         Some(KeyOwner::ThisAccount {
@@ -208,6 +208,7 @@ fn left_text(left: &Left) -> String {
         LeftReason::KeptFor { workspaces } => {
             format!("kept for {}", printable(&workspaces.join(", ")))
         }
+        LeftReason::OidcHidden { by } => printable(by),
     };
     format!("{from} ({why})")
 }

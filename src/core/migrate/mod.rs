@@ -13,6 +13,7 @@ pub mod discover;
 pub mod keys;
 mod notes;
 mod oidc;
+mod overridden;
 mod plan;
 pub mod removals;
 

@@ -37,6 +37,13 @@ pub(super) fn nothing_found(organization: &str, scope: &MigrationScope) -> Note 
     )
 }
 
+pub(super) fn oidc_hidden(workspace: &str, by: &str) -> Note {
+    Note::warning(
+        format!("workspace {workspace}"),
+        format!("workspace {workspace} keeps its static keys: {by}; change that, then run migrate again"),
+    )
+}
+
 pub(super) fn keeps_role(workspace: &str, roles: &[String]) -> Note {
     Note::info(
         format!("workspace {workspace}"),
@@ -82,6 +89,7 @@ pub(super) fn for_removals(
                         LeftReason::KeptFor { workspaces } => {
                             format!("{} keep it (see above)", list(workspaces))
                         }
+                        LeftReason::OidcHidden { .. } => continue,
                     };
                     by_set
                         .entry((name.clone(), reason))

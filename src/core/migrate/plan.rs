@@ -5,7 +5,8 @@ use super::changes::{self, Assembly};
 use super::discover::{discover, KeyedWorkspace};
 use super::keys;
 use super::removals::{self, Removals};
-use super::{notes, oidc};
+use super::removals::{Left, LeftReason};
+use super::{notes, oidc, overridden};
 use super::{MigrateError, MigrateRequest, Migration, StillReceiving};
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
 use crate::core::error::PlanError;
@@ -83,18 +84,43 @@ pub async fn plan_migration(
     }
     let project_plans = plan_projects(req, iam, tfc, &to_set_up).await?;
 
-    let removals = removals::decide(&inv, &found.keyed);
+    // Workspaces whose runs would not get the planned OIDC variables keep their keys.
+    let mut hidden: BTreeMap<String, String> = BTreeMap::new();
+    for ws in &found.keyed {
+        let planned = project_plans.iter().find(|(p, _)| p == &ws.project);
+        let by = planned.and_then(|(_, plan)| overridden::hidden_by(&inv, ws, &plan.variables));
+        if let Some(by) = by {
+            notes.push(notes::oidc_hidden(&ws.name, &by));
+            hidden.insert(ws.id.clone(), by);
+        }
+    }
+    let migrated: Vec<KeyedWorkspace> = found
+        .keyed
+        .iter()
+        .filter(|w| !hidden.contains_key(&w.id))
+        .cloned()
+        .collect();
+    let mut removals = removals::decide(&inv, &migrated);
+    for ws in found.keyed.iter().filter(|w| hidden.contains_key(&w.id)) {
+        let left = ws.sources.iter().map(|s| Left {
+            source: s.source.clone(),
+            why: LeftReason::OidcHidden {
+                by: hidden[&ws.id].clone(),
+            },
+        });
+        removals.left.insert(ws.id.clone(), left.collect());
+    }
     let mut asm = Assembly::default();
     for (project, plan) in project_plans {
         asm.add_project_plan(&project, plan);
     }
-    asm.add_removals(&inv, &found.keyed, &removals);
+    asm.add_removals(&inv, &migrated, &removals);
     if req.deactivate_keys {
         changes::add_deactivations(&mut asm, &inv, &removals, &owners);
     } else if let Some(note) = notes::keys_stay_active(&owners) {
         notes.push(note);
     }
-    notes.extend(notes::for_removals(&inv, &found.keyed, &removals));
+    notes.extend(notes::for_removals(&inv, &migrated, &removals));
     notes.extend(notes::for_keys(&found.keyed));
     if found.keyed.is_empty() {
         notes.push(notes::nothing_found(&inv.organization, &req.scope));

@@ -30,6 +30,9 @@ pub enum LeftReason {
     WouldSwitchKey { to: String },
     /// The set stays because these migrated workspaces keep it (each would otherwise switch key).
     KeptFor { workspaces: Vec<String> },
+    /// The workspace keeps all its keys: its runs would not get the OIDC variables (`by` says
+    /// what takes precedence over them).
+    OidcHidden { by: String },
 }
 
 /// A source of keys a migrated workspace keeps.

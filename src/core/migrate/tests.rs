@@ -457,3 +457,84 @@ async fn role_name_needs_one_project_and_unknown_names_fail() {
     assert!(m.plan.is_empty());
     assert!(m.plan.notes[0].text.contains("receives no static AWS keys"));
 }
+
+#[tokio::test]
+async fn keys_stay_where_the_oidc_variables_would_not_take_effect() {
+    // A priority set setting the role ARN beats the workspace's own variables.
+    let sb = shop(false, false).await;
+    let web = sb.tfc.workspace("acme-corp", "web").await.unwrap();
+    let set = NewVariableSet {
+        name: "forced-role".into(),
+        description: String::new(),
+    };
+    let set = sb.tfc.add_variable_set("acme-corp", &set, false).unwrap();
+    sb.tfc
+        .add_variable_set_variable(
+            &set.id,
+            &env("TFC_AWS_RUN_ROLE_ARN", "arn:aws:iam::1:role/x", false),
+        )
+        .unwrap();
+    sb.tfc.set_variable_set_priority(&set.id, true).unwrap();
+    sb.tfc
+        .attach_variable_set(&set.id, std::slice::from_ref(&web.id), &[])
+        .unwrap();
+    let m = migrate(&sb, &request(names(&["web"]))).await;
+    assert!(!m.plan.changes.iter().any(|c| matches!(
+        c.change,
+        Change::DetachVariableSet { .. } | Change::DeleteVariable { .. }
+    )));
+    assert!(m.plan.notes.iter().any(|n| n.text.starts_with(
+        "workspace web keeps its static keys: variable set forced-role (attached to the workspace) sets TFC_AWS_RUN_ROLE_ARN"
+    )), "{:?}", m.plan.notes);
+    assert_eq!(m.still_receiving[0].workspace, "web");
+
+    // With --target varset, the workspace's own role variable beats the new set.
+    let sb = shop(false, false).await;
+    let web = sb.tfc.workspace("acme-corp", "web").await.unwrap();
+    sb.tfc
+        .add_workspace_variable(
+            &web.id,
+            &env("TFC_AWS_RUN_ROLE_ARN", "arn:aws:iam::1:role/x", false),
+        )
+        .unwrap();
+    let mut req = request(names(&["web"]));
+    req.varset = true;
+    let m = migrate(&sb, &req).await;
+    assert!(m.plan.notes.iter().any(|n| n
+        .text
+        .contains("the workspace itself sets TFC_AWS_RUN_ROLE_ARN")));
+}
+
+#[tokio::test]
+async fn a_workspace_already_on_a_working_role_only_loses_its_keys() {
+    let sb = Sandbox::demo();
+    let mut a = crate::core::answers::Answers::new(
+        DEMO_HOST,
+        "acme-corp",
+        "platform",
+        crate::core::answers::WorkspaceSelection::Named(vec!["network-staging".into()]),
+    );
+    a.role_name = "their-own-role".into();
+    a.permissions.none = true;
+    let setup = crate::core::planner::plan(&a, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap();
+    let mut w = Journal::in_memory()
+        .begin(&setup, RecordKind::Apply)
+        .unwrap();
+    apply(setup, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &|_| {})
+        .await
+        .unwrap();
+    let m = migrate(&sb, &request(names(&["network-staging"]))).await;
+    let kinds: Vec<String> = m.plan.changes.iter().map(|c| c.change.summary()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "delete AWS_ACCESS_KEY_ID from workspace network-staging",
+            "delete AWS_SECRET_ACCESS_KEY from workspace network-staging",
+        ]
+    );
+    assert!(m.plan.notes.iter().any(|n| n.text.starts_with(
+        "workspace network-staging already authenticates through arn:aws:iam::123456789012:role/their-own-role"
+    )));
+}

@@ -86,4 +86,10 @@ impl SandboxTfc {
     ) -> Result<Variable, TfcError> {
         self.set_var_create(set_id, var)
     }
+
+    /// Makes a variable set a priority set (its values beat the workspace's own).
+    pub fn set_variable_set_priority(&self, set_id: &str, priority: bool) -> Result<(), TfcError> {
+        self.st().set_mut(set_id)?.set.priority = priority;
+        Ok(())
+    }
 }
