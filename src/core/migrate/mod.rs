@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 
 pub use discover::{KeySource, KeyedWorkspace};
 pub use keys::KeyOwner;
-pub use plan::plan_migration;
+pub use plan::{discover_keys, plan_migration};
 pub use removals::{Left, LeftReason};
 
 /// Which workspaces a migration covers.
@@ -75,6 +75,17 @@ pub struct StillReceiving {
     pub workspace: String,
     pub project: String,
     pub from: Vec<Left>,
+}
+
+/// What [`discover_keys`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discovery {
+    /// The organization's name as HCP Terraform spells it.
+    pub organization: String,
+    /// Workspaces of the scope that receive static keys, by project then name.
+    pub workspaces: Vec<KeyedWorkspace>,
+    /// What IAM says about each readable key id.
+    pub keys: BTreeMap<String, KeyOwner>,
 }
 
 /// What [`plan_migration`] found and plans.

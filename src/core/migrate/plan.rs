@@ -2,12 +2,12 @@
 //! project plans into one, then add the removals and deactivations with their dependencies.
 
 use super::changes::{self, Assembly};
-use super::discover::{discover, KeyedWorkspace};
-use super::keys;
+use super::discover::{discover, Found, KeyedWorkspace};
+use super::keys::{self, KeyOwner};
 use super::removals::{self, Removals};
 use super::removals::{Left, LeftReason};
 use super::{notes, oidc, overridden};
-use super::{MigrateError, MigrateRequest, Migration, StillReceiving};
+use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope, StillReceiving};
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
 use crate::core::error::PlanError;
 use crate::core::inventory::{self, Inventory, InventoryScope, ReadProgress};
@@ -50,26 +50,16 @@ pub async fn plan_migration(
 ) -> Result<Migration, MigrateError> {
     // The role choices are checked before anything is read, as setup checks them.
     answers_for(req, "Default Project", vec!["placeholder".into()]).validate()?;
-    let scope = InventoryScope {
-        host: req.host.clone(),
-        organization: req.organization.clone(),
-        project: None,
-    };
-    let inv = inventory::read(&scope, tfc, Some(iam), progress).await?;
-    let found = discover(&inv, &req.scope)?;
-    let aws = inv.aws.as_ref().expect("the inventory was read with IAM");
-
-    let mut key_ids: BTreeSet<String> = found
-        .keyed
+    let extra: Vec<String> = resumed
         .iter()
-        .flat_map(|w| w.sources.iter().filter_map(|s| s.key_id.clone()))
+        .filter_map(|c| match c {
+            Change::DeleteVariable { access_key_id, .. } => access_key_id.clone(),
+            _ => None,
+        })
         .collect();
-    key_ids.extend(resumed.iter().filter_map(|c| match c {
-        Change::DeleteVariable { access_key_id, .. } => access_key_id.clone(),
-        _ => None,
-    }));
-    let key_ids: Vec<String> = key_ids.into_iter().collect();
-    let owners = keys::look_up(iam, &aws.caller, &key_ids).await;
+    let read = read_and_discover(req, iam, tfc, &extra, progress).await?;
+    let (inv, found, owners) = (read.inventory, read.found, read.owners);
+    let aws = inv.aws.as_ref().expect("the inventory was read with IAM");
 
     let mut notes: Vec<Note> = found.clean.iter().map(|n| notes::clean(n)).collect();
     let mut to_set_up: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -131,6 +121,78 @@ pub async fn plan_migration(
         workspaces: found.keyed,
         keys: owners,
         plan,
+    })
+}
+
+/// What one read gives: the inventory, the keyed workspaces of the scope, the key owners.
+struct Read {
+    inventory: Inventory,
+    found: Found,
+    owners: BTreeMap<String, KeyOwner>,
+}
+
+/// Reads the organization and the AWS account, finds the keyed workspaces of `req.scope` and
+/// looks their readable key ids (and `extra_key_ids`) up in IAM.
+async fn read_and_discover(
+    req: &MigrateRequest,
+    iam: &dyn Iam,
+    tfc: &dyn Tfc,
+    extra_key_ids: &[String],
+    progress: &(dyn Fn(ReadProgress) + Send + Sync),
+) -> Result<Read, MigrateError> {
+    let scope = InventoryScope {
+        host: req.host.clone(),
+        organization: req.organization.clone(),
+        project: None,
+    };
+    let inventory = inventory::read(&scope, tfc, Some(iam), progress).await?;
+    let found = discover(&inventory, &req.scope)?;
+    let aws = inventory
+        .aws
+        .as_ref()
+        .expect("the inventory was read with IAM");
+    let mut key_ids: BTreeSet<String> = found
+        .keyed
+        .iter()
+        .flat_map(|w| w.sources.iter().filter_map(|s| s.key_id.clone()))
+        .collect();
+    key_ids.extend(extra_key_ids.iter().cloned());
+    let key_ids: Vec<String> = key_ids.into_iter().collect();
+    let owners = keys::look_up(iam, &aws.caller, &key_ids).await;
+    Ok(Read {
+        inventory,
+        found,
+        owners,
+    })
+}
+
+/// Discovery alone (what the wizard lists before the user picks): the workspaces of `scope`
+/// that receive static keys and what IAM says about their keys. Reads only.
+pub async fn discover_keys(
+    host: &str,
+    organization: &str,
+    scope: MigrationScope,
+    iam: &dyn Iam,
+    tfc: &dyn Tfc,
+    progress: &(dyn Fn(ReadProgress) + Send + Sync),
+) -> Result<Discovery, MigrateError> {
+    let req = MigrateRequest {
+        host: host.to_string(),
+        organization: organization.to_string(),
+        scope,
+        role_name: None,
+        split_roles: false,
+        permissions: Default::default(),
+        audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
+        varset: false,
+        thumbprints: Vec::new(),
+        deactivate_keys: false,
+    };
+    let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
+    Ok(Discovery {
+        organization: read.inventory.organization,
+        workspaces: read.found.keyed,
+        keys: read.owners,
     })
 }
 
