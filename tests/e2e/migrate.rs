@@ -188,3 +188,48 @@ async fn a_failure_part_way_keeps_keys_and_the_same_command_finishes() {
     assert_eq!(set["vars"].as_array().unwrap().len(), 0, "{set}");
     assert_eq!(key_status(&user, &key_id).await, Some(StatusType::Inactive));
 }
+
+/// `legacy-aws-keys` (keys only) is attached to `dns` and `sandbox`: migrating `dns` detaches it
+/// from `dns` through the API and leaves it on `sandbox`.
+#[tokio::test]
+async fn a_shared_keys_only_set_is_detached_from_the_migrated_workspace() {
+    let mut seed = Seed::example();
+    seed.organizations[0].variable_sets[0]
+        .workspaces
+        .push("sandbox".into());
+    let Some(env) = Env::with_seed("e2e-migrate-detach", seed) else {
+        return;
+    };
+    let role = unique("detach-role");
+    let out = env.run(&[
+        "migrate",
+        "--org",
+        "acme",
+        "--workspace",
+        "dns",
+        "--role-name",
+        &role,
+        "--no-policy",
+        "--yes",
+        "--format",
+        "json",
+    ]);
+    assert_success(&out);
+    let doc = json(&out);
+    let kinds: Vec<&str> = doc["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"detach_variable_set"), "{kinds:?}");
+    assert!(!kinds.contains(&"delete_variable"), "{kinds:?}");
+    assert_eq!(doc["still_receiving"].as_array().unwrap().len(), 0);
+    let set = env.variable_set("legacy-aws-keys");
+    assert_eq!(
+        set["workspace-names"],
+        serde_json::json!(["sandbox"]),
+        "{set}"
+    );
+    assert_eq!(set["vars"].as_array().unwrap().len(), 2);
+}

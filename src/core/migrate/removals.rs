@@ -161,12 +161,14 @@ fn attempt(inv: &Inventory, keyed: &[KeyedWorkspace], pins: &Pins) -> Removals {
         }
         for ws in ours {
             let pair = (set.id.clone(), ws.id.clone());
-            let source = ws
+            let Some(source) = ws
                 .sources
                 .iter()
                 .find(|s| s.set_id() == Some(set.id.as_str()))
                 .map(|s| s.source.clone())
-                .expect("a set that reaches a keyed workspace is one of its sources");
+            else {
+                continue;
+            };
             if pins.pairs.contains(&pair) {
                 let to = switch_target(inv, ws, &source);
                 let why = LeftReason::WouldSwitchKey { to };
