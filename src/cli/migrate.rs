@@ -48,6 +48,11 @@ fn role_flags(args: &MigrateArgs) -> SetupArgs {
         varset_name: None,
         thumbprint: args.thumbprint.clone(),
         compute_thumbprint: args.compute_thumbprint,
+        stack: None,
+        deployments: Vec::new(),
+        adopt_role: args.adopt_role,
+        allow_admin: args.allow_admin,
+        alias: args.alias.clone(),
         dry_run: args.dry_run,
         yes: args.yes,
         format: args.format,
@@ -80,6 +85,9 @@ pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateReque
         audience: answers.audience,
         varset: args.target == Target::Varset,
         thumbprints: answers.thumbprints,
+        adopt_role: answers.adopt_role,
+        allow_admin: answers.allow_admin,
+        alias: answers.alias,
         deactivate_keys: args.deactivate_keys,
     })
 }
@@ -99,6 +107,10 @@ fn resumed(journal: &Journal, fingerprint: &str) -> Vec<Change> {
 
 async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
     let req = request_from(args, ports.tfc.host()).await?;
+    let _lock = match args.dry_run {
+        true => None,
+        false => Some(crate::cli::run_apply::lock(ports).await?),
+    };
     let earlier = resumed(&ports.journal, &req.fingerprint());
     let migration = plan_migration(
         &req,

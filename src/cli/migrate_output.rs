@@ -9,6 +9,7 @@ use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::{days_since, days_text};
 use crate::core::migrate::{KeyOwner, KeySource, KeyedWorkspace, Left, LeftReason, StillReceiving};
 use crate::core::plan::{mask_key_id, Plan};
+use crate::core::text::escape_control;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -20,18 +21,9 @@ pub struct Found<'a> {
     pub now: OffsetDateTime,
 }
 
-/// Text from a server, with control characters escaped so it cannot move the cursor or recolour
-/// the terminal.
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+/// Text from a server, with control characters escaped so it cannot drive the terminal.
+fn printable(text: &str) -> String {
+    escape_control(text).into_owned()
 }
 
 /// `workspace`, `set NAME (project)`, `set NAME (global, priority)`.

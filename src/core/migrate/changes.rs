@@ -124,6 +124,9 @@ impl Assembly {
                     variable_id: v.id.clone(),
                     key: v.key.clone(),
                     sensitive: v.sensitive,
+                    // Only the key id (never a secret) is checked before deleting: a key
+                    // changed since the plan is left alone.
+                    expected_value: access_key_id.clone(),
                     access_key_id,
                 };
                 let at = self.push(change, deps.clone());
@@ -153,6 +156,9 @@ impl Assembly {
                     variable_id: v.id.clone(),
                     key: v.key.clone(),
                     sensitive: v.sensitive,
+                    // Only the key id (never a secret) is checked before deleting: a key
+                    // changed since the plan is left alone.
+                    expected_value: access_key_id.clone(),
                     access_key_id,
                 };
                 let at = self.push(change, deps.clone());

@@ -57,6 +57,15 @@ pub struct MigrateRequest {
     /// The OIDC variables go in a variable set per project (setup's `--target varset`).
     pub varset: bool,
     pub thumbprints: Vec<String>,
+    /// Setup's `--adopt-role`: reuse a role tfc-oidc did not create.
+    #[serde(default)]
+    pub adopt_role: bool,
+    /// Setup's `--allow-admin`.
+    #[serde(default)]
+    pub allow_admin: bool,
+    /// Setup's `--alias TAG`: tagged variables for another AWS account.
+    #[serde(default)]
+    pub alias: Option<String>,
     /// Mark the IAM access keys nobody uses any more `Inactive`.
     pub deactivate_keys: bool,
 }
@@ -65,7 +74,7 @@ impl MigrateRequest {
     /// Ties a journal to this request, so a re-run of the same command resumes its record.
     pub fn fingerprint(&self) -> String {
         let text = serde_json::to_string(self).unwrap_or_default();
-        crate::core::answers::fingerprint_of(&format!("migrate:{text}"))
+        crate::core::answers::digest(&format!("migrate:{text}"))
     }
 }
 

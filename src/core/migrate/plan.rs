@@ -31,6 +31,9 @@ fn answers_for(req: &MigrateRequest, project: &str, names: Vec<String>) -> Answe
     a.permissions = req.permissions.clone();
     a.audience = req.audience.clone();
     a.thumbprints = req.thumbprints.clone();
+    a.adopt_role = req.adopt_role;
+    a.allow_admin = req.allow_admin;
+    a.alias = req.alias.clone();
     if req.varset {
         a.target = TargetChoice::VariableSet {
             name: Answers::default_varset_name(&a.role_name),
@@ -186,6 +189,9 @@ pub async fn discover_keys(
         audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
         varset: false,
         thumbprints: Vec::new(),
+        adopt_role: false,
+        allow_admin: false,
+        alias: None,
         deactivate_keys: false,
     };
     let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
@@ -272,6 +278,7 @@ fn finish(
         changes: asm.changes,
         notes: all_notes,
         fingerprint: req.fingerprint(),
+        deployment_config: None,
     }
 }
 

@@ -37,6 +37,9 @@ pub(crate) struct IamState {
     /// them, STS's GetAccessKeyInfo names their account.
     #[serde(default)]
     pub(crate) foreign_keys: BTreeMap<String, String>,
+    /// Roles ever created: each gets a fresh unique id, as in IAM.
+    #[serde(default)]
+    pub(crate) roles_created: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,6 +109,7 @@ impl IamState {
             roles,
             users,
             foreign_keys: BTreeMap::new(),
+            roles_created: 0,
         }
     }
 
@@ -203,9 +207,11 @@ impl IamState {
             let msg = format!("role with name {}", existing.role.name);
             return Err(IamError::AlreadyExists(msg));
         }
+        self.roles_created += 1;
         let role = Role {
             name: r.name.clone(),
             arn: self.arn(&format!("role/{}", r.name)),
+            id: format!("AROASANDBOX{:09}", self.roles_created),
             path: "/".into(),
             trust_policy: r.trust_policy.clone(),
             description: Some(r.description.clone()).filter(|d| !d.is_empty()),

@@ -26,6 +26,9 @@ pub(crate) struct Shared {
     pub log: Mutex<Vec<RequestRecord>>,
     pub faults: Mutex<FaultQueue>,
     pub latency: Mutex<Duration>,
+    /// Added after a write was carried out, before its answer: a client killed meanwhile has
+    /// changed the state without hearing so.
+    pub write_latency_after: Mutex<Duration>,
     pub limiter: Mutex<Limiter>,
 }
 
@@ -69,6 +72,10 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         Some(short) => short.into_response(),
         None => next.run(req).await,
     };
+    let after = *lock(&sh.write_latency_after);
+    if !after.is_zero() && crate::faults::is_write(&method) {
+        tokio::time::sleep(after).await;
+    }
     finish(resp)
 }
 

@@ -59,7 +59,9 @@ async fn undo_reactivates_keys_and_keeps_oidc_where_keys_were_deleted() {
     let m = migrate(&sb, &request(MigrationScope::All)).await;
     apply_plan(&sb, &journal, m).await.unwrap();
     let record = journal.last_apply().unwrap();
-    let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
+    let undo = plan_undo(&record, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap();
     let kinds: Vec<String> = undo.changes.iter().map(|c| c.change.summary()).collect();
     assert_eq!(
         kinds,
@@ -90,7 +92,9 @@ async fn undo_of_a_detach_only_migration_reverts_everything() {
     apply_plan(&sb, &journal, m).await.unwrap();
     assert!(!has(&run_keys(&sb, "web").await, "AWS_ACCESS_KEY_ID"));
     let record = journal.last_apply().unwrap();
-    let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
+    let undo = plan_undo(&record, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap();
     let mut w = journal.begin(&undo, RecordKind::Undo).unwrap();
     apply(undo, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &|_| {})
         .await

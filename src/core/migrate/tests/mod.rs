@@ -32,6 +32,9 @@ pub(super) fn request(scope: MigrationScope) -> MigrateRequest {
         audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
         varset: false,
         thumbprints: Vec::new(),
+        adopt_role: false,
+        allow_admin: false,
+        alias: None,
         deactivate_keys: true,
     }
 }
