@@ -44,6 +44,14 @@ pub(super) fn oidc_hidden(workspace: &str, by: &str) -> Note {
     )
 }
 
+/// With `--alias`, the static keys went to the configuration's default AWS provider.
+pub(super) fn alias_needs_configuration(tag: &str) -> Note {
+    Note::warning(
+        format!("alias {tag}"),
+        format!("the static keys served the configuration's default AWS provider: with --alias {tag} the OIDC variables are tagged, so map every provider through tfc_aws_dynamic_credentials (printed after the apply) before its next run"),
+    )
+}
+
 pub(super) fn keeps_role(workspace: &str, roles: &[String]) -> Note {
     Note::info(
         format!("workspace {workspace}"),

@@ -118,6 +118,9 @@ pub async fn plan_migration(
     if found.keyed.is_empty() {
         notes.push(notes::nothing_found(&inv.organization, &req.scope));
     }
+    if let Some(tag) = req.alias.as_deref().filter(|_| !asm.changes.is_empty()) {
+        notes.push(notes::alias_needs_configuration(tag));
+    }
     let plan = finish(req, &inv, &found.keyed, asm, notes);
     Ok(Migration {
         still_receiving: still_receiving(&found.keyed, &removals),
