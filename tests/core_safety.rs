@@ -112,7 +112,7 @@ async fn a_role_tfc_oidc_did_not_make_needs_adopt_role() {
     a.adopt_role = true;
     let p = plan(&a, sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap();
     assert!(
-        p.notes.iter().any(|n| n.starts_with("adopting role")),
+        p.notes.iter().any(|n| n.text.starts_with("adopting role")),
         "{:?}",
         p.notes
     );
@@ -188,7 +188,7 @@ async fn administrator_access_needs_consent_where_it_reaches_plans() {
     assert!(matches!(err, PlanError::AdminNeedsFlag { .. }), "{err}");
     a.allow_admin = true;
     let p = plan(&a, sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap();
-    assert!(p.notes.iter().any(|n| n.contains("--allow-admin")));
+    assert!(p.notes.iter().any(|n| n.text.contains("--allow-admin")));
     a.allow_admin = false;
     a.workspaces = WorkspaceSelection::All;
     assert!(plan_err(&sb, &a)

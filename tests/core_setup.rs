@@ -408,7 +408,7 @@ async fn undo_keeps_a_provider_other_roles_trust() {
         .changes
         .iter()
         .any(|c| matches!(c.change, Change::DeleteOidcProvider { .. })));
-    assert!(undo.notes.iter().any(|n| n.contains("someone-else")));
+    assert!(undo.notes.iter().any(|n| n.text.contains("someone-else")));
 }
 
 #[tokio::test]
@@ -479,9 +479,9 @@ async fn leftover_static_keys_are_pointed_out() {
     let sb = Sandbox::demo();
     let p = plan_ok(&sb, &answers(&["network-staging"])).await;
     assert!(
-        p.notes
-            .iter()
-            .any(|n| n.contains("workspace network-staging still holds AWS_ACCESS_KEY_ID")),
+        p.notes.iter().any(|n| n
+            .text
+            .contains("workspace network-staging still holds AWS_ACCESS_KEY_ID")),
         "{:?}",
         p.notes
     );

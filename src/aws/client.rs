@@ -10,7 +10,8 @@ use aws_sdk_iam::types::StatusType;
 
 use super::errors::{classify, ErrorContext};
 use crate::core::ports::{
-    AccessKeyStatus, CallerIdentity, Iam, IamError, NewOidcProvider, NewRole, OidcProvider, Role,
+    AccessKeyLastUsed, AccessKeyMetadata, AccessKeyStatus, CallerIdentity, Iam, IamError,
+    NewOidcProvider, NewRole, OidcProvider, Role,
 };
 
 /// Attempts per request (first try + retries) for the SDK's standard retry strategy, which
@@ -220,10 +221,25 @@ impl Iam for IamClient {
             .map_err(|e| classify(e, &what, &self.iam_ctx))?;
         Ok(())
     }
+
+    async fn access_key_last_used(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<AccessKeyLastUsed>, IamError> {
+        self.access_key_last_used_impl(access_key_id).await
+    }
+
+    async fn list_access_keys(&self, user: &str) -> Result<Vec<AccessKeyMetadata>, IamError> {
+        self.list_access_keys_impl(user).await
+    }
+
+    async fn access_key_account(&self, access_key_id: &str) -> Result<Option<String>, IamError> {
+        self.access_key_account_impl(access_key_id).await
+    }
 }
 
 /// An access key ID shortened for messages (`AKIA…WXYZ`): not secret, but no need to echo it all.
-fn redact_key_id(id: &str) -> String {
+pub(super) fn redact_key_id(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     if chars.len() <= 8 {
         return id.to_owned();

@@ -1,6 +1,7 @@
 //! AWS adapter: aws-sdk-iam and aws-sdk-sts behind the core's `Iam` port, aws-sdk-cloudtrail
 //! behind `AuditTrail`, the SDK configuration loader, and OIDC provider thumbprints.
 
+mod access_keys;
 pub mod client;
 pub mod cloudtrail;
 pub mod config;

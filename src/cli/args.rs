@@ -1,6 +1,6 @@
 //! The command line, as clap sees it.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Move HCP Terraform runs off static AWS keys onto OIDC dynamic credentials.
@@ -53,6 +53,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Who assumed what: CloudTrail AssumeRoleWithWebIdentity events for this host's roles
     Activity(ActivityArgs),
+    /// Move workspaces off static AWS keys: set up OIDC for them, then remove the key variables
+    Migrate(Box<MigrateArgs>),
 }
 
 /// Text for people, JSON for programs.
@@ -228,6 +230,73 @@ pub struct ActivityArgs {
     /// How far back to look (CloudTrail's event history keeps 90 days)
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = crate::cli::duration::parse_duration)]
     pub since: std::time::Duration,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+// --- migrate ---
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("scope").required(true).args(["workspaces", "project", "all"])))]
+pub struct MigrateArgs {
+    /// HCP Terraform organization
+    #[arg(long, value_name = "ORG")]
+    pub org: String,
+    /// Workspace to migrate (repeatable)
+    #[arg(long = "workspace", value_name = "WS")]
+    pub workspaces: Vec<String>,
+    /// Every workspace of this project that receives static keys
+    #[arg(long, value_name = "PROJECT")]
+    pub project: Option<String>,
+    /// Every workspace of the organization that receives static keys
+    #[arg(long)]
+    pub all: bool,
+    /// IAM role name, when every workspace is in one project [default: tfc-<org>-<project>, one per project]
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Managed policy to attach (repeatable)
+    #[arg(long = "policy-arn", value_name = "ARN")]
+    pub policy_arns: Vec<String>,
+    /// Inline policy JSON to put on the role
+    #[arg(long, value_name = "FILE")]
+    pub policy_file: Option<PathBuf>,
+    /// Give the role no permissions
+    #[arg(long, conflicts_with_all = ["policy_arns", "policy_file"])]
+    pub no_policy: bool,
+    /// Separate plan and apply roles (TFC_AWS_PLAN_ROLE_ARN / TFC_AWS_APPLY_ROLE_ARN)
+    #[arg(long)]
+    pub split_roles: bool,
+    /// Token audience (also set as TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE when not the default)
+    #[arg(long, value_name = "AUD", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
+    pub audience: String,
+    /// Where the OIDC variables go (varset: one set per project, aws-oidc-<role-name>)
+    #[arg(long, value_enum, default_value_t = Target::Workspace)]
+    pub target: Target,
+    /// Thumbprint for a new OIDC provider (40 hex); by default none, IAM uses its CA library
+    #[arg(long, value_name = "HEX", conflicts_with = "compute_thumbprint")]
+    pub thumbprint: Option<String>,
+    /// Fetch the issuer's TLS chain and use the SHA-1 of its top intermediate CA
+    #[arg(long)]
+    pub compute_thumbprint: bool,
+    /// Reuse an existing role that tfc-oidc did not create (the plan lists its trust and policies)
+    #[arg(long)]
+    pub adopt_role: bool,
+    /// Allow AdministratorAccess on a role trusted for several workspaces or for plan runs
+    #[arg(long)]
+    pub allow_admin: bool,
+    /// Tagged variables for one more AWS account (HCP Terraform's _TAG suffix)
+    #[arg(long, value_name = "TAG")]
+    pub alias: Option<String>,
+    /// Also mark the IAM access keys Inactive (never deleted) once no workspace uses them
+    #[arg(long)]
+    pub deactivate_keys: bool,
+    /// Print what was found and the plan, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -7,7 +7,10 @@ pub mod connect;
 pub mod duration;
 pub mod error;
 pub mod export;
+pub mod flow;
 pub mod logging;
+pub mod migrate;
+pub mod migrate_output;
 pub mod output;
 pub mod run_apply;
 pub mod setup;
@@ -40,6 +43,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Some(Command::Migrate(args)) => migrate::run(&cli.global, args).await,
         Some(Command::Wizard) | None => wizard::run(&cli.global).await,
     }
 }

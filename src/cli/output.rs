@@ -38,11 +38,7 @@ fn bold(text: &str, colour: bool) -> String {
 /// The plan as a diff, grouped by service.
 pub fn plan_text(plan: &Plan, colour: bool) -> String {
     let mut out = String::new();
-    let scope = if plan.project.is_empty() {
-        plan.organization.clone()
-    } else {
-        format!("{} / {}", plan.organization, plan.project)
-    };
+    let scope = plan.scope();
     out.push_str(&bold(
         &format!(
             "Plan for {} on {} (AWS account {})",
@@ -80,7 +76,7 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
     if !plan.notes.is_empty() {
         out.push_str("\nNotes\n");
         for note in &plan.notes {
-            out.push_str(&format!("  {}\n", escape(note)));
+            out.push_str(&format!("  {}\n", escape(&note.to_string())));
         }
     }
     if !plan.is_empty() {
@@ -164,6 +160,17 @@ pub fn change_json(plan: &Plan, index: usize) -> Value {
     let mut v = serde_json::to_value(planned).unwrap_or(Value::Null);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("summary".into(), Value::String(planned.change.summary()));
+        // Key ids are shown masked, as in every other output.
+        let is_key_id = obj.get("key").and_then(Value::as_str) == Some("AWS_ACCESS_KEY_ID");
+        for field in ["access_key_id", "expected_value"] {
+            if field == "expected_value" && !is_key_id {
+                continue;
+            }
+            if let Some(Value::String(id)) = obj.get(field) {
+                let masked = crate::core::plan::mask_key_id(id);
+                obj.insert(field.into(), Value::String(masked));
+            }
+        }
     }
     v
 }
@@ -213,7 +220,7 @@ pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>, applied: bool) -> V
             .into_iter()
             .map(|(v, id)| json!({"target": target_string(&v.target), "key": v.key, "id": id}))
             .collect::<Vec<_>>(),
-        "notes": plan.notes,
+        "notes": plan.note_lines(),
         "deployment_config": plan.deployment_config,
     })
 }

@@ -1,14 +1,13 @@
 //! `tfc-oidc setup`: the wizard's non-interactive twin.
 
 use crate::cli::args::{Format, GlobalArgs, SetupArgs, SetupCommand, Target};
-use crate::cli::confirm::{confirm_or_refuse, Decision};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
+use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::output;
-use crate::cli::run_apply::run_apply;
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
-use crate::core::journal::RecordKind;
 use crate::core::names;
+use crate::core::plan::Plan;
 use crate::core::planner;
 
 /// Turns the flags into answers (host from the connected HCP Terraform).
@@ -86,41 +85,25 @@ async fn setup(ports: &Ports, args: &SetupCommand) -> Result<(), CliError> {
     let plan = planner::plan(&answers, ports.iam.as_ref(), ports.tfc.as_ref()).await?;
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;
-    if args.dry_run {
-        if json {
-            println!("{}", output::setup_json(&plan, None, false));
-        } else {
-            print!("{}", output::plan_text(&plan, colour));
-        }
-        return Ok(());
-    }
-    if plan.is_empty() {
-        if json {
-            println!("{}", output::setup_json(&plan, None, true));
-        } else {
-            print!("{}", output::plan_text(&plan, colour));
+    let opts = FlowOptions {
+        dry_run: args.dry_run,
+        yes: args.yes,
+        json,
+    };
+    let show = |plan: &Plan| print!("{}", output::plan_text(plan, colour));
+    match confirm_and_apply(plan, ports, opts, &show).await? {
+        Flow::DryRun(plan) if json => println!("{}", output::setup_json(&plan, None, false)),
+        Flow::DryRun(plan) => show(&plan),
+        Flow::NothingToDo(plan) if json => println!("{}", output::setup_json(&plan, None, true)),
+        Flow::NothingToDo(plan) => {
+            show(&plan);
             print!("\n{}", output::summary_text(&plan, colour));
         }
-        return Ok(());
-    }
-    if !json {
-        print!("{}", output::plan_text(&plan, colour));
-    }
-    if confirm_or_refuse(args.yes, plan.changes.len())? == Decision::Cancelled {
-        println!("Nothing was changed.");
-        return Ok(());
-    }
-    let mut journal = ports.journal.begin(&plan, RecordKind::Apply)?;
-    let report = run_apply(plan, ports, &mut journal, json).await;
-    match report {
-        Ok(report) => {
-            if json {
-                println!("{}", output::setup_json(&report.plan, Some(&report), true));
-            } else {
-                print!("\n{}", output::summary_text(&report.plan, colour));
-            }
-            Ok(())
+        Flow::Cancelled => {}
+        Flow::Applied(report) if json => {
+            println!("{}", output::setup_json(&report.plan, Some(&report), true))
         }
-        Err(e) => Err(e.into()),
+        Flow::Applied(report) => print!("\n{}", output::summary_text(&report.plan, colour)),
     }
+    Ok(())
 }

@@ -63,7 +63,7 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
             "plan": (0..plan.changes.len()).map(|i| output::change_json(plan, i)).collect::<Vec<_>>(),
             "applied": applied,
             "journal": record.path.display().to_string(),
-            "notes": plan.notes,
+            "notes": plan.note_lines(),
         })
     };
     if !json {

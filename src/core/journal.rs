@@ -345,7 +345,7 @@ impl Journal {
             kind,
             host: plan.host.clone(),
             organization: plan.organization.clone(),
-            project: plan.project.clone(),
+            project: plan.projects.join(", "),
             account: plan.account.clone(),
             fingerprint: plan.fingerprint.clone(),
             planned: plan.changes.len(),

@@ -8,6 +8,7 @@ pub mod dynamic_vars;
 pub mod error;
 pub mod inventory;
 pub mod journal;
+pub mod migrate;
 pub mod names;
 pub mod plan;
 pub mod planner;

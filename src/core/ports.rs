@@ -158,6 +158,20 @@ pub trait Iam: Send + Sync {
         access_key_id: &str,
         status: AccessKeyStatus,
     ) -> Result<(), IamError>;
+
+    // --- migrate ---
+    /// `GetAccessKeyLastUsed`: the owning user and the key's last use. `Ok(None)` when IAM does
+    /// not know the key (`NoSuchEntity`); a key of another account may also answer
+    /// `AccessDenied`, which is returned as an error for the caller to interpret.
+    async fn access_key_last_used(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<AccessKeyLastUsed>, IamError>;
+    /// `ListAccessKeys` of `user` (every page); empty when the user does not exist here.
+    async fn list_access_keys(&self, user: &str) -> Result<Vec<AccessKeyMetadata>, IamError>;
+    /// `sts:GetAccessKeyInfo`: the account an access key id belongs to (works for any
+    /// account's key), `None` when STS cannot tell.
+    async fn access_key_account(&self, access_key_id: &str) -> Result<Option<String>, IamError>;
 }
 
 /// The HCP Terraform user (or service user) a token belongs to.
@@ -480,4 +494,28 @@ pub trait AuditTrail: Send + Sync {
         start: time::OffsetDateTime,
         end: time::OffsetDateTime,
     ) -> Result<TrailEvents, IamError>;
+}
+
+// --- migrate ---
+
+/// What `GetAccessKeyLastUsed` says about an access key of the caller's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKeyLastUsed {
+    /// The IAM user that owns the key.
+    pub user: String,
+    /// RFC 3339 time of the last use; `None` when never used (or not since IAM tracks it).
+    pub last_used: Option<String>,
+    /// The service of the last use (`s3`); `None` where IAM says `N/A`.
+    pub service: Option<String>,
+    /// The region of the last use; `None` where IAM says `N/A`.
+    pub region: Option<String>,
+}
+
+/// One access key of an IAM user, as `ListAccessKeys` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKeyMetadata {
+    pub id: String,
+    pub status: AccessKeyStatus,
+    /// RFC 3339 creation time.
+    pub created: Option<String>,
 }

@@ -66,7 +66,7 @@ impl Facts {
         };
         Facts {
             organization: plan.organization.clone(),
-            project: plan.project.clone(),
+            project: plan.projects.first().cloned().unwrap_or_default(),
             workspaces: plan.workspaces.iter().map(|w| w.name.clone()).collect(),
             caller: Some(CallerIdentity {
                 account: plan.account.clone(),

@@ -155,7 +155,7 @@ impl Blueprint {
         let mut blueprint = Blueprint {
             host: plan.host.clone(),
             organization: plan.organization.clone(),
-            project: plan.project.clone(),
+            project: plan.projects.first().cloned().unwrap_or_default(),
             scope,
             audience: answers.audience.clone(),
             provider: ProviderPlan {

@@ -9,7 +9,8 @@ pub(crate) use trail::WebIdentityCall;
 use super::recorder::{lock, Call, Recorder};
 use super::ACCOUNT_ID;
 use crate::core::ports::{
-    AccessKeyStatus, CallerIdentity, Iam, IamError, NewOidcProvider, NewRole, OidcProvider, Role,
+    AccessKeyLastUsed, AccessKeyMetadata, AccessKeyStatus, CallerIdentity, Iam, IamError,
+    NewOidcProvider, NewRole, OidcProvider, Role,
 };
 use async_trait::async_trait;
 use state::{AccessKey, IamState};
@@ -24,6 +25,7 @@ const OPS: &[&str] = &[
     "create_role", "update_trust_policy", "delete_role", "list_attached_policies", "attach_policy",
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
     "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
+    "access_key_last_used", "list_access_keys", "access_key_account",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).
@@ -107,7 +109,33 @@ impl SandboxIam {
         keys.push(AccessKey {
             id: access_key_id.to_string(),
             status,
+            created: None,
+            last_used: None,
         });
+    }
+
+    /// Sets an access key's creation time and last use (`(time, service, region)`), as IAM
+    /// would record them (setup: not logged). Unknown keys are ignored.
+    pub fn set_access_key_use(
+        &self,
+        access_key_id: &str,
+        created: Option<&str>,
+        last_used: Option<(&str, &str, &str)>,
+    ) {
+        let mut st = self.st();
+        let keys = st.users.values_mut().flatten();
+        if let Some(key) = keys.into_iter().find(|k| k.id == access_key_id) {
+            key.created = created.map(str::to_string);
+            key.last_used = last_used.map(|(t, s, r)| (t.into(), s.into(), r.into()));
+        }
+    }
+
+    /// Registers an access key id of another AWS account (setup: not logged): IAM here answers
+    /// `AccessDenied` for it, STS names `account`.
+    pub fn add_foreign_access_key(&self, access_key_id: &str, account: &str) {
+        let mut st = self.st();
+        st.foreign_keys
+            .insert(access_key_id.to_string(), account.to_string());
     }
 
     /// The status of an access key, `None` if no user has it (not logged).
@@ -270,6 +298,28 @@ impl Iam for SandboxIam {
             .enter("set_access_key_status", true, target)
             .await?;
         self.st().set_key_status(user, access_key_id, status)
+    }
+
+    async fn access_key_last_used(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Option<AccessKeyLastUsed>, IamError> {
+        self.rec
+            .enter("access_key_last_used", false, access_key_id)
+            .await?;
+        self.st().key_last_used(access_key_id)
+    }
+
+    async fn list_access_keys(&self, user: &str) -> Result<Vec<AccessKeyMetadata>, IamError> {
+        self.rec.enter("list_access_keys", false, user).await?;
+        Ok(self.st().list_keys(user))
+    }
+
+    async fn access_key_account(&self, access_key_id: &str) -> Result<Option<String>, IamError> {
+        self.rec
+            .enter("access_key_account", false, access_key_id)
+            .await?;
+        Ok(self.st().key_account(access_key_id))
     }
 }
 

@@ -13,6 +13,7 @@ mod tfc;
 
 pub use iam::SandboxIam;
 pub use recorder::Call;
+pub use seed::{DEMO_KEY_AGE_DAYS, DEMO_KEY_LAST_USED_DAYS};
 pub use tfc::SandboxTfc;
 
 use serde::{Deserialize, Serialize};

@@ -17,7 +17,7 @@
 //! Every workspace has a configuration version except `playground` (for `verify`).
 //! Static keys are `AWS_ACCESS_KEY_ID=AKIAEXAMPLE0000001` (env, readable) and a sensitive
 //! `AWS_SECRET_ACCESS_KEY`. The AWS account holds only the IAM user `ci-deployer` with that key,
-//! active: no OIDC provider, no roles.
+//! active (412 days old, last used by S3 two days ago): no OIDC provider, no roles.
 
 use super::{SandboxIam, SandboxTfc, DEMO_ACCESS_KEY_ID, DEMO_KEY_USER};
 use crate::core::ports::{
@@ -110,11 +110,26 @@ fn set(name: &str, description: &str) -> NewVariableSet {
     }
 }
 
-/// Gives the IAM user `ci-deployer` its active access key.
+/// How old the demo key is, in days, and how long ago it was last used (by S3 in us-east-1).
+pub const DEMO_KEY_AGE_DAYS: i64 = 412;
+pub const DEMO_KEY_LAST_USED_DAYS: i64 = 2;
+
+/// Gives the IAM user `ci-deployer` its active access key, created [`DEMO_KEY_AGE_DAYS`] and last
+/// used [`DEMO_KEY_LAST_USED_DAYS`] days before today (midnight UTC), so the demo always shows
+/// the same ages.
 pub(super) fn seed_iam(iam: &SandboxIam) {
     iam.add_access_key(DEMO_KEY_USER, DEMO_ACCESS_KEY_ID, AccessKeyStatus::Active);
     // `activity`: a made-up week of AssumeRoleWithWebIdentity events.
     iam.enable_demo_trail();
+    let today = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+    let day = |ago: i64| {
+        let when = today - time::Duration::days(ago);
+        when.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let (created, used) = (day(DEMO_KEY_AGE_DAYS), day(DEMO_KEY_LAST_USED_DAYS));
+    let last_use = Some((used.as_str(), "s3", "us-east-1"));
+    iam.set_access_key_use(DEMO_ACCESS_KEY_ID, Some(&created), last_use);
 }
 
 /// Builds the organizations in the table above.

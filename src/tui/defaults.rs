@@ -35,12 +35,13 @@ impl Remembered {
 
     fn of(plan: &Plan) -> Remembered {
         let role_pattern = base_role_name(plan).and_then(|name| {
-            role_pattern::derive_pattern(&name, &plan.organization, &plan.project)
+            let project = plan.projects.first()?;
+            role_pattern::derive_pattern(&name, &plan.organization, project)
         });
         Remembered {
             host: Some(plan.host.clone()),
             organization: Some(plan.organization.clone()),
-            project: Some(plan.project.clone()),
+            project: plan.projects.first().cloned(),
             role_pattern,
         }
     }
@@ -112,7 +113,7 @@ mod tests {
         Plan {
             host: "tfe.example.com".into(),
             organization: "acme".into(),
-            project: "Data Lake".into(),
+            projects: vec!["Data Lake".into()],
             account: "123456789012".into(),
             provider_arn: "arn:aws:iam::123456789012:oidc-provider/tfe.example.com".into(),
             variables: vec![PlannedVariable {
@@ -127,7 +128,7 @@ mod tests {
             roles,
             workspaces: vec![],
             changes: vec![],
-            notes: vec!["a note".into()],
+            notes: vec![crate::core::plan::Note::info("", "a note")],
             fingerprint: "fp".into(),
             deployment_config: None,
         }

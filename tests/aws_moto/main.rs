@@ -25,6 +25,7 @@
 //!
 //! One test binary with a module per concern, so the crate is linked once for all of them.
 
+mod access_keys;
 mod identity;
 mod policies;
 mod providers;

@@ -10,6 +10,7 @@ mod activity;
 mod beyond;
 mod errors;
 mod export;
+mod migrate;
 mod resume_undo;
 mod safety;
 mod setup;

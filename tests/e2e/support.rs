@@ -30,9 +30,14 @@ pub struct Env {
 impl Env {
     /// A fresh fake and home with issuer host `NAME.tfc.test`, or `None` (skip) without moto.
     pub fn new(name: &str) -> Option<Env> {
+        Env::with_seed(name, Seed::example())
+    }
+
+    /// Like [`Env::new`], with the fake started from `seed`.
+    pub fn with_seed(name: &str, seed: Seed) -> Option<Env> {
         moto()?;
         Some(Env {
-            fake: FakeTfc::start(Seed::example()),
+            fake: FakeTfc::start(seed),
             home: tempfile::tempdir().unwrap(),
             host: format!("{name}.tfc.test"),
         })

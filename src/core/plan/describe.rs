@@ -191,6 +191,10 @@ impl Change {
             RetractTrustSubjects { subjects, .. } => {
                 subjects.iter().map(|s| format!("- trusts {s}")).collect()
             }
+            SetAccessKeyStatus {
+                status: crate::core::ports::AccessKeyStatus::Inactive,
+                ..
+            } => vec!["after the key variables holding it are removed (never deleted)".into()],
             _ => Vec::new(),
         }
     }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 mod describe;
+mod note;
 pub use describe::mask_key_id;
+pub use note::{Note, NoteLevel};
 
 /// A workspace by id and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +148,10 @@ pub enum Change {
         /// is never lost). `None`: no check (a sensitive value cannot be read).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expected_value: Option<String>,
+        /// For a readable `AWS_ACCESS_KEY_ID` removed by `migrate`: the key id it held, so a
+        /// resumed migration still knows which IAM key to deactivate. Never a secret.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        access_key_id: Option<String>,
     },
     DetachVariableSet {
         set: VarsetRef,
@@ -263,7 +269,9 @@ pub struct PlannedVariable {
 pub struct Plan {
     pub host: String,
     pub organization: String,
-    pub project: String,
+    /// The projects the plan covers: one for setup, several for a migration, none for undo of
+    /// an older journal that did not say.
+    pub projects: Vec<String>,
     pub account: String,
     pub provider_arn: String,
     pub roles: Vec<PlannedRole>,
@@ -271,7 +279,7 @@ pub struct Plan {
     pub workspaces: Vec<WorkspaceRef>,
     pub changes: Vec<PlannedChange>,
     /// Things the user should know that are not changes (warnings, reused resources).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Ties a journal to the answers that produced it (see `Answers::fingerprint`).
     pub fingerprint: String,
     /// For a Stack: the `.tfdeploy.hcl` text its deployments need (the identity token and each
@@ -283,6 +291,20 @@ pub struct Plan {
 impl Plan {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// `ORG` or `ORG / PROJECT` (projects joined with `, `), as plans are titled.
+    pub fn scope(&self) -> String {
+        if self.projects.is_empty() {
+            self.organization.clone()
+        } else {
+            format!("{} / {}", self.organization, self.projects.join(", "))
+        }
+    }
+
+    /// The notes as the lines every front prints.
+    pub fn note_lines(&self) -> Vec<String> {
+        self.notes.iter().map(Note::to_string).collect()
     }
 
     pub fn count(&self, side: Side) -> usize {

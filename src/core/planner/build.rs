@@ -18,7 +18,7 @@ pub(super) struct Builder<'a> {
     pub(super) aws: &'a AwsState,
     pub(super) tfc: &'a TfcState,
     pub(super) changes: Vec<PlannedChange>,
-    pub(super) notes: Vec<String>,
+    pub(super) notes: Vec<Note>,
     provider_arn: String,
     tags: Vec<Tag>,
 }
@@ -46,8 +46,10 @@ impl Builder<'_> {
                 audience: a.audience.clone(),
             },
             Some(_) => {
-                self.notes
-                    .push(format!("reusing the OIDC provider {}", self.provider_arn));
+                self.notes.push(Note::info(
+                    &self.provider_arn,
+                    format!("reusing the OIDC provider {}", self.provider_arn),
+                ));
                 return Vec::new();
             }
         };
@@ -126,7 +128,10 @@ impl Builder<'_> {
                 let doc = guard::existing_trust(s, &a.host, &self.provider_arn)?;
                 match guard::check_reuse(a, s, &doc, self.tfc, &a.host)? {
                     Some(note) => self.notes.push(note),
-                    None => self.notes.push(format!("reusing the existing role {name}")),
+                    None => self.notes.push(Note::info(
+                        format!("role {name}"),
+                        format!("reusing the existing role {name}"),
+                    )),
                 }
                 let ext = trust_policy::extend(&doc, &spec);
                 ext.changed().then(|| {
@@ -202,8 +207,9 @@ impl Builder<'_> {
         let (tfc, existing) = (self.tfc, self.tfc.varset.as_ref());
         if existing.is_some_and(|s| s.global) {
             // A global set already reaches every workspace, and the API refuses to attach one.
-            self.notes.push(format!(
-                "warning: variable set {name} is global: every workspace of the organization gets the role ARN"
+            self.notes.push(Note::warning(
+                format!("variable set {name}"),
+                format!("variable set {name} is global: every workspace of the organization gets the role ARN"),
             ));
             return;
         }
@@ -293,9 +299,12 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     let (variables, attach_deps) = b.variables(&roles, role_deps);
     b.attach_varset(attach_deps);
     if matches!(answers.workspaces, WorkspaceSelection::All) && tfc.workspaces.is_empty() {
-        b.notes.push(format!(
-            "project {} has no workspaces yet; the trust covers future ones",
-            tfc.project.name
+        b.notes.push(Note::info(
+            format!("project {}", tfc.project.name),
+            format!(
+                "project {} has no workspaces yet; the trust covers future ones",
+                tfc.project.name
+            ),
         ));
     }
     b.check_trust_sizes()?;
@@ -304,7 +313,7 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     Ok(Plan {
         host: answers.host.clone(),
         organization: tfc.organization.clone(),
-        project: tfc.project.name.clone(),
+        projects: vec![tfc.project.name.clone()],
         account: aws.caller.account.clone(),
         provider_arn: provider_arn(&aws.caller, &answers.host),
         roles,

@@ -6,6 +6,7 @@
 use super::{RoleState, TfcState};
 use crate::core::answers::{Answers, WorkspaceSelection};
 use crate::core::error::PlanError;
+use crate::core::plan::Note;
 use crate::core::policy::{broad_trust, PolicyDocument};
 use crate::core::ports::{Tag, VariableSet};
 use crate::core::subject::Phase;
@@ -62,7 +63,7 @@ pub(super) fn check_reuse(
     doc: &PolicyDocument,
     tfc: &TfcState,
     host: &str,
-) -> Result<Option<String>, PlanError> {
+) -> Result<Option<Note>, PlanError> {
     let Err(why) = ownership(state, &tfc.organization, &tfc.project.name) else {
         return Ok(None);
     };
@@ -80,9 +81,12 @@ pub(super) fn check_reuse(
             policies,
         });
     }
-    Ok(Some(format!(
-        "adopting role {} ({why}); it trusts: {trusts}; policies: {policies}",
-        state.role.name
+    Ok(Some(Note::info(
+        format!("role {}", state.role.name),
+        format!(
+            "adopting role {} ({why}); it trusts: {trusts}; policies: {policies}",
+            state.role.name
+        ),
     )))
 }
 
@@ -125,7 +129,7 @@ pub(super) fn check_admin(
     role: &str,
     phase: Phase,
     workspaces: usize,
-) -> Result<Option<String>, PlanError> {
+) -> Result<Option<Note>, PlanError> {
     let admin = answers
         .permissions
         .managed_policy_arns
@@ -141,8 +145,9 @@ pub(super) fn check_admin(
     };
     let plans = phase != Phase::Apply;
     if !many && !plans {
-        return Ok(Some(format!(
-            "warning: role {role} gets AdministratorAccess"
+        return Ok(Some(Note::warning(
+            format!("role {role}"),
+            format!("role {role} gets AdministratorAccess"),
         )));
     }
     let scope = match (many, plans) {
@@ -156,8 +161,9 @@ pub(super) fn check_admin(
             scope: scope.to_string(),
         });
     }
-    Ok(Some(format!(
-        "warning: role {role} gets AdministratorAccess and is trusted for {scope} (--allow-admin)"
+    Ok(Some(Note::warning(
+        format!("role {role}"),
+        format!("role {role} gets AdministratorAccess and is trusted for {scope} (--allow-admin)"),
     )))
 }
 

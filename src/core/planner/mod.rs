@@ -8,6 +8,7 @@ mod scratch;
 mod variables;
 
 pub use scratch::plan_from_scratch;
+pub use variables::STATIC_KEYS_NOTE;
 
 use crate::core::answers::Answers;
 use crate::core::error::PlanError;

@@ -5,10 +5,14 @@ use super::build::Builder;
 use super::STATIC_KEYS;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
 use crate::core::dynamic_vars::{self, VarKind};
-use crate::core::plan::{Change, PlannedRole, PlannedVariable};
+use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable};
 use crate::core::ports::VariableCategory;
 
 const DESCRIPTION: &str = "AWS dynamic credentials, managed by tfc-oidc";
+
+/// How the warning about static keys left on a target ends; `migrate`, which removes them,
+/// recognises (and drops) the warning by it.
+pub const STATIC_KEYS_NOTE: &str = "the AWS provider prefers them to OIDC until they are removed";
 
 impl Builder<'_> {
     /// Plans the variables; each waits for the roles it points at (`role_deps`), so no run ever
@@ -57,9 +61,12 @@ impl Builder<'_> {
                 .map(|v| v.key.as_str())
                 .collect();
             if !static_keys.is_empty() {
-                self.notes.push(format!(
-                    "warning: {target} still holds {}: the AWS provider prefers them to OIDC until they are removed",
-                    static_keys.join(" and ")
+                self.notes.push(Note::warning(
+                    target.to_string(),
+                    format!(
+                        "{target} still holds {}: {STATIC_KEYS_NOTE}",
+                        static_keys.join(" and ")
+                    ),
                 ));
             }
             for (key, value) in &wanted {
@@ -83,11 +90,15 @@ impl Builder<'_> {
                                 key: key.clone(),
                                 sensitive: true,
                                 expected_value: None,
+                                access_key_id: None,
                             },
                             deps.clone(),
                         );
-                        self.notes.push(format!(
-                            "{key} on {target} is sensitive: it is replaced by a readable variable"
+                        self.notes.push(Note::info(
+                            target.to_string(),
+                            format!(
+                                "{key} on {target} is sensitive: it is replaced by a readable variable"
+                            ),
                         ));
                         let mut after = deps.clone();
                         after.push(delete);

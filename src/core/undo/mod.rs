@@ -4,7 +4,8 @@
 
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
-use crate::core::plan::{Change, Plan, PlannedChange, VariableTarget, VarsetRef};
+use crate::core::plan::{Change, Note, Plan, PlannedChange, VariableTarget, VarsetRef};
+use crate::core::planner::STATIC_KEYS;
 mod in_flight;
 
 use crate::core::policy::PolicyDocument;
@@ -24,8 +25,11 @@ fn provider_of(doc: &serde_json::Value, subjects: &[String]) -> Option<(String, 
     })
 }
 
+/// Why a change cannot be inverted: the resource it concerns and the sentence.
+type Unrevertable = (String, String);
+
 /// The inverse of one applied change, or a note on why it cannot be reverted.
-fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String> {
+fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, Unrevertable> {
     use Change::*;
     let id = || outcome.id.clone();
     Ok(match change {
@@ -68,8 +72,12 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
             // Journals written before the provider and host were recorded: read them from the
             // statement that holds the added subjects.
             let (provider_arn, host) = if provider_arn.is_empty() {
-                provider_of(new, added_subjects)
-                    .ok_or_else(|| format!("cannot tell which provider role {role_name} trusts"))?
+                provider_of(new, added_subjects).ok_or_else(|| {
+                    (
+                        format!("role {role_name}"),
+                        format!("cannot tell which provider role {role_name} trusts"),
+                    )
+                })?
             } else {
                 (provider_arn.clone(), host.clone())
             };
@@ -120,10 +128,12 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
                 key: key.clone(),
                 sensitive: false,
                 expected_value: Some(value.clone()),
+                access_key_id: None,
             }),
             None => {
-                return Err(format!(
-                    "cannot delete {key} on {target}: its id was not recorded"
+                return Err((
+                    target.to_string(),
+                    format!("cannot delete {key} on {target}: its id was not recorded"),
                 ))
             }
         },
@@ -144,8 +154,9 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
                 description: description.clone(),
             }),
             None => {
-                return Err(format!(
-                    "cannot restore {key} on {target}: its old value was sensitive"
+                return Err((
+                    target.to_string(),
+                    format!("cannot restore {key} on {target}: its old value was sensitive"),
                 ))
             }
         },
@@ -175,13 +186,16 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
             sensitive,
             ..
         } => {
-            return Err(format!(
-                "cannot restore {key} on {target}: {}",
-                if *sensitive {
-                    "its value was sensitive"
-                } else {
-                    "deleted values are not kept"
-                }
+            return Err((
+                target.to_string(),
+                format!(
+                    "cannot restore {key} on {target}: {}",
+                    if *sensitive {
+                        "its value was sensitive"
+                    } else {
+                        "deleted values are not kept"
+                    }
+                ),
             ))
         }
         DeleteVariableSet { .. }
@@ -194,8 +208,48 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
     })
 }
 
+/// Whether a change is one of setup's (what makes OIDC work).
+fn is_setup(change: &Change) -> bool {
+    use Change::*;
+    matches!(
+        change,
+        CreateOidcProvider { .. }
+            | AddOidcAudience { .. }
+            | CreateRole { .. }
+            | UpdateTrustPolicy { .. }
+            | AttachRolePolicy { .. }
+            | PutRolePolicy { .. }
+            | CreateVariableSet { .. }
+            | CreateVariable { .. }
+            | UpdateVariable { .. }
+            | AttachVariableSet { .. }
+    )
+}
+
+/// The deletion of a static AWS key variable (by `migrate`).
+fn is_key_removal(change: &Change) -> bool {
+    matches!(change, Change::DeleteVariable { key, .. } if STATIC_KEYS.contains(&key.as_str()))
+}
+
+/// Where a `migrate` apply deleted static key variables: their values were never read, so
+/// nothing can restore them, and the OIDC setup those targets now run on must stay.
+fn lost_keys(done: &[(&Change, &Outcome)]) -> Vec<String> {
+    let mut targets: Vec<String> = Vec::new();
+    for (change, _) in done {
+        if let Change::DeleteVariable { target, .. } = change {
+            let t = target.to_string();
+            if is_key_removal(change) && !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+    }
+    targets
+}
+
 /// Plans the undo of `record`: inverses newest first, each waiting for the one before. Changes
 /// that were in flight when a run died are looked up first, so what they made is removed too.
+/// After a `migrate` that deleted key variables, only the detachments and deactivations are
+/// reverted (sets reattached, keys reactivated); the OIDC setup stays, and a note says why.
 pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Plan, PlanError> {
     let mut resolved: Vec<(Change, Outcome)> = Vec::new();
     for change in record.in_flight() {
@@ -218,8 +272,21 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
         })
         .collect();
     let mut notes = Vec::new();
+    let lost = lost_keys(&done);
+    if !lost.is_empty() {
+        notes.push(Note::warning(
+            "OIDC setup",
+            format!(
+                "keeping the OIDC setup (provider, roles, variables) this apply made: the static keys it deleted from {} cannot be put back (their secret values were never read), and removing OIDC too would leave those workspaces without AWS credentials",
+                lost.join(", ")
+            ),
+        ));
+    }
     let mut inverses = Vec::new();
     for (change, outcome) in done.iter().rev() {
+        if !lost.is_empty() && (is_setup(change) || is_key_removal(change)) {
+            continue;
+        }
         // Deleting a variable set or role takes its contents with it.
         let inside_deleted = match change {
             Change::CreateVariable {
@@ -239,7 +306,7 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
         match inverse(change, outcome) {
             Ok(Some(inv)) => inverses.push(inv),
             Ok(None) => {}
-            Err(note) => notes.push(format!("warning: {note}")),
+            Err((resource, text)) => notes.push(Note::warning(resource, text)),
         }
     }
     // What a deleted role or set may hold: exactly what this apply put there.
@@ -303,9 +370,12 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
             .map(|r| r.name.clone())
             .collect();
         if !users.is_empty() {
-            notes.push(format!(
-                "keeping OIDC provider {arn}: roles {} still trust it",
-                users.join(", ")
+            notes.push(Note::info(
+                arn.clone(),
+                format!(
+                    "keeping OIDC provider {arn}: roles {} still trust it",
+                    users.join(", ")
+                ),
             ));
             inverses.remove(pos);
         }
@@ -342,7 +412,11 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
     Ok(Plan {
         host,
         organization,
-        project,
+        projects: if project.is_empty() {
+            Vec::new()
+        } else {
+            vec![project]
+        },
         account,
         provider_arn: String::new(),
         roles: Vec::new(),

@@ -6,7 +6,8 @@
 //! idempotent `DeleteOpenIDConnectProvider` and client-id add/remove.
 
 use crate::core::ports::{
-    AccessKeyStatus, CallerIdentity, IamError, NewOidcProvider, NewRole, OidcProvider, Role,
+    AccessKeyLastUsed, AccessKeyMetadata, AccessKeyStatus, CallerIdentity, IamError,
+    NewOidcProvider, NewRole, OidcProvider, Role,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,6 +33,10 @@ pub(crate) struct IamState {
     pub(crate) roles: BTreeMap<String, RoleState>,
     /// User name → access keys.
     pub(crate) users: BTreeMap<String, Vec<AccessKey>>,
+    /// Access key ids of other accounts (key id → account id): IAM here refuses to describe
+    /// them, STS's GetAccessKeyInfo names their account.
+    #[serde(default)]
+    pub(crate) foreign_keys: BTreeMap<String, String>,
     /// Roles ever created: each gets a fresh unique id, as in IAM.
     #[serde(default)]
     pub(crate) roles_created: u64,
@@ -54,6 +59,12 @@ pub(crate) struct RoleState {
 pub(crate) struct AccessKey {
     pub(crate) id: String,
     pub(crate) status: AccessKeyStatus,
+    /// RFC 3339 creation time.
+    #[serde(default)]
+    pub(crate) created: Option<String>,
+    /// RFC 3339 time, service and region of the last use.
+    #[serde(default)]
+    pub(crate) last_used: Option<(String, String, String)>,
 }
 
 fn invalid(msg: impl Into<String>) -> IamError {
@@ -103,6 +114,7 @@ impl IamState {
             providers,
             roles,
             users,
+            foreign_keys: BTreeMap::new(),
             roles_created: 0,
             trail: Vec::new(),
             demo_trail: false,
@@ -282,6 +294,50 @@ impl IamState {
         users
             .find(|(_, keys)| keys.iter().any(|k| k.id == key_id))
             .map(|(u, _)| u.clone())
+    }
+
+    /// `GetAccessKeyLastUsed`: a key of another account is refused as IAM refuses it.
+    pub(crate) fn key_last_used(
+        &self,
+        key_id: &str,
+    ) -> Result<Option<AccessKeyLastUsed>, IamError> {
+        if self.foreign_keys.contains_key(key_id) {
+            return Err(IamError::AccessDenied(format!(
+                "{} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key {key_id}",
+                self.identity.arn
+            )));
+        }
+        let found = self
+            .users
+            .iter()
+            .find_map(|(user, keys)| keys.iter().find(|k| k.id == key_id).map(|k| (user, k)));
+        Ok(found.map(|(user, key)| {
+            let used = key.last_used.as_ref();
+            AccessKeyLastUsed {
+                user: user.clone(),
+                last_used: used.map(|u| u.0.clone()),
+                service: used.map(|u| u.1.clone()),
+                region: used.map(|u| u.2.clone()),
+            }
+        }))
+    }
+
+    pub(crate) fn list_keys(&self, user: &str) -> Vec<AccessKeyMetadata> {
+        let keys = self.users.get(user).into_iter().flatten();
+        keys.map(|k| AccessKeyMetadata {
+            id: k.id.clone(),
+            status: k.status,
+            created: k.created.clone(),
+        })
+        .collect()
+    }
+
+    /// `GetAccessKeyInfo`: this account for its own keys, the owner for foreign ones.
+    pub(crate) fn key_account(&self, key_id: &str) -> Option<String> {
+        if let Some(account) = self.foreign_keys.get(key_id) {
+            return Some(account.clone());
+        }
+        self.key_user(key_id).map(|_| self.identity.account.clone())
     }
 
     pub(crate) fn set_key_status(

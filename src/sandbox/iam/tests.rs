@@ -151,6 +151,30 @@ async fn access_keys() {
 }
 
 #[tokio::test]
+async fn access_key_facts_and_foreign_keys() {
+    let iam = SandboxIam::new();
+    iam.add_access_key("ci-deployer", "AKIA1", Active);
+    let when = Some(("2025-01-02T03:04:05Z", "s3", "us-east-1"));
+    iam.set_access_key_use("AKIA1", Some("2024-01-01T00:00:00Z"), when);
+    let used = iam.access_key_last_used("AKIA1").await.unwrap().unwrap();
+    assert_eq!(used.user, "ci-deployer");
+    assert_eq!(used.last_used.as_deref(), Some("2025-01-02T03:04:05Z"));
+    assert_eq!(used.service.as_deref(), Some("s3"));
+    let keys = iam.list_access_keys("ci-deployer").await.unwrap();
+    assert_eq!(keys[0].created.as_deref(), Some("2024-01-01T00:00:00Z"));
+    assert!(iam.list_access_keys("nobody").await.unwrap().is_empty());
+    assert_eq!(iam.access_key_last_used("AKIA2").await.unwrap(), None);
+    assert_eq!(iam.access_key_account("AKIA2").await.unwrap(), None);
+    iam.add_foreign_access_key("AKIA9", "999999999999");
+    let refused = iam.access_key_last_used("AKIA9").await;
+    assert!(matches!(refused, Err(AccessDenied(_))));
+    let owner = iam.access_key_account("AKIA9").await.unwrap();
+    assert_eq!(owner.as_deref(), Some("999999999999"));
+    let own = iam.access_key_account("AKIA1").await.unwrap();
+    assert_eq!(own.as_deref(), Some("123456789012"));
+}
+
+#[tokio::test]
 async fn fault_injection_and_call_log() {
     let iam = SandboxIam::new();
     iam.fail_on("create_role", 2, Throttled("slow down".into()));

@@ -124,4 +124,10 @@ impl SandboxTfc {
         self.st().ws_mut(id)?.no_configuration = true;
         Ok(())
     }
+
+    /// Makes a variable set a priority set (its values beat the workspace's own).
+    pub fn set_variable_set_priority(&self, set_id: &str, priority: bool) -> Result<(), TfcError> {
+        self.st().set_mut(set_id)?.set.priority = priority;
+        Ok(())
+    }
 }

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod connect;
 pub mod done;
 pub mod export;
+pub mod migrate_pick;
 pub mod organization;
 pub mod pick;
 pub mod project;

@@ -65,12 +65,12 @@ pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>>
         lines.push(Line::raw(""));
         lines.push(Line::styled("Notes", theme.bold()));
         for note in &plan.notes {
-            let style = if note.starts_with("warning") {
+            let style = if note.is_warning() {
                 theme.warn()
             } else {
                 Style::default()
             };
-            lines.extend(wrapped(Span::raw("  · "), note, style, width));
+            lines.extend(wrapped(Span::raw("  · "), &note.to_string(), style, width));
         }
     }
     if !plan.is_empty() {

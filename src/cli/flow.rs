@@ -1,0 +1,55 @@
+//! The one plan → confirm → journal → apply path of the mutating commands (`setup`, `migrate`):
+//! a dry run stops at the plan, an empty plan needs no confirmation, anything else is confirmed
+//! (or refused without a terminal), journaled and applied.
+
+use crate::cli::confirm::{confirm_or_refuse, Decision};
+use crate::cli::connect::Ports;
+use crate::cli::error::CliError;
+use crate::cli::run_apply::run_apply;
+use crate::core::apply::ApplyReport;
+use crate::core::journal::RecordKind;
+use crate::core::plan::Plan;
+
+/// How the flow ended.
+pub enum Flow {
+    /// `--dry-run`: nothing was applied.
+    DryRun(Plan),
+    /// The plan had no changes.
+    NothingToDo(Plan),
+    /// The user said no.
+    Cancelled,
+    Applied(Box<ApplyReport>),
+}
+
+/// What the command line said about applying.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowOptions {
+    pub dry_run: bool,
+    pub yes: bool,
+    pub json: bool,
+}
+
+/// Runs the flow. `show_plan` prints the plan before the question (text mode only).
+pub async fn confirm_and_apply(
+    plan: Plan,
+    ports: &Ports,
+    opts: FlowOptions,
+    show_plan: &dyn Fn(&Plan),
+) -> Result<Flow, CliError> {
+    if opts.dry_run {
+        return Ok(Flow::DryRun(plan));
+    }
+    if plan.is_empty() {
+        return Ok(Flow::NothingToDo(plan));
+    }
+    if !opts.json {
+        show_plan(&plan);
+    }
+    if confirm_or_refuse(opts.yes, plan.changes.len())? == Decision::Cancelled {
+        println!("Nothing was changed.");
+        return Ok(Flow::Cancelled);
+    }
+    let mut journal = ports.journal.begin(&plan, RecordKind::Apply)?;
+    let report = run_apply(plan, ports, &mut journal, opts.json).await?;
+    Ok(Flow::Applied(Box::new(report)))
+}

@@ -1,0 +1,167 @@
+//! `tfc-oidc migrate`: find the workspaces that receive static AWS keys, set up OIDC for them and
+//! remove the keys, through the same plan → confirm → journal → apply flow as `setup`.
+
+use crate::cli::args::{Format, GlobalArgs, MigrateArgs, SetupArgs, Target};
+use crate::cli::connect::Ports;
+use crate::cli::error::CliError;
+use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
+use crate::cli::migrate_output as out;
+use crate::cli::output;
+use crate::core::journal::{Journal, RecordKind};
+use crate::core::migrate::{
+    plan_migration, MigrateError, MigrateRequest, Migration, MigrationScope,
+};
+use crate::core::plan::{Change, Plan};
+
+/// Runs `migrate`.
+pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError> {
+    let ports = Ports::connect(global).await?;
+    let result = migrate(&ports, args).await;
+    ports.finish()?;
+    result
+}
+
+fn error(e: MigrateError) -> CliError {
+    if e.is_usage() {
+        CliError::usage(e.to_string())
+    } else {
+        CliError::failure(e.to_string())
+    }
+}
+
+/// Setup's flags for the role, so setup's reading and checking of them (policy file, thumbprint,
+/// audience) is the one used. The project and workspace are placeholders: migrate fills them in
+/// per project.
+fn role_flags(args: &MigrateArgs) -> SetupArgs {
+    SetupArgs {
+        org: args.org.clone(),
+        project: "Default Project".into(),
+        workspaces: vec!["placeholder".into()],
+        all_workspaces: false,
+        role_name: args.role_name.clone(),
+        policy_arns: args.policy_arns.clone(),
+        policy_file: args.policy_file.clone(),
+        no_policy: args.no_policy,
+        split_roles: args.split_roles,
+        audience: args.audience.clone(),
+        target: args.target,
+        varset_name: None,
+        thumbprint: args.thumbprint.clone(),
+        compute_thumbprint: args.compute_thumbprint,
+        stack: None,
+        deployments: Vec::new(),
+        adopt_role: args.adopt_role,
+        allow_admin: args.allow_admin,
+        alias: args.alias.clone(),
+    }
+}
+
+/// Turns the flags into the core's request (host from the connected HCP Terraform).
+pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateRequest, CliError> {
+    let answers = crate::cli::setup::answers_from(&role_flags(args), host).await?;
+    let scope = match (&args.project, args.all) {
+        (Some(p), _) => MigrationScope::Project(p.clone()),
+        (None, true) => MigrationScope::All,
+        (None, false) => {
+            let mut names: Vec<String> = Vec::new();
+            for n in &args.workspaces {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+            MigrationScope::Workspaces(names)
+        }
+    };
+    Ok(MigrateRequest {
+        host: host.to_string(),
+        organization: args.org.clone(),
+        scope,
+        role_name: args.role_name.clone(),
+        split_roles: answers.split_roles,
+        permissions: answers.permissions,
+        audience: answers.audience,
+        varset: args.target == Target::Varset,
+        thumbprints: answers.thumbprints,
+        adopt_role: answers.adopt_role,
+        allow_admin: answers.allow_admin,
+        alias: answers.alias,
+        deactivate_keys: args.deactivate_keys,
+    })
+}
+
+/// The changes an interrupted apply of the same request made: the newest record, unfinished,
+/// with this fingerprint (the re-run continues it).
+fn resumed(journal: &Journal, fingerprint: &str) -> Vec<Change> {
+    let Some(last) = journal.records().pop() else {
+        return Vec::new();
+    };
+    let same = last.kind() == Some(RecordKind::Apply) && last.fingerprint() == Some(fingerprint);
+    if !same || last.is_complete() || last.is_reverted() {
+        return Vec::new();
+    }
+    last.done().into_iter().map(|(c, _)| c.clone()).collect()
+}
+
+async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
+    let req = request_from(args, ports.tfc.host()).await?;
+    let _lock = match args.dry_run {
+        true => None,
+        false => Some(crate::cli::run_apply::lock(ports).await?),
+    };
+    let earlier = resumed(&ports.journal, &req.fingerprint());
+    let migration = plan_migration(
+        &req,
+        ports.iam.as_ref(),
+        ports.tfc.as_ref(),
+        &earlier,
+        &|_| {},
+    )
+    .await
+    .map_err(error)?;
+    let colour = output::colour_enabled();
+    let json = args.format == Format::Json;
+    let now = time::OffsetDateTime::now_utc();
+    let Migration {
+        workspaces,
+        keys,
+        plan,
+        still_receiving,
+    } = migration;
+    let found = out::Found {
+        workspaces: &workspaces,
+        keys: &keys,
+        now,
+    };
+    let show = |plan: &Plan| {
+        print!("{}", out::discovery_text(&found, &plan.organization));
+        print!("\n{}", output::plan_text(plan, colour));
+    };
+    let document = |plan: &Plan, report, applied| {
+        out::migrate_json(plan, report, applied, &found, &still_receiving)
+    };
+    let opts = FlowOptions {
+        dry_run: args.dry_run,
+        yes: args.yes,
+        json,
+    };
+    match confirm_and_apply(plan, ports, opts, &show).await? {
+        Flow::DryRun(plan) if json => println!("{}", document(&plan, None, false)),
+        Flow::DryRun(plan) => show(&plan),
+        Flow::NothingToDo(plan) if json => println!("{}", document(&plan, None, true)),
+        Flow::NothingToDo(plan) => {
+            show(&plan);
+            print!("\n{}", out::after_text(&plan, &still_receiving, colour));
+        }
+        Flow::Cancelled => {}
+        Flow::Applied(report) if json => {
+            println!("{}", document(&report.plan, Some(&report), true))
+        }
+        Flow::Applied(report) => {
+            print!(
+                "\n{}",
+                out::after_text(&report.plan, &still_receiving, colour)
+            )
+        }
+    }
+    Ok(())
+}

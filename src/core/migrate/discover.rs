@@ -1,0 +1,235 @@
+//! Discovery: which workspaces of the scope receive static AWS keys, from where (the workspace
+//! itself, or each variable set that reaches it: global, project or workspace-attached, priority
+//! or not), and whether they already have OIDC variables. Pure: it reads the [`Inventory`] only.
+
+use super::{MigrateError, MigrationScope};
+use crate::core::inventory::effective::reach_of;
+use crate::core::inventory::{Inventory, VariableSource, WorkspaceEntry};
+use crate::core::planner::STATIC_KEYS;
+use crate::core::ports::{Variable, VariableCategory};
+
+/// The key id variable: its value (when readable) names the IAM access key.
+pub const ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
+
+/// Whether a variable is a static AWS key variable (env category).
+pub fn is_static_key(v: &Variable) -> bool {
+    v.category == VariableCategory::Env && STATIC_KEYS.contains(&v.key.as_str())
+}
+
+/// One static key variable (its value is never kept here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyVariable {
+    pub id: String,
+    pub key: String,
+    pub sensitive: bool,
+}
+
+/// A place a workspace receives static keys from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySource {
+    pub source: VariableSource,
+    /// The static key variables it holds.
+    pub variables: Vec<KeyVariable>,
+    /// The access key id, when `AWS_ACCESS_KEY_ID` is readable (not sensitive).
+    pub key_id: Option<String>,
+    /// Whether a run takes its `AWS_ACCESS_KEY_ID` from here (the precedence winner).
+    pub effective: bool,
+}
+
+impl KeySource {
+    /// The variable set's id, for a set.
+    pub fn set_id(&self) -> Option<&str> {
+        self.source.set_id()
+    }
+
+    /// The id of the variable holding `AWS_ACCESS_KEY_ID` here.
+    pub fn key_id_variable(&self) -> Option<&str> {
+        let v = self.variables.iter().find(|v| v.key == ACCESS_KEY_ID);
+        v.map(|v| v.id.as_str())
+    }
+}
+
+/// The OIDC variables a run of the workspace gets today.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OidcVariables {
+    /// `TFC_AWS_PROVIDER_AUTH` is `true`.
+    pub provider_auth: bool,
+    /// `(phase variable, role ARN)`: `TFC_AWS_RUN_ROLE_ARN`, or the plan and apply pair.
+    pub role_arns: Vec<(String, String)>,
+    /// `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE`, when set.
+    pub audience: Option<String>,
+}
+
+impl OidcVariables {
+    /// Provider auth on and a role ARN for both phases.
+    pub fn is_complete(&self) -> bool {
+        let has = |k: &str| self.role_arns.iter().any(|(key, _)| key == k);
+        self.provider_auth
+            && (has("TFC_AWS_RUN_ROLE_ARN")
+                || (has("TFC_AWS_PLAN_ROLE_ARN") && has("TFC_AWS_APPLY_ROLE_ARN")))
+    }
+}
+
+/// A workspace of the scope that receives static keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedWorkspace {
+    pub id: String,
+    pub name: String,
+    pub project_id: String,
+    pub project: String,
+    /// Every source of keys, the effective one first.
+    pub sources: Vec<KeySource>,
+    pub oidc: OidcVariables,
+}
+
+impl KeyedWorkspace {
+    /// The source runs take the key from.
+    pub fn effective(&self) -> Option<&KeySource> {
+        self.sources.iter().find(|s| s.effective)
+    }
+}
+
+/// Every source of static keys of one workspace, the effective one first (empty: no keys).
+pub fn key_sources(inv: &Inventory, ws: &WorkspaceEntry) -> Vec<KeySource> {
+    let winner = ws
+        .env(ACCESS_KEY_ID)
+        .or_else(|| ws.env("AWS_SECRET_ACCESS_KEY"))
+        .or_else(|| ws.env("AWS_SESSION_TOKEN"))
+        .map(|e| e.source.clone());
+    let mut sources = Vec::new();
+    let own = source_of(VariableSource::Workspace, &ws.variables);
+    sources.extend(own);
+    for entry in &inv.variable_sets {
+        let set = &entry.set;
+        let Some(reach) = reach_of(set, &ws.workspace.id, &ws.workspace.project_id) else {
+            continue;
+        };
+        let source = VariableSource::VariableSet {
+            id: set.id.clone(),
+            name: set.name.clone(),
+            reach,
+            priority: set.priority,
+        };
+        sources.extend(source_of(source, &entry.variables));
+    }
+    for s in &mut sources {
+        s.effective = winner.as_ref() == Some(&s.source);
+    }
+    sources.sort_by_key(|s| !s.effective);
+    sources
+}
+
+fn source_of(source: VariableSource, variables: &[Variable]) -> Option<KeySource> {
+    let keys: Vec<&Variable> = variables.iter().filter(|v| is_static_key(v)).collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let key_id = keys
+        .iter()
+        .find(|v| v.key == ACCESS_KEY_ID && !v.sensitive)
+        .and_then(|v| v.value.clone())
+        .filter(|v| !v.is_empty());
+    Some(KeySource {
+        source,
+        variables: keys
+            .iter()
+            .map(|v| KeyVariable {
+                id: v.id.clone(),
+                key: v.key.clone(),
+                sensitive: v.sensitive,
+            })
+            .collect(),
+        key_id,
+        effective: false,
+    })
+}
+
+/// The OIDC variables a run of `ws` gets.
+pub fn oidc_variables(ws: &WorkspaceEntry) -> OidcVariables {
+    let value = |k: &str| ws.env(k).and_then(|e| e.variable.value.clone());
+    let role_arns = [
+        "TFC_AWS_RUN_ROLE_ARN",
+        "TFC_AWS_PLAN_ROLE_ARN",
+        "TFC_AWS_APPLY_ROLE_ARN",
+    ]
+    .iter()
+    .filter_map(|k| value(k).map(|v| (k.to_string(), v)))
+    .collect();
+    OidcVariables {
+        provider_auth: value("TFC_AWS_PROVIDER_AUTH")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        role_arns,
+        audience: value("TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE"),
+    }
+}
+
+/// What discovery found in the scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Workspaces of the scope that receive static keys, by project then name.
+    pub keyed: Vec<KeyedWorkspace>,
+    /// Workspaces named on the command line that receive no keys.
+    pub clean: Vec<String>,
+}
+
+/// The workspaces of `scope` that receive static keys.
+pub fn discover(inv: &Inventory, scope: &MigrationScope) -> Result<Found, MigrateError> {
+    let chosen: Vec<&WorkspaceEntry> = match scope {
+        MigrationScope::All => inv.workspaces.iter().collect(),
+        MigrationScope::Project(name) => {
+            let project = inv
+                .projects
+                .iter()
+                .find(|p| &p.name == name)
+                .or_else(|| {
+                    inv.projects
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(name))
+                })
+                .ok_or_else(|| MigrateError::UnknownProject {
+                    organization: inv.organization.clone(),
+                    project: name.clone(),
+                    known: inv.projects.iter().map(|p| p.name.clone()).collect(),
+                })?;
+            inv.workspaces
+                .iter()
+                .filter(|w| w.workspace.project_id == project.id)
+                .collect()
+        }
+        MigrationScope::Workspaces(names) => names
+            .iter()
+            .map(|n| {
+                inv.workspace(n)
+                    .ok_or_else(|| MigrateError::UnknownWorkspace {
+                        organization: inv.organization.clone(),
+                        workspace: n.clone(),
+                    })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let mut found = Found {
+        keyed: Vec::new(),
+        clean: Vec::new(),
+    };
+    for ws in chosen {
+        let sources = key_sources(inv, ws);
+        if sources.is_empty() {
+            if matches!(scope, MigrationScope::Workspaces(_)) {
+                found.clean.push(ws.workspace.name.clone());
+            }
+            continue;
+        }
+        found.keyed.push(KeyedWorkspace {
+            id: ws.workspace.id.clone(),
+            name: ws.workspace.name.clone(),
+            project_id: ws.workspace.project_id.clone(),
+            project: ws.project_name.clone(),
+            sources,
+            oidc: oidc_variables(ws),
+        });
+    }
+    found
+        .keyed
+        .sort_by(|a, b| (&a.project, &a.name).cmp(&(&b.project, &b.name)));
+    Ok(found)
+}

@@ -1,0 +1,163 @@
+//! `migrate`: moving workspaces off static AWS keys. It reads the [`inventory`] once, finds the
+//! workspaces of the scope that receive keys ([`discover`]), looks the readable key ids up in
+//! IAM ([`keys`]), and builds ONE [`Plan`]: setup's plan for each project (the existing planner,
+//! one role per project), then the removal of the key variables ([`removals`]), each removal
+//! depending on the OIDC changes of the workspaces it affects, then (optionally) the
+//! deactivation of keys nobody uses any more. The plan goes through the same confirm → journal
+//! → apply path as setup's.
+//!
+//! [`inventory`]: crate::core::inventory
+
+mod changes;
+pub mod discover;
+pub mod keys;
+mod notes;
+mod oidc;
+mod overridden;
+mod plan;
+pub mod removals;
+
+use crate::core::answers::{AnswerError, Permissions};
+use crate::core::error::PlanError;
+use crate::core::inventory::InventoryError;
+use crate::core::plan::Plan;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use discover::{KeySource, KeyedWorkspace};
+pub use keys::KeyOwner;
+pub use plan::{discover_keys, plan_migration};
+pub use removals::{Left, LeftReason};
+
+/// Which workspaces a migration covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MigrationScope {
+    /// These workspaces, by name.
+    Workspaces(Vec<String>),
+    /// Every workspace of this project.
+    Project(String),
+    /// Every workspace of the organization.
+    All,
+}
+
+/// What the user asked for: the scope and setup's role choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MigrateRequest {
+    /// The HCP Terraform host, also the OIDC issuer's host.
+    pub host: String,
+    pub organization: String,
+    pub scope: MigrationScope,
+    /// One role name for all (only when every workspace is in one project); by default each
+    /// project gets `tfc-<org>-<project>` as setup would name it.
+    pub role_name: Option<String>,
+    pub split_roles: bool,
+    pub permissions: Permissions,
+    pub audience: String,
+    /// The OIDC variables go in a variable set per project (setup's `--target varset`).
+    pub varset: bool,
+    pub thumbprints: Vec<String>,
+    /// Setup's `--adopt-role`: reuse a role tfc-oidc did not create.
+    #[serde(default)]
+    pub adopt_role: bool,
+    /// Setup's `--allow-admin`.
+    #[serde(default)]
+    pub allow_admin: bool,
+    /// Setup's `--alias TAG`: tagged variables for another AWS account.
+    #[serde(default)]
+    pub alias: Option<String>,
+    /// Mark the IAM access keys nobody uses any more `Inactive`.
+    pub deactivate_keys: bool,
+}
+
+impl MigrateRequest {
+    /// Ties a journal to this request, so a re-run of the same command resumes its record.
+    pub fn fingerprint(&self) -> String {
+        let text = serde_json::to_string(self).unwrap_or_default();
+        crate::core::answers::digest(&format!("migrate:{text}"))
+    }
+}
+
+/// A migrated workspace that still receives static keys after the plan, and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StillReceiving {
+    pub workspace: String,
+    pub project: String,
+    pub from: Vec<Left>,
+}
+
+/// What [`discover_keys`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discovery {
+    /// The organization's name as HCP Terraform spells it.
+    pub organization: String,
+    /// Workspaces of the scope that receive static keys, by project then name.
+    pub workspaces: Vec<KeyedWorkspace>,
+    /// What IAM says about each readable key id.
+    pub keys: BTreeMap<String, KeyOwner>,
+}
+
+/// What [`plan_migration`] found and plans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Migration {
+    /// Workspaces of the scope that receive static keys (the ones migrated).
+    pub workspaces: Vec<KeyedWorkspace>,
+    /// What IAM says about each readable key id.
+    pub keys: BTreeMap<String, KeyOwner>,
+    /// The plan: OIDC first, then the removals, then deactivations.
+    pub plan: Plan,
+    /// Migrated workspaces that will still receive keys once the plan is applied.
+    pub still_receiving: Vec<StillReceiving>,
+}
+
+/// Why a migration cannot be planned. Nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MigrateError {
+    #[error(transparent)]
+    Answers(#[from] AnswerError),
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error("workspace '{workspace}' not found in organization '{organization}'")]
+    UnknownWorkspace {
+        organization: String,
+        workspace: String,
+    },
+    #[error("project '{project}' not found in organization '{organization}' (projects: {})", known.join(", "))]
+    UnknownProject {
+        organization: String,
+        project: String,
+        known: Vec<String>,
+    },
+    #[error("--role-name names one role, but the workspaces to migrate are in {} projects ({}): migrate one project at a time (--project), or leave --role-name out for one role per project", projects.len(), projects.join(", "))]
+    RoleNameNeedsOneProject { projects: Vec<String> },
+    #[error("projects '{first}' and '{second}' would both get the role {role}: migrate them one at a time with --project and --role-name")]
+    RoleNameClash {
+        role: String,
+        first: String,
+        second: String,
+    },
+    #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}: migrate fewer workspaces at a time (--workspace)")]
+    TrustPolicyTooLarge {
+        role: String,
+        size: usize,
+        max: usize,
+    },
+}
+
+impl MigrateError {
+    /// Whether the error is the user's input (exit 2) rather than a failure (exit 1).
+    pub fn is_usage(&self) -> bool {
+        match self {
+            MigrateError::Answers(_)
+            | MigrateError::RoleNameNeedsOneProject { .. }
+            | MigrateError::RoleNameClash { .. } => true,
+            MigrateError::Plan(e) => e.is_usage(),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,346 @@
+//! The migrate path's first screen: every workspace that receives static AWS keys, grouped by
+//! project, with where its key comes from, the key's age and last use when IAM knows them. Space
+//! picks workspaces (or "every workspace listed"), Enter continues to the role screens.
+//!
+//! Not wired into the wizard yet: the start screen after Connect offers the path, runs
+//! [`crate::core::migrate::discover_keys`] (as an effect) and feeds its result to
+//! [`MigratePickStep::on_discovered`]; [`MigratePickStep::chosen`] then becomes the
+//! `MigrateRequest`'s `MigrationScope::Workspaces`.
+
+use crate::core::inventory::{Reach, VariableSource};
+use crate::core::migrate::keys::days_since;
+use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
+use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
+use crate::tui::widgets::text::{intro, loading, problem};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use std::collections::BTreeSet;
+use time::OffsetDateTime;
+
+/// The first row of the list.
+const EVERY: &str = "Every workspace listed";
+
+/// The migrate pick step's state.
+#[derive(Debug, Clone)]
+pub struct MigratePickStep {
+    /// Row 0 is [`EVERY`], row `i + 1` is `workspaces[i]`.
+    pub list: FilterList,
+    discovery: Option<Discovery>,
+    /// Ages are counted to this time.
+    now: OffsetDateTime,
+    pub loading: bool,
+    error: Option<String>,
+    all: bool,
+    selected: BTreeSet<usize>,
+    /// The workspaces picked, once Enter was pressed.
+    pub chosen: Option<Vec<String>>,
+}
+
+impl MigratePickStep {
+    /// An empty list, waiting for discovery; ages are counted to `now`.
+    pub fn new(now: OffsetDateTime) -> MigratePickStep {
+        let mut list = FilterList::new(false);
+        list.set_uncounted(1);
+        MigratePickStep {
+            list,
+            discovery: None,
+            now,
+            loading: false,
+            error: None,
+            all: false,
+            selected: BTreeSet::new(),
+            chosen: None,
+        }
+    }
+
+    /// Discovery started (the caller runs `discover_keys`).
+    pub fn start(&mut self) {
+        *self = MigratePickStep::new(self.now);
+        self.loading = true;
+    }
+
+    fn workspaces(&self) -> &[KeyedWorkspace] {
+        self.discovery.as_ref().map_or(&[], |d| &d.workspaces)
+    }
+
+    /// Discovery's result arrived.
+    pub fn on_discovered(&mut self, result: Result<Discovery, String>) {
+        self.loading = false;
+        match result {
+            Ok(d) => {
+                let mut items = vec![EVERY.to_string()];
+                items.extend(d.workspaces.iter().map(|w| w.name.clone()));
+                self.list.set_items(items);
+                self.discovery = Some(d);
+                self.all = true;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// What Enter would choose now.
+    fn would_choose(&self) -> Vec<String> {
+        let names = self.workspaces().iter().map(|w| w.name.clone());
+        if self.all {
+            return names.collect();
+        }
+        if !self.selected.is_empty() {
+            let picked = |i: &usize| self.workspaces()[*i].name.clone();
+            return self.selected.iter().map(picked).collect();
+        }
+        match self.list.highlighted() {
+            Some(0) | None => names.collect(),
+            Some(i) => vec![self.workspaces()[i - 1].name.clone()],
+        }
+    }
+
+    /// Handles a key.
+    pub fn handle(&mut self, input: Input) -> Reaction {
+        match self.list.handle(&input) {
+            ListEvent::Toggle(0) => {
+                self.all = !self.all;
+                self.selected.clear();
+            }
+            ListEvent::Toggle(i) => {
+                self.all = false;
+                if !self.selected.remove(&(i - 1)) {
+                    self.selected.insert(i - 1);
+                }
+            }
+            ListEvent::Accept(_) if self.workspaces().is_empty() => {
+                return Reaction::refuse(
+                    "No workspace receives static AWS keys: nothing to migrate",
+                )
+            }
+            ListEvent::Accept(_) => {
+                self.chosen = Some(self.would_choose());
+                return Reaction::next();
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
+                return Reaction::back()
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
+                return Reaction::info("Still looking for static keys…")
+            }
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    pub fn hints(&self) -> Vec<Hint> {
+        if self.error.is_some() {
+            return vec![hint(Action::Back, "back")];
+        }
+        vec![
+            hints2(Action::Up, Action::Down, "move"),
+            hint(Action::Toggle, "select"),
+            hint(Action::Filter, "filter"),
+            hint(Action::Accept, "continue"),
+            hint(Action::Back, "back"),
+        ]
+    }
+
+    /// `set NAME` / `workspace`, age and last use of the key runs take.
+    fn key_text(&self, ws: &KeyedWorkspace) -> (String, String) {
+        let Some(source) = ws.effective().or(ws.sources.first()) else {
+            return (String::new(), String::new());
+        };
+        let mut from = match &source.source {
+            VariableSource::Workspace => "own variables".to_string(),
+            VariableSource::VariableSet { name, reach, .. } => match reach {
+                Reach::Global => format!("global set {name}"),
+                _ => format!("set {name}"),
+            },
+        };
+        if ws.sources.len() > 1 {
+            from.push_str(&format!(" +{}", ws.sources.len() - 1));
+        }
+        let owner = source
+            .key_id
+            .as_ref()
+            .and_then(|id| self.discovery.as_ref()?.keys.get(id));
+        let facts = match owner {
+            Some(KeyOwner::ThisAccount {
+                created, last_used, ..
+            }) => {
+                let age = created.as_deref().and_then(|c| days_since(c, self.now));
+                let used = last_used.as_deref().and_then(|u| days_since(u, self.now));
+                let age = age.map_or_else(|| "age ?".into(), |d| format!("{d}d old"));
+                let used = match used {
+                    None => "never used".to_string(),
+                    Some(0) => "used today".to_string(),
+                    Some(d) => format!("used {d}d ago"),
+                };
+                format!("{age}, {used}")
+            }
+            Some(KeyOwner::OtherAccount { .. }) => "another AWS account".into(),
+            Some(KeyOwner::Unknown { .. }) => "unknown to IAM".into(),
+            None if source.key_id.is_none() => "key id not readable".into(),
+            None => String::new(),
+        };
+        (from, facts)
+    }
+
+    fn row(&self, m: &Match, highlighted: bool, widths: [usize; 3], v: &ViewCtx) -> Line<'static> {
+        let t = v.theme;
+        let marker = if highlighted { " › " } else { "   " };
+        if m.index == 0 {
+            let check = if self.all { "[x] " } else { "[ ] " };
+            let mut spans = vec![Span::raw(marker), Span::raw(check)];
+            spans.extend(self.list.label_spans(m, t));
+            return Line::from(spans);
+        }
+        let i = m.index - 1;
+        let ws = &self.workspaces()[i];
+        let check = if self.all || self.selected.contains(&i) {
+            "[x] "
+        } else {
+            "[ ] "
+        };
+        // Grouped by project: the project's name on the first visible row of each group.
+        let visible = self.list.visible();
+        let pos = visible.iter().position(|x| x.index == m.index).unwrap_or(0);
+        let first_of_group = pos == 0
+            || visible[pos - 1].index == 0
+            || self.workspaces()[visible[pos - 1].index - 1].project != ws.project;
+        let project = if first_of_group {
+            ws.project.as_str()
+        } else {
+            ""
+        };
+        let (from, facts) = self.key_text(ws);
+        let mut spans = vec![
+            Span::raw(marker),
+            Span::raw(check),
+            Span::styled(format!("{project:<w$}  ", w = widths[0]), t.dim()),
+        ];
+        spans.extend(self.list.label_spans(m, t));
+        let pad = widths[1].saturating_sub(ws.name.chars().count()) + 2;
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(format!("{from:<w$}", w = widths[2]), t.warn()));
+        if !facts.is_empty() {
+            spans.push(Span::styled(format!("  {facts}"), t.dim()));
+        }
+        Line::from(spans)
+    }
+
+    /// Draws the step into `area`.
+    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+        let t = v.theme;
+        let intro = intro(
+            "Which workspaces should move off static AWS keys?",
+            "They get OIDC first; then their key variables are removed.",
+            t,
+            area.width as usize,
+        );
+        let [top, body, bottom] = Layout::vertical([
+            Constraint::Length(intro.len() as u16),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(intro), top);
+        if self.loading {
+            let text = "Looking for static keys in workspaces and variable sets…";
+            frame.render_widget(Paragraph::new(loading(text, v.spinner, t)), body);
+            return;
+        }
+        if let Some(e) = &self.error {
+            let advice = "Press Esc to go back.";
+            let lines = problem(e, advice, t, body.width as usize);
+            frame.render_widget(Paragraph::new(lines), body);
+            return;
+        }
+        let width = |f: &dyn Fn(&KeyedWorkspace) -> usize| {
+            self.workspaces().iter().map(f).max().unwrap_or(0).min(20)
+        };
+        let widths = [
+            width(&|w| w.project.chars().count()),
+            width(&|w| w.name.chars().count()),
+            width(&|w| self.key_text(w).0.chars().count()),
+        ];
+        self.list
+            .render(frame, body, t, ("workspace", "workspaces"), |m, hl| {
+                self.row(m, hl, widths, v)
+            });
+        let chosen = self.would_choose();
+        let summary = match chosen.len() {
+            0 => "No workspace receives static AWS keys.".to_string(),
+            1 => format!("Enter migrates workspace {}.", chosen[0]),
+            n => format!("Enter migrates {n} workspaces."),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::migrate::{discover_keys, MigrationScope};
+    use crate::sandbox::{Sandbox, DEMO_HOST};
+    use crate::tui::harness::buffer_text;
+    use crate::tui::steps::{Context, Flow};
+    use crate::tui::theme::Theme;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    async fn demo_step() -> MigratePickStep {
+        let sb = Sandbox::demo();
+        let (iam, tfc) = (sb.iam.as_ref(), sb.tfc.as_ref());
+        let found = discover_keys(
+            DEMO_HOST,
+            "acme-corp",
+            MigrationScope::All,
+            iam,
+            tfc,
+            &|_| {},
+        )
+        .await;
+        let mut step = MigratePickStep::new(OffsetDateTime::now_utc());
+        step.start();
+        step.on_discovered(found.map_err(|e| e.to_string()));
+        step
+    }
+
+    fn screen(step: &MigratePickStep) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let cx = Context::default();
+        let v = ViewCtx {
+            theme: Theme::plain(),
+            spinner: "*",
+            cx: &cx,
+        };
+        let done = terminal
+            .draw(|f| step.view(f, f.area(), &v))
+            .expect("TestBackend never fails");
+        buffer_text(done.buffer)
+    }
+
+    fn key(code: KeyCode) -> Input {
+        let k = KeyEvent::new(code, KeyModifiers::NONE);
+        match crate::tui::keymap::resolve(&k, false) {
+            Some(a) => Input::Action(a),
+            None => Input::Edit(k),
+        }
+    }
+
+    #[tokio::test]
+    async fn lists_the_demo_keys_grouped_by_project_with_ages() {
+        let mut step = demo_step().await;
+        insta::assert_snapshot!("migrate_pick_80x24", screen(&step));
+        // Pick payments-worker alone: down to it, Space on "every" off, Space on it.
+        step.handle(key(KeyCode::Char(' ')));
+        step.handle(key(KeyCode::Down));
+        step.handle(key(KeyCode::Down));
+        step.handle(key(KeyCode::Char(' ')));
+        let r = step.handle(key(KeyCode::Enter));
+        assert_eq!(r.flow, Flow::Next);
+        assert_eq!(step.chosen, Some(vec!["payments-worker".to_string()]));
+    }
+}
