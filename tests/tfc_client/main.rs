@@ -4,6 +4,7 @@
 //! One test binary with a module per concern, so the crate is linked once for all of them.
 
 mod errors;
+mod inventory;
 mod limiter;
 mod reads;
 mod retries;
