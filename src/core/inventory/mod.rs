@@ -5,6 +5,7 @@
 //! workspace's effective variables are computed here with HCP Terraform's precedence (see
 //! [`effective`]), so the cost of reading N workspaces and M sets is about N + M + pages.
 
+pub mod access;
 pub mod effective;
 mod read;
 mod read_aws;
@@ -15,6 +16,7 @@ use crate::core::ports::{
 };
 use serde::Serialize;
 
+pub use access::{aws_access, AwsAccess};
 pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
 pub use read::{read, InventoryError};
 

@@ -93,7 +93,10 @@ where
     F: FnMut(&'i T) -> Fut,
     Fut: Future<Output = Result<R, InventoryError>>,
 {
-    futures::stream::iter(items.iter().map(read))
+    // The (lazy) futures are made first so that the closure is not part of the returned
+    // future: a closure over a borrowed item would stop callers from proving it `Send`.
+    let reads: Vec<Fut> = items.iter().map(read).collect();
+    futures::stream::iter(reads)
         .buffered(CONCURRENCY)
         .try_collect()
         .await
