@@ -3,6 +3,7 @@
 //!
 //! One test binary with a module per concern, so the crate is linked once for all of them.
 
+mod contract;
 mod errors;
 mod inventory;
 mod limiter;
