@@ -16,6 +16,7 @@
 //! ([`Fault`]). State can be inspected directly
 //! ([`FakeTfc::workspace_variables`], [`FakeTfc::variable_sets`]).
 
+pub mod ci;
 mod faults;
 mod jsonapi;
 mod routes;
