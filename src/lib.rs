@@ -6,7 +6,9 @@
 
 pub mod aws;
 pub mod cli;
+pub mod connect;
 pub mod core;
+pub mod paths;
 pub mod sandbox;
 pub mod tfc;
 pub mod tui;

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(code = e.code, "{}", e.message);
-            eprintln!("error: {}", e.message);
+            eprintln!("error: {}", cli::output::escape(&e.message));
             ExitCode::from(e.code)
         }
     }

@@ -356,7 +356,9 @@ async fn failure_mid_apply_is_journaled_and_a_rerun_resumes_then_undo_reverts() 
     assert_eq!(record.done().len(), total);
 
     // Undo removes everything the apply created.
-    let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
+    let undo = plan_undo(&record, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap();
     let mut w = journal.begin(&undo, RecordKind::Undo).unwrap();
     apply(undo, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
         .await
@@ -399,7 +401,9 @@ async fn undo_keeps_a_provider_other_roles_trust() {
         path: "mem".into(),
         entries: w.entries().to_vec(),
     };
-    let undo = plan_undo(&record, sb.iam.as_ref()).await.unwrap();
+    let undo = plan_undo(&record, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap();
     assert!(!undo
         .changes
         .iter()
@@ -484,21 +488,21 @@ async fn leftover_static_keys_are_pointed_out() {
 }
 
 #[tokio::test]
-async fn an_existing_global_set_is_completed_but_never_attached() {
+async fn an_existing_global_set_is_never_written() {
     let sb = Sandbox::demo();
     let mut a = answers(&["network-prod"]);
     a.target = TargetChoice::VariableSet {
         name: "acme-defaults".into(),
     };
-    let p = plan_ok(&sb, &a).await;
+    let err = plan(&a, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap_err();
     assert!(
-        !kinds(&p).contains(&"attach_variable_set".to_string()),
-        "{:?}",
-        kinds(&p)
+        err.to_string()
+            .contains("every workspace of the organization"),
+        "{err}"
     );
-    assert!(p.notes.iter().any(|n| n.contains("is global")));
-    apply_ok(&sb, &Journal::in_memory(), p).await;
-    assert!(plan_ok(&sb, &a).await.is_empty());
+    assert_eq!(sb.tfc.write_count() + sb.iam.write_count(), 0);
 }
 
 #[tokio::test]

@@ -229,6 +229,7 @@ fn role_from_sdk(r: &aws_sdk_iam::types::Role) -> Result<Role, IamError> {
     Ok(Role {
         name: r.role_name().to_owned(),
         arn: r.arn().to_owned(),
+        id: r.role_id().to_owned(),
         path: r.path().to_owned(),
         trust_policy: decode_policy(r.assume_role_policy_document().unwrap_or_default())?,
         description: r.description().filter(|d| !d.is_empty()).map(str::to_owned),

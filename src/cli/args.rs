@@ -77,13 +77,19 @@ pub struct SetupArgs {
     #[arg(
         long = "workspace",
         value_name = "WS",
-        required_unless_present = "all_workspaces",
+        required_unless_present_any = ["all_workspaces", "stack"],
         conflicts_with = "all_workspaces"
     )]
     pub workspaces: Vec<String>,
     /// Every workspace in the project (one workspace:* trust pattern)
     #[arg(long)]
     pub all_workspaces: bool,
+    /// A Stack of the project instead of workspaces (trusts its deployments, writes no variables)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["workspaces", "all_workspaces"])]
+    pub stack: Option<String>,
+    /// A deployment of the Stack (repeatable) [default: every deployment]
+    #[arg(long = "deployment", value_name = "D", requires = "stack")]
+    pub deployments: Vec<String>,
     /// IAM role name [default: tfc-<org>-<project>, sanitised]
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
@@ -114,6 +120,15 @@ pub struct SetupArgs {
     /// Fetch the issuer's TLS chain and use the SHA-1 of its top intermediate CA
     #[arg(long)]
     pub compute_thumbprint: bool,
+    /// Reuse an existing role that tfc-oidc did not make for this organization and project
+    #[arg(long)]
+    pub adopt_role: bool,
+    /// Allow AdministratorAccess on a role trusted for plan runs or several workspaces
+    #[arg(long)]
+    pub allow_admin: bool,
+    /// A tagged configuration for another AWS account (variables get the _TAG suffix)
+    #[arg(long, value_name = "TAG")]
+    pub alias: Option<String>,
     /// Print the plan and change nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -1,14 +1,13 @@
 //! Building the ports a command works through: the real adapters from flags and environment, or
 //! the sandbox with `--demo`.
 
-use crate::aws::{load_sdk_config, IamClient};
 use crate::cli::args::GlobalArgs;
 use crate::cli::error::CliError;
-use crate::cli::paths;
+use crate::connect::{connect_live, ConnectError, ConnectOptions};
 use crate::core::journal::Journal;
 use crate::core::ports::{Iam, Tfc};
+use crate::paths;
 use crate::sandbox::Sandbox;
-use crate::tfc::{discover_token, Endpoint, TfcClient};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -20,39 +19,45 @@ pub struct Ports {
     demo: Option<(Sandbox, Option<PathBuf>)>,
 }
 
-fn env(key: &str) -> Option<String> {
-    std::env::var(key).ok()
+impl GlobalArgs {
+    /// The connection options these flags say.
+    pub fn connect_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            demo: self.demo,
+            hostname: self.hostname.clone(),
+            api_url: self.api_url.clone(),
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+        }
+    }
 }
 
 impl Ports {
     /// Connects to HCP Terraform and AWS as the flags and environment say, or opens the sandbox.
     pub async fn connect(global: &GlobalArgs) -> Result<Ports, CliError> {
-        if global.demo {
+        let options = global.connect_options();
+        if options.demo {
             return Ports::demo();
         }
-        let endpoint =
-            Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)
-                .map_err(|e| CliError::usage(e.to_string()))?;
-        let host = endpoint.host().to_string();
-        let vars: Vec<(String, String)> = std::env::vars().collect();
-        let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-        let (token, source) = discover_token(&host, &env, &vars, home.as_deref())
-            .map_err(|e| CliError::failure(e.to_string()))?
-            .ok_or_else(|| {
-                CliError::failure(format!(
-                    "no HCP Terraform token for {host}: run 'terraform login {host}' or set TFE_TOKEN"
-                ))
-            })?;
-        tracing::info!(%host, source = %source, "using HCP Terraform token");
-        let http = TfcClient::http_client()
-            .map_err(|e| CliError::failure(format!("cannot set up HTTPS: {e}")))?;
-        let tfc = TfcClient::new(endpoint, token, http);
-        let sdk = load_sdk_config(global.profile.as_deref(), global.region.as_deref()).await;
-        let iam = IamClient::new(&sdk).with_profile(global.profile.as_deref());
+        let endpoint = options
+            .endpoint()
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        let live = connect_live(
+            endpoint,
+            options.profile.as_deref(),
+            options.region.as_deref(),
+            None,
+        )
+        .await
+        .map_err(|e| match e {
+            ConnectError::NoToken { .. } | ConnectError::Token(_) | ConnectError::Setup(_) => {
+                CliError::failure(e.to_string())
+            }
+        })?;
         Ok(Ports {
-            iam: Arc::new(iam),
-            tfc: Arc::new(tfc),
-            journal: paths::journal_dir(false).map_or_else(Journal::in_memory, Journal::at),
+            iam: live.iam,
+            tfc: live.tfc,
+            journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
             demo: None,
         })
     }
@@ -72,7 +77,7 @@ impl Ports {
         Ok(Ports {
             iam: sandbox.iam.clone(),
             tfc: sandbox.tfc.clone(),
-            journal: paths::journal_dir(true).map_or_else(Journal::in_memory, Journal::at),
+            journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
             demo: Some((sandbox, path)),
         })
     }

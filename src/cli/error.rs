@@ -54,11 +54,13 @@ impl From<PlanError> for CliError {
 impl From<ApplyError> for CliError {
     fn from(e: ApplyError) -> CliError {
         match &e {
-            ApplyError::Partial { .. } => CliError {
+            ApplyError::Partial { .. } | ApplyError::Interrupted { .. } => CliError {
                 code: code::PARTIAL,
                 message: format!("{e}; the journal has the details: run the same command again to finish, or 'tfc-oidc undo' to revert"),
             },
-            ApplyError::Journal { .. } => CliError::failure(e.to_string()),
+            ApplyError::Journal { .. } | ApplyError::Locked { .. } => {
+                CliError::failure(e.to_string())
+            }
         }
     }
 }

@@ -6,10 +6,13 @@ pub mod connect;
 pub mod error;
 pub mod logging;
 pub mod output;
-pub mod paths;
 pub mod run_apply;
 pub mod setup;
 pub mod undo;
+pub mod wizard;
+
+/// Where tfc-oidc keeps its files (kept here too for the CLI's modules).
+pub use crate::paths;
 
 use args::{Cli, Command};
 use clap::CommandFactory;
@@ -29,6 +32,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
-        Some(Command::Wizard) | None => crate::tui::run_from_cli(&cli.global).await,
+        Some(Command::Wizard) | None => wizard::run(&cli.global).await,
     }
 }

@@ -5,6 +5,11 @@ use crate::core::plan::{Change, Plan, PlannedVariable, Side, VariableTarget, Ver
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 
+/// Server text with control characters escaped (see [`crate::core::text::escape_control`]).
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::core::text::escape_control(s)
+}
+
 /// Whether to colour stdout: a terminal, and no `NO_COLOR`.
 pub fn colour_enabled() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -40,8 +45,10 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
     };
     out.push_str(&bold(
         &format!(
-            "Plan for {scope} on {} (AWS account {})",
-            plan.host, plan.account
+            "Plan for {} on {} (AWS account {})",
+            escape(&scope),
+            plan.host,
+            plan.account
         ),
         colour,
     ));
@@ -60,20 +67,20 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
         for change in changes {
             let verb = change.verb();
             out.push_str(&paint(
-                &format!("  {} {}", verb.symbol(), change.summary()),
+                &format!("  {} {}", verb.symbol(), escape(&change.summary())),
                 verb,
                 colour,
             ));
             out.push('\n');
             for line in change.details() {
-                out.push_str(&format!("      {line}\n"));
+                out.push_str(&format!("      {}\n", escape(&line)));
             }
         }
     }
     if !plan.notes.is_empty() {
         out.push_str("\nNotes\n");
         for note in &plan.notes {
-            out.push_str(&format!("  {note}\n"));
+            out.push_str(&format!("  {}\n", escape(note)));
         }
     }
     if !plan.is_empty() {
@@ -95,14 +102,36 @@ pub fn summary_text(plan: &Plan, colour: bool) -> String {
     for role in &plan.roles {
         out.push_str(&format!("\nRole ({} phase): {}\n", role.phase, role.arn));
         for s in &role.subjects {
-            out.push_str(&format!("  trusts {s}\n"));
+            out.push_str(&format!("  trusts {}\n", escape(s)));
         }
     }
     if !plan.variables.is_empty() {
         out.push_str("\nVariables (env, not sensitive):\n");
         for v in &plan.variables {
-            out.push_str(&format!("  {} = {} on {}\n", v.key, v.value, v.target));
+            let line = format!("{} = {} on {}", v.key, v.value, v.target);
+            out.push_str(&format!("  {}\n", escape(&line)));
         }
+    }
+    let mut tags: Vec<String> = plan
+        .variables
+        .iter()
+        .filter_map(|v| crate::core::dynamic_vars::parse(&v.key).and_then(|(_, t)| t))
+        .collect();
+    tags.sort();
+    tags.dedup();
+    if !tags.is_empty() {
+        out.push_str(
+            "\nThe Terraform configuration of these workspaces needs (HCP Terraform fills in the variable):\n\n",
+        );
+        out.push_str(&crate::core::dynamic_vars::terraform_for_tags(&tags));
+    }
+    if let Some(config) = &plan.deployment_config {
+        out.push_str(
+            "\nThe Stack's deployment configuration (.tfdeploy.hcl) needs, with an\n\
+             assume_role_with_web_identity block in its AWS provider taking both inputs:\n\n",
+        );
+        out.push_str(config);
+        return out;
     }
     let first = plan
         .workspaces
@@ -185,5 +214,6 @@ pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>, applied: bool) -> V
             .map(|(v, id)| json!({"target": target_string(&v.target), "key": v.key, "id": id}))
             .collect::<Vec<_>>(),
         "notes": plan.notes,
+        "deployment_config": plan.deployment_config,
     })
 }

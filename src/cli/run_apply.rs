@@ -1,10 +1,31 @@
 //! Applying a plan from the CLI, printing each change as it finishes.
 
 use crate::cli::connect::Ports;
-use crate::core::apply::{apply, ApplyReport, Progress};
+use crate::cli::error::CliError;
+use crate::core::apply::{apply_until, ApplyReport, Progress};
 use crate::core::error::ApplyError;
-use crate::core::journal::JournalWriter;
+use crate::core::journal::{JournalWriter, RunLock};
 use crate::core::plan::Plan;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a run waits for another one holding the journal's lock.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// Takes the journal's lock before planning, so a second run at once waits (then refuses)
+/// instead of planning from a state the first one is changing.
+pub async fn lock(ports: &Ports) -> Result<RunLock, CliError> {
+    let journal = ports.journal.clone();
+    tokio::task::spawn_blocking(move || {
+        journal.lock(LOCK_WAIT, &|| {
+            eprintln!("waiting for another tfc-oidc run to finish…");
+        })
+    })
+    .await
+    .map_err(|e| CliError::failure(format!("cannot take the journal's lock: {e}")))?
+    .map_err(CliError::from)
+}
 
 /// Applies `plan`; in text mode each finished change is printed as `✓` or `✗`.
 pub async fn run_apply(
@@ -13,7 +34,11 @@ pub async fn run_apply(
     journal: &mut JournalWriter,
     quiet: bool,
 ) -> Result<ApplyReport, ApplyError> {
-    let summaries: Vec<String> = plan.changes.iter().map(|c| c.change.summary()).collect();
+    let summaries: Vec<String> = plan
+        .changes
+        .iter()
+        .map(|c| crate::cli::output::escape(&c.change.summary()).into_owned())
+        .collect();
     if !quiet {
         println!();
     }
@@ -23,17 +48,35 @@ pub async fn run_apply(
         }
         match p {
             Progress::Done { index } => println!("  ✓ {}", summaries[index]),
-            Progress::Failed { index, error } => println!("  ✗ {}: {error}", summaries[index]),
+            Progress::Failed { index, error } => println!(
+                "  ✗ {}: {}",
+                summaries[index],
+                crate::cli::output::escape(&error)
+            ),
             Progress::Skipped { index } => println!("  · {} (not started)", summaries[index]),
             Progress::Started { .. } => {}
         }
     };
-    apply(
+    // Ctrl-C: let the calls in flight finish and be journaled, start nothing new, exit 3.
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                stop.store(true, Ordering::SeqCst);
+                eprintln!("\ninterrupted: finishing the change in flight, starting nothing new…");
+            }
+        })
+    };
+    let result = apply_until(
         plan,
         ports.iam.as_ref(),
         ports.tfc.as_ref(),
         journal,
         &progress,
+        &stop,
     )
-    .await
+    .await;
+    watcher.abort();
+    result
 }

@@ -13,7 +13,12 @@ use crate::core::planner;
 
 /// Turns the flags into answers (host from the connected HCP Terraform).
 pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliError> {
-    let selection = if args.all_workspaces {
+    let selection = if let Some(name) = &args.stack {
+        WorkspaceSelection::Stack {
+            name: name.clone(),
+            deployments: args.deployments.clone(),
+        }
+    } else if args.all_workspaces {
         WorkspaceSelection::All
     } else {
         WorkspaceSelection::Named(args.workspaces.clone())
@@ -23,6 +28,9 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
         answers.role_name = name.clone();
     }
     answers.split_roles = args.split_roles;
+    answers.adopt_role = args.adopt_role;
+    answers.allow_admin = args.allow_admin;
+    answers.alias = args.alias.clone();
     answers.permissions.managed_policy_arns = args.policy_arns.clone();
     answers.permissions.none = args.no_policy;
     if let Some(path) = &args.policy_file {
@@ -71,6 +79,10 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs) -> Result<(), CliError> 
 
 async fn setup(ports: &Ports, args: &SetupArgs) -> Result<(), CliError> {
     let answers = answers_from(args, ports.tfc.host()).await?;
+    let _lock = match args.dry_run {
+        true => None,
+        false => Some(crate::cli::run_apply::lock(ports).await?),
+    };
     let plan = planner::plan(&answers, ports.iam.as_ref(), ports.tfc.as_ref()).await?;
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;

@@ -20,6 +20,10 @@ pub async fn run(global: &GlobalArgs, args: &UndoArgs) -> Result<(), CliError> {
 
 async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
     let json = args.format == Format::Json;
+    let _lock = match args.dry_run {
+        true => None,
+        false => Some(crate::cli::run_apply::lock(ports).await?),
+    };
     let Some(record) = ports.journal.last_apply() else {
         let place = ports
             .journal
@@ -52,7 +56,7 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
             )));
         }
     }
-    let plan = plan_undo(&record, ports.iam.as_ref()).await?;
+    let plan = plan_undo(&record, ports.iam.as_ref(), ports.tfc.as_ref()).await?;
     let colour = output::colour_enabled();
     let doc = |applied: bool, plan: &crate::core::plan::Plan| {
         json!({
@@ -81,10 +85,23 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
     if let Some(path) = journal.path() {
         ports.journal.mark_reverted(&record, path)?;
     }
+    let left: Vec<&str> = report
+        .outcomes
+        .iter()
+        .filter_map(|o| o.left.as_deref())
+        .collect();
     if json {
-        println!("{}", doc(true, &report.plan));
+        let mut d = doc(true, &report.plan);
+        d["left"] = json!(left);
+        println!("{d}");
     } else {
         println!("\nReverted.");
+        if !left.is_empty() {
+            println!("\nLeft as they are (changed by someone else since the apply):");
+            for l in left {
+                println!("  - {}", output::escape(l));
+            }
+        }
     }
     Ok(())
 }

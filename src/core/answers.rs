@@ -15,6 +15,12 @@ pub enum WorkspaceSelection {
     Named(Vec<String>),
     /// Every workspace in the project; the trust uses one `workspace:*` pattern.
     All,
+    /// A Stack of the project: its deployments (all with an empty list) are trusted, and no
+    /// variables are written (Stacks take the role from their deployment configuration).
+    Stack {
+        name: String,
+        deployments: Vec<String>,
+    },
 }
 
 /// What the role may do in AWS.
@@ -60,6 +66,16 @@ pub struct Answers {
     pub target: TargetChoice,
     /// Thumbprints for a new provider; empty lets IAM use its CA library.
     pub thumbprints: Vec<String>,
+    /// The user agreed to reuse a role tfc-oidc did not make for this organization and project.
+    #[serde(default)]
+    pub adopt_role: bool,
+    /// The user agreed to AdministratorAccess on a role trusted for plans or several workspaces.
+    #[serde(default)]
+    pub allow_admin: bool,
+    /// A tagged configuration (`--alias TAG`): the variables get HCP Terraform's `_TAG` suffix,
+    /// so several AWS accounts serve one workspace side by side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
 }
 
 /// Why answers cannot be planned.
@@ -75,6 +91,30 @@ pub enum AnswerError {
     NoPermissions,
     #[error("--no-policy cannot be combined with --policy-arn or --policy-file")]
     ConflictingPermissions,
+    #[error("the Stack's token subject {subject} is {length} characters, over HCP Terraform's limit of {max}: shorten the organization, project, Stack or deployment name")]
+    StackSubjectTooLong {
+        subject: String,
+        length: usize,
+        max: usize,
+    },
+    #[error("a Stack takes its role from its deployment configuration: --target varset does not apply to --stack")]
+    StackWithVariables,
+    #[error("a Stack deployment assumes one role for plan and apply: --split-roles does not apply to --stack")]
+    StackSplitRoles,
+}
+
+/// A Stack token's `sub` may not be longer than HCP Terraform's limit.
+pub fn check_stack_subject(sub: &str) -> Result<(), AnswerError> {
+    let length = sub.chars().count();
+    let max = crate::core::subject::STACK_SUBJECT_MAX;
+    if length > max {
+        return Err(AnswerError::StackSubjectTooLong {
+            subject: sub.to_string(),
+            length,
+            max,
+        });
+    }
+    Ok(())
 }
 
 impl Answers {
@@ -96,6 +136,9 @@ impl Answers {
             audience: DEFAULT_AUDIENCE.to_string(),
             target: TargetChoice::Workspaces,
             thumbprints: Vec::new(),
+            adopt_role: false,
+            allow_admin: false,
+            alias: None,
         }
     }
 
@@ -122,6 +165,27 @@ impl Answers {
                 }
             }
             WorkspaceSelection::All => {}
+            WorkspaceSelection::Stack { name, deployments } => {
+                names::validate_workspace_name(name)?;
+                for d in deployments {
+                    names::validate_workspace_name(d)?;
+                }
+                let longest = deployments.iter().map(String::len).max();
+                let sub = crate::core::subject::RunSubject::Stack {
+                    organization: self.organization.clone(),
+                    project: self.project.clone(),
+                    stack: name.clone(),
+                    deployment: "x".repeat(longest.unwrap_or(1)),
+                    operation: "apply".into(),
+                };
+                check_stack_subject(&sub.to_sub())?;
+                if matches!(self.target, TargetChoice::VariableSet { .. }) {
+                    return Err(AnswerError::StackWithVariables);
+                }
+                if self.split_roles {
+                    return Err(AnswerError::StackSplitRoles);
+                }
+            }
         }
         names::validate_role_name(&self.role_name)?;
         if self.split_roles {
@@ -143,6 +207,9 @@ impl Answers {
             names::validate_policy_document("policy file", doc, names::INLINE_POLICY_MAX)?;
         }
         names::validate_audience(&self.audience)?;
+        if let Some(tag) = &self.alias {
+            crate::core::dynamic_vars::validate_tag(tag)?;
+        }
         if let TargetChoice::VariableSet { name } = &self.target {
             names::validate_varset_name(name)?;
         }
@@ -178,15 +245,19 @@ impl Answers {
     /// A short stable digest of the answers: a resumed apply continues the journal of an
     /// interrupted one only when this matches.
     pub fn fingerprint(&self) -> String {
-        let text = serde_json::to_string(self).unwrap_or_default();
-        // FNV-1a: stable across builds and platforms, unlike std's hasher.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in text.bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("{hash:016x}")
+        digest(&serde_json::to_string(self).unwrap_or_default())
     }
+}
+
+/// A short stable digest of `text` (FNV-1a: stable across builds and platforms, unlike std's
+/// hasher).
+pub fn digest(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]

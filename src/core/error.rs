@@ -30,6 +30,37 @@ pub enum PlanError {
         size: usize,
         max: usize,
     },
+    #[error("the trust policy of role {role} does not parse ({reason}); tfc-oidc never replaces a policy it cannot read: fix it in IAM or choose another --role-name")]
+    UnreadableTrust { role: String, reason: String },
+    #[error("refusing to use role {role}: {reason}, so any HCP Terraform organization could assume it ({finding}); narrow its trust first, or choose another --role-name")]
+    BroadTrust {
+        role: String,
+        reason: String,
+        finding: &'static str,
+    },
+    #[error("role {role} already exists and {why}; tfc-oidc would extend its trust and give it permissions: pass --adopt-role to do so (it trusts: {trusts}; policies: {policies})")]
+    ForeignRole {
+        role: String,
+        why: String,
+        trusts: String,
+        policies: String,
+    },
+    #[error("AdministratorAccess on role {role}, which is trusted for {scope}: pass --allow-admin if that is really wanted (split plan and apply roles with --split-roles, or use a narrower policy)")]
+    AdminNeedsFlag { role: String, scope: String },
+    #[error("variable set {set} also reaches {others}: writing the role ARN there would point them at a role that does not trust them; choose another --varset-name")]
+    VarsetReachesOthers { set: String, others: String },
+    #[error("Stack '{stack}' not found in project '{project}' (Stacks: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    UnknownStack {
+        project: String,
+        stack: String,
+        known: Vec<String>,
+    },
+    #[error("Stack '{stack}' has no deployment '{deployment}' (deployments: {})", known.join(", "))]
+    UnknownDeployment {
+        stack: String,
+        deployment: String,
+        known: Vec<String>,
+    },
     #[error("project '{project}' not found in organization '{organization}' (projects: {})", known.join(", "))]
     UnknownProject {
         organization: String,
@@ -51,7 +82,12 @@ impl PlanError {
 
     /// Whether the error is the user's input (exit 2) rather than a failure (exit 1).
     pub fn is_usage(&self) -> bool {
-        matches!(self, PlanError::Answers(_))
+        matches!(
+            self,
+            PlanError::Answers(_)
+                | PlanError::ForeignRole { .. }
+                | PlanError::AdminNeedsFlag { .. }
+        )
     }
 }
 
@@ -77,6 +113,12 @@ pub enum ApplyError {
         failed: String,
         error: ChangeError,
     },
+    /// Ctrl-C: the calls in flight finished and were journaled, nothing new started.
+    #[error("interrupted: {done} of {total} changes done{}", if done < total { ", the rest not started" } else { "" })]
+    Interrupted { done: usize, total: usize },
+    /// Another tfc-oidc run holds the lock on the journal.
+    #[error("another tfc-oidc run is applying changes (lock {path} held); wait for it to finish and try again")]
+    Locked { path: String },
     #[error("could not write the journal at {path}: {detail}")]
     Journal { path: String, detail: String },
 }

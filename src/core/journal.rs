@@ -1,10 +1,16 @@
-//! The journal: one JSON Lines file per apply, written as each change finishes, so an
-//! interrupted apply says what was done, a re-run continues the same record, and `undo` knows what
-//! to revert. It holds no token and no secret value: plans never carry one.
+//! The journal: one JSON Lines file per apply. Each change gets an `intent` line before its call
+//! and a `done` or `failed` line after it, each written whole and synced, so a process killed at
+//! any moment leaves a record that says what was done and what was in flight: a re-run continues
+//! the same record and `undo` resolves in-flight changes against what exists. It holds no token
+//! and no secret value: plans never carry one.
+//!
+//! Format history: version 1 (before intents) wrote only `done`/`failed` lines; such records are
+//! read as they are (they simply have nothing in flight).
 
 use crate::core::plan::{Change, Plan};
+use crate::core::private_files;
 use serde::{Deserialize, Serialize};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,6 +19,22 @@ use std::path::{Path, PathBuf};
 pub struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub id: Option<String>,
+    /// IAM's unique id of a role the change created (`AROA…`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub unique_id: Option<String>,
+    /// What the change left alone and why (someone else's later change, a re-created role).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub left: Option<String>,
+}
+
+impl Outcome {
+    /// A change that left something as it was, saying why.
+    pub fn left(why: impl Into<String>) -> Outcome {
+        Outcome {
+            left: Some(why.into()),
+            ..Outcome::default()
+        }
+    }
 }
 
 /// Whether a record is a setup apply or the undo of one.
@@ -49,15 +71,26 @@ pub enum Entry {
         at: String,
         planned: usize,
     },
+    /// Written (and synced) right before a change's call.
+    Intent {
+        at: String,
+        seq: u64,
+        change: Box<Change>,
+    },
     Done {
         at: String,
-        change: Change,
+        change: Box<Change>,
         outcome: Outcome,
+        /// The intent this finishes (absent in version 1 records).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        intent: Option<u64>,
     },
     Failed {
         at: String,
         summary: String,
         error: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        intent: Option<u64>,
     },
     End {
         at: String,
@@ -104,7 +137,29 @@ impl Record {
             .filter_map(|e| match e {
                 Entry::Done {
                     change, outcome, ..
-                } => Some((change, outcome)),
+                } => Some((change.as_ref(), outcome)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Changes whose call started but whose outcome was never written (the process died during
+    /// the call): they may or may not have happened.
+    pub fn in_flight(&self) -> Vec<&Change> {
+        let finished: Vec<u64> = self
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Done { intent, .. } | Entry::Failed { intent, .. } => *intent,
+                _ => None,
+            })
+            .collect();
+        self.entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Intent { seq, change, .. } if !finished.contains(seq) => {
+                    Some(change.as_ref())
+                }
                 _ => None,
             })
             .collect()
@@ -132,6 +187,14 @@ impl Record {
 #[derive(Debug, Clone)]
 pub struct Journal {
     dir: Option<PathBuf>,
+    /// No place to keep a journal was found: nothing may be applied.
+    nowhere: bool,
+}
+
+/// Held while a run plans and applies: a second run waits for it or refuses.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: Option<File>,
 }
 
 /// Appends entries to one record as they happen.
@@ -139,6 +202,8 @@ pub struct Journal {
 pub struct JournalWriter {
     file: Option<(PathBuf, File)>,
     entries: Vec<Entry>,
+    /// The next intent's number (unique within the record, also across resumes).
+    seq: u64,
 }
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> crate::core::error::ApplyError {
@@ -153,12 +218,25 @@ impl Journal {
     pub fn at(dir: impl Into<PathBuf>) -> Journal {
         Journal {
             dir: Some(dir.into()),
+            nowhere: false,
         }
     }
 
     /// A journal that keeps nothing on disk (tests, the TUI's demo).
     pub fn in_memory() -> Journal {
-        Journal { dir: None }
+        Journal {
+            dir: None,
+            nowhere: false,
+        }
+    }
+
+    /// No data directory could be found: reading works (nothing is there), applying is refused,
+    /// since a change without a record could never be undone.
+    pub fn nowhere() -> Journal {
+        Journal {
+            dir: None,
+            nowhere: true,
+        }
     }
 
     pub fn dir(&self) -> Option<&Path> {
@@ -198,7 +276,9 @@ impl Journal {
     /// The newest apply record that has not been reverted and changed something.
     pub fn last_apply(&self) -> Option<Record> {
         self.records().into_iter().rev().find(|r| {
-            r.kind() == Some(RecordKind::Apply) && !r.is_reverted() && !r.done().is_empty()
+            r.kind() == Some(RecordKind::Apply)
+                && !r.is_reverted()
+                && (!r.done().is_empty() || !r.in_flight().is_empty())
         })
     }
 
@@ -209,25 +289,32 @@ impl Journal {
         plan: &Plan,
         kind: RecordKind,
     ) -> Result<JournalWriter, crate::core::error::ApplyError> {
+        if self.nowhere {
+            return Err(crate::core::error::ApplyError::Journal {
+                path: "(none)".into(),
+                detail: "no data directory was found (is HOME set?), so nothing is applied: a change without a record could not be undone".into(),
+            });
+        }
         let Some(dir) = &self.dir else {
             return Ok(JournalWriter {
                 file: None,
                 entries: Vec::new(),
+                seq: 0,
             });
         };
-        fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        private_files::create_dir(dir).map_err(|e| io_err(dir, e))?;
         if kind == RecordKind::Apply {
             if let Some(last) = self.records().pop() {
                 let same = last.kind() == Some(RecordKind::Apply)
                     && last.fingerprint() == Some(plan.fingerprint.as_str());
                 if same && !last.is_complete() && !last.is_reverted() {
-                    let file = OpenOptions::new()
-                        .append(true)
-                        .open(&last.path)
+                    let file = private_files::open_append(&last.path)
                         .map_err(|e| io_err(&last.path, e))?;
+                    let seq = last.entries.len() as u64;
                     let mut w = JournalWriter {
                         file: Some((last.path.clone(), file)),
                         entries: last.entries,
+                        seq,
                     };
                     w.write(Entry::Resume {
                         at: now(),
@@ -247,14 +334,11 @@ impl Journal {
             plan.fingerprint
         );
         let path = dir.join(name);
-        let file = OpenOptions::new()
-            .create_new(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
+        let file = private_files::create_new(&path).map_err(|e| io_err(&path, e))?;
         let mut w = JournalWriter {
             file: Some((path, file)),
             entries: Vec::new(),
+            seq: 0,
         };
         w.write(Entry::Begin {
             at: now(),
@@ -269,16 +353,50 @@ impl Journal {
         Ok(w)
     }
 
+    /// Takes the journal's lock for a whole plan-and-apply, waiting up to `wait` for another run
+    /// to finish (calling `waiting` once if it has to). The lock goes with the returned guard,
+    /// and with the process if it dies.
+    pub fn lock(
+        &self,
+        wait: std::time::Duration,
+        waiting: &dyn Fn(),
+    ) -> Result<RunLock, crate::core::error::ApplyError> {
+        let Some(dir) = &self.dir else {
+            return Ok(RunLock { _file: None });
+        };
+        private_files::create_dir(dir).map_err(|e| io_err(dir, e))?;
+        let path = dir.join(".lock");
+        let file = private_files::open_lock(&path).map_err(|e| io_err(&path, e))?;
+        let started = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(RunLock { _file: Some(file) }),
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    if !told {
+                        waiting();
+                        told = true;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(crate::core::error::ApplyError::Locked {
+                        path: path.display().to_string(),
+                    })
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io_err(&path, e)),
+            }
+        }
+    }
+
     /// Marks a record as reverted by an undo record.
     pub fn mark_reverted(
         &self,
         record: &Record,
         by: &Path,
     ) -> Result<(), crate::core::error::ApplyError> {
-        let mut f = OpenOptions::new()
-            .append(true)
-            .open(&record.path)
-            .map_err(|e| io_err(&record.path, e))?;
+        let mut f =
+            private_files::open_append(&record.path).map_err(|e| io_err(&record.path, e))?;
         let line = serde_json::to_string(&Entry::Reverted {
             at: now(),
             by: by.display().to_string(),
@@ -311,20 +429,40 @@ impl JournalWriter {
         Ok(())
     }
 
+    /// Records that `change`'s call is about to start; returns the intent's number.
+    pub fn intent(&mut self, change: &Change) -> Result<u64, crate::core::error::ApplyError> {
+        // Resumed records continue after every number already used.
+        let used = self.entries.iter().filter_map(|e| match e {
+            Entry::Intent { seq, .. } => Some(*seq + 1),
+            _ => None,
+        });
+        let seq = used.max().unwrap_or(0).max(self.seq);
+        self.seq = seq + 1;
+        self.write(Entry::Intent {
+            at: now(),
+            seq,
+            change: Box::new(change.clone()),
+        })?;
+        Ok(seq)
+    }
+
     pub fn done(
         &mut self,
+        intent: Option<u64>,
         change: &Change,
         outcome: &Outcome,
     ) -> Result<(), crate::core::error::ApplyError> {
         self.write(Entry::Done {
             at: now(),
-            change: change.clone(),
+            change: Box::new(change.clone()),
             outcome: outcome.clone(),
+            intent,
         })
     }
 
     pub fn failed(
         &mut self,
+        intent: Option<u64>,
         change: &Change,
         error: &str,
     ) -> Result<(), crate::core::error::ApplyError> {
@@ -332,6 +470,7 @@ impl JournalWriter {
             at: now(),
             summary: change.summary(),
             error: error.to_string(),
+            intent,
         })
     }
 

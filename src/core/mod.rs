@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod apply;
+pub mod dynamic_vars;
 pub mod error;
 pub mod inventory;
 pub mod journal;
@@ -11,6 +12,8 @@ pub mod plan;
 pub mod planner;
 pub mod policy;
 pub mod ports;
+pub mod private_files;
 pub mod subject;
+pub mod text;
 pub mod trust_policy;
 pub mod undo;

@@ -47,6 +47,9 @@ pub struct OidcProvider {
 pub struct Role {
     pub name: String,
     pub arn: String,
+    /// IAM's unique id (`AROA…`): a role deleted and re-created under the same name gets a new one.
+    #[serde(default)]
+    pub id: String,
     pub path: String,
     /// The assume-role (trust) policy document as JSON text.
     pub trust_policy: String,
@@ -231,6 +234,16 @@ pub struct VariableSet {
     pub project_ids: Vec<String>,
 }
 
+/// An HCP Terraform Stack (Stacks API): its runs authenticate per deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stack {
+    pub id: String,
+    pub name: String,
+    pub project_id: String,
+    /// The deployments of its latest configuration (`deployment-names`).
+    pub deployment_names: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewVariableSet {
     pub name: String,
@@ -262,6 +275,12 @@ pub trait Tfc: Send + Sync {
     /// The host name (`app.terraform.io`): also the OIDC issuer's host.
     fn host(&self) -> &str;
 
+    /// The API's base address: two servers for one host name (a proxy, a staging instance) are
+    /// told apart by it, so a journal is never resumed against the other one.
+    fn api_url(&self) -> String {
+        format!("https://{}/api/v2", self.host())
+    }
+
     async fn account(&self) -> Result<TfcUser, TfcError>;
     async fn organizations(&self) -> Result<Vec<Organization>, TfcError>;
     async fn organization(&self, name: &str) -> Result<Organization, TfcError>;
@@ -277,6 +296,13 @@ pub trait Tfc: Send + Sync {
     ) -> Result<Vec<Workspace>, TfcError>;
     /// One workspace by name, with its project name filled in.
     async fn workspace(&self, org: &str, name: &str) -> Result<Workspace, TfcError>;
+
+    /// Stacks of an organization, optionally only those of one project. Servers without
+    /// Stacks (Terraform Enterprise, older releases) have none.
+    async fn stacks(&self, org: &str, project_id: Option<&str>) -> Result<Vec<Stack>, TfcError> {
+        let _ = (org, project_id);
+        Ok(Vec::new())
+    }
 
     async fn workspace_variables(&self, workspace_id: &str) -> Result<Vec<Variable>, TfcError>;
     /// The variables a run of the workspace gets: its own and those of variable sets that reach it

@@ -33,12 +33,12 @@ impl Phase {
         }
     }
 
-    /// The variable that carries this phase's role ARN.
+    /// The variable that carries this phase's role ARN (default configuration).
     pub fn role_arn_variable(self) -> &'static str {
         match self {
-            Phase::Run => "TFC_AWS_RUN_ROLE_ARN",
-            Phase::Plan => "TFC_AWS_PLAN_ROLE_ARN",
-            Phase::Apply => "TFC_AWS_APPLY_ROLE_ARN",
+            Phase::Run => crate::core::dynamic_vars::RUN_ROLE_ARN,
+            Phase::Plan => crate::core::dynamic_vars::PLAN_ROLE_ARN,
+            Phase::Apply => crate::core::dynamic_vars::APPLY_ROLE_ARN,
         }
     }
 }
@@ -53,13 +53,20 @@ impl fmt::Display for Phase {
     }
 }
 
-/// Which workspaces of a project a pattern admits.
+/// Which runs of a project a pattern admits: a workspace, every workspace, or a Stack's
+/// deployments (Stack tokens name the Stack and deployment where workspace tokens name the
+/// workspace).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WorkspaceScope {
     Named(String),
     /// Every workspace in the project (`workspace:*`).
     All,
+    /// A Stack's deployment, or every deployment (`deployment:*`).
+    Stack {
+        name: String,
+        deployment: Option<String>,
+    },
 }
 
 /// One `sub` pattern: organization, project, workspace scope and phase.
@@ -77,6 +84,16 @@ impl SubjectPattern {
         let ws = match &self.workspace {
             WorkspaceScope::Named(name) => escape(name),
             WorkspaceScope::All => "*".to_string(),
+            WorkspaceScope::Stack { name, deployment } => {
+                return format!(
+                    "organization:{}:project:{}:stack:{}:deployment:{}:operation:{}",
+                    escape(&self.organization),
+                    escape(&self.project),
+                    escape(name),
+                    deployment.as_deref().map_or("*".to_string(), escape),
+                    self.phase.pattern()
+                );
+            }
         };
         format!(
             "organization:{}:project:{}:workspace:{}:run_phase:{}",

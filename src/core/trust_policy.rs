@@ -1,7 +1,8 @@
 //! Building a role's trust policy for the HCP Terraform issuer, and extending an existing one
 //! without ever narrowing it.
 
-use crate::core::subject::{string_like, Phase, SubjectPattern, WorkspaceScope};
+use crate::core::policy::{evaluate, Claims, PolicyDocument, Statement};
+use crate::core::subject::{token_subject, Phase, RunSubject, SubjectPattern, WorkspaceScope};
 use serde_json::{json, Map, Value};
 
 /// What a trust policy has to admit.
@@ -30,13 +31,18 @@ impl TrustSpec {
 
     /// The statement tfc-oidc writes, in exactly the form SPEC.md gives.
     pub fn statement(&self) -> Value {
+        self.statement_with(&self.patterns())
+    }
+
+    /// The statement of SPEC's form for these subject patterns.
+    fn statement_with(&self, patterns: &[String]) -> Value {
         json!({
             "Effect": "Allow",
             "Principal": { "Federated": self.provider_arn },
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {
                 "StringEquals": { self.aud_key(): self.audience },
-                "StringLike": { self.sub_key(): self.patterns() }
+                "StringLike": { self.sub_key(): patterns }
             }
         })
     }
@@ -61,151 +67,232 @@ impl Extension {
     }
 }
 
-fn as_strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(String::from))
-            .collect(),
-        _ => Vec::new(),
-    }
+/// Whether a statement is one tfc-oidc may merge subjects into: an `Allow` of web-identity
+/// assumption for this provider whose conditions are exactly the audience (`StringEquals`) and a
+/// `StringLike` list of subjects, so adding a subject there admits that subject and nothing else.
+fn mergeable(stmt: &Statement, spec: &TrustSpec) -> bool {
+    stmt.allows_web_identity_for(&spec.provider_arn)
+        && stmt.claim_values(&spec.host, "aud", "StringEquals") == [spec.audience.as_str()]
+        && stmt.conditions.iter().all(|c| {
+            c.operator.qualifier.is_none()
+                && !c.operator.if_exists
+                && ((c.is_claim(&spec.host, "aud") && c.operator.base == "StringEquals")
+                    || (c.is_claim(&spec.host, "sub") && c.operator.base == "StringLike"))
+        })
+        && stmt.tests_claim(&spec.host, "sub")
 }
 
-fn statements(doc: &Value) -> Vec<&Value> {
-    match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(s @ Value::Object(_)) => vec![s],
-        _ => Vec::new(),
-    }
+/// The `StringLike` subject patterns of this provider's statements that also admit the
+/// audience: a pattern listed under another audience admits nothing for this one.
+fn listed_for_audience(doc: &PolicyDocument, spec: &TrustSpec) -> Vec<String> {
+    doc.web_identity_statements(&spec.provider_arn)
+        .filter(|s| {
+            s.claim_values(&spec.host, "aud", "StringEquals")
+                .contains(&spec.audience.as_str())
+        })
+        .flat_map(|s| s.claim_values(&spec.host, "sub", "StringLike"))
+        .map(String::from)
+        .collect()
 }
 
-/// Whether a statement is an `Allow` of `AssumeRoleWithWebIdentity` for this provider and
-/// audience: the only kind of statement tfc-oidc merges subjects into.
-fn is_ours(stmt: &Value, spec: &TrustSpec) -> bool {
-    let allow = stmt.get("Effect").and_then(Value::as_str) == Some("Allow");
-    let federated = as_strings(stmt.pointer("/Principal/Federated"));
-    let actions = as_strings(stmt.get("Action"));
-    let auds = as_strings(
-        stmt.get("Condition")
-            .and_then(|c| c.get("StringEquals"))
-            .and_then(|c| c.get(spec.aud_key())),
-    );
-    allow
-        && federated.iter().any(|f| f == &spec.provider_arn)
-        && actions
-            .iter()
-            .any(|a| a == "sts:AssumeRoleWithWebIdentity" || a == "sts:*" || a == "*")
-        && auds.iter().any(|a| a == &spec.audience)
-}
-
-fn sub_values(stmt: &Value, op: &str, key: &str) -> Vec<String> {
-    as_strings(
-        stmt.get("Condition")
-            .and_then(|c| c.get(op))
-            .and_then(|c| c.get(key)),
-    )
-}
-
-/// Whether the statements already admit a pattern: literally, or (for a named workspace) every
-/// concrete subject it stands for.
-fn covered(ours: &[&Value], spec: &TrustSpec, subject: &SubjectPattern) -> bool {
+/// Whether the policy already admits a pattern: the same pattern in a statement for this
+/// provider, or (for a named workspace) every concrete token subject it stands for, decided by
+/// IAM's own evaluation.
+fn covered(doc: &PolicyDocument, spec: &TrustSpec, subject: &SubjectPattern) -> bool {
     let pattern = subject.to_pattern();
-    let key = spec.sub_key();
-    let like: Vec<String> = ours
-        .iter()
-        .flat_map(|s| sub_values(s, "StringLike", &key))
-        .collect();
-    let equals: Vec<String> = ours
-        .iter()
-        .flat_map(|s| sub_values(s, "StringEquals", &key))
-        .collect();
-    if like.contains(&pattern) {
+    if listed_for_audience(doc, spec).contains(&pattern) {
         return true;
     }
-    let WorkspaceScope::Named(ws) = &subject.workspace else {
-        return false;
+    let token = |phase: &str| match &subject.workspace {
+        WorkspaceScope::Named(ws) => Some(token_subject(
+            &subject.organization,
+            &subject.project,
+            ws,
+            phase,
+        )),
+        WorkspaceScope::Stack {
+            name,
+            deployment: Some(d),
+        } => Some(
+            RunSubject::Stack {
+                organization: subject.organization.clone(),
+                project: subject.project.clone(),
+                stack: name.clone(),
+                deployment: d.clone(),
+                operation: phase.to_string(),
+            }
+            .to_sub(),
+        ),
+        _ => None,
     };
     subject.phase.concrete().iter().all(|phase| {
-        let sub =
-            crate::core::subject::token_subject(&subject.organization, &subject.project, ws, phase);
-        like.iter().any(|p| string_like(p, &sub)) || equals.contains(&sub)
+        let Some(sub) = token(phase) else {
+            return false;
+        };
+        let claims = Claims {
+            host: spec.host.clone(),
+            provider_arn: spec.provider_arn.clone(),
+            aud: spec.audience.clone(),
+            sub,
+        };
+        evaluate(doc, &claims).allowed
     })
 }
 
 /// Extends `existing` so it also admits every subject of `spec`. Subjects go into the first
-/// matching statement's `StringLike` list; with no such statement a new one is appended. Nothing
-/// is removed or replaced, so the policy never admits less than before.
-pub fn extend(existing: &Value, spec: &TrustSpec) -> Extension {
-    let ours: Vec<&Value> = statements(existing)
-        .into_iter()
-        .filter(|s| is_ours(s, spec))
-        .collect();
+/// mergeable statement's `StringLike` list; with no such statement a new one is appended.
+/// Nothing is removed or replaced, so the policy never admits less than before, and every field
+/// tfc-oidc does not know is kept as it was.
+pub fn extend(existing: &PolicyDocument, spec: &TrustSpec) -> Extension {
     let missing: Vec<SubjectPattern> = spec
         .subjects
         .iter()
-        .filter(|s| !covered(&ours, spec, s))
+        .filter(|s| !covered(existing, spec, s))
         .cloned()
         .collect();
     let added: Vec<String> = missing.iter().map(SubjectPattern::to_pattern).collect();
-    if added.is_empty() {
-        return Extension {
-            document: existing.clone(),
-            added,
-        };
+    let mut doc = existing.clone();
+    if !added.is_empty() {
+        add_patterns(&mut doc, spec, &added);
     }
-    let mut document = existing.clone();
-    if !document.is_object() {
-        document = json!({ "Version": "2012-10-17", "Statement": [] });
+    Extension {
+        document: doc.into_value(),
+        added,
     }
-    let obj = document.as_object_mut().expect("checked above");
-    let mut list: Vec<Value> = match obj.remove("Statement") {
-        Some(Value::Array(a)) => a,
-        Some(s @ Value::Object(_)) => vec![s],
-        _ => Vec::new(),
-    };
+}
+
+/// Adds the patterns the policy does not list yet (literally) and returns the new document, or
+/// `None` when every one is there already (another run added them meanwhile).
+pub fn add_raw_patterns(
+    doc: &PolicyDocument,
+    spec: &TrustSpec,
+    patterns: &[String],
+) -> Option<Value> {
+    let listed = listed_for_audience(doc, spec);
+    let missing: Vec<String> = patterns
+        .iter()
+        .filter(|p| !listed.contains(p))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut doc = doc.clone();
+    add_patterns(&mut doc, spec, &missing);
+    Some(doc.into_value())
+}
+
+/// Puts `patterns` into the first mergeable statement, or a new statement of SPEC's form.
+fn add_patterns(doc: &mut PolicyDocument, spec: &TrustSpec, patterns: &[String]) {
+    let target = doc
+        .statements()
+        .iter()
+        .find(|s| mergeable(s, spec))
+        .map(|s| s.index);
     let key = spec.sub_key();
-    let target = list.iter_mut().find(|s| {
-        is_ours(s, spec)
-            && s.pointer("/Condition/StringLike")
-                .is_some_and(|l| l.get(&key).is_some())
-    });
-    match target {
+    let fresh = TrustSpec {
+        subjects: Vec::new(),
+        ..spec.clone()
+    }
+    .statement_with(patterns);
+    let edited = doc.edit_statements(|list| match target.and_then(|i| list.get_mut(i)) {
         Some(stmt) => {
             let like = stmt
                 .pointer_mut("/Condition/StringLike")
-                .and_then(Value::as_object_mut)
-                .expect("checked above");
-            let mut values = as_strings(like.get(&key));
-            values.extend(added.iter().cloned());
-            like.insert(
-                key,
-                Value::Array(values.into_iter().map(Value::String).collect()),
-            );
+                .and_then(Value::as_object_mut);
+            if let Some(like) = like {
+                let entry = like
+                    .iter_mut()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&key))
+                    .map(|(_, v)| v);
+                let mut values: Vec<Value> = match entry.as_deref() {
+                    Some(Value::Array(a)) => a.clone(),
+                    Some(v) => vec![v.clone()],
+                    None => Vec::new(),
+                };
+                values.extend(patterns.iter().cloned().map(Value::String));
+                match entry {
+                    Some(slot) => *slot = Value::Array(values),
+                    None => {
+                        like.insert(key.clone(), Value::Array(values));
+                    }
+                }
+            }
         }
-        None => {
-            let fresh = TrustSpec {
-                subjects: missing,
-                ..spec.clone()
+        None => list.push(fresh),
+    });
+    // The edits above keep the document's shape, so it always reads back.
+    debug_assert!(edited.is_ok());
+}
+
+/// Takes `patterns` out of the `StringLike` subject lists of this provider's statements, as the
+/// policy is now: what others added since stays. A statement left with no subject at all is
+/// removed only if it is exactly the form tfc-oidc writes (so nothing of someone else's goes).
+/// Returns the new document and the patterns that were found and removed.
+pub fn retract(
+    current: &PolicyDocument,
+    host: &str,
+    provider_arn: &str,
+    patterns: &[String],
+) -> (Value, Vec<String>) {
+    let key = format!("{host}:sub");
+    let mut removed = Vec::new();
+    let targets: Vec<usize> = current
+        .web_identity_statements(provider_arn)
+        .filter(|s| s.tests_claim(host, "sub"))
+        .map(|s| s.index)
+        .collect();
+    let mut doc = current.clone();
+    let _ = doc.edit_statements(|list| {
+        let mut emptied = Vec::new();
+        for i in &targets {
+            let Some(stmt) = list.get_mut(*i) else {
+                continue;
             };
-            list.push(fresh.statement());
+            let Some(like) = stmt
+                .pointer_mut("/Condition/StringLike")
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let Some((_, slot)) = like.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&key))
+            else {
+                continue;
+            };
+            let values: Vec<Value> = match &*slot {
+                Value::Array(a) => a.clone(),
+                v => vec![v.clone()],
+            };
+            let (gone, kept): (Vec<Value>, Vec<Value>) = values
+                .into_iter()
+                .partition(|v| v.as_str().is_some_and(|s| patterns.iter().any(|p| p == s)));
+            removed.extend(gone.iter().filter_map(|v| v.as_str().map(String::from)));
+            if kept.is_empty() && !gone.is_empty() {
+                emptied.push(*i);
+            }
+            *slot = Value::Array(kept);
         }
-    }
-    obj.insert("Statement".into(), Value::Array(list));
-    Extension { document, added }
+        // Remove emptied statements of tfc-oidc's own form, last first so indices hold.
+        for i in emptied.into_iter().rev() {
+            let ours = list[i].as_object().is_some_and(|o| {
+                o.keys()
+                    .all(|k| ["Effect", "Principal", "Action", "Condition"].contains(&k.as_str()))
+                    && o.get("Condition")
+                        .and_then(Value::as_object)
+                        .is_some_and(|c| c.keys().all(|k| k == "StringEquals" || k == "StringLike"))
+            });
+            if ours {
+                list.remove(i);
+            }
+        }
+    });
+    removed.dedup();
+    (doc.into_value(), removed)
 }
 
 /// Subjects every statement for this provider admits, for the summary screen.
-pub fn trusted_patterns(doc: &Value, host: &str) -> Vec<String> {
-    let key = format!("{host}:sub");
-    statements(doc)
-        .iter()
-        .flat_map(|s| {
-            let mut v = sub_values(s, "StringLike", &key);
-            v.extend(sub_values(s, "StringEquals", &key));
-            v
-        })
-        .collect()
+pub fn trusted_patterns(doc: &PolicyDocument, host: &str, provider_arn: &str) -> Vec<String> {
+    doc.sub_patterns(host, provider_arn)
 }
 
 /// Pretty JSON for display, keeping the document's own key order.
@@ -230,6 +317,12 @@ pub fn phases_for(split: bool) -> Vec<Phase> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(v: Value) -> PolicyDocument {
+        PolicyDocument::from_value(v).unwrap()
+    }
+
+    const ARN: &str = "arn:aws:iam::123456789012:oidc-provider/app.terraform.io";
 
     fn spec(ws: &[&str]) -> TrustSpec {
         TrustSpec {
@@ -260,14 +353,14 @@ mod tests {
     #[test]
     fn extend_adds_only_missing_and_never_removes() {
         let base = spec(&["net"]).document();
-        let ext = extend(&base, &spec(&["net", "dns"]));
+        let ext = extend(&doc(base), &spec(&["net", "dns"]));
         assert_eq!(
             ext.added,
             vec!["organization:acme:project:platform:workspace:dns:run_phase:*"]
         );
-        let subs = trusted_patterns(&ext.document, "app.terraform.io");
+        let subs = trusted_patterns(&doc(ext.document.clone()), "app.terraform.io", ARN);
         assert_eq!(subs.len(), 2);
-        let again = extend(&ext.document, &spec(&["net", "dns"]));
+        let again = extend(&doc(ext.document.clone()), &spec(&["net", "dns"]));
         assert!(!again.changed());
         assert_eq!(again.document, ext.document);
     }
@@ -281,33 +374,73 @@ mod tests {
             workspace: WorkspaceScope::All,
             phase: Phase::Run,
         });
-        let doc = all.document();
-        assert!(!extend(&doc, &spec(&["anything"])).changed());
+        let d = all.document();
+        assert!(!extend(&doc(d), &spec(&["anything"])).changed());
     }
 
     #[test]
     fn foreign_statements_are_kept_and_a_new_one_appended() {
-        let doc = json!({"Version":"2012-10-17","Statement":[
+        let d = json!({"Version":"2012-10-17","Statement":[
             {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}
         ]});
-        let ext = extend(&doc, &spec(&["net"]));
+        let ext = extend(&doc(d.clone()), &spec(&["net"]));
         let list = ext.document["Statement"].as_array().unwrap();
         assert_eq!(list.len(), 2);
-        assert_eq!(list[0], doc["Statement"][0]);
+        assert_eq!(list[0], d["Statement"][0]);
     }
 
     #[test]
     fn broad_statement_without_sub_is_not_narrowed() {
-        let doc = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        let d = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
             "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/app.terraform.io"},
             "Action":"sts:AssumeRoleWithWebIdentity",
             "Condition":{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity"}}}]});
-        let ext = extend(&doc, &spec(&["net"]));
-        let list = ext.document["Statement"].as_array().unwrap();
-        assert_eq!(
-            list[0], doc["Statement"][0],
-            "the broad statement stays as it was"
-        );
-        assert_eq!(list.len(), 2);
+        let ext = extend(&doc(d.clone()), &spec(&["net"]));
+        assert_eq!(ext.document, d, "the broad statement stays as it was");
+        assert!(!crate::core::policy::broad_trust(&doc(d), "app.terraform.io", ARN).is_empty());
+    }
+
+    #[test]
+    fn unknown_fields_survive_an_extension() {
+        let mut d = spec(&["net"]).document();
+        d["Statement"][0]["Sid"] = json!("TfcOidc");
+        d["Id"] = json!("keep-me");
+        let ext = extend(&doc(d), &spec(&["net", "dns"]));
+        assert_eq!(ext.document["Id"], "keep-me");
+        assert_eq!(ext.document["Statement"][0]["Sid"], "TfcOidc");
+        assert_eq!(ext.document["Statement"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn retract_takes_out_only_ours_and_keeps_later_changes() {
+        let base = spec(&["net"]).document();
+        let ext = extend(&doc(base.clone()), &spec(&["net", "dns"]));
+        let mut now = ext.document.clone();
+        // Someone adds a break-glass statement after the apply.
+        now["Statement"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"Effect":"Allow",
+            "Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}));
+        let (after, removed) = retract(&doc(now), "app.terraform.io", ARN, &ext.added);
+        assert_eq!(removed, ext.added);
+        let list = after["Statement"].as_array().unwrap();
+        assert_eq!(list.len(), 2, "break-glass kept");
+        assert_eq!(list[0], base["Statement"][0]);
+        // Retracting everything removes tfc-oidc's own statement, nothing else.
+        let all: Vec<String> =
+            vec!["organization:acme:project:platform:workspace:net:run_phase:*".into()];
+        let (after, _) = retract(&doc(after), "app.terraform.io", ARN, &all);
+        assert_eq!(after["Statement"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_evaluated_match_counts_as_covered() {
+        let d = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+            "Principal":{"Federated":ARN},"Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity",
+              "app.terraform.io:sub":["organization:acme:project:platform:workspace:net:run_phase:plan",
+                                       "organization:acme:project:platform:workspace:net:run_phase:apply"]}}}]});
+        assert!(!extend(&doc(d), &spec(&["net"])).changed());
     }
 }

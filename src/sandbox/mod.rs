@@ -77,12 +77,7 @@ impl Sandbox {
             tfc: serde_json::from_str(&self.tfc.state_json()).map_err(io::Error::other)?,
         };
         let text = serde_json::to_string_pretty(&snap).map_err(io::Error::other)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
+        crate::core::private_files::write_atomic(path, &text)
     }
 
     /// Reads what [`Sandbox::save`] wrote.

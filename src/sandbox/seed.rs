@@ -117,6 +117,21 @@ pub(super) fn seed_iam(iam: &SandboxIam) {
 /// Builds the organizations in the table above.
 pub(super) fn seed_tfc(tfc: &SandboxTfc) {
     build(tfc).expect("the demo seed is consistent");
+    seed_stacks(tfc).expect("the demo Stacks are consistent");
+}
+
+/// The Stack `network-stack` of `acme-corp/platform`, deployments `staging` and `production`.
+fn seed_stacks(tfc: &SandboxTfc) -> Result<(), TfcError> {
+    let platform = tfc
+        .project_id("acme-corp", "platform")
+        .ok_or_else(|| TfcError::Protocol("no platform project".into()))?;
+    tfc.add_stack(
+        "acme-corp",
+        &platform,
+        "network-stack",
+        &["staging", "production"],
+    )?;
+    Ok(())
 }
 
 fn build(tfc: &SandboxTfc) -> Result<(), TfcError> {

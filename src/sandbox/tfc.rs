@@ -27,7 +27,7 @@ const OPS: &[&str] = &[
     "create_variable_set", "delete_variable_set", "variable_set_variables",
     "create_variable_set_variable", "update_variable_set_variable", "delete_variable_set_variable",
     "attach_variable_set_to_workspaces", "detach_variable_set_from_workspaces",
-    "attach_variable_set_to_projects", "detach_variable_set_from_projects",
+    "attach_variable_set_to_projects", "detach_variable_set_from_projects", "stacks",
 ];
 
 /// An in-memory HCP Terraform on one host.
@@ -159,6 +159,24 @@ impl Tfc for SandboxTfc {
     ) -> Result<Vec<Workspace>, TfcError> {
         self.rec.enter("workspaces", false, org).await?;
         self.st().workspaces_of(org, project_id)
+    }
+
+    async fn stacks(
+        &self,
+        org: &str,
+        project_id: Option<&str>,
+    ) -> Result<Vec<crate::core::ports::Stack>, TfcError> {
+        self.rec.enter("stacks", false, org).await?;
+        let st = self.st();
+        st.org(org)?;
+        let mut list: Vec<_> = st
+            .stacks
+            .iter()
+            .filter(|(o, s)| o == org && project_id.is_none_or(|p| p == s.project_id))
+            .map(|(_, s)| s.clone())
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(list)
     }
 
     async fn workspace(&self, org: &str, name: &str) -> Result<Workspace, TfcError> {

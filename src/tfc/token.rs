@@ -134,6 +134,14 @@ pub fn discover_token(
 
 /// True when a `TF_TOKEN_*` variable name encodes `host` the way Terraform decodes it:
 /// `__` is a hyphen, `_` a dot; raw hyphens and dots are accepted too; case does not matter.
+/// The process environment as text, in the order the OS keeps it. Variables whose name or value
+/// is not UTF-8 are skipped (`std::env::vars` would panic on them).
+pub fn environment() -> Vec<(String, String)> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
 fn names_host(var_name: &str, host: &str) -> bool {
     let Some(encoded) = var_name.strip_prefix(HOST_VAR_PREFIX) else {
         return false;

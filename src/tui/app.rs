@@ -142,6 +142,11 @@ impl App {
         answers.role_name = self.role.role_name();
         answers.split_roles = self.role.split_roles();
         answers.permissions = self.role.permissions(&cx.partition);
+        // Picking an existing role on the screen that shows its trust and policies is the
+        // wizard's way of saying --adopt-role; picking AdministratorAccess (shown with its
+        // warning) is its --allow-admin.
+        answers.adopt_role = self.role.kind == crate::tui::steps::role::RoleKind::Existing;
+        answers.allow_admin = self.role.permission == crate::tui::steps::role::Permission::Admin;
         answers.target = self.variables.target();
         answers
     }
@@ -155,7 +160,7 @@ impl App {
         let workspace_names = match &selection {
             Some(WorkspaceSelection::Named(n)) => n.clone(),
             Some(WorkspaceSelection::All) => self.workspaces.all_names(),
-            None => vec![],
+            Some(WorkspaceSelection::Stack { .. }) | None => vec![],
         };
         let mut cx = Context {
             demo: self.demo,

@@ -2,10 +2,11 @@
 //! HCP Terraform token (or takes the one typed into the prompt) and builds the real clients; the
 //! sandbox one hands out a fresh in-memory demo.
 
-use crate::aws::{load_sdk_config, IamClient};
+use crate::connect::connect_live;
+pub use crate::connect::ConnectError;
 use crate::core::ports::{Iam, Tfc};
 use crate::sandbox::Sandbox;
-use crate::tfc::{discover_token, ApiToken, Endpoint, TfcClient, TokenSource};
+use crate::tfc::{ApiToken, Endpoint, TokenSource};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -16,26 +17,6 @@ pub struct Connection {
     pub tfc: Arc<dyn Tfc>,
     /// Where the token came from, for the connect screen (`TFE_TOKEN`, `~/.terraform.d/…`).
     pub token_source: String,
-}
-
-/// Why no connection could be built (before any call was made).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConnectError {
-    /// No source had a token for the host: the wizard asks for one.
-    NoToken { host: String },
-    /// A token source was unusable (malformed credentials file, bad characters…).
-    Token(String),
-    /// Something else went wrong setting up the clients.
-    Setup(String),
-}
-
-impl std::fmt::Display for ConnectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConnectError::NoToken { host } => write!(f, "no HCP Terraform token found for {host}"),
-            ConnectError::Token(m) | ConnectError::Setup(m) => f.write_str(m),
-        }
-    }
 }
 
 /// Builds the ports the wizard works through.
@@ -113,31 +94,21 @@ impl Connector for LiveConnector {
     }
 
     async fn connect(&self, token: Option<ApiToken>) -> Result<Connection, ConnectError> {
-        let host = self.endpoint.host().to_string();
-        let (token, source) = match token {
-            Some(t) => (t, TokenSource::Prompt),
-            None => {
-                let env = |k: &str| std::env::var(k).ok();
-                let vars: Vec<(String, String)> = std::env::vars().collect();
-                let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-                discover_token(&host, &env, &vars, home.as_deref())
-                    .map_err(|e| ConnectError::Token(e.to_string()))?
-                    .ok_or(ConnectError::NoToken { host })?
-            }
-        };
-        tracing::info!(host = %self.endpoint.host(), source = %source, "using HCP Terraform token");
-        let http = TfcClient::http_client()
-            .map_err(|e| ConnectError::Setup(format!("cannot set up HTTPS: {e}")))?;
-        let tfc = TfcClient::new(self.endpoint.clone(), token, http);
-        let sdk = load_sdk_config(self.profile.as_deref(), self.region.as_deref()).await;
-        let iam = IamClient::new(&sdk).with_profile(self.profile.as_deref());
+        let live = connect_live(
+            self.endpoint.clone(),
+            self.profile.as_deref(),
+            self.region.as_deref(),
+            token,
+        )
+        .await?;
+        let (iam, tfc, source) = (live.iam, live.tfc, live.token_source);
         let token_source = match source {
             TokenSource::Prompt => "the prompt (kept for this session only)".to_string(),
             other => other.to_string(),
         };
         Ok(Connection {
-            iam: Arc::new(iam),
-            tfc: Arc::new(tfc),
+            iam,
+            tfc,
             token_source,
         })
     }

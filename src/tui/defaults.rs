@@ -59,7 +59,7 @@ fn base_role_name(plan: &Plan) -> Option<String> {
 }
 
 fn path() -> Option<PathBuf> {
-    crate::cli::paths::config_dir().map(|d| d.join("wizard.json"))
+    crate::paths::config_dir().map(|d| d.join("wizard.json"))
 }
 
 /// The remembered defaults, or none.
@@ -83,11 +83,8 @@ pub fn save(defaults: &Remembered) {
 
 fn save_to(path: &Path, defaults: &Remembered) {
     let write = || -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let text = serde_json::to_string_pretty(defaults).map_err(std::io::Error::other)?;
-        std::fs::write(path, text)
+        crate::core::private_files::write_atomic(path, &text)
     };
     if let Err(e) = write() {
         tracing::warn!(path = %path.display(), "cannot remember the wizard's defaults: {e}");
@@ -132,6 +129,7 @@ mod tests {
             changes: vec![],
             notes: vec!["a note".into()],
             fingerprint: "fp".into(),
+            deployment_config: None,
         }
     }
 

@@ -274,6 +274,18 @@ impl Runner {
                         Ok(c) => c,
                         Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
                     };
+                    // Another tfc-oidc run applying now: refuse rather than interleave with it
+                    // (the trust is re-read before writing either way).
+                    let lock_journal = journal.clone();
+                    let lock = tokio::task::spawn_blocking(move || {
+                        lock_journal.lock(std::time::Duration::from_secs(5), &|| {})
+                    })
+                    .await;
+                    let _lock = match lock {
+                        Ok(Ok(l)) => l,
+                        Ok(Err(e)) => return Some(Msg::Applied(Err(e.to_string()))),
+                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
+                    };
                     let mut writer = match journal.begin(&plan, RecordKind::Apply) {
                         Ok(w) => w,
                         Err(e) => return Some(Msg::Applied(Err(e.to_string()))),

@@ -21,53 +21,33 @@ pub mod theme;
 pub mod view;
 pub mod widgets;
 
-use crate::cli::args::GlobalArgs;
-use crate::cli::error::{code, CliError};
-use crate::cli::{output, paths};
+use crate::connect::ConnectOptions;
 use crate::core::journal::Journal;
+use crate::paths;
 use crate::sandbox::Sandbox;
-use crate::tfc::Endpoint;
 use app::{App, AppOptions};
 use connector::{Connector, LiveConnector, SandboxConnector};
 use crossterm::event::EventStream;
 use msg::Outcome;
 use session::Session;
-use std::io::IsTerminal;
 use std::sync::Arc;
 use theme::Theme;
 
 /// Added to every sandbox call in `--demo`.
 const DEMO_LATENCY: std::time::Duration = std::time::Duration::from_millis(120);
 
-/// Runs the wizard from the command line and reports how it ended.
-pub async fn run_from_cli(global: &GlobalArgs) -> Result<(), CliError> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(CliError::usage(
-            "the wizard needs a terminal: in scripts use 'tfc-oidc setup' (see 'tfc-oidc setup --help')",
-        ));
-    }
-    let colour = output::colour_enabled();
-    match run_wizard(global).await? {
-        Outcome::Cancelled => {
-            println!("Nothing was changed.");
-            Ok(())
-        }
-        Outcome::Applied(plan) | Outcome::NothingToDo(plan) => {
-            print!("{}", output::summary_text(&plan, colour));
-            Ok(())
-        }
-        Outcome::Partial(message) => Err(CliError {
-            code: code::PARTIAL,
-            message: format!(
-                "{message}; the journal has the details: run the wizard again with the same answers to finish, or 'tfc-oidc undo' to revert"
-            ),
-        }),
-    }
+/// Why the wizard could not run (it changed nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WizardError {
+    /// The options are wrong (a bad host or API address).
+    Usage(String),
+    /// The terminal could not be set up or failed.
+    Failure(String),
 }
 
 /// Opens the wizard on this terminal: the live services, or with `--demo` a fresh sandbox (the
 /// same demo every time, kept in memory only).
-pub async fn run_wizard(global: &GlobalArgs) -> Result<Outcome, CliError> {
+pub async fn run_wizard(global: &ConnectOptions) -> Result<Outcome, WizardError> {
     let remembered = if global.demo {
         defaults::Remembered::default()
     } else {
@@ -92,12 +72,17 @@ pub async fn run_wizard(global: &GlobalArgs) -> Result<Outcome, CliError> {
             .then(|| remembered.host.clone())
             .flatten()
         });
-        let endpoint = Endpoint::resolve(hostname.as_deref(), global.api_url.as_deref(), &env)
-            .map_err(|e| CliError::usage(e.to_string()))?;
+        let options = ConnectOptions {
+            hostname,
+            ..global.clone()
+        };
+        let endpoint = options
+            .endpoint()
+            .map_err(|e| WizardError::Usage(e.to_string()))?;
         let live = LiveConnector::new(endpoint, global.profile.clone(), global.region.clone());
         (
             Arc::new(live),
-            paths::journal_dir(false).map_or_else(Journal::in_memory, Journal::at),
+            paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
         )
     };
     let host = connector.host();
@@ -111,11 +96,11 @@ pub async fn run_wizard(global: &GlobalArgs) -> Result<Outcome, CliError> {
         role_pattern: remembered.role_pattern.clone(),
     });
     let (mut terminal, guard) = terminal::enter()
-        .map_err(|e| CliError::failure(format!("cannot set up the terminal: {e}")))?;
+        .map_err(|e| WizardError::Failure(format!("cannot set up the terminal: {e}")))?;
     let session = Session::start(app, connector, journal);
     let result = event_loop::run_loop(&mut terminal, EventStream::new(), session).await;
     drop(guard);
-    let outcome = result.map_err(|e| CliError::failure(format!("terminal error: {e}")))?;
+    let outcome = result.map_err(|e| WizardError::Failure(format!("terminal error: {e}")))?;
     if let Some(remembered) = defaults::Remembered::after(global.demo, &outcome) {
         defaults::save(&remembered);
     }

@@ -6,8 +6,10 @@
 //! sharing an OIDC provider; the fake's API address is given with `--api-url`. One test binary
 //! with a module per concern, so the crate is linked once for all of them.
 
+mod beyond;
 mod errors;
 mod resume_undo;
+mod safety;
 mod setup;
 mod support;
 mod varset;

@@ -11,32 +11,13 @@
 //!   `AWS_SESSION_TOKEN`, each from the workspace or a variable set.
 
 use super::{EffectiveVariable, VariableSource, WorkspaceEntry};
+use crate::core::dynamic_vars::{self, VarKind};
 use crate::core::ports::VariableCategory;
+use crate::core::subject::Phase;
 use serde::Serialize;
 
-/// `TFC_AWS_PROVIDER_AUTH`: must be `true` for HCP Terraform to fetch credentials.
-pub const PROVIDER_AUTH: &str = "TFC_AWS_PROVIDER_AUTH";
-/// The role both phases assume unless a phase has its own.
-pub const RUN_ROLE_ARN: &str = "TFC_AWS_RUN_ROLE_ARN";
-pub const PLAN_ROLE_ARN: &str = "TFC_AWS_PLAN_ROLE_ARN";
-pub const APPLY_ROLE_ARN: &str = "TFC_AWS_APPLY_ROLE_ARN";
-/// The token's `aud` (default `aws.workload.identity`).
-pub const AUDIENCE: &str = "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE";
 /// The static key variables the AWS provider reads, in the order they are reported.
-pub const STATIC_KEYS: [&str; 3] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-];
-
-/// The settings a dynamic-credentials configuration is made of, as `TFC_AWS_*` suffixes.
-const SETTINGS: [&str; 5] = [
-    PROVIDER_AUTH,
-    RUN_ROLE_ARN,
-    PLAN_ROLE_ARN,
-    APPLY_ROLE_ARN,
-    AUDIENCE,
-];
+pub use crate::core::planner::STATIC_KEYS;
 
 /// One variable that decides something, and where the run gets it from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -111,12 +92,9 @@ impl OidcConfiguration {
         self.enabled() && self.has_roles()
     }
 
-    /// The variable key of `setting` (one of the `TFC_AWS_*` names) in this configuration.
-    pub fn key(&self, setting: &str) -> String {
-        match &self.tag {
-            None => setting.to_owned(),
-            Some(tag) => format!("{setting}_{tag}"),
-        }
+    /// The variable key of `kind` in this configuration (`TFC_AWS_…[_TAG]`).
+    pub fn key(&self, kind: VarKind) -> String {
+        dynamic_vars::name(kind, self.tag.as_deref())
     }
 }
 
@@ -192,9 +170,10 @@ pub fn aws_access_of(effective: &[EffectiveVariable]) -> AwsAccess {
             .map(|e| Setting::of(e))
     };
 
+    // `TFC_DEFAULT_*` keys only fill in, so they name no configuration by themselves.
     let mut tags: Vec<Option<String>> = Vec::new();
     for e in &env {
-        if let Some(tag) = tag_of(&e.variable.key) {
+        if let Some((_, tag)) = dynamic_vars::parse(&e.variable.key) {
             if !tags.contains(&tag) {
                 tags.push(tag);
             }
@@ -206,15 +185,15 @@ pub fn aws_access_of(effective: &[EffectiveVariable]) -> AwsAccess {
         .map(|tag| {
             let mut c = OidcConfiguration::new(tag);
             let own_or_default =
-                |setting: &str| find(&c.key(setting)).or_else(|| find(&default_key(setting)));
+                |kind: VarKind| find(&c.key(kind)).or_else(|| find(&default_key(kind)));
             let (run, plan, apply, aud) = (
-                own_or_default(RUN_ROLE_ARN),
-                own_or_default(PLAN_ROLE_ARN),
-                own_or_default(APPLY_ROLE_ARN),
-                own_or_default(AUDIENCE),
+                own_or_default(VarKind::RoleArn(Phase::Run)),
+                own_or_default(VarKind::RoleArn(Phase::Plan)),
+                own_or_default(VarKind::RoleArn(Phase::Apply)),
+                own_or_default(VarKind::Audience),
             );
             // No TFC_DEFAULT_ form of PROVIDER_AUTH exists.
-            c.provider_auth = find(&c.key(PROVIDER_AUTH));
+            c.provider_auth = find(&c.key(VarKind::ProviderAuth));
             (
                 c.run_role_arn,
                 c.plan_role_arn,
@@ -240,34 +219,16 @@ pub fn aws_access_of(effective: &[EffectiveVariable]) -> AwsAccess {
     }
 }
 
-/// `TFC_DEFAULT_AWS_…` for `TFC_AWS_…`.
-fn default_key(setting: &str) -> String {
-    format!(
-        "TFC_DEFAULT_{}",
-        setting.strip_prefix("TFC_").unwrap_or(setting)
-    )
-}
-
-/// Which configuration a variable key speaks of: `Some(None)` for the default one,
-/// `Some(Some(tag))` for a tagged one, `None` when it is no configuration's setting.
-/// `TFC_DEFAULT_*` keys only fill in, so they speak of none by themselves.
-fn tag_of(key: &str) -> Option<Option<String>> {
-    SETTINGS.iter().find_map(|setting| {
-        let rest = key.strip_prefix(setting)?;
-        if rest.is_empty() {
-            return Some(None);
-        }
-        let tag = rest.strip_prefix('_')?;
-        let valid = !tag.is_empty()
-            && tag != "TYPE"
-            && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        valid.then(|| Some(tag.to_owned()))
-    })
+/// `TFC_DEFAULT_AWS_…` for `TFC_AWS_…` (the untagged name of `kind`).
+fn default_key(kind: VarKind) -> String {
+    let name = dynamic_vars::name(kind, None);
+    format!("TFC_DEFAULT_{}", name.strip_prefix("TFC_").unwrap_or(&name))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::dynamic_vars::{APPLY_ROLE_ARN, PLAN_ROLE_ARN, PROVIDER_AUTH, RUN_ROLE_ARN};
     use crate::core::inventory::Reach;
     use crate::core::ports::Variable;
 
@@ -364,8 +325,12 @@ mod tests {
             "TFC_DEFAULT_AWS_RUN_ROLE_ARN"
         );
         assert_eq!(
-            prod.key(AUDIENCE),
+            prod.key(VarKind::Audience),
             "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE_PROD"
+        );
+        assert_eq!(
+            default_key(VarKind::Audience),
+            "TFC_DEFAULT_AWS_WORKLOAD_IDENTITY_AUDIENCE"
         );
         assert!(a.default_configuration().is_none());
     }

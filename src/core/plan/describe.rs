@@ -40,9 +40,10 @@ impl Change {
             | CreateVariable { .. }
             | AttachVariableSet { .. }
             | AddOidcAudience { .. } => Verb::Create,
-            UpdateTrustPolicy { .. } | UpdateVariable { .. } | SetAccessKeyStatus { .. } => {
-                Verb::Update
-            }
+            UpdateTrustPolicy { .. }
+            | UpdateVariable { .. }
+            | SetAccessKeyStatus { .. }
+            | RetractTrustSubjects { .. } => Verb::Update,
             PutRolePolicy { old, .. } => {
                 if old.is_some() {
                     Verb::Update
@@ -126,7 +127,7 @@ impl Change {
             DetachVariableSet { set, scope } => {
                 format!("detach variable set {} from {scope}", set.name)
             }
-            DeleteVariableSet { set } => format!("delete variable set {}", set.name),
+            DeleteVariableSet { set, .. } => format!("delete variable set {}", set.name),
             SetAccessKeyStatus {
                 user,
                 access_key_id,
@@ -161,7 +162,16 @@ impl Change {
             } => {
                 format!("delete inline policy {policy_name} from role {role_name}")
             }
-            DeleteRole { name } => format!("delete role {name}"),
+            DeleteRole { name, .. } => format!("delete role {name}"),
+            RetractTrustSubjects {
+                role_name,
+                subjects,
+                ..
+            } => format!(
+                "remove {} subject{} from the trust policy of role {role_name}",
+                subjects.len(),
+                if subjects.len() == 1 { "" } else { "s" }
+            ),
             DeleteOidcProvider { arn } => format!("delete OIDC provider {}", short_arn(arn)),
         }
     }
@@ -178,39 +188,18 @@ impl Change {
                 .iter()
                 .map(|s| format!("+ trusts {s}"))
                 .collect(),
+            RetractTrustSubjects { subjects, .. } => {
+                subjects.iter().map(|s| format!("- trusts {s}")).collect()
+            }
             _ => Vec::new(),
         }
     }
 }
 
 fn subjects_of(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for stmt in doc
-        .get("Statement")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for op in ["StringLike", "StringEquals"] {
-            if let Some(map) = stmt
-                .pointer(&format!("/Condition/{op}"))
-                .and_then(Value::as_object)
-            {
-                for (k, v) in map {
-                    if k.ends_with(":sub") {
-                        match v {
-                            Value::String(s) => out.push(s.clone()),
-                            Value::Array(a) => {
-                                out.extend(a.iter().filter_map(|x| x.as_str().map(String::from)))
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
-        }
-    }
-    out
+    crate::core::policy::PolicyDocument::from_value(doc.clone())
+        .map(|d| d.subject_values())
+        .unwrap_or_default()
 }
 
 /// `arn:aws:iam::aws:policy/ReadOnlyAccess` → `ReadOnlyAccess`; other ARNs stay whole.

@@ -89,11 +89,19 @@ pub enum Change {
         trust_policy: Value,
         tags: Vec<Tag>,
     },
+    /// Adds `added_subjects` to the role's trust. At apply time the trust is read again and
+    /// only these additions are made to it, so a change made since the plan is kept.
     UpdateTrustPolicy {
         role_name: String,
         old: Value,
         new: Value,
         added_subjects: Vec<String>,
+        #[serde(default)]
+        provider_arn: String,
+        #[serde(default)]
+        host: String,
+        #[serde(default)]
+        audience: String,
     },
     AttachRolePolicy {
         role_name: String,
@@ -134,6 +142,10 @@ pub enum Change {
         variable_id: String,
         key: String,
         sensitive: bool,
+        /// Delete only while the variable still holds this value (undo: someone's later change
+        /// is never lost). `None`: no check (a sensitive value cannot be read).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expected_value: Option<String>,
     },
     DetachVariableSet {
         set: VarsetRef,
@@ -141,6 +153,9 @@ pub enum Change {
     },
     DeleteVariableSet {
         set: VarsetRef,
+        /// Delete only while the set holds no variable but these (what the apply put there).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        keys: Vec<String>,
     },
     SetAccessKeyStatus {
         user: String,
@@ -159,8 +174,28 @@ pub enum Change {
         role_name: String,
         policy_name: String,
     },
+    /// Deletes a role, but only while it is the one an apply created (same unique id) and has no
+    /// policy or trust statement someone else added; otherwise the role is left and named.
     DeleteRole {
         name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role_id: Option<String>,
+        /// Managed policies the apply attached (detached with the role).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        policies: Vec<String>,
+        /// Inline policies the apply put (deleted with the role).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        inline_policies: Vec<String>,
+        /// The provider the role was made to trust: other statements are someone else's.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        provider_arn: String,
+    },
+    /// Takes subjects an apply added out of a role's trust as it is now (undo).
+    RetractTrustSubjects {
+        role_name: String,
+        provider_arn: String,
+        host: String,
+        subjects: Vec<String>,
     },
     DeleteOidcProvider {
         arn: String,
@@ -239,6 +274,10 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// Ties a journal to the answers that produced it (see `Answers::fingerprint`).
     pub fingerprint: String,
+    /// For a Stack: the `.tfdeploy.hcl` text its deployments need (the identity token and each
+    /// deployment's role ARN), since Stacks take no variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_config: Option<String>,
 }
 
 impl Plan {

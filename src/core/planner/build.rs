@@ -10,7 +10,7 @@ use crate::core::subject::{Phase, SubjectPattern, WorkspaceScope};
 use crate::core::trust_policy::{self, TrustSpec};
 use serde_json::Value;
 
-use super::{provider_arn, role_arn, AwsState, RoleState, TfcState};
+use super::{guard, provider_arn, role_arn, AwsState, RoleState, TfcState};
 
 /// Collects changes and notes while a plan is built.
 pub(super) struct Builder<'a> {
@@ -63,6 +63,24 @@ impl Builder<'_> {
         };
         match &self.answers.workspaces {
             WorkspaceSelection::All => vec![make(WorkspaceScope::All)],
+            WorkspaceSelection::Stack { name, deployments } => {
+                let name = self.tfc.stack.as_ref().map_or(name, |s| &s.name);
+                if deployments.is_empty() {
+                    return vec![make(WorkspaceScope::Stack {
+                        name: name.clone(),
+                        deployment: None,
+                    })];
+                }
+                deployments
+                    .iter()
+                    .map(|d| {
+                        make(WorkspaceScope::Stack {
+                            name: name.clone(),
+                            deployment: Some(d.clone()),
+                        })
+                    })
+                    .collect()
+            }
             WorkspaceSelection::Named(_) => self
                 .tfc
                 .workspaces
@@ -80,7 +98,7 @@ impl Builder<'_> {
         phase: Phase,
         state: Option<&RoleState>,
         provider_deps: &[usize],
-    ) -> (PlannedRole, Option<usize>) {
+    ) -> Result<(PlannedRole, Option<usize>), PlanError> {
         let a = self.answers;
         let arn = state.map_or_else(|| role_arn(&self.aws.caller, name), |s| s.role.arn.clone());
         let spec = TrustSpec {
@@ -105,22 +123,31 @@ impl Builder<'_> {
                 provider_deps.to_vec(),
             )),
             Some(s) => {
-                let old: Value = serde_json::from_str(&s.role.trust_policy).unwrap_or(Value::Null);
-                let ext = trust_policy::extend(&old, &spec);
-                self.notes.push(format!("reusing the existing role {name}"));
+                let doc = guard::existing_trust(s, &a.host, &self.provider_arn)?;
+                match guard::check_reuse(a, s, &doc, self.tfc, &a.host)? {
+                    Some(note) => self.notes.push(note),
+                    None => self.notes.push(format!("reusing the existing role {name}")),
+                }
+                let ext = trust_policy::extend(&doc, &spec);
                 ext.changed().then(|| {
                     self.push(
                         Change::UpdateTrustPolicy {
                             role_name: name.to_string(),
-                            old,
+                            old: doc.into_value(),
                             new: ext.document,
                             added_subjects: ext.added,
+                            provider_arn: self.provider_arn.clone(),
+                            host: a.host.clone(),
+                            audience: a.audience.clone(),
                         },
                         provider_deps.to_vec(),
                     )
                 })
             }
         };
+        if let Some(note) = guard::check_admin(a, name, phase, self.tfc.workspaces.len())? {
+            self.notes.push(note);
+        }
         let created = if state.is_none() { change } else { None };
         self.permissions(name, state, created.into_iter().collect());
         let role = PlannedRole {
@@ -134,7 +161,7 @@ impl Builder<'_> {
                 .collect(),
             exists: state.is_some(),
         };
-        (role, change)
+        Ok((role, change))
     }
 
     /// Managed and inline policies the role still lacks.
@@ -142,10 +169,6 @@ impl Builder<'_> {
         let permissions = &self.answers.permissions;
         let attached = state.map(|s| s.attached.clone()).unwrap_or_default();
         for arn in &permissions.managed_policy_arns {
-            if arn.ends_with(":policy/AdministratorAccess") {
-                self.notes
-                    .push(format!("warning: role {name} gets AdministratorAccess"));
-            }
             if !attached.contains(arn) {
                 let change = Change::AttachRolePolicy {
                     role_name: name.to_string(),
@@ -189,6 +212,7 @@ impl Builder<'_> {
             name: name.clone(),
         };
         let scope = match &self.answers.workspaces {
+            WorkspaceSelection::Stack { .. } => None,
             WorkspaceSelection::All => {
                 let attached = existing.is_some_and(|s| s.project_ids.contains(&tfc.project.id));
                 (!attached).then(|| AttachScope::Project {
@@ -255,11 +279,14 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
         provider_arn: provider_arn(&aws.caller, &answers.host),
         tags: managed_tags(&tfc.organization, &tfc.project.name),
     };
+    if let Some(set) = &tfc.varset {
+        guard::check_varset_reach(answers, set, &tfc, &tfc.project_workspace_ids)?;
+    }
     let provider_deps = b.provider();
     let mut roles = Vec::new();
     let mut role_deps = Vec::new();
     for (name, phase, state) in &aws.roles {
-        let (role, change) = b.role(name, *phase, state.as_ref(), &provider_deps);
+        let (role, change) = b.role(name, *phase, state.as_ref(), &provider_deps)?;
         roles.push(role);
         role_deps.extend(change);
     }
@@ -273,6 +300,7 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     }
     b.check_trust_sizes()?;
     let (changes, notes) = (b.changes, b.notes);
+    let deployment_config = stack_config(answers, &tfc, &roles);
     Ok(Plan {
         host: answers.host.clone(),
         organization: tfc.organization.clone(),
@@ -292,5 +320,31 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
         changes,
         notes,
         fingerprint: answers.fingerprint(),
+        deployment_config,
     })
+}
+
+/// The `.tfdeploy.hcl` text a Stack needs: an identity token with the audience, and each
+/// deployment's role ARN as an input.
+fn stack_config(answers: &Answers, tfc: &TfcState, roles: &[PlannedRole]) -> Option<String> {
+    let WorkspaceSelection::Stack { deployments, .. } = &answers.workspaces else {
+        return None;
+    };
+    let stack = tfc.stack.as_ref()?;
+    let role = roles.first()?;
+    let names = if deployments.is_empty() {
+        &stack.deployment_names
+    } else {
+        deployments
+    };
+    let audience = serde_json::to_string(&answers.audience).unwrap_or_default();
+    let arn = serde_json::to_string(&role.arn).unwrap_or_default();
+    let mut out = format!("identity_token \"aws\" {{\n  audience = [{audience}]\n}}\n");
+    for d in names {
+        let d = serde_json::to_string(d).unwrap_or_default();
+        out.push_str(&format!(
+            "\ndeployment {d} {{\n  inputs = {{\n    role_arn       = {arn}\n    identity_token = identity_token.aws.jwt\n  }}\n}}\n"
+        ));
+    }
+    Some(out)
 }

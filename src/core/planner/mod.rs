@@ -2,6 +2,7 @@
 //! and the HCP Terraform side are read concurrently, and nothing is ever written.
 
 mod build;
+mod guard;
 mod read;
 mod variables;
 
@@ -45,6 +46,11 @@ pub(super) struct TfcState {
     pub(super) targets: Vec<(VariableTarget, Vec<Variable>)>,
     /// The variable set, when the target is one and it exists.
     pub(super) varset: Option<VariableSet>,
+    /// Every workspace of the project, when the selection is all of it (a set attached to one of
+    /// them is inside the selection).
+    pub(super) project_workspace_ids: Vec<String>,
+    /// The Stack, when the selection is one.
+    pub(super) stack: Option<crate::core::ports::Stack>,
 }
 
 /// Computes the plan. Reads only.
@@ -52,7 +58,15 @@ pub async fn plan(answers: &Answers, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Pla
     answers.validate()?;
     let (aws, tfc_state) =
         futures::try_join!(read::read_aws(answers, iam), read::read_tfc(answers, tfc))?;
-    build::build(answers, aws, tfc_state)
+    let mut plan = build::build(answers, aws, tfc_state)?;
+    // A resume continues a journal only for the same answers, account and API.
+    plan.fingerprint = crate::core::answers::digest(&format!(
+        "{}|{}|{}",
+        plan.fingerprint,
+        plan.account,
+        tfc.api_url()
+    ));
+    Ok(plan)
 }
 
 pub(super) fn provider_arn(caller: &CallerIdentity, host: &str) -> String {

@@ -1,9 +1,11 @@
 //! Reading what exists now, on both sides, concurrently.
 
+use crate::core::answers::check_stack_subject;
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
 use crate::core::error::PlanError;
 use crate::core::plan::{VariableTarget, VarsetRef, WorkspaceRef};
-use crate::core::ports::{Iam, Project, Tfc};
+use crate::core::ports::{Iam, Project, Stack, Tfc};
+use crate::core::subject::RunSubject;
 use futures::future::try_join_all;
 
 use super::{provider_arn, AwsState, RoleState, TfcState};
@@ -60,8 +62,80 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
     })
 }
 
+/// The project named in the answers (exact spelling first, then ignoring case).
+async fn find_project(answers: &Answers, tfc: &dyn Tfc) -> Result<Project, PlanError> {
+    let projects = tfc
+        .projects(&answers.organization)
+        .await
+        .map_err(PlanError::tfc("list the projects"))?;
+    projects
+        .iter()
+        .find(|p| p.name == answers.project)
+        .or_else(|| {
+            projects
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(&answers.project))
+        })
+        .cloned()
+        .ok_or_else(|| PlanError::UnknownProject {
+            organization: answers.organization.clone(),
+            project: answers.project.clone(),
+            known: projects.iter().map(|p| p.name.clone()).collect(),
+        })
+}
+
+/// The Stack of the project, checked against its deployments and the subject length limit.
+async fn find_stack(
+    answers: &Answers,
+    tfc: &dyn Tfc,
+    project: &Project,
+    name: &str,
+    deployments: &[String],
+) -> Result<Stack, PlanError> {
+    let stacks = tfc
+        .stacks(&answers.organization, Some(&project.id))
+        .await
+        .map_err(PlanError::tfc("list the project's Stacks"))?;
+    let stack = stacks
+        .iter()
+        .find(|s| s.name == name && s.project_id == project.id)
+        .cloned()
+        .ok_or_else(|| PlanError::UnknownStack {
+            project: project.name.clone(),
+            stack: name.to_string(),
+            known: stacks.iter().map(|s| s.name.clone()).collect(),
+        })?;
+    let known = &stack.deployment_names;
+    for d in deployments {
+        if !known.is_empty() && !known.contains(d) {
+            return Err(PlanError::UnknownDeployment {
+                stack: stack.name.clone(),
+                deployment: d.clone(),
+                known: known.clone(),
+            });
+        }
+    }
+    let checked = if deployments.is_empty() {
+        known
+    } else {
+        deployments
+    };
+    for d in checked {
+        let sub = RunSubject::Stack {
+            organization: answers.organization.clone(),
+            project: project.name.clone(),
+            stack: stack.name.clone(),
+            deployment: d.clone(),
+            operation: "apply".into(),
+        };
+        check_stack_subject(&sub.to_sub())?;
+    }
+    Ok(stack)
+}
+
 pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcState, PlanError> {
     let org = &answers.organization;
+    let mut stack = None;
     let (project, workspaces) = match &answers.workspaces {
         WorkspaceSelection::Named(names) => {
             let found = try_join_all(names.iter().map(|n| tfc.workspace(org, n)))
@@ -96,29 +170,17 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
             )
         }
         WorkspaceSelection::All => {
-            let projects = tfc
-                .projects(org)
-                .await
-                .map_err(PlanError::tfc("list the projects"))?;
-            let project = projects
-                .iter()
-                .find(|p| p.name == answers.project)
-                .or_else(|| {
-                    projects
-                        .iter()
-                        .find(|p| p.name.eq_ignore_ascii_case(&answers.project))
-                })
-                .cloned()
-                .ok_or_else(|| PlanError::UnknownProject {
-                    organization: org.clone(),
-                    project: answers.project.clone(),
-                    known: projects.iter().map(|p| p.name.clone()).collect(),
-                })?;
+            let project = find_project(answers, tfc).await?;
             let workspaces = tfc
                 .workspaces(org, Some(&project.id))
                 .await
                 .map_err(PlanError::tfc("list the project's workspaces"))?;
             (project, workspaces)
+        }
+        WorkspaceSelection::Stack { name, deployments } => {
+            let project = find_project(answers, tfc).await?;
+            stack = Some(find_stack(answers, tfc, &project, name, deployments).await?);
+            (project, Vec::new())
         }
     };
     let (targets, varset) = match &answers.target {
@@ -165,11 +227,17 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
         .iter()
         .find_map(|w| w.organization.clone())
         .unwrap_or_else(|| org.clone());
+    let project_workspace_ids = match &answers.workspaces {
+        WorkspaceSelection::All => workspaces.iter().map(|w| w.id.clone()).collect(),
+        WorkspaceSelection::Named(_) | WorkspaceSelection::Stack { .. } => Vec::new(),
+    };
     Ok(TfcState {
         organization,
         project,
         workspaces,
         targets,
         varset,
+        project_workspace_ids,
+        stack,
     })
 }

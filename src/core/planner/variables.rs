@@ -4,6 +4,7 @@
 use super::build::Builder;
 use super::STATIC_KEYS;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
+use crate::core::dynamic_vars::{self, VarKind};
 use crate::core::plan::{Change, PlannedRole, PlannedVariable};
 use crate::core::ports::VariableCategory;
 
@@ -18,14 +19,18 @@ impl Builder<'_> {
         role_deps: Vec<usize>,
     ) -> (Vec<PlannedVariable>, Vec<usize>) {
         let a = self.answers;
-        let mut wanted: Vec<(String, String)> =
-            vec![("TFC_AWS_PROVIDER_AUTH".into(), "true".into())];
+        let tag = a.alias.as_deref();
+        let mut wanted: Vec<(String, String)> = vec![(
+            dynamic_vars::name(VarKind::ProviderAuth, tag),
+            "true".into(),
+        )];
         for role in roles {
-            wanted.push((role.phase.role_arn_variable().into(), role.arn.clone()));
+            let key = dynamic_vars::name(VarKind::RoleArn(role.phase), tag);
+            wanted.push((key, role.arn.clone()));
         }
         if a.audience != DEFAULT_AUDIENCE {
             wanted.push((
-                "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE".into(),
+                dynamic_vars::name(VarKind::Audience, tag),
                 a.audience.clone(),
             ));
         }
@@ -68,6 +73,35 @@ impl Builder<'_> {
                         value: value.clone(),
                         description: DESCRIPTION.into(),
                     }),
+                    // The API refuses to make a sensitive variable readable again, and its value
+                    // cannot be compared: replace it, so the next run finds it equal.
+                    Some(v) if v.sensitive => {
+                        let delete = self.push(
+                            Change::DeleteVariable {
+                                target: target.clone(),
+                                variable_id: v.id.clone(),
+                                key: key.clone(),
+                                sensitive: true,
+                                expected_value: None,
+                            },
+                            deps.clone(),
+                        );
+                        self.notes.push(format!(
+                            "{key} on {target} is sensitive: it is replaced by a readable variable"
+                        ));
+                        let mut after = deps.clone();
+                        after.push(delete);
+                        written.push(self.push(
+                            Change::CreateVariable {
+                                target: target.clone(),
+                                key: key.clone(),
+                                value: value.clone(),
+                                description: DESCRIPTION.into(),
+                            },
+                            after,
+                        ));
+                        None
+                    }
                     Some(v) if v.value.as_deref() != Some(value.as_str()) => {
                         Some(Change::UpdateVariable {
                             target: target.clone(),
@@ -87,7 +121,7 @@ impl Builder<'_> {
                     target: target.clone(),
                     key: key.clone(),
                     value: value.clone(),
-                    id: found.map(|v| v.id.clone()),
+                    id: found.filter(|v| !v.sensitive).map(|v| v.id.clone()),
                 });
             }
         }

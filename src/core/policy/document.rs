@@ -221,6 +221,20 @@ impl PolicyDocument {
         out
     }
 
+    /// Every value of a `…:sub` condition (StringLike or StringEquals) in any statement, in
+    /// document order: what a role's trust names, for display.
+    pub fn subject_values(&self) -> Vec<String> {
+        self.statements
+            .iter()
+            .flat_map(|s| s.conditions.iter())
+            .filter(|c| {
+                c.key.to_ascii_lowercase().ends_with(":sub")
+                    && matches!(c.operator.base.as_str(), "StringLike" | "StringEquals")
+            })
+            .flat_map(|c| c.values.iter().cloned())
+            .collect()
+    }
+
     /// Runs `edit` on the raw statement list (turned into an array first) and re-reads the
     /// document. An edit that would make the document unreadable is refused.
     pub fn edit_statements(

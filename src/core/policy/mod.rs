@@ -4,6 +4,7 @@
 
 mod document;
 mod evaluate;
+mod risk;
 
 pub use document::{
     action_matches, principal_matches, Actions, Condition, Effect, Operator, PolicyDocument,
@@ -13,6 +14,8 @@ pub use evaluate::{
     condition_holds, evaluate, Claims, ConditionFailure, Decision, StatementResult,
     WEB_IDENTITY_ACTION,
 };
+
+pub use risk::{broad_trust, BroadTrust};
 
 use crate::core::subject::RunSubject;
 

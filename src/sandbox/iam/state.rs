@@ -32,6 +32,9 @@ pub(crate) struct IamState {
     pub(crate) roles: BTreeMap<String, RoleState>,
     /// User name → access keys.
     pub(crate) users: BTreeMap<String, Vec<AccessKey>>,
+    /// Roles ever created: each gets a fresh unique id, as in IAM.
+    #[serde(default)]
+    pub(crate) roles_created: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,6 +97,7 @@ impl IamState {
             providers,
             roles,
             users,
+            roles_created: 0,
         }
     }
 
@@ -191,9 +195,11 @@ impl IamState {
             let msg = format!("role with name {}", existing.role.name);
             return Err(IamError::AlreadyExists(msg));
         }
+        self.roles_created += 1;
         let role = Role {
             name: r.name.clone(),
             arn: self.arn(&format!("role/{}", r.name)),
+            id: format!("AROASANDBOX{:09}", self.roles_created),
             path: "/".into(),
             trust_policy: r.trust_policy.clone(),
             description: Some(r.description.clone()).filter(|d| !d.is_empty()),

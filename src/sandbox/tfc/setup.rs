@@ -36,6 +36,38 @@ impl SandboxTfc {
         Ok(())
     }
 
+    /// The id of the project `name` of `org`, if there is one.
+    pub fn project_id(&self, org: &str, name: &str) -> Option<String> {
+        self.st()
+            .projects
+            .values()
+            .find(|p| p.org == org && p.project.name == name)
+            .map(|p| p.project.id.clone())
+    }
+
+    /// Adds a Stack with deployments to a project of `org`; returns its id.
+    pub fn add_stack(
+        &self,
+        org: &str,
+        project_id: &str,
+        name: &str,
+        deployments: &[&str],
+    ) -> Result<String, TfcError> {
+        let mut st = self.st();
+        st.org(org)?;
+        let id = st.new_id("st");
+        st.stacks.push((
+            org.to_string(),
+            crate::core::ports::Stack {
+                id: id.clone(),
+                name: name.to_string(),
+                project_id: project_id.to_string(),
+                deployment_names: deployments.iter().map(|d| d.to_string()).collect(),
+            },
+        ));
+        Ok(id)
+    }
+
     /// Deletes a workspace and its attachments to variable sets.
     pub fn delete_workspace(&self, id: &str) -> Result<(), TfcError> {
         let mut st = self.st();

@@ -20,6 +20,9 @@ pub(crate) struct TfcState {
     pub(crate) projects: BTreeMap<String, ProjectState>,
     pub(crate) workspaces: BTreeMap<String, WorkspaceState>,
     pub(crate) varsets: BTreeMap<String, VarsetState>,
+    /// (organization, Stack).
+    #[serde(default)]
+    pub(crate) stacks: Vec<(String, crate::core::ports::Stack)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -80,6 +83,7 @@ impl TfcState {
             projects: BTreeMap::new(),
             workspaces: BTreeMap::new(),
             varsets: BTreeMap::new(),
+            stacks: Vec::new(),
         };
         state.user.id = state.new_id("user");
         state

@@ -4,6 +4,7 @@
 mod account;
 mod organizations;
 mod projects;
+mod stacks;
 mod variable_sets;
 mod variables;
 mod workspaces;
@@ -21,6 +22,18 @@ use crate::tfc::client::TfcClient;
 impl Tfc for TfcClient {
     fn host(&self) -> &str {
         self.endpoint.host()
+    }
+
+    fn api_url(&self) -> String {
+        self.endpoint.api_base().to_string()
+    }
+
+    async fn stacks(
+        &self,
+        org: &str,
+        project_id: Option<&str>,
+    ) -> Result<Vec<crate::core::ports::Stack>, TfcError> {
+        self.list_stacks(org, project_id).await
     }
 
     async fn account(&self) -> Result<TfcUser, TfcError> {

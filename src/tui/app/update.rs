@@ -53,7 +53,12 @@ impl App {
                 vec![]
             }
             Msg::Roles(result) => {
-                self.role.on_roles(&self.host, result);
+                let cx = self.context();
+                let provider = format!(
+                    "arn:{}:iam::{}:oidc-provider/{}",
+                    cx.partition, cx.account, self.host
+                );
+                self.role.on_roles(&provider, result);
                 vec![]
             }
             Msg::VariableSets { org, result } => {

@@ -106,15 +106,14 @@ impl RoleStep {
         vec![Effect::LoadRoles]
     }
 
-    /// Keeps the roles that trust `https://host`.
-    pub fn on_roles(&mut self, host: &str, result: Result<Vec<Role>, IamError>) {
+    /// Keeps the roles whose trust names the provider `provider_arn`.
+    pub fn on_roles(&mut self, provider_arn: &str, result: Result<Vec<Role>, IamError>) {
         self.roles_loading = false;
         match result {
             Ok(roles) => {
-                let needle = format!("oidc-provider/{host}");
                 self.trusting = roles
                     .into_iter()
-                    .filter(|r| r.trust_policy.contains(&needle))
+                    .filter(|r| crate::core::inventory::trusts_provider(r, provider_arn))
                     .collect();
                 self.roles_loaded = true;
                 self.roles_error = None;

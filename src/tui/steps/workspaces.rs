@@ -311,6 +311,7 @@ impl WorkspacesStep {
                 names.len(),
                 names.join(", ")
             ),
+            Some(WorkspaceSelection::Stack { name, .. }) => format!("Enter sets up Stack {name}."),
             None => String::new(),
         };
         frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);

@@ -77,6 +77,7 @@ impl FakeTfc {
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(faults::FaultQueue::default()),
             latency: Mutex::new(Duration::ZERO),
+            write_latency_after: Mutex::new(Duration::ZERO),
             limiter: Mutex::new(faults::Limiter::new(Some(30))),
             too_many: Default::default(),
         });
@@ -130,6 +131,40 @@ impl FakeTfc {
     /// Added before every response.
     pub fn set_latency(&self, latency: Duration) {
         *lock(&self.shared.latency) = latency;
+    }
+
+    /// Adds a Stack with deployments to a project of `org`; returns its id, or `None` when the
+    /// project does not exist.
+    pub fn add_stack(
+        &self,
+        org: &str,
+        project: &str,
+        name: &str,
+        deployments: &[&str],
+    ) -> Option<String> {
+        let mut st = self.shared.st();
+        let project_id = st
+            .projects
+            .iter()
+            .find(|p| p.org == org && p.name == project)?
+            .id
+            .clone();
+        let id = st.next_id("st-");
+        st.stacks.push(state::Stack {
+            id: id.clone(),
+            org: org.into(),
+            project_id,
+            name: name.into(),
+            deployment_names: deployments.iter().map(|d| d.to_string()).collect(),
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+        });
+        Some(id)
+    }
+
+    /// Delays the answer to every write by `latency` after the write took effect (a client
+    /// killed meanwhile has changed the state without hearing so).
+    pub fn set_write_latency_after(&self, latency: Duration) {
+        *lock(&self.shared.write_latency_after) = latency;
     }
 
     pub fn inject(&self, fault: Fault) {

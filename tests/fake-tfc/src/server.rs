@@ -27,6 +27,9 @@ pub(crate) struct Shared {
     pub log: Mutex<Vec<RequestRecord>>,
     pub faults: Mutex<FaultQueue>,
     pub latency: Mutex<Duration>,
+    /// Added after a write was carried out, before its answer: a client killed meanwhile has
+    /// changed the state without hearing so.
+    pub write_latency_after: Mutex<Duration>,
     pub limiter: Mutex<Limiter>,
     /// 429s answered (by the limiter or an injected fault).
     pub too_many: AtomicUsize,
@@ -74,6 +77,10 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
     };
     if resp.status() == StatusCode::TOO_MANY_REQUESTS {
         sh.too_many.fetch_add(1, Ordering::Relaxed);
+    }
+    let after = *lock(&sh.write_latency_after);
+    if !after.is_zero() && crate::faults::is_write(&method) {
+        tokio::time::sleep(after).await;
     }
     finish(resp)
 }

@@ -70,7 +70,18 @@ pub(crate) struct State {
     pub projects: Vec<Project>,
     pub workspaces: Vec<Workspace>,
     pub varsets: Vec<Varset>,
+    pub stacks: Vec<Stack>,
     counter: u64,
+}
+
+/// A Stack (HCP Terraform only) with the deployments of its latest configuration.
+pub struct Stack {
+    pub id: String,
+    pub org: String,
+    pub project_id: String,
+    pub name: String,
+    pub deployment_names: Vec<String>,
+    pub created_at: String,
 }
 
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -119,6 +130,7 @@ impl State {
             projects: Vec::new(),
             workspaces: Vec::new(),
             varsets: Vec::new(),
+            stacks: Vec::new(),
             counter: 0,
         };
         st.user_id = st.next_id("user-");

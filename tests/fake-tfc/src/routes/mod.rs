@@ -9,6 +9,7 @@ use crate::server::Shared;
 mod account;
 mod orgs;
 mod projects;
+mod stacks;
 mod var_owner;
 mod vars;
 mod varset_input;
@@ -21,6 +22,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .merge(account::routes())
         .merge(orgs::routes())
         .merge(projects::routes())
+        .merge(stacks::routes())
         .merge(workspaces::routes())
         .merge(vars::routes())
         .merge(varsets::routes())

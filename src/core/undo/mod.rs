@@ -5,7 +5,24 @@
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
 use crate::core::plan::{Change, Plan, PlannedChange, VariableTarget, VarsetRef};
-use crate::core::ports::{AccessKeyStatus, Iam};
+mod in_flight;
+
+use crate::core::policy::PolicyDocument;
+use crate::core::ports::{AccessKeyStatus, Iam, Tfc};
+
+/// The provider and host of the statement in `doc` that lists one of `subjects`.
+fn provider_of(doc: &serde_json::Value, subjects: &[String]) -> Option<(String, String)> {
+    let doc = PolicyDocument::from_value(doc.clone()).ok()?;
+    doc.statements().iter().find_map(|s| {
+        let cond = s.conditions.iter().find(|c| {
+            c.key.to_ascii_lowercase().ends_with(":sub")
+                && c.values.iter().any(|v| subjects.contains(v))
+        })?;
+        let host = cond.key[..cond.key.len() - 4].to_string();
+        let provider = s.principals.federated().first()?.to_string();
+        Some((provider, host))
+    })
+}
 
 /// The inverse of one applied change, or a note on why it cannot be reverted.
 fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String> {
@@ -22,18 +39,47 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
             provider_arn: provider_arn.clone(),
             audience: audience.clone(),
         }),
-        CreateRole { name, .. } => Some(DeleteRole { name: name.clone() }),
+        CreateRole {
+            name, trust_policy, ..
+        } => Some(DeleteRole {
+            name: name.clone(),
+            role_id: outcome.unique_id.clone(),
+            policies: Vec::new(),
+            inline_policies: Vec::new(),
+            provider_arn: PolicyDocument::from_value(trust_policy.clone())
+                .ok()
+                .and_then(|d| {
+                    d.statements()
+                        .iter()
+                        .flat_map(|s| s.principals.federated())
+                        .next()
+                        .map(String::from)
+                })
+                .unwrap_or_default(),
+        }),
         UpdateTrustPolicy {
             role_name,
-            old,
             new,
+            added_subjects,
+            provider_arn,
+            host,
             ..
-        } => Some(UpdateTrustPolicy {
-            role_name: role_name.clone(),
-            old: new.clone(),
-            new: old.clone(),
-            added_subjects: Vec::new(),
-        }),
+        } => {
+            // Journals written before the provider and host were recorded: read them from the
+            // statement that holds the added subjects.
+            let (provider_arn, host) = if provider_arn.is_empty() {
+                provider_of(new, added_subjects)
+                    .ok_or_else(|| format!("cannot tell which provider role {role_name} trusts"))?
+            } else {
+                (provider_arn.clone(), host.clone())
+            };
+            Some(RetractTrustSubjects {
+                role_name: role_name.clone(),
+                provider_arn,
+                host,
+                subjects: added_subjects.clone(),
+            })
+        }
         AttachRolePolicy {
             role_name,
             policy_arn,
@@ -63,13 +109,17 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
                 id: id(),
                 name: name.clone(),
             },
+            keys: Vec::new(),
         }),
-        CreateVariable { target, key, .. } => match id() {
+        CreateVariable {
+            target, key, value, ..
+        } => match id() {
             Some(variable_id) => Some(DeleteVariable {
                 target: target.clone(),
                 variable_id,
                 key: key.clone(),
                 sensitive: false,
+                expected_value: Some(value.clone()),
             }),
             None => {
                 return Err(format!(
@@ -135,6 +185,7 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
             ))
         }
         DeleteVariableSet { .. }
+        | RetractTrustSubjects { .. }
         | RemoveOidcAudience { .. }
         | DetachRolePolicy { .. }
         | DeleteRolePolicy { .. }
@@ -143,9 +194,17 @@ fn inverse(change: &Change, outcome: &Outcome) -> Result<Option<Change>, String>
     })
 }
 
-/// Plans the undo of `record`: inverses newest first, each waiting for the one before.
-pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError> {
-    let done = record.done();
+/// Plans the undo of `record`: inverses newest first, each waiting for the one before. Changes
+/// that were in flight when a run died are looked up first, so what they made is removed too.
+pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Plan, PlanError> {
+    let mut resolved: Vec<(Change, Outcome)> = Vec::new();
+    for change in record.in_flight() {
+        if let Some(outcome) = in_flight::resolve(change, iam, tfc).await {
+            resolved.push((change.clone(), outcome));
+        }
+    }
+    let mut done = record.done();
+    done.extend(resolved.iter().map(|(c, o)| (c, o)));
     let deleted_sets: Vec<String> = done
         .iter()
         .filter(|(c, _)| matches!(c, Change::CreateVariableSet { .. }))
@@ -183,6 +242,47 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
             Err(note) => notes.push(format!("warning: {note}")),
         }
     }
+    // What a deleted role or set may hold: exactly what this apply put there.
+    for inv in &mut inverses {
+        match inv {
+            Change::DeleteRole {
+                name,
+                policies,
+                inline_policies,
+                ..
+            } => {
+                for (c, _) in &done {
+                    match c {
+                        Change::AttachRolePolicy {
+                            role_name,
+                            policy_arn,
+                        } if role_name == name => policies.push(policy_arn.clone()),
+                        Change::PutRolePolicy {
+                            role_name,
+                            policy_name,
+                            ..
+                        } if role_name == name => inline_policies.push(policy_name.clone()),
+                        _ => {}
+                    }
+                }
+            }
+            Change::DeleteVariableSet { set, keys } => {
+                for (c, _) in &done {
+                    if let Change::CreateVariable {
+                        target: VariableTarget::VariableSet(s),
+                        key,
+                        ..
+                    } = c
+                    {
+                        if s.id.is_some() && s.id == set.id {
+                            keys.push(key.clone());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     if let Some(pos) = inverses
         .iter()
         .position(|c| matches!(c, Change::DeleteOidcProvider { .. }))
@@ -196,7 +296,10 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
             .map_err(PlanError::aws("list roles that trust the provider"))?;
         let users: Vec<String> = roles
             .iter()
-            .filter(|r| !deleted_roles.contains(&r.name) && r.trust_policy.contains(arn.as_str()))
+            .filter(|r| {
+                !deleted_roles.contains(&r.name)
+                    && crate::core::inventory::trusts_provider(r, arn.as_str())
+            })
             .map(|r| r.name.clone())
             .collect();
         if !users.is_empty() {
@@ -248,5 +351,6 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam) -> Result<Plan, PlanError
         changes,
         notes,
         fingerprint: format!("undo-{fingerprint}"),
+        deployment_config: None,
     })
 }

@@ -1,161 +1,21 @@
-//! Applying a plan: changes run as soon as what they depend on is done, independent ones
-//! concurrently; each result is journaled before the next decision. On the first failure nothing
-//! new starts, running changes finish, and the error says what was and was not done.
+//! Performing one change through the ports. Creations report what they made (for undo);
+//! removals succeed when the thing is already gone, so undo and migrate can be re-run; the
+//! changes that could overwrite someone else's work go through [`super::careful`].
 
-use crate::core::error::{ApplyError, ChangeError};
-use crate::core::journal::{EndStatus, JournalWriter, Outcome};
-use crate::core::plan::{Change, Plan, VariableTarget};
+use super::careful;
+use crate::core::error::ChangeError;
+use crate::core::journal::Outcome;
+use crate::core::plan::{Change, VariableTarget};
 use crate::core::ports::{
     Iam, IamError, NewOidcProvider, NewRole, NewVariable, NewVariableSet, Tfc, TfcError,
     VariableCategory,
 };
 use backon::{ExponentialBuilder, Retryable};
-use futures::stream::{FuturesUnordered, StreamExt};
-use std::collections::HashMap;
 use std::time::Duration;
-
-/// Progress of one change, for live displays.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Progress {
-    Started {
-        index: usize,
-    },
-    Done {
-        index: usize,
-    },
-    Failed {
-        index: usize,
-        error: String,
-    },
-    /// Not started because an earlier change failed.
-    Skipped {
-        index: usize,
-    },
-}
-
-/// What an apply did.
-#[derive(Debug, Clone)]
-pub struct ApplyReport {
-    pub plan: Plan,
-    /// Per change, what it produced.
-    pub outcomes: Vec<Outcome>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Pending,
-    Running,
-    Done,
-    Failed,
-}
-
-/// Applies `plan`, journaling as it goes. `progress` is called from the applying task.
-pub async fn apply(
-    plan: Plan,
-    iam: &dyn Iam,
-    tfc: &dyn Tfc,
-    journal: &mut JournalWriter,
-    progress: &(dyn Fn(Progress) + Send + Sync),
-) -> Result<ApplyReport, ApplyError> {
-    let n = plan.changes.len();
-    let mut state = vec![State::Pending; n];
-    let mut outcomes = vec![Outcome::default(); n];
-    // Ids of variable sets created by this apply, for the changes that target them.
-    let mut created_sets: HashMap<String, String> = HashMap::new();
-    let mut failure: Option<(usize, ChangeError)> = None;
-    let mut running = FuturesUnordered::new();
-    loop {
-        if failure.is_none() {
-            for i in 0..n {
-                let ready = state[i] == State::Pending
-                    && plan.changes[i]
-                        .depends_on
-                        .iter()
-                        .all(|d| state[*d] == State::Done);
-                if !ready {
-                    continue;
-                }
-                state[i] = State::Running;
-                progress(Progress::Started { index: i });
-                let change = resolve(&plan.changes[i].change, &created_sets);
-                running.push(async move { (i, execute(change, iam, tfc).await) });
-            }
-        }
-        let Some((i, result)) = running.next().await else {
-            break;
-        };
-        match result {
-            Ok(outcome) => {
-                let change = &plan.changes[i].change;
-                journal.done(&resolve(change, &created_sets), &outcome)?;
-                if let (Change::CreateVariableSet { name, .. }, Some(id)) = (change, &outcome.id) {
-                    created_sets.insert(name.clone(), id.clone());
-                }
-                state[i] = State::Done;
-                outcomes[i] = outcome;
-                progress(Progress::Done { index: i });
-            }
-            Err(e) => {
-                state[i] = State::Failed;
-                journal.failed(&plan.changes[i].change, &e.to_string())?;
-                progress(Progress::Failed {
-                    index: i,
-                    error: e.to_string(),
-                });
-                failure.get_or_insert((i, e));
-            }
-        }
-    }
-    if let Some((i, error)) = failure {
-        for (j, s) in state.iter().enumerate() {
-            if *s == State::Pending {
-                progress(Progress::Skipped { index: j });
-            }
-        }
-        journal.end(EndStatus::Partial)?;
-        return Err(ApplyError::Partial {
-            done: state.iter().filter(|s| **s == State::Done).count(),
-            total: n,
-            failed: plan.changes[i].change.summary(),
-            error,
-        });
-    }
-    journal.end(EndStatus::Complete)?;
-    Ok(ApplyReport { plan, outcomes })
-}
-
-/// Fills in the ids of variable sets this apply created.
-fn resolve(change: &Change, created: &HashMap<String, String>) -> Change {
-    let mut change = change.clone();
-    let fill = |set: &mut crate::core::plan::VarsetRef| {
-        if set.id.is_none() {
-            set.id = created.get(&set.name).cloned();
-        }
-    };
-    match &mut change {
-        Change::CreateVariable {
-            target: VariableTarget::VariableSet(set),
-            ..
-        }
-        | Change::UpdateVariable {
-            target: VariableTarget::VariableSet(set),
-            ..
-        }
-        | Change::DeleteVariable {
-            target: VariableTarget::VariableSet(set),
-            ..
-        }
-        | Change::AttachVariableSet { set, .. }
-        | Change::DetachVariableSet { set, .. }
-        | Change::DeleteVariableSet { set } => fill(set),
-        _ => {}
-    }
-    change
-}
 
 /// IAM is eventually consistent: a role or provider created a moment ago may not be visible to
 /// the next call yet. Those calls retry briefly on "not found" and "invalid principal".
-async fn settle<T, F, Fut>(call: F) -> Result<T, IamError>
+pub(super) async fn settle<T, F, Fut>(call: F) -> Result<T, IamError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, IamError>>,
@@ -175,7 +35,7 @@ where
 }
 
 /// Removals succeed when the thing is already gone, so undo and migrate can be re-run.
-fn gone_ok<E: Into<ChangeError>>(r: Result<(), E>) -> Result<Outcome, ChangeError> {
+pub(super) fn gone_ok<E: Into<ChangeError>>(r: Result<(), E>) -> Result<Outcome, ChangeError> {
     match r.map_err(Into::into) {
         Ok(()) => Ok(Outcome::default()),
         Err(ChangeError::Aws(IamError::NoSuchEntity(_)))
@@ -184,13 +44,13 @@ fn gone_ok<E: Into<ChangeError>>(r: Result<(), E>) -> Result<Outcome, ChangeErro
     }
 }
 
-fn set_id(set: &crate::core::plan::VarsetRef) -> Result<&str, ChangeError> {
+pub(super) fn set_id(set: &crate::core::plan::VarsetRef) -> Result<&str, ChangeError> {
     set.id
         .as_deref()
         .ok_or_else(|| ChangeError::Internal(format!("variable set {} has no id yet", set.name)))
 }
 
-fn env_var(key: &str, value: &str, description: &str) -> NewVariable {
+pub(super) fn env_var(key: &str, value: &str, description: &str) -> NewVariable {
     NewVariable {
         key: key.to_string(),
         value: value.to_string(),
@@ -203,7 +63,12 @@ fn env_var(key: &str, value: &str, description: &str) -> NewVariable {
 /// Performs one change.
 pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Outcome, ChangeError> {
     use Change::*;
-    let created = |id: String| Ok(Outcome { id: Some(id) });
+    let created = |id: String| {
+        Ok(Outcome {
+            id: Some(id),
+            ..Outcome::default()
+        })
+    };
     match change {
         CreateOidcProvider {
             url,
@@ -243,13 +108,36 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
                 tags,
             };
             let made = settle(|| iam.create_role(&role)).await?;
-            created(made.arn)
+            Ok(Outcome {
+                id: Some(made.arn),
+                unique_id: Some(made.id).filter(|id| !id.is_empty()),
+                left: None,
+            })
         }
-        UpdateTrustPolicy { role_name, new, .. } => {
-            let document = new.to_string();
-            settle(|| iam.update_trust_policy(&role_name, &document)).await?;
-            Ok(Outcome::default())
+        UpdateTrustPolicy {
+            role_name,
+            new,
+            added_subjects,
+            provider_arn,
+            host,
+            audience,
+            ..
+        } => {
+            careful::extend_trust(
+                iam,
+                &role_name,
+                &new,
+                &added_subjects,
+                (&provider_arn, &host, &audience),
+            )
+            .await
         }
+        RetractTrustSubjects {
+            role_name,
+            provider_arn,
+            host,
+            subjects,
+        } => careful::retract_trust(iam, &role_name, &provider_arn, &host, &subjects).await,
         AttachRolePolicy {
             role_name,
             policy_arn,
@@ -298,10 +186,20 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
             target,
             variable_id,
             key,
+            old_value,
             new_value,
             description,
-            ..
         } => {
+            if let Some(old) = &old_value {
+                let id = match &target {
+                    VariableTarget::VariableSet(set) => Some(set_id(set)?),
+                    VariableTarget::Workspace(_) => None,
+                };
+                let check = careful::still_holds(tfc, &target, id, &variable_id, &key, old);
+                if let Err(outcome) = check.await? {
+                    return Ok(outcome);
+                }
+            }
             let var = env_var(&key, &new_value, &description);
             match &target {
                 VariableTarget::Workspace(ws) => {
@@ -331,8 +229,22 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
         DeleteVariable {
             target,
             variable_id,
+            key,
+            expected_value,
             ..
         } => gone_ok(match &target {
+            _ if expected_value.is_some() => {
+                let id = match &target {
+                    VariableTarget::VariableSet(set) => Some(set_id(set)?),
+                    VariableTarget::Workspace(_) => None,
+                };
+                let expected = expected_value.as_deref().unwrap_or_default();
+                let check = careful::still_holds(tfc, &target, id, &variable_id, &key, expected);
+                if let Err(outcome) = check.await? {
+                    return Ok(outcome);
+                }
+                delete_variable(tfc, &target, &variable_id).await
+            }
             VariableTarget::Workspace(ws) => {
                 tfc.delete_workspace_variable(&ws.id, &variable_id).await
             }
@@ -353,7 +265,9 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
                 }
             })
         }
-        DeleteVariableSet { set } => gone_ok(tfc.delete_variable_set(set_id(&set)?).await),
+        DeleteVariableSet { set, keys } => {
+            careful::delete_set(tfc, set_id(&set)?, &set.name, &keys).await
+        }
         SetAccessKeyStatus {
             user,
             access_key_id,
@@ -375,18 +289,40 @@ pub async fn execute(change: Change, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Out
             role_name,
             policy_name,
         } => gone_ok(iam.delete_inline_policy(&role_name, &policy_name).await),
-        DeleteRole { name } => gone_ok(delete_role(iam, &name).await),
+        DeleteRole {
+            name,
+            role_id,
+            policies,
+            inline_policies,
+            provider_arn,
+        } => {
+            careful::delete_role(
+                iam,
+                &name,
+                role_id.as_deref(),
+                &policies,
+                &inline_policies,
+                &provider_arn,
+            )
+            .await
+        }
         DeleteOidcProvider { arn } => gone_ok(iam.delete_oidc_provider(&arn).await),
     }
 }
 
-/// IAM refuses to delete a role that still has policies, so they go first.
-async fn delete_role(iam: &dyn Iam, name: &str) -> Result<(), IamError> {
-    for arn in iam.list_attached_policies(name).await? {
-        iam.detach_policy(name, &arn).await?;
+async fn delete_variable(
+    tfc: &dyn Tfc,
+    target: &VariableTarget,
+    variable_id: &str,
+) -> Result<(), TfcError> {
+    match target {
+        VariableTarget::Workspace(ws) => tfc.delete_workspace_variable(&ws.id, variable_id).await,
+        VariableTarget::VariableSet(set) => match &set.id {
+            Some(id) => tfc.delete_variable_set_variable(id, variable_id).await,
+            None => Err(TfcError::Protocol(format!(
+                "variable set {} has no id yet",
+                set.name
+            ))),
+        },
     }
-    for policy in iam.list_inline_policies(name).await? {
-        iam.delete_inline_policy(name, &policy).await?;
-    }
-    iam.delete_role(name).await
 }

@@ -1,0 +1,161 @@
+//! The names of HCP Terraform's AWS dynamic-credential variables, plain or tagged
+//! (`TFC_AWS_RUN_ROLE_ARN_STAGING` for the configuration tagged `STAGING`), in one place: setup
+//! writes them, migrate and review read them, export renders them.
+
+use crate::core::names::NameError;
+use crate::core::subject::Phase;
+
+pub const PROVIDER_AUTH: &str = "TFC_AWS_PROVIDER_AUTH";
+pub const RUN_ROLE_ARN: &str = "TFC_AWS_RUN_ROLE_ARN";
+pub const PLAN_ROLE_ARN: &str = "TFC_AWS_PLAN_ROLE_ARN";
+pub const APPLY_ROLE_ARN: &str = "TFC_AWS_APPLY_ROLE_ARN";
+pub const AUDIENCE: &str = "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE";
+
+/// What a dynamic-credential variable is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKind {
+    ProviderAuth,
+    RoleArn(Phase),
+    Audience,
+}
+
+impl VarKind {
+    fn base(self) -> &'static str {
+        match self {
+            VarKind::ProviderAuth => PROVIDER_AUTH,
+            VarKind::RoleArn(Phase::Run) => RUN_ROLE_ARN,
+            VarKind::RoleArn(Phase::Plan) => PLAN_ROLE_ARN,
+            VarKind::RoleArn(Phase::Apply) => APPLY_ROLE_ARN,
+            VarKind::Audience => AUDIENCE,
+        }
+    }
+
+    const ALL: [VarKind; 5] = [
+        VarKind::ProviderAuth,
+        VarKind::RoleArn(Phase::Run),
+        VarKind::RoleArn(Phase::Plan),
+        VarKind::RoleArn(Phase::Apply),
+        VarKind::Audience,
+    ];
+}
+
+/// The variable name of `kind` for the configuration `tag` (`None`: the default one).
+pub fn name(kind: VarKind, tag: Option<&str>) -> String {
+    match tag {
+        Some(t) => format!("{}_{t}", kind.base()),
+        None => kind.base().to_string(),
+    }
+}
+
+/// Reads a variable name back: its kind and tag. `TFC_AWS_RUN_ROLE_ARN_PROD` →
+/// `(RoleArn(Run), Some("PROD"))`. The longest base wins, so `TFC_AWS_PROVIDER_AUTH` is never
+/// read as a tag of something shorter.
+pub fn parse(key: &str) -> Option<(VarKind, Option<String>)> {
+    let mut best: Option<(VarKind, Option<String>)> = None;
+    for kind in VarKind::ALL {
+        let base = kind.base();
+        if key == base {
+            return Some((kind, None));
+        }
+        if let Some(tag) = key.strip_prefix(base).and_then(|r| r.strip_prefix('_')) {
+            if validate_tag(tag).is_ok() {
+                best = Some((kind, Some(tag.to_string())));
+            }
+        }
+    }
+    best
+}
+
+/// HCP Terraform's rule for tags: letters, digits and `_`, and not the reserved word `TYPE`.
+pub fn validate_tag(tag: &str) -> Result<(), NameError> {
+    let bad = |reason: &str| NameError {
+        what: "alias tag",
+        value: tag.to_string(),
+        reason: reason.into(),
+    };
+    if tag.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(bad("use letters, digits and '_' only"));
+    }
+    if tag.eq_ignore_ascii_case("TYPE") {
+        return Err(bad("TYPE is reserved by HCP Terraform"));
+    }
+    Ok(())
+}
+
+/// The Terraform a configuration needs once tagged configurations exist: the input variable
+/// HCP Terraform fills in, and a provider block per configuration (the default one included,
+/// since it too must then be mapped through the variable).
+pub fn terraform_for_tags(tags: &[String]) -> String {
+    let mut out = String::from(
+        r#"variable "tfc_aws_dynamic_credentials" {
+  description = "Object containing AWS dynamic credentials configuration"
+  type = object({
+    default = object({
+      shared_config_file = string
+    })
+    aliases = map(object({
+      shared_config_file = string
+    }))
+  })
+}
+
+provider "aws" {
+  shared_config_files = [var.tfc_aws_dynamic_credentials.default.shared_config_file]
+}
+"#,
+    );
+    for tag in tags {
+        out.push_str(&format!(
+            r#"
+provider "aws" {{
+  alias               = "{tag}"
+  shared_config_files = [var.tfc_aws_dynamic_credentials.aliases["{tag}"].shared_config_file]
+}}
+"#
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_parsing() {
+        assert_eq!(
+            name(VarKind::ProviderAuth, Some("STAGING")),
+            "TFC_AWS_PROVIDER_AUTH_STAGING"
+        );
+        assert_eq!(
+            name(VarKind::RoleArn(Phase::Plan), None),
+            "TFC_AWS_PLAN_ROLE_ARN"
+        );
+        assert_eq!(
+            parse("TFC_AWS_RUN_ROLE_ARN_prod_2"),
+            Some((VarKind::RoleArn(Phase::Run), Some("prod_2".into())))
+        );
+        assert_eq!(
+            parse("TFC_AWS_PROVIDER_AUTH"),
+            Some((VarKind::ProviderAuth, None))
+        );
+        assert_eq!(
+            parse("TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE_X"),
+            Some((VarKind::Audience, Some("X".into())))
+        );
+        assert_eq!(parse("AWS_REGION"), None);
+    }
+
+    #[test]
+    fn tags_follow_hcp_terraforms_rule() {
+        assert!(validate_tag("STAGING_2").is_ok());
+        assert!(validate_tag("TYPE").is_err());
+        assert!(validate_tag("a-b").is_err());
+        assert!(validate_tag("").is_err());
+        let hcl = terraform_for_tags(&["STAGING".into()]);
+        assert!(hcl.contains(r#"aliases["STAGING"]"#));
+    }
+}

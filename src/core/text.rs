@@ -1,0 +1,33 @@
+//! Text that came from a server (names, existing values, error details) is shown with control
+//! characters escaped, so a value holding terminal escape sequences cannot drive the terminal.
+
+use std::borrow::Cow;
+
+/// `s` with every control character (ESC, BEL, CR, newlines, C1 controls…) written as a Rust
+/// escape (`\u{1b}`); text without any is returned as it is.
+pub fn escape_control(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_only_controls() {
+        assert_eq!(escape_control("plain ünïcode"), "plain ünïcode");
+        assert_eq!(escape_control("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
+        assert_eq!(escape_control("\u{9b}31m"), "\\u{9b}31m");
+    }
+}
