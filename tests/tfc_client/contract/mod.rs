@@ -36,6 +36,7 @@ macro_rules! contract {
 contract!(
     reads::account_and_organizations,
     reads::projects_and_workspaces,
+    reads::stacks_by_project,
     reads::workspace_variables_as_seeded,
     reads::variable_sets_as_seeded,
     reads::effective_variables_follow_precedence,

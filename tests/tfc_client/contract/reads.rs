@@ -85,6 +85,26 @@ pub async fn projects_and_workspaces(tfc: &dyn Tfc) {
     not_found(tfc.workspace("nope", "network").await);
 }
 
+pub async fn stacks_by_project(tfc: &dyn Tfc) {
+    let platform = project_id_of(tfc, "platform").await;
+    let all = tfc.stacks("acme", None).await.unwrap();
+    let names = sorted(all.iter().map(|s| s.name.clone()).collect());
+    assert_eq!(names, ["lake", "networking"]);
+    let in_platform = tfc.stacks("acme", Some(&platform)).await.unwrap();
+    assert_eq!(in_platform.len(), 1);
+    let networking = &in_platform[0];
+    assert_eq!(
+        (networking.name.as_str(), networking.project_id.as_str()),
+        ("networking", platform.as_str())
+    );
+    assert!(networking.id.starts_with("st-"), "{}", networking.id);
+    assert_eq!(
+        sorted(networking.deployment_names.clone()),
+        ["production", "staging"]
+    );
+    assert!(tfc.stacks("globex", None).await.unwrap().is_empty());
+}
+
 pub async fn workspace_variables_as_seeded(tfc: &dyn Tfc) {
     let network = id_of(tfc, "network").await;
     let vars = tfc.workspace_variables(&network).await.unwrap();

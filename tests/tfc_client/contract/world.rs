@@ -1,7 +1,7 @@
 //! The world both models start from: `fake-tfc`'s example seed (org `acme` with projects
 //! `Default Project`, `platform`, `data`; static keys on `network`; set `legacy-aws-keys` on
 //! `dns`) plus two global sets, `acme-defaults` (env `AWS_REGION`) and `acme-tags` (terraform
-//! `team`). The sandbox is built from the same seed.
+//! `team`), and the [`STACKS`]. The sandbox is built from the same seed.
 
 use fake_tfc::{FakeTfc, Seed, SeedVar, SeedVarset};
 use tfc_oidc::core::ports::{NewVariable, NewVariableSet, TfcUser, VariableCategory};
@@ -9,6 +9,12 @@ use tfc_oidc::sandbox::SandboxTfc;
 use tfc_oidc::tfc::TfcClient;
 
 use crate::support::{client, HOST};
+
+/// Stacks: (project, name, deployments).
+pub const STACKS: [(&str, &str, &[&str]); 2] = [
+    ("platform", "networking", &["staging", "production"]),
+    ("data", "lake", &["prod"]),
+];
 
 fn seed() -> Seed {
     let mut seed = Seed::example();
@@ -34,6 +40,9 @@ fn seed() -> Seed {
 /// The fake serving the world, and a client of it.
 pub fn http() -> (FakeTfc, TfcClient) {
     let fake = FakeTfc::start(seed());
+    for (project, name, deployments) in STACKS {
+        fake.add_stack("acme", project, name, deployments).unwrap();
+    }
     let tfc = client(&fake);
     (fake, tfc)
 }
@@ -73,6 +82,12 @@ pub fn sandbox() -> SandboxTfc {
                     tfc.add_workspace_variable(&id, &new_var(v)).unwrap();
                 }
                 workspace_ids.push((ws.name.clone(), id));
+            }
+            for (in_project, name, deployments) in STACKS {
+                if org.name == "acme" && in_project == project.name {
+                    tfc.add_stack(&org.name, &project_id, name, deployments)
+                        .unwrap();
+                }
             }
             project_ids.push((project.name.clone(), project_id));
         }
