@@ -1,7 +1,7 @@
 //! The real binary in a pseudo-terminal: tmux runs `tfc-oidc --demo` at 80×24, the test types
 //! keys and reads the pane. It checks the Enter path reaches Done, the wizard redraws on resize,
 //! and the terminal is restored on exit (alternate screen left, shell output visible).
-//! Skipped, with a note, when tmux is not installed.
+//! Skipped, with a note, when tmux is not installed (a failure under `CI=true`).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -85,7 +85,10 @@ impl Drop for Tmux {
 /// A tmux server of its own for each test (tests run in parallel in one process).
 fn tmux(test: &str) -> Option<Tmux> {
     if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux not found");
+        fake_tfc::ci::tool_missing(
+            "tmux is not installed",
+            "install tmux (apt-get install tmux)",
+        );
         return None;
     }
     Some(Tmux {

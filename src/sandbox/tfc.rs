@@ -120,7 +120,7 @@ impl SandboxTfc {
 
     fn set_var_create(&self, set: &str, v: &NewVariable) -> Result<Variable, TfcError> {
         let mut st = self.st();
-        st.set(set)?;
+        st.global_clash(set, v)?;
         let id = st.new_id("var");
         create_var(&mut st.set_mut(set)?.vars, id, v)
     }
@@ -298,7 +298,9 @@ impl Tfc for SandboxTfc {
         self.rec
             .enter("update_variable_set_variable", true, format!("{set}/{id}"))
             .await?;
-        update_var(&mut self.st().set_mut(set)?.vars, id, var, set_var(set, id))
+        let mut st = self.st();
+        st.global_clash(set, var)?;
+        update_var(&mut st.set_mut(set)?.vars, id, var, set_var(set, id))
     }
 
     async fn delete_variable_set_variable(&self, set: &str, id: &str) -> Result<(), TfcError> {

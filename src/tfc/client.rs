@@ -13,6 +13,7 @@ use url::Url;
 
 use super::endpoint::Endpoint;
 use super::jsonapi::{self, Document, Resource};
+use super::limiter::{RateLimit, RateLimiter};
 use super::token::ApiToken;
 use super::transport::RetryPolicy;
 use crate::core::ports::TfcError;
@@ -23,13 +24,15 @@ const PAGE_SIZE: &str = "100";
 /// A guard against a server whose `next-page` never ends.
 const MAX_PAGES: u32 = 10_000;
 
-/// The HCP Terraform API client. Cheap to clone (the reqwest client is shared).
+/// The HCP Terraform API client. Cheap to clone (the reqwest client and the rate limiter are
+/// shared by the clones).
 #[derive(Clone)]
 pub struct TfcClient {
     pub(super) endpoint: Endpoint,
     pub(super) auth: HeaderValue,
     pub(super) http: reqwest::Client,
     pub(super) retry: RetryPolicy,
+    pub(super) limiter: RateLimiter,
 }
 
 impl std::fmt::Debug for TfcClient {
@@ -56,7 +59,15 @@ impl TfcClient {
             auth,
             http,
             retry: RetryPolicy::default(),
+            limiter: RateLimiter::new(RateLimit::default()),
         }
+    }
+
+    /// Replaces the rate limit (default: 30 requests per second, 16 in flight). The new
+    /// limiter is shared by the clones made from here on.
+    pub fn with_rate_limit(mut self, limit: RateLimit) -> TfcClient {
+        self.limiter = RateLimiter::new(limit);
+        self
     }
 
     /// Replaces the retry policy (tests use short waits).

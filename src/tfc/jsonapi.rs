@@ -85,7 +85,7 @@ pub struct Links {
 
 impl<D> Document<D> {
     /// The next page number, from `meta.pagination.next-page`, else from `links.next`'s
-    /// `page[number]`. `None` on the last (or only) page.
+    /// `page[number]` (or `page`). `None` on the last (or only) page.
     pub fn next_page(&self) -> Option<u32> {
         if let Some(p) = self.meta.as_ref().and_then(|m| m.pagination.as_ref()) {
             return p.next_page;
@@ -96,8 +96,13 @@ impl<D> Document<D> {
             .ok()?
             .join(next)
             .ok()?;
-        let (_, page) = url.query_pairs().find(|(k, _)| k == "page[number]")?;
-        page.parse().ok()
+        // The variable-set variables sample links pages as `?page=N`.
+        let page = |key: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.parse().ok())
+        };
+        page("page[number]").or_else(|| page("page"))
     }
 }
 
@@ -240,6 +245,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.next_page(), Some(4));
+        let doc: Document<Vec<Value>> = serde_json::from_str(
+            r#"{"data":[],"links":{"next":"app.terraform.io/app/varsets/varset-1/vars?page=2"}}"#,
+        )
+        .unwrap();
+        assert_eq!(doc.next_page(), Some(2));
         let doc: Document<Vec<Value>> =
             serde_json::from_str(r#"{"data":[],"links":{"next":null}}"#).unwrap();
         assert_eq!(doc.next_page(), None);

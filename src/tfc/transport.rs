@@ -1,5 +1,6 @@
 //! Sending one API request with retries (backon) and turning the answer into a body or a
-//! [`TfcError`]. 429 is retried for every method, after the server's `X-RateLimit-Reset` (or
+//! [`TfcError`]. Every attempt first waits for the client's rate limiter (`limiter`); a 429 that
+//! still happens is retried for every method, after the server's `X-RateLimit-Reset` (or
 //! `Retry-After`); 5xx and transport failures only where repeating cannot duplicate a write.
 
 use std::hash::{BuildHasher, RandomState};
@@ -133,6 +134,8 @@ impl TfcClient {
         url: &Url,
         payload: Option<&str>,
     ) -> Result<(StatusCode, Vec<u8>), Failure> {
+        // Held until the whole answer is read: the limiter counts a request until then.
+        let _permit = self.limiter.acquire().await;
         let started = Instant::now();
         let mut request = self
             .http
@@ -156,6 +159,10 @@ impl TfcClient {
             "HCP Terraform request"
         );
         if status == StatusCode::TOO_MANY_REQUESTS {
+            // Everyone waits, not just this request: the others would only collect 429s too.
+            if let Some(wait) = wait {
+                self.limiter.hold_off(wait.min(self.retry.max_wait));
+            }
             Err(Failure::RateLimited { wait })
         } else if status.is_server_error() {
             Err(Failure::Server { status, body })

@@ -4,15 +4,15 @@
 
 use crate::core::answers::Answers;
 use crate::core::apply::{apply, Progress};
+use crate::core::inventory::{self, aws_access, InventoryScope};
 use crate::core::journal::{Journal, RecordKind};
 use crate::core::plan::Plan;
 use crate::core::planner;
 use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
-use crate::tui::badge::read_badge;
 use crate::tui::connector::{Connection, Connector};
 use crate::tui::msg::{ConnectReport, Msg, Outcome, VerifyUpdate};
-use futures::{FutureExt, StreamExt};
+use futures::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -36,9 +36,11 @@ pub enum Effect {
         org: String,
         project_id: String,
     },
-    /// Read the variables each workspace's runs get to badge its current state.
+    /// Read the project through the inventory to badge how each workspace reaches AWS.
     LoadBadges {
-        workspace_ids: Vec<String>,
+        org: String,
+        project: String,
+        project_id: String,
     },
     /// Every role of the account (the role step keeps those trusting the issuer).
     LoadRoles,
@@ -221,33 +223,27 @@ impl Runner {
                     Some(Msg::Workspaces { project_id, result })
                 })
             }
-            Effect::LoadBadges { workspace_ids } => {
-                let tx = self.tx.clone();
-                self.spawn(Slot::Badges, "reading workspace variables", async move {
-                    let tfc = match conn {
-                        Ok(c) => c.tfc,
-                        Err(_) => return None,
-                    };
-                    futures::stream::iter(workspace_ids)
-                        .map(|id| {
-                            let tfc = tfc.clone();
-                            async move {
-                                let badge = read_badge(tfc.as_ref(), &id).await;
-                                (id, badge)
-                            }
-                        })
-                        .buffer_unordered(8)
-                        .for_each(|(workspace_id, badge)| {
-                            let _ = tx.send(Msg::Badge {
-                                workspace_id,
-                                badge,
-                            });
-                            futures::future::ready(())
-                        })
-                        .await;
-                    None
-                })
-            }
+            Effect::LoadBadges {
+                org,
+                project,
+                project_id,
+            } => self.spawn(Slot::Badges, "reading workspace variables", async move {
+                let tfc = conn.ok()?.tfc;
+                let scope = InventoryScope {
+                    host: tfc.host().to_owned(),
+                    organization: org,
+                    project: Some(project),
+                };
+                let result = inventory::read(&scope, tfc.as_ref(), None, &|_| {})
+                    .await
+                    .map(|inv| {
+                        inv.workspaces
+                            .iter()
+                            .map(|w| (w.workspace.id.clone(), aws_access(w)))
+                            .collect()
+                    });
+                Some(Msg::AwsAccess { project_id, result })
+            }),
             Effect::LoadRoles => self.spawn(Slot::Roles, "listing roles", async move {
                 let result = match conn {
                     Ok(c) => c.iam.list_roles().await,

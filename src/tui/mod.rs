@@ -6,7 +6,6 @@
 //! whole app on `TestBackend` with scripted keys.
 
 pub mod app;
-pub mod badge;
 pub mod connector;
 pub mod defaults;
 pub mod effects;

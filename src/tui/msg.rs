@@ -3,6 +3,7 @@
 
 use crate::core::apply::{ApplyReport, Progress};
 use crate::core::error::PlanError;
+use crate::core::inventory::{AwsAccess, InventoryError, VariableSource};
 use crate::core::plan::Plan;
 use crate::core::ports::{
     CallerIdentity, IamError, Organization, Project, Role, TfcError, TfcUser, VariableSet,
@@ -21,12 +22,12 @@ pub struct ConnectReport {
 }
 
 /// How a workspace authenticates to AWS today, from the variables its runs get (its own and
-/// those of variable sets that reach it).
+/// those of variable sets that reach it): the wizard's view of the core's [`AwsAccess`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Badge {
-    /// `TFC_AWS_PROVIDER_AUTH=true`.
+    /// `TFC_AWS_PROVIDER_AUTH[_TAG]=true`.
     Oidc,
-    /// `AWS_ACCESS_KEY_ID` present.
+    /// Static key variables (`AWS_ACCESS_KEY_ID`, …) present.
     StaticKeys(KeySource),
     /// Both at once (a half-done migration).
     Both(KeySource),
@@ -39,10 +40,32 @@ pub enum Badge {
 /// Where the static AWS keys a workspace's runs get are defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
-    /// On the workspace itself (also when the server could only tell its own variables).
+    /// On the workspace itself.
     Workspace,
-    /// In a variable set that reaches it, by name when the set could be read.
-    VariableSet(Option<String>),
+    /// In the variable set of this name, which reaches it.
+    VariableSet(String),
+}
+
+impl From<&VariableSource> for KeySource {
+    fn from(source: &VariableSource) -> KeySource {
+        match source {
+            VariableSource::Workspace => KeySource::Workspace,
+            VariableSource::VariableSet { name, .. } => KeySource::VariableSet(name.clone()),
+        }
+    }
+}
+
+impl Badge {
+    /// The badge of a workspace that reaches AWS as `access` says.
+    pub fn of(access: &AwsAccess) -> Badge {
+        let keys = access.static_key_source().map(KeySource::from);
+        match (access.oidc_enabled(), keys) {
+            (true, Some(from)) => Badge::Both(from),
+            (true, None) => Badge::Oidc,
+            (false, Some(from)) => Badge::StaticKeys(from),
+            (false, None) => Badge::Nothing,
+        }
+    }
 }
 
 /// One message for `update`.
@@ -65,9 +88,10 @@ pub enum Msg {
         project_id: String,
         result: Result<Vec<Workspace>, TfcError>,
     },
-    Badge {
-        workspace_id: String,
-        badge: Badge,
+    /// How each workspace of the project reaches AWS (by workspace id), from the inventory.
+    AwsAccess {
+        project_id: String,
+        result: Result<Vec<(String, AwsAccess)>, InventoryError>,
     },
     Roles(Result<Vec<Role>, IamError>),
     VariableSets {

@@ -9,7 +9,8 @@ use tfc_oidc::core::ports::{IamError, NewOidcProvider, NewRole, Tag};
 
 pub const READ_ONLY: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
-/// The adapter pointed at moto, or `None` (test skipped) when moto is not running.
+/// The adapter pointed at moto, or `None` (test skipped) when moto is not running; under
+/// `CI=true` or `TFC_OIDC_REQUIRE_MOTO=1` a missing moto fails the test instead.
 pub async fn client() -> Option<IamClient> {
     match std::env::var("AWS_ENDPOINT_URL") {
         Ok(url) if !url.is_empty() => {}
@@ -19,7 +20,7 @@ pub async fn client() -> Option<IamClient> {
                     "TFC_OIDC_REQUIRE_MOTO=1 but AWS_ENDPOINT_URL is not set: moto is not running"
                 );
             }
-            eprintln!("skipped: moto not running (run scripts/test)");
+            fake_tfc::ci::tool_missing("moto is not running", "run scripts/test");
             return None;
         }
     }

@@ -7,7 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 pub const READ_ONLY: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
-/// moto's endpoint, or `None` (skip) when the suite runs without it.
+/// moto's endpoint, or `None` (skip) when the suite runs without it (a failure under `CI=true`
+/// or `TFC_OIDC_REQUIRE_MOTO=1`).
 fn moto() -> Option<String> {
     match std::env::var("AWS_ENDPOINT_URL") {
         Ok(url) if !url.is_empty() => Some(url),
@@ -15,7 +16,7 @@ fn moto() -> Option<String> {
             panic!("TFC_OIDC_REQUIRE_MOTO=1 but AWS_ENDPOINT_URL is not set")
         }
         _ => {
-            eprintln!("skipped: moto not running (run scripts/test)");
+            fake_tfc::ci::tool_missing("moto is not running", "run scripts/test");
             None
         }
     }

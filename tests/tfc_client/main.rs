@@ -3,7 +3,10 @@
 //!
 //! One test binary with a module per concern, so the crate is linked once for all of them.
 
+mod contract;
 mod errors;
+mod inventory;
+mod limiter;
 mod reads;
 mod retries;
 mod runs;

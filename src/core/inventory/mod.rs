@@ -5,8 +5,10 @@
 //! workspace's effective variables are computed here with HCP Terraform's precedence (see
 //! [`effective`]), so the cost of reading N workspaces and M sets is about N + M + pages.
 
+pub mod access;
 pub mod effective;
 mod read;
+mod read_aws;
 
 use crate::core::policy::{PolicyDocument, PolicyParseError};
 use crate::core::ports::{
@@ -14,8 +16,13 @@ use crate::core::ports::{
 };
 use serde::Serialize;
 
+pub use access::{aws_access, AwsAccess};
 pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
 pub use read::{read, InventoryError};
+
+/// How many calls of one kind the reader starts at once; the HCP Terraform adapter's own
+/// limiter decides how fast they go.
+const CONCURRENCY: usize = 32;
 
 /// What to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,5 +192,70 @@ mod tests {
         let inv = read(&scoped, sb.tfc.as_ref(), None, &|_| {}).await.unwrap();
         assert_eq!(inv.workspaces.len(), 3);
         assert!(inv.aws.is_none());
+    }
+
+    #[tokio::test]
+    async fn progress_counts_every_call_in_order_and_ends_complete() {
+        use crate::core::ports::{Iam, NewOidcProvider, NewRole};
+        use std::sync::Mutex;
+        let sb = Sandbox::demo();
+        let provider = sb
+            .iam
+            .create_oidc_provider(&NewOidcProvider {
+                url: "https://app.terraform.io".into(),
+                client_ids: vec!["aws.workload.identity".into()],
+                thumbprints: vec![],
+                tags: vec![],
+            })
+            .await
+            .unwrap();
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider}"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}"#
+        );
+        sb.iam
+            .create_role(&NewRole {
+                name: "tfc-ops".into(),
+                trust_policy: trust,
+                description: String::new(),
+                tags: vec![],
+            })
+            .await
+            .unwrap();
+        sb.iam
+            .put_inline_policy(
+                "tfc-ops",
+                "s3",
+                r#"{"Version":"2012-10-17","Statement":[]}"#,
+            )
+            .await
+            .unwrap();
+        sb.tfc.clear_calls();
+        sb.iam.clear_calls();
+        let reports = Mutex::new(Vec::new());
+        let scope = InventoryScope {
+            host: "app.terraform.io".into(),
+            organization: "acme-corp".into(),
+            project: None,
+        };
+        let inv = read(&scope, sb.tfc.as_ref(), Some(sb.iam.as_ref()), &|p| {
+            reports.lock().unwrap().push(p)
+        })
+        .await
+        .unwrap();
+        let reports = reports.into_inner().unwrap();
+        assert!(reports.iter().all(|p| p.done <= p.total));
+        assert!(reports
+            .windows(2)
+            .all(|w| w[0].done <= w[1].done && w[0].total <= w[1].total));
+        let calls = sb.tfc.calls().len() + sb.iam.calls().len();
+        let last = reports.last().unwrap();
+        assert_eq!((last.done, last.total), (calls, calls));
+        // N workspaces + M sets + the three lists, nothing per workspace beyond its variables.
+        assert_eq!(
+            sb.tfc.calls().len(),
+            inv.workspaces.len() + inv.variable_sets.len() + 3
+        );
+        let role = inv.aws.as_ref().unwrap().role("tfc-ops").unwrap();
+        assert_eq!(role.inline_documents.len(), 1);
     }
 }

@@ -1,14 +1,18 @@
 //! Reading the inventory through the ports: HCP Terraform (projects, workspaces, variable sets
-//! and their variables, each workspace's own variables) beside AWS (providers, roles that trust
-//! the HOST provider, their policies).
+//! and their variables, each workspace's own variables) beside AWS (`read_aws`).
+//!
+//! Everything that does not depend on an earlier answer runs at once: the variable sets and
+//! their variables beside the projects, the workspaces and the workspaces' variables. The calls
+//! for N workspaces and M sets are N + M + the list pages; the HCP Terraform adapter's own
+//! limiter keeps them under the API's rate limit, and [`CONCURRENCY`] bounds how many wait on it.
 
-use super::{
-    effective_variables, role_entry, AwsInventory, Inventory, InventoryScope, ReadProgress,
-    RoleEntry, VarsetEntry, WorkspaceEntry,
-};
-use crate::core::ports::{Iam, IamError, Tfc, TfcError};
-use futures::future::try_join_all;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use super::read_aws::read_aws;
+use super::{effective_variables, Inventory, InventoryScope, ReadProgress, VarsetEntry};
+use super::{WorkspaceEntry, CONCURRENCY};
+use crate::core::ports::{Iam, IamError, Project, Tfc, TfcError, Variable, Workspace};
+use futures::{StreamExt, TryStreamExt};
+use std::future::Future;
+use std::sync::Mutex;
 
 /// Why the inventory could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,36 +35,71 @@ pub enum InventoryError {
     },
 }
 
-fn tfc_err(action: &'static str) -> impl Fn(TfcError) -> InventoryError {
-    move |source| InventoryError::Tfc { action, source }
-}
-
-fn aws_err(action: &'static str) -> impl Fn(IamError) -> InventoryError {
-    move |source| InventoryError::Aws { action, source }
-}
-
-/// Counts calls for the progress callback.
-struct Counter<'a> {
-    done: AtomicUsize,
-    total: AtomicUsize,
+/// Counts port calls for the progress callback: `expect` before a call starts, `tick` when it
+/// ends, so `done <= total` in every report and the last report has `done == total`. Reports
+/// are made under the lock, so they arrive in order.
+pub(super) struct Counter<'a> {
+    counts: Mutex<ReadProgress>,
     report: &'a (dyn Fn(ReadProgress) + Send + Sync),
 }
 
 impl Counter<'_> {
-    fn expect(&self, n: usize) {
-        self.total.fetch_add(n, Ordering::Relaxed);
-        self.emit();
+    pub(super) fn expect(&self, n: usize) {
+        if n > 0 {
+            self.update(|p| p.total += n);
+        }
     }
+
     fn tick(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
-        self.emit();
+        self.update(|p| p.done += 1);
     }
-    fn emit(&self) {
-        (self.report)(ReadProgress {
-            done: self.done.load(Ordering::Relaxed),
-            total: self.total.load(Ordering::Relaxed),
-        });
+
+    fn update(&self, change: impl FnOnce(&mut ReadProgress)) {
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        change(&mut counts);
+        (self.report)(*counts);
     }
+
+    /// Awaits one expected HCP Terraform call and counts it done.
+    pub(super) async fn tfc<T>(
+        &self,
+        action: &'static str,
+        call: impl Future<Output = Result<T, TfcError>>,
+    ) -> Result<T, InventoryError> {
+        let result = call.await;
+        self.tick();
+        result.map_err(|source| InventoryError::Tfc { action, source })
+    }
+
+    /// Awaits one expected AWS call and counts it done.
+    pub(super) async fn aws<T>(
+        &self,
+        action: &'static str,
+        call: impl Future<Output = Result<T, IamError>>,
+    ) -> Result<T, InventoryError> {
+        let result = call.await;
+        self.tick();
+        result.map_err(|source| InventoryError::Aws { action, source })
+    }
+}
+
+/// Runs `read` for every item, at most [`CONCURRENCY`] at once, keeping the order; the first
+/// error stops the rest.
+pub(super) async fn each<'i, T, R, F, Fut>(
+    items: &'i [T],
+    read: F,
+) -> Result<Vec<R>, InventoryError>
+where
+    F: FnMut(&'i T) -> Fut,
+    Fut: Future<Output = Result<R, InventoryError>>,
+{
+    // The (lazy) futures are made first so that the closure is not part of the returned
+    // future: a closure over a borrowed item would stop callers from proving it `Send`.
+    let reads: Vec<Fut> = items.iter().map(read).collect();
+    futures::stream::iter(reads)
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await
 }
 
 /// Reads the organization (or one project) and, when `iam` is given, the AWS account.
@@ -71,8 +110,7 @@ pub async fn read(
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Inventory, InventoryError> {
     let counter = Counter {
-        done: AtomicUsize::new(0),
-        total: AtomicUsize::new(0),
+        counts: Mutex::new(ReadProgress { done: 0, total: 0 }),
         report: progress,
     };
     let aws = async {
@@ -81,8 +119,17 @@ pub async fn read(
             None => Ok(None),
         }
     };
-    let (tfc_part, aws) = futures::try_join!(read_tfc(scope, tfc, &counter), aws)?;
-    let (organization, projects, workspaces, variable_sets) = tfc_part;
+    let sets = read_sets(&scope.organization, tfc, &counter);
+    let workspaces = read_workspaces(scope, tfc, &counter);
+    let (variable_sets, (projects, workspaces), aws) = futures::try_join!(sets, workspaces, aws)?;
+    let organization = workspaces
+        .iter()
+        .find_map(|(w, _)| w.organization.clone())
+        .unwrap_or_else(|| scope.organization.clone());
+    let workspaces = workspaces
+        .into_iter()
+        .map(|(workspace, variables)| entry(workspace, variables, &projects, &variable_sets))
+        .collect();
     Ok(Inventory {
         host: scope.host.clone(),
         organization,
@@ -94,204 +141,115 @@ pub async fn read(
     })
 }
 
-type TfcPart = (
-    String,
-    Vec<crate::core::ports::Project>,
-    Vec<WorkspaceEntry>,
-    Vec<VarsetEntry>,
-);
+/// Every variable set of the organization with its variables (one call per set).
+async fn read_sets(
+    org: &str,
+    tfc: &dyn Tfc,
+    counter: &Counter<'_>,
+) -> Result<Vec<VarsetEntry>, InventoryError> {
+    counter.expect(1);
+    let sets = counter
+        .tfc("list the variable sets", tfc.variable_sets(org))
+        .await?;
+    counter.expect(sets.len());
+    let variables = each(&sets, |set| {
+        counter.tfc(
+            "read a variable set's variables",
+            tfc.variable_set_variables(&set.id),
+        )
+    })
+    .await?;
+    Ok(sets
+        .into_iter()
+        .zip(variables)
+        .map(|(set, variables)| VarsetEntry { set, variables })
+        .collect())
+}
 
-async fn read_tfc(
+type ProjectsAndWorkspaces = (Vec<Project>, Vec<(Workspace, Vec<Variable>)>);
+
+/// The projects, and the workspaces in scope with their own variables. Without a project scope
+/// the workspaces are listed beside the projects; with one, once its id is known.
+async fn read_workspaces(
     scope: &InventoryScope,
     tfc: &dyn Tfc,
     counter: &Counter<'_>,
-) -> Result<TfcPart, InventoryError> {
+) -> Result<ProjectsAndWorkspaces, InventoryError> {
     let org = &scope.organization;
-    counter.expect(3);
-    let projects = async {
-        let p = tfc
-            .projects(org)
-            .await
-            .map_err(tfc_err("list the projects"))?;
-        counter.tick();
-        Ok::<_, InventoryError>(p)
+    counter.expect(2);
+    let projects = counter.tfc("list the projects", tfc.projects(org));
+    let (projects, workspaces) = match &scope.project {
+        None => {
+            let workspaces = counter.tfc("list the workspaces", tfc.workspaces(org, None));
+            futures::try_join!(projects, workspaces)?
+        }
+        Some(name) => {
+            let projects = projects.await?;
+            let project = find_project(&projects, org, name)?;
+            let workspaces = counter
+                .tfc(
+                    "list the workspaces",
+                    tfc.workspaces(org, Some(&project.id)),
+                )
+                .await?;
+            (projects, workspaces)
+        }
     };
-    let sets = async {
-        let s = tfc
-            .variable_sets(org)
-            .await
-            .map_err(tfc_err("list the variable sets"))?;
-        counter.tick();
-        counter.expect(s.len());
-        let vars = try_join_all(s.iter().map(|set| async {
-            let v = tfc
-                .variable_set_variables(&set.id)
-                .await
-                .map_err(tfc_err("read a variable set's variables"))?;
-            counter.tick();
-            Ok::<_, InventoryError>(v)
-        }))
-        .await?;
-        Ok(s.into_iter()
-            .zip(vars)
-            .map(|(set, variables)| VarsetEntry { set, variables })
-            .collect::<Vec<_>>())
-    };
-    let (projects, sets) = futures::try_join!(projects, sets)?;
-    let project = match &scope.project {
-        None => None,
-        Some(name) => Some(
+    counter.expect(workspaces.len());
+    let variables = each(&workspaces, |ws| {
+        counter.tfc(
+            "read a workspace's variables",
+            tfc.workspace_variables(&ws.id),
+        )
+    })
+    .await?;
+    Ok((projects, workspaces.into_iter().zip(variables).collect()))
+}
+
+/// The project named `name` (exactly, else ignoring ASCII case).
+fn find_project<'p>(
+    projects: &'p [Project],
+    org: &str,
+    name: &str,
+) -> Result<&'p Project, InventoryError> {
+    projects
+        .iter()
+        .find(|p| p.name == name)
+        .or_else(|| projects.iter().find(|p| p.name.eq_ignore_ascii_case(name)))
+        .ok_or_else(|| InventoryError::UnknownProject {
+            organization: org.to_owned(),
+            project: name.to_owned(),
+            known: projects.iter().map(|p| p.name.clone()).collect(),
+        })
+}
+
+/// A workspace with its effective variables and its project's name.
+fn entry(
+    workspace: Workspace,
+    variables: Vec<Variable>,
+    projects: &[Project],
+    sets: &[VarsetEntry],
+) -> WorkspaceEntry {
+    let effective = effective_variables(
+        &workspace.id,
+        &workspace.project_id,
+        &variables,
+        sets.iter().map(|s| (&s.set, s.variables.as_slice())),
+    );
+    let project_name = workspace
+        .project_name
+        .clone()
+        .or_else(|| {
             projects
                 .iter()
-                .find(|p| &p.name == name)
-                .or_else(|| projects.iter().find(|p| p.name.eq_ignore_ascii_case(name)))
-                .ok_or_else(|| InventoryError::UnknownProject {
-                    organization: org.clone(),
-                    project: name.clone(),
-                    known: projects.iter().map(|p| p.name.clone()).collect(),
-                })?
-                .clone(),
-        ),
-    };
-    let workspaces = tfc
-        .workspaces(org, project.as_ref().map(|p| p.id.as_str()))
-        .await
-        .map_err(tfc_err("list the workspaces"))?;
-    counter.tick();
-    counter.expect(workspaces.len());
-    let own = try_join_all(workspaces.iter().map(|ws| async {
-        let v = tfc
-            .workspace_variables(&ws.id)
-            .await
-            .map_err(tfc_err("read a workspace's variables"))?;
-        counter.tick();
-        Ok::<_, InventoryError>(v)
-    }))
-    .await?;
-    let organization = workspaces
-        .iter()
-        .find_map(|w| w.organization.clone())
-        .unwrap_or_else(|| org.clone());
-    let entries = workspaces
-        .into_iter()
-        .zip(own)
-        .map(|(workspace, variables)| {
-            let effective = effective_variables(
-                &workspace.id,
-                &workspace.project_id,
-                &variables,
-                sets.iter().map(|s| (&s.set, s.variables.as_slice())),
-            );
-            let project_name = workspace
-                .project_name
-                .clone()
-                .or_else(|| {
-                    projects
-                        .iter()
-                        .find(|p| p.id == workspace.project_id)
-                        .map(|p| p.name.clone())
-                })
-                .unwrap_or_default();
-            WorkspaceEntry {
-                workspace,
-                project_name,
-                variables,
-                effective,
-            }
+                .find(|p| p.id == workspace.project_id)
+                .map(|p| p.name.clone())
         })
-        .collect();
-    Ok((organization, projects, entries, sets))
-}
-
-async fn read_aws(
-    host: &str,
-    iam: &dyn Iam,
-    counter: &Counter<'_>,
-) -> Result<AwsInventory, InventoryError> {
-    counter.expect(3);
-    let caller = iam
-        .caller_identity()
-        .await
-        .map_err(aws_err("read the AWS caller identity"))?;
-    counter.tick();
-    let host_provider_arn = format!(
-        "arn:{}:iam::{}:oidc-provider/{host}",
-        caller.partition(),
-        caller.account
-    );
-    let providers = async {
-        let arns = iam
-            .list_oidc_providers()
-            .await
-            .map_err(aws_err("list the OIDC providers"))?;
-        counter.tick();
-        counter.expect(arns.len());
-        let found = try_join_all(arns.iter().map(|arn| async {
-            let p = iam
-                .get_oidc_provider(arn)
-                .await
-                .map_err(aws_err("read an OIDC provider"))?;
-            counter.tick();
-            Ok::<_, InventoryError>(p)
-        }))
-        .await?;
-        Ok::<_, InventoryError>(found.into_iter().flatten().collect::<Vec<_>>())
-    };
-    let roles = async {
-        let listed = iam.list_roles().await.map_err(aws_err("list the roles"))?;
-        counter.tick();
-        let ours: Vec<_> = listed
-            .into_iter()
-            .filter(|r| super::trusts_provider(r, &host_provider_arn))
-            .collect();
-        counter.expect(ours.len() * 3);
-        try_join_all(ours.into_iter().map(|r| read_role(iam, r, counter))).await
-    };
-    let (providers, roles) = futures::try_join!(providers, roles)?;
-    Ok(AwsInventory {
-        caller,
-        providers,
-        host_provider_arn,
-        roles,
-    })
-}
-
-/// GetRole (ListRoles leaves out tags and last use) and the role's policies.
-async fn read_role(
-    iam: &dyn Iam,
-    listed: crate::core::ports::Role,
-    counter: &Counter<'_>,
-) -> Result<RoleEntry, InventoryError> {
-    let name = listed.name.clone();
-    let role = async {
-        let r = iam.get_role(&name).await.map_err(aws_err("read a role"))?;
-        counter.tick();
-        Ok::<_, InventoryError>(r.unwrap_or(listed))
-    };
-    let attached = async {
-        let a = iam
-            .list_attached_policies(&name)
-            .await
-            .map_err(aws_err("list a role's policies"))?;
-        counter.tick();
-        Ok(a)
-    };
-    let inline = async {
-        let names = iam
-            .list_inline_policies(&name)
-            .await
-            .map_err(aws_err("list a role's inline policies"))?;
-        counter.tick();
-        let docs = try_join_all(names.iter().map(|p| async {
-            let doc = iam
-                .get_inline_policy(&name, p)
-                .await
-                .map_err(aws_err("read an inline policy"))?;
-            Ok::<_, InventoryError>(doc.map(|d| (p.clone(), d)))
-        }))
-        .await?;
-        Ok((names, docs.into_iter().flatten().collect::<Vec<_>>()))
-    };
-    let (role, attached, (inline_names, inline_docs)) = futures::try_join!(role, attached, inline)?;
-    Ok(role_entry(role, attached, inline_names, inline_docs))
+        .unwrap_or_default();
+    WorkspaceEntry {
+        workspace,
+        project_name,
+        variables,
+        effective,
+    }
 }

@@ -2,8 +2,8 @@
 //! second `impl` of the HCP Terraform sandbox state.
 
 use super::state::{TfcState, VarsetState, WorkspaceState};
-use super::vars::{not_found, rejected, views, StoredVar};
-use crate::core::ports::{NewVariableSet, TfcError, Variable, VariableSet};
+use super::vars::{holds, not_found, rejected, views, StoredVar};
+use crate::core::ports::{NewVariable, NewVariableSet, TfcError, Variable, VariableSet};
 use std::collections::HashSet;
 
 impl TfcState {
@@ -92,6 +92,27 @@ impl TfcState {
         Ok(set)
     }
 
+    /// 422 when `set_id` is global and another global set of its organization holds `var`'s
+    /// key in its category (the API keeps global sets from contradicting each other).
+    pub(crate) fn global_clash(&self, set_id: &str, var: &NewVariable) -> Result<(), TfcError> {
+        let set = self.set(set_id)?;
+        if !set.set.global {
+            return Ok(());
+        }
+        let clash = self.varsets.values().any(|other| {
+            other.org == set.org
+                && other.set.global
+                && other.set.id != set_id
+                && holds(&other.vars, &var.key, var.category)
+        });
+        if clash {
+            return Err(rejected(
+                "Variable conflicts with a variable in another global variable set",
+            ));
+        }
+        Ok(())
+    }
+
     /// Attaches (or with `attach == false` detaches) a set to workspaces (`projects == false`)
     /// or projects. Every id must exist in the set's organization, else nothing changes.
     pub(crate) fn link(
@@ -101,7 +122,18 @@ impl TfcState {
         projects: bool,
         attach: bool,
     ) -> Result<(), TfcError> {
-        let org = self.set(set_id)?.org.clone();
+        // Nothing to attach: nothing is asked (the client sends no request either).
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let set = self.set(set_id)?;
+        if set.set.global {
+            let kind = if projects { "projects" } else { "workspaces" };
+            return Err(rejected(&format!(
+                "Global variable sets cannot be assigned to specific {kind}"
+            )));
+        }
+        let org = set.org.clone();
         for id in ids {
             let found = match projects {
                 true => self.projects.get(id).map(|p| &p.org),

@@ -1,7 +1,7 @@
 //! Variables on a workspace or in a variable set, as the server keeps them: 422 on a blank or
 //! duplicate key (per category), sensitive values never kept.
 
-use crate::core::ports::{NewVariable, TfcError, Variable};
+use crate::core::ports::{NewVariable, TfcError, Variable, VariableCategory};
 use serde::{Deserialize, Serialize};
 
 /// A variable as the sandbox keeps it. Sensitive values are dropped on the way in: nothing can
@@ -98,6 +98,12 @@ pub(crate) fn delete_var(
         return Err(not_found(what));
     }
     Ok(())
+}
+
+/// Whether `vars` hold `key` in `category`.
+pub(crate) fn holds(vars: &[StoredVar], key: &str, category: VariableCategory) -> bool {
+    vars.iter()
+        .any(|s| s.new.key == key && s.new.category == category)
 }
 
 pub(crate) fn views(vars: &[StoredVar]) -> Vec<Variable> {

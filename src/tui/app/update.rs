@@ -49,11 +49,8 @@ impl App {
             Msg::Workspaces { project_id, result } => {
                 self.workspaces.on_loaded(&project_id, result)
             }
-            Msg::Badge {
-                workspace_id,
-                badge,
-            } => {
-                self.workspaces.on_badge(workspace_id, badge);
+            Msg::AwsAccess { project_id, result } => {
+                self.workspaces.on_access(&project_id, result);
                 vec![]
             }
             Msg::Roles(result) => {
@@ -248,7 +245,10 @@ impl App {
             Step::Connect | Step::Done => vec![],
             Step::Organization => self.organization.enter(),
             Step::Project => self.project.enter(&cx.organization),
-            Step::Workspaces => self.workspaces.enter(&cx.organization, &cx.project_id),
+            Step::Workspaces => {
+                self.workspaces
+                    .enter(&cx.organization, &cx.project, &cx.project_id)
+            }
             Step::Role => self.role.enter(&role_pattern::prefilled_role_name(
                 self.role_pattern.as_deref(),
                 &cx.organization,

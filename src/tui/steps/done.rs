@@ -304,11 +304,8 @@ impl DoneStep {
                     KeySource::Workspace => {
                         format!("Static AWS keys are still set on {names}: delete them {tail}")
                     }
-                    KeySource::VariableSet(Some(set)) => format!(
+                    KeySource::VariableSet(set) => format!(
                         "Static AWS keys still reach {names} through variable set {set}: remove them there {tail}"
-                    ),
-                    KeySource::VariableSet(None) => format!(
-                        "Static AWS keys still reach {names} through a variable set: remove them there {tail}"
                     ),
                 }
             })
@@ -339,12 +336,12 @@ mod tests {
 
     #[test]
     fn static_key_advice_names_where_the_keys_are() {
-        let legacy = KeySource::VariableSet(Some("legacy-aws-keys".into()));
+        let legacy = KeySource::VariableSet("legacy-aws-keys".into());
         let step = done(&[
             ("etl", legacy.clone()),
             ("web", KeySource::Workspace),
             ("batch", legacy),
-            ("api", KeySource::VariableSet(None)),
+            ("api", KeySource::VariableSet("team-keys".into())),
             ("db", KeySource::Workspace),
         ]);
         assert_eq!(
@@ -352,7 +349,7 @@ mod tests {
             [
                 "Static AWS keys still reach etl, batch through variable set legacy-aws-keys: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
                 "Static AWS keys are still set on web, db: delete them ('tfc-oidc migrate' will) so runs use OIDC only.",
-                "Static AWS keys still reach api through a variable set: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
+                "Static AWS keys still reach api through variable set team-keys: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
             ]
         );
         assert!(done(&[]).static_key_advice().is_empty());

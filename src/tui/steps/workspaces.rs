@@ -1,7 +1,9 @@
 //! Step 4: the workspaces to set up: several with Space, or every workspace of the project (one
-//! `workspace:*` trust). Each row carries a badge of how the workspace reaches AWS today.
+//! `workspace:*` trust). Each row carries a badge of how the workspace reaches AWS today, from
+//! the core's inventory of the project (`core::inventory::access`).
 
 use crate::core::answers::WorkspaceSelection;
+use crate::core::inventory::{AwsAccess, InventoryError};
 use crate::core::ports::{TfcError, Workspace};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
@@ -29,6 +31,7 @@ pub struct WorkspacesStep {
     badges: HashMap<String, Badge>,
     loaded_for: Option<String>,
     org: String,
+    project: String,
     pub loading: bool,
     error: Option<TfcError>,
     all: bool,
@@ -48,7 +51,7 @@ impl WorkspacesStep {
     }
 
     /// Shows the workspaces of the project, loading them unless they are already there.
-    pub fn enter(&mut self, org: &str, project_id: &str) -> Vec<Effect> {
+    pub fn enter(&mut self, org: &str, project: &str, project_id: &str) -> Vec<Effect> {
         if self.loaded_for.as_deref() == Some(project_id) && self.error.is_none() {
             return vec![];
         }
@@ -57,6 +60,7 @@ impl WorkspacesStep {
         }
         self.loaded_for = Some(project_id.to_string());
         self.org = org.to_string();
+        self.project = project.to_string();
         self.loading = true;
         self.error = None;
         vec![Effect::LoadWorkspaces {
@@ -84,9 +88,12 @@ impl WorkspacesStep {
                 if !workspaces.is_empty() {
                     self.list.handle(&Input::Action(Action::Down));
                 }
-                let ids = workspaces.iter().map(|w| w.id.clone()).collect();
                 self.workspaces = workspaces;
-                vec![Effect::LoadBadges { workspace_ids: ids }]
+                vec![Effect::LoadBadges {
+                    org: self.org.clone(),
+                    project: self.project.clone(),
+                    project_id: project_id.to_string(),
+                }]
             }
             Err(e) => {
                 self.error = Some(e);
@@ -95,10 +102,25 @@ impl WorkspacesStep {
         }
     }
 
-    /// A workspace's badge arrived.
-    pub fn on_badge(&mut self, workspace_id: String, badge: Badge) {
-        if self.workspaces.iter().any(|w| w.id == workspace_id) {
-            self.badges.insert(workspace_id, badge);
+    /// How the project's workspaces reach AWS arrived: every listed workspace gets a badge (one
+    /// the inventory did not see, or all when it could not be read, an unknown one).
+    pub fn on_access(
+        &mut self,
+        project_id: &str,
+        result: Result<Vec<(String, AwsAccess)>, InventoryError>,
+    ) {
+        if self.loaded_for.as_deref() != Some(project_id) {
+            return;
+        }
+        for ws in &self.workspaces {
+            let badge = match &result {
+                Ok(found) => match found.iter().find(|(id, _)| *id == ws.id) {
+                    Some((_, access)) => Badge::of(access),
+                    None => Badge::Unknown("not found when its variables were read".into()),
+                },
+                Err(e) => Badge::Unknown(e.to_string()),
+            };
+            self.badges.insert(ws.id.clone(), badge);
         }
     }
 
@@ -142,10 +164,10 @@ impl WorkspacesStep {
     /// Handles a key.
     pub fn handle(&mut self, input: Input) -> Reaction {
         if self.error.is_some() && input == Input::Action(Action::Retry) {
-            let project = self.loaded_for.clone().unwrap_or_default();
-            let org = self.org.clone();
+            let project_id = self.loaded_for.clone().unwrap_or_default();
+            let (org, project) = (self.org.clone(), self.project.clone());
             return Reaction {
-                effects: self.enter(&org, &project),
+                effects: self.enter(&org, &project, &project_id),
                 ..Reaction::stay()
             };
         }
@@ -312,7 +334,92 @@ pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Spa
 fn keys_text(what: &str, from: &KeySource) -> String {
     match from {
         KeySource::Workspace => what.to_string(),
-        KeySource::VariableSet(Some(name)) => format!("{what} (variable set {name})"),
-        KeySource::VariableSet(None) => format!("{what} via a variable set"),
+        KeySource::VariableSet(name) => format!("{what} (variable set {name})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::inventory::access::aws_access_of;
+    use crate::core::inventory::{EffectiveVariable, Reach, VariableSource};
+    use crate::core::ports::{Variable, VariableCategory};
+
+    fn ws(id: &str, name: &str) -> Workspace {
+        Workspace {
+            id: id.into(),
+            name: name.into(),
+            project_id: "prj-1".into(),
+            project_name: Some("p".into()),
+            organization: Some("o".into()),
+        }
+    }
+
+    fn env(key: &str, value: &str, source: VariableSource) -> EffectiveVariable {
+        EffectiveVariable {
+            variable: Variable {
+                id: format!("var-{key}"),
+                key: key.into(),
+                value: Some(value.into()),
+                description: None,
+                category: VariableCategory::Env,
+                sensitive: false,
+                hcl: false,
+            },
+            source,
+        }
+    }
+
+    #[test]
+    fn every_listed_workspace_gets_a_badge_from_the_inventory() {
+        let mut step = WorkspacesStep::new();
+        step.enter("o", "p", "prj-1");
+        let effects = step.on_loaded(
+            "prj-1",
+            Ok(vec![ws("ws-1", "a"), ws("ws-2", "b"), ws("ws-3", "c")]),
+        );
+        assert!(matches!(&effects[..], [Effect::LoadBadges { project, .. }] if project == "p"));
+        assert!(step.badges_pending());
+        step.on_access("prj-other", Ok(vec![]));
+        assert!(step.badges_pending(), "another project's answer is ignored");
+
+        let legacy = VariableSource::VariableSet {
+            id: "varset-1".into(),
+            name: "legacy".into(),
+            reach: Reach::Workspace,
+            priority: false,
+        };
+        let keys = aws_access_of(&[
+            env("AWS_ACCESS_KEY_ID", "AKIA1", legacy),
+            env(
+                "TFC_AWS_PROVIDER_AUTH_PROD",
+                "true",
+                VariableSource::Workspace,
+            ),
+        ]);
+        step.on_access(
+            "prj-1",
+            Ok(vec![
+                ("ws-1".into(), keys),
+                ("ws-2".into(), AwsAccess::default()),
+            ]),
+        );
+        assert!(!step.badges_pending());
+        assert_eq!(
+            step.badge("a"),
+            Some(&Badge::Both(KeySource::VariableSet("legacy".into())))
+        );
+        assert_eq!(step.badge("b"), Some(&Badge::Nothing));
+        assert!(matches!(step.badge("c"), Some(Badge::Unknown(_))));
+
+        let down = InventoryError::Tfc {
+            action: "list the variable sets",
+            source: TfcError::Server {
+                status: 503,
+                detail: "down".into(),
+            },
+        };
+        step.on_access("prj-1", Err(down));
+        assert!(matches!(step.badge("a"), Some(Badge::Unknown(e)) if e.contains("503")));
     }
 }

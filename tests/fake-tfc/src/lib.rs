@@ -19,6 +19,7 @@
 //! ([`Fault`]). State can be inspected directly
 //! ([`FakeTfc::workspace_variables`], [`FakeTfc::variable_sets`]).
 
+pub mod ci;
 mod cloudtrail;
 mod faults;
 mod jsonapi;
@@ -88,6 +89,7 @@ impl FakeTfc {
             write_latency_after: Mutex::new(Duration::ZERO),
             limiter: Mutex::new(faults::Limiter::new(Some(30))),
             archive_with_authorization: Mutex::new(0),
+            too_many: Default::default(),
         });
         let (tx, rx) = oneshot::channel();
         let thread = server::spawn(listener, shared.clone(), rx)?;
@@ -123,6 +125,13 @@ impl FakeTfc {
             .iter()
             .filter(|r| faults::is_write(&r.method))
             .count()
+    }
+
+    /// How many 429s the fake answered (its limiter's and injected ones).
+    pub fn too_many_requests_count(&self) -> usize {
+        self.shared
+            .too_many
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn clear_requests(&self) {

@@ -171,4 +171,79 @@ impl Seed {
         });
         seed
     }
+
+    /// [`Seed::example`] plus org `scale`: `workspaces` workspaces `ws-0001` … spread over
+    /// ten projects `team-00` … `team-09`, each with an `AWS_REGION` env variable and, every
+    /// tenth, static AWS keys; and `sets` variable sets `set-00` … of three variables each
+    /// (plus an `AWS_ACCESS_KEY_ID` in every fifth, from `set-01`).
+    /// Set `i` is attached to every workspace whose number is `i + 1` modulo `sets`; even sets
+    /// are also attached to project `team-{i mod 10}`; every seventh set is global instead
+    /// (its keys are its own, as two global sets may not share one).
+    pub fn with_scale(workspaces: usize, sets: usize) -> Seed {
+        let mut seed = Seed::example();
+        let mut projects: Vec<SeedProject> = (0..10)
+            .map(|p| SeedProject::with(&format!("team-{p:02}"), &[]))
+            .collect();
+        for i in 1..=workspaces {
+            let mut ws = SeedWorkspace::named(&format!("ws-{i:04}"));
+            ws.vars.push(SeedVar::env("AWS_REGION", "eu-west-1", false));
+            if i % 10 == 0 {
+                ws.vars.push(SeedVar::env(
+                    "AWS_ACCESS_KEY_ID",
+                    "AKIAEXAMPLESCALE0001",
+                    false,
+                ));
+                ws.vars.push(SeedVar::env(
+                    "AWS_SECRET_ACCESS_KEY",
+                    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSCALEKEY",
+                    true,
+                ));
+            }
+            projects[i % 10].workspaces.push(ws);
+        }
+        let variable_sets = (0..sets)
+            .map(|i| {
+                let global = i % 7 == 6;
+                let attached = |every: usize| {
+                    (1..=workspaces)
+                        .filter(|n| n % every == (i + 1) % every)
+                        .map(|n| format!("ws-{n:04}"))
+                        .collect()
+                };
+                let mut vars = vec![
+                    SeedVar::env(&format!("SET_{i:02}_NAME"), &format!("set-{i:02}"), false),
+                    SeedVar::env(&format!("SET_{i:02}_TOKEN"), "s3cr3t", true),
+                    SeedVar::terraform(&format!("set_{i:02}_size"), "3"),
+                ];
+                if i % 5 == 1 && !global {
+                    vars.push(SeedVar::env(
+                        "AWS_ACCESS_KEY_ID",
+                        "AKIAEXAMPLESETKEY001",
+                        false,
+                    ));
+                }
+                SeedVarset {
+                    name: format!("set-{i:02}"),
+                    global,
+                    vars,
+                    workspaces: if global {
+                        Vec::new()
+                    } else {
+                        attached(sets.max(1))
+                    },
+                    projects: if global || i % 2 == 1 {
+                        Vec::new()
+                    } else {
+                        vec![format!("team-{:02}", i % 10)]
+                    },
+                }
+            })
+            .collect();
+        seed.organizations.push(SeedOrg {
+            name: "scale".into(),
+            projects,
+            variable_sets,
+        });
+        seed
+    }
 }

@@ -3,6 +3,7 @@
 //! the background thread running its own tokio runtime.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,8 @@ pub(crate) struct Shared {
     pub limiter: Mutex<Limiter>,
     /// Requests to the plan-log archive that carried an `Authorization` header (refused).
     pub archive_with_authorization: Mutex<usize>,
+    /// 429s answered (by the limiter or an injected fault).
+    pub too_many: AtomicUsize,
 }
 
 /// Locks a mutex, ignoring poisoning (a panicking test must not wedge the fake).
@@ -75,6 +78,9 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         Some(short) => short.into_response(),
         None => next.run(req).await,
     };
+    if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+        sh.too_many.fetch_add(1, Ordering::Relaxed);
+    }
     let after = *lock(&sh.write_latency_after);
     if !after.is_zero() && crate::faults::is_write(&method) {
         tokio::time::sleep(after).await;

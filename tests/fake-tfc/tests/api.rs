@@ -276,3 +276,35 @@ async fn starts_and_stops_inside_a_runtime() {
         "listener closed after drop"
     );
 }
+
+#[test]
+fn set_variables_page_when_asked_and_the_scale_seed_reaches_as_described() {
+    let mut seed = Seed::with_scale(40, 8);
+    seed.page_size_limit = 2;
+    let fake = FakeTfc::start(seed);
+    let sets = fake.variable_sets("scale");
+    assert_eq!(sets.len(), 8);
+    let set01 = sets.iter().find(|s| s["name"] == "set-01").unwrap();
+    // Attached to ws-0002, ws-0010, … and to no project (odd); holds four variables.
+    assert_eq!(set01["workspace-names"][0], "ws-0002");
+    assert_eq!(set01["workspace-names"].as_array().unwrap().len(), 5);
+    assert_eq!(set01["project-names"], json!([]));
+    let set06 = sets.iter().find(|s| s["name"] == "set-06").unwrap();
+    assert_eq!(set06["global"], true);
+    let rel = format!(
+        "/api/v2/varsets/{}/relationships/vars",
+        set01["id"].as_str().unwrap()
+    );
+    let all = get(fake.addr(), &rel).json();
+    assert_eq!(all["data"].as_array().unwrap().len(), 4);
+    assert_eq!(all["links"]["next"], json!(null));
+    assert!(all.get("meta").is_none());
+    let page = get(
+        fake.addr(),
+        &format!("{rel}?page%5Bnumber%5D=2&page%5Bsize%5D=100"),
+    )
+    .json();
+    assert_eq!(page["data"].as_array().unwrap().len(), 2);
+    assert_eq!(page["meta"]["pagination"]["total-pages"], 2);
+    assert_eq!(page["meta"]["pagination"]["next-page"], json!(null));
+}

@@ -202,12 +202,16 @@ async fn list(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult 
 
 /// Effective variables: one per key+category, highest precedence wins
 /// (priority sets, then workspace, workspace-scoped sets, project-scoped
-/// sets, global sets).
+/// sets, global sets; within one of these, the set whose name sorts first,
+/// as HashiCorp's variable precedence docs say).
 async fn all_vars(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult {
     let st = sh.st();
     let w = st.workspace(&id).ok_or_else(not_found)?;
-    let mut ranked: Vec<(u8, &Var, Value)> =
-        w.vars.iter().map(|v| (11, v, ws_var_json(w, v))).collect();
+    let mut ranked: Vec<((u8, &str), &Var, Value)> = w
+        .vars
+        .iter()
+        .map(|v| ((11, ""), v, ws_var_json(w, v)))
+        .collect();
     for vs in st.varsets_for_workspace(w) {
         let scope = if vs.workspace_ids.contains(&w.id) {
             2
@@ -217,7 +221,8 @@ async fn all_vars(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HRes
             4
         };
         let rank = if vs.priority { scope } else { 10 + scope };
-        ranked.extend(vs.vars.iter().map(|v| (rank, v, varset_var_json(vs, v))));
+        let key = (rank, vs.name.as_str());
+        ranked.extend(vs.vars.iter().map(|v| (key, v, varset_var_json(vs, v))));
     }
     ranked.sort_by_key(|(r, _, _)| *r);
     let mut seen: Vec<(&str, &str)> = Vec::new();

@@ -14,7 +14,9 @@ use serde_json::{json, Value};
 use super::var_owner;
 use super::vars::varset_var_json;
 use super::varset_input::resolve;
-use crate::jsonapi::{invalid, linkage_list, no_content, not_found, ok, parse_body, HResult, Req};
+use crate::jsonapi::{
+    invalid, linkage_list, no_content, not_found, ok, paginate, parse_body, HResult, Req,
+};
 use crate::server::Shared;
 use crate::state::{now_iso, Varset};
 
@@ -40,12 +42,24 @@ pub(super) fn routes() -> Router<Arc<Shared>> {
         )
 }
 
-/// Not paginated: `data` plus `links`, as in the documented sample.
+/// The variables of a set. The documented sample answers `data` and `links` without
+/// `meta`; go-tfe lists them with `page[number]`/`page[size]` and reads `meta.pagination`. So a
+/// request with a page parameter gets the standard paginated document, and one without gets
+/// every variable with the documented `links` (one page).
 async fn list(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
     let st = sh.st();
     let vs = st.varset(&id).ok_or_else(not_found)?;
     let data: Vec<Value> = vs.vars.iter().map(|v| varset_var_json(vs, v)).collect();
-    let url = format!("{}/api/v2/varsets/{id}/relationships/vars", req.base);
+    let path = format!("/api/v2/varsets/{id}/relationships/vars");
+    if req.paging_requested() {
+        return ok(Value::Object(paginate(
+            &req,
+            &path,
+            data,
+            st.page_size_limit,
+        )));
+    }
+    let url = format!("{}{path}", req.base);
     ok(json!({
         "data": data,
         "links": { "self": url, "first": url, "prev": null, "next": null, "last": url },
