@@ -11,6 +11,7 @@ pub mod plan;
 pub mod planner;
 pub mod policy;
 pub mod ports;
+pub mod review;
 pub mod subject;
 pub mod trust_policy;
 pub mod undo;

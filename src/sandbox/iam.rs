@@ -114,6 +114,12 @@ impl SandboxIam {
         keys.find(|k| k.id == access_key_id).map(|k| k.status)
     }
 
+    /// Sets a role's creation time (RFC 3339), e.g. to seed an old role.
+    pub fn set_role_created(&self, role_name: &str, when: &str) -> Result<(), IamError> {
+        self.st().role_mut(role_name)?.role.created = Some(when.to_string());
+        Ok(())
+    }
+
     /// Sets a role's `RoleLastUsed` time (RFC 3339), as AWS would after an assume-role.
     pub fn set_role_last_used(&self, role_name: &str, when: Option<&str>) -> Result<(), IamError> {
         self.st().role_mut(role_name)?.role.last_used = when.map(str::to_string);
