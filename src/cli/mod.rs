@@ -4,10 +4,15 @@ pub mod args;
 pub mod confirm;
 pub mod connect;
 pub mod error;
+pub mod explain;
 pub mod logging;
 pub mod output;
 pub mod paths;
+pub mod progress;
+pub mod review;
+pub mod review_output;
 pub mod run_apply;
+pub mod sarif;
 pub mod setup;
 pub mod undo;
 
@@ -20,6 +25,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         Some(Command::Setup(args)) => setup::run(&cli.global, args).await,
         Some(Command::Undo(args)) => undo::run(&cli.global, args).await,
+        Some(Command::Review(args)) => review::run(&cli.global, args).await,
+        Some(Command::Explain(args)) => explain::run(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,

@@ -188,6 +188,20 @@ impl Summary {
     }
 }
 
+/// A name as one shell word in a suggested command: quoted when it holds anything but letters,
+/// digits and `-_.:/@`.
+pub fn shell_word(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@".contains(c));
+    if plain {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', r"'\''"))
+    }
+}
+
 /// Whether any finding is at or above `level`.
 pub fn fails_at(findings: &[Finding], level: Severity) -> bool {
     findings.iter().any(|f| f.severity >= level)

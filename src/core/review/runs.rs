@@ -5,7 +5,7 @@
 
 use super::config::{aws_configs, role_name_of, AwsConfig, RunPhase};
 use super::explain::{check_run, in_account, Problem, RunCheck};
-use super::{Finding, FindingId, ResourceRef};
+use super::{shell_word, Finding, FindingId, ResourceRef};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
@@ -93,7 +93,7 @@ fn config_findings(
             })
             .collect();
         let detail = format!(
-            "{} ({}) names {arn}; {} runs{} are refused: {}",
+            "{} (from {}) names {arn}; {} runs{} are refused: {}",
             first.key,
             first.source,
             phases.join(" and "),
@@ -101,16 +101,14 @@ fn config_findings(
             reasons.join("; ")
         );
         let fix = format!(
-            "trust this workspace in the role (tfc-oidc setup --org {} --project '{}' --workspace {} --role-name {}), or correct {}; 'tfc-oidc explain --org {} --project \"{}\" --workspace {} --phase {}' shows the evaluation",
-            inv.organization,
-            ws.project_name,
-            ws.workspace.name,
-            role_name_of(arn).unwrap_or(arn),
+            "trust this workspace in the role (tfc-oidc setup --org {org} --project {project} --workspace {name} --role-name {role}), or correct {}; tfc-oidc explain --org {org} --project {project} --workspace {name} --phase {}{alias} shows the evaluation",
             first.key,
-            inv.organization,
-            ws.project_name,
-            ws.workspace.name,
-            first.phase
+            first.phase,
+            org = shell_word(&inv.organization),
+            project = shell_word(&ws.project_name),
+            name = shell_word(&ws.workspace.name),
+            role = shell_word(role_name_of(arn).unwrap_or(arn)),
+            alias = c.tag.as_ref().map_or_else(String::new, |t| format!(" --alias {t}")),
         );
         let mut f = Finding::new(FindingId::RoleRefusesRun, resource.clone(), detail).with_fix(fix);
         if let Some(i) = first.check.decisive_statement() {

@@ -78,7 +78,10 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn finding(&self, id: FindingId, detail: String) -> Finding {
-        Finding::new(id, self.resource.clone(), detail).at_statement(self.s.index)
+        let fix = id.entry().fix.replace("HOST", self.host());
+        Finding::new(id, self.resource.clone(), detail)
+            .with_fix(fix)
+            .at_statement(self.s.index)
     }
 
     fn host(&self) -> &str {

@@ -2,7 +2,7 @@
 //! OIDC without a role (006), role ARNs in global sets (011), half-set tagged configurations (014).
 
 use super::config::{aws_configs, is_role_arn_key, static_keys, AwsConfig, RunPhase};
-use super::{Finding, FindingId, ResourceRef};
+use super::{shell_word, Finding, FindingId, ResourceRef};
 use crate::core::inventory::{EffectiveVariable, Inventory, VariableSource, WorkspaceEntry};
 use crate::core::plan::mask_key_id;
 use crate::core::ports::{Variable, VariableCategory};
@@ -39,12 +39,12 @@ fn and_list(items: &[String]) -> String {
 }
 
 fn migrate_command(org: &str, workspaces: &[&str]) -> String {
-    let mut cmd = format!("tfc-oidc migrate --org {org}");
+    let mut cmd = format!("tfc-oidc migrate --org {}", shell_word(org));
     if workspaces.len() > 3 {
         cmd.push_str(" --all");
     } else {
         for ws in workspaces {
-            cmd.push_str(&format!(" --workspace {ws}"));
+            cmd.push_str(&format!(" --workspace {}", shell_word(ws)));
         }
     }
     cmd
@@ -171,8 +171,10 @@ fn phases_without_role(c: &AwsConfig) -> Vec<RunPhase> {
 
 fn setup_command(inv: &Inventory, ws: &WorkspaceEntry) -> String {
     format!(
-        "tfc-oidc setup --org {} --project '{}' --workspace {} --policy-arn <policy ARN>",
-        inv.organization, ws.project_name, ws.workspace.name
+        "tfc-oidc setup --org {} --project {} --workspace {} --policy-arn <policy ARN>",
+        shell_word(&inv.organization),
+        shell_word(&ws.project_name),
+        shell_word(&ws.workspace.name)
     )
 }
 
