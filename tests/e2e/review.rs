@@ -165,9 +165,9 @@ async fn explain_allows_the_trusted_workspace_and_names_the_failing_condition() 
     assert_success(&allow);
     let shown = text(&allow.stdout);
     assert!(shown.starts_with("allow (statement 1)"), "{shown}");
-    assert!(shown.contains(&format!(
-        "sub   organization:acme:project:platform:workspace:edge:run_phase:apply"
-    )));
+    assert!(
+        shown.contains("sub   organization:acme:project:platform:workspace:edge:run_phase:apply")
+    );
     assert!(shown.contains("aud   aws.workload.identity"));
 
     let arn = role_arn(role);
