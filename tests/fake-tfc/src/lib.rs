@@ -77,6 +77,7 @@ impl FakeTfc {
             faults: Mutex::new(faults::FaultQueue::default()),
             latency: Mutex::new(Duration::ZERO),
             limiter: Mutex::new(faults::Limiter::new(Some(30))),
+            too_many: Default::default(),
         });
         let (tx, rx) = oneshot::channel();
         let thread = server::spawn(listener, shared.clone(), rx)?;
@@ -112,6 +113,13 @@ impl FakeTfc {
             .iter()
             .filter(|r| faults::is_write(&r.method))
             .count()
+    }
+
+    /// How many 429s the fake answered (its limiter's and injected ones).
+    pub fn too_many_requests_count(&self) -> usize {
+        self.shared
+            .too_many
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn clear_requests(&self) {

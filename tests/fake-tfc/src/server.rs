@@ -3,6 +3,7 @@
 //! the background thread running its own tokio runtime.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<FaultQueue>,
     pub latency: Mutex<Duration>,
     pub limiter: Mutex<Limiter>,
+    /// 429s answered (by the limiter or an injected fault).
+    pub too_many: AtomicUsize,
 }
 
 /// Locks a mutex, ignoring poisoning (a panicking test must not wedge the fake).
@@ -69,6 +72,9 @@ async fn gate(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         Some(short) => short.into_response(),
         None => next.run(req).await,
     };
+    if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+        sh.too_many.fetch_add(1, Ordering::Relaxed);
+    }
     finish(resp)
 }
 
