@@ -88,9 +88,17 @@ pub struct Finding {
     pub detail: String,
     /// What to do about it.
     pub fix: String,
-    /// For trust findings: the 0-based index of the decisive statement of the trust policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// For trust findings: the 0-based index of the decisive statement of the trust policy
+    /// (serialized 1-based, as messages count statements).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "one_based")]
     pub statement: Option<usize>,
+}
+
+fn one_based<S: serde::Serializer>(index: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
+    match index {
+        Some(i) => s.serialize_some(&(i + 1)),
+        None => s.serialize_none(),
+    }
 }
 
 impl Finding {
