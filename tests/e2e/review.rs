@@ -110,6 +110,7 @@ async fn review_finds_what_was_seeded_and_exits_by_fail_on() {
         refused["detail"].as_str().unwrap().contains(&expected),
         "{refused}"
     );
+    assert_eq!(refused["statement"], 1, "statements are counted from 1");
     let summary = &doc["summary"];
     assert_eq!(summary["critical"], 1);
     assert_eq!(summary["workspaces"], 5);
