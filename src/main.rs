@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.message.is_empty() => ExitCode::from(e.code),
         Err(e) => {
             tracing::error!(code = e.code, "{}", e.message);
             eprintln!("error: {}", cli::output::escape(&e.message));

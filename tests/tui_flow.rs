@@ -154,7 +154,8 @@ async fn quitting_is_refused_while_applying() {
 #[tokio::test]
 async fn an_existing_role_that_trusts_the_issuer_is_extended() {
     use tfc_oidc::core::ports::{NewOidcProvider, NewRole};
-    let sandbox = Sandbox::demo();
+    // Only the roles made here trust the issuer, not the demo's review roles.
+    let sandbox = Sandbox::demo_without_review_roles();
     let provider = sandbox
         .iam
         .create_oidc_provider(&NewOidcProvider {

@@ -94,7 +94,12 @@ async fn done_names_where_static_keys_still_come_from() {
 
 #[tokio::test]
 async fn role_form_validation_admin_split_and_existing() {
-    let mut h = Harness::demo(80, 24);
+    // An account no role trusts the issuer in yet: the demo without its review roles.
+    let sandbox = Sandbox::demo_without_review_roles();
+    let connector = Arc::new(tfc_oidc::tui::connector::SandboxConnector::new(
+        sandbox.clone(),
+    ));
+    let mut h = Harness::with(sandbox, connector, true, 80, 24);
     h.settle().await;
     h.keys(&[Enter; 4]).await;
     h.press(Down).await;
@@ -317,7 +322,7 @@ async fn apply_in_progress() {
 async fn an_existing_role_and_its_trust_update() {
     use tfc_oidc::core::ports::{Iam, NewOidcProvider, NewRole};
     use tfc_oidc::tui::connector::SandboxConnector;
-    let sandbox = Sandbox::demo();
+    let sandbox = Sandbox::demo_without_review_roles();
     let provider = NewOidcProvider {
         url: "https://app.terraform.io".into(),
         client_ids: vec!["aws.workload.identity".into()],

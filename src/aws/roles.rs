@@ -235,6 +235,7 @@ fn role_from_sdk(r: &aws_sdk_iam::types::Role) -> Result<Role, IamError> {
         description: r.description().filter(|d| !d.is_empty()).map(str::to_owned),
         tags: tags_from_sdk(r.tags()),
         last_used,
+        created: r.create_date().fmt(DateTimeFormat::DateTime).ok(),
     })
 }
 

@@ -55,6 +55,10 @@ pub enum Command {
     Activity(ActivityArgs),
     /// Move workspaces off static AWS keys: set up OIDC for them, then remove the key variables
     Migrate(Box<MigrateArgs>),
+    /// Audit an organization and the AWS account: findings TFCOIDC001-014
+    Review(ReviewArgs),
+    /// Would a run of this workspace get AWS credentials? Evaluates the role's trust policy
+    Explain(ExplainArgs),
 }
 
 /// Text for people, JSON for programs.
@@ -297,6 +301,76 @@ pub struct MigrateArgs {
     /// Apply without asking
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+// --- review ---
+
+/// Output of `review`: text for people, JSON for programs, SARIF for code scanning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReviewFormat {
+    #[default]
+    Text,
+    Json,
+    Sarif,
+}
+
+/// The lowest severity that makes `review` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    Critical,
+    #[default]
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReviewArgs {
+    /// HCP Terraform organization
+    #[arg(long, value_name = "ORG")]
+    pub org: String,
+    /// Only this project's workspaces (variable sets and roles are still read in full)
+    #[arg(long, value_name = "PROJECT")]
+    pub project: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    pub format: ReviewFormat,
+    /// Exit 1 when a finding at or above this severity exists
+    #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+}
+
+/// A run phase for `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PhaseArg {
+    Plan,
+    Apply,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// HCP Terraform organization
+    #[arg(long, value_name = "ORG")]
+    pub org: String,
+    /// Project of the workspace
+    #[arg(long, value_name = "PROJECT")]
+    pub project: String,
+    /// Workspace whose run to explain
+    #[arg(long, value_name = "WS")]
+    pub workspace: String,
+    /// Run phase
+    #[arg(long, value_enum)]
+    pub phase: PhaseArg,
+    /// Evaluate this role [default: the role the workspace's variables name for the phase]
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Use the tagged configuration TAG (TFC_AWS_*_TAG variables) instead of the default one
+    #[arg(long, value_name = "TAG")]
+    pub alias: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -23,6 +23,13 @@ impl CliError {
             message: message.into(),
         }
     }
+    /// Ends with `code` and prints nothing more (the command already said why, e.g. findings).
+    pub fn exit(code: u8) -> CliError {
+        CliError {
+            code,
+            message: String::new(),
+        }
+    }
     pub fn usage(message: impl Into<String>) -> CliError {
         CliError {
             code: code::USAGE,

@@ -6,13 +6,18 @@ pub mod confirm;
 pub mod connect;
 pub mod duration;
 pub mod error;
+pub mod explain;
 pub mod export;
 pub mod flow;
 pub mod logging;
 pub mod migrate;
 pub mod migrate_output;
 pub mod output;
+pub mod progress;
+pub mod review;
+pub mod review_output;
 pub mod run_apply;
+pub mod sarif;
 pub mod setup;
 pub mod undo;
 pub mod wizard;
@@ -34,6 +39,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Export(args)) => export::run(&cli.global, args).await,
         Some(Command::Verify(args)) => verify::run(&cli.global, args).await,
         Some(Command::Activity(args)) => activity::run(&cli.global, args).await,
+        Some(Command::Review(args)) => review::run(&cli.global, args).await,
+        Some(Command::Explain(args)) => explain::run(&cli.global, args).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,

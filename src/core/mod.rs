@@ -15,6 +15,7 @@ pub mod planner;
 pub mod policy;
 pub mod ports;
 pub mod private_files;
+pub mod review;
 pub mod subject;
 pub mod text;
 pub mod trust_policy;

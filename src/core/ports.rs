@@ -57,6 +57,9 @@ pub struct Role {
     pub tags: Vec<Tag>,
     /// RFC 3339 time of the last use, when IAM knows it.
     pub last_used: Option<String>,
+    /// RFC 3339 time the role was created (`CreateDate`), when known.
+    #[serde(default)]
+    pub created: Option<String>,
 }
 
 /// What creating a role needs.

@@ -145,6 +145,36 @@ impl SandboxIam {
         keys.find(|k| k.id == access_key_id).map(|k| k.status)
     }
 
+    /// Creates a role with attached managed policies and, if given, a creation time other than
+    /// now (setup: not logged).
+    pub fn add_role(
+        &self,
+        role: &NewRole,
+        policies: &[&str],
+        created: Option<&str>,
+    ) -> Result<(), IamError> {
+        let mut st = self.st();
+        st.create_role(role)?;
+        for arn in policies {
+            st.attach(&role.name, arn)?;
+        }
+        if let Some(created) = created {
+            st.role_mut(&role.name)?.role.created = Some(created.to_string());
+        }
+        Ok(())
+    }
+
+    /// Deletes a role with its policies (setup: not logged).
+    pub fn remove_role(&self, name: &str) {
+        self.st().roles.remove(&name.to_lowercase());
+    }
+
+    /// Sets a role's creation time (RFC 3339), e.g. to seed an old role.
+    pub fn set_role_created(&self, role_name: &str, when: &str) -> Result<(), IamError> {
+        self.st().role_mut(role_name)?.role.created = Some(when.to_string());
+        Ok(())
+    }
+
     /// Sets a role's `RoleLastUsed` time (RFC 3339), as AWS would after an assume-role.
     pub fn set_role_last_used(&self, role_name: &str, when: Option<&str>) -> Result<(), IamError> {
         self.st().role_mut(role_name)?.role.last_used = when.map(str::to_string);

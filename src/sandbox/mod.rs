@@ -13,6 +13,7 @@ mod tfc;
 
 pub use iam::SandboxIam;
 pub use recorder::Call;
+pub use seed::REVIEW_ROLES;
 pub use seed::{DEMO_KEY_AGE_DAYS, DEMO_KEY_LAST_USED_DAYS};
 pub use tfc::SandboxTfc;
 
@@ -49,7 +50,8 @@ struct Snapshot {
 
 impl Sandbox {
     /// The seeded demo: organizations `acme-corp` and `acme-sandbox` on [`DEMO_HOST`], and an AWS
-    /// account holding only the user `ci-deployer` and its access key (see `seed.rs`).
+    /// account holding the user `ci-deployer` and its access key, and a few misconfigured roles
+    /// for `review` (see `seed.rs`).
     pub fn demo() -> Sandbox {
         let iam = SandboxIam::new();
         let tfc = SandboxTfc::new(DEMO_HOST);
@@ -66,6 +68,16 @@ impl Sandbox {
             iam,
             tfc: Arc::new(tfc),
         }
+    }
+
+    /// The demo without the roles seeded for `review` ([`REVIEW_ROLES`]): an account no role
+    /// trusts HCP Terraform in yet, for wizard tests of that case.
+    pub fn demo_without_review_roles() -> Sandbox {
+        let sandbox = Sandbox::demo();
+        for name in REVIEW_ROLES {
+            sandbox.iam.remove_role(name);
+        }
+        sandbox
     }
 
     /// An empty AWS account and an HCP Terraform on `host` with a user and no organizations.

@@ -16,12 +16,26 @@
 //! (workspace `etl`, AWS keys only), `payments-shared` (project `payments`, `pci_scope`).
 //! Every workspace has a configuration version except `playground` (for `verify`).
 //! Static keys are `AWS_ACCESS_KEY_ID=AKIAEXAMPLE0000001` (env, readable) and a sensitive
-//! `AWS_SECRET_ACCESS_KEY`. The AWS account holds only the IAM user `ci-deployer` with that key,
-//! active (412 days old, last used by S3 two days ago): no OIDC provider, no roles.
+//! `AWS_SECRET_ACCESS_KEY`. The AWS account holds the IAM user `ci-deployer` with that key,
+//! active (412 days old, last used by S3 two days ago), and no OIDC provider.
+//!
+//! For `review`, a few deliberate misconfigurations that leave the wizard's screens as they were
+//! (no new project, workspace or variable set; no variable a badge reads):
+//!
+//! | where | what | findings |
+//! | --- | --- | --- |
+//! | role `terraform-ci` | trusts the provider with `aud` only, AdministratorAccess, created in 2023, never used | 001, 010, 013 |
+//! | role `tfc-acme-shared` | `organization:acme-*:…:run_phase:*` | 002, 012 |
+//! | role `legacy-deploy` | `StringEquals` on `sub` with `workspace:*`, no `aud` | 003, 008 |
+//! | role `analytics-reader` | trusts project `analytics` (renamed to `data`) | 009, 012 |
+//! | workspace `warehouse` | tagged configuration `ANALYTICS` naming `analytics-reader` | 007 |
+//! | workspace `network-prod` | `TFC_AWS_RUN_ROLE_ARN_SHARED` without `TFC_AWS_PROVIDER_AUTH_SHARED` | 014 |
+//!
+//! [`REVIEW_ROLES`] names the roles, for tests that need an account no role trusts yet.
 
-use super::{SandboxIam, SandboxTfc, DEMO_ACCESS_KEY_ID, DEMO_KEY_USER};
+use super::{SandboxIam, SandboxTfc, ACCOUNT_ID, DEMO_ACCESS_KEY_ID, DEMO_HOST, DEMO_KEY_USER};
 use crate::core::ports::{
-    AccessKeyStatus, NewVariable, NewVariableSet, TfcError, VariableCategory,
+    AccessKeyStatus, NewRole, NewVariable, NewVariableSet, TfcError, VariableCategory,
 };
 
 /// The secret half of the demo key (AWS's documentation example).
@@ -130,7 +144,64 @@ pub(super) fn seed_iam(iam: &SandboxIam) {
     let (created, used) = (day(DEMO_KEY_AGE_DAYS), day(DEMO_KEY_LAST_USED_DAYS));
     let last_use = Some((used.as_str(), "s3", "us-east-1"));
     iam.set_access_key_use(DEMO_ACCESS_KEY_ID, Some(&created), last_use);
+    seed_review_roles(iam).expect("the review roles are valid");
 }
+
+/// The roles [`seed_iam`] adds for `review`, all trusting the `app.terraform.io` provider.
+pub const REVIEW_ROLES: &[&str] = &[
+    "terraform-ci",
+    "tfc-acme-shared",
+    "legacy-deploy",
+    "analytics-reader",
+];
+
+/// (name, `Condition` of the one trust statement, attached policy names, created: a date, or
+/// `None` for the time of seeding).
+#[rustfmt::skip]
+const REVIEW_ROLE_SEEDS: &[(&str, &str, &[&str], Option<&str>)] = &[
+    ("terraform-ci",
+     r#"{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity"}}"#,
+     &["AdministratorAccess"], Some("2023-03-14T09:00:00Z")),
+    ("tfc-acme-shared",
+     r#"{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity"},"StringLike":{"app.terraform.io:sub":"organization:acme-*:project:*:workspace:*:run_phase:*"}}"#,
+     &["ReadOnlyAccess"], None),
+    ("legacy-deploy",
+     r#"{"StringEquals":{"app.terraform.io:sub":"organization:acme-corp:project:payments:workspace:*:run_phase:apply"}}"#,
+     &["AmazonDynamoDBFullAccess"], None),
+    ("analytics-reader",
+     r#"{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity"},"StringLike":{"app.terraform.io:sub":"organization:acme-corp:project:analytics:workspace:warehouse:run_phase:*"}}"#,
+     &["AmazonS3ReadOnlyAccess"], None),
+];
+
+fn seed_review_roles(iam: &SandboxIam) -> Result<(), crate::core::ports::IamError> {
+    let provider = format!("arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{DEMO_HOST}");
+    for (name, condition, policies, created) in REVIEW_ROLE_SEEDS {
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}]}}"#
+        );
+        let role = NewRole {
+            name: name.to_string(),
+            trust_policy: trust,
+            description: "demo: a deliberate misconfiguration for tfc-oidc review".into(),
+            tags: vec![],
+        };
+        let arns: Vec<String> = policies
+            .iter()
+            .map(|p| format!("arn:aws:iam::aws:policy/{p}"))
+            .collect();
+        let arns: Vec<&str> = arns.iter().map(String::as_str).collect();
+        iam.add_role(&role, &arns, *created)?;
+    }
+    Ok(())
+}
+
+/// Review seeds on existing workspaces: variables no badge reads.
+#[rustfmt::skip]
+const REVIEW_VARS: &[Seed] = &[
+    ("warehouse", "TFC_AWS_PROVIDER_AUTH_ANALYTICS", "true", Kind::Env, "analytics account"),
+    ("warehouse", "TFC_AWS_RUN_ROLE_ARN_ANALYTICS", "arn:aws:iam::123456789012:role/analytics-reader", Kind::Env, "analytics account"),
+    ("network-prod", "TFC_AWS_RUN_ROLE_ARN_SHARED", "arn:aws:iam::123456789012:role/tfc-acme-shared", Kind::Env, "shared services"),
+];
 
 /// Builds the organizations in the table above.
 pub(super) fn seed_tfc(tfc: &SandboxTfc) {
@@ -166,6 +237,9 @@ fn build(tfc: &SandboxTfc) -> Result<(), TfcError> {
         }
     }
     for (ws, key, value, kind, description) in WORKSPACE_VARS {
+        tfc.add_workspace_variable(&ws_ids[ws], &var(key, value, *kind, description))?;
+    }
+    for (ws, key, value, kind, description) in REVIEW_VARS {
         tfc.add_workspace_variable(&ws_ids[ws], &var(key, value, *kind, description))?;
     }
     for ws in KEYED_WORKSPACES {
@@ -244,7 +318,12 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(user.as_deref(), Some("ci-deployer"));
-        assert!(sb.iam.list_roles().await.unwrap().is_empty());
+        let roles = sb.iam.list_roles().await.unwrap();
+        let mut names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+        names.sort_unstable();
+        let mut review = super::REVIEW_ROLES.to_vec();
+        review.sort_unstable();
+        assert_eq!(names, review, "only the review roles");
         assert!(sb.iam.list_oidc_providers().await.unwrap().is_empty());
         assert_eq!(sb.tfc.write_count() + sb.iam.write_count(), 0);
     }

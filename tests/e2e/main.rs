@@ -1,6 +1,7 @@
 //! The built binary, run as a subprocess against moto (AWS) and the fake HCP Terraform API:
 //! setup, dry run, second run, variable set target, split roles, failure and resume, undo, and
-//! the errors a user meets first (bad token, unknown organization, plain http, no terminal).
+//! the errors a user meets first (bad token, unknown organization, plain http, no terminal);
+//! review and explain.
 //!
 //! Each test uses its own issuer host (`--hostname`), so tests share one moto server without
 //! sharing an OIDC provider; the fake's API address is given with `--api-url`. One test binary
@@ -12,6 +13,7 @@ mod errors;
 mod export;
 mod migrate;
 mod resume_undo;
+mod review;
 mod safety;
 mod setup;
 mod support;

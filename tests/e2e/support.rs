@@ -44,6 +44,11 @@ impl Env {
         })
     }
 
+    /// The issuer host the binary is given (`NAME.tfc.test`).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_tfc-oidc"));
         let home = self.home.path();

@@ -184,7 +184,8 @@ mod tests {
         let etl = inv.workspace("etl").unwrap();
         let key = etl.env("AWS_ACCESS_KEY_ID").unwrap();
         assert!(key.source.set_id().is_some());
-        assert!(inv.aws.as_ref().unwrap().roles.is_empty());
+        let roles = &inv.aws.as_ref().unwrap().roles;
+        assert_eq!(roles.len(), crate::sandbox::REVIEW_ROLES.len());
         let scoped = InventoryScope {
             project: Some("platform".into()),
             ..scope

@@ -67,6 +67,18 @@ pub(crate) struct AccessKey {
     pub(crate) last_used: Option<(String, String, String)>,
 }
 
+/// The current time as IAM writes `CreateDate`.
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
 fn invalid(msg: impl Into<String>) -> IamError {
     IamError::InvalidInput(msg.into())
 }
@@ -225,6 +237,7 @@ impl IamState {
             description: Some(r.description.clone()).filter(|d| !d.is_empty()),
             tags: r.tags.clone(),
             last_used: None,
+            created: Some(now_rfc3339()),
         };
         let (attached, inline) = (Vec::new(), BTreeMap::new());
         let state = RoleState {

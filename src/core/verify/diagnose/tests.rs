@@ -67,6 +67,7 @@ fn facts(trust_sub: &str, client_ids: &[&str], role: bool) -> AwsFacts {
                 name: "tfc-acme".into(),
                 arn: ARN.into(),
                 id: "AROAEXAMPLE".into(),
+                created: None,
                 path: "/".into(),
                 trust_policy: trust,
                 description: None,

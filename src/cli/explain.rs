@@ -1,0 +1,151 @@
+//! `tfc-oidc explain`: would a run of this workspace get AWS credentials? Reads the project and
+//! the AWS account into the inventory, takes the role the workspace names for the phase (or
+//! `--role-arn`), evaluates its trust policy against the claims HCP Terraform would send, and
+//! prints allow or deny with every failing condition. Exit 0 for allow, 1 for deny.
+
+use crate::cli::args::{ExplainArgs, Format, GlobalArgs, PhaseArg};
+use crate::cli::connect::Ports;
+use crate::cli::error::{code, CliError};
+use crate::cli::review::{read_inventory, usable_aws};
+use crate::cli::review_output::printable;
+use crate::core::inventory::InventoryScope;
+use crate::core::review::config::role_name_of;
+use crate::core::review::explain::{explain, Explanation, Problem};
+use crate::core::review::RunPhase;
+use serde_json::json;
+
+/// Runs `explain`.
+pub async fn run(global: &GlobalArgs, args: &ExplainArgs) -> Result<(), CliError> {
+    let ports = Ports::connect(global).await?;
+    let result = explain_command(&ports, args).await;
+    ports.finish()?;
+    result
+}
+
+async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliError> {
+    let (iam, reason) = usable_aws(ports.iam.as_ref()).await?;
+    let Some(iam) = iam else {
+        return Err(CliError::failure(format!(
+            "explain reads the role's trust policy and needs AWS credentials: {}",
+            reason.unwrap_or_default()
+        )));
+    };
+    let phase = match args.phase {
+        PhaseArg::Plan => RunPhase::Plan,
+        PhaseArg::Apply => RunPhase::Apply,
+    };
+    let scope = InventoryScope {
+        host: ports.tfc.host().to_string(),
+        organization: args.org.clone(),
+        project: Some(args.project.clone()),
+    };
+    let inv = read_inventory(ports, &scope, Some(iam)).await?;
+    let project = inv
+        .scope_project
+        .as_deref()
+        .and_then(|p| inv.projects.iter().find(|x| x.name.eq_ignore_ascii_case(p)))
+        .map_or(args.project.clone(), |p| p.name.clone());
+    let run = |extra| {
+        explain(
+            &inv,
+            &project,
+            &args.workspace,
+            phase,
+            args.alias.as_deref(),
+            args.role_arn.as_deref(),
+            extra,
+        )
+        .map_err(|e| CliError::failure(e.to_string()))
+    };
+    let mut explanation = run(None)?;
+    // Roles that do not trust the provider are not in the inventory: read it to tell a role
+    // that does not exist from one whose trust policy does not name the provider.
+    let missing = explanation
+        .check
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::RoleMissing { .. }));
+    if missing {
+        if let Some(name) = role_name_of(&explanation.check.role_arn) {
+            let role = iam
+                .get_role(name)
+                .await
+                .map_err(|e| CliError::failure(format!("cannot read role {name}: {e}")))?;
+            if let Some(role) = role {
+                explanation = run(Some(&role))?;
+            }
+        }
+    }
+    match args.format {
+        Format::Text => print!("{}", text(&explanation)),
+        Format::Json => println!("{}", json_of(&explanation)),
+    }
+    if explanation.allowed() {
+        Ok(())
+    } else {
+        Err(CliError::exit(code::FAILURE))
+    }
+}
+
+/// Each reason the run would be refused, one `deny: …` line each.
+fn deny_lines(e: &Explanation) -> Vec<String> {
+    e.check
+        .problems
+        .iter()
+        .map(|p| match p {
+            Problem::TrustDenies { explanation, .. } => explanation.clone(),
+            other => format!("deny: {}", other.describe()),
+        })
+        .collect()
+}
+
+fn text(e: &Explanation) -> String {
+    let mut out = String::new();
+    if e.allowed() {
+        let how = e
+            .check
+            .decision
+            .as_ref()
+            .map_or_else(|| "allow".to_string(), |d| d.explain());
+        out.push_str(&format!(
+            "{how}: role {} admits {} runs of {}\n",
+            e.check.role_arn, e.phase, e.workspace
+        ));
+    } else {
+        for line in deny_lines(e) {
+            out.push_str(&printable(&line));
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "  role  {} ({})\n  aud   {}\n  sub   {}\n",
+        printable(&e.check.role_arn),
+        printable(&e.role_source),
+        printable(&e.check.claims.aud),
+        printable(&e.check.claims.sub)
+    ));
+    if let Some(i) = e.check.decisive_statement() {
+        out.push_str(&format!("  decisive statement: {}\n", i + 1));
+    }
+    if e.provider_auth_off {
+        out.push_str("note: TFC_AWS_PROVIDER_AUTH is not true on this workspace: its runs do not ask for AWS credentials yet\n");
+    }
+    out
+}
+
+fn json_of(e: &Explanation) -> serde_json::Value {
+    let mut v = serde_json::to_value(e).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("allowed".into(), json!(e.allowed()));
+        obj.insert(
+            "result".into(),
+            json!(if e.allowed() { "allow" } else { "deny" }),
+        );
+        obj.insert("reasons".into(), json!(deny_lines(e)));
+        obj.insert(
+            "statement".into(),
+            json!(e.check.decisive_statement().map(|i| i + 1)),
+        );
+    }
+    v
+}

@@ -1,0 +1,128 @@
+//! `tfc-oidc review`: read the organization (or one project) and the AWS account into the
+//! inventory, compute the findings, print them as text, JSON or SARIF, and exit 1 when one is at
+//! or above `--fail-on`.
+//!
+//! Without usable AWS credentials the review covers HCP Terraform only and says so (a note on
+//! stderr, `"aws_read": false` with the reason in JSON), since half the catalogue still applies.
+
+use crate::cli::args::{FailOn, GlobalArgs, ReviewArgs, ReviewFormat};
+use crate::cli::connect::Ports;
+use crate::cli::error::CliError;
+use crate::cli::progress::ReadBar;
+use crate::cli::{output, review_output, sarif};
+use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
+use crate::core::ports::{Iam, IamError};
+use crate::core::review::{self, fails_at, Severity, Summary};
+use serde_json::json;
+
+/// Runs `review`.
+pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<(), CliError> {
+    let ports = Ports::connect(global).await?;
+    let result = review_command(&ports, args).await;
+    ports.finish()?;
+    result
+}
+
+/// The AWS port if its credentials work, else why not. Only missing or unusable credentials
+/// give `Ok(None)`; other AWS errors (access denied, throttling) are errors.
+pub async fn usable_aws(iam: &dyn Iam) -> Result<(Option<&dyn Iam>, Option<String>), CliError> {
+    match iam.caller_identity().await {
+        Ok(_) => Ok((Some(iam), None)),
+        Err(IamError::Credentials(reason)) => Ok((None, Some(reason))),
+        Err(e) => Err(CliError::failure(format!(
+            "cannot read the AWS account: {e}"
+        ))),
+    }
+}
+
+/// Reads the inventory with a progress bar on a terminal.
+pub async fn read_inventory(
+    ports: &Ports,
+    scope: &InventoryScope,
+    iam: Option<&dyn Iam>,
+) -> Result<Inventory, CliError> {
+    let bar = ReadBar::start(if iam.is_some() {
+        "reading HCP Terraform and AWS"
+    } else {
+        "reading HCP Terraform"
+    });
+    let callback = bar.callback();
+    let inv = inventory::read(scope, ports.tfc.as_ref(), iam, &callback).await;
+    bar.finish();
+    inv.map_err(inventory_error)
+}
+
+/// An inventory error as one line.
+pub fn inventory_error(e: InventoryError) -> CliError {
+    CliError::failure(e.to_string())
+}
+
+fn threshold(f: FailOn) -> Option<Severity> {
+    match f {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Never => None,
+    }
+}
+
+async fn review_command(ports: &Ports, args: &ReviewArgs) -> Result<(), CliError> {
+    let scope = InventoryScope {
+        host: ports.tfc.host().to_string(),
+        organization: args.org.clone(),
+        project: args.project.clone(),
+    };
+    let (iam, skipped) = usable_aws(ports.iam.as_ref()).await?;
+    let inv = read_inventory(ports, &scope, iam).await?;
+    let findings = review::review(&inv);
+    let summary = Summary::of(&inv, &findings);
+    let threshold = threshold(args.fail_on);
+    let failed = threshold.is_some_and(|t| fails_at(&findings, t));
+    if let Some(reason) = &skipped {
+        eprintln!(
+            "note: AWS was not read ({}): reviewed HCP Terraform only; TFCOIDC001-003, 007-010, 012 and 013 need the AWS account",
+            review_output::printable(reason)
+        );
+    }
+    match args.format {
+        ReviewFormat::Text => {
+            let scope_text = match &inv.scope_project {
+                Some(p) => format!("{} / {p}", inv.organization),
+                None => inv.organization.clone(),
+            };
+            let aws = match &inv.aws {
+                Some(a) => format!(" and AWS account {}", a.caller.account),
+                None => String::new(),
+            };
+            let heading = format!("Review of {scope_text} on {}{aws}", inv.host);
+            let colour = output::colour_enabled();
+            print!(
+                "{}",
+                review_output::text(&findings, &summary, &heading, colour)
+            );
+        }
+        ReviewFormat::Json => {
+            let extra = json!({
+                "host": inv.host,
+                "organization": inv.organization,
+                "project": inv.scope_project,
+                "aws_read": inv.aws.is_some(),
+                "aws_skipped_reason": skipped,
+                "fail_on": threshold.map(|t| t.as_str()).unwrap_or("never"),
+                "failed": failed,
+            });
+            println!("{}", review_output::json(&findings, &summary, extra));
+        }
+        ReviewFormat::Sarif => {
+            let log = sarif::log(&inv, &findings);
+            let text = serde_json::to_string_pretty(&log)
+                .map_err(|e| CliError::failure(format!("cannot write SARIF: {e}")))?;
+            println!("{text}");
+        }
+    }
+    if failed {
+        return Err(CliError::exit(crate::cli::error::code::FAILURE));
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! `review`: what is wrong right now in an HCP Terraform organization and its AWS account.
+//! Every finding is computed by a pure function of the [`Inventory`]; the catalogue of ids,
+//! severities and texts is in [`catalogue`].
+//!
+//! Families: [`workspaces`] (static keys, half-set configurations, global role ARNs), [`runs`]
+//! (would this workspace's run be admitted: the trust evaluator per phase), [`trust`] (the shape
+//! of each trust policy), [`permissions`] (what a role may do, and whether it is used).
+
+pub mod catalogue;
+pub mod config;
+pub mod explain;
+mod patterns;
+mod permissions;
+mod runs;
+mod trust;
+mod workspaces;
+
+pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
+pub use config::{aws_configs, AwsConfig, RunPhase};
+
+use crate::core::inventory::{Inventory, WorkspaceEntry};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// What a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResourceRef {
+    Workspace {
+        organization: String,
+        project: String,
+        workspace: String,
+    },
+    VariableSet {
+        organization: String,
+        id: String,
+        name: String,
+    },
+    Role {
+        arn: String,
+        name: String,
+    },
+}
+
+impl ResourceRef {
+    pub fn workspace(inv: &Inventory, ws: &WorkspaceEntry) -> ResourceRef {
+        ResourceRef::Workspace {
+            organization: inv.organization.clone(),
+            project: ws.project_name.clone(),
+            workspace: ws.workspace.name.clone(),
+        }
+    }
+
+    /// How the resource is named in `resource`: `org/workspace`, the set's name, the role ARN.
+    pub fn display(&self) -> String {
+        match self {
+            ResourceRef::Workspace {
+                organization,
+                workspace,
+                ..
+            } => format!("{organization}/{workspace}"),
+            ResourceRef::VariableSet { name, .. } => name.clone(),
+            ResourceRef::Role { arn, .. } => arn.clone(),
+        }
+    }
+
+    /// `workspace`, `variable set`, `role`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ResourceRef::Workspace { .. } => "workspace",
+            ResourceRef::VariableSet { .. } => "variable set",
+            ResourceRef::Role { .. } => "role",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub id: FindingId,
+    pub severity: Severity,
+    pub title: &'static str,
+    /// The workspace (`org/name`), variable set (name) or role (ARN).
+    pub resource: String,
+    /// The same, with its parts (for fronts that act on it).
+    pub resource_ref: ResourceRef,
+    /// One line saying what exactly is wrong.
+    pub detail: String,
+    /// What to do about it.
+    pub fix: String,
+    /// For trust findings: the 0-based index of the decisive statement of the trust policy
+    /// (serialized 1-based, as messages count statements).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "one_based")]
+    pub statement: Option<usize>,
+}
+
+fn one_based<S: serde::Serializer>(index: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
+    match index {
+        Some(i) => s.serialize_some(&(i + 1)),
+        None => s.serialize_none(),
+    }
+}
+
+impl Finding {
+    /// A finding with the catalogue's severity, title and generic fix.
+    pub fn new(id: FindingId, resource: ResourceRef, detail: impl Into<String>) -> Finding {
+        let entry = id.entry();
+        Finding {
+            id,
+            severity: entry.severity,
+            title: entry.title,
+            resource: resource.display(),
+            resource_ref: resource,
+            detail: detail.into(),
+            fix: entry.fix.to_string(),
+            statement: None,
+        }
+    }
+
+    /// Replaces the generic fix with a specific one.
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
+        self.fix = fix.into();
+        self
+    }
+
+    /// Names the decisive trust statement.
+    pub fn at_statement(mut self, index: usize) -> Finding {
+        self.statement = Some(index);
+        self
+    }
+}
+
+/// Every finding for the inventory, most severe first, then by id and resource.
+pub fn review(inv: &Inventory) -> Vec<Finding> {
+    review_at(inv, OffsetDateTime::now_utc())
+}
+
+/// [`review`] with the time "now" given, so age checks are deterministic.
+pub fn review_at(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
+    let mut out = Vec::new();
+    out.extend(workspaces::check(inv));
+    out.extend(runs::check(inv));
+    out.extend(trust::check(inv));
+    out.extend(permissions::check(inv, now));
+    sort(&mut out);
+    out
+}
+
+/// Sorts findings: severity (most severe first), id, resource, detail.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.id.cmp(&b.id))
+            .then_with(|| a.resource.cmp(&b.resource))
+            .then_with(|| a.detail.cmp(&b.detail))
+    });
+}
+
+/// Counts per severity and what was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub workspaces: usize,
+    pub variable_sets: usize,
+    /// Roles that trust the HOST provider; `None` when AWS was not read.
+    pub roles: Option<usize>,
+    pub aws_account: Option<String>,
+}
+
+impl Summary {
+    pub fn of(inv: &Inventory, findings: &[Finding]) -> Summary {
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            critical: count(Severity::Critical),
+            high: count(Severity::High),
+            medium: count(Severity::Medium),
+            low: count(Severity::Low),
+            workspaces: inv.workspaces.len(),
+            variable_sets: inv.variable_sets.len(),
+            roles: inv.aws.as_ref().map(|a| a.roles.len()),
+            aws_account: inv.aws.as_ref().map(|a| a.caller.account.clone()),
+        }
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+        }
+    }
+}
+
+/// A name as one shell word in a suggested command: quoted when it holds anything but letters,
+/// digits and `-_.:/@`.
+pub fn shell_word(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@".contains(c));
+    if plain {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', r"'\''"))
+    }
+}
+
+/// Whether any finding is at or above `level`.
+pub fn fails_at(findings: &[Finding], level: Severity) -> bool {
+    findings.iter().any(|f| f.severity >= level)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,142 @@
+//! Would each configured workspace's runs be admitted? For every enabled configuration and each
+//! phase: the role the variables name, the claims HCP Terraform would send, IAM's evaluation of
+//! the trust policy (TFCOIDC007, naming the failing condition) and the provider's audiences
+//! (TFCOIDC003).
+
+use super::config::{aws_configs, role_name_of, AwsConfig, RunPhase};
+use super::explain::{check_run, in_account, Problem, RunCheck};
+use super::{shell_word, Finding, FindingId, ResourceRef};
+use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
+
+pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
+    let Some(aws) = &inv.aws else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for ws in &inv.workspaces {
+        for c in aws_configs(ws).iter().filter(|c| c.enabled()) {
+            out.extend(config_findings(inv, aws, ws, c));
+        }
+    }
+    out
+}
+
+/// A problem TFCOIDC007 reports: the role, its trust, or a missing provider.
+fn refuses(p: &Problem) -> bool {
+    p.is_role_problem() || matches!(p, Problem::NoProvider { .. })
+}
+
+/// One phase's role variable and its check.
+struct PhaseCheck {
+    phase: RunPhase,
+    key: String,
+    source: String,
+    check: RunCheck,
+}
+
+fn config_findings(
+    inv: &Inventory,
+    aws: &AwsInventory,
+    ws: &WorkspaceEntry,
+    c: &AwsConfig,
+) -> Vec<Finding> {
+    let aud = c.audience_value();
+    let mut checks: Vec<PhaseCheck> = Vec::new();
+    for phase in RunPhase::BOTH {
+        let Some(var) = c.role_for(phase) else {
+            continue;
+        };
+        // A sensitive ARN cannot be read; a role of another account cannot be checked here.
+        let Some(arn) = var.variable.value.as_deref().map(str::trim) else {
+            continue;
+        };
+        if !in_account(aws, arn) {
+            continue;
+        }
+        checks.push(PhaseCheck {
+            phase,
+            key: var.variable.key.clone(),
+            source: var.source.describe(),
+            check: check_run(inv, aws, ws, &aud, phase, arn, None),
+        });
+    }
+    let mut out = Vec::new();
+    let resource = ResourceRef::workspace(inv, ws);
+    // TFCOIDC007: group phases refused by the same role into one finding.
+    let mut done: Vec<&str> = Vec::new();
+    for pc in &checks {
+        let arn = pc.check.role_arn.as_str();
+        if done.contains(&arn) {
+            continue;
+        }
+        let failing: Vec<&PhaseCheck> = checks
+            .iter()
+            .filter(|o| o.check.role_arn == arn && o.check.problems.iter().any(refuses))
+            .collect();
+        let Some(first) = failing.first() else {
+            continue;
+        };
+        done.push(arn);
+        let phases: Vec<&str> = failing.iter().map(|f| f.phase.as_str()).collect();
+        let reasons: Vec<String> = first
+            .check
+            .problems
+            .iter()
+            .filter(|p| !matches!(p, Problem::AudienceNotListed { .. }))
+            .map(|p| match p {
+                Problem::RoleMissing { .. } => format!(
+                    "role {} does not exist, or does not trust the OIDC provider of {}",
+                    role_name_of(arn).unwrap_or(arn),
+                    inv.host
+                ),
+                other => other.describe(),
+            })
+            .collect();
+        let detail = format!(
+            "{} (from {}) names {arn}; {} runs{} are refused: {}",
+            first.key,
+            first.source,
+            phases.join(" and "),
+            c.label(),
+            reasons.join("; ")
+        );
+        let fix = format!(
+            "trust this workspace in the role (tfc-oidc setup --org {org} --project {project} --workspace {name} --role-name {role}), or correct {}; tfc-oidc explain --org {org} --project {project} --workspace {name} --phase {}{alias} shows the evaluation",
+            first.key,
+            first.phase,
+            org = shell_word(&inv.organization),
+            project = shell_word(&ws.project_name),
+            name = shell_word(&ws.workspace.name),
+            role = shell_word(role_name_of(arn).unwrap_or(arn)),
+            alias = c.tag.as_ref().map_or_else(String::new, |t| format!(" --alias {t}")),
+        );
+        let mut f = Finding::new(FindingId::RoleRefusesRun, resource.clone(), detail).with_fix(fix);
+        if let Some(i) = first.check.decisive_statement() {
+            f = f.at_statement(i);
+        }
+        out.push(f);
+    }
+    // TFCOIDC003: the provider exists but does not list the audience the workspace sends.
+    if let Some(Problem::AudienceNotListed { aud, client_ids }) = checks
+        .iter()
+        .flat_map(|pc| pc.check.problems.iter())
+        .find(|p| matches!(p, Problem::AudienceNotListed { .. }))
+    {
+        let from = c.audience.map_or_else(
+            || "the default".to_string(),
+            |v| format!("{} from {}", v.variable.key, v.source.describe()),
+        );
+        let detail = format!(
+            "runs{} send aud {aud} ({from}), which the OIDC provider for {} does not list (client IDs: {}): STS refuses the token",
+            c.label(),
+            inv.host,
+            client_ids.join(", ")
+        );
+        let fix = format!(
+            "add {aud} to the provider's client IDs (tfc-oidc setup adds it), or change {}",
+            c.key("WORKLOAD_IDENTITY_AUDIENCE")
+        );
+        out.push(Finding::new(FindingId::Audience, resource, detail).with_fix(fix));
+    }
+    out
+}

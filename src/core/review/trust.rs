@@ -1,0 +1,304 @@
+//! Findings on the shape of trust policies that name the HOST provider: no `sub` (TFCOIDC001),
+//! a wildcard organization (002), the audience (003), operator misuse (008), subjects naming
+//! projects or workspaces that no longer exist (009), no plan/apply split (012).
+
+use super::patterns::{admits_both_phases, org_part, unescape, workspace_pattern, OrgPart};
+use super::{Finding, FindingId, ResourceRef};
+use crate::core::inventory::{AwsInventory, Inventory, RoleEntry};
+use crate::core::policy::{Condition, SetQualifier, Statement};
+use crate::core::subject::has_wildcard;
+
+pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
+    let Some(aws) = &inv.aws else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for role in &aws.roles {
+        let Ok(doc) = &role.trust else {
+            continue;
+        };
+        let resource = ResourceRef::Role {
+            arn: role.role.arn.clone(),
+            name: role.role.name.clone(),
+        };
+        let statements: Vec<&Statement> = doc
+            .web_identity_statements(&aws.host_provider_arn)
+            .collect();
+        let mut split_reported = false;
+        for s in statements {
+            let ctx = Ctx {
+                inv,
+                aws,
+                role,
+                s,
+                resource: &resource,
+            };
+            if !s.tests_claim(&inv.host, "sub") {
+                out.push(ctx.finding(
+                    FindingId::NoSubCondition,
+                    format!(
+                        "statement {} allows sts:AssumeRoleWithWebIdentity through the provider of {} with no condition on {}:sub: a run of any workspace of any organization can assume the role",
+                        s.index + 1,
+                        inv.host,
+                        inv.host
+                    ),
+                ));
+            }
+            out.extend(ctx.wildcard_organization());
+            out.extend(ctx.audience());
+            out.extend(ctx.operator_misuse());
+            out.extend(ctx.stale_subjects());
+            if !split_reported {
+                if let Some(f) = ctx.no_split() {
+                    out.push(f);
+                    split_reported = true;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Operators that admit what they list (not negated, not `Null`).
+fn positive(c: &Condition) -> bool {
+    matches!(
+        c.operator.base.as_str(),
+        "StringLike" | "StringEquals" | "StringEqualsIgnoreCase"
+    )
+}
+
+/// One statement of one role, being checked.
+struct Ctx<'a> {
+    inv: &'a Inventory,
+    aws: &'a AwsInventory,
+    role: &'a RoleEntry,
+    s: &'a Statement,
+    resource: &'a ResourceRef,
+}
+
+impl Ctx<'_> {
+    fn finding(&self, id: FindingId, detail: String) -> Finding {
+        let fix = id.entry().fix.replace("HOST", self.host());
+        Finding::new(id, self.resource.clone(), detail)
+            .with_fix(fix)
+            .at_statement(self.s.index)
+    }
+
+    fn host(&self) -> &str {
+        &self.inv.host
+    }
+
+    /// Conditions on `HOST:claim` that admit what they list.
+    fn positive_on(&self, claim: &str) -> impl Iterator<Item = &Condition> {
+        let host = self.host().to_string();
+        let claim = claim.to_string();
+        self.s
+            .conditions
+            .iter()
+            .filter(move |c| c.is_claim(&host, &claim) && positive(c))
+    }
+
+    /// `StringLike` sub patterns (wildcards count only there).
+    fn like_patterns(&self) -> Vec<&str> {
+        self.positive_on("sub")
+            .filter(|c| c.operator.base == "StringLike")
+            .flat_map(|c| c.values.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// TFCOIDC002.
+    fn wildcard_organization(&self) -> Option<Finding> {
+        let bad: Vec<&str> = self
+            .like_patterns()
+            .into_iter()
+            .filter(|p| org_part(p) == OrgPart::Wildcard)
+            .collect();
+        if bad.is_empty() {
+            return None;
+        }
+        Some(self.finding(
+            FindingId::WildcardOrganization,
+            format!(
+                "statement {} admits other organizations' runs: {}",
+                self.s.index + 1,
+                bad.join(", ")
+            ),
+        ))
+    }
+
+    /// TFCOIDC003 on the role: no `aud` condition, or values the provider does not list.
+    fn audience(&self) -> Option<Finding> {
+        let host = self.host();
+        if !self.s.tests_claim(host, "aud") {
+            return Some(self.finding(
+                FindingId::Audience,
+                format!(
+                    "statement {} has no condition on {host}:aud: tokens minted for any audience the provider lists are accepted",
+                    self.s.index + 1
+                ),
+            ));
+        }
+        let provider = self.aws.host_provider()?;
+        let values: Vec<&str> = self
+            .positive_on("aud")
+            .flat_map(|c| c.values.iter().map(String::as_str))
+            .collect();
+        let unknown: Vec<&str> = values
+            .iter()
+            .copied()
+            .filter(|v| {
+                !provider
+                    .client_ids
+                    .iter()
+                    .any(|c| crate::core::subject::string_like(v, c) || v == c)
+            })
+            .collect();
+        if values.is_empty() || unknown.len() < values.len() {
+            return None;
+        }
+        Some(self.finding(
+            FindingId::Audience,
+            format!(
+                "statement {} requires aud {}, which the OIDC provider for {host} does not list (client IDs: {}): no token can pass",
+                self.s.index + 1,
+                unknown.join(", "),
+                provider.client_ids.join(", ")
+            ),
+        ))
+    }
+
+    /// TFCOIDC008: `StringEquals` with wildcards, `ForAllValues` on single-valued claims.
+    fn operator_misuse(&self) -> Vec<Finding> {
+        let host = self.host();
+        let mut out = Vec::new();
+        for c in &self.s.conditions {
+            let on_claim = c.is_claim(host, "sub") || c.is_claim(host, "aud");
+            if !on_claim {
+                continue;
+            }
+            let literal = matches!(
+                c.operator.base.as_str(),
+                "StringEquals" | "StringEqualsIgnoreCase"
+            );
+            let wild: Vec<&str> = c
+                .values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| has_wildcard(v))
+                .collect();
+            if literal && c.is_claim(host, "sub") && !wild.is_empty() {
+                out.push(self.finding(
+                    FindingId::OperatorMisuse,
+                    format!(
+                        "statement {}: {} {} compares literally, so {} never matches a token (use StringLike)",
+                        self.s.index + 1,
+                        c.operator.raw,
+                        c.key,
+                        wild.join(", ")
+                    ),
+                ));
+            }
+            if c.operator.qualifier == Some(SetQualifier::ForAllValues) {
+                out.push(self.finding(
+                    FindingId::OperatorMisuse,
+                    format!(
+                        "statement {}: {} on the single-valued claim {} also passes when the claim is missing (use {})",
+                        self.s.index + 1,
+                        c.operator.raw,
+                        c.key,
+                        c.operator.raw.trim_start_matches("ForAllValues:")
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    /// TFCOIDC009: patterns for this organization naming a project or workspace that is gone.
+    fn stale_subjects(&self) -> Vec<Finding> {
+        let inv = self.inv;
+        let mut out = Vec::new();
+        let values: Vec<&str> = self
+            .positive_on("sub")
+            .flat_map(|c| c.values.iter().map(String::as_str))
+            .collect();
+        for pattern in values {
+            let Some(p) = workspace_pattern(pattern) else {
+                continue;
+            };
+            if has_wildcard(&p.organization) || unescape(&p.organization) != inv.organization {
+                continue;
+            }
+            if let Some(reason) = stale_reason(inv, &p.project, &p.workspace) {
+                out.push(self.finding(
+                    FindingId::StaleSubject,
+                    format!(
+                        "statement {} trusts {pattern}, but {reason}",
+                        self.s.index + 1
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    /// TFCOIDC012: a pattern admits both plan and apply runs.
+    fn no_split(&self) -> Option<Finding> {
+        let both = self
+            .positive_on("sub")
+            .flat_map(|c| c.values.iter().map(String::as_str))
+            .find(|p| org_part(p) != OrgPart::Foreign && admits_both_phases(p))?;
+        Some(self.finding(
+            FindingId::NoPhaseSplit,
+            format!(
+                "role {} is trusted for plan and apply runs ({both}): plans, which run unreviewed code, get the apply permissions",
+                self.role.role.name
+            ),
+        ))
+    }
+}
+
+/// Why a pattern's project or workspace no longer exists, if it does not. Workspaces are only
+/// judged where the inventory covers them (the whole organization, or the project in scope).
+fn stale_reason(inv: &Inventory, project: &Option<String>, workspace: &str) -> Option<String> {
+    let org = &inv.organization;
+    if let Some(project) = project.as_deref().filter(|p| !has_wildcard(p)) {
+        let project = unescape(project);
+        if !inv.projects.iter().any(|p| p.name == project) {
+            return Some(format!("organization {org} has no project {project}"));
+        }
+        let covered = inv.scope_project.as_deref().is_none_or(|s| s == project);
+        if !covered || has_wildcard(workspace) {
+            return None;
+        }
+        let workspace = unescape(workspace);
+        let here = inv
+            .workspaces
+            .iter()
+            .any(|w| w.project_name == project && w.workspace.name == workspace);
+        if here {
+            return None;
+        }
+        let elsewhere = inv
+            .workspaces
+            .iter()
+            .find(|w| w.workspace.name == workspace)
+            .map(|w| {
+                format!(
+                    " (a workspace of that name is in project {})",
+                    w.project_name
+                )
+            })
+            .unwrap_or_default();
+        return Some(format!(
+            "project {project} has no workspace {workspace}{elsewhere}"
+        ));
+    }
+    if project.is_none() && inv.scope_project.is_none() && !has_wildcard(workspace) {
+        let workspace = unescape(workspace);
+        if !inv.workspaces.iter().any(|w| w.workspace.name == workspace) {
+            return Some(format!("organization {org} has no workspace {workspace}"));
+        }
+    }
+    None
+}

@@ -1,0 +1,284 @@
+//! Findings read from HCP Terraform alone: static keys (TFCOIDC004), keys beside OIDC (005),
+//! OIDC without a role (006), role ARNs in global sets (011), half-set tagged configurations (014).
+
+use super::config::{aws_configs, is_role_arn_key, static_keys, AwsConfig, RunPhase};
+use super::{shell_word, Finding, FindingId, ResourceRef};
+use crate::core::inventory::{EffectiveVariable, Inventory, VariableSource, WorkspaceEntry};
+use crate::core::plan::mask_key_id;
+use crate::core::ports::{Variable, VariableCategory};
+use std::collections::BTreeMap;
+
+pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
+    let mut out = static_key_findings(inv);
+    for ws in &inv.workspaces {
+        let configs = aws_configs(ws);
+        out.extend(keys_and_oidc(inv, ws, &configs));
+        for c in &configs {
+            out.extend(missing_role(inv, ws, c));
+            out.extend(half_set(inv, ws, c));
+        }
+    }
+    out.extend(global_role_arns(inv));
+    out
+}
+
+/// `AWS_ACCESS_KEY_ID (AKIA…0001)`, never the whole key id, never a secret.
+fn describe_key(v: &Variable) -> String {
+    match (&v.value, v.key.as_str()) {
+        (Some(id), "AWS_ACCESS_KEY_ID") => format!("{} ({})", v.key, mask_key_id(id)),
+        _ => v.key.clone(),
+    }
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn migrate_command(org: &str, workspaces: &[&str]) -> String {
+    let mut cmd = format!("tfc-oidc migrate --org {}", shell_word(org));
+    if workspaces.len() > 3 {
+        cmd.push_str(" --all");
+    } else {
+        for ws in workspaces {
+            cmd.push_str(&format!(" --workspace {}", shell_word(ws)));
+        }
+    }
+    cmd
+}
+
+/// TFCOIDC004: one finding per workspace holding keys itself, one per set whose keys reach
+/// workspaces (naming them), so a set reaching hundreds of workspaces is one finding.
+fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut by_set: BTreeMap<(String, String), Vec<&WorkspaceEntry>> = BTreeMap::new();
+    for ws in &inv.workspaces {
+        let keys = static_keys(ws);
+        let own: Vec<String> = keys
+            .iter()
+            .filter(|k| k.source == VariableSource::Workspace)
+            .map(|k| describe_key(&k.variable))
+            .collect();
+        if !own.is_empty() {
+            let detail = format!(
+                "{} {} set on the workspace itself",
+                and_list(&own),
+                if own.len() == 1 { "is" } else { "are" }
+            );
+            let fix = migrate_command(&inv.organization, &[&ws.workspace.name]);
+            out.push(
+                Finding::new(
+                    FindingId::StaticKeys,
+                    ResourceRef::workspace(inv, ws),
+                    detail,
+                )
+                .with_fix(fix),
+            );
+        }
+        for k in keys {
+            if let VariableSource::VariableSet { id, name, .. } = &k.source {
+                let list = by_set.entry((id.clone(), name.clone())).or_default();
+                if !list.iter().any(|w| w.workspace.id == ws.workspace.id) {
+                    list.push(ws);
+                }
+            }
+        }
+    }
+    for ((id, name), workspaces) in by_set {
+        let keys: Vec<String> = inv
+            .varset(&id)
+            .map(|s| {
+                s.variables
+                    .iter()
+                    .filter(|v| {
+                        v.category == VariableCategory::Env
+                            && super::config::STATIC_KEY_VARIABLES.contains(&v.key.as_str())
+                    })
+                    .map(describe_key)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let names: Vec<&str> = workspaces
+            .iter()
+            .map(|w| w.workspace.name.as_str())
+            .collect();
+        let shown: Vec<String> = names.iter().take(5).map(|n| n.to_string()).collect();
+        let more = names.len().saturating_sub(shown.len());
+        let detail = format!(
+            "{} reach{} {} workspace{}: {}{}",
+            and_list(&keys),
+            if keys.len() == 1 { "es" } else { "" },
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        let resource = ResourceRef::VariableSet {
+            organization: inv.organization.clone(),
+            id,
+            name,
+        };
+        let fix = migrate_command(&inv.organization, &names);
+        out.push(Finding::new(FindingId::StaticKeys, resource, detail).with_fix(fix));
+    }
+    out
+}
+
+fn from(v: &EffectiveVariable) -> String {
+    format!("from {}", v.source.describe())
+}
+
+/// TFCOIDC005: the default configuration is on and static keys reach the workspace too.
+fn keys_and_oidc(inv: &Inventory, ws: &WorkspaceEntry, configs: &[AwsConfig]) -> Option<Finding> {
+    let default = configs.iter().find(|c| c.tag.is_none() && c.enabled())?;
+    let keys = static_keys(ws);
+    let key = keys.first()?;
+    let auth = default.provider_auth?;
+    let detail = format!(
+        "TFC_AWS_PROVIDER_AUTH=true ({}) and {} ({}): the run may keep using the static keys",
+        from(auth),
+        key.variable.key,
+        from(key)
+    );
+    let fix = format!(
+        "remove the static key variables: {}",
+        migrate_command(&inv.organization, &[&ws.workspace.name])
+    );
+    Some(
+        Finding::new(
+            FindingId::KeysAndOidc,
+            ResourceRef::workspace(inv, ws),
+            detail,
+        )
+        .with_fix(fix),
+    )
+}
+
+/// The phases of an enabled configuration that have no role.
+fn phases_without_role(c: &AwsConfig) -> Vec<RunPhase> {
+    RunPhase::BOTH
+        .into_iter()
+        .filter(|p| c.role_for(*p).is_none())
+        .collect()
+}
+
+fn setup_command(inv: &Inventory, ws: &WorkspaceEntry) -> String {
+    format!(
+        "tfc-oidc setup --org {} --project {} --workspace {} --policy-arn <policy ARN>",
+        shell_word(&inv.organization),
+        shell_word(&ws.project_name),
+        shell_word(&ws.workspace.name)
+    )
+}
+
+/// TFCOIDC006: the default configuration is on but a phase has no role ARN.
+fn missing_role(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<Finding> {
+    if c.tag.is_some() || !c.enabled() {
+        return None;
+    }
+    let missing = phases_without_role(c);
+    if missing.is_empty() {
+        return None;
+    }
+    let auth = c.provider_auth?;
+    let what = if missing.len() == 2 {
+        "no TFC_AWS_RUN_ROLE_ARN (nor TFC_AWS_PLAN_ROLE_ARN and TFC_AWS_APPLY_ROLE_ARN) reaches the workspace".to_string()
+    } else {
+        let phase = missing[0];
+        format!(
+            "{phase} runs have no role: neither {} nor TFC_AWS_RUN_ROLE_ARN reaches the workspace",
+            c.key(&format!("{}_ROLE_ARN", phase.as_str().to_uppercase()))
+        )
+    };
+    let detail = format!("TFC_AWS_PROVIDER_AUTH=true ({}) but {what}", from(auth));
+    let fix = format!("set the role ARN variable: {}", setup_command(inv, ws));
+    Some(
+        Finding::new(
+            FindingId::NoRoleArn,
+            ResourceRef::workspace(inv, ws),
+            detail,
+        )
+        .with_fix(fix),
+    )
+}
+
+/// TFCOIDC014: a tagged configuration with a role but no `PROVIDER_AUTH_TAG=true`, or the
+/// reverse.
+fn half_set(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<Finding> {
+    let tag = c.tag.as_ref()?;
+    let own_role = [c.run_role, c.plan_role, c.apply_role]
+        .into_iter()
+        .flatten()
+        .find(|v| v.variable.key.ends_with(&format!("_{tag}")));
+    let auth_key = c.key("PROVIDER_AUTH");
+    let detail = match (c.enabled(), own_role) {
+        (false, Some(role)) => format!(
+            "{} is set ({}) but {auth_key} is not true: the {tag} configuration gets no credentials",
+            role.variable.key,
+            from(role)
+        ),
+        (true, _) => {
+            let missing = phases_without_role(c);
+            if missing.is_empty() {
+                return None;
+            }
+            let phases: Vec<&str> = missing.iter().map(|p| p.as_str()).collect();
+            format!(
+                "{auth_key}=true but no {} reaches the workspace (no role for {} runs)",
+                c.key("RUN_ROLE_ARN"),
+                phases.join(" and ")
+            )
+        }
+        (false, None) => return None,
+    };
+    let fix = format!(
+        "set both {auth_key}=true and {} on the workspace, or remove the {tag} variables",
+        c.key("RUN_ROLE_ARN")
+    );
+    Some(
+        Finding::new(
+            FindingId::HalfSetTag,
+            ResourceRef::workspace(inv, ws),
+            detail,
+        )
+        .with_fix(fix),
+    )
+}
+
+/// TFCOIDC011: a global variable set holds a role ARN.
+fn global_role_arns(inv: &Inventory) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in inv.variable_sets.iter().filter(|s| s.set.global) {
+        let roles: Vec<String> = s
+            .variables
+            .iter()
+            .filter(|v| v.category == VariableCategory::Env && is_role_arn_key(&v.key))
+            .map(|v| match &v.value {
+                Some(value) => format!("{} = {value}", v.key),
+                None => format!("{} (sensitive)", v.key),
+            })
+            .collect();
+        if roles.is_empty() {
+            continue;
+        }
+        let detail = format!(
+            "global variable set holds {}: every workspace of {} gets it, including new ones",
+            and_list(&roles),
+            inv.organization
+        );
+        let resource = ResourceRef::VariableSet {
+            organization: inv.organization.clone(),
+            id: s.set.id.clone(),
+            name: s.set.name.clone(),
+        };
+        out.push(Finding::new(FindingId::GlobalRoleArn, resource, detail));
+    }
+    out
+}
