@@ -15,7 +15,7 @@ use super::endpoint::Endpoint;
 use super::jsonapi::{self, Document, Resource};
 use super::limiter::{RateLimit, RateLimiter};
 use super::token::ApiToken;
-use super::transport::RetryPolicy;
+use super::transport::{RetryPolicy, Transport};
 use crate::core::ports::TfcError;
 
 /// Largest page the API serves; fewer pages means fewer requests against the rate limit.
@@ -29,10 +29,7 @@ const MAX_PAGES: u32 = 10_000;
 #[derive(Clone)]
 pub struct TfcClient {
     pub(super) endpoint: Endpoint,
-    pub(super) auth: HeaderValue,
-    pub(super) http: reqwest::Client,
-    pub(super) retry: RetryPolicy,
-    pub(super) limiter: RateLimiter,
+    pub(super) transport: Transport,
 }
 
 impl std::fmt::Debug for TfcClient {
@@ -54,25 +51,29 @@ impl TfcClient {
         let mut auth =
             HeaderValue::from_str(&bearer).unwrap_or_else(|_| HeaderValue::from_static("Bearer -"));
         auth.set_sensitive(true);
-        TfcClient {
-            endpoint,
+        let transport = Transport {
+            host: endpoint.host().to_owned(),
             auth,
             http,
             retry: RetryPolicy::default(),
             limiter: RateLimiter::new(RateLimit::default()),
+        };
+        TfcClient {
+            endpoint,
+            transport,
         }
     }
 
     /// Replaces the rate limit (default: 30 requests per second, 16 in flight). The new
     /// limiter is shared by the clones made from here on.
     pub fn with_rate_limit(mut self, limit: RateLimit) -> TfcClient {
-        self.limiter = RateLimiter::new(limit);
+        self.transport.limiter = RateLimiter::new(limit);
         self
     }
 
     /// Replaces the retry policy (tests use short waits).
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> TfcClient {
-        self.retry = retry;
+        self.transport.retry = retry;
         self
     }
 
@@ -109,7 +110,7 @@ impl TfcClient {
         url: Url,
         what: &str,
     ) -> Result<Document<Resource<A>>, TfcError> {
-        let body = self.send(Method::GET, url, None, what).await?;
+        let body = self.transport.send(Method::GET, url, None, what).await?;
         jsonapi::parse(&body, what)
     }
 
@@ -129,7 +130,10 @@ impl TfcClient {
                 .query_pairs_mut()
                 .append_pair("page[number]", &page.to_string())
                 .append_pair("page[size]", PAGE_SIZE);
-            let body = self.send(Method::GET, page_url, None, what).await?;
+            let body = self
+                .transport
+                .send(Method::GET, page_url, None, what)
+                .await?;
             let doc: Document<Vec<Resource<A>>> = jsonapi::parse(&body, what)?;
             let next = doc.next_page();
             data.extend(doc.data);
@@ -154,7 +158,7 @@ impl TfcClient {
         body: &Value,
         what: &str,
     ) -> Result<Resource<A>, TfcError> {
-        let reply = self.send(method, url, Some(body), what).await?;
+        let reply = self.transport.send(method, url, Some(body), what).await?;
         Ok(jsonapi::parse::<Document<Resource<A>>>(&reply, what)?.data)
     }
 
@@ -166,6 +170,6 @@ impl TfcClient {
         body: Option<&Value>,
         what: &str,
     ) -> Result<(), TfcError> {
-        self.send(method, url, body, what).await.map(drop)
+        self.transport.send(method, url, body, what).await.map(drop)
     }
 }

@@ -13,9 +13,10 @@ use serde_json::Value;
 use tracing::debug;
 use url::Url;
 
-use super::client::TfcClient;
 use super::jsonapi::{describe_errors, one_line};
+use super::limiter::RateLimiter;
 use crate::core::ports::TfcError;
+use reqwest::header::HeaderValue;
 
 const JSON_API: &str = "application/vnd.api+json";
 
@@ -60,10 +61,23 @@ enum Failure {
     },
 }
 
-impl TfcClient {
+/// What sends requests to one API: the reqwest client, the `Authorization` header, the retry
+/// policy and the rate limiter, shared by every clone of a [`super::TfcClient`]. It knows
+/// nothing of resources; the client above it builds URLs and reads documents.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    /// The host, for the 401 message.
+    pub(crate) host: String,
+    pub(crate) auth: HeaderValue,
+    pub(crate) http: reqwest::Client,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiter: RateLimiter,
+}
+
+impl Transport {
     /// Sends a request (JSON:API `body` if any) and returns the body of a 2xx answer.
     /// `what` names the addressed thing for [`TfcError::NotFound`].
-    pub(super) async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         url: Url,
@@ -177,7 +191,7 @@ impl TfcClient {
         match status.as_u16() {
             200..=299 => Ok(body),
             401 => Err(TfcError::Unauthorized {
-                host: self.endpoint.host().to_owned(),
+                host: self.host.clone(),
             }),
             404 => Err(TfcError::NotFound {
                 what: what.to_owned(),

@@ -98,7 +98,7 @@ impl TfcClient {
         url.query_pairs_mut()
             .append_pair("include", "current_configuration_version");
         let what = format!("workspace {workspace_id}");
-        let body = self.send(Method::GET, url, None, &what).await?;
+        let body = self.transport.send(Method::GET, url, None, &what).await?;
         let doc: Value = jsonapi::parse(&body, &what)?;
         Ok(current_configuration(&doc))
     }
@@ -154,7 +154,13 @@ impl TfcClient {
             url: shown.clone(),
             detail: one_line(&e.without_url().to_string(), 200),
         };
-        let response = self.http.get(url.clone()).send().await.map_err(transport)?;
+        let response = self
+            .transport
+            .http
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(transport)?;
         let status = response.status();
         if !status.is_success() {
             return Err(TfcError::Rejected {
