@@ -297,3 +297,67 @@ fn reqwest_put_var(env: &Env, ws: &str, key: &str, value: &str) -> bool {
         .unwrap();
     text(&status.stdout).trim() == "201"
 }
+
+/// Kills a `--target varset` setup while each kind of write is in flight, then undoes it
+/// straight away: the variable set and the role are gone every time.
+#[tokio::test]
+async fn kill_at_several_points_then_undo_leaves_nothing_behind() {
+    for (i, point) in [
+        "create_variable_set",
+        "create_variable",
+        "attach_variable_set",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let Some(env) = Env::new(&format!("e2e-kill-{i}")) else {
+            return;
+        };
+        let role = format!("e2e-kill-{i}-role");
+        env.fake
+            .set_write_latency_after(Duration::from_millis(1200));
+        let mut child = env
+            .cmd(&[
+                "setup",
+                "--org",
+                "acme",
+                "--project",
+                "platform",
+                "--workspace",
+                "edge",
+                "--role-name",
+                &role,
+                "--no-policy",
+                "--target",
+                "varset",
+                "--yes",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let needle = format!("\"type\":\"{point}\"");
+        wait_for_line(
+            &journal_dir(&env),
+            &mut child,
+            &["\"event\":\"intent\"", &needle],
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        env.fake.set_write_latency_after(Duration::ZERO);
+
+        let out = env.run(&["undo", "--yes"]);
+        assert_success(&out);
+        let set = format!("aws-oidc-{role}");
+        let left = env.fake.variable_sets("acme");
+        assert!(
+            !left.iter().any(|s| s["name"] == set.as_str()),
+            "{point}: the set is gone: {left:?}"
+        );
+        assert!(
+            iam().await.get_role(&role).await.unwrap().is_none(),
+            "{point}: the role is gone"
+        );
+    }
+}
