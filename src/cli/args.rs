@@ -102,7 +102,18 @@ pub struct SetupArgs {
     /// A deployment of the Stack (repeatable) [default: every deployment]
     #[arg(long = "deployment", value_name = "D", requires = "stack")]
     pub deployments: Vec<String>,
-    /// IAM role name [default: tfc-<org>-<project>, sanitised]
+    #[command(flatten)]
+    pub role: RoleArgs,
+    /// Variable set name with --target varset [default: aws-oidc-<role-name>]
+    #[arg(long, value_name = "NAME")]
+    pub varset_name: Option<String>,
+}
+
+/// The role, its permissions and where its variables go: the same flags for `setup`, `export`
+/// and `migrate`.
+#[derive(Debug, Clone, Args)]
+pub struct RoleArgs {
+    /// IAM role name [default: tfc-<org>-<project>, sanitised; for migrate one per project]
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
     /// Managed policy to attach (repeatable)
@@ -120,12 +131,9 @@ pub struct SetupArgs {
     /// Token audience (also set as TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE when not the default)
     #[arg(long, value_name = "AUD", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
     pub audience: String,
-    /// Where the variables go
+    /// Where the variables go (varset: a set aws-oidc-<role-name>; for migrate one per project)
     #[arg(long, value_enum, default_value_t = Target::Workspace)]
     pub target: Target,
-    /// Variable set name with --target varset [default: aws-oidc-<role-name>]
-    #[arg(long, value_name = "NAME")]
-    pub varset_name: Option<String>,
     /// Thumbprint for a new OIDC provider (40 hex); by default none, IAM uses its CA library
     #[arg(long, value_name = "HEX", conflicts_with = "compute_thumbprint")]
     pub thumbprint: Option<String>,
@@ -256,42 +264,8 @@ pub struct MigrateArgs {
     /// Every workspace of the organization that receives static keys
     #[arg(long)]
     pub all: bool,
-    /// IAM role name, when every workspace is in one project [default: tfc-<org>-<project>, one per project]
-    #[arg(long, value_name = "NAME")]
-    pub role_name: Option<String>,
-    /// Managed policy to attach (repeatable)
-    #[arg(long = "policy-arn", value_name = "ARN")]
-    pub policy_arns: Vec<String>,
-    /// Inline policy JSON to put on the role
-    #[arg(long, value_name = "FILE")]
-    pub policy_file: Option<PathBuf>,
-    /// Give the role no permissions
-    #[arg(long, conflicts_with_all = ["policy_arns", "policy_file"])]
-    pub no_policy: bool,
-    /// Separate plan and apply roles (TFC_AWS_PLAN_ROLE_ARN / TFC_AWS_APPLY_ROLE_ARN)
-    #[arg(long)]
-    pub split_roles: bool,
-    /// Token audience (also set as TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE when not the default)
-    #[arg(long, value_name = "AUD", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
-    pub audience: String,
-    /// Where the OIDC variables go (varset: one set per project, aws-oidc-<role-name>)
-    #[arg(long, value_enum, default_value_t = Target::Workspace)]
-    pub target: Target,
-    /// Thumbprint for a new OIDC provider (40 hex); by default none, IAM uses its CA library
-    #[arg(long, value_name = "HEX", conflicts_with = "compute_thumbprint")]
-    pub thumbprint: Option<String>,
-    /// Fetch the issuer's TLS chain and use the SHA-1 of its top intermediate CA
-    #[arg(long)]
-    pub compute_thumbprint: bool,
-    /// Reuse an existing role that tfc-oidc did not create (the plan lists its trust and policies)
-    #[arg(long)]
-    pub adopt_role: bool,
-    /// Allow AdministratorAccess on a role trusted for several workspaces or for plan runs
-    #[arg(long)]
-    pub allow_admin: bool,
-    /// Tagged variables for one more AWS account (HCP Terraform's _TAG suffix)
-    #[arg(long, value_name = "TAG")]
-    pub alias: Option<String>,
+    #[command(flatten)]
+    pub role: RoleArgs,
     /// Also mark the IAM access keys Inactive (never deleted) once no workspace uses them
     #[arg(long)]
     pub deactivate_keys: bool,

@@ -23,16 +23,16 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
         WorkspaceSelection::Named(args.workspaces.clone())
     };
     let mut answers = Answers::new(host, &args.org, &args.project, selection);
-    if let Some(name) = &args.role_name {
+    if let Some(name) = &args.role.role_name {
         answers.role_name = name.clone();
     }
-    answers.split_roles = args.split_roles;
-    answers.adopt_role = args.adopt_role;
-    answers.allow_admin = args.allow_admin;
-    answers.alias = args.alias.clone();
-    answers.permissions.managed_policy_arns = args.policy_arns.clone();
-    answers.permissions.none = args.no_policy;
-    if let Some(path) = &args.policy_file {
+    answers.split_roles = args.role.split_roles;
+    answers.adopt_role = args.role.adopt_role;
+    answers.allow_admin = args.role.allow_admin;
+    answers.alias = args.role.alias.clone();
+    answers.permissions.managed_policy_arns = args.role.policy_arns.clone();
+    answers.permissions.none = args.role.no_policy;
+    if let Some(path) = &args.role.policy_file {
         let text = std::fs::read_to_string(path).map_err(|e| {
             CliError::usage(format!("cannot read policy file {}: {e}", path.display()))
         })?;
@@ -40,8 +40,8 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
             .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
         answers.permissions.inline_policy = Some(text);
     }
-    answers.audience = args.audience.clone();
-    if args.target == Target::Varset {
+    answers.audience = args.role.audience.clone();
+    if args.role.target == Target::Varset {
         let name = args
             .varset_name
             .clone()
@@ -50,12 +50,12 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
     } else if args.varset_name.is_some() {
         return Err(CliError::usage("--varset-name needs --target varset"));
     }
-    if let Some(t) = &args.thumbprint {
+    if let Some(t) = &args.role.thumbprint {
         let t = crate::aws::validate_thumbprint(t).map_err(|e| CliError::usage(e.to_string()))?;
         answers.thumbprints = vec![t];
     }
     answers.validate()?;
-    if args.compute_thumbprint {
+    if args.role.compute_thumbprint {
         let t = crate::aws::compute_thumbprint(&format!("https://{host}"), None)
             .await
             .map_err(|e| {

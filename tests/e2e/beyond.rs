@@ -141,21 +141,17 @@ async fn a_stack_is_trusted_per_deployment_and_gets_its_deployment_config() {
     env.fake
         .add_stack("acme", "platform", "net-stack", &["staging", "production"])
         .unwrap();
-    let out = env.run(&[
-        "setup",
-        "--org",
-        "acme",
-        "--project",
-        "platform",
-        "--stack",
-        "net-stack",
-        "--deployment",
-        "staging",
-        "--role-name",
+    let out = env.setup(
         "e2e-stack-role",
-        "--no-policy",
-        "--yes",
-    ]);
+        &[
+            "--stack",
+            "net-stack",
+            "--deployment",
+            "staging",
+            "--no-policy",
+            "--yes",
+        ],
+    );
     assert_success(&out);
     let shown = text(&out.stdout);
     assert!(shown.contains(r#"identity_token "aws""#), "{shown}");

@@ -98,19 +98,7 @@ async fn kill_during_a_write_then_rerun_and_undo_leave_nothing_behind() {
         "the in-flight write happened"
     );
 
-    let out = env.run(&[
-        "setup",
-        "--org",
-        "acme",
-        "--project",
-        "platform",
-        "--workspace",
-        "edge",
-        "--role-name",
-        role,
-        "--no-policy",
-        "--yes",
-    ]);
+    let out = env.setup(role, &["--workspace", "edge", "--no-policy", "--yes"]);
     assert_success(&out);
     assert_eq!(
         tfc_keys(&env, "edge").len(),
@@ -173,19 +161,7 @@ async fn ctrl_c_finishes_the_call_in_flight_and_exits_3() {
         "every started call was journaled: {lines:#?}"
     );
     env.fake.set_latency(Duration::ZERO);
-    let out = env.run(&[
-        "setup",
-        "--org",
-        "acme",
-        "--project",
-        "platform",
-        "--workspace",
-        "edge",
-        "--role-name",
-        role,
-        "--no-policy",
-        "--yes",
-    ]);
+    let out = env.setup(role, &["--workspace", "edge", "--no-policy", "--yes"]);
     assert_success(&out);
     assert_eq!(tfc_keys(&env, "edge").len(), 2);
 }
@@ -236,19 +212,10 @@ async fn files_are_private_and_server_text_is_escaped() {
         "\u{1b}[2J\u{1b}]0;pwned\u{7}",
     );
     assert!(created, "seeded a hostile value");
-    let out = env.run(&[
-        "setup",
-        "--org",
-        "acme",
-        "--project",
-        "platform",
-        "--workspace",
-        "edge",
-        "--role-name",
+    let out = env.setup(
         "e2e-private-role",
-        "--no-policy",
-        "--dry-run",
-    ]);
+        &["--workspace", "edge", "--no-policy", "--dry-run"],
+    );
     assert_success(&out);
     let shown = text(&out.stdout);
     assert!(
@@ -256,19 +223,10 @@ async fn files_are_private_and_server_text_is_escaped() {
         "{shown:?}"
     );
     assert!(shown.contains("\\u{1b}[2J"), "{shown}");
-    let out = env.run(&[
-        "setup",
-        "--org",
-        "acme",
-        "--project",
-        "platform",
-        "--workspace",
-        "edge",
-        "--role-name",
+    let out = env.setup(
         "e2e-private-role",
-        "--no-policy",
-        "--yes",
-    ]);
+        &["--workspace", "edge", "--no-policy", "--yes"],
+    );
     assert_success(&out);
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let dir = journal_dir(&env);
