@@ -26,15 +26,7 @@ pub fn confirm_or_refuse(yes: bool, changes: usize) -> Result<Decision, CliError
         if changes == 1 { "" } else { "s" }
     );
     std::io::stdout().flush().ok();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
-    Ok(match line.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" => Decision::Proceed,
-        _ => Decision::Cancelled,
-    })
+    read_answer()
 }
 
 /// Like [`confirm_or_refuse`] for actions other than an apply: `--yes` proceeds, a terminal is
@@ -49,6 +41,11 @@ pub fn ask_or_refuse(yes: bool, question: &str, refusal: &str) -> Result<Decisio
     }
     eprint!("{question} Type 'yes' to continue: ");
     std::io::stderr().flush().ok();
+    read_answer()
+}
+
+/// Reads one line from the terminal: `yes` (or `y`) proceeds, anything else cancels.
+fn read_answer() -> Result<Decision, CliError> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
