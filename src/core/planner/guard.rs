@@ -174,6 +174,12 @@ pub(super) fn check_varset_reach(
     tfc: &TfcState,
     project_workspace_ids: &[String],
 ) -> Result<(), PlanError> {
+    let name = |id: &str| {
+        tfc.names
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or(id.to_string(), |(_, n)| n.clone())
+    };
     let mut others = Vec::new();
     if set.global {
         others.push("every workspace of the organization (it is global)".to_string());
@@ -181,7 +187,7 @@ pub(super) fn check_varset_reach(
     let all = matches!(answers.workspaces, WorkspaceSelection::All);
     for p in &set.project_ids {
         if !(all && *p == tfc.project.id) {
-            others.push(format!("project {p}"));
+            others.push(format!("project {}", name(p)));
         }
     }
     let selected: Vec<&str> = tfc.workspaces.iter().map(|w| w.id.as_str()).collect();
@@ -189,7 +195,7 @@ pub(super) fn check_varset_reach(
         let inside =
             selected.contains(&w.as_str()) || (all && project_workspace_ids.iter().any(|x| x == w));
         if !inside {
-            others.push(format!("workspace {w}"));
+            others.push(format!("workspace {}", name(w)));
         }
     }
     if others.is_empty() {

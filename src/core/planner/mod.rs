@@ -55,6 +55,9 @@ pub(super) struct TfcState {
     pub(super) project_workspace_ids: Vec<String>,
     /// The Stack, when the selection is one.
     pub(super) stack: Option<crate::core::ports::Stack>,
+    /// Names of the organization's workspaces and projects by id, read only to name what an
+    /// existing variable set reaches beyond the selection.
+    pub(super) names: Vec<(String, String)>,
 }
 
 /// Computes the plan. Reads only.

@@ -223,6 +223,27 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
             (vec![(target, vars)], existing)
         }
     };
+    // A set that reaches more than the selection is refused; the refusal names what else it
+    // reaches, which takes the organization's names (read only in that case).
+    let mut names = Vec::new();
+    if let Some(set) = &varset {
+        let chosen: Vec<&str> = workspaces.iter().map(|w| w.id.as_str()).collect();
+        let beyond = set.global
+            || !set.project_ids.is_empty()
+            || set
+                .workspace_ids
+                .iter()
+                .any(|w| !chosen.contains(&w.as_str()));
+        if beyond {
+            let (all_ws, projects) =
+                futures::try_join!(async { tfc.workspaces(org, None).await }, async {
+                    tfc.projects(org).await
+                })
+                .map_err(PlanError::tfc("name what the variable set reaches"))?;
+            names.extend(all_ws.into_iter().map(|w| (w.id, w.name)));
+            names.extend(projects.into_iter().map(|p| (p.id, p.name)));
+        }
+    }
     let organization = workspaces
         .iter()
         .find_map(|w| w.organization.clone())
@@ -239,5 +260,6 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
         varset,
         project_workspace_ids,
         stack,
+        names,
     })
 }

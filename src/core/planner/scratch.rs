@@ -55,6 +55,7 @@ pub fn plan_from_scratch(
         varset: None,
         project_workspace_ids: workspaces.iter().map(|w| w.id.clone()).collect(),
         stack: None,
+        names: Vec::new(),
     };
     build::build(answers, aws, tfc)
 }
