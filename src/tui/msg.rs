@@ -25,8 +25,11 @@ pub struct ConnectReport {
 /// those of variable sets that reach it): the wizard's view of the core's [`AwsAccess`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Badge {
-    /// `TFC_AWS_PROVIDER_AUTH[_TAG]=true`.
+    /// `TFC_AWS_PROVIDER_AUTH=true` (the default configuration).
     Oidc,
+    /// Only tagged configurations (`TFC_AWS_PROVIDER_AUTH_TAG=true`): the provider blocks that
+    /// name no alias get no credentials from them.
+    TaggedOidc(Vec<String>),
     /// Static key variables (`AWS_ACCESS_KEY_ID`, …) present.
     StaticKeys(KeySource),
     /// Both at once (a half-done migration).
@@ -59,8 +62,16 @@ impl Badge {
     /// The badge of a workspace that reaches AWS as `access` says.
     pub fn of(access: &AwsAccess) -> Badge {
         let keys = access.static_key_source().map(KeySource::from);
+        let default = access.default_configuration().is_some_and(|c| c.enabled());
+        let tags: Vec<String> = access
+            .configurations
+            .iter()
+            .filter(|c| c.enabled())
+            .filter_map(|c| c.tag.clone())
+            .collect();
         match (access.oidc_enabled(), keys) {
             (true, Some(from)) => Badge::Both(from),
+            (true, None) if !default => Badge::TaggedOidc(tags),
             (true, None) => Badge::Oidc,
             (false, Some(from)) => Badge::StaticKeys(from),
             (false, None) => Badge::Nothing,

@@ -323,6 +323,9 @@ pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Spa
     match badge {
         None => Span::styled(spinner, t.dim()),
         Some(Badge::Oidc) => Span::styled("OIDC configured", t.ok()),
+        Some(Badge::TaggedOidc(tags)) => {
+            Span::styled(format!("OIDC only for alias {}", tags.join(", ")), t.ok())
+        }
         Some(Badge::StaticKeys(from)) => Span::styled(keys_text("static keys", from), t.warn()),
         Some(Badge::Both(from)) => Span::styled(keys_text("OIDC + static keys", from), t.warn()),
         Some(Badge::Nothing) => Span::styled("no AWS credentials", t.dim()),
