@@ -4,7 +4,7 @@
 //! migration only removes its keys (pointing it at another role would change its permissions).
 
 use super::discover::KeyedWorkspace;
-use crate::core::answers::DEFAULT_AUDIENCE;
+use crate::core::inventory::access::RunPhase;
 use crate::core::inventory::{AwsInventory, Inventory};
 use crate::core::policy::{evaluate, Claims};
 use crate::core::subject::RunSubject;
@@ -15,10 +15,9 @@ pub(super) fn working_roles(
     aws: &AwsInventory,
     ws: &KeyedWorkspace,
 ) -> Option<Vec<String>> {
-    if !ws.oidc.is_complete() {
-        return None;
-    }
-    let audience = ws.oidc.audience.as_deref().unwrap_or(DEFAULT_AUDIENCE);
+    let config = ws.oidc.as_ref().filter(|c| c.is_complete())?;
+    let audience = config.audience_value();
+    let audience = audience.as_str();
     if !aws
         .host_provider()?
         .client_ids
@@ -27,23 +26,17 @@ pub(super) fn working_roles(
     {
         return None;
     }
-    let arn = |key: &str| {
-        let found = ws.oidc.role_arns.iter().find(|(k, _)| k == key);
-        found.map(|(_, v)| v.as_str())
-    };
     let mut roles = Vec::new();
-    for (phase, key) in [
-        ("plan", "TFC_AWS_PLAN_ROLE_ARN"),
-        ("apply", "TFC_AWS_APPLY_ROLE_ARN"),
-    ] {
-        let role_arn = arn(key).or_else(|| arn("TFC_AWS_RUN_ROLE_ARN"))?;
+    for phase in RunPhase::BOTH {
+        // A sensitive role ARN cannot be read, so it cannot be shown to work.
+        let role_arn = config.role_for(phase)?.value.as_deref()?;
         let role = aws.role(role_arn)?;
         let trust = role.trust.as_ref().ok()?;
         let subject = RunSubject::Workspace {
             organization: inv.organization.clone(),
             project: ws.project.clone(),
             workspace: ws.name.clone(),
-            phase: phase.into(),
+            phase: phase.as_str().into(),
         };
         let claims = Claims::for_subject(&inv.host, &aws.host_provider_arn, audience, &subject);
         if !evaluate(trust, &claims).allowed {

@@ -19,13 +19,6 @@ use crate::core::ports::{
 };
 use crate::core::subject::Phase;
 
-/// Static AWS key variables: where they remain, runs keep using them instead of OIDC.
-pub const STATIC_KEYS: [&str; 3] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-];
-
 /// A role as it exists now, with its permissions.
 pub(super) struct RoleState {
     pub(super) role: Role,

@@ -2,8 +2,8 @@
 //! audience, on each workspace or in the variable set, created or updated only where they differ.
 
 use super::build::Builder;
-use super::STATIC_KEYS;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
+use crate::core::dynamic_vars::STATIC_KEYS;
 use crate::core::dynamic_vars::{self, VarKind};
 use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable};
 use crate::core::ports::VariableCategory;

@@ -2,7 +2,8 @@
 //! the role (or that it is missing, or in another account), the HOST provider of its account,
 //! and IAM's evaluation of its trust policy against this workspace's plan-phase claims.
 
-use super::credentials::{account_of, role_name_of, CredentialConfig};
+use super::credentials::CredentialConfig;
+use crate::core::names::{account_of, iam_role_name_of as role_name_of};
 use crate::core::policy::{evaluate, Claims, Decision, PolicyDocument};
 use crate::core::ports::{CallerIdentity, Iam, OidcProvider, Role};
 use crate::core::subject::RunSubject;

@@ -8,10 +8,11 @@
 use super::state::TfcState;
 use super::vars::{not_found, rejected};
 use crate::core::inventory::{EffectiveVariable, VariableSource};
+use crate::core::names::{account_of, iam_role_name_of as role_name_of};
 use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{Iam, PlanInfo, RunInfo, TfcError, Variable};
 use crate::core::subject::RunSubject;
-use crate::core::verify::credentials::{account_of, credential_config, role_name_of};
+use crate::core::verify::credentials::credential_config;
 use crate::sandbox::iam::WebIdentityCall;
 use crate::sandbox::SandboxIam;
 use serde::{Deserialize, Serialize};
