@@ -8,7 +8,6 @@
 
 pub mod catalogue;
 pub mod explain;
-mod patterns;
 mod permissions;
 mod runs;
 mod trust;

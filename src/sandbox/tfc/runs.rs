@@ -217,7 +217,10 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simu
         })
         .collect();
     let config = credential_config(&vars, "plan");
-    let static_keys = input.variables.iter().any(|v| v.key == "AWS_ACCESS_KEY_ID");
+    let static_keys = input
+        .variables
+        .iter()
+        .any(|v| v.key == crate::core::dynamic_vars::STATIC_KEYS[0]);
     let done = |outcome| Simulation {
         outcome,
         attempt: None,
