@@ -199,6 +199,11 @@ pub fn iam_role_name_of(arn: &str) -> Option<&str> {
     role_name_of(arn).filter(|n| !n.is_empty())
 }
 
+/// The ARN of the OIDC provider for `host` in an account (`arn:aws:iam::ACCOUNT:oidc-provider/HOST`).
+pub fn oidc_provider_arn(partition: &str, account: &str, host: &str) -> String {
+    format!("arn:{partition}:iam::{account}:oidc-provider/{host}")
+}
+
 /// The account of an ARN (`arn:aws:iam::123456789012:…` → `123456789012`).
 pub fn account_of(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
@@ -392,5 +397,9 @@ mod tests {
         assert_eq!(iam_role_name_of("arn:aws:iam::123456789012:role/"), None);
         assert_eq!(role_name_of("arn:aws:iam::1:user/u"), None);
         assert_eq!(role_name_of("nonsense"), None);
+        assert_eq!(
+            oidc_provider_arn("aws-us-gov", "1", "tfe.example.com"),
+            "arn:aws-us-gov:iam::1:oidc-provider/tfe.example.com"
+        );
     }
 }

@@ -6,8 +6,7 @@
 use super::discover::KeyedWorkspace;
 use crate::core::inventory::access::RunPhase;
 use crate::core::inventory::{AwsInventory, Inventory};
-use crate::core::policy::{evaluate, Claims};
-use crate::core::subject::RunSubject;
+use crate::core::review::explain::check_run;
 
 /// The role ARN(s) of a working OIDC configuration, `None` when setup is needed.
 pub(super) fn working_roles(
@@ -16,34 +15,20 @@ pub(super) fn working_roles(
     ws: &KeyedWorkspace,
 ) -> Option<Vec<String>> {
     let config = ws.oidc.as_ref().filter(|c| c.is_complete())?;
+    let entry = inv.workspaces.iter().find(|w| w.workspace.id == ws.id)?;
     let audience = config.audience_value();
-    let audience = audience.as_str();
-    if !aws
-        .host_provider()?
-        .client_ids
-        .iter()
-        .any(|c| c == audience)
-    {
-        return None;
-    }
     let mut roles = Vec::new();
     for phase in RunPhase::BOTH {
         // A sensitive role ARN cannot be read, so it cannot be shown to work.
         let role_arn = config.role_for(phase)?.value.as_deref()?;
-        let role = aws.role(role_arn)?;
-        let trust = role.trust.as_ref().ok()?;
-        let subject = RunSubject::Workspace {
-            organization: inv.organization.clone(),
-            project: ws.project.clone(),
-            workspace: ws.name.clone(),
-            phase: phase.as_str().into(),
-        };
-        let claims = Claims::for_subject(&inv.host, &aws.host_provider_arn, audience, &subject);
-        if !evaluate(trust, &claims).allowed {
+        // The role exists, its trust admits this phase's token, the provider lists the audience:
+        // the same check `review` (TFCOIDC007/003) and `explain` make.
+        if !check_run(inv, aws, entry, &audience, phase, role_arn, None).allowed() {
             return None;
         }
-        if !roles.contains(&role.role.arn) {
-            roles.push(role.role.arn.clone());
+        let arn = aws.role(role_arn)?.role.arn.clone();
+        if !roles.contains(&arn) {
+            roles.push(arn);
         }
     }
     Some(roles)

@@ -67,11 +67,7 @@ pub async fn plan(answers: &Answers, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Pla
 }
 
 pub(super) fn provider_arn(caller: &CallerIdentity, host: &str) -> String {
-    format!(
-        "arn:{}:iam::{}:oidc-provider/{host}",
-        caller.partition(),
-        caller.account
-    )
+    crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, host)
 }
 
 pub(super) fn role_arn(caller: &CallerIdentity, name: &str) -> String {

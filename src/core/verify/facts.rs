@@ -56,7 +56,7 @@ pub async fn gather_aws(
     };
     let account = account_of(&role_arn).unwrap_or_default().to_string();
     let partition = role_arn.split(':').nth(1).unwrap_or("aws").to_string();
-    let provider_arn = format!("arn:{partition}:iam::{account}:oidc-provider/{host}");
+    let provider_arn = crate::core::names::oidc_provider_arn(&partition, &account, host);
     let claims = Claims::for_subject(host, &provider_arn, &config.audience, subject);
     if account != caller.account {
         return Some(AwsFacts {

@@ -246,12 +246,8 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simu
         // Another account: its provider is not in this sandbox.
         return done(Outcome::NoProvider);
     }
-    let provider_arn = format!(
-        "arn:{}:iam::{}:oidc-provider/{}",
-        caller.partition(),
-        caller.account,
-        input.host
-    );
+    let provider_arn =
+        crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, &input.host);
     let provider = match iam.get_oidc_provider(&provider_arn).await {
         Ok(Some(p)) => p,
         _ => return tried(Outcome::NoProvider),
