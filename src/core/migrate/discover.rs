@@ -110,16 +110,22 @@ pub fn key_sources(inv: &Inventory, ws: &WorkspaceEntry) -> Vec<KeySource> {
     sources
 }
 
+/// The access key id these variables (a workspace's own, or a set's) hold, when readable: the
+/// value of a non-sensitive env `AWS_ACCESS_KEY_ID`.
+pub fn readable_key_id(variables: &[Variable]) -> Option<String> {
+    variables
+        .iter()
+        .find(|v| is_static_key(v) && v.key == ACCESS_KEY_ID && !v.sensitive)
+        .and_then(|v| v.value.clone())
+        .filter(|v| !v.is_empty())
+}
+
 fn source_of(source: VariableSource, variables: &[Variable]) -> Option<KeySource> {
     let keys: Vec<&Variable> = variables.iter().filter(|v| is_static_key(v)).collect();
     if keys.is_empty() {
         return None;
     }
-    let key_id = keys
-        .iter()
-        .find(|v| v.key == ACCESS_KEY_ID && !v.sensitive)
-        .and_then(|v| v.value.clone())
-        .filter(|v| !v.is_empty());
+    let key_id = readable_key_id(variables);
     Some(KeySource {
         source,
         variables: keys
