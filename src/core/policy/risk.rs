@@ -46,8 +46,8 @@ impl BroadTrust {
     }
 }
 
-/// Operators that restrict `sub` to what they list (negated ones restrict nothing useful).
-fn restricts(base: &str) -> bool {
+/// Operators that admit only what they list (negated ones and `Null` restrict nothing useful).
+pub fn restricts(base: &str) -> bool {
     matches!(
         base,
         "StringEquals" | "StringLike" | "StringEqualsIgnoreCase"

@@ -4,7 +4,7 @@
 
 use super::{Finding, FindingId, ResourceRef};
 use crate::core::inventory::{AwsInventory, Inventory, RoleEntry};
-use crate::core::policy::{broad_trust, BroadTrust, Condition, SetQualifier, Statement};
+use crate::core::policy::{broad_trust, restricts, BroadTrust, Condition, SetQualifier, Statement};
 use crate::core::subject::{
     admits_both_phases, has_wildcard, org_part, unescape, workspace_pattern, OrgPart,
 };
@@ -61,14 +61,6 @@ pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     out
 }
 
-/// Operators that admit what they list (not negated, not `Null`).
-fn positive(c: &Condition) -> bool {
-    matches!(
-        c.operator.base.as_str(),
-        "StringLike" | "StringEquals" | "StringEqualsIgnoreCase"
-    )
-}
-
 /// One statement of one role, being checked.
 struct Ctx<'a> {
     inv: &'a Inventory,
@@ -97,7 +89,7 @@ impl Ctx<'_> {
         self.s
             .conditions
             .iter()
-            .filter(move |c| c.is_claim(&host, &claim) && positive(c))
+            .filter(move |c| c.is_claim(&host, &claim) && restricts(&c.operator.base))
     }
 
     /// TFCOIDC001: no condition on `sub` restricts who gets in.
