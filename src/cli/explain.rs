@@ -9,7 +9,7 @@ use crate::cli::error::{code, CliError};
 use crate::cli::review::{read_inventory, usable_aws};
 use crate::cli::review_output::printable;
 use crate::core::inventory::InventoryScope;
-use crate::core::review::config::role_name_of;
+use crate::core::names::role_name_of;
 use crate::core::review::explain::{explain, Explanation, Problem};
 use crate::core::review::RunPhase;
 use serde_json::json;

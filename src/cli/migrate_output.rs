@@ -48,9 +48,9 @@ fn source_text(source: &VariableSource) -> String {
 }
 
 fn oidc_text(ws: &KeyedWorkspace) -> &'static str {
-    if ws.oidc.is_complete() {
+    if ws.oidc_complete() {
         "yes"
-    } else if ws.oidc.provider_auth || !ws.oidc.role_arns.is_empty() {
+    } else if ws.oidc_partial() {
         "partial"
     } else {
         "no"
@@ -289,7 +289,7 @@ pub fn migrate_json(
         .iter()
         .map(|w| {
             json!({
-                "workspace": w.name, "project": w.project, "oidc": w.oidc.is_complete(),
+                "workspace": w.name, "project": w.project, "oidc": w.oidc_complete(),
                 "sources": w.sources.iter().map(|s| source_json(s, found)).collect::<Vec<_>>(),
             })
         })

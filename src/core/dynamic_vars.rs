@@ -11,6 +11,14 @@ pub const PLAN_ROLE_ARN: &str = "TFC_AWS_PLAN_ROLE_ARN";
 pub const APPLY_ROLE_ARN: &str = "TFC_AWS_APPLY_ROLE_ARN";
 pub const AUDIENCE: &str = "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE";
 
+/// Static AWS key variables: where they remain, runs keep using them instead of OIDC. In the
+/// order they are reported (`AWS_ACCESS_KEY_ID` first: its value names the IAM access key).
+pub const STATIC_KEYS: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
 /// What a dynamic-credential variable is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarKind {
@@ -30,7 +38,13 @@ impl VarKind {
         }
     }
 
-    const ALL: [VarKind; 5] = [
+    /// The untagged variable name of this kind.
+    pub fn untagged_name(self) -> &'static str {
+        self.base()
+    }
+
+    /// Every kind, in the order configurations list them.
+    pub const ALL: [VarKind; 5] = [
         VarKind::ProviderAuth,
         VarKind::RoleArn(Phase::Run),
         VarKind::RoleArn(Phase::Plan),
@@ -45,6 +59,37 @@ pub fn name(kind: VarKind, tag: Option<&str>) -> String {
         Some(t) => format!("{}_{t}", kind.base()),
         None => kind.base().to_string(),
     }
+}
+
+/// The `TFC_DEFAULT_AWS_…` form of `kind`, which fills in for every configuration that does not
+/// set its own; `None` for `PROVIDER_AUTH`, which has no default form.
+pub fn default_name(kind: VarKind) -> Option<String> {
+    (kind != VarKind::ProviderAuth).then(|| {
+        let base = kind.base();
+        format!("TFC_DEFAULT_{}", base.strip_prefix("TFC_").unwrap_or(base))
+    })
+}
+
+/// The kind a `TFC_DEFAULT_AWS_…` name stands for.
+pub fn parse_default(key: &str) -> Option<VarKind> {
+    VarKind::ALL
+        .into_iter()
+        .find(|k| default_name(*k).as_deref() == Some(key))
+}
+
+/// Whether `key` names a role ARN of any configuration: plain, tagged or `TFC_DEFAULT_` form.
+pub fn is_role_arn_key(key: &str) -> bool {
+    let kind = parse(key).map(|(k, _)| k).or_else(|| parse_default(key));
+    matches!(kind, Some(VarKind::RoleArn(_)))
+}
+
+/// Every untagged name HCP Terraform reads for AWS: the five plain ones and the four
+/// `TFC_DEFAULT_` forms.
+pub fn untagged_names() -> Vec<String> {
+    let plain = VarKind::ALL.into_iter().map(|k| name(k, None));
+    plain
+        .chain(VarKind::ALL.into_iter().filter_map(default_name))
+        .collect()
 }
 
 /// Reads a variable name back: its kind and tag. `TFC_AWS_RUN_ROLE_ARN_PROD` →
@@ -147,6 +192,23 @@ mod tests {
             Some((VarKind::Audience, Some("X".into())))
         );
         assert_eq!(parse("AWS_REGION"), None);
+        assert_eq!(default_name(VarKind::ProviderAuth), None);
+        assert_eq!(
+            default_name(VarKind::Audience).as_deref(),
+            Some("TFC_DEFAULT_AWS_WORKLOAD_IDENTITY_AUDIENCE")
+        );
+        assert_eq!(
+            parse_default("TFC_DEFAULT_AWS_RUN_ROLE_ARN"),
+            Some(VarKind::RoleArn(Phase::Run))
+        );
+        assert_eq!(parse_default("TFC_DEFAULT_AWS_PROVIDER_AUTH"), None);
+        assert!(is_role_arn_key("TFC_DEFAULT_AWS_PLAN_ROLE_ARN"));
+        assert!(is_role_arn_key("TFC_AWS_APPLY_ROLE_ARN_B"));
+        assert!(!is_role_arn_key("TFC_AWS_PROVIDER_AUTH"));
+        assert!(!is_role_arn_key(
+            "TFC_DEFAULT_AWS_WORKLOAD_IDENTITY_AUDIENCE"
+        ));
+        assert_eq!(untagged_names().len(), 9);
     }
 
     #[test]

@@ -175,6 +175,40 @@ pub fn validate_policy_arn(arn: &str) -> Result<(), NameError> {
     }
 }
 
+/// The role name of a role ARN, leniently (`arn:aws:iam::1:role/path/name` → `name`): any
+/// account, any service; for naming a role in messages.
+pub fn role_name_of(arn: &str) -> Option<&str> {
+    let resource = arn.split(':').nth(5)?;
+    resource.strip_prefix("role/")?.rsplit('/').next()
+}
+
+/// The role name of a well-formed IAM role ARN (`arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`,
+/// a 12-character account, a non-empty name); `None` for anything else.
+pub fn iam_role_name_of(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_lit, _partition, service, _region, account) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if arn_lit != "arn" || service != "iam" || account.len() != 12 {
+        return None;
+    }
+    role_name_of(arn).filter(|n| !n.is_empty())
+}
+
+/// The ARN of the OIDC provider for `host` in an account (`arn:aws:iam::ACCOUNT:oidc-provider/HOST`).
+pub fn oidc_provider_arn(partition: &str, account: &str, host: &str) -> String {
+    format!("arn:{partition}:iam::{account}:oidc-provider/{host}")
+}
+
+/// The account of an ARN (`arn:aws:iam::123456789012:…` → `123456789012`).
+pub fn account_of(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
 /// HCP Terraform organization names: letters, digits, `-` and `_`.
 pub fn validate_organization_name(name: &str) -> Result<(), NameError> {
     validate_tfc_name("organization name", name, 1, 90)
@@ -348,5 +382,24 @@ mod tests {
         assert!(validate_hostname("https://app.terraform.io").is_err());
         assert!(validate_audience("aws.workload.identity").is_ok());
         assert!(validate_audience("a b").is_err());
+    }
+
+    #[test]
+    fn role_arns() {
+        let arn = "arn:aws:iam::123456789012:role/teams/x/deploy";
+        assert_eq!(role_name_of(arn), Some("deploy"));
+        assert_eq!(iam_role_name_of(arn), Some("deploy"));
+        assert_eq!(account_of(arn), Some("123456789012"));
+        // Lenient for messages, strict for deciding whether a value is a role ARN.
+        assert_eq!(role_name_of("arn:aws:iam::1:role/r"), Some("r"));
+        assert_eq!(iam_role_name_of("arn:aws:iam::1:role/r"), None);
+        assert_eq!(iam_role_name_of("arn:aws:sts::123456789012:role/r"), None);
+        assert_eq!(iam_role_name_of("arn:aws:iam::123456789012:role/"), None);
+        assert_eq!(role_name_of("arn:aws:iam::1:user/u"), None);
+        assert_eq!(role_name_of("nonsense"), None);
+        assert_eq!(
+            oidc_provider_arn("aws-us-gov", "1", "tfe.example.com"),
+            "arn:aws-us-gov:iam::1:oidc-provider/tfe.example.com"
+        );
     }
 }

@@ -114,11 +114,8 @@ pub async fn read_activity(
 /// `(name, arn)` of every role whose trust policy names the host's provider.
 async fn trusting_roles(iam: &dyn Iam, host: &str) -> Result<Vec<(String, String)>, IamError> {
     let caller = iam.caller_identity().await?;
-    let provider_arn = format!(
-        "arn:{}:iam::{}:oidc-provider/{host}",
-        caller.partition(),
-        caller.account
-    );
+    let provider_arn =
+        crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, host);
     Ok(iam
         .list_roles()
         .await?

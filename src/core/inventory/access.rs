@@ -11,13 +11,52 @@
 //!   `AWS_SESSION_TOKEN`, each from the workspace or a variable set.
 
 use super::{EffectiveVariable, VariableSource, WorkspaceEntry};
+use crate::core::answers::DEFAULT_AUDIENCE;
 use crate::core::dynamic_vars::{self, VarKind};
-use crate::core::ports::VariableCategory;
+use crate::core::ports::{Variable, VariableCategory};
 use crate::core::subject::Phase;
 use serde::Serialize;
 
 /// The static key variables the AWS provider reads, in the order they are reported.
-pub use crate::core::planner::STATIC_KEYS;
+pub use crate::core::dynamic_vars::STATIC_KEYS;
+
+/// Whether a variable is a static AWS key variable (env category), wherever it is defined.
+pub fn is_static_key(v: &Variable) -> bool {
+    v.category == VariableCategory::Env && STATIC_KEYS.contains(&v.key.as_str())
+}
+
+/// A concrete run phase, as the token's `run_phase` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunPhase {
+    Plan,
+    Apply,
+}
+
+impl RunPhase {
+    pub const BOTH: [RunPhase; 2] = [RunPhase::Plan, RunPhase::Apply];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunPhase::Plan => "plan",
+            RunPhase::Apply => "apply",
+        }
+    }
+
+    /// The phase-specific role ARN kind.
+    pub fn role_kind(self) -> VarKind {
+        VarKind::RoleArn(match self {
+            RunPhase::Plan => Phase::Plan,
+            RunPhase::Apply => Phase::Apply,
+        })
+    }
+}
+
+impl std::fmt::Display for RunPhase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// One variable that decides something, and where the run gets it from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,6 +119,35 @@ impl OidcConfiguration {
     /// The role an apply assumes: the apply role, else the run role.
     pub fn apply_role(&self) -> Option<&Setting> {
         self.apply_role_arn.as_ref().or(self.run_role_arn.as_ref())
+    }
+
+    /// The role a run of `phase` assumes (the phase's role, else the run role).
+    pub fn role_for(&self, phase: RunPhase) -> Option<&Setting> {
+        match phase {
+            RunPhase::Plan => self.plan_role(),
+            RunPhase::Apply => self.apply_role(),
+        }
+    }
+
+    /// The `aud` the token carries: the audience variable's value, else the default.
+    pub fn audience_value(&self) -> String {
+        self.audience
+            .as_ref()
+            .and_then(|s| s.value.clone())
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string())
+    }
+
+    /// `` or ` (tag PROD)`, for messages.
+    pub fn label(&self) -> String {
+        self.tag
+            .as_ref()
+            .map_or_else(String::new, |t| format!(" (tag {t})"))
+    }
+
+    /// Some role ARN variable (run, plan or apply) is there.
+    pub fn has_any_role(&self) -> bool {
+        self.run_role_arn.is_some() || self.plan_role_arn.is_some() || self.apply_role_arn.is_some()
     }
 
     /// Both phases have a role.
@@ -184,8 +252,10 @@ pub fn aws_access_of(effective: &[EffectiveVariable]) -> AwsAccess {
         .into_iter()
         .map(|tag| {
             let mut c = OidcConfiguration::new(tag);
-            let own_or_default =
-                |kind: VarKind| find(&c.key(kind)).or_else(|| find(&default_key(kind)));
+            let own_or_default = |kind: VarKind| {
+                find(&c.key(kind))
+                    .or_else(|| dynamic_vars::default_name(kind).and_then(|d| find(&d)))
+            };
             let (run, plan, apply, aud) = (
                 own_or_default(VarKind::RoleArn(Phase::Run)),
                 own_or_default(VarKind::RoleArn(Phase::Plan)),
@@ -219,10 +289,15 @@ pub fn aws_access_of(effective: &[EffectiveVariable]) -> AwsAccess {
     }
 }
 
-/// `TFC_DEFAULT_AWS_…` for `TFC_AWS_…` (the untagged name of `kind`).
-fn default_key(kind: VarKind) -> String {
-    let name = dynamic_vars::name(kind, None);
-    format!("TFC_DEFAULT_{}", name.strip_prefix("TFC_").unwrap_or(&name))
+/// The configuration tagged `tag` (`None`: the default one), if any variable speaks of it.
+pub fn configuration<'a>(
+    access: &'a AwsAccess,
+    tag: Option<&str>,
+) -> Option<&'a OidcConfiguration> {
+    access
+        .configurations
+        .iter()
+        .find(|c| c.tag.as_deref() == tag)
 }
 
 #[cfg(test)]
@@ -328,11 +403,46 @@ mod tests {
             prod.key(VarKind::Audience),
             "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE_PROD"
         );
-        assert_eq!(
-            default_key(VarKind::Audience),
-            "TFC_DEFAULT_AWS_WORKLOAD_IDENTITY_AUDIENCE"
-        );
         assert!(a.default_configuration().is_none());
+        assert_eq!(configuration(&a, Some("PROD")), Some(prod));
+        assert_eq!(prod.label(), " (tag PROD)");
+    }
+
+    #[test]
+    fn roles_per_phase_and_the_audience() {
+        let a = aws_access_of(&[
+            ws(PROVIDER_AUTH, "true"),
+            ws(RUN_ROLE_ARN, "run"),
+            ws(PLAN_ROLE_ARN, "plan"),
+            ws("TFC_DEFAULT_AWS_WORKLOAD_IDENTITY_AUDIENCE", " "),
+        ]);
+        let c = a.default_configuration().unwrap();
+        assert_eq!(
+            c.role_for(RunPhase::Plan).unwrap().value.as_deref(),
+            Some("plan")
+        );
+        assert_eq!(
+            c.role_for(RunPhase::Apply).unwrap().value.as_deref(),
+            Some("run")
+        );
+        assert_eq!(
+            c.audience_value(),
+            DEFAULT_AUDIENCE,
+            "a blank audience is the default"
+        );
+        assert_eq!(c.label(), "");
+        assert!(c.has_any_role());
+        assert_eq!(RunPhase::Apply.role_kind(), VarKind::RoleArn(Phase::Apply));
+        let a = aws_access_of(&[ws("TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE_X", "aud-x")]);
+        assert_eq!(a.configurations[0].audience_value(), "aud-x");
+    }
+
+    #[test]
+    fn static_key_variables() {
+        let mut v = ws("AWS_SESSION_TOKEN", "t").variable;
+        assert!(is_static_key(&v));
+        v.category = VariableCategory::Terraform;
+        assert!(!is_static_key(&v));
     }
 
     #[test]

@@ -16,11 +16,8 @@ pub(super) async fn read_aws(
     let caller = counter
         .aws("read the AWS caller identity", iam.caller_identity())
         .await?;
-    let host_provider_arn = format!(
-        "arn:{}:iam::{}:oidc-provider/{host}",
-        caller.partition(),
-        caller.account
-    );
+    let host_provider_arn =
+        crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, host);
     let providers = async {
         let arns = counter
             .aws("list the OIDC providers", iam.list_oidc_providers())

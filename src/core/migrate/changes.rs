@@ -3,11 +3,11 @@
 //! every setup change of the projects whose workspaces it affects, then the deactivations, each
 //! waiting for the removals that took its key away.
 
-use super::discover::{is_static_key, key_sources, KeyedWorkspace, ACCESS_KEY_ID};
+use super::discover::{is_static_key, key_sources, readable_key_id, KeyedWorkspace, ACCESS_KEY_ID};
 use super::keys::KeyOwner;
 use super::notes;
 use super::removals::Removals;
-use crate::core::inventory::{Inventory, VariableSource, VarsetEntry};
+use crate::core::inventory::{Inventory, VariableSource};
 use crate::core::plan::{
     AttachScope, Change, Note, Plan, PlannedChange, PlannedRole, PlannedVariable, VariableTarget,
     VarsetRef, WorkspaceRef,
@@ -35,11 +35,22 @@ fn ws_ref(ws: &KeyedWorkspace) -> WorkspaceRef {
     }
 }
 
-/// The readable `AWS_ACCESS_KEY_ID` of a set.
-fn set_key_id(set: &VarsetEntry) -> Option<String> {
-    let v = set.variables.iter().find(|v| v.key == ACCESS_KEY_ID);
-    v.filter(|v| is_static_key(v) && !v.sensitive)
-        .and_then(|v| v.value.clone())
+/// The removal of one static key variable. Only the key id (never a secret) is checked before
+/// deleting: a key changed since the plan is left alone.
+fn delete_key(
+    target: VariableTarget,
+    (id, key, sensitive): (&str, &str, bool),
+    key_id: &Option<String>,
+) -> Change {
+    let access_key_id = key_id.clone().filter(|_| key == ACCESS_KEY_ID);
+    Change::DeleteVariable {
+        target,
+        variable_id: id.to_string(),
+        key: key.to_string(),
+        sensitive,
+        expected_value: access_key_id.clone(),
+        access_key_id,
+    }
 }
 
 impl Assembly {
@@ -118,17 +129,8 @@ impl Assembly {
             };
             let deps = self.setup_of([ws.project.as_str()]);
             for v in &own.variables {
-                let access_key_id = own.key_id.clone().filter(|_| v.key == ACCESS_KEY_ID);
-                let change = Change::DeleteVariable {
-                    target: VariableTarget::Workspace(ws_ref(ws)),
-                    variable_id: v.id.clone(),
-                    key: v.key.clone(),
-                    sensitive: v.sensitive,
-                    // Only the key id (never a secret) is checked before deleting: a key
-                    // changed since the plan is left alone.
-                    expected_value: access_key_id.clone(),
-                    access_key_id,
-                };
+                let target = VariableTarget::Workspace(ws_ref(ws));
+                let change = delete_key(target, (&v.id, &v.key, v.sensitive), &own.key_id);
                 let at = self.push(change, deps.clone());
                 self.key_removals
                     .extend(own.key_id.clone().map(|k| (k, at)));
@@ -145,22 +147,13 @@ impl Assembly {
                 continue;
             };
             let deps = self.setup_of(reached_by(set_id).iter().map(|w| w.project.as_str()));
-            let key_id = set_key_id(entry);
+            let key_id = readable_key_id(&entry.variables);
             for v in entry.variables.iter().filter(|v| is_static_key(v)) {
-                let access_key_id = key_id.clone().filter(|_| v.key == ACCESS_KEY_ID);
-                let change = Change::DeleteVariable {
-                    target: VariableTarget::VariableSet(VarsetRef {
-                        id: Some(entry.set.id.clone()),
-                        name: entry.set.name.clone(),
-                    }),
-                    variable_id: v.id.clone(),
-                    key: v.key.clone(),
-                    sensitive: v.sensitive,
-                    // Only the key id (never a secret) is checked before deleting: a key
-                    // changed since the plan is left alone.
-                    expected_value: access_key_id.clone(),
-                    access_key_id,
-                };
+                let target = VariableTarget::VariableSet(VarsetRef {
+                    id: Some(entry.set.id.clone()),
+                    name: entry.set.name.clone(),
+                });
+                let change = delete_key(target, (&v.id, &v.key, v.sensitive), &key_id);
                 let at = self.push(change, deps.clone());
                 self.key_removals.extend(key_id.clone().map(|k| (k, at)));
             }
@@ -182,7 +175,8 @@ impl Assembly {
                 },
             };
             let at = self.push(change, deps);
-            self.key_removals.extend(set_key_id(entry).map(|k| (k, at)));
+            self.key_removals
+                .extend(readable_key_id(&entry.variables).map(|k| (k, at)));
         }
     }
 }

@@ -1,20 +1,18 @@
 //! Discovery: which workspaces of the scope receive static AWS keys, from where (the workspace
 //! itself, or each variable set that reaches it: global, project or workspace-attached, priority
-//! or not), and whether they already have OIDC variables. Pure: it reads the [`Inventory`] only.
+//! or not), and whether they already have OIDC variables. Pure: it reads the [`Inventory`] only;
+//! which keys and which OIDC configuration a run gets is [`aws_access`]'s answer.
 
 use super::{MigrateError, MigrationScope};
+use crate::core::dynamic_vars::STATIC_KEYS;
+pub use crate::core::inventory::access::is_static_key;
+use crate::core::inventory::access::{aws_access, OidcConfiguration};
 use crate::core::inventory::effective::reach_of;
 use crate::core::inventory::{Inventory, VariableSource, WorkspaceEntry};
-use crate::core::planner::STATIC_KEYS;
-use crate::core::ports::{Variable, VariableCategory};
+use crate::core::ports::Variable;
 
 /// The key id variable: its value (when readable) names the IAM access key.
-pub const ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
-
-/// Whether a variable is a static AWS key variable (env category).
-pub fn is_static_key(v: &Variable) -> bool {
-    v.category == VariableCategory::Env && STATIC_KEYS.contains(&v.key.as_str())
-}
+pub const ACCESS_KEY_ID: &str = STATIC_KEYS[0];
 
 /// One static key variable (its value is never kept here).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,27 +47,6 @@ impl KeySource {
     }
 }
 
-/// The OIDC variables a run of the workspace gets today.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OidcVariables {
-    /// `TFC_AWS_PROVIDER_AUTH` is `true`.
-    pub provider_auth: bool,
-    /// `(phase variable, role ARN)`: `TFC_AWS_RUN_ROLE_ARN`, or the plan and apply pair.
-    pub role_arns: Vec<(String, String)>,
-    /// `TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE`, when set.
-    pub audience: Option<String>,
-}
-
-impl OidcVariables {
-    /// Provider auth on and a role ARN for both phases.
-    pub fn is_complete(&self) -> bool {
-        let has = |k: &str| self.role_arns.iter().any(|(key, _)| key == k);
-        self.provider_auth
-            && (has("TFC_AWS_RUN_ROLE_ARN")
-                || (has("TFC_AWS_PLAN_ROLE_ARN") && has("TFC_AWS_APPLY_ROLE_ARN")))
-    }
-}
-
 /// A workspace of the scope that receives static keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyedWorkspace {
@@ -79,10 +56,28 @@ pub struct KeyedWorkspace {
     pub project: String,
     /// Every source of keys, the effective one first.
     pub sources: Vec<KeySource>,
-    pub oidc: OidcVariables,
+    /// The default dynamic-credentials configuration a run gets today, if any variable speaks
+    /// of it (migrate works on the default configuration only).
+    pub oidc: Option<OidcConfiguration>,
 }
 
 impl KeyedWorkspace {
+    /// The default configuration is on and names a role for both phases.
+    pub fn oidc_complete(&self) -> bool {
+        self.oidc
+            .as_ref()
+            .is_some_and(OidcConfiguration::is_complete)
+    }
+
+    /// Some OIDC variable is there (provider auth on, or a role ARN), but not all of them.
+    pub fn oidc_partial(&self) -> bool {
+        !self.oidc_complete()
+            && self
+                .oidc
+                .as_ref()
+                .is_some_and(|c| c.enabled() || c.has_any_role())
+    }
+
     /// The source runs take the key from.
     pub fn effective(&self) -> Option<&KeySource> {
         self.sources.iter().find(|s| s.effective)
@@ -91,11 +86,7 @@ impl KeyedWorkspace {
 
 /// Every source of static keys of one workspace, the effective one first (empty: no keys).
 pub fn key_sources(inv: &Inventory, ws: &WorkspaceEntry) -> Vec<KeySource> {
-    let winner = ws
-        .env(ACCESS_KEY_ID)
-        .or_else(|| ws.env("AWS_SECRET_ACCESS_KEY"))
-        .or_else(|| ws.env("AWS_SESSION_TOKEN"))
-        .map(|e| e.source.clone());
+    let winner = aws_access(ws).static_key_source().cloned();
     let mut sources = Vec::new();
     let own = source_of(VariableSource::Workspace, &ws.variables);
     sources.extend(own);
@@ -119,16 +110,22 @@ pub fn key_sources(inv: &Inventory, ws: &WorkspaceEntry) -> Vec<KeySource> {
     sources
 }
 
+/// The access key id these variables (a workspace's own, or a set's) hold, when readable: the
+/// value of a non-sensitive env `AWS_ACCESS_KEY_ID`.
+pub fn readable_key_id(variables: &[Variable]) -> Option<String> {
+    variables
+        .iter()
+        .find(|v| is_static_key(v) && v.key == ACCESS_KEY_ID && !v.sensitive)
+        .and_then(|v| v.value.clone())
+        .filter(|v| !v.is_empty())
+}
+
 fn source_of(source: VariableSource, variables: &[Variable]) -> Option<KeySource> {
     let keys: Vec<&Variable> = variables.iter().filter(|v| is_static_key(v)).collect();
     if keys.is_empty() {
         return None;
     }
-    let key_id = keys
-        .iter()
-        .find(|v| v.key == ACCESS_KEY_ID && !v.sensitive)
-        .and_then(|v| v.value.clone())
-        .filter(|v| !v.is_empty());
+    let key_id = readable_key_id(variables);
     Some(KeySource {
         source,
         variables: keys
@@ -142,25 +139,6 @@ fn source_of(source: VariableSource, variables: &[Variable]) -> Option<KeySource
         key_id,
         effective: false,
     })
-}
-
-/// The OIDC variables a run of `ws` gets.
-pub fn oidc_variables(ws: &WorkspaceEntry) -> OidcVariables {
-    let value = |k: &str| ws.env(k).and_then(|e| e.variable.value.clone());
-    let role_arns = [
-        "TFC_AWS_RUN_ROLE_ARN",
-        "TFC_AWS_PLAN_ROLE_ARN",
-        "TFC_AWS_APPLY_ROLE_ARN",
-    ]
-    .iter()
-    .filter_map(|k| value(k).map(|v| (k.to_string(), v)))
-    .collect();
-    OidcVariables {
-        provider_auth: value("TFC_AWS_PROVIDER_AUTH")
-            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
-        role_arns,
-        audience: value("TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE"),
-    }
 }
 
 /// What discovery found in the scope.
@@ -225,7 +203,7 @@ pub fn discover(inv: &Inventory, scope: &MigrationScope) -> Result<Found, Migrat
             project_id: ws.workspace.project_id.clone(),
             project: ws.project_name.clone(),
             sources,
-            oidc: oidc_variables(ws),
+            oidc: aws_access(ws).default_configuration().cloned(),
         });
     }
     found

@@ -4,10 +4,9 @@
 //! migration only removes its keys (pointing it at another role would change its permissions).
 
 use super::discover::KeyedWorkspace;
-use crate::core::answers::DEFAULT_AUDIENCE;
+use crate::core::inventory::access::RunPhase;
 use crate::core::inventory::{AwsInventory, Inventory};
-use crate::core::policy::{evaluate, Claims};
-use crate::core::subject::RunSubject;
+use crate::core::review::explain::check_run;
 
 /// The role ARN(s) of a working OIDC configuration, `None` when setup is needed.
 pub(super) fn working_roles(
@@ -15,42 +14,21 @@ pub(super) fn working_roles(
     aws: &AwsInventory,
     ws: &KeyedWorkspace,
 ) -> Option<Vec<String>> {
-    if !ws.oidc.is_complete() {
-        return None;
-    }
-    let audience = ws.oidc.audience.as_deref().unwrap_or(DEFAULT_AUDIENCE);
-    if !aws
-        .host_provider()?
-        .client_ids
-        .iter()
-        .any(|c| c == audience)
-    {
-        return None;
-    }
-    let arn = |key: &str| {
-        let found = ws.oidc.role_arns.iter().find(|(k, _)| k == key);
-        found.map(|(_, v)| v.as_str())
-    };
+    let config = ws.oidc.as_ref().filter(|c| c.is_complete())?;
+    let entry = inv.workspaces.iter().find(|w| w.workspace.id == ws.id)?;
+    let audience = config.audience_value();
     let mut roles = Vec::new();
-    for (phase, key) in [
-        ("plan", "TFC_AWS_PLAN_ROLE_ARN"),
-        ("apply", "TFC_AWS_APPLY_ROLE_ARN"),
-    ] {
-        let role_arn = arn(key).or_else(|| arn("TFC_AWS_RUN_ROLE_ARN"))?;
-        let role = aws.role(role_arn)?;
-        let trust = role.trust.as_ref().ok()?;
-        let subject = RunSubject::Workspace {
-            organization: inv.organization.clone(),
-            project: ws.project.clone(),
-            workspace: ws.name.clone(),
-            phase: phase.into(),
-        };
-        let claims = Claims::for_subject(&inv.host, &aws.host_provider_arn, audience, &subject);
-        if !evaluate(trust, &claims).allowed {
+    for phase in RunPhase::BOTH {
+        // A sensitive role ARN cannot be read, so it cannot be shown to work.
+        let role_arn = config.role_for(phase)?.value.as_deref()?;
+        // The role exists, its trust admits this phase's token, the provider lists the audience:
+        // the same check `review` (TFCOIDC007/003) and `explain` make.
+        if !check_run(inv, aws, entry, &audience, phase, role_arn, None).allowed() {
             return None;
         }
-        if !roles.contains(&role.role.arn) {
-            roles.push(role.role.arn.clone());
+        let arn = aws.role(role_arn)?.role.arn.clone();
+        if !roles.contains(&arn) {
+            roles.push(arn);
         }
     }
     Some(roles)

@@ -19,13 +19,6 @@ use crate::core::ports::{
 };
 use crate::core::subject::Phase;
 
-/// Static AWS key variables: where they remain, runs keep using them instead of OIDC.
-pub const STATIC_KEYS: [&str; 3] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-];
-
 /// A role as it exists now, with its permissions.
 pub(super) struct RoleState {
     pub(super) role: Role,
@@ -77,11 +70,7 @@ pub async fn plan(answers: &Answers, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Pla
 }
 
 pub(super) fn provider_arn(caller: &CallerIdentity, host: &str) -> String {
-    format!(
-        "arn:{}:iam::{}:oidc-provider/{host}",
-        caller.partition(),
-        caller.account
-    )
+    crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, host)
 }
 
 pub(super) fn role_arn(caller: &CallerIdentity, name: &str) -> String {

@@ -2,9 +2,9 @@
 //! audience, on each workspace or in the variable set, created or updated only where they differ.
 
 use super::build::Builder;
-use super::STATIC_KEYS;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
 use crate::core::dynamic_vars::{self, VarKind};
+use crate::core::inventory::access::is_static_key;
 use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable};
 use crate::core::ports::VariableCategory;
 
@@ -55,9 +55,7 @@ impl Builder<'_> {
         for (target, existing) in &self.tfc.targets {
             let static_keys: Vec<&str> = existing
                 .iter()
-                .filter(|v| {
-                    v.category == VariableCategory::Env && STATIC_KEYS.contains(&v.key.as_str())
-                })
+                .filter(|v| is_static_key(v))
                 .map(|v| v.key.as_str())
                 .collect();
             if !static_keys.is_empty() {

@@ -15,7 +15,7 @@ pub use evaluate::{
     WEB_IDENTITY_ACTION,
 };
 
-pub use risk::{broad_trust, BroadTrust};
+pub use risk::{broad_trust, restricts, BroadTrust};
 
 use crate::core::subject::RunSubject;
 

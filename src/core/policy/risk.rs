@@ -3,7 +3,7 @@
 //! (TFCOIDC001, TFCOIDC002); both ask this module.
 
 use super::{Effect, PolicyDocument, Statement};
-use crate::core::subject::has_wildcard;
+use crate::core::subject::organization_unpinned;
 
 /// Why a statement lets other organizations in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,19 +46,12 @@ impl BroadTrust {
     }
 }
 
-/// Operators that restrict `sub` to what they list (negated ones restrict nothing useful).
-fn restricts(base: &str) -> bool {
+/// Operators that admit only what they list (negated ones and `Null` restrict nothing useful).
+pub fn restricts(base: &str) -> bool {
     matches!(
         base,
         "StringEquals" | "StringLike" | "StringEqualsIgnoreCase"
     )
-}
-
-/// The organization part of a pattern, when it has the `organization:NAME:` form.
-fn organization_part(pattern: &str) -> Option<&str> {
-    let rest = pattern.strip_prefix("organization:")?;
-    // `${*}`-style escapes contain no `:`, so the first `:` ends the name.
-    rest.split_once(':').map(|(org, _)| org)
 }
 
 fn statement_risks(s: &Statement, host: &str) -> Vec<BroadTrust> {
@@ -78,13 +71,8 @@ fn statement_risks(s: &Statement, host: &str) -> Vec<BroadTrust> {
     let mut out = Vec::new();
     for c in subs {
         for pattern in &c.values {
-            let wild = match organization_part(pattern) {
-                Some(org) => c.operator.base == "StringLike" && has_wildcard(org),
-                // StringEquals on a pattern with no organization prefix never matches a real
-                // token; StringLike on one (e.g. `*`) matches every organization.
-                None => c.operator.base == "StringLike" && has_wildcard(pattern),
-            };
-            if wild {
+            // Wildcards only count for StringLike (StringEquals compares literally: TFCOIDC008).
+            if c.operator.base == "StringLike" && organization_unpinned(pattern) {
                 out.push(BroadTrust::OrganizationWildcard {
                     statement: s.index,
                     pattern: pattern.clone(),
@@ -141,6 +129,11 @@ mod tests {
             assert_eq!(r.len(), 1, "{p}");
             assert_eq!(r[0].finding(), "TFCOIDC002");
         }
+        // An empty organization name is no pin either.
+        assert_eq!(
+            risks(json!({"StringLike":{"app.terraform.io:sub":"organization::*"}}))[0].finding(),
+            "TFCOIDC002"
+        );
         for p in ["organization:acme:*", "organization:ac${*}me:project:*"] {
             assert!(
                 risks(json!({"StringLike":{"app.terraform.io:sub":p}})).is_empty(),

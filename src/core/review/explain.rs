@@ -3,10 +3,13 @@
 //! and what else STS checks (the provider exists and lists the audience). Used by `explain` and
 //! by TFCOIDC007/003 in `review`.
 
-use super::config::{account_of, aws_configs, role_name_of, AwsConfig, RunPhase};
+use crate::core::dynamic_vars::{self, VarKind};
+use crate::core::inventory::access::{self, aws_access, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
+use crate::core::names::{account_of, role_name_of};
 use crate::core::policy::{evaluate, Claims, Decision, Effect, PolicyDocument};
 use crate::core::ports::Role;
+use crate::core::subject::Phase;
 use crate::core::subject::RunSubject;
 use serde::Serialize;
 
@@ -230,12 +233,6 @@ impl Explanation {
     }
 }
 
-fn config_for<'a>(ws: &'a WorkspaceEntry, tag: Option<&str>) -> Option<AwsConfig<'a>> {
-    aws_configs(ws)
-        .into_iter()
-        .find(|c| c.tag.as_deref() == tag)
-}
-
 /// Explains a run of `workspace` in `project`: the role from `role_arn`, else from the
 /// workspace's variables for `phase` (the `tag` configuration, or the default one).
 pub fn explain(
@@ -257,36 +254,27 @@ pub fn explain(
             workspace: workspace.into(),
         })?;
     let aws = inv.aws.as_ref().ok_or(ExplainError::NoAws)?;
-    let config = config_for(ws, tag);
+    let access = aws_access(ws);
+    let config = access::configuration(&access, tag);
     let shown = format!("{}/{}", inv.organization, ws.workspace.name);
     let (arn, role_source) = match role_arn {
         Some(arn) => (arn.to_string(), "--role-arn".to_string()),
         None => {
-            let missing = || {
-                let key = |s: &str| match tag {
-                    None => format!("TFC_AWS_{s}"),
-                    Some(t) => format!("TFC_AWS_{s}_{t}"),
-                };
-                ExplainError::NoRole {
-                    workspace: shown.clone(),
-                    phase,
-                    specific: key(&format!("{}_ROLE_ARN", phase.as_str().to_uppercase())),
-                    run: key("RUN_ROLE_ARN"),
-                }
+            let missing = || ExplainError::NoRole {
+                workspace: shown.clone(),
+                phase,
+                specific: dynamic_vars::name(phase.role_kind(), tag),
+                run: dynamic_vars::name(VarKind::RoleArn(Phase::Run), tag),
             };
-            let var = config
-                .as_ref()
-                .and_then(|c| c.role_for(phase))
-                .ok_or_else(missing)?;
-            let value =
-                var.variable
-                    .value
-                    .clone()
-                    .ok_or_else(|| ExplainError::SensitiveRoleArn {
-                        workspace: shown.clone(),
-                        key: var.variable.key.clone(),
-                    })?;
-            let source = format!("{} from {}", var.variable.key, var.source.describe());
+            let var = config.and_then(|c| c.role_for(phase)).ok_or_else(missing)?;
+            let value = var
+                .value
+                .clone()
+                .ok_or_else(|| ExplainError::SensitiveRoleArn {
+                    workspace: shown.clone(),
+                    key: var.key.clone(),
+                })?;
+            let source = format!("{} from {}", var.key, var.source.describe());
             (value.trim().to_string(), source)
         }
     };
@@ -297,7 +285,7 @@ pub fn explain(
             caller: aws.caller.account.clone(),
         });
     }
-    let aud = config.as_ref().map_or_else(
+    let aud = config.map_or_else(
         || crate::core::answers::DEFAULT_AUDIENCE.to_string(),
         |c| c.audience_value(),
     );
@@ -307,7 +295,7 @@ pub fn explain(
         project: ws.project_name.clone(),
         phase,
         role_source,
-        provider_auth_off: !config.as_ref().is_some_and(|c| c.enabled()),
+        provider_auth_off: !config.is_some_and(|c| c.enabled()),
         check,
     })
 }

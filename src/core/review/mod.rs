@@ -7,16 +7,14 @@
 //! of each trust policy), [`permissions`] (what a role may do, and whether it is used).
 
 pub mod catalogue;
-pub mod config;
 pub mod explain;
-mod patterns;
 mod permissions;
 mod runs;
 mod trust;
 mod workspaces;
 
+pub use crate::core::inventory::access::RunPhase;
 pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
-pub use config::{aws_configs, AwsConfig, RunPhase};
 
 use crate::core::inventory::{Inventory, WorkspaceEntry};
 use serde::Serialize;

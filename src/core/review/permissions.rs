@@ -1,10 +1,10 @@
 //! What a trusting role may do and whether it is used: administrator permissions on a role
 //! trusted broadly (TFCOIDC010) and roles unused for 90 days (TFCOIDC013).
 
-use super::patterns::{admits_many_workspaces, admits_plan, workspace_key};
 use super::{Finding, FindingId, ResourceRef};
 use crate::core::inventory::{Inventory, RoleEntry};
 use crate::core::policy::{action_matches, Actions, Effect, PolicyDocument};
+use crate::core::subject::{admits_many_workspaces, admits_plan, workspace_key};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};

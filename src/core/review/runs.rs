@@ -3,10 +3,12 @@
 //! the trust policy (TFCOIDC007, naming the failing condition) and the provider's audiences
 //! (TFCOIDC003).
 
-use super::config::{aws_configs, role_name_of, AwsConfig, RunPhase};
 use super::explain::{check_run, in_account, Problem, RunCheck};
 use super::{shell_word, Finding, FindingId, ResourceRef};
+use crate::core::dynamic_vars::VarKind;
+use crate::core::inventory::access::{aws_access, OidcConfiguration as AwsConfig, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
+use crate::core::names::role_name_of;
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     let Some(aws) = &inv.aws else {
@@ -14,7 +16,7 @@ pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     };
     let mut out = Vec::new();
     for ws in &inv.workspaces {
-        for c in aws_configs(ws).iter().filter(|c| c.enabled()) {
+        for c in aws_access(ws).configurations.iter().filter(|c| c.enabled()) {
             out.extend(config_findings(inv, aws, ws, c));
         }
     }
@@ -47,7 +49,7 @@ fn config_findings(
             continue;
         };
         // A sensitive ARN cannot be read; a role of another account cannot be checked here.
-        let Some(arn) = var.variable.value.as_deref().map(str::trim) else {
+        let Some(arn) = var.value.as_deref().map(str::trim) else {
             continue;
         };
         if !in_account(aws, arn) {
@@ -55,7 +57,7 @@ fn config_findings(
         }
         checks.push(PhaseCheck {
             phase,
-            key: var.variable.key.clone(),
+            key: var.key.clone(),
             source: var.source.describe(),
             check: check_run(inv, aws, ws, &aud, phase, arn, None),
         });
@@ -122,9 +124,9 @@ fn config_findings(
         .flat_map(|pc| pc.check.problems.iter())
         .find(|p| matches!(p, Problem::AudienceNotListed { .. }))
     {
-        let from = c.audience.map_or_else(
+        let from = c.audience.as_ref().map_or_else(
             || "the default".to_string(),
-            |v| format!("{} from {}", v.variable.key, v.source.describe()),
+            |v| format!("{} from {}", v.key, v.source.describe()),
         );
         let detail = format!(
             "runs{} send aud {aud} ({from}), which the OIDC provider for {} does not list (client IDs: {}): STS refuses the token",
@@ -134,7 +136,7 @@ fn config_findings(
         );
         let fix = format!(
             "add {aud} to the provider's client IDs (tfc-oidc setup adds it), or change {}",
-            c.key("WORKLOAD_IDENTITY_AUDIENCE")
+            c.key(VarKind::Audience)
         );
         out.push(Finding::new(FindingId::Audience, resource, detail).with_fix(fix));
     }

@@ -159,6 +159,28 @@ async fn tfcoidc001_no_sub_condition() {
     assert_eq!(f[0].statement, Some(0));
 }
 
+/// `broad_trust`'s rule (the stricter one): a `sub` tested only by operators that restrict
+/// nothing (IfExists, negated) is no `sub` condition.
+#[tokio::test]
+async fn tfcoidc001_when_sub_conditions_restrict_nothing() {
+    let fx = clean().await;
+    fx.role(
+        "if-exists",
+        trust(json!({"StringEquals":{"app.terraform.io:aud":AUD},
+            "StringLikeIfExists":{"app.terraform.io:sub":sub("web", "plan")}})),
+    )
+    .await;
+    fx.role(
+        "negated",
+        trust(json!({"StringEquals":{"app.terraform.io:aud":AUD},
+            "StringNotLike":{"app.terraform.io:sub":"organization:evil:*"}})),
+    )
+    .await;
+    let f = fx.findings().await;
+    assert_eq!(ids(&f), ["TFCOIDC001", "TFCOIDC001"]);
+    assert!(f[0].detail.contains("restrict nothing"), "{}", f[0].detail);
+}
+
 #[tokio::test]
 async fn tfcoidc002_wildcard_organization() {
     let fx = clean().await;

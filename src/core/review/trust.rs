@@ -2,11 +2,12 @@
 //! a wildcard organization (002), the audience (003), operator misuse (008), subjects naming
 //! projects or workspaces that no longer exist (009), no plan/apply split (012).
 
-use super::patterns::{admits_both_phases, org_part, unescape, workspace_pattern, OrgPart};
 use super::{Finding, FindingId, ResourceRef};
 use crate::core::inventory::{AwsInventory, Inventory, RoleEntry};
-use crate::core::policy::{Condition, SetQualifier, Statement};
-use crate::core::subject::has_wildcard;
+use crate::core::policy::{broad_trust, restricts, BroadTrust, Condition, SetQualifier, Statement};
+use crate::core::subject::{
+    admits_both_phases, has_wildcard, org_part, unescape, workspace_pattern, OrgPart,
+};
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     let Some(aws) = &inv.aws else {
@@ -24,6 +25,8 @@ pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
         let statements: Vec<&Statement> = doc
             .web_identity_statements(&aws.host_provider_arn)
             .collect();
+        // TFCOIDC001/002 are the broad-trust check setup refuses roles on.
+        let broad = broad_trust(doc, &inv.host, &aws.host_provider_arn);
         let mut split_reported = false;
         for s in statements {
             let ctx = Ctx {
@@ -33,18 +36,17 @@ pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
                 s,
                 resource: &resource,
             };
-            if !s.tests_claim(&inv.host, "sub") {
-                out.push(ctx.finding(
-                    FindingId::NoSubCondition,
-                    format!(
-                        "statement {} allows sts:AssumeRoleWithWebIdentity through the provider of {} with no condition on {}:sub: a run of any workspace of any organization can assume the role",
-                        s.index + 1,
-                        inv.host,
-                        inv.host
-                    ),
-                ));
+            let here = || broad.iter().filter(|b| b.statement() == s.index);
+            if here().any(|b| matches!(b, BroadTrust::NoSubCondition { .. })) {
+                out.push(ctx.no_sub_condition());
             }
-            out.extend(ctx.wildcard_organization());
+            let wild: Vec<&str> = here()
+                .filter_map(|b| match b {
+                    BroadTrust::OrganizationWildcard { pattern, .. } => Some(pattern.as_str()),
+                    BroadTrust::NoSubCondition { .. } => None,
+                })
+                .collect();
+            out.extend(ctx.wildcard_organization(&wild));
             out.extend(ctx.audience());
             out.extend(ctx.operator_misuse());
             out.extend(ctx.stale_subjects());
@@ -57,14 +59,6 @@ pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// Operators that admit what they list (not negated, not `Null`).
-fn positive(c: &Condition) -> bool {
-    matches!(
-        c.operator.base.as_str(),
-        "StringLike" | "StringEquals" | "StringEqualsIgnoreCase"
-    )
 }
 
 /// One statement of one role, being checked.
@@ -95,24 +89,30 @@ impl Ctx<'_> {
         self.s
             .conditions
             .iter()
-            .filter(move |c| c.is_claim(&host, &claim) && positive(c))
+            .filter(move |c| c.is_claim(&host, &claim) && restricts(&c.operator.base))
     }
 
-    /// `StringLike` sub patterns (wildcards count only there).
-    fn like_patterns(&self) -> Vec<&str> {
-        self.positive_on("sub")
-            .filter(|c| c.operator.base == "StringLike")
-            .flat_map(|c| c.values.iter().map(String::as_str))
-            .collect()
+    /// TFCOIDC001: no condition on `sub` restricts who gets in.
+    fn no_sub_condition(&self) -> Finding {
+        let host = self.host();
+        let what = if self.s.tests_claim(host, "sub") {
+            format!(
+                "with only conditions on {host}:sub that restrict nothing (negated, IfExists or ForAllValues operators)"
+            )
+        } else {
+            format!("with no condition on {host}:sub")
+        };
+        self.finding(
+            FindingId::NoSubCondition,
+            format!(
+                "statement {} allows sts:AssumeRoleWithWebIdentity through the provider of {host} {what}: a run of any workspace of any organization can assume the role",
+                self.s.index + 1,
+            ),
+        )
     }
 
-    /// TFCOIDC002.
-    fn wildcard_organization(&self) -> Option<Finding> {
-        let bad: Vec<&str> = self
-            .like_patterns()
-            .into_iter()
-            .filter(|p| org_part(p) == OrgPart::Wildcard)
-            .collect();
+    /// TFCOIDC002, from the broad-trust check's patterns for this statement.
+    fn wildcard_organization(&self, bad: &[&str]) -> Option<Finding> {
         if bad.is_empty() {
             return None;
         }

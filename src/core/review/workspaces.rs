@@ -1,19 +1,28 @@
 //! Findings read from HCP Terraform alone: static keys (TFCOIDC004), keys beside OIDC (005),
 //! OIDC without a role (006), role ARNs in global sets (011), half-set tagged configurations (014).
 
-use super::config::{aws_configs, is_role_arn_key, static_keys, AwsConfig, RunPhase};
 use super::{shell_word, Finding, FindingId, ResourceRef};
-use crate::core::inventory::{EffectiveVariable, Inventory, VariableSource, WorkspaceEntry};
+use crate::core::dynamic_vars::{self, VarKind, PROVIDER_AUTH, RUN_ROLE_ARN, STATIC_KEYS};
+use crate::core::inventory::access::{
+    aws_access, is_static_key, OidcConfiguration as AwsConfig, RunPhase, Setting, StaticKey,
+};
+use crate::core::inventory::{Inventory, VariableSource, WorkspaceEntry};
 use crate::core::plan::mask_key_id;
-use crate::core::ports::{Variable, VariableCategory};
+use crate::core::ports::VariableCategory;
+use crate::core::subject::Phase;
 use std::collections::BTreeMap;
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     let mut out = static_key_findings(inv);
     for ws in &inv.workspaces {
-        let configs = aws_configs(ws);
-        out.extend(keys_and_oidc(inv, ws, &configs));
-        for c in &configs {
+        let access = aws_access(ws);
+        out.extend(keys_and_oidc(
+            inv,
+            ws,
+            &access.configurations,
+            &access.static_keys,
+        ));
+        for c in &access.configurations {
             out.extend(missing_role(inv, ws, c));
             out.extend(half_set(inv, ws, c));
         }
@@ -23,10 +32,10 @@ pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
 }
 
 /// `AWS_ACCESS_KEY_ID (AKIA…0001)`, never the whole key id, never a secret.
-fn describe_key(v: &Variable) -> String {
-    match (&v.value, v.key.as_str()) {
-        (Some(id), "AWS_ACCESS_KEY_ID") => format!("{} ({})", v.key, mask_key_id(id)),
-        _ => v.key.clone(),
+fn describe_key(key: &str, value: Option<&str>) -> String {
+    match value {
+        Some(id) if key == STATIC_KEYS[0] => format!("{key} ({})", mask_key_id(id)),
+        _ => key.to_string(),
     }
 }
 
@@ -56,11 +65,11 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut by_set: BTreeMap<(String, String), Vec<&WorkspaceEntry>> = BTreeMap::new();
     for ws in &inv.workspaces {
-        let keys = static_keys(ws);
+        let keys = aws_access(ws).static_keys;
         let own: Vec<String> = keys
             .iter()
             .filter(|k| k.source == VariableSource::Workspace)
-            .map(|k| describe_key(&k.variable))
+            .map(|k| describe_key(&k.key, k.value.as_deref()))
             .collect();
         if !own.is_empty() {
             let detail = format!(
@@ -78,7 +87,7 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
                 .with_fix(fix),
             );
         }
-        for k in keys {
+        for k in &keys {
             if let VariableSource::VariableSet { id, name, .. } = &k.source {
                 let list = by_set.entry((id.clone(), name.clone())).or_default();
                 if !list.iter().any(|w| w.workspace.id == ws.workspace.id) {
@@ -93,11 +102,8 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
             .map(|s| {
                 s.variables
                     .iter()
-                    .filter(|v| {
-                        v.category == VariableCategory::Env
-                            && super::config::STATIC_KEY_VARIABLES.contains(&v.key.as_str())
-                    })
-                    .map(describe_key)
+                    .filter(|v| is_static_key(v))
+                    .map(|v| describe_key(&v.key, v.value.as_deref()))
                     .collect()
             })
             .unwrap_or_default();
@@ -131,21 +137,25 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
     out
 }
 
-fn from(v: &EffectiveVariable) -> String {
-    format!("from {}", v.source.describe())
+fn from(source: &VariableSource) -> String {
+    format!("from {}", source.describe())
 }
 
 /// TFCOIDC005: the default configuration is on and static keys reach the workspace too.
-fn keys_and_oidc(inv: &Inventory, ws: &WorkspaceEntry, configs: &[AwsConfig]) -> Option<Finding> {
+fn keys_and_oidc(
+    inv: &Inventory,
+    ws: &WorkspaceEntry,
+    configs: &[AwsConfig],
+    keys: &[StaticKey],
+) -> Option<Finding> {
     let default = configs.iter().find(|c| c.tag.is_none() && c.enabled())?;
-    let keys = static_keys(ws);
     let key = keys.first()?;
-    let auth = default.provider_auth?;
+    let auth = default.provider_auth.as_ref()?;
     let detail = format!(
-        "TFC_AWS_PROVIDER_AUTH=true ({}) and {} ({}): the run may keep using the static keys",
-        from(auth),
-        key.variable.key,
-        from(key)
+        "{PROVIDER_AUTH}=true ({}) and {} ({}): the run may keep using the static keys",
+        from(&auth.source),
+        key.key,
+        from(&key.source)
     );
     let fix = format!(
         "remove the static key variables: {}",
@@ -187,17 +197,21 @@ fn missing_role(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<F
     if missing.is_empty() {
         return None;
     }
-    let auth = c.provider_auth?;
+    let auth = c.provider_auth.as_ref()?;
     let what = if missing.len() == 2 {
-        "no TFC_AWS_RUN_ROLE_ARN (nor TFC_AWS_PLAN_ROLE_ARN and TFC_AWS_APPLY_ROLE_ARN) reaches the workspace".to_string()
+        format!(
+            "no {RUN_ROLE_ARN} (nor {} and {}) reaches the workspace",
+            Phase::Plan.role_arn_variable(),
+            Phase::Apply.role_arn_variable()
+        )
     } else {
         let phase = missing[0];
         format!(
-            "{phase} runs have no role: neither {} nor TFC_AWS_RUN_ROLE_ARN reaches the workspace",
-            c.key(&format!("{}_ROLE_ARN", phase.as_str().to_uppercase()))
+            "{phase} runs have no role: neither {} nor {RUN_ROLE_ARN} reaches the workspace",
+            c.key(phase.role_kind())
         )
     };
-    let detail = format!("TFC_AWS_PROVIDER_AUTH=true ({}) but {what}", from(auth));
+    let detail = format!("{PROVIDER_AUTH}=true ({}) but {what}", from(&auth.source));
     let fix = format!("set the role ARN variable: {}", setup_command(inv, ws));
     Some(
         Finding::new(
@@ -213,16 +227,16 @@ fn missing_role(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<F
 /// reverse.
 fn half_set(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<Finding> {
     let tag = c.tag.as_ref()?;
-    let own_role = [c.run_role, c.plan_role, c.apply_role]
+    let own_role = [&c.run_role_arn, &c.plan_role_arn, &c.apply_role_arn]
         .into_iter()
         .flatten()
-        .find(|v| v.variable.key.ends_with(&format!("_{tag}")));
-    let auth_key = c.key("PROVIDER_AUTH");
+        .find(|v: &&Setting| v.key.ends_with(&format!("_{tag}")));
+    let auth_key = c.key(VarKind::ProviderAuth);
     let detail = match (c.enabled(), own_role) {
         (false, Some(role)) => format!(
             "{} is set ({}) but {auth_key} is not true: the {tag} configuration gets no credentials",
-            role.variable.key,
-            from(role)
+            role.key,
+            from(&role.source)
         ),
         (true, _) => {
             let missing = phases_without_role(c);
@@ -232,7 +246,7 @@ fn half_set(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<Findi
             let phases: Vec<&str> = missing.iter().map(|p| p.as_str()).collect();
             format!(
                 "{auth_key}=true but no {} reaches the workspace (no role for {} runs)",
-                c.key("RUN_ROLE_ARN"),
+                c.key(VarKind::RoleArn(Phase::Run)),
                 phases.join(" and ")
             )
         }
@@ -240,7 +254,7 @@ fn half_set(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<Findi
     };
     let fix = format!(
         "set both {auth_key}=true and {} on the workspace, or remove the {tag} variables",
-        c.key("RUN_ROLE_ARN")
+        c.key(VarKind::RoleArn(Phase::Run))
     );
     Some(
         Finding::new(
@@ -259,7 +273,9 @@ fn global_role_arns(inv: &Inventory) -> Vec<Finding> {
         let roles: Vec<String> = s
             .variables
             .iter()
-            .filter(|v| v.category == VariableCategory::Env && is_role_arn_key(&v.key))
+            .filter(|v| {
+                v.category == VariableCategory::Env && dynamic_vars::is_role_arn_key(&v.key)
+            })
             .map(|v| match &v.value {
                 Some(value) => format!("{} = {value}", v.key),
                 None => format!("{} (sensitive)", v.key),

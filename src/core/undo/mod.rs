@@ -2,10 +2,10 @@
 //! was created is deleted, changed values are restored, and an OIDC provider that other roles
 //! still trust is kept.
 
+use crate::core::dynamic_vars::STATIC_KEYS;
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
 use crate::core::plan::{Change, Note, Plan, PlannedChange, VariableTarget, VarsetRef};
-use crate::core::planner::STATIC_KEYS;
 mod in_flight;
 
 use crate::core::policy::PolicyDocument;

@@ -3,32 +3,16 @@
 //! the token carries, and what looks wrong (a missing variable, one set as a Terraform variable
 //! instead of an environment variable, a misspelled key, static keys beside it).
 //!
-//! Precedence follows HashiCorp's AWS dynamic-credentials page: `TFC_AWS_PLAN_ROLE_ARN` falls
-//! back to `TFC_AWS_RUN_ROLE_ARN`; the `TFC_DEFAULT_AWS_*` forms supply values that an explicit
-//! variable overrides; `TFC_AWS_PROVIDER_AUTH` has no default form.
+//! The facts (which variable sets what, precedence, `TFC_DEFAULT_AWS_*` fill-in, the plan/apply
+//! → run role fallback) are [`aws_access_of`]'s; this module adds verify's diagnosis of them.
 
-use crate::core::answers::DEFAULT_AUDIENCE;
+use crate::core::dynamic_vars::{self, STATIC_KEYS};
+pub use crate::core::dynamic_vars::{AUDIENCE, PROVIDER_AUTH};
+use crate::core::inventory::access::{self, aws_access_of, RunPhase};
 use crate::core::inventory::EffectiveVariable;
+use crate::core::names::iam_role_name_of;
 use crate::core::ports::VariableCategory;
 use serde::Serialize;
-
-/// Must be `true` or HCP Terraform does not authenticate to AWS.
-pub const PROVIDER_AUTH: &str = "TFC_AWS_PROVIDER_AUTH";
-/// The audience of the token (default `aws.workload.identity`).
-pub const AUDIENCE: &str = "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE";
-
-/// Every key of the (untagged) AWS configuration, for spotting near misses.
-const KNOWN_KEYS: &[&str] = &[
-    PROVIDER_AUTH,
-    "TFC_AWS_RUN_ROLE_ARN",
-    "TFC_AWS_PLAN_ROLE_ARN",
-    "TFC_AWS_APPLY_ROLE_ARN",
-    AUDIENCE,
-    "TFC_DEFAULT_AWS_RUN_ROLE_ARN",
-    "TFC_DEFAULT_AWS_PLAN_ROLE_ARN",
-    "TFC_DEFAULT_AWS_APPLY_ROLE_ARN",
-    "TFC_DEFAULT_AWS_WORKLOAD_IDENTITY_AUDIENCE",
-];
 
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,8 +62,9 @@ impl VariableProblem {
                 "{PROVIDER_AUTH} is sensitive, so its value cannot be checked; it must be \"true\" (it need not be sensitive)"
             ),
             VariableProblem::RoleArnMissing { phase } => format!(
-                "no role ARN reaches the workspace for the {phase} phase: set TFC_AWS_RUN_ROLE_ARN (or TFC_AWS_{}_ROLE_ARN)",
-                phase.to_ascii_uppercase()
+                "no role ARN reaches the workspace for the {phase} phase: set {} (or {})",
+                dynamic_vars::RUN_ROLE_ARN,
+                run_phase(phase).role_kind().untagged_name()
             ),
             VariableProblem::RoleArnMalformed { key, value } => {
                 format!("{key} = {value:?} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
@@ -136,41 +121,42 @@ fn env_var<'a>(vars: &'a [EffectiveVariable], key: &str) -> Option<&'a Effective
         .find(|v| v.variable.key == key && v.variable.category == VariableCategory::Env)
 }
 
-fn setting(v: &EffectiveVariable) -> Setting {
+/// verify's form of a setting: the source in words.
+fn setting(s: &access::Setting) -> Setting {
     Setting {
-        key: v.variable.key.clone(),
-        value: v.variable.value.clone(),
-        source: v.source.describe(),
+        key: s.key.clone(),
+        value: s.value.clone(),
+        source: s.source.describe(),
     }
 }
 
-/// The first of `keys` that reaches the workspace as an env variable.
-fn first_of(vars: &[EffectiveVariable], keys: &[&str]) -> Option<Setting> {
-    keys.iter().find_map(|k| env_var(vars, k)).map(setting)
+/// `apply` is the apply phase; anything else is read as the plan phase.
+fn run_phase(phase: &str) -> RunPhase {
+    if phase.eq_ignore_ascii_case("apply") {
+        RunPhase::Apply
+    } else {
+        RunPhase::Plan
+    }
 }
 
-/// Reads the configuration of `phase` (`plan` or `apply`) from a workspace's effective variables.
+/// Reads the configuration of `phase` (`plan` or `apply`) from a workspace's effective variables:
+/// the default configuration of [`aws_access_of`], and what is wrong with it.
 pub fn credential_config(vars: &[EffectiveVariable], phase: &str) -> CredentialConfig {
     let mut problems = Vec::new();
-    let provider_auth = env_var(vars, PROVIDER_AUTH).map(setting);
+    let access = aws_access_of(vars);
+    let config = access.default_configuration();
+    let provider_auth = config.and_then(|c| c.provider_auth.as_ref()).map(setting);
     match &provider_auth {
         None => problems.push(VariableProblem::ProviderAuthMissing),
-        Some(s) if s.value.as_deref() == Some("true") => {}
+        // A sensitive value cannot be checked: verify says so rather than assume it is on.
+        Some(s) if s.value.is_some() && config.is_some_and(|c| c.enabled()) => {}
         Some(s) => problems.push(VariableProblem::ProviderAuthNotTrue {
             value: s.value.clone(),
         }),
     }
-    let phase_key = format!("TFC_AWS_{}_ROLE_ARN", phase.to_ascii_uppercase());
-    let default_phase_key = format!("TFC_DEFAULT_AWS_{}_ROLE_ARN", phase.to_ascii_uppercase());
-    let role_arn = first_of(
-        vars,
-        &[
-            &phase_key,
-            "TFC_AWS_RUN_ROLE_ARN",
-            &default_phase_key,
-            "TFC_DEFAULT_AWS_RUN_ROLE_ARN",
-        ],
-    );
+    let role_arn = config
+        .and_then(|c| c.role_for(run_phase(phase)))
+        .map(setting);
     match &role_arn {
         None => problems.push(VariableProblem::RoleArnMissing {
             phase: phase.into(),
@@ -179,32 +165,31 @@ pub fn credential_config(vars: &[EffectiveVariable], phase: &str) -> CredentialC
             key,
             value: Some(value),
             ..
-        }) if role_name_of(value).is_none() => problems.push(VariableProblem::RoleArnMalformed {
-            key: key.clone(),
-            value: value.clone(),
-        }),
+        }) if iam_role_name_of(value).is_none() => {
+            problems.push(VariableProblem::RoleArnMalformed {
+                key: key.clone(),
+                value: value.clone(),
+            })
+        }
         Some(_) => {}
     }
-    let audience_setting = first_of(
-        vars,
-        &[AUDIENCE, "TFC_DEFAULT_AWS_WORKLOAD_IDENTITY_AUDIENCE"],
+    let audience_setting = config.and_then(|c| c.audience.as_ref()).map(setting);
+    let audience = config.map_or_else(
+        || crate::core::answers::DEFAULT_AUDIENCE.to_string(),
+        |c| c.audience_value(),
     );
-    let audience = audience_setting
-        .as_ref()
-        .and_then(|s| s.value.clone())
-        .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| DEFAULT_AUDIENCE.to_string());
+    let known = dynamic_vars::untagged_names();
     for v in vars {
         let key = &v.variable.key;
         let source = v.source.describe();
-        if KNOWN_KEYS.contains(&key.as_str()) {
+        if known.contains(key) {
             if v.variable.category == VariableCategory::Terraform {
                 problems.push(VariableProblem::WrongCategory {
                     key: key.clone(),
                     source,
                 });
             }
-        } else if let Some(expected) = near_miss(key) {
+        } else if let Some(expected) = near_miss(key, &known) {
             // A near miss matters only when the real key is not there as well.
             if env_var(vars, expected).is_none() {
                 problems.push(VariableProblem::Misspelled {
@@ -213,7 +198,7 @@ pub fn credential_config(vars: &[EffectiveVariable], phase: &str) -> CredentialC
                     source,
                 });
             }
-        } else if key == "AWS_ACCESS_KEY_ID" && v.variable.category == VariableCategory::Env {
+        } else if key == STATIC_KEYS[0] && v.variable.category == VariableCategory::Env {
             problems.push(VariableProblem::StaticKeysToo { source });
         }
     }
@@ -227,36 +212,13 @@ pub fn credential_config(vars: &[EffectiveVariable], phase: &str) -> CredentialC
     }
 }
 
-/// The role name of an IAM role ARN (`arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` → `NAME`).
-pub fn role_name_of(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let (arn_lit, _partition, service, _region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if arn_lit != "arn" || service != "iam" || account.len() != 12 {
-        return None;
-    }
-    let path = resource.strip_prefix("role/")?;
-    path.rsplit('/').next().filter(|n| !n.is_empty())
-}
-
-/// The account of an ARN (`arn:aws:iam::123456789012:…` → `123456789012`).
-pub fn account_of(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty())
-}
-
 /// The known key `key` seems to be a misspelling of: the same letters in another case or with
 /// stray spaces, or at most two edits away.
-fn near_miss(key: &str) -> Option<&'static str> {
+fn near_miss<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
     let norm = key.trim().to_ascii_uppercase().replace(['-', ' '], "_");
-    KNOWN_KEYS
+    known
         .iter()
-        .copied()
+        .map(String::as_str)
         .find(|known| norm == *known || (norm.len() > 10 && edit_distance(&norm, known) <= 2))
 }
 
@@ -278,7 +240,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::answers::DEFAULT_AUDIENCE;
     use crate::core::inventory::{Reach, VariableSource};
+    use crate::core::names::{account_of, iam_role_name_of as role_name_of};
     use crate::core::ports::Variable;
 
     fn var(key: &str, value: &str, category: VariableCategory) -> EffectiveVariable {

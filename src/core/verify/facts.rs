@@ -2,7 +2,8 @@
 //! the role (or that it is missing, or in another account), the HOST provider of its account,
 //! and IAM's evaluation of its trust policy against this workspace's plan-phase claims.
 
-use super::credentials::{account_of, role_name_of, CredentialConfig};
+use super::credentials::CredentialConfig;
+use crate::core::names::{account_of, iam_role_name_of as role_name_of};
 use crate::core::policy::{evaluate, Claims, Decision, PolicyDocument};
 use crate::core::ports::{CallerIdentity, Iam, OidcProvider, Role};
 use crate::core::subject::RunSubject;
@@ -55,7 +56,7 @@ pub async fn gather_aws(
     };
     let account = account_of(&role_arn).unwrap_or_default().to_string();
     let partition = role_arn.split(':').nth(1).unwrap_or("aws").to_string();
-    let provider_arn = format!("arn:{partition}:iam::{account}:oidc-provider/{host}");
+    let provider_arn = crate::core::names::oidc_provider_arn(&partition, &account, host);
     let claims = Claims::for_subject(host, &provider_arn, &config.audience, subject);
     if account != caller.account {
         return Some(AwsFacts {

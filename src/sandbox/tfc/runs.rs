@@ -8,10 +8,11 @@
 use super::state::TfcState;
 use super::vars::{not_found, rejected};
 use crate::core::inventory::{EffectiveVariable, VariableSource};
+use crate::core::names::{account_of, iam_role_name_of as role_name_of};
 use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{Iam, PlanInfo, RunInfo, TfcError, Variable};
 use crate::core::subject::RunSubject;
-use crate::core::verify::credentials::{account_of, credential_config, role_name_of};
+use crate::core::verify::credentials::credential_config;
 use crate::sandbox::iam::WebIdentityCall;
 use crate::sandbox::SandboxIam;
 use serde::{Deserialize, Serialize};
@@ -216,7 +217,10 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simu
         })
         .collect();
     let config = credential_config(&vars, "plan");
-    let static_keys = input.variables.iter().any(|v| v.key == "AWS_ACCESS_KEY_ID");
+    let static_keys = input
+        .variables
+        .iter()
+        .any(|v| v.key == crate::core::dynamic_vars::STATIC_KEYS[0]);
     let done = |outcome| Simulation {
         outcome,
         attempt: None,
@@ -242,12 +246,8 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simu
         // Another account: its provider is not in this sandbox.
         return done(Outcome::NoProvider);
     }
-    let provider_arn = format!(
-        "arn:{}:iam::{}:oidc-provider/{}",
-        caller.partition(),
-        caller.account,
-        input.host
-    );
+    let provider_arn =
+        crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, &input.host);
     let provider = match iam.get_oidc_provider(&provider_arn).await {
         Ok(Some(p)) => p,
         _ => return tried(Outcome::NoProvider),

@@ -55,10 +55,8 @@ impl App {
             }
             Msg::Roles(result) => {
                 let cx = self.context();
-                let provider = format!(
-                    "arn:{}:iam::{}:oidc-provider/{}",
-                    cx.partition, cx.account, self.host
-                );
+                let provider =
+                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
                 self.role.on_roles(&provider, result);
                 vec![]
             }

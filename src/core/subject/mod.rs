@@ -1,6 +1,13 @@
 //! The `sub` claim HCP Terraform puts in a run's token, the patterns a trust policy matches it
 //! with, and IAM's `StringLike` matching rules (`*`, `?`, and the `${*}`/`${?}`/`${$}` escapes).
 
+mod pattern;
+
+pub use pattern::{
+    admits_both_phases, admits_many_workspaces, admits_plan, org_part, organization_unpinned,
+    workspace_key, workspace_pattern, OrgPart, WorkspacePattern,
+};
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -221,6 +228,13 @@ pub fn escape(name: &str) -> String {
         }
     }
     out
+}
+
+/// Undoes [`escape`]: IAM's `${*}`, `${?}` and `${$}` back to `*`, `?` and `$`.
+pub fn unescape(text: &str) -> String {
+    text.replace("${*}", "*")
+        .replace("${?}", "?")
+        .replace("${$}", "$")
 }
 
 /// One element of a parsed `StringLike` pattern.

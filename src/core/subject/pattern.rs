@@ -1,7 +1,10 @@
-//! Reading `sub` patterns of a trust policy into their parts (organization, project, workspace,
-//! run phase), with IAM's wildcard rules, for the checks that look at what a pattern admits.
+//! Reading `sub` patterns of a trust policy back into their parts (organization, project,
+//! workspace, run phase), with IAM's wildcard rules: the inverse of
+//! [`SubjectPattern::to_pattern`](super::SubjectPattern::to_pattern) for patterns anyone wrote.
+//! `review` (TFCOIDC002, 009, 010, 012) and the broad-trust check
+//! ([`broad_trust`](crate::core::policy::broad_trust)) read patterns through it.
 
-use crate::core::subject::{has_wildcard, string_like, RunSubject};
+use super::{has_wildcard, string_like, unescape, RunSubject};
 
 /// What the organization part of a pattern is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,13 +15,6 @@ pub enum OrgPart {
     Wildcard,
     /// The pattern cannot match an HCP Terraform subject at all (e.g. `repo:…`).
     Foreign,
-}
-
-/// Undoes IAM's `${*}`, `${?}` and `${$}` escapes.
-pub fn unescape(text: &str) -> String {
-    text.replace("${*}", "*")
-        .replace("${?}", "?")
-        .replace("${$}", "$")
 }
 
 /// The organization part of a `StringLike` pattern.
@@ -37,6 +33,17 @@ pub fn org_part(pattern: &str) -> OrgPart {
     match first_wild {
         Some(i) if PREFIX.starts_with(&pattern[..i]) && has_wildcard(pattern) => OrgPart::Wildcard,
         _ => OrgPart::Foreign,
+    }
+}
+
+/// Whether the pattern fails to pin one organization: its organization part has a wildcard, or it
+/// has a wildcard and no `organization:NAME:` form at all (such a pattern is not trusted to
+/// exclude other organizations, even where it could not match an HCP Terraform subject).
+pub fn organization_unpinned(pattern: &str) -> bool {
+    match org_part(pattern) {
+        OrgPart::Wildcard => true,
+        OrgPart::Foreign => has_wildcard(pattern),
+        OrgPart::Literal(_) => false,
     }
 }
 
@@ -140,6 +147,11 @@ mod tests {
         assert_eq!(org_part("org*"), OrgPart::Wildcard);
         assert_eq!(org_part("repo:octo/x:*"), OrgPart::Foreign);
         assert_eq!(org_part("organization:*"), OrgPart::Wildcard);
+        assert!(organization_unpinned("organization::*"));
+        assert!(organization_unpinned("repo:x*"));
+        assert!(!organization_unpinned("repo:x"));
+        assert!(!organization_unpinned("organization:ac${*}me:project:*"));
+        assert_eq!(unescape("a${*}b${?}c${$}"), "a*b?c$");
     }
 
     #[test]
