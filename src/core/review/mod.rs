@@ -12,7 +12,9 @@ pub mod explain;
 mod patterns;
 mod permissions;
 mod runs;
+mod stacks;
 mod trust;
+mod trusted;
 mod workspaces;
 
 pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
@@ -142,6 +144,7 @@ pub fn review_at(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
     out.extend(runs::check(inv));
     out.extend(trust::check(inv));
     out.extend(permissions::check(inv, now));
+    out.extend(stacks::check(inv));
     sort(&mut out);
     out
 }
