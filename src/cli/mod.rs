@@ -7,6 +7,7 @@ pub mod connect;
 pub mod duration;
 pub mod error;
 pub mod explain;
+mod explain_stack;
 pub mod export;
 pub mod flow;
 pub mod logging;

@@ -9,6 +9,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod explain;
+pub mod explain_stack;
 mod patterns;
 mod permissions;
 mod runs;

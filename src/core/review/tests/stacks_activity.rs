@@ -2,6 +2,7 @@
 //! sandbox with the same clean organization as the other finding tests.
 
 use super::*;
+use crate::core::inventory::Inventory;
 
 fn stack_sub(project: &str, stack: &str, deployment: &str) -> String {
     format!(
@@ -60,4 +61,78 @@ async fn a_stack_without_deployments_yet_is_not_judged_by_deployment() {
     fx.role("fresh", exact(&[stack_sub("apps", "fresh", "prod")]))
         .await;
     assert_eq!(fx.findings().await, vec![]);
+}
+
+async fn inventory(fx: &Fx) -> Inventory {
+    let scope = InventoryScope {
+        host: HOST.into(),
+        organization: "acme".into(),
+        project: Some("apps".into()),
+    };
+    read(
+        &scope,
+        fx.sb.tfc.as_ref(),
+        Some(fx.sb.iam.as_ref()),
+        &|_| {},
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn explain_evaluates_a_stack_deployments_subject() {
+    use crate::core::review::explain_stack::{explain_stack, StackExplainError, StackRun};
+    let fx = clean().await;
+    fx.sb
+        .tfc
+        .add_stack("acme", &fx.project, "net", &["staging", "production"])
+        .unwrap();
+    fx.role("net-plan", exact(&[stack_sub("apps", "net", "*")]))
+        .await;
+    let inv = inventory(&fx).await;
+    let role_arn = "arn:aws:iam::123456789012:role/net-plan";
+    let run = StackRun {
+        project: "apps",
+        stack: "net",
+        deployment: "staging",
+        operation: RunPhase::Plan,
+        role_arn,
+        audience: AUD,
+    };
+    let allowed = explain_stack(&inv, &run, None).unwrap();
+    assert!(allowed.allowed(), "{allowed:?}");
+    assert_eq!(
+        allowed.check.claims.sub,
+        "organization:acme:project:apps:stack:net:deployment:staging:operation:plan"
+    );
+    assert!(allowed.notes.is_empty());
+
+    let apply = StackRun {
+        operation: RunPhase::Apply,
+        ..run.clone()
+    };
+    let denied = explain_stack(&inv, &apply, None).unwrap();
+    assert!(!denied.allowed());
+    let reason = denied.check.problems[0].describe();
+    assert!(
+        reason.starts_with("deny: StringLike app.terraform.io:sub does not match organization:acme:project:apps:stack:net:deployment:staging:operation:apply"),
+        "{reason}"
+    );
+    assert_eq!(denied.check.decisive_statement(), Some(0));
+
+    let unknown = StackRun {
+        deployment: "qa",
+        ..run.clone()
+    };
+    let noted = explain_stack(&inv, &unknown, None).unwrap();
+    assert!(noted.allowed(), "the pattern admits any deployment");
+    assert!(noted.notes[0].contains("has no deployment qa"));
+
+    let missing = StackRun {
+        stack: "old-net",
+        ..run
+    };
+    let err = explain_stack(&inv, &missing, None).unwrap_err();
+    assert!(matches!(err, StackExplainError::NoStack { .. }), "{err}");
+    assert!(err.to_string().contains("(Stacks there: net)"));
 }
