@@ -6,6 +6,7 @@
 //! (would this workspace's run be admitted: the trust evaluator per phase), [`trust`] (the shape
 //! of each trust policy), [`permissions`] (what a role may do, and whether it is used).
 
+pub mod activity;
 pub mod catalogue;
 pub mod config;
 pub mod explain;

@@ -13,6 +13,19 @@ pub(super) struct Trusted<'a> {
     pub statement: usize,
     /// As written (IAM escapes not undone).
     pub pattern: &'a str,
+    /// Under `StringLike` (wildcards count), else compared literally.
+    pub like: bool,
+}
+
+impl Trusted<'_> {
+    /// Whether the pattern admits the token subject `sub`, as its operator compares.
+    pub fn admits(&self, sub: &str) -> bool {
+        if self.like {
+            crate::core::subject::string_like(self.pattern, sub)
+        } else {
+            self.pattern == sub
+        }
+    }
 }
 
 /// Every trusted pattern of every role that trusts the HOST provider (none without AWS).
@@ -34,10 +47,12 @@ pub(super) fn trusted_patterns(inv: &Inventory) -> Vec<Trusted<'_>> {
                     )
             });
             for c in admitting {
+                let like = c.operator.base == "StringLike";
                 out.extend(c.values.iter().map(|pattern| Trusted {
                     role,
                     statement: s.index,
                     pattern,
+                    like,
                 }));
             }
         }

@@ -136,3 +136,96 @@ async fn explain_evaluates_a_stack_deployments_subject() {
     assert!(matches!(err, StackExplainError::NoStack { .. }), "{err}");
     assert!(err.to_string().contains("(Stacks there: net)"));
 }
+
+/// An `AssumeRoleWithWebIdentity` event of `role` for `sub`, `hours` ago, as CloudTrail records it.
+fn event(hours: i64, sub: &str, role: &str, denied: bool) -> crate::core::activity::Activity {
+    let time = (time::OffsetDateTime::now_utc() - time::Duration::hours(hours))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let mut record = json!({
+        "eventTime": time,
+        "eventName": "AssumeRoleWithWebIdentity",
+        "userIdentity": {"type": "WebIdentityUser", "userName": sub, "identityProvider": PROVIDER},
+        "requestParameters": {"roleArn": role, "roleSessionName": "terraform-run-abc"},
+    });
+    if denied {
+        record["errorCode"] = json!("AccessDenied");
+    }
+    let e = crate::core::ports::TrailEvent {
+        event_id: format!("e{hours}"),
+        event_time: time,
+        cloudtrail_event: record.to_string(),
+    };
+    crate::core::activity::parse_event(&e).unwrap()
+}
+
+fn with_activity(inv: &Inventory, events: &[crate::core::activity::Activity]) -> Vec<Finding> {
+    let seen = activity::SeenActivity {
+        events,
+        truncated: false,
+    };
+    activity::check(inv, seen, time::OffsetDateTime::now_utc())
+}
+
+#[tokio::test]
+async fn tfcoidc015_and_016_from_cloudtrail_events() {
+    let fx = clean().await;
+    let inv = inventory(&fx).await;
+    let mut events = vec![
+        event(1, &sub("web", "plan"), PLAN_ROLE, false),
+        event(2, &sub("web", "apply"), APPLY_ROLE, false),
+        event(3, &sub("api", "plan"), PLAN_ROLE, true),
+        event(30, &sub("api", "plan"), PLAN_ROLE, true),
+        event(40, &sub("api", "apply"), APPLY_ROLE, false),
+    ];
+    let f = with_activity(&inv, &events);
+    assert_eq!(ids(&f), ["TFCOIDC015", "TFCOIDC016"], "{f:#?}");
+    let unused = &f[0];
+    assert_eq!(unused.severity, Severity::Low);
+    assert_eq!(unused.resource, PLAN_ROLE);
+    assert!(
+        unused.detail.contains("(workspace acme/api), but no run of it assumed role acme-apps-plan in the 0 days since the role was created"),
+        "{}",
+        unused.detail
+    );
+    let refused = &f[1];
+    assert_eq!(refused.severity, Severity::High);
+    assert_eq!(refused.resource, "acme/api");
+    assert!(refused
+        .detail
+        .starts_with("2 refused AssumeRoleWithWebIdentity calls"));
+    assert!(refused
+        .detail
+        .contains("AccessDenied for role acme-apps-plan, plan phase"));
+    assert!(refused.fix.contains(
+        "tfc-oidc explain --org acme --project apps --workspace api --phase plan --role-arn arn:aws:iam::123456789012:role/acme-apps-plan"
+    ));
+
+    // A later success for the same subject and role: no longer failing, and now seen.
+    events.push(event(0, &sub("api", "plan"), PLAN_ROLE, false));
+    assert_eq!(with_activity(&inv, &events), vec![]);
+
+    // Nothing seen, and more events than were read: "never seen" cannot be told.
+    let truncated = activity::SeenActivity {
+        events: &[],
+        truncated: true,
+    };
+    assert_eq!(
+        activity::check(&inv, truncated, time::OffsetDateTime::now_utc()),
+        vec![]
+    );
+    // Runs of other organizations, and Stack runs, are not this organization's workspaces.
+    let other = [
+        event(
+            1,
+            "organization:other:project:apps:workspace:api:run_phase:plan",
+            PLAN_ROLE,
+            true,
+        ),
+        event(1, &stack_sub("apps", "net", "prod"), PLAN_ROLE, true),
+    ];
+    let all: Vec<_> = events.iter().cloned().chain(other).collect();
+    assert_eq!(with_activity(&inv, &all), vec![]);
+}
