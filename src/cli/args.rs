@@ -342,6 +342,9 @@ pub struct ReviewArgs {
     /// Exit 1 when a finding at or above this severity exists
     #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "LEVEL")]
     pub fail_on: FailOn,
+    /// Do not read CloudTrail's event history (findings TFCOIDC015 and TFCOIDC016)
+    #[arg(long)]
+    pub no_activity: bool,
 }
 
 /// A run phase for `explain`.

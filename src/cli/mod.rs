@@ -16,6 +16,7 @@ pub mod migrate_output;
 pub mod output;
 pub mod progress;
 pub mod review;
+mod review_activity;
 pub mod review_output;
 pub mod run_apply;
 pub mod sarif;
