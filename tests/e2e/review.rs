@@ -286,7 +286,7 @@ async fn without_aws_credentials_review_covers_hcp_terraform_and_says_so() {
     assert_eq!(ids_for(&doc, "acme/network"), ["TFCOIDC004"]);
 }
 
-fn demo(home: &std::path::Path, args: &[&str]) -> Output {
+pub(crate) fn demo(home: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tfc-oidc"))
         .arg("--demo")
         .args(args)

@@ -296,3 +296,30 @@ async fn explain_stack_allows_the_trusted_deployment_and_denies_the_rest() {
     ]);
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn demo_review_shows_the_refused_workspace_from_the_sandbox_trail() {
+    let home = tempfile::tempdir().unwrap();
+    let out = crate::review::demo(
+        home.path(),
+        &["review", "--org", "acme-corp", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(ids_for(&doc, "acme-corp/etl"), ["TFCOIDC016"]);
+    assert_eq!(doc["summary"]["activity_read"], true);
+    let sarif = crate::review::demo(
+        home.path(),
+        &["review", "--org", "acme-corp", "--format", "sarif"],
+    );
+    let log: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "TFCOIDC015"));
+    assert!(log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["ruleId"] == "TFCOIDC016"));
+}
