@@ -4,6 +4,8 @@
 //!
 //! Without usable AWS credentials the review covers HCP Terraform only and says so (a note on
 //! stderr, `"aws_read": false` with the reason in JSON), since half the catalogue still applies.
+//! CloudTrail's event history is read beside the inventory for TFCOIDC015/016 unless
+//! `--no-activity`; when it cannot be read the summary says why and the review goes on.
 
 use crate::cli::args::{FailOn, GlobalArgs, ReviewArgs, ReviewFormat};
 use crate::cli::connect::Ports;

@@ -4,7 +4,9 @@
 //!
 //! Families: [`workspaces`] (static keys, half-set configurations, global role ARNs), [`runs`]
 //! (would this workspace's run be admitted: the trust evaluator per phase), [`trust`] (the shape
-//! of each trust policy), [`permissions`] (what a role may do, and whether it is used).
+//! of each trust policy), [`permissions`] (what a role may do, and whether it is used),
+//! `stacks` (Stack subjects naming what is gone), and [`activity`] (from CloudTrail's events,
+//! which the caller reads and passes in: trusted but unused, runs refused).
 
 pub mod activity;
 pub mod catalogue;
