@@ -106,11 +106,11 @@ fn unused_subjects(inv: &Inventory, events: &[Activity], now: OffsetDateTime) ->
         .collect()
 }
 
-/// TFCOIDC016: per workspace of the inventory's scope, the subjects and roles whose newest
-/// event is a refusal.
+/// TFCOIDC016: per workspace of the inventory's scope, the subjects (workspace and phase) whose
+/// newest event is a refusal. A later success, with any role, means the runs work again.
 fn refused_runs(inv: &Inventory, events: &[Activity]) -> Vec<Finding> {
-    // (project, workspace) → (subject, role) → events, for this organization's workspace runs.
-    type Calls<'a> = BTreeMap<(&'a str, &'a str), Vec<&'a Activity>>;
+    // (project, workspace) → subject → events, for this organization's workspace runs.
+    type Calls<'a> = BTreeMap<&'a str, Vec<&'a Activity>>;
     let mut by_workspace: BTreeMap<(&str, &str), Calls> = BTreeMap::new();
     for e in events {
         let Some(RunSubject::Workspace {
@@ -126,19 +126,19 @@ fn refused_runs(inv: &Inventory, events: &[Activity]) -> Vec<Finding> {
         if !organization.eq_ignore_ascii_case(&inv.organization) || !in_scope {
             continue;
         }
-        let (Some(sub), Some(role)) = (e.subject.as_deref(), e.role_arn.as_deref()) else {
+        let Some(sub) = e.subject.as_deref() else {
             continue;
         };
         by_workspace
             .entry((project, workspace))
             .or_default()
-            .entry((sub, role))
+            .entry(sub)
             .or_default()
             .push(e);
     }
     let mut out = Vec::new();
     for ((project, workspace), calls) in by_workspace {
-        // Calls whose newest event is a refusal: still failing.
+        // Subjects whose newest event is a refusal: still failing.
         let mut failing: Vec<(&Activity, usize)> = Vec::new();
         for list in calls.values() {
             let Some(newest) = list.iter().max_by(|a, b| a.time.cmp(&b.time)) else {

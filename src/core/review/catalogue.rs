@@ -206,7 +206,7 @@ pub const CATALOGUE: &[Entry] = &[
         severity: Severity::High,
         title: "runs of this workspace were refused credentials",
         fix: "run tfc-oidc explain for the workspace and phase to see which condition refuses it, then fix the trust policy or the variables",
-        help: "CloudTrail recorded AssumeRoleWithWebIdentity calls from runs of this workspace that AWS refused (AccessDenied, InvalidIdentityToken…), and no later call for the same role and run phase succeeded: the workspace's runs are failing at provider configuration. tfc-oidc explain names the failing condition; tfc-oidc verify proves the fix with a plan-only run.",
+        help: "CloudTrail recorded AssumeRoleWithWebIdentity calls from runs of this workspace that AWS refused (AccessDenied, InvalidIdentityToken…), and no later call for the same run phase succeeded (with any role): the workspace's runs are failing at provider configuration. tfc-oidc explain names the failing condition; tfc-oidc verify proves the fix with a plan-only run.",
     },
 ];
 

@@ -203,6 +203,15 @@ async fn tfcoidc015_and_016_from_cloudtrail_events() {
         "tfc-oidc explain --org acme --project apps --workspace api --phase plan --role-arn arn:aws:iam::123456789012:role/acme-apps-plan"
     ));
 
+    // A later success with another role (the variables were corrected): no longer failing.
+    let other_role = "arn:aws:iam::123456789012:role/other";
+    let fixed: Vec<_> = events
+        .iter()
+        .cloned()
+        .chain([event(0, &sub("api", "plan"), other_role, false)])
+        .collect();
+    assert_eq!(ids(&with_activity(&inv, &fixed)), ["TFCOIDC015"]);
+
     // A later success for the same subject and role: no longer failing, and now seen.
     events.push(event(0, &sub("api", "plan"), PLAN_ROLE, false));
     assert_eq!(with_activity(&inv, &events), vec![]);
