@@ -70,16 +70,21 @@ pub(crate) async fn read_review_activity(
             Arc::new(CloudTrailClient::with_attempts(&sdk, ATTEMPTS))
         }
     };
+    read_from(trail.as_ref(), ports.tfc.host(), org).await
+}
+
+/// Reads the events of the last 90 days of runs of `org` on `host` from `trail`.
+async fn read_from(trail: &dyn AuditTrail, host: &str, org: &str) -> ReviewActivity {
     let end = OffsetDateTime::now_utc();
     let query = ActivityQuery {
-        host: ports.tfc.host().to_string(),
+        host: host.to_string(),
         organization: Some(org.to_string()),
         role: None,
         start: end - Duration::days(ACTIVITY_DAYS),
         end,
     };
     // The inventory lists the roles; the events are kept by their identity provider (the host).
-    let read = read_activity(trail.as_ref(), None, &query);
+    let read = read_activity(trail, None, &query);
     match tokio::time::timeout(TIME_LIMIT, read).await {
         Ok(Ok(report)) => ReviewActivity::Read(report),
         Ok(Err(e)) => ReviewActivity::Skipped(e.to_string()),
@@ -87,5 +92,35 @@ pub(crate) async fn read_review_activity(
             "CloudTrail did not answer within {} s",
             TIME_LIMIT.as_secs()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ports::IamError;
+    use crate::sandbox::Sandbox;
+
+    #[tokio::test]
+    async fn the_demo_trail_is_read_and_a_refusal_is_a_note() {
+        let sb = Sandbox::demo();
+        let read = read_from(sb.iam.as_ref(), "app.terraform.io", "acme-corp").await;
+        let report = read.report().expect("the demo trail is readable");
+        assert!(report.events.iter().any(|e| !e.succeeded()));
+        assert!(
+            read.summary().starts_with("CloudTrail: "),
+            "{}",
+            read.summary()
+        );
+
+        let denied =
+            IamError::AccessDenied("not authorized to perform cloudtrail:LookupEvents".into());
+        sb.iam.fail_on("web_identity_events", 1, denied);
+        let skipped = read_from(sb.iam.as_ref(), "app.terraform.io", "acme-corp").await;
+        assert!(skipped.report().is_none());
+        assert_eq!(
+            skipped.summary(),
+            "CloudTrail not read (could not read CloudTrail's event history: access denied: not authorized to perform cloudtrail:LookupEvents): TFCOIDC015 and TFCOIDC016 skipped"
+        );
     }
 }

@@ -238,3 +238,20 @@ async fn tfcoidc015_and_016_from_cloudtrail_events() {
     let all: Vec<_> = events.iter().cloned().chain(other).collect();
     assert_eq!(with_activity(&inv, &all), vec![]);
 }
+
+#[tokio::test]
+async fn stacks_that_cannot_be_listed_skip_the_stack_checks_only() {
+    use crate::core::ports::TfcError;
+    let fx = clean().await;
+    fx.role("stacks-stale", exact(&[stack_sub("apps", "old-net", "*")]))
+        .await;
+    assert_eq!(ids(&fx.findings().await), ["TFCOIDC009"]);
+    let refused = TfcError::Rejected {
+        status: 403,
+        detail: "forbidden".into(),
+    };
+    fx.sb.tfc.fail_on("stacks", 1, refused);
+    let inv = inventory(&fx).await;
+    assert_eq!(inv.stacks, None);
+    assert_eq!(review(&inv), vec![]);
+}
