@@ -33,8 +33,14 @@ pub struct CloudTrailClient {
 impl CloudTrailClient {
     /// A client from a loaded SDK config (standard retries, which back off on throttling).
     pub fn new(sdk: &SdkConfig) -> Self {
+        CloudTrailClient::with_attempts(sdk, 5)
+    }
+
+    /// A client that makes at most `attempts` attempts per page: `review` reads CloudTrail on
+    /// the side and would rather skip it than wait out five backoffs of a failing endpoint.
+    pub fn with_attempts(sdk: &SdkConfig, attempts: u32) -> Self {
         let conf = aws_sdk_cloudtrail::config::Builder::from(sdk)
-            .retry_config(RetryConfig::standard().with_max_attempts(5))
+            .retry_config(RetryConfig::standard().with_max_attempts(attempts.max(1)))
             .build();
         let endpoint = std::env::var("AWS_ENDPOINT_URL_CLOUDTRAIL")
             .ok()

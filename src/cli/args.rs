@@ -55,9 +55,9 @@ pub enum Command {
     Activity(ActivityArgs),
     /// Move workspaces off static AWS keys: set up OIDC for them, then remove the key variables
     Migrate(Box<MigrateArgs>),
-    /// Audit an organization and the AWS account: findings TFCOIDC001-014
+    /// Audit an organization and the AWS account: findings TFCOIDC001-016
     Review(ReviewArgs),
-    /// Would a run of this workspace get AWS credentials? Evaluates the role's trust policy
+    /// Would a run of this workspace (or Stack deployment) get AWS credentials? Evaluates the role's trust policy
     Explain(ExplainArgs),
 }
 
@@ -316,6 +316,9 @@ pub struct ReviewArgs {
     /// Exit 1 when a finding at or above this severity exists
     #[arg(long, value_enum, default_value_t = FailOn::High, value_name = "LEVEL")]
     pub fail_on: FailOn,
+    /// Do not read CloudTrail's event history (findings TFCOIDC015 and TFCOIDC016)
+    #[arg(long)]
+    pub no_activity: bool,
 }
 
 /// A run phase for `explain`.
@@ -330,21 +333,34 @@ pub struct ExplainArgs {
     /// HCP Terraform organization
     #[arg(long, value_name = "ORG")]
     pub org: String,
-    /// Project of the workspace
+    /// Project of the workspace or Stack
     #[arg(long, value_name = "PROJECT")]
     pub project: String,
     /// Workspace whose run to explain
-    #[arg(long, value_name = "WS")]
-    pub workspace: String,
-    /// Run phase
-    #[arg(long, value_enum)]
-    pub phase: PhaseArg,
-    /// Evaluate this role [default: the role the workspace's variables name for the phase]
+    #[arg(long, value_name = "WS", required_unless_present = "stack")]
+    pub workspace: Option<String>,
+    /// Run phase (for a Stack, the same as --operation)
+    #[arg(long, value_enum, required_unless_present = "operation")]
+    pub phase: Option<PhaseArg>,
+    /// Evaluate this role [default: the role the workspace's variables name for the phase;
+    /// required with --stack]
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
     /// Use the tagged configuration TAG (TFC_AWS_*_TAG variables) instead of the default one
-    #[arg(long, value_name = "TAG")]
+    #[arg(long, value_name = "TAG", conflicts_with = "stack")]
     pub alias: Option<String>,
+    /// A Stack instead of a workspace: explain one of its deployments' operations
+    #[arg(long, value_name = "NAME", conflicts_with = "workspace", requires_all = ["deployment", "role_arn"])]
+    pub stack: Option<String>,
+    /// The Stack's deployment
+    #[arg(long, value_name = "D", requires = "stack")]
+    pub deployment: Option<String>,
+    /// The Stack operation
+    #[arg(long, value_enum, requires = "stack", conflicts_with = "phase")]
+    pub operation: Option<PhaseArg>,
+    /// The audience of the Stack's identity_token block
+    #[arg(long, value_name = "AUD", requires = "stack", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
+    pub audience: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -10,7 +10,7 @@ use crate::cli::review::{read_inventory, usable_aws};
 use crate::cli::review_output::printable;
 use crate::core::inventory::InventoryScope;
 use crate::core::names::role_name_of;
-use crate::core::review::explain::{explain, Explanation, Problem};
+use crate::core::review::explain::{explain, Explanation, Problem, RunCheck};
 use crate::core::review::RunPhase;
 use serde_json::json;
 
@@ -30,10 +30,15 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
             reason.unwrap_or_default()
         )));
     };
-    let phase = match args.phase {
-        PhaseArg::Plan => RunPhase::Plan,
-        PhaseArg::Apply => RunPhase::Apply,
+    if let Some(stack) = &args.stack {
+        return crate::cli::explain_stack::explain_stack_command(ports, iam, args, stack).await;
+    }
+    let (Some(workspace), Some(phase)) = (&args.workspace, args.phase) else {
+        return Err(CliError::usage(
+            "explain needs --workspace and --phase, or --stack",
+        ));
     };
+    let phase = run_phase(phase);
     let scope = InventoryScope {
         host: ports.tfc.host().to_string(),
         organization: args.org.clone(),
@@ -49,7 +54,7 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
         explain(
             &inv,
             &project,
-            &args.workspace,
+            workspace,
             phase,
             args.alias.as_deref(),
             args.role_arn.as_deref(),
@@ -87,9 +92,22 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
     }
 }
 
+/// The evaluator's phase for a `--phase`/`--operation` value.
+pub(crate) fn run_phase(phase: PhaseArg) -> RunPhase {
+    match phase {
+        PhaseArg::Plan => RunPhase::Plan,
+        PhaseArg::Apply => RunPhase::Apply,
+    }
+}
+
 /// Each reason the run would be refused, one `deny: …` line each.
 fn deny_lines(e: &Explanation) -> Vec<String> {
-    e.check
+    check_deny_lines(&e.check)
+}
+
+/// Each reason a checked token would be refused, one `deny: …` line each.
+pub(crate) fn check_deny_lines(check: &RunCheck) -> Vec<String> {
+    check
         .problems
         .iter()
         .map(|p| match p {

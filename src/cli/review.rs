@@ -4,21 +4,26 @@
 //!
 //! Without usable AWS credentials the review covers HCP Terraform only and says so (a note on
 //! stderr, `"aws_read": false` with the reason in JSON), since half the catalogue still applies.
+//! CloudTrail's event history is read beside the inventory for TFCOIDC015/016 unless
+//! `--no-activity`; when it cannot be read the summary says why and the review goes on.
 
 use crate::cli::args::{FailOn, GlobalArgs, ReviewArgs, ReviewFormat};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::progress::ReadBar;
+use crate::cli::review_activity::{read_review_activity, ReviewActivity};
+use crate::cli::review_output::printable;
 use crate::cli::{output, review_output, sarif};
 use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
 use crate::core::ports::{Iam, IamError};
+use crate::core::review::activity::SeenActivity;
 use crate::core::review::{self, fails_at, Severity, Summary};
 use serde_json::json;
 
 /// Runs `review`.
 pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<(), CliError> {
     let ports = Ports::connect(global).await?;
-    let result = review_command(&ports, args).await;
+    let result = review_command(global, &ports, args).await;
     ports.finish()?;
     result
 }
@@ -67,15 +72,38 @@ fn threshold(f: FailOn) -> Option<Severity> {
     }
 }
 
-async fn review_command(ports: &Ports, args: &ReviewArgs) -> Result<(), CliError> {
+async fn review_command(
+    global: &GlobalArgs,
+    ports: &Ports,
+    args: &ReviewArgs,
+) -> Result<(), CliError> {
     let scope = InventoryScope {
         host: ports.tfc.host().to_string(),
         organization: args.org.clone(),
         project: args.project.clone(),
     };
     let (iam, skipped) = usable_aws(ports.iam.as_ref()).await?;
-    let inv = read_inventory(ports, &scope, iam).await?;
-    let findings = review::review(&inv);
+    let activity_skip = if args.no_activity {
+        Some("--no-activity".to_string())
+    } else {
+        iam.is_none().then(|| "no AWS credentials".to_string())
+    };
+    // CloudTrail is read beside HCP Terraform and IAM.
+    let (inv, activity) = futures::join!(
+        read_inventory(ports, &scope, iam),
+        read_review_activity(global, ports, &args.org, activity_skip)
+    );
+    let inv = inv?;
+    let now = time::OffsetDateTime::now_utc();
+    let mut findings = review::review_at(&inv, now);
+    if let Some(report) = activity.report() {
+        let seen = SeenActivity {
+            events: &report.events,
+            truncated: report.truncated,
+        };
+        findings.extend(review::activity::check(&inv, seen, now));
+        review::sort(&mut findings);
+    }
     let summary = Summary::of(&inv, &findings);
     let threshold = threshold(args.fail_on);
     let failed = threshold.is_some_and(|t| fails_at(&findings, t));
@@ -97,10 +125,13 @@ async fn review_command(ports: &Ports, args: &ReviewArgs) -> Result<(), CliError
             };
             let heading = format!("Review of {scope_text} on {}{aws}", inv.host);
             let colour = output::colour_enabled();
-            print!(
-                "{}",
-                review_output::text(&findings, &summary, &heading, colour)
-            );
+            let mut shown = review_output::text(&findings, &summary, &heading, colour);
+            // The CloudTrail part joins the summary line (the text's last line).
+            if shown.ends_with('\n') {
+                shown.pop();
+            }
+            shown.push_str(&format!("; {}\n", printable(&activity.summary())));
+            print!("{shown}");
         }
         ReviewFormat::Json => {
             let extra = json!({
@@ -109,6 +140,13 @@ async fn review_command(ports: &Ports, args: &ReviewArgs) -> Result<(), CliError
                 "project": inv.scope_project,
                 "aws_read": inv.aws.is_some(),
                 "aws_skipped_reason": skipped,
+                "activity_read": activity.report().is_some(),
+                "activity_events": activity.report().map(|r| r.events.len()),
+                "activity_truncated": activity.report().map(|r| r.truncated),
+                "activity_skipped_reason": match &activity {
+                    ReviewActivity::Skipped(why) => Some(why.clone()),
+                    ReviewActivity::Read(_) => None,
+                },
                 "fail_on": threshold.map(|t| t.as_str()).unwrap_or("never"),
                 "failed": failed,
             });

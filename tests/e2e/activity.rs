@@ -21,7 +21,14 @@ fn ago(hours: i64) -> String {
 }
 
 /// A CloudTrail record of `AssumeRoleWithWebIdentity`, shaped like AWS's.
-fn record(hours: i64, host: &str, sub: &str, role: &str, session: &str, denied: bool) -> Value {
+pub(crate) fn record(
+    hours: i64,
+    host: &str,
+    sub: &str,
+    role: &str,
+    session: &str,
+    denied: bool,
+) -> Value {
     let provider = format!("arn:aws:iam::123456789012:oidc-provider/{host}");
     let mut v = json!({
         "eventVersion": "1.08",

@@ -14,6 +14,7 @@ mod export;
 mod migrate;
 mod resume_undo;
 mod review;
+mod review_plus;
 mod safety;
 mod setup;
 mod support;

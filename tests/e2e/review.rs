@@ -12,7 +12,7 @@ use crate::support::{assert_success, iam, json, text, Env};
 
 const ACCOUNT: &str = "123456789012";
 
-fn role_arn(name: &str) -> String {
+pub(crate) fn role_arn(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:role/{name}")
 }
 
@@ -37,7 +37,7 @@ async fn set_env_var(env: &Env, workspace: &str, key: &str, value: &str) {
 }
 
 /// A role trusting the env's provider with `condition`.
-async fn trusting_role(env: &Env, name: &str, condition: Value) {
+pub(crate) async fn trusting_role(env: &Env, name: &str, condition: Value) {
     let provider = format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{}", env.host());
     let trust = serde_json::json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "Principal":{"Federated":provider},"Action":"sts:AssumeRoleWithWebIdentity","Condition":condition}]});
@@ -59,7 +59,7 @@ async fn put_role(name: &str, trust: &str) {
     }
 }
 
-fn ids_for<'a>(doc: &'a Value, resource: &str) -> Vec<&'a str> {
+pub(crate) fn ids_for<'a>(doc: &'a Value, resource: &str) -> Vec<&'a str> {
     doc["findings"]
         .as_array()
         .unwrap()
@@ -286,7 +286,7 @@ async fn without_aws_credentials_review_covers_hcp_terraform_and_says_so() {
     assert_eq!(ids_for(&doc, "acme/network"), ["TFCOIDC004"]);
 }
 
-fn demo(home: &std::path::Path, args: &[&str]) -> Output {
+pub(crate) fn demo(home: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tfc-oidc"))
         .arg("--demo")
         .args(args)
@@ -386,7 +386,7 @@ fn sarif_is_valid_sarif_2_1_0_that_github_accepts() {
     // result located by an artifact URI (and a logical location naming the resource).
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 14);
+    assert_eq!(rules.len(), 16);
     for r in rules {
         assert!(
             r["help"]["text"]

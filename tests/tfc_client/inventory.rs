@@ -85,10 +85,12 @@ async fn an_organization_is_read_page_by_page_with_one_call_per_workspace_and_se
         + pages("/api/v2/organizations/scale/workspaces")
         + pages("/api/v2/organizations/scale/varsets");
     assert_eq!(list_pages, 1 + 5 + 2);
+    // The organization's Stacks: none here, one page.
+    assert_eq!(pages("/api/v2/organizations/scale/stacks"), 1);
     assert_eq!(
         pages(&format!("/api/v2/varsets/{}/relationships/vars", big.id)),
         2
     );
-    assert_eq!(fake.requests().len(), 45 + 12 + list_pages + 1);
+    assert_eq!(fake.requests().len(), 45 + 12 + list_pages + 1 + 1);
     assert_eq!(fake.too_many_requests_count(), 0);
 }

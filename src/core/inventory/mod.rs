@@ -12,7 +12,7 @@ mod read_aws;
 
 use crate::core::policy::{PolicyDocument, PolicyParseError};
 use crate::core::ports::{
-    CallerIdentity, OidcProvider, Project, Role, Variable, VariableSet, Workspace,
+    CallerIdentity, OidcProvider, Project, Role, Stack, Variable, VariableSet, Workspace,
 };
 use serde::Serialize;
 
@@ -116,6 +116,9 @@ pub struct Inventory {
     pub projects: Vec<Project>,
     pub workspaces: Vec<WorkspaceEntry>,
     pub variable_sets: Vec<VarsetEntry>,
+    /// The organization's Stacks (every project, whatever the scope); `None` when the server
+    /// refused to list them (the Stack checks are then skipped, the rest of the review stands).
+    pub stacks: Option<Vec<Stack>>,
     /// `None` when AWS was not read (no credentials, or the caller chose HCP Terraform only).
     pub aws: Option<AwsInventory>,
 }
@@ -181,6 +184,10 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(inv.workspaces.len(), 8);
+        let stacks = inv.stacks.as_ref().unwrap();
+        assert_eq!(stacks.len(), 1);
+        assert_eq!(stacks[0].name, "network-stack");
+        assert_eq!(stacks[0].deployment_names, ["staging", "production"]);
         let etl = inv.workspace("etl").unwrap();
         let key = etl.env("AWS_ACCESS_KEY_ID").unwrap();
         assert!(key.source.set_id().is_some());
@@ -251,10 +258,11 @@ mod tests {
         let calls = sb.tfc.calls().len() + sb.iam.calls().len();
         let last = reports.last().unwrap();
         assert_eq!((last.done, last.total), (calls, calls));
-        // N workspaces + M sets + the three lists, nothing per workspace beyond its variables.
+        // N workspaces + M sets + the four lists (projects, workspaces, sets, Stacks), nothing
+        // per workspace beyond its variables.
         assert_eq!(
             sb.tfc.calls().len(),
-            inv.workspaces.len() + inv.variable_sets.len() + 3
+            inv.workspaces.len() + inv.variable_sets.len() + 4
         );
         let role = inv.aws.as_ref().unwrap().role("tfc-ops").unwrap();
         assert_eq!(role.inline_documents.len(), 1);

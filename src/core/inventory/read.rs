@@ -1,5 +1,5 @@
 //! Reading the inventory through the ports: HCP Terraform (projects, workspaces, variable sets
-//! and their variables, each workspace's own variables) beside AWS (`read_aws`).
+//! and their variables, each workspace's own variables, the Stacks) beside AWS (`read_aws`).
 //!
 //! Everything that does not depend on an earlier answer runs at once: the variable sets and
 //! their variables beside the projects, the workspaces and the workspaces' variables. The calls
@@ -9,7 +9,7 @@
 use super::read_aws::read_aws;
 use super::{effective_variables, Inventory, InventoryScope, ReadProgress, VarsetEntry};
 use super::{WorkspaceEntry, CONCURRENCY};
-use crate::core::ports::{Iam, IamError, Project, Tfc, TfcError, Variable, Workspace};
+use crate::core::ports::{Iam, IamError, Project, Stack, Tfc, TfcError, Variable, Workspace};
 use futures::{StreamExt, TryStreamExt};
 use std::future::Future;
 use std::sync::Mutex;
@@ -121,7 +121,10 @@ pub async fn read(
     };
     let sets = read_sets(&scope.organization, tfc, &counter);
     let workspaces = read_workspaces(scope, tfc, &counter);
-    let (variable_sets, (projects, workspaces), aws) = futures::try_join!(sets, workspaces, aws)?;
+    let stacks =
+        async { Ok::<_, InventoryError>(read_stacks(&scope.organization, tfc, &counter).await) };
+    let (variable_sets, (projects, workspaces), stacks, aws) =
+        futures::try_join!(sets, workspaces, stacks, aws)?;
     let organization = workspaces
         .iter()
         .find_map(|(w, _)| w.organization.clone())
@@ -137,8 +140,20 @@ pub async fn read(
         projects,
         workspaces,
         variable_sets,
+        stacks,
         aws,
     })
+}
+
+/// Every Stack of the organization (one call per page). A server without the Stacks API has
+/// none (the adapter turns its 404 into an empty list); any other refusal gives `None`, so a
+/// token that may not list Stacks costs the Stack checks, not the review.
+async fn read_stacks(org: &str, tfc: &dyn Tfc, counter: &Counter<'_>) -> Option<Vec<Stack>> {
+    counter.expect(1);
+    counter
+        .tfc("list the Stacks", tfc.stacks(org, None))
+        .await
+        .ok()
 }
 
 /// Every variable set of the organization with its variables (one call per set).

@@ -57,6 +57,8 @@ pub enum FindingId {
     NoPhaseSplit,
     UnusedRole,
     HalfSetTag,
+    UnusedSubject,
+    RefusedRuns,
 }
 
 /// What the catalogue says about one id.
@@ -188,6 +190,24 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "set both TFC_AWS_PROVIDER_AUTH_TAG=true and TFC_AWS_RUN_ROLE_ARN_TAG, or remove both",
         help: "A tagged dynamic-credentials configuration (TFC_AWS_*_TAG) needs TFC_AWS_PROVIDER_AUTH_TAG=true and a role ARN for the same tag. With only one of them, HCP Terraform does not create the aliased configuration, or fails the run, and the provider block that uses the alias gets no credentials.",
     },
+    // TFCOIDC015 and 016 extend SPEC.md's table: they need CloudTrail's event history
+    // (`cloudtrail:LookupEvents`), and `review` skips them when it cannot be read.
+    Entry {
+        id: FindingId::UnusedSubject,
+        code: "TFCOIDC015",
+        severity: Severity::Low,
+        title: "a trusted workspace never assumed the role in 90 days",
+        fix: "remove the workspace's sub pattern from the role's trust policy if the workspace no longer needs the role",
+        help: "CloudTrail's event history (90 days) has no successful AssumeRoleWithWebIdentity of this role by a run of the workspace the trust policy names. A trust entry nobody uses only widens who may assume the role; remove it, or keep it if the workspace runs less often than that.",
+    },
+    Entry {
+        id: FindingId::RefusedRuns,
+        code: "TFCOIDC016",
+        severity: Severity::High,
+        title: "runs of this workspace were refused credentials",
+        fix: "run tfc-oidc explain for the workspace and phase to see which condition refuses it, then fix the trust policy or the variables",
+        help: "CloudTrail recorded AssumeRoleWithWebIdentity calls from runs of this workspace that AWS refused (AccessDenied, InvalidIdentityToken…), and no later call for the same run phase succeeded (with any role): the workspace's runs are failing at provider configuration. tfc-oidc explain names the failing condition; tfc-oidc verify proves the fix with a plan-only run.",
+    },
 ];
 
 impl FindingId {
@@ -242,7 +262,7 @@ mod tests {
             assert_eq!(FindingId::from_code(e.code), Some(e.id));
             assert_eq!(e.id.entry(), e);
         }
-        assert_eq!(FindingId::all().count(), 14);
+        assert_eq!(FindingId::all().count(), 16);
     }
 
     #[test]
@@ -251,6 +271,8 @@ mod tests {
         assert_eq!(NoSubCondition.severity(), Severity::Critical);
         assert_eq!(HalfSetTag.severity(), Severity::High);
         assert_eq!(UnusedRole.severity(), Severity::Low);
+        assert_eq!(UnusedSubject.severity(), Severity::Low);
+        assert_eq!(RefusedRuns.severity(), Severity::High);
         assert!(Severity::Critical > Severity::High && Severity::Medium > Severity::Low);
     }
 }

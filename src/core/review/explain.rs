@@ -123,12 +123,20 @@ pub fn check_run(
     role_arn: &str,
     extra: Option<&Role>,
 ) -> RunCheck {
-    let claims = Claims::for_subject(
-        &inv.host,
-        &aws.host_provider_arn,
-        aud,
-        &run_subject(inv, ws, phase),
-    );
+    check_subject(inv, aws, &run_subject(inv, ws, phase), aud, role_arn, extra)
+}
+
+/// Checks a token for `subject` (a workspace run's or a Stack deployment's) with audience `aud`
+/// against the role `role_arn`; `extra` as for [`check_run`].
+pub fn check_subject(
+    inv: &Inventory,
+    aws: &AwsInventory,
+    subject: &RunSubject,
+    aud: &str,
+    role_arn: &str,
+    extra: Option<&Role>,
+) -> RunCheck {
+    let claims = Claims::for_subject(&inv.host, &aws.host_provider_arn, aud, subject);
     let mut problems = Vec::new();
     let mut decision = None;
     let trust = match aws.role(role_arn) {

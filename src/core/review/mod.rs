@@ -4,13 +4,19 @@
 //!
 //! Families: [`workspaces`] (static keys, half-set configurations, global role ARNs), [`runs`]
 //! (would this workspace's run be admitted: the trust evaluator per phase), [`trust`] (the shape
-//! of each trust policy), [`permissions`] (what a role may do, and whether it is used).
+//! of each trust policy), [`permissions`] (what a role may do, and whether it is used),
+//! `stacks` (Stack subjects naming what is gone), and [`activity`] (from CloudTrail's events,
+//! which the caller reads and passes in: trusted but unused, runs refused).
 
+pub mod activity;
 pub mod catalogue;
 pub mod explain;
+pub mod explain_stack;
 mod permissions;
 mod runs;
+mod stacks;
 mod trust;
+mod trusted;
 mod workspaces;
 
 pub use crate::core::inventory::access::RunPhase;
@@ -140,6 +146,7 @@ pub fn review_at(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
     out.extend(runs::check(inv));
     out.extend(trust::check(inv));
     out.extend(permissions::check(inv, now));
+    out.extend(stacks::check(inv));
     sort(&mut out);
     out
 }

@@ -473,3 +473,6 @@ async fn findings_are_ordered_by_severity_id_and_resource() {
     let only_low = &f[2..];
     assert!(!fails_at(only_low, Severity::Medium) && fails_at(only_low, Severity::Low));
 }
+
+/// Stack subjects (TFCOIDC009) and CloudTrail activity (TFCOIDC015/016).
+mod stacks_activity;

@@ -1,0 +1,145 @@
+//! `tfc-oidc explain --stack NAME --deployment D --operation plan|apply --role-arn ARN`: would
+//! this Stack deployment's operation get AWS credentials from the role? Stacks take the role from
+//! the deployment's `role_arn` input, not from variables, so `--role-arn` is required. Exit 0 for
+//! allow, 1 for deny.
+
+use crate::cli::args::{ExplainArgs, Format};
+use crate::cli::connect::Ports;
+use crate::cli::error::{code, CliError};
+use crate::cli::explain::{check_deny_lines, run_phase};
+use crate::cli::review::read_inventory;
+use crate::cli::review_output::printable;
+use crate::core::inventory::InventoryScope;
+use crate::core::names::role_name_of;
+use crate::core::ports::Iam;
+use crate::core::review::explain::Problem;
+use crate::core::review::explain_stack::{explain_stack, StackExplanation, StackRun};
+use serde_json::json;
+
+/// Explains the Stack operation `args` name; `iam` has working credentials.
+pub(crate) async fn explain_stack_command(
+    ports: &Ports,
+    iam: &dyn Iam,
+    args: &ExplainArgs,
+    stack: &str,
+) -> Result<(), CliError> {
+    // clap requires these with --stack; the messages are for callers that build args by hand.
+    let deployment = args
+        .deployment
+        .as_deref()
+        .ok_or_else(|| CliError::usage("--stack needs --deployment D"))?;
+    let role_arn = args.role_arn.as_deref().ok_or_else(|| {
+        CliError::usage("--stack needs --role-arn ARN (Stacks take the role from the deployment's role_arn input)")
+    })?;
+    let operation = args
+        .operation
+        .or(args.phase)
+        .ok_or_else(|| CliError::usage("--stack needs --operation plan|apply"))?;
+    let scope = InventoryScope {
+        host: ports.tfc.host().to_string(),
+        organization: args.org.clone(),
+        project: Some(args.project.clone()),
+    };
+    let inv = read_inventory(ports, &scope, Some(iam)).await?;
+    let project = inv
+        .projects
+        .iter()
+        .find(|p| p.name == args.project)
+        .or_else(|| {
+            inv.projects
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(&args.project))
+        })
+        .map_or(args.project.clone(), |p| p.name.clone());
+    let run = StackRun {
+        project: &project,
+        stack,
+        deployment,
+        operation: run_phase(operation),
+        role_arn,
+        audience: &args.audience,
+    };
+    let explain =
+        |extra| explain_stack(&inv, &run, extra).map_err(|e| CliError::failure(e.to_string()));
+    let mut explanation = explain(None)?;
+    // A role that does not trust the provider is not in the inventory: read it to tell a role
+    // that does not exist from one whose trust policy does not name the provider.
+    let missing = explanation
+        .check
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::RoleMissing { .. }));
+    if missing {
+        if let Some(name) = role_name_of(role_arn) {
+            let role = iam
+                .get_role(name)
+                .await
+                .map_err(|e| CliError::failure(format!("cannot read role {name}: {e}")))?;
+            if let Some(role) = role {
+                explanation = explain(Some(&role))?;
+            }
+        }
+    }
+    match args.format {
+        Format::Text => print!("{}", text(&explanation)),
+        Format::Json => println!("{}", json_of(&explanation)),
+    }
+    if explanation.allowed() {
+        Ok(())
+    } else {
+        Err(CliError::exit(code::FAILURE))
+    }
+}
+
+/// The verdict, the claims and any notes, for people.
+pub(crate) fn text(e: &StackExplanation) -> String {
+    let mut out = String::new();
+    if e.allowed() {
+        let how = e
+            .check
+            .decision
+            .as_ref()
+            .map_or_else(|| "allow".to_string(), |d| d.explain());
+        out.push_str(&printable(&format!(
+            "{how}: role {} admits {} operations of deployment {} of Stack {}\n",
+            e.check.role_arn, e.operation, e.deployment, e.stack
+        )));
+    } else {
+        for line in check_deny_lines(&e.check) {
+            out.push_str(&printable(&line));
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "  role  {} ({})\n  aud   {}\n  sub   {}\n",
+        printable(&e.check.role_arn),
+        printable(&e.role_source),
+        printable(&e.check.claims.aud),
+        printable(&e.check.claims.sub)
+    ));
+    if let Some(i) = e.check.decisive_statement() {
+        out.push_str(&format!("  decisive statement: {}\n", i + 1));
+    }
+    for note in &e.notes {
+        out.push_str(&format!("note: {}\n", printable(note)));
+    }
+    out
+}
+
+/// The explanation with `allowed`, `result`, `reasons` and the 1-based decisive `statement`.
+pub(crate) fn json_of(e: &StackExplanation) -> serde_json::Value {
+    let mut v = serde_json::to_value(e).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("allowed".into(), json!(e.allowed()));
+        obj.insert(
+            "result".into(),
+            json!(if e.allowed() { "allow" } else { "deny" }),
+        );
+        obj.insert("reasons".into(), json!(check_deny_lines(&e.check)));
+        obj.insert(
+            "statement".into(),
+            json!(e.check.decisive_statement().map(|i| i + 1)),
+        );
+    }
+    v
+}
