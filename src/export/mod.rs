@@ -17,7 +17,7 @@ pub mod yaml;
 
 pub use facts::{read_facts, Facts, ProviderFact};
 pub use model::{Blueprint, Note, RolePlan, Scope, VariablePlan, VariableValue, VarsetPlan};
-pub use subjects::{NameRef, Part, SubjectTemplate};
+pub use subjects::{NameRef, Part, SubjectTemplate, TemplateKind};
 
 use crate::core::answers::Answers;
 use crate::core::error::PlanError;
