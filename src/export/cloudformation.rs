@@ -256,9 +256,16 @@ fn header(b: &Blueprint) -> Vec<String> {
             "HCP Terraform Stack {} takes no variables: its deployment configuration (.tfdeploy.hcl) needs,",
             b.stack_name().unwrap_or_default()
         ));
-        h.push("with an assume_role_with_web_identity block in its AWS provider taking both inputs:".into());
+        h.push(
+            "with an assume_role_with_web_identity block in its AWS provider taking both inputs:"
+                .into(),
+        );
         h.push(String::new());
         h.extend(config.lines().map(indent));
+        if let Some(gap) = b.deployment_config_gap() {
+            h.push(String::new());
+            h.push(gap.into());
+        }
     } else {
         h.push(format!(
             "HCP Terraform (CloudFormation cannot set it): these env variables, not sensitive, go {}:",

@@ -213,6 +213,44 @@ mod tests {
     }
 
     #[test]
+    fn an_unread_stack_is_written_from_the_flags() {
+        let stack = |deployments: &[&str]| {
+            answers(WorkspaceSelection::Stack {
+                name: "net-stack".into(),
+                deployments: deployments.iter().map(|d| d.to_string()).collect(),
+            })
+        };
+        let a = stack(&[]);
+        let (cfn, tf) = both(&a, &Facts::unread(&a, "offline"));
+        for text in [&cfn, &tf] {
+            assert!(text.contains("#   identity_token \"aws\" {"), "{text}");
+            assert!(
+                text.contains("# The Stack was not read, so its deployments are not known"),
+                "{text}"
+            );
+            assert!(!text.contains("TFC_AWS"), "{text}");
+        }
+        assert!(
+            tf.contains("stack:${var.stack}:deployment:*:operation:*"),
+            "{tf}"
+        );
+        assert!(tf.starts_with("# HCP Terraform OIDC for acme / platform on tfe.example.com: the IAM OIDC provider, role and permissions.\n"), "{tf}");
+        assert!(!tf.contains("variable \"deployments\""), "{tf}");
+        assert!(cfn.contains("  StackName:\n"), "{cfn}");
+
+        let a = stack(&["prod"]);
+        let (cfn, tf) = both(&a, &Facts::unread(&a, "offline"));
+        assert!(cfn.contains("#   deployment \"prod\" {"), "{cfn}");
+        assert!(!cfn.contains("were not known"), "{cfn}");
+        assert!(
+            cfn.contains("deployment:${DeploymentName}:operation:*"),
+            "{cfn}"
+        );
+        assert!(tf.contains("[for deployment in var.deployments :"), "{tf}");
+        assert!(tf.contains("output \"tfdeploy_hcl\""), "{tf}");
+    }
+
+    #[test]
     fn formats_from_file_names() {
         let f = |p: &str| ExportFormat::from_path(Path::new(p));
         assert_eq!(f("oidc.tf"), Some(ExportFormat::Terraform));

@@ -243,10 +243,7 @@ impl Blueprint {
                         description: description.clone(),
                         trust: trust_policy.clone(),
                         subjects,
-                        subject_template: SubjectTemplate::new(
-                            self.scope.template_kind(),
-                            *phase,
-                        ),
+                        subject_template: SubjectTemplate::new(self.scope.template_kind(), *phase),
                         tags: tags.clone(),
                         managed_policies: Vec::new(),
                         inline_policy: None,
@@ -359,6 +356,15 @@ impl Blueprint {
         let planned = self.roles.first().map(|r| r.planned_arn.as_str())?;
         let quoted = serde_json::to_string(planned).unwrap_or_default();
         Some(config.replace(&quoted, arn))
+    }
+
+    /// What the `.tfdeploy.hcl` text leaves to the reader: a Stack's deployments when neither
+    /// the user nor HCP Terraform named them (the Stack was not read).
+    pub fn deployment_config_gap(&self) -> Option<&'static str> {
+        let config = self.deployment_config.as_ref()?;
+        (!config.contains("\ndeployment ")).then_some(
+            "The Stack was not read, so its deployments are not known: add a deployment block per deployment, each with the role_arn and identity_token inputs.",
+        )
     }
 
     /// For tagged variables (`--alias`): the Terraform the workspaces' configuration needs, the

@@ -202,14 +202,15 @@ fn indent(line: &str) -> String {
 }
 
 fn header(b: &Blueprint) -> Vec<String> {
+    let roles = if b.roles.len() == 1 { "role" } else { "roles" };
+    let what = match b.stack_name() {
+        Some(_) => format!("{roles} and permissions"),
+        None => format!("{roles}, permissions and variables"),
+    };
     let mut h = vec![
         format!(
-            "HCP Terraform OIDC for {} / {} on {}: the IAM OIDC provider, role{}, permissions{}.",
-            b.organization,
-            b.project,
-            b.host,
-            if b.roles.len() == 1 { "" } else { "s" },
-            if b.stack_name().is_some() { "" } else { " and variables" }
+            "HCP Terraform OIDC for {} / {} on {}: the IAM OIDC provider, {what}.",
+            b.organization, b.project, b.host
         ),
         format!(
             "Exported by tfc-oidc {}: the trust policies are exactly those 'tfc-oidc setup' writes.",
@@ -230,6 +231,10 @@ fn header(b: &Blueprint) -> Vec<String> {
         h.push("block in its AWS provider taking both inputs (the tfdeploy_hcl output holds this text):".into());
         h.push(String::new());
         h.extend(config.lines().map(indent));
+        if let Some(gap) = b.deployment_config_gap() {
+            h.push(String::new());
+            h.push(gap.into());
+        }
     }
     if let Some(terraform) = b.tagged_configuration() {
         h.push(String::new());
@@ -279,7 +284,13 @@ fn deployment_heredoc(b: &Blueprint) -> Option<String> {
         .replace(ARN_MARK, &format!("${{aws_iam_role.{id}.arn}}"));
     Some(
         body.lines()
-            .map(|l| if l.is_empty() { String::new() } else { format!("    {l}") })
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {l}")
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n"),
     )

@@ -159,7 +159,10 @@ async fn export_writes_a_stack_as_setup_trusts_it() {
             "the tfdeploy_hcl output names every deployment of the Stack:\n{tf}"
         );
     }
-    assert!(tf.contains("role_arn       = \"${aws_iam_role.run.arn}\""), "{tf}");
+    assert!(
+        tf.contains("role_arn       = \"${aws_iam_role.run.arn}\""),
+        "{tf}"
+    );
     assert_eq!(env.fake.write_count(), 0, "export writes nothing");
 
     let mut args = vec![
@@ -203,5 +206,9 @@ async fn export_writes_a_stack_as_setup_trusts_it() {
     unknown[8] = "nope";
     let out = env.run(&unknown);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("net-stack"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("net-stack"),
+        "{}",
+        text(&out.stderr)
+    );
 }

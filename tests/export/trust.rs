@@ -161,7 +161,10 @@ async fn stacks_take_parameters_and_no_variables() {
         let sandbox = Sandbox::demo();
         let (plan, facts) = setup_plan(&sandbox, &case.answers).await;
         assert!(plan.variables.is_empty(), "{}", case.name);
-        let config = plan.deployment_config.clone().expect("setup shows the text");
+        let config = plan
+            .deployment_config
+            .clone()
+            .expect("setup shows the text");
 
         let cfn = render(ExportFormat::CloudFormation, &case.answers, &facts).unwrap();
         let stack = Stack::new(&cfn, &plan.provider_arn);
@@ -175,7 +178,11 @@ async fn stacks_take_parameters_and_no_variables() {
         for d in deployments {
             assert!(stack.parameters.values().any(|v| v == d), "{}", case.name);
         }
-        assert!(!cfn.contains("TFC_AWS"), "{}: no variables\n{cfn}", case.name);
+        assert!(
+            !cfn.contains("TFC_AWS"),
+            "{}: no variables\n{cfn}",
+            case.name
+        );
         assert!(cfn.contains("#   deployment \"production\" {"), "{cfn}");
         assert!(
             cfn.contains("#       role_arn       = \"<the RunRoleArn output>\""),
@@ -236,7 +243,10 @@ async fn an_alias_tags_the_variables_and_not_the_trust() {
     keys.sort();
     assert_eq!(
         keys,
-        ["TFC_AWS_PROVIDER_AUTH_STAGING", "TFC_AWS_RUN_ROLE_ARN_STAGING"]
+        [
+            "TFC_AWS_PROVIDER_AUTH_STAGING",
+            "TFC_AWS_RUN_ROLE_ARN_STAGING"
+        ]
     );
     let needed = tfc_oidc::core::dynamic_vars::terraform_for_tags(&["STAGING".into()]);
     let commented: String = needed
@@ -251,9 +261,15 @@ async fn an_alias_tags_the_variables_and_not_the_trust() {
         .collect();
     assert!(tf.contains(&commented), "{tf}");
     let cfn = render(ExportFormat::CloudFormation, &tagged.answers, &facts).unwrap();
-    assert!(cfn.contains("#   TFC_AWS_PROVIDER_AUTH_STAGING = true"), "{cfn}");
+    assert!(
+        cfn.contains("#   TFC_AWS_PROVIDER_AUTH_STAGING = true"),
+        "{cfn}"
+    );
     assert!(cfn.contains(&commented), "{cfn}");
 
     let plain_tf = render(ExportFormat::Terraform, &plain.answers, &facts).unwrap();
-    assert!(!plain_tf.contains("tfc_aws_dynamic_credentials"), "{plain_tf}");
+    assert!(
+        !plain_tf.contains("tfc_aws_dynamic_credentials"),
+        "{plain_tf}"
+    );
 }
