@@ -50,11 +50,6 @@ fn write(path: &Path, text: &str, force: bool) -> Result<(), CliError> {
 /// Runs `export`.
 pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<(), CliError> {
     let format = format_of(args)?;
-    if args.choices.stack.is_some() {
-        return Err(CliError::usage(
-            "export does not cover Stacks yet: use 'tfc-oidc setup --stack … --dry-run' to see the trust and the .tfdeploy.hcl text",
-        ));
-    }
     if let Some(path) = &args.output {
         if !args.force && path.exists() {
             return Err(exists_error(path));

@@ -12,9 +12,11 @@ use crate::core::subject::Phase;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+/// A name parameter beside the organization and project: a workspace, the Stack, a deployment.
 #[derive(Serialize)]
-struct WorkspaceParam {
+struct NameParam {
     parameter: String,
+    description: &'static str,
     name: String,
 }
 
@@ -45,7 +47,9 @@ struct Context {
     description: String,
     organization: String,
     project: String,
-    workspaces: Vec<WorkspaceParam>,
+    /// What the project holds that runs: "workspaces", or "Stack".
+    project_holds: &'static str,
+    names: Vec<NameParam>,
     provider: ProviderCtx,
     roles: Vec<RoleCtx>,
     audience: String,
@@ -59,13 +63,42 @@ fn logical_id(phase: Phase) -> &'static str {
     }
 }
 
-/// The parameter of the i-th workspace: `WorkspaceName` alone, `WorkspaceName1…` for several.
-fn workspace_parameter(i: usize, count: usize) -> String {
-    if count == 1 {
-        "WorkspaceName".into()
+/// The parameter of the i-th workspace or deployment: `WorkspaceName` alone, `WorkspaceName1…`
+/// for several (`DeploymentName…` for a Stack's).
+fn item_parameter(b: &Blueprint, i: usize) -> String {
+    let base = match b.scope {
+        Scope::Stack { .. } => "DeploymentName",
+        Scope::Named(_) | Scope::All => "WorkspaceName",
+    };
+    if b.pattern_names().len() == 1 {
+        base.into()
     } else {
-        format!("WorkspaceName{}", i + 1)
+        format!("{base}{}", i + 1)
     }
+}
+
+/// The parameters of the names beside the organization and project.
+fn name_params(b: &Blueprint) -> Vec<NameParam> {
+    let mut params = Vec::new();
+    if let Some(stack) = b.stack_name() {
+        params.push(NameParam {
+            parameter: "StackName".into(),
+            description: "HCP Terraform Stack whose deployments may assume the role",
+            name: stack.to_string(),
+        });
+    }
+    let description = match b.scope {
+        Scope::Stack { .. } => "Deployment of the Stack that may assume the role",
+        Scope::Named(_) | Scope::All => "HCP Terraform workspace whose runs may assume the role",
+    };
+    for (i, name) in b.pattern_names().iter().enumerate() {
+        params.push(NameParam {
+            parameter: item_parameter(b, i),
+            description,
+            name: name.clone(),
+        });
+    }
+    params
 }
 
 fn provider_arn() -> Value {
@@ -105,7 +138,7 @@ fn tags(tags: &[Tag]) -> Value {
 
 /// The `sub` patterns of a role as `Fn::Sub` strings over the name parameters.
 fn subject_subs(b: &Blueprint, role: &RolePlan) -> Value {
-    let sub = |workspace_param: Option<&str>| {
+    let sub = |item_param: Option<&str>| {
         let text: String = role
             .subject_template
             .parts
@@ -115,18 +148,20 @@ fn subject_subs(b: &Blueprint, role: &RolePlan) -> Value {
                 Part::Text(t) => t.replace("${", "${!"),
                 Part::Name(NameRef::Organization) => "${OrganizationName}".into(),
                 Part::Name(NameRef::Project) => "${ProjectName}".into(),
-                Part::Name(NameRef::Workspace) => {
-                    format!("${{{}}}", workspace_param.unwrap_or_default())
+                Part::Name(NameRef::Stack) => "${StackName}".into(),
+                Part::Name(NameRef::Workspace | NameRef::Deployment) => {
+                    format!("${{{}}}", item_param.unwrap_or_default())
                 }
             })
             .collect();
         json!({"Fn::Sub": text})
     };
-    match &b.scope {
-        Scope::Named(names) => (0..names.len())
-            .map(|i| sub(Some(&workspace_parameter(i, names.len()))))
-            .collect(),
-        Scope::All => Value::Array(vec![sub(None)]),
+    if role.subject_template.has_workspace() {
+        (0..b.pattern_names().len())
+            .map(|i| sub(Some(&item_parameter(b, i))))
+            .collect()
+    } else {
+        Value::Array(vec![sub(None)])
     }
 }
 
@@ -164,11 +199,14 @@ fn role(b: &Blueprint, index: usize, role: &RolePlan) -> RoleCtx {
             .map(|(name, doc)| json!({"PolicyName": name, "PolicyDocument": doc}))
             .collect(),
         tags: tags(&role.tags),
-        output: format!("Role for {runs}: the value of {key}"),
+        output: match b.stack_name() {
+            Some(_) => "Role for the Stack's deployments: their role_arn input".into(),
+            None => format!("Role for {runs}: the value of {key}"),
+        },
     }
 }
 
-/// Where the variables go, in words.
+/// Where the variables go, in words (a Stack takes none).
 fn destination(b: &Blueprint) -> String {
     let names = |list: &[String]| {
         let s = if list.len() == 1 { "" } else { "s" };
@@ -184,6 +222,16 @@ fn destination(b: &Blueprint) -> String {
             "in variable set {}, attached to project {}",
             set.name, b.project
         ),
+        (_, Scope::Stack { name, .. }) => format!("nowhere: Stack {name} takes no variables"),
+    }
+}
+
+/// A line of code quoted in the header, indented (an empty line stays empty).
+fn indent(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!("  {line}")
     }
 }
 
@@ -202,20 +250,45 @@ fn header(b: &Blueprint) -> Vec<String> {
         ),
         "Deploy: aws cloudformation deploy --template-file FILE --stack-name NAME --capabilities CAPABILITY_NAMED_IAM".into(),
         String::new(),
-        format!(
+    ];
+    if let Some(config) = b.deployment_config_with("\"<the RunRoleArn output>\"") {
+        h.push(format!(
+            "HCP Terraform Stack {} takes no variables: its deployment configuration (.tfdeploy.hcl) needs,",
+            b.stack_name().unwrap_or_default()
+        ));
+        h.push(
+            "with an assume_role_with_web_identity block in its AWS provider taking both inputs:"
+                .into(),
+        );
+        h.push(String::new());
+        h.extend(config.lines().map(indent));
+        if let Some(gap) = b.deployment_config_gap() {
+            h.push(String::new());
+            h.push(gap.into());
+        }
+    } else {
+        h.push(format!(
             "HCP Terraform (CloudFormation cannot set it): these env variables, not sensitive, go {}:",
             destination(b)
-        ),
-    ];
-    for v in &b.variables {
-        let value = match &v.value {
-            VariableValue::Text(t) => t.clone(),
-            VariableValue::RoleArn(i) => format!("the {}Arn output", logical_id(b.roles[*i].phase)),
-        };
-        h.push(format!("  {} = {value}", v.key));
+        ));
+        for v in &b.variables {
+            let value = match &v.value {
+                VariableValue::Text(t) => t.clone(),
+                VariableValue::RoleArn(i) => {
+                    format!("the {}Arn output", logical_id(b.roles[*i].phase))
+                }
+            };
+            h.push(format!("  {} = {value}", v.key));
+        }
+        h.push("'tfc-oidc setup' with the same choices, run after the deploy, finds the provider and roles in".into());
+        h.push("place (they carry its tags) and sets just these variables.".into());
     }
-    h.push("'tfc-oidc setup' with the same choices, run after the deploy, finds the provider and roles in".into());
-    h.push("place (they carry its tags) and sets just these variables.".into());
+    if let Some(terraform) = b.tagged_configuration() {
+        h.push(String::new());
+        h.push("The Terraform configuration of these workspaces needs (HCP Terraform fills in the variable):".into());
+        h.push(String::new());
+        h.extend(terraform.lines().map(indent));
+    }
     for note in &b.notes {
         h.push(String::new());
         h.push(match note {
@@ -239,17 +312,6 @@ fn header(b: &Blueprint) -> Vec<String> {
 
 /// The template text.
 pub fn render(b: &Blueprint) -> Result<String, minijinja::Error> {
-    let workspaces = match &b.scope {
-        Scope::Named(names) => names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| WorkspaceParam {
-                parameter: workspace_parameter(i, names.len()),
-                name: name.clone(),
-            })
-            .collect(),
-        Scope::All => Vec::new(),
-    };
     let context = Context {
         header: header(b),
         description: format!(
@@ -258,7 +320,12 @@ pub fn render(b: &Blueprint) -> Result<String, minijinja::Error> {
         ),
         organization: b.organization.clone(),
         project: b.project.clone(),
-        workspaces,
+        project_holds: if b.stack_name().is_some() {
+            "Stack"
+        } else {
+            "workspaces"
+        },
+        names: name_params(b),
         provider: ProviderCtx {
             url: b.provider.url.clone(),
             client_ids: b.provider.client_ids.clone(),

@@ -42,6 +42,9 @@ pub struct Facts {
     pub existing_varset: bool,
     /// Why the services were not read, when they were not.
     pub unread: Option<String>,
+    /// For a Stack, the `.tfdeploy.hcl` text `setup` shows, which names every deployment of the
+    /// Stack when none was chosen (a plan from scratch knows only the chosen ones).
+    pub deployment_config: Option<String>,
 }
 
 impl Facts {
@@ -85,6 +88,7 @@ impl Facts {
                 .iter()
                 .any(|v| matches!(&v.target, VariableTarget::VariableSet(s) if s.id.is_some())),
             unread: None,
+            deployment_config: plan.deployment_config.clone(),
         }
     }
 
@@ -103,6 +107,7 @@ impl Facts {
             existing_roles: Vec::new(),
             existing_varset: false,
             unread: Some(why.into()),
+            deployment_config: None,
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod yaml;
 
 pub use facts::{read_facts, Facts, ProviderFact};
 pub use model::{Blueprint, Note, RolePlan, Scope, VariablePlan, VariableValue, VarsetPlan};
-pub use subjects::{NameRef, Part, SubjectTemplate};
+pub use subjects::{NameRef, Part, SubjectTemplate, TemplateKind};
 
 use crate::core::answers::Answers;
 use crate::core::error::PlanError;
@@ -210,6 +210,44 @@ mod tests {
             "{tf}"
         );
         assert!(!tf.contains("tfe_workspace_variable_set"), "{tf}");
+    }
+
+    #[test]
+    fn an_unread_stack_is_written_from_the_flags() {
+        let stack = |deployments: &[&str]| {
+            answers(WorkspaceSelection::Stack {
+                name: "net-stack".into(),
+                deployments: deployments.iter().map(|d| d.to_string()).collect(),
+            })
+        };
+        let a = stack(&[]);
+        let (cfn, tf) = both(&a, &Facts::unread(&a, "offline"));
+        for text in [&cfn, &tf] {
+            assert!(text.contains("#   identity_token \"aws\" {"), "{text}");
+            assert!(
+                text.contains("# The Stack was not read, so its deployments are not known"),
+                "{text}"
+            );
+            assert!(!text.contains("TFC_AWS"), "{text}");
+        }
+        assert!(
+            tf.contains("stack:${var.stack}:deployment:*:operation:*"),
+            "{tf}"
+        );
+        assert!(tf.starts_with("# HCP Terraform OIDC for acme / platform on tfe.example.com: the IAM OIDC provider, role and permissions.\n"), "{tf}");
+        assert!(!tf.contains("variable \"deployments\""), "{tf}");
+        assert!(cfn.contains("  StackName:\n"), "{cfn}");
+
+        let a = stack(&["prod"]);
+        let (cfn, tf) = both(&a, &Facts::unread(&a, "offline"));
+        assert!(cfn.contains("#   deployment \"prod\" {"), "{cfn}");
+        assert!(!cfn.contains("were not known"), "{cfn}");
+        assert!(
+            cfn.contains("deployment:${DeploymentName}:operation:*"),
+            "{cfn}"
+        );
+        assert!(tf.contains("[for deployment in var.deployments :"), "{tf}");
+        assert!(tf.contains("output \"tfdeploy_hcl\""), "{tf}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `setup` writes) and the [`Facts`] of what exists.
 
 use super::facts::{Facts, ProviderFact};
-use super::subjects::SubjectTemplate;
+use super::subjects::{NameRef, SubjectTemplate, TemplateKind};
 use crate::core::answers::{Answers, WorkspaceSelection};
 use crate::core::error::PlanError;
 use crate::core::plan::{Change, Plan};
@@ -19,6 +19,25 @@ pub enum Scope {
     Named(Vec<String>),
     /// Every workspace of the project (one `workspace:*` pattern).
     All,
+    /// A Stack of the project: these deployments, or every one (one `deployment:*` pattern)
+    /// when the list is empty. No variables: the deployments take the role as inputs.
+    Stack {
+        name: String,
+        deployments: Vec<String>,
+    },
+}
+
+impl Scope {
+    /// The form of the scope's patterns.
+    pub fn template_kind(&self) -> TemplateKind {
+        match self {
+            Scope::Named(_) => TemplateKind::Workspace,
+            Scope::All => TemplateKind::AllWorkspaces,
+            Scope::Stack { deployments, .. } => TemplateKind::Stack {
+                per_deployment: !deployments.is_empty(),
+            },
+        }
+    }
 }
 
 /// The IAM OIDC provider: created, or an existing one referred to.
@@ -106,6 +125,9 @@ pub struct Blueprint {
     pub variables: Vec<VariablePlan>,
     pub varset: Option<VarsetPlan>,
     pub notes: Vec<Note>,
+    /// For a Stack: the `.tfdeploy.hcl` text its deployments need (the role's planned ARN in
+    /// it, to be replaced by a reference to the role).
+    pub deployment_config: Option<String>,
 }
 
 /// Stands in for the account when AWS was not read: ARNs are never printed, only referred to.
@@ -133,15 +155,17 @@ impl Blueprint {
         let scope = match &answers.workspaces {
             WorkspaceSelection::Named(_) => Scope::Named(facts.workspaces.clone()),
             WorkspaceSelection::All => Scope::All,
-            // The CLI refuses Stacks before planning (see cli/export.rs).
-            WorkspaceSelection::Stack { .. } => Scope::Named(Vec::new()),
+            WorkspaceSelection::Stack { name, deployments } => Scope::Stack {
+                name: name.clone(),
+                deployments: deployments.clone(),
+            },
         };
         let mut workspaces: Vec<Workspace> = facts
             .workspaces
             .iter()
             .map(|w| workspace(w, facts))
             .collect();
-        if workspaces.is_empty() {
+        if workspaces.is_empty() && !matches!(scope, Scope::Stack { .. }) {
             // A project without workspaces (or not read): one stand-in shows which variables
             // each workspace gets; the code itself covers whatever workspaces the project has.
             workspaces.push(workspace("each-workspace", facts));
@@ -170,6 +194,10 @@ impl Blueprint {
             variables: Vec::new(),
             varset: None,
             notes: Vec::new(),
+            deployment_config: facts
+                .deployment_config
+                .clone()
+                .or_else(|| plan.deployment_config.clone()),
         };
         blueprint.read_changes(&plan);
         blueprint.note(answers, facts);
@@ -215,10 +243,7 @@ impl Blueprint {
                         description: description.clone(),
                         trust: trust_policy.clone(),
                         subjects,
-                        subject_template: SubjectTemplate::new(
-                            matches!(self.scope, Scope::Named(_)),
-                            *phase,
-                        ),
+                        subject_template: SubjectTemplate::new(self.scope.template_kind(), *phase),
                         tags: tags.clone(),
                         managed_policies: Vec::new(),
                         inline_policy: None,
@@ -297,12 +322,63 @@ impl Blueprint {
         }
     }
 
-    /// The workspace names the patterns of a role are filled with, `None` for the whole project.
+    /// The workspace names the patterns of a role are filled with, `None` for the whole project
+    /// or a Stack.
     pub fn workspace_names(&self) -> Option<&[String]> {
         match &self.scope {
             Scope::Named(names) => Some(names),
-            Scope::All => None,
+            Scope::All | Scope::Stack { .. } => None,
         }
+    }
+
+    /// The names that make one pattern each (workspaces, or a Stack's chosen deployments);
+    /// empty when one pattern covers them all.
+    pub fn pattern_names(&self) -> &[String] {
+        match &self.scope {
+            Scope::Named(names) => names,
+            Scope::Stack { deployments, .. } => deployments,
+            Scope::All => &[],
+        }
+    }
+
+    /// The Stack's name, for a Stack.
+    pub fn stack_name(&self) -> Option<&str> {
+        match &self.scope {
+            Scope::Stack { name, .. } => Some(name),
+            Scope::Named(_) | Scope::All => None,
+        }
+    }
+
+    /// The `.tfdeploy.hcl` text of a Stack with the role's ARN (a quoted string in it) written
+    /// as `arn`, since the export never prints ARNs it cannot know.
+    pub fn deployment_config_with(&self, arn: &str) -> Option<String> {
+        let config = self.deployment_config.as_ref()?;
+        let planned = self.roles.first().map(|r| r.planned_arn.as_str())?;
+        let quoted = serde_json::to_string(planned).unwrap_or_default();
+        Some(config.replace(&quoted, arn))
+    }
+
+    /// What the `.tfdeploy.hcl` text leaves to the reader: a Stack's deployments when neither
+    /// the user nor HCP Terraform named them (the Stack was not read).
+    pub fn deployment_config_gap(&self) -> Option<&'static str> {
+        let config = self.deployment_config.as_ref()?;
+        (!config.contains("\ndeployment ")).then_some(
+            "The Stack was not read, so its deployments are not known: add a deployment block per deployment, each with the role_arn and identity_token inputs.",
+        )
+    }
+
+    /// For tagged variables (`--alias`): the Terraform the workspaces' configuration needs, the
+    /// `tfc_aws_dynamic_credentials` variable and a provider block per configuration, as
+    /// `setup` prints it.
+    pub fn tagged_configuration(&self) -> Option<String> {
+        let mut tags: Vec<String> = self
+            .variables
+            .iter()
+            .filter_map(|v| crate::core::dynamic_vars::parse(&v.key).and_then(|(_, t)| t))
+            .collect();
+        tags.sort();
+        tags.dedup();
+        (!tags.is_empty()).then(|| crate::core::dynamic_vars::terraform_for_tags(&tags))
     }
 
     /// Whether every role's patterns are its template filled with the names, in order: the
@@ -310,12 +386,18 @@ impl Blueprint {
     pub fn templates_match(&self) -> bool {
         self.roles.iter().all(|role| {
             let t = &role.subject_template;
-            let filled: Vec<String> = match self.workspace_names() {
-                Some(names) => names
-                    .iter()
-                    .map(|w| t.fill(&self.organization, &self.project, Some(w)))
-                    .collect(),
-                None => vec![t.fill(&self.organization, &self.project, None)],
+            let fill = |item: &str| {
+                t.fill(|hole| match hole {
+                    NameRef::Organization => &self.organization,
+                    NameRef::Project => &self.project,
+                    NameRef::Stack => self.stack_name().unwrap_or_default(),
+                    NameRef::Workspace | NameRef::Deployment => item,
+                })
+            };
+            let filled: Vec<String> = if t.has_workspace() {
+                self.pattern_names().iter().map(|n| fill(n)).collect()
+            } else {
+                vec![fill("")]
             };
             filled == role.subjects
         })

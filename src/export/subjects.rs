@@ -12,6 +12,21 @@ pub enum NameRef {
     Project,
     /// The workspace of a named-workspace pattern.
     Workspace,
+    /// The Stack of a Stack pattern.
+    Stack,
+    /// The deployment of a named-deployment Stack pattern.
+    Deployment,
+}
+
+/// Which runs a template's patterns admit (the form of [`crate::core::subject::WorkspaceScope`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateKind {
+    /// One named workspace per pattern.
+    Workspace,
+    /// Every workspace of the project (`workspace:*`).
+    AllWorkspaces,
+    /// A Stack: one named deployment per pattern, or every deployment (`deployment:*`).
+    Stack { per_deployment: bool },
 }
 
 /// A piece of a subject template.
@@ -28,24 +43,29 @@ pub struct SubjectTemplate {
     pub parts: Vec<Part>,
 }
 
-const MARKERS: [(&str, NameRef); 3] = [
+const MARKERS: [(&str, NameRef); 5] = [
     ("\u{0}organization\u{0}", NameRef::Organization),
     ("\u{0}project\u{0}", NameRef::Project),
     ("\u{0}workspace\u{0}", NameRef::Workspace),
+    ("\u{0}stack\u{0}", NameRef::Stack),
+    ("\u{0}deployment\u{0}", NameRef::Deployment),
 ];
 
 impl SubjectTemplate {
-    /// The template of every pattern for `phase`: with a workspace hole when `named`, else the
-    /// whole project (`workspace:*`).
-    pub fn new(named: bool, phase: Phase) -> SubjectTemplate {
+    /// The template of every pattern of `kind` for `phase`.
+    pub fn new(kind: TemplateKind, phase: Phase) -> SubjectTemplate {
+        let workspace = match kind {
+            TemplateKind::Workspace => WorkspaceScope::Named(MARKERS[2].0.to_string()),
+            TemplateKind::AllWorkspaces => WorkspaceScope::All,
+            TemplateKind::Stack { per_deployment } => WorkspaceScope::Stack {
+                name: MARKERS[3].0.to_string(),
+                deployment: per_deployment.then(|| MARKERS[4].0.to_string()),
+            },
+        };
         let probe = SubjectPattern {
             organization: MARKERS[0].0.to_string(),
             project: MARKERS[1].0.to_string(),
-            workspace: if named {
-                WorkspaceScope::Named(MARKERS[2].0.to_string())
-            } else {
-                WorkspaceScope::All
-            },
+            workspace,
             phase,
         };
         let mut rest = probe.to_pattern();
@@ -72,23 +92,24 @@ impl SubjectTemplate {
         SubjectTemplate { parts }
     }
 
-    /// The pattern with the holes filled in, as IAM would see it once the names are substituted
-    /// (names are substituted as they are: valid names hold no `*`, `?` or `$` to escape).
-    pub fn fill(&self, organization: &str, project: &str, workspace: Option<&str>) -> String {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Text(t) => t.as_str(),
-                Part::Name(NameRef::Organization) => organization,
-                Part::Name(NameRef::Project) => project,
-                Part::Name(NameRef::Workspace) => workspace.unwrap_or_default(),
-            })
-            .collect()
+    /// The pattern with each hole filled with `name(hole)`, as IAM would see it once the names
+    /// are substituted (names are substituted as they are: valid names hold no `*`, `?` or `$`
+    /// to escape).
+    pub fn fill<'n>(&self, name: impl Fn(NameRef) -> &'n str) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Name(hole) => out.push_str(name(*hole)),
+            }
+        }
+        out
     }
 
-    /// Whether the template has a workspace hole.
+    /// Whether the template has a hole for one workspace or deployment (a pattern per name).
     pub fn has_workspace(&self) -> bool {
         self.parts.contains(&Part::Name(NameRef::Workspace))
+            || self.parts.contains(&Part::Name(NameRef::Deployment))
     }
 }
 
@@ -109,7 +130,7 @@ mod tests {
 
     #[test]
     fn templates_follow_to_pattern() {
-        let t = SubjectTemplate::new(true, Phase::Plan);
+        let t = SubjectTemplate::new(TemplateKind::Workspace, Phase::Plan);
         assert_eq!(
             t.parts,
             [
@@ -128,11 +149,13 @@ mod tests {
             workspace: WorkspaceScope::Named("net".into()),
             phase: Phase::Plan,
         };
-        assert_eq!(
-            t.fill("acme", "Default Project", Some("net")),
-            p.to_pattern()
-        );
-        let all = SubjectTemplate::new(false, Phase::Run);
+        let names = |hole| match hole {
+            NameRef::Organization => "acme",
+            NameRef::Project => "Default Project",
+            _ => "net",
+        };
+        assert_eq!(t.fill(names), p.to_pattern());
+        let all = SubjectTemplate::new(TemplateKind::AllWorkspaces, Phase::Run);
         assert!(!all.has_workspace());
         assert_eq!(
             tag_hole("tfc-oidc:organization"),
@@ -141,8 +164,31 @@ mod tests {
         assert_eq!(tag_hole("tfc-oidc:project"), Some(NameRef::Project));
         assert_eq!(tag_hole("managed-by"), None);
         assert_eq!(
-            all.fill("acme", "platform", None),
+            all.fill(|hole| match hole {
+                NameRef::Organization => "acme",
+                _ => "platform",
+            }),
             "organization:acme:project:platform:workspace:*:run_phase:*"
         );
+        for per_deployment in [true, false] {
+            let stack = SubjectTemplate::new(TemplateKind::Stack { per_deployment }, Phase::Run);
+            assert_eq!(stack.has_workspace(), per_deployment);
+            let p = SubjectPattern {
+                organization: "acme".into(),
+                project: "platform".into(),
+                workspace: WorkspaceScope::Stack {
+                    name: "net".into(),
+                    deployment: per_deployment.then(|| "prod".to_string()),
+                },
+                phase: Phase::Run,
+            };
+            let filled = stack.fill(|hole| match hole {
+                NameRef::Organization => "acme",
+                NameRef::Project => "platform",
+                NameRef::Stack => "net",
+                _ => "prod",
+            });
+            assert_eq!(filled, p.to_pattern());
+        }
     }
 }

@@ -65,6 +65,12 @@ struct Context {
     project: String,
     named: bool,
     workspaces: Vec<String>,
+    /// The Stack's name, for a Stack (then nothing of HCP Terraform is written or read).
+    stack: Option<String>,
+    /// The Stack's chosen deployments (none: every deployment).
+    deployments: Vec<String>,
+    /// The `.tfdeploy.hcl` text as a heredoc body, the role's ARN interpolated.
+    deployment_config: Option<String>,
     per_workspace: bool,
     provider: ProviderCtx,
     roles: Vec<RoleCtx>,
@@ -88,6 +94,8 @@ fn name_ref(name: NameRef) -> &'static str {
         NameRef::Organization => "var.organization",
         NameRef::Project => "var.project",
         NameRef::Workspace => "workspace",
+        NameRef::Stack => "var.stack",
+        NameRef::Deployment => "deployment",
     }
 }
 
@@ -124,9 +132,12 @@ fn subjects(b: &Blueprint, role: &RolePlan) -> String {
             Part::Name(name) => format!("${{{}}}", name_ref(*name)),
         })
         .collect();
-    match b.scope {
+    match &b.scope {
         Scope::Named(_) => format!("[for workspace in var.workspaces : \"{text}\"]"),
-        Scope::All => format!("[\"{text}\"]"),
+        Scope::Stack { deployments, .. } if !deployments.is_empty() => {
+            format!("[for deployment in var.deployments : \"{text}\"]")
+        }
+        Scope::All | Scope::Stack { .. } => format!("[\"{text}\"]"),
     }
 }
 
@@ -174,18 +185,32 @@ fn role(b: &Blueprint, index: usize, role: &RolePlan) -> RoleCtx {
             .as_ref()
             .map(|(_, doc)| hcl::expr(doc, 2, &|_| None))
             .unwrap_or_default(),
-        output: format!("Role for {runs} ({key})"),
+        output: match b.stack_name() {
+            Some(_) => "Role for the Stack's deployments (their role_arn input)".into(),
+            None => format!("Role for {runs} ({key})"),
+        },
+    }
+}
+
+/// A line of code quoted in the header, indented (an empty line stays empty).
+fn indent(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!("  {line}")
     }
 }
 
 fn header(b: &Blueprint) -> Vec<String> {
+    let roles = if b.roles.len() == 1 { "role" } else { "roles" };
+    let what = match b.stack_name() {
+        Some(_) => format!("{roles} and permissions"),
+        None => format!("{roles}, permissions and variables"),
+    };
     let mut h = vec![
         format!(
-            "HCP Terraform OIDC for {} / {} on {}: the IAM OIDC provider, role{}, permissions and variables.",
-            b.organization,
-            b.project,
-            b.host,
-            if b.roles.len() == 1 { "" } else { "s" }
+            "HCP Terraform OIDC for {} / {} on {}: the IAM OIDC provider, {what}.",
+            b.organization, b.project, b.host
         ),
         format!(
             "Exported by tfc-oidc {}: the trust policies are exactly those 'tfc-oidc setup' writes.",
@@ -194,6 +219,29 @@ fn header(b: &Blueprint) -> Vec<String> {
         "Providers: configure aws (credentials, region) as usual; tfe reads TFE_TOKEN or the".into(),
         "credentials 'terraform login' wrote.".into(),
     ];
+    if let Some(config) = b.deployment_config_with("\"<the run_role_arn output>\"") {
+        h.truncate(2);
+        h.push("Providers: configure aws (credentials, region) as usual. A Stack takes no variables: nothing".into());
+        h.push("is written to HCP Terraform, so the tfe provider is not needed.".into());
+        h.push(String::new());
+        h.push(format!(
+            "Stack {}'s deployment configuration (.tfdeploy.hcl) needs, with an assume_role_with_web_identity",
+            b.stack_name().unwrap_or_default()
+        ));
+        h.push("block in its AWS provider taking both inputs (the tfdeploy_hcl output holds this text):".into());
+        h.push(String::new());
+        h.extend(config.lines().map(indent));
+        if let Some(gap) = b.deployment_config_gap() {
+            h.push(String::new());
+            h.push(gap.into());
+        }
+    }
+    if let Some(terraform) = b.tagged_configuration() {
+        h.push(String::new());
+        h.push("The Terraform configuration of these workspaces needs (HCP Terraform fills in the variable):".into());
+        h.push(String::new());
+        h.extend(terraform.lines().map(indent));
+    }
     for note in &b.notes {
         h.push(String::new());
         h.push(match note {
@@ -220,6 +268,32 @@ fn header(b: &Blueprint) -> Vec<String> {
         });
     }
     h.iter().map(|l| comment_safe(l)).collect()
+}
+
+/// The role's ARN where the `.tfdeploy.hcl` text has it, before the text is escaped.
+const ARN_MARK: &str = "\u{0}role-arn\u{0}";
+
+/// The `.tfdeploy.hcl` text as the body of a heredoc: template sequences escaped, the role's ARN
+/// interpolated from the role.
+fn deployment_heredoc(b: &Blueprint) -> Option<String> {
+    let config = b.deployment_config_with(&format!("\"{ARN_MARK}\""))?;
+    let id = b.roles.first().map_or("run", |r| role_id(r.phase));
+    let body = config
+        .replace("${", "$${")
+        .replace("%{", "%%{")
+        .replace(ARN_MARK, &format!("${{aws_iam_role.{id}.arn}}"));
+    Some(
+        body.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {l}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// The configuration text.
@@ -267,6 +341,12 @@ pub fn render(b: &Blueprint) -> Result<String, minijinja::Error> {
             .workspace_names()
             .map(<[String]>::to_vec)
             .unwrap_or_default(),
+        stack: b.stack_name().map(str::to_string),
+        deployments: match &b.scope {
+            Scope::Stack { deployments, .. } => deployments.clone(),
+            Scope::Named(_) | Scope::All => Vec::new(),
+        },
+        deployment_config: deployment_heredoc(b),
         per_workspace: b.varset.is_none(),
         provider: ProviderCtx {
             url: b.provider.url.clone(),

@@ -122,3 +122,93 @@ fn export_without_a_token_says_so_and_writes_from_the_flags() {
         "error: choose the code to write: --format cloudformation or --format terraform"
     );
 }
+
+#[tokio::test]
+async fn export_writes_a_stack_as_setup_trusts_it() {
+    let Some(env) = Env::new("e2e-export-stack") else {
+        return;
+    };
+    env.fake
+        .add_stack("acme", "platform", "net-stack", &["staging", "production"])
+        .unwrap();
+    let stack = [
+        "--org",
+        "acme",
+        "--project",
+        "platform",
+        "--stack",
+        "net-stack",
+        "--no-policy",
+        "--role-name",
+        "e2e-export-stack-role",
+    ];
+    let mut args = vec!["export", "--format", "terraform"];
+    args.extend(stack);
+    let out = env.run(&args);
+    assert_success(&out);
+    let tf = text(&out.stdout);
+    assert!(tf.contains("default     = \"net-stack\""), "{tf}");
+    assert!(
+        tf.contains(":stack:${var.stack}:deployment:*:operation:*\"]"),
+        "every deployment:\n{tf}"
+    );
+    assert!(!tf.contains("tfe_"), "a Stack takes nothing of tfe:\n{tf}");
+    for d in ["staging", "production"] {
+        assert!(
+            tf.contains(&format!("    deployment \"{d}\" {{")),
+            "the tfdeploy_hcl output names every deployment of the Stack:\n{tf}"
+        );
+    }
+    assert!(
+        tf.contains("role_arn       = \"${aws_iam_role.run.arn}\""),
+        "{tf}"
+    );
+    assert_eq!(env.fake.write_count(), 0, "export writes nothing");
+
+    let mut args = vec![
+        "export",
+        "--format",
+        "cloudformation",
+        "--deployment",
+        "staging",
+    ];
+    args.extend(stack);
+    let out = env.run(&args);
+    assert_success(&out);
+    let cfn = text(&out.stdout);
+    assert!(cfn.contains("  DeploymentName:\n"), "{cfn}");
+    assert!(cfn.contains("Default: staging"), "{cfn}");
+    let sub = "organization:${OrganizationName}:project:${ProjectName}:stack:${StackName}:deployment:${DeploymentName}:operation:*";
+    assert!(cfn.contains(sub), "{cfn}");
+    assert!(cfn.contains("#   deployment \"staging\" {"), "{cfn}");
+    assert!(!cfn.contains("#   deployment \"production\" {"), "{cfn}");
+
+    // setup with the same choices trusts that very subject.
+    let mut setup = vec!["setup", "--yes", "--deployment", "staging"];
+    setup.extend(stack);
+    assert_success(&env.run(&setup));
+    let trust = iam()
+        .await
+        .get_role("e2e-export-stack-role")
+        .await
+        .unwrap()
+        .unwrap()
+        .trust_policy;
+    let filled = sub
+        .replace("${OrganizationName}", "acme")
+        .replace("${ProjectName}", "platform")
+        .replace("${StackName}", "net-stack")
+        .replace("${DeploymentName}", "staging");
+    assert!(trust.contains(&filled), "{trust}");
+
+    let mut unknown = vec!["export", "--format", "terraform"];
+    unknown.extend(stack);
+    unknown[8] = "nope";
+    let out = env.run(&unknown);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("net-stack"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,6 +1,6 @@
 //! cfn-lint and checkov from the test virtualenv over the exports of several flag combinations.
 
-use crate::{cases, setup_plan};
+use crate::{all_cases, setup_plan};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,7 +31,7 @@ const CHECKOV_EXCEPTIONS: &[(&str, &str)] = &[];
 
 async fn write_exports(dir: &Path) -> Vec<PathBuf> {
     let mut templates = Vec::new();
-    for case in cases() {
+    for case in all_cases() {
         let sandbox = Sandbox::demo();
         let (_, facts) = setup_plan(&sandbox, &case.answers).await;
         let cfn = dir.join(format!("{}.yaml", case.name));

@@ -80,7 +80,40 @@ pub fn cases() -> Vec<Case> {
         case("all-workspaces-on-each-workspace", "platform", &[], |a| {
             a.split_roles = true;
         }),
+        case(
+            "alias-two-workspaces",
+            "platform",
+            &["network-prod", "network-staging"],
+            |a| a.alias = Some("STAGING".into()),
+        ),
     ]
+}
+
+/// The demo Stack `network-stack` of `acme-corp/platform` (deployments `staging` and
+/// `production`), with every deployment or the chosen ones.
+pub fn stack_case(name: &'static str, deployments: &[&str]) -> Case {
+    case(name, "platform", &[], |a| {
+        a.workspaces = WorkspaceSelection::Stack {
+            name: "network-stack".into(),
+            deployments: deployments.iter().map(|d| d.to_string()).collect(),
+        };
+    })
+}
+
+/// The Stack cases: every deployment, one, and two.
+pub fn stack_cases() -> Vec<Case> {
+    vec![
+        stack_case("stack-every-deployment", &[]),
+        stack_case("stack-one-deployment", &["production"]),
+        stack_case("stack-two-deployments", &["staging", "production"]),
+    ]
+}
+
+/// Every case: the workspace cases and the Stack cases.
+pub fn all_cases() -> Vec<Case> {
+    let mut all = cases();
+    all.extend(stack_cases());
+    all
 }
 
 /// What `setup` plans for `answers` on `sandbox`, and the facts an export reads there.

@@ -2,7 +2,7 @@
 //! current resource forms.
 
 use crate::evaluate::{attribute, blocks, context, terraform_trust, Stack};
-use crate::{case, cases, setup_documents, setup_plan, HOST};
+use crate::{all_cases, case, cases, setup_documents, setup_plan, stack_cases, HOST};
 use hcl::eval::{Context, Evaluate};
 use tfc_oidc::core::answers::{TargetChoice, WorkspaceSelection};
 use tfc_oidc::core::ports::{Iam, NewOidcProvider};
@@ -11,7 +11,7 @@ use tfc_oidc::sandbox::Sandbox;
 
 #[tokio::test]
 async fn exported_trust_policies_are_setups_documents() {
-    for case in cases() {
+    for case in all_cases() {
         let sandbox = Sandbox::demo();
         let (plan, facts) = setup_plan(&sandbox, &case.answers).await;
         let documents = setup_documents(&plan);
@@ -148,4 +148,128 @@ async fn terraform_uses_current_resource_forms() {
             case.name
         );
     }
+}
+
+/// A Stack: its name (and the chosen deployments) as parameters and variables, nothing of HCP
+/// Terraform in the code, and the `.tfdeploy.hcl` text setup shows, the role referred to.
+#[tokio::test]
+async fn stacks_take_parameters_and_no_variables() {
+    for case in stack_cases() {
+        let WorkspaceSelection::Stack { deployments, .. } = &case.answers.workspaces else {
+            unreachable!("a Stack case");
+        };
+        let sandbox = Sandbox::demo();
+        let (plan, facts) = setup_plan(&sandbox, &case.answers).await;
+        assert!(plan.variables.is_empty(), "{}", case.name);
+        let config = plan
+            .deployment_config
+            .clone()
+            .expect("setup shows the text");
+
+        let cfn = render(ExportFormat::CloudFormation, &case.answers, &facts).unwrap();
+        let stack = Stack::new(&cfn, &plan.provider_arn);
+        assert_eq!(stack.parameters["StackName"], "network-stack");
+        let deployment_params: Vec<&String> = stack
+            .parameters
+            .keys()
+            .filter(|k| k.starts_with("DeploymentName"))
+            .collect();
+        assert_eq!(deployment_params.len(), deployments.len(), "{}", case.name);
+        for d in deployments {
+            assert!(stack.parameters.values().any(|v| v == d), "{}", case.name);
+        }
+        assert!(
+            !cfn.contains("TFC_AWS"),
+            "{}: no variables\n{cfn}",
+            case.name
+        );
+        assert!(cfn.contains("#   deployment \"production\" {"), "{cfn}");
+        assert!(
+            cfn.contains("#       role_arn       = \"<the RunRoleArn output>\""),
+            "{cfn}"
+        );
+        let arn = &plan.roles[0].arn;
+        assert!(!cfn.contains(arn.as_str()), "no ARN is printed\n{cfn}");
+
+        let tf = render(ExportFormat::Terraform, &case.answers, &facts).unwrap();
+        let body = hcl::parse(&tf).unwrap_or_else(|e| panic!("{}: {e}\n{tf}", case.name));
+        assert!(!tf.contains("tfe_"), "{}: nothing of tfe\n{tf}", case.name);
+        assert!(!tf.contains("provider \"tfe\""), "{tf}");
+        let variables: Vec<String> = body
+            .blocks()
+            .filter(|b| b.identifier() == "variable")
+            .map(|b| b.labels()[0].as_str().to_string())
+            .collect();
+        let mut expected = vec!["organization", "project", "stack"];
+        if !deployments.is_empty() {
+            expected.push("deployments");
+        }
+        assert_eq!(variables, expected, "{}", case.name);
+        let output = blocks(&body, "output", "tfdeploy_hcl")[0];
+        let mut ctx = context(&body, &plan.provider_arn);
+        ctx.declare_var(
+            "aws_iam_role",
+            hcl::value!({ run = { arn = (arn.as_str()) } }),
+        );
+        let text = attribute(output, "value").unwrap().evaluate(&ctx).unwrap();
+        assert_eq!(text.as_str(), Some(config.as_str()), "{}", case.name);
+        assert!(tf.contains("#   deployment \"production\" {"), "{tf}");
+    }
+}
+
+/// `--alias`: the trust is the untagged one, the variables carry the tag, and both formats say
+/// what the workspaces' configuration needs for a tagged configuration.
+#[tokio::test]
+async fn an_alias_tags_the_variables_and_not_the_trust() {
+    let tagged = case("alias", "platform", &["network-prod"], |a| {
+        a.alias = Some("STAGING".into())
+    });
+    let plain = case("plain", "platform", &["network-prod"], |_| {});
+    let sandbox = Sandbox::demo();
+    let (plan, facts) = setup_plan(&sandbox, &tagged.answers).await;
+    let (plain_plan, _) = setup_plan(&sandbox, &plain.answers).await;
+    assert_eq!(setup_documents(&plan), setup_documents(&plain_plan));
+
+    let tf = render(ExportFormat::Terraform, &tagged.answers, &facts).unwrap();
+    let body = hcl::parse(&tf).unwrap();
+    let ctx = Context::new();
+    let mut keys: Vec<String> = blocks(&body, "resource", "tfe_variable")
+        .iter()
+        .map(|v| {
+            let key = attribute(v, "key").unwrap().evaluate(&ctx).unwrap();
+            key.as_str().unwrap().to_string()
+        })
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "TFC_AWS_PROVIDER_AUTH_STAGING",
+            "TFC_AWS_RUN_ROLE_ARN_STAGING"
+        ]
+    );
+    let needed = tfc_oidc::core::dynamic_vars::terraform_for_tags(&["STAGING".into()]);
+    let commented: String = needed
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "#\n".to_string()
+            } else {
+                format!("#   {l}\n")
+            }
+        })
+        .collect();
+    assert!(tf.contains(&commented), "{tf}");
+    let cfn = render(ExportFormat::CloudFormation, &tagged.answers, &facts).unwrap();
+    assert!(
+        cfn.contains("#   TFC_AWS_PROVIDER_AUTH_STAGING = true"),
+        "{cfn}"
+    );
+    assert!(cfn.contains(&commented), "{cfn}");
+
+    let plain_tf = render(ExportFormat::Terraform, &plain.answers, &facts).unwrap();
+    assert!(
+        !plain_tf.contains("tfc_aws_dynamic_credentials"),
+        "{plain_tf}"
+    );
 }

@@ -3,10 +3,10 @@
 //! `export` writes as code, so the exported code and `setup` share one source of truth.
 
 use super::{build, AwsState, TfcState};
-use crate::core::answers::{Answers, TargetChoice};
+use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
 use crate::core::error::PlanError;
 use crate::core::plan::{Plan, VariableTarget, VarsetRef, WorkspaceRef};
-use crate::core::ports::{CallerIdentity, Project, Workspace};
+use crate::core::ports::{CallerIdentity, Project, Stack, Workspace};
 
 /// Plans `answers` as if the AWS account (of `caller`) and the project held nothing of ours yet.
 /// `organization`, `project` and `workspaces` are the names as HCP Terraform spells them (or as
@@ -54,10 +54,24 @@ pub fn plan_from_scratch(
         targets,
         varset: None,
         project_workspace_ids: workspaces.iter().map(|w| w.id.clone()).collect(),
-        stack: None,
+        stack: stack_of(answers, project),
         names: Vec::new(),
     };
     build::build(answers, aws, tfc)
+}
+
+/// The chosen Stack as the answers name it, its deployments the chosen ones (a plan from scratch
+/// knows no others), so Stacks plan as `setup` plans them.
+fn stack_of(answers: &Answers, project: &Project) -> Option<Stack> {
+    match &answers.workspaces {
+        WorkspaceSelection::Stack { name, deployments } => Some(Stack {
+            id: String::new(),
+            name: name.clone(),
+            project_id: project.id.clone(),
+            deployment_names: deployments.clone(),
+        }),
+        WorkspaceSelection::Named(_) | WorkspaceSelection::All => None,
+    }
 }
 
 #[cfg(test)]
@@ -103,5 +117,18 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds, ["provider", "role", "variable", "variable"]);
+
+        a.workspaces = WorkspaceSelection::Stack {
+            name: "net-stack".into(),
+            deployments: vec!["prod".into()],
+        };
+        let plan = plan_from_scratch(&a, &caller, "acme", &project, &[]).unwrap();
+        assert!(plan.variables.is_empty(), "a Stack takes no variables");
+        assert_eq!(
+            plan.roles[0].subjects,
+            ["organization:acme:project:platform:stack:net-stack:deployment:prod:operation:*"]
+        );
+        let config = plan.deployment_config.unwrap();
+        assert!(config.contains("deployment \"prod\""), "{config}");
     }
 }
