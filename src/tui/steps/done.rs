@@ -3,13 +3,15 @@
 //! status line; `tfc-oidc activity`; static keys that still reach the workspaces, on each
 //! workspace or through which variable set).
 
+use crate::core::inventory::VariableSource;
+use crate::core::migrate::{Left, LeftReason, StillReceiving};
 use crate::core::plan::Plan;
 use crate::core::subject::Phase;
 use crate::core::verify::{VerifyEvent, VerifyReport};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{KeySource, Outcome, VerifyUpdate};
-use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
 use ratatui::layout::Rect;
@@ -28,6 +30,8 @@ pub struct DoneStep {
     pub static_keys: Vec<(String, KeySource)>,
     /// The verification started with `v`.
     pub verify: VerifyState,
+    /// On the migrate path: the migrated workspaces that still receive keys, and why.
+    pub still_receiving: Option<Vec<StillReceiving>>,
     scroll: usize,
 }
 
@@ -56,6 +60,7 @@ impl DoneStep {
             applied,
             static_keys,
             verify: VerifyState::Idle,
+            still_receiving: None,
             scroll: 0,
         }
     }
@@ -180,6 +185,12 @@ impl DoneStep {
                 self.scroll = (self.scroll + body.1 as usize).min(max)
             }
             Input::Action(Action::Verify) => return self.start_verify(),
+            Input::Action(Action::Migrate) if self.offers_migration() => {
+                return Reaction {
+                    flow: Flow::Start(Task::Migrate),
+                    ..Reaction::stay()
+                }
+            }
             Input::Action(Action::Back) => {
                 return Reaction::refuse(
                     "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
@@ -200,14 +211,48 @@ impl DoneStep {
             h.push(hint(Action::Verify, "verify"));
         }
         h.push(hint(Action::Export, "export"));
+        if self.offers_migration() {
+            h.push(hint(Action::Migrate, "migrate keys"));
+        }
         h
+    }
+
+    /// The setup path set up workspaces that still hold static keys: `m` moves them off.
+    pub fn offers_migration(&self) -> bool {
+        self.still_receiving.is_none() && !self.static_keys.is_empty()
+    }
+
+    /// The migrate path's closing lines: which workspaces still receive keys, and why.
+    fn migration_lines(&self, w: usize, t: Theme) -> Vec<Line<'static>> {
+        let Some(still) = &self.still_receiving else {
+            return vec![];
+        };
+        let mut out = vec![Line::raw("")];
+        if still.is_empty() {
+            out.extend(paragraph(
+                "No migrated workspace receives static AWS keys any more.",
+                t.ok(),
+                w,
+                0,
+            ));
+            return out;
+        }
+        out.push(Line::styled("Still receiving static AWS keys", t.bold()));
+        for s in still {
+            let from: Vec<String> = s.from.iter().map(left_text).collect();
+            let text = format!("{} ({}): {}", s.workspace, s.project, from.join("; "));
+            out.extend(wrapped(Span::raw("  "), &text, t.warn(), w));
+        }
+        out
     }
 
     fn lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
         let Some(plan) = &self.plan else {
             return vec![];
         };
-        let title = if plan.roles.len() == 1 {
+        let title = if self.still_receiving.is_some() {
+            "Done: the workspaces use OIDC, and their static keys are removed."
+        } else if plan.roles.len() == 1 {
             "Done: HCP Terraform runs can now assume the role."
         } else {
             "Done: HCP Terraform runs can now assume the roles."
@@ -225,6 +270,7 @@ impl DoneStep {
             )
         };
         out.extend(paragraph(&what, Style::default(), w, 0));
+        out.extend(self.migration_lines(w, t));
         let verify = self.verify_lines(w, t, spinner);
         if !verify.is_empty() {
             out.push(Line::raw(""));
@@ -295,7 +341,7 @@ impl DoneStep {
                 None => sources.push((source, vec![workspace])),
             }
         }
-        let tail = "('tfc-oidc migrate' will) so runs use OIDC only.";
+        let tail = "(press m to migrate them) so runs use OIDC only.";
         sources
             .into_iter()
             .map(|(source, names)| {
@@ -318,6 +364,23 @@ impl DoneStep {
         let shown = page_of(lines, self.scroll, area.height as usize, v.theme);
         frame.render_widget(Paragraph::new(shown), area);
     }
+}
+
+/// "variable set legacy-aws-keys (it also reaches billing)".
+fn left_text(left: &Left) -> String {
+    let from = match &left.source {
+        VariableSource::Workspace => "its own variables".to_string(),
+        VariableSource::VariableSet { name, .. } => format!("variable set {name}"),
+    };
+    let why = match &left.why {
+        LeftReason::SharedSet { others } => format!("it also reaches {}", others.join(", ")),
+        LeftReason::WouldSwitchKey { to } => {
+            format!("removing it would switch runs to a different key from {to}")
+        }
+        LeftReason::KeptFor { workspaces } => format!("kept for {}", workspaces.join(", ")),
+        LeftReason::OidcHidden { by } => by.clone(),
+    };
+    format!("{from} ({why})")
 }
 
 #[cfg(test)]
@@ -347,9 +410,9 @@ mod tests {
         assert_eq!(
             step.static_key_advice(),
             [
-                "Static AWS keys still reach etl, batch through variable set legacy-aws-keys: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
-                "Static AWS keys are still set on web, db: delete them ('tfc-oidc migrate' will) so runs use OIDC only.",
-                "Static AWS keys still reach api through variable set team-keys: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
+                "Static AWS keys still reach etl, batch through variable set legacy-aws-keys: remove them there (press m to migrate them) so runs use OIDC only.",
+                "Static AWS keys are still set on web, db: delete them (press m to migrate them) so runs use OIDC only.",
+                "Static AWS keys still reach api through variable set team-keys: remove them there (press m to migrate them) so runs use OIDC only.",
             ]
         );
         assert!(done(&[]).static_key_advice().is_empty());
