@@ -275,6 +275,14 @@ impl App {
         if self.export.open {
             return self.export.hints();
         }
+        let mut hints = self.step_hints();
+        if self.task == Task::Migrate {
+            hints.retain(|h| h.action != Action::Export);
+        }
+        hints
+    }
+
+    fn step_hints(&self) -> Vec<Hint> {
         match self.step {
             Step::Connect => self.connect.hints(),
             Step::Organization => self.organization.hints(),

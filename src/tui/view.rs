@@ -44,10 +44,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
+    // On the Connect screen the trail follows the highlighted task, so moving shows its path.
+    let task = if app.step == Step::Connect {
+        app.connect.task()
+    } else {
+        app.task
+    };
     header::render(
         frame,
         top,
-        app.task,
+        task,
         app.step,
         &trail.join(" / "),
         app.demo,

@@ -208,7 +208,11 @@ impl App {
         if self.export.open {
             return self.on_export_key(input);
         }
-        if input == Input::Action(Action::Export) && self.export_plan().is_some() {
+        // The export writes setup's answers: a migration (removals included) is not one.
+        if input == Input::Action(Action::Export)
+            && self.export_plan().is_some()
+            && self.task != Task::Migrate
+        {
             self.export.open(&format!("{}.tf", self.role.role_name()));
             return vec![];
         }

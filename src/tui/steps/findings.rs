@@ -197,9 +197,9 @@ impl FindingsStep {
 
     fn row(&self, f: &Finding, highlighted: bool, w: usize, t: Theme) -> Line<'static> {
         let marker = if highlighted { " › " } else { "   " };
-        let sev = format!("{:<8}", f.severity.as_str());
+        let sev = format!("{:<9}", f.severity.as_str());
         let code = format!("{} ", f.id.code());
-        let used = 3 + 8 + code.chars().count();
+        let used = 3 + 9 + code.chars().count();
         let resource: String = f.resource.chars().take(w.saturating_sub(used)).collect();
         let name = if highlighted {
             t.selected()

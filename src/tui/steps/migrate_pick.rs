@@ -202,8 +202,8 @@ impl MigratePickStep {
             hints2(Action::Up, Action::Down, "move"),
             hint(Action::Toggle, "select"),
             hint(Action::Filter, "filter"),
-            hint(Action::Deactivate, "deactivate keys"),
             hint(Action::Accept, "continue"),
+            hint(Action::Deactivate, "deactivate keys"),
             hint(Action::Back, "back"),
         ]
     }
