@@ -70,6 +70,9 @@ pub struct App {
     pub role_pattern: Option<String>,
     plan_generation: u64,
     quit_after_apply: bool,
+    /// How an earlier path ended when the user went on from its Done screen (`m`): leaving the
+    /// next path before it applies still reports those changes.
+    pub(crate) earlier: Option<crate::tui::msg::Outcome>,
 }
 
 impl App {
@@ -101,6 +104,7 @@ impl App {
             role_pattern: options.role_pattern,
             plan_generation: 0,
             quit_after_apply: false,
+            earlier: None,
         }
     }
 

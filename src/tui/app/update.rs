@@ -298,6 +298,9 @@ impl App {
                 .collect(),
             _ => vec![],
         };
+        if self.step == Step::Done {
+            self.earlier = Some(self.done.outcome());
+        }
         // A new plan: what was reviewed or applied before belongs to the other path.
         self.review = ReviewStep::default();
         self.apply = Default::default();
@@ -440,7 +443,7 @@ impl App {
                     .unwrap_or_else(|| "the apply did not finish".into()),
             ),
             Step::Done => self.done.outcome(),
-            _ => Outcome::Cancelled,
+            _ => self.earlier.clone().unwrap_or(Outcome::Cancelled),
         };
         vec![Effect::Quit(outcome)]
     }

@@ -199,8 +199,21 @@ impl FindingsStep {
         let marker = if highlighted { " › " } else { "   " };
         let sev = format!("{:<9}", f.severity.as_str());
         let code = format!("{} ", f.id.code());
-        let used = 3 + 9 + code.chars().count();
-        let resource: String = f.resource.chars().take(w.saturating_sub(used)).collect();
+        // The organization is in the heading and the ARN in the detail pane: the list names
+        // the resource short, then as much of the title as fits.
+        let short = match &f.resource_ref {
+            ResourceRef::Workspace { workspace, .. } => workspace.clone(),
+            ResourceRef::VariableSet { name, .. } => format!("set {name}"),
+            ResourceRef::Role { name, .. } => format!("role {name}"),
+        };
+        let short: String = short.chars().take(24).collect();
+        let used = 3 + 9 + code.chars().count() + 26;
+        let room = w.saturating_sub(used);
+        let mut title: String = f.title.chars().take(room).collect();
+        if f.title.chars().count() > room && room > 0 {
+            title.pop();
+            title.push('…');
+        }
         let name = if highlighted {
             t.selected()
         } else {
@@ -210,7 +223,8 @@ impl FindingsStep {
             Span::raw(marker),
             Span::styled(sev, severity_style(f.severity, t)),
             Span::styled(code, t.dim()),
-            Span::styled(resource, name),
+            Span::styled(format!("{short:<24}  "), name),
+            Span::styled(title, t.dim()),
         ])
     }
 
