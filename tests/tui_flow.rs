@@ -391,3 +391,100 @@ async fn the_migrate_path_moves_a_workspace_off_its_keys() {
         Some(Outcome::Applied(_))
     ));
 }
+
+/// Setting up `etl` (whose keys come from variable set `legacy-aws-keys`) ends on a Done screen
+/// offering `m`: it opens the migrate path with `etl` picked; leaving there still reports the
+/// setup's changes; going on removes the keys from the set.
+#[tokio::test]
+async fn done_continues_into_migration() {
+    use tfc_oidc::tui::steps::Task;
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    // Connect, organization, project "data" (second), workspace etl (first), role, vars, review.
+    h.keys(&[
+        Enter,
+        Enter,
+        KeyCode::Down,
+        Enter,
+        Enter,
+        Enter,
+        Enter,
+        Enter,
+    ])
+    .await;
+    assert_eq!(h.session.app.step, Step::Done);
+    assert!(h.session.app.done.offers_migration());
+    h.press(Char('m')).await;
+    assert_eq!(h.session.app.task, Task::Migrate);
+    assert_eq!(h.session.app.step, Step::MigratePick);
+    h.press(Enter).await;
+    assert_eq!(
+        h.session.app.migrate_pick.chosen,
+        Some(vec!["etl".to_string()])
+    );
+    h.keys(&[Enter, Enter]).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    let set = h
+        .sandbox
+        .tfc
+        .variable_sets("acme-corp")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "legacy-aws-keys")
+        .unwrap();
+    let vars = h.sandbox.tfc.variable_set_variables(&set.id).await.unwrap();
+    assert!(
+        vars.iter().all(|v| !v.key.starts_with("AWS_")),
+        "the set reaching only etl is emptied of its keys: {vars:?}"
+    );
+
+    // Leaving the migrate path before its apply still reports the setup's changes.
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[
+        Enter,
+        Enter,
+        KeyCode::Down,
+        Enter,
+        Enter,
+        Enter,
+        Enter,
+        Enter,
+    ])
+    .await;
+    h.press(Char('m')).await;
+    match h.press(Char('q')).await {
+        Some(Outcome::Applied(plan)) => assert_eq!(plan.roles[0].name, "tfc-acme-corp-data"),
+        other => panic!("expected the setup's outcome, got {other:?}"),
+    }
+}
+
+/// A review finding that setup fixes (`dns`: OIDC on, no role ARN) opens the setup path on its
+/// project with its workspace highlighted.
+#[tokio::test]
+async fn a_finding_opens_setup_on_its_workspace() {
+    use tfc_oidc::core::review::FindingId;
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[KeyCode::Down, KeyCode::Down, Enter, Enter]).await;
+    assert_eq!(h.session.app.step, Step::Findings);
+    let at = h
+        .session
+        .app
+        .findings
+        .visible()
+        .iter()
+        .position(|f| f.id == FindingId::NoRoleArn)
+        .expect("the demo's dns finding");
+    for _ in 0..at {
+        h.press(KeyCode::Down).await;
+    }
+    h.press(Char('f')).await;
+    assert_eq!(h.session.app.step, Step::Project);
+    h.press(Enter).await;
+    assert_eq!(h.session.app.context().project, "platform");
+    h.press(Enter).await;
+    assert_eq!(h.session.app.context().workspace_names, ["dns".to_string()]);
+    assert_eq!(writes(&h.sandbox), 0, "reviewing wrote nothing");
+}

@@ -250,7 +250,9 @@ impl DoneStep {
         let Some(plan) = &self.plan else {
             return vec![];
         };
-        let title = if self.still_receiving.is_some() {
+        let title = if self.still_receiving.is_some() && plan.workspaces.len() == 1 {
+            "Done: the workspace uses OIDC, and its static keys are removed."
+        } else if self.still_receiving.is_some() {
             "Done: the workspaces use OIDC, and their static keys are removed."
         } else if plan.roles.len() == 1 {
             "Done: HCP Terraform runs can now assume the role."
@@ -416,5 +418,47 @@ mod tests {
             ]
         );
         assert!(done(&[]).static_key_advice().is_empty());
+    }
+
+    #[test]
+    fn after_a_migration_done_says_what_still_receives_keys_and_why() {
+        let shared = VariableSource::VariableSet {
+            id: "varset-1".into(),
+            name: "team-keys".into(),
+            reach: crate::core::inventory::Reach::Workspace,
+            priority: false,
+        };
+        let step = DoneStep {
+            still_receiving: Some(vec![StillReceiving {
+                workspace: "etl".into(),
+                project: "data".into(),
+                from: vec![Left {
+                    source: shared,
+                    why: LeftReason::SharedSet {
+                        others: vec!["billing".into()],
+                    },
+                }],
+            }]),
+            static_keys: vec![("etl".into(), KeySource::Workspace)],
+            ..DoneStep::default()
+        };
+        let text: Vec<String> = step
+            .migration_lines(80, Theme::plain())
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(text[1], "Still receiving static AWS keys");
+        assert_eq!(
+            text[2],
+            "  etl (data): variable set team-keys (it also reaches billing)"
+        );
+        assert!(!step.offers_migration(), "no m after a migration");
+        let none = DoneStep {
+            still_receiving: Some(vec![]),
+            ..DoneStep::default()
+        };
+        assert!(none.migration_lines(80, Theme::plain())[1]
+            .to_string()
+            .contains("No migrated workspace receives static AWS keys"));
     }
 }

@@ -131,6 +131,11 @@ impl FindingsStep {
             Action::PageUp => self.cursor = self.cursor.saturating_sub(5),
             Action::PageDown => self.cursor = (self.cursor + 5).min(count.saturating_sub(1)),
             Action::Severity if !self.reading => self.next_filter(),
+            Action::Retry if !self.reading => {
+                let org = self.read_for.clone().unwrap_or_default();
+                self.start(&org);
+                return Reaction::effect(crate::tui::effects::Effect::ReadInventory { org });
+            }
             Action::Fix => {
                 return match self.fix() {
                     Some(fix) => Reaction {
@@ -154,6 +159,12 @@ impl FindingsStep {
         if self.reading {
             return vec![hint(Action::Back, "back")];
         }
+        if self.error.is_some() {
+            return vec![
+                hint(Action::Retry, "read again"),
+                hint(Action::Back, "back"),
+            ];
+        }
         let mut h = vec![
             hints2(Action::Up, Action::Down, "move"),
             hint(Action::Severity, "severity"),
@@ -163,6 +174,7 @@ impl FindingsStep {
             Some(_) => h.push(hint(Action::Fix, "set it up")),
             None => {}
         }
+        h.push(hint(Action::Retry, "read again"));
         h.push(hint(Action::Back, "back"));
         h
     }
@@ -361,5 +373,76 @@ fn severity_style(s: Severity, t: Theme) -> Style {
         Severity::High => t.error(),
         Severity::Medium => t.warn(),
         Severity::Low => t.dim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::review::Finding;
+
+    fn ws(id: FindingId, workspace: &str) -> Finding {
+        let r = ResourceRef::Workspace {
+            organization: "acme".into(),
+            project: "apps".into(),
+            workspace: workspace.into(),
+        };
+        Finding::new(id, r, "detail")
+    }
+
+    fn step(findings: Vec<Finding>) -> FindingsStep {
+        FindingsStep {
+            findings,
+            ..FindingsStep::default()
+        }
+    }
+
+    #[test]
+    fn the_fixable_findings_start_the_path_that_fixes_them() {
+        let fix = |id| step(vec![ws(id, "web")]).fix().map(|f| f.task);
+        assert_eq!(fix(FindingId::StaticKeys), Some(Task::Migrate));
+        assert_eq!(fix(FindingId::KeysAndOidc), Some(Task::Migrate));
+        assert_eq!(fix(FindingId::NoRoleArn), Some(Task::Setup));
+        assert_eq!(fix(FindingId::RoleRefusesRun), Some(Task::Setup));
+        assert_eq!(fix(FindingId::GlobalRoleArn), None);
+        let mut s = step(vec![ws(FindingId::NoRoleArn, "web")]);
+        assert_eq!(
+            s.fix(),
+            Some(FixRequest {
+                task: Task::Setup,
+                project: "apps".into(),
+                workspace: "web".into()
+            })
+        );
+        let r = s.handle(Input::Action(Action::Fix));
+        assert_eq!(r.flow, Flow::Start(Task::Setup));
+        // A finding about a variable set or a role: nothing to start, and the screen says so.
+        let set = ResourceRef::VariableSet {
+            organization: "acme".into(),
+            id: "varset-1".into(),
+            name: "keys".into(),
+        };
+        let mut s = step(vec![Finding::new(FindingId::StaticKeys, set, "d")]);
+        let r = s.handle(Input::Action(Action::Fix));
+        assert_eq!(r.flow, Flow::Stay);
+        assert!(r.flash.is_some_and(|f| f.error));
+    }
+
+    #[test]
+    fn s_cycles_the_severity_filter() {
+        let mut s = step(vec![
+            ws(FindingId::StaticKeys, "a"),
+            ws(FindingId::StaleSubject, "b"),
+        ]);
+        let sev = FindingId::StaleSubject.severity();
+        let mut seen = vec![];
+        for _ in 0..5 {
+            s.handle(Input::Action(Action::Severity));
+            seen.push((s.filter, s.visible().len()));
+        }
+        assert_eq!(seen[0], (Some(Severity::Critical), 0));
+        assert_eq!(seen[1], (Some(Severity::High), 1));
+        assert_eq!(seen[4], (None, 2), "then all again");
+        assert!(seen.contains(&(Some(sev), 1)));
     }
 }
