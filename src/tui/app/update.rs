@@ -10,6 +10,7 @@ use crate::tui::msg::{Badge, Msg, Outcome};
 use crate::tui::role_pattern;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::PromptReaction;
+use crate::tui::steps::findings::FixTarget;
 use crate::tui::steps::migrate_pick::MigratePickStep;
 use crate::tui::steps::review::ReviewStep;
 use crate::tui::steps::{Flash, Flow, Reaction, Step, Task};
@@ -311,17 +312,20 @@ impl App {
         match task {
             Task::Migrate => {
                 let mut pick = MigratePickStep::new(time::OffsetDateTime::now_utc());
-                pick.preselect = match fix {
-                    Some(f) => vec![f.workspace],
-                    None => from_done,
-                };
+                match fix.map(|f| f.target) {
+                    Some(FixTarget::Workspace { workspace, .. }) => {
+                        pick.preselect = vec![workspace]
+                    }
+                    Some(FixTarget::VariableSet { id }) => pick.preselect_set = Some(id),
+                    None => pick.preselect = from_done,
+                }
                 self.migrate_pick = pick;
                 self.go(Step::MigratePick)
             }
             Task::Setup => {
-                if let Some(f) = fix {
-                    self.project.prefer(&f.project);
-                    self.workspaces.prefer = Some(f.workspace);
+                if let Some(FixTarget::Workspace { project, workspace }) = fix.map(|f| f.target) {
+                    self.project.prefer(&project);
+                    self.workspaces.prefer = Some(workspace);
                     self.workspaces.chosen = None;
                 }
                 self.go(Step::Project)

@@ -16,12 +16,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-/// What `f` on a finding starts: the path, and the workspace (with its project) to choose.
+/// What `f` on a finding starts: the path, and what to choose on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixRequest {
     pub task: Task,
-    pub project: String,
-    pub workspace: String,
+    pub target: FixTarget,
+}
+
+/// What a fix is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixTarget {
+    /// One workspace, with its project.
+    Workspace { project: String, workspace: String },
+    /// Every workspace a variable set holding keys gives them to (by the set's id).
+    VariableSet { id: String },
 }
 
 /// The findings step's state.
@@ -95,16 +103,19 @@ impl FindingsStep {
             FindingId::NoRoleArn | FindingId::RoleRefusesRun => Task::Setup,
             _ => return None,
         };
-        match &f.resource_ref {
+        let target = match &f.resource_ref {
             ResourceRef::Workspace {
                 project, workspace, ..
-            } => Some(FixRequest {
-                task,
+            } => FixTarget::Workspace {
                 project: project.clone(),
                 workspace: workspace.clone(),
-            }),
-            _ => None,
-        }
+            },
+            ResourceRef::VariableSet { id, .. } if task == Task::Migrate => {
+                FixTarget::VariableSet { id: id.clone() }
+            }
+            _ => return None,
+        };
+        Some(FixRequest { task, target })
     }
 
     fn next_filter(&mut self) {
@@ -248,8 +259,13 @@ impl FindingsStep {
             t.bold(),
             w,
         ));
+        let kind = match &f.resource_ref {
+            ResourceRef::Workspace { .. } => "workspace ",
+            ResourceRef::VariableSet { .. } => "set       ",
+            ResourceRef::Role { .. } => "role      ",
+        };
         out.extend(wrapped(
-            Span::styled(format!("{:<10}", f.resource_ref.kind()), t.dim()),
+            Span::styled(kind, t.dim()),
             &f.resource,
             Style::default(),
             w,
@@ -347,19 +363,26 @@ impl FindingsStep {
             frame.render_widget(Paragraph::new(Line::styled(text, t.ok())), list);
             return;
         }
+        // When the list does not fit, its last row says how many follow, and the highlighted
+        // finding stays within the rows above it.
         let rows = list.height as usize;
-        let first = self.cursor.saturating_sub(rows.saturating_sub(1));
+        let total = visible.len();
+        let room = if total > rows {
+            rows.saturating_sub(1).max(1)
+        } else {
+            rows
+        };
+        let first = self.cursor.saturating_sub(room - 1);
         let mut lines: Vec<Line> = visible
             .iter()
             .enumerate()
             .skip(first)
-            .take(rows)
+            .take(room)
             .map(|(i, f)| self.row(f, i == self.cursor, w, t))
             .collect();
-        let below = visible.len().saturating_sub(first + rows);
+        let below = total.saturating_sub(first + room);
         if below > 0 {
-            lines.pop();
-            lines.push(Line::styled(format!("   ↓ {} more", below + 1), t.accent()));
+            lines.push(Line::styled(format!("   ↓ {below} more"), t.accent()));
         }
         frame.render_widget(Paragraph::new(lines), list);
         frame.render_widget(Paragraph::new(detail), pane);
@@ -410,19 +433,33 @@ mod tests {
             s.fix(),
             Some(FixRequest {
                 task: Task::Setup,
-                project: "apps".into(),
-                workspace: "web".into()
+                target: FixTarget::Workspace {
+                    project: "apps".into(),
+                    workspace: "web".into()
+                }
             })
         );
         let r = s.handle(Input::Action(Action::Fix));
         assert_eq!(r.flow, Flow::Start(Task::Setup));
-        // A finding about a variable set or a role: nothing to start, and the screen says so.
+        // Keys in a variable set: migrate the workspaces it reaches.
         let set = ResourceRef::VariableSet {
             organization: "acme".into(),
             id: "varset-1".into(),
             name: "keys".into(),
         };
-        let mut s = step(vec![Finding::new(FindingId::StaticKeys, set, "d")]);
+        let s = step(vec![Finding::new(FindingId::StaticKeys, set, "d")]);
+        assert_eq!(
+            s.fix().map(|f| f.target),
+            Some(FixTarget::VariableSet {
+                id: "varset-1".into()
+            })
+        );
+        // A finding about a role: nothing to start, and the screen says so.
+        let role = ResourceRef::Role {
+            arn: "arn:aws:iam::1:role/r".into(),
+            name: "r".into(),
+        };
+        let mut s = step(vec![Finding::new(FindingId::AdminForMany, role, "d")]);
         let r = s.handle(Input::Action(Action::Fix));
         assert_eq!(r.flow, Flow::Stay);
         assert!(r.flash.is_some_and(|f| f.error));

@@ -42,6 +42,8 @@ pub struct MigratePickStep {
     pub deactivate_keys: bool,
     /// Workspaces to pick when discovery arrives (instead of every workspace listed).
     pub preselect: Vec<String>,
+    /// Also pick the workspaces that receive keys from this variable set (by id).
+    pub preselect_set: Option<String>,
     /// The organization discovery ran for (run again only when it changes).
     read_for: Option<String>,
 }
@@ -62,6 +64,7 @@ impl MigratePickStep {
             chosen: None,
             deactivate_keys: false,
             preselect: Vec::new(),
+            preselect_set: None,
             read_for: None,
         }
     }
@@ -69,9 +72,11 @@ impl MigratePickStep {
     /// Discovery started (the caller runs `discover_keys`); the preselection is kept.
     pub fn start(&mut self) {
         let preselect = std::mem::take(&mut self.preselect);
+        let preselect_set = self.preselect_set.take();
         let deactivate = self.deactivate_keys;
         *self = MigratePickStep::new(self.now);
         self.preselect = preselect;
+        self.preselect_set = preselect_set;
         self.deactivate_keys = deactivate;
         self.loading = true;
     }
@@ -92,11 +97,15 @@ impl MigratePickStep {
     /// Picks the preselected workspaces (those that receive keys), if any were named.
     fn apply_preselect(&mut self) {
         let names = std::mem::take(&mut self.preselect);
+        let set = self.preselect_set.take();
+        let from_set = |w: &KeyedWorkspace| {
+            set.is_some() && w.sources.iter().any(|s| s.set_id() == set.as_deref())
+        };
         let picked: BTreeSet<usize> = self
             .workspaces()
             .iter()
             .enumerate()
-            .filter(|(_, w)| names.contains(&w.name))
+            .filter(|(_, w)| names.contains(&w.name) || from_set(w))
             .map(|(i, _)| i)
             .collect();
         if picked.is_empty() {
