@@ -127,7 +127,7 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
         match step.name_problem() {
             _ if per_project => lines.extend(note(
                 &format!(
-                    "several projects: each gets its own role, tfc-{}-<project>",
+                    "one role per project, named tfc-{}-<project>",
                     v.cx.organization
                 ),
                 t.dim(),
