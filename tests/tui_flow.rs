@@ -487,4 +487,10 @@ async fn a_finding_opens_setup_on_its_workspace() {
     h.press(Enter).await;
     assert_eq!(h.session.app.context().workspace_names, ["dns".to_string()]);
     assert_eq!(writes(&h.sandbox), 0, "reviewing wrote nothing");
+    // Esc on the first screen of the path goes back to the findings.
+    h.keys(&[Esc, Esc]).await;
+    assert_eq!(h.session.app.step, Step::Project);
+    h.press(Esc).await;
+    assert_eq!(h.session.app.step, Step::Findings);
+    assert_eq!(h.session.app.task, tfc_oidc::tui::steps::Task::Review);
 }

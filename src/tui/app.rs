@@ -73,6 +73,8 @@ pub struct App {
     /// How an earlier path ended when the user went on from its Done screen (`m`): leaving the
     /// next path before it applies still reports those changes.
     pub(crate) earlier: Option<crate::tui::msg::Outcome>,
+    /// The path was started from a review finding: Esc on its first screen goes back there.
+    pub(crate) from_findings: bool,
 }
 
 impl App {
@@ -105,6 +107,7 @@ impl App {
             plan_generation: 0,
             quit_after_apply: false,
             earlier: None,
+            from_findings: false,
         }
     }
 

@@ -274,6 +274,15 @@ impl App {
                 effects.extend(self.go(Step::Organization))
             }
             Flow::Next => effects.extend(self.go(self.step.next_in(self.task))),
+            // The first screen of a path started from a finding: back to the findings.
+            Flow::Back
+                if self.from_findings && self.step.prev_in(self.task) == Step::Organization =>
+            {
+                self.from_findings = false;
+                self.task = Task::Review;
+                self.connect.set_task(Task::Review);
+                self.step = Step::Findings;
+            }
             Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
                 self.step = self.step.prev_in(self.task)
             }
@@ -302,6 +311,7 @@ impl App {
         if self.step == Step::Done {
             self.earlier = Some(self.done.outcome());
         }
+        self.from_findings = self.step == Step::Findings;
         // A new plan: what was reviewed or applied before belongs to the other path.
         self.review = ReviewStep::default();
         self.apply = Default::default();
