@@ -181,7 +181,8 @@ async fn a_missing_provider_and_a_wrong_audience() {
 async fn activity_shows_the_demo_history_and_the_runs_verify_queued() {
     use tfc_oidc::core::activity::{read_activity, ActivityQuery};
     use time::{Duration as TimeDuration, OffsetDateTime};
-    let sb = Sandbox::demo();
+    // Without the review's deliberately misconfigured roles, which also trust the provider.
+    let sb = Sandbox::demo_without_review_roles();
     set_up(&sb, "network-prod").await;
     let (report, _) = verify(&sb, "acme-corp", "network-prod").await;
     let run_id = report.run.unwrap().id;
