@@ -5,7 +5,7 @@
 
 use crate::core::inventory::VariableSource;
 use crate::core::migrate::{Left, LeftReason, StillReceiving};
-use crate::core::plan::Plan;
+use crate::core::plan::{Change, Plan};
 use crate::core::subject::Phase;
 use crate::core::verify::{VerifyEvent, VerifyReport};
 use crate::tui::effects::Effect;
@@ -228,6 +228,27 @@ impl DoneStep {
             return vec![];
         };
         let mut out = vec![Line::raw("")];
+        let removed: Vec<String> = self
+            .plan
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| {
+                matches!(
+                    c.change,
+                    Change::DeleteVariable { .. }
+                        | Change::DetachVariableSet { .. }
+                        | Change::SetAccessKeyStatus { .. }
+                )
+            })
+            .map(|c| c.change.summary())
+            .collect();
+        if !removed.is_empty() {
+            out.push(Line::styled("Static keys removed", t.bold()));
+            for text in removed {
+                out.extend(wrapped(Span::raw("  - "), &text, Style::default(), w));
+            }
+            out.push(Line::raw(""));
+        }
         if still.is_empty() {
             out.extend(paragraph(
                 "No migrated workspace receives static AWS keys any more.",
