@@ -6,7 +6,7 @@ use crate::core::answers::Answers;
 use crate::core::apply::{apply, Progress};
 use crate::core::inventory::{self, aws_access, InventoryScope};
 use crate::core::journal::{Journal, RecordKind};
-use crate::core::migrate::{discover_keys, plan_migration, MigrateRequest, MigrationScope};
+use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
 use crate::core::planner;
 use crate::core::ports::TfcError;
@@ -21,6 +21,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
+
+#[path = "effects_paths.rs"]
+mod paths;
 
 /// Something `update` wants done outside itself.
 #[derive(Debug)]
@@ -380,72 +383,19 @@ impl Runner {
             }
             Effect::DiscoverKeys { org } => {
                 self.spawn(Slot::Discover, "looking for static keys", async move {
-                    let result = match conn {
-                        Ok(c) => discover_keys(
-                            c.tfc.host(),
-                            &org,
-                            MigrationScope::All,
-                            c.iam.as_ref(),
-                            c.tfc.as_ref(),
-                            &|_| {},
-                        )
-                        .await
-                        .map_err(|e| e.to_string()),
-                        Err(e) => Err(e.to_string()),
-                    };
-                    Some(Msg::Discovered(result))
+                    Some(paths::discover(conn, org).await)
                 })
             }
             Effect::PlanMigration {
                 generation,
                 request,
             } => self.spawn(Slot::Plan, "planning the migration", async move {
-                let result = match conn {
-                    Ok(c) => {
-                        plan_migration(&request, c.iam.as_ref(), c.tfc.as_ref(), &[], &|_| {}).await
-                    }
-                    Err(e) => Err(crate::core::migrate::MigrateError::Plan(
-                        crate::core::error::PlanError::Tfc {
-                            action: "plan",
-                            source: e,
-                        },
-                    )),
-                };
-                Some(Msg::MigrationPlanned {
-                    generation,
-                    result: result.map(Box::new),
-                })
+                Some(paths::plan(conn, generation, *request).await)
             }),
             Effect::ReadInventory { org } => {
                 let tx = self.tx.clone();
                 self.spawn(Slot::Inventory, "reading the organization", async move {
-                    let conn = match conn {
-                        Ok(c) => c,
-                        Err(e) => {
-                            return Some(Msg::InventoryRead(Err(
-                                crate::core::inventory::InventoryError::Tfc {
-                                    action: "read the organization",
-                                    source: e,
-                                },
-                            )))
-                        }
-                    };
-                    let scope = InventoryScope {
-                        host: conn.tfc.host().to_owned(),
-                        organization: org,
-                        project: None,
-                    };
-                    let progress = move |p| {
-                        let _ = tx.send(Msg::InventoryProgress(p));
-                    };
-                    let result = inventory::read(
-                        &scope,
-                        conn.tfc.as_ref(),
-                        Some(conn.iam.as_ref()),
-                        &progress,
-                    )
-                    .await;
-                    Some(Msg::InventoryRead(result.map(Box::new)))
+                    Some(paths::read_inventory(conn, org, tx).await)
                 })
             }
             Effect::Quit(_) => {}

@@ -1,11 +1,11 @@
-//! Step 9, "Done": the role ARNs, the subjects they trust, the variables set, and what to do
-//! next (verify with `v`, which queues a plan-only run on the first workspace and shows a live
+//! The last step, "Done": the role ARNs, the subjects they trust, the variables set, and what to
+//! do next (verify with `v`, which queues a plan-only run on the first workspace and shows a live
 //! status line; `tfc-oidc activity`; static keys that still reach the workspaces, on each
-//! workspace or through which variable set).
+//! workspace or through which variable set, with `m` to migrate them). After a migration it
+//! lists the keys removed and which migrated workspaces still receive keys, and why.
 
-use crate::core::inventory::VariableSource;
-use crate::core::migrate::{Left, LeftReason, StillReceiving};
-use crate::core::plan::{Change, Plan};
+use crate::core::migrate::StillReceiving;
+use crate::core::plan::Plan;
 use crate::core::subject::Phase;
 use crate::core::verify::{VerifyEvent, VerifyReport};
 use crate::tui::effects::Effect;
@@ -14,6 +14,10 @@ use crate::tui::msg::{KeySource, Outcome, VerifyUpdate};
 use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
+use migration::migration_lines;
+
+#[path = "done_migration.rs"]
+mod migration;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -222,51 +226,6 @@ impl DoneStep {
         self.still_receiving.is_none() && !self.static_keys.is_empty()
     }
 
-    /// The migrate path's closing lines: which workspaces still receive keys, and why.
-    fn migration_lines(&self, w: usize, t: Theme) -> Vec<Line<'static>> {
-        let Some(still) = &self.still_receiving else {
-            return vec![];
-        };
-        let mut out = vec![Line::raw("")];
-        let removed: Vec<String> = self
-            .plan
-            .iter()
-            .flat_map(|p| &p.changes)
-            .filter(|c| {
-                matches!(
-                    c.change,
-                    Change::DeleteVariable { .. }
-                        | Change::DetachVariableSet { .. }
-                        | Change::SetAccessKeyStatus { .. }
-                )
-            })
-            .map(|c| c.change.summary())
-            .collect();
-        if !removed.is_empty() {
-            out.push(Line::styled("Static keys removed", t.bold()));
-            for text in removed {
-                out.extend(wrapped(Span::raw("  - "), &text, Style::default(), w));
-            }
-            out.push(Line::raw(""));
-        }
-        if still.is_empty() {
-            out.extend(paragraph(
-                "No migrated workspace receives static AWS keys any more.",
-                t.ok(),
-                w,
-                0,
-            ));
-            return out;
-        }
-        out.push(Line::styled("Still receiving static AWS keys", t.bold()));
-        for s in still {
-            let from: Vec<String> = s.from.iter().map(left_text).collect();
-            let text = format!("{} ({}): {}", s.workspace, s.project, from.join("; "));
-            out.extend(wrapped(Span::raw("  "), &text, t.warn(), w));
-        }
-        out
-    }
-
     fn lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
         let Some(plan) = &self.plan else {
             return vec![];
@@ -293,7 +252,9 @@ impl DoneStep {
             )
         };
         out.extend(paragraph(&what, Style::default(), w, 0));
-        out.extend(self.migration_lines(w, t));
+        if let Some(still) = &self.still_receiving {
+            out.extend(migration_lines(&plan.changes, still, w, t));
+        }
         let verify = self.verify_lines(w, t, spinner);
         if !verify.is_empty() {
             out.push(Line::raw(""));
@@ -389,26 +350,11 @@ impl DoneStep {
     }
 }
 
-/// "variable set legacy-aws-keys (it also reaches billing)".
-fn left_text(left: &Left) -> String {
-    let from = match &left.source {
-        VariableSource::Workspace => "its own variables".to_string(),
-        VariableSource::VariableSet { name, .. } => format!("variable set {name}"),
-    };
-    let why = match &left.why {
-        LeftReason::SharedSet { others } => format!("it also reaches {}", others.join(", ")),
-        LeftReason::WouldSwitchKey { to } => {
-            format!("removing it would switch runs to a different key from {to}")
-        }
-        LeftReason::KeptFor { workspaces } => format!("kept for {}", workspaces.join(", ")),
-        LeftReason::OidcHidden { by } => by.clone(),
-    };
-    format!("{from} ({why})")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::inventory::VariableSource;
+    use crate::core::migrate::{Left, LeftReason};
 
     fn done(keys: &[(&str, KeySource)]) -> DoneStep {
         DoneStep {
@@ -464,7 +410,10 @@ mod tests {
             ..DoneStep::default()
         };
         let text: Vec<String> = step
-            .migration_lines(80, Theme::plain())
+            .still_receiving
+            .as_deref()
+            .map(|still| migration_lines(&[], still, 80, Theme::plain()))
+            .unwrap()
             .iter()
             .map(|l| l.to_string())
             .collect();
@@ -474,11 +423,7 @@ mod tests {
             "  etl (data): variable set team-keys (it also reaches billing)"
         );
         assert!(!step.offers_migration(), "no m after a migration");
-        let none = DoneStep {
-            still_receiving: Some(vec![]),
-            ..DoneStep::default()
-        };
-        assert!(none.migration_lines(80, Theme::plain())[1]
+        assert!(migration_lines(&[], &[], 80, Theme::plain())[1]
             .to_string()
             .contains("No migrated workspace receives static AWS keys"));
     }

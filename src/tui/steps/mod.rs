@@ -1,5 +1,7 @@
 //! The wizard's screens, one file each. A step owns its state, turns keys and effect results
-//! into a [`Reaction`] (stay, next or back, plus effects), and draws itself from its state.
+//! into a [`Reaction`] (stay, next, back or start another [`Task`]'s path, plus effects), and
+//! draws itself from its state. The Connect screen offers the tasks; each task is a path through
+//! the steps ([`Task::steps`]).
 
 pub mod apply;
 pub mod connect;
