@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal: tmux runs `tfc-oidc --demo` at 80×24, the test types
-//! keys and reads the pane. It checks the Enter path reaches Done, the wizard redraws on resize,
+//! keys and reads the pane. It checks the Enter path reaches Done, the migrate path reaches Done,
+//! the wizard redraws on resize,
 //! and the terminal is restored on exit (alternate screen left, shell output visible).
 //! Skipped, with a note, when tmux is not installed (a failure under `CI=true`).
 
@@ -134,6 +135,35 @@ fn demo_in_a_real_terminal() {
         after.contains("Role (run phase): arn:aws:iam::123456789012:role/"),
         "the summary stays in the shell:\n{after}"
     );
+}
+
+/// The migrate path in the real binary: "Migrate" on the Connect screen, every workspace that
+/// receives keys, the role, the plan, Done.
+#[test]
+fn demo_migration_in_a_real_terminal() {
+    let Some(tmux) = tmux("migrate") else { return };
+    let home = tempfile::tempdir().unwrap();
+    tmux.start("mig", home.path(), 80, 24);
+    tmux.wait_for("mig", "signed in as demo-user");
+    tmux.send("mig", "Down");
+    for (expect, key) in [
+        ("Connect › Org › Keys › Role", "Enter"),
+        ("› acme-corp", "Enter"),
+        ("Enter migrates 3 workspaces", "Enter"),
+        ("Which IAM role", "Enter"),
+        ("Enter apply", "Enter"),
+    ] {
+        tmux.wait_for("mig", expect);
+        tmux.send("mig", key);
+    }
+    let done = tmux.wait_for("mig", "static keys are removed");
+    assert!(done.contains("Step 7 of 7: Done"), "{done}");
+    assert!(
+        done.contains("No migrated workspace receives static AWS keys any more"),
+        "{done}"
+    );
+    tmux.send("mig", "q");
+    tmux.wait_for("mig", "EXITED:0");
 }
 
 #[test]

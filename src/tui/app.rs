@@ -11,13 +11,15 @@ use crate::tui::steps::apply::ApplyStep;
 use crate::tui::steps::connect::ConnectStep;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::ExportPrompt;
+use crate::tui::steps::findings::FindingsStep;
+use crate::tui::steps::migrate_pick::MigratePickStep;
 use crate::tui::steps::organization::OrganizationStep;
 use crate::tui::steps::project::ProjectStep;
 use crate::tui::steps::review::ReviewStep;
 use crate::tui::steps::role::RoleStep;
 use crate::tui::steps::variables::VariablesStep;
 use crate::tui::steps::workspaces::WorkspacesStep;
-use crate::tui::steps::{Context, Flash, Step};
+use crate::tui::steps::{Context, Flash, Step, Task};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::spinner;
 
@@ -39,6 +41,8 @@ pub struct AppOptions {
 #[derive(Debug)]
 pub struct App {
     pub step: Step,
+    /// The path chosen on the Connect screen.
+    pub task: Task,
     pub theme: Theme,
     pub demo: bool,
     pub host: String,
@@ -56,12 +60,21 @@ pub struct App {
     pub review: ReviewStep,
     pub apply: ApplyStep,
     pub done: DoneStep,
+    pub migrate_pick: MigratePickStep,
+    pub findings: FindingsStep,
+    /// The planned migration's workspaces that will still receive keys (migrate path).
+    pub still_receiving: Vec<crate::core::migrate::StillReceiving>,
     /// The export prompt Review and Done open with `e`.
     pub export: ExportPrompt,
     /// Prefills the role name when set (see [`AppOptions::role_pattern`]).
     pub role_pattern: Option<String>,
     plan_generation: u64,
     quit_after_apply: bool,
+    /// How an earlier path ended when the user went on from its Done screen (`m`): leaving the
+    /// next path before it applies still reports those changes.
+    pub(crate) earlier: Option<crate::tui::msg::Outcome>,
+    /// The path was started from a review finding: Esc on its first screen goes back there.
+    pub(crate) from_findings: bool,
 }
 
 impl App {
@@ -69,6 +82,7 @@ impl App {
     pub fn new(options: AppOptions) -> App {
         App {
             step: Step::Connect,
+            task: Task::Setup,
             theme: options.theme,
             demo: options.demo,
             connect: ConnectStep::new(&options.host),
@@ -85,10 +99,15 @@ impl App {
             review: ReviewStep::default(),
             apply: ApplyStep::default(),
             done: DoneStep::default(),
+            migrate_pick: MigratePickStep::new(time::OffsetDateTime::now_utc()),
+            findings: FindingsStep::default(),
+            still_receiving: Vec::new(),
             export: ExportPrompt::default(),
             role_pattern: options.role_pattern,
             plan_generation: 0,
             quit_after_apply: false,
+            earlier: None,
+            from_findings: false,
         }
     }
 
@@ -115,6 +134,8 @@ impl App {
             || self.review.planning
             || self.apply.busy()
             || self.done.verifying()
+            || self.migrate_pick.loading
+            || self.findings.reading
     }
 
     /// A text field has the focus: typing keys are text, not commands.
@@ -127,6 +148,7 @@ impl App {
             Step::Organization => self.organization.list.filtering(),
             Step::Project => self.project.list.filtering(),
             Step::Workspaces => self.workspaces.list.filtering(),
+            Step::MigratePick => self.migrate_pick.list.filtering(),
             Step::Role => self.role.text_mode(),
             Step::Variables => self.variables.text_mode(),
             _ => false,
@@ -164,6 +186,9 @@ impl App {
         let caller = self.connect.caller();
         let organization = self.organization.chosen.as_ref();
         let project = self.project.chosen.as_ref();
+        if self.task == Task::Migrate {
+            return self.migrate_context();
+        }
         let selection = self.workspaces.chosen.clone();
         let workspace_names = match &selection {
             Some(WorkspaceSelection::Named(n)) => n.clone(),
@@ -194,16 +219,84 @@ impl App {
         cx
     }
 
+    /// The migrate path's context: the picked workspaces, and their project when there is one.
+    fn migrate_context(&self) -> Context {
+        let caller = self.connect.caller();
+        let chosen = self.migrate_pick.chosen.clone().unwrap_or_default();
+        let projects = self.migrate_pick.projects_of(&chosen);
+        let project = match projects.as_slice() {
+            [one] => one.clone(),
+            _ => String::new(),
+        };
+        let organization = self.organization.chosen.as_ref();
+        let mut cx = Context {
+            demo: self.demo,
+            host: self.host.clone(),
+            account: caller.map(|c| c.account.clone()).unwrap_or_default(),
+            partition: caller.map_or("aws", |c| c.partition()).to_string(),
+            organization: organization.map(|o| o.name.clone()).unwrap_or_default(),
+            project: project.clone(),
+            project_id: String::new(),
+            selection: Some(WorkspaceSelection::Named(chosen.clone())),
+            workspace_names: chosen,
+            roles: vec![],
+        };
+        let mut a = Answers::new(
+            &cx.host,
+            &cx.organization,
+            &project,
+            WorkspaceSelection::All,
+        );
+        a.role_name = self.role.role_name();
+        a.split_roles = self.role.split_roles();
+        cx.roles = a.roles();
+        cx
+    }
+
+    /// The migrate path's request: the picked workspaces and the role screen's choices. One
+    /// role name only when the workspaces are in one project (else each project gets
+    /// `tfc-<org>-<project>`, as `tfc-oidc migrate` names them).
+    pub fn migrate_request(&self) -> crate::core::migrate::MigrateRequest {
+        let a = self.answers();
+        let chosen = self.migrate_pick.chosen.clone().unwrap_or_default();
+        let one_project = self.migrate_pick.projects_of(&chosen).len() == 1;
+        crate::core::migrate::MigrateRequest {
+            host: self.host.clone(),
+            organization: a.organization.clone(),
+            scope: crate::core::migrate::MigrationScope::Workspaces(chosen),
+            role_name: one_project.then(|| a.role_name.clone()),
+            split_roles: a.split_roles,
+            permissions: a.permissions.clone(),
+            audience: a.audience.clone(),
+            varset: false,
+            thumbprints: a.thumbprints.clone(),
+            adopt_role: a.adopt_role,
+            allow_admin: a.allow_admin,
+            alias: None,
+            deactivate_keys: self.migrate_pick.deactivate_keys,
+        }
+    }
+
     /// The screen's key hints (the footer and `?` list these, with the global ones).
     pub fn hints(&self) -> Vec<Hint> {
         if self.export.open {
             return self.export.hints();
         }
+        let mut hints = self.step_hints();
+        if self.task == Task::Migrate {
+            hints.retain(|h| h.action != Action::Export);
+        }
+        hints
+    }
+
+    fn step_hints(&self) -> Vec<Hint> {
         match self.step {
             Step::Connect => self.connect.hints(),
             Step::Organization => self.organization.hints(),
             Step::Project => self.project.hints(),
             Step::Workspaces => self.workspaces.hints(),
+            Step::MigratePick => self.migrate_pick.hints(),
+            Step::Findings => self.findings.hints(),
             Step::Role => self.role.hints(),
             Step::Variables => self.variables.hints(),
             Step::Review => self.review.hints(),

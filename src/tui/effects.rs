@@ -6,6 +6,7 @@ use crate::core::answers::Answers;
 use crate::core::apply::{apply, Progress};
 use crate::core::inventory::{self, aws_access, InventoryScope};
 use crate::core::journal::{Journal, RecordKind};
+use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
 use crate::core::planner;
 use crate::core::ports::TfcError;
@@ -20,6 +21,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
+
+#[path = "effects_paths.rs"]
+mod paths;
 
 /// Something `update` wants done outside itself.
 #[derive(Debug)]
@@ -73,6 +77,19 @@ pub enum Effect {
         org: String,
         workspace: String,
     },
+    /// The migrate path: find the organization's workspaces that receive static keys.
+    DiscoverKeys {
+        org: String,
+    },
+    /// The migrate path: plan the migration (reads only).
+    PlanMigration {
+        generation: u64,
+        request: Box<MigrateRequest>,
+    },
+    /// The review path: read the organization and the AWS account, with progress.
+    ReadInventory {
+        org: String,
+    },
     /// End the session.
     Quit(Outcome),
 }
@@ -92,6 +109,8 @@ enum Slot {
     Apply,
     Export,
     Verify,
+    Discover,
+    Inventory,
 }
 
 /// Decrements the in-flight count when a task ends, also when it is cancelled.
@@ -360,6 +379,23 @@ impl Runner {
                     Some(Msg::Verify(VerifyUpdate::Done(
                         result.map(Box::new).map_err(|e| e.to_string()),
                     )))
+                })
+            }
+            Effect::DiscoverKeys { org } => {
+                self.spawn(Slot::Discover, "looking for static keys", async move {
+                    Some(paths::discover(conn, org).await)
+                })
+            }
+            Effect::PlanMigration {
+                generation,
+                request,
+            } => self.spawn(Slot::Plan, "planning the migration", async move {
+                Some(paths::plan(conn, generation, *request).await)
+            }),
+            Effect::ReadInventory { org } => {
+                let tx = self.tx.clone();
+                self.spawn(Slot::Inventory, "reading the organization", async move {
+                    Some(paths::read_inventory(conn, org, tx).await)
                 })
             }
             Effect::Quit(_) => {}

@@ -25,6 +25,14 @@ pub enum Action {
     TrustPolicy,
     Export,
     Verify,
+    /// Cycle the severity filter (review findings).
+    Severity,
+    /// Start the path that fixes the highlighted finding.
+    Fix,
+    /// Continue into migration (Done of the setup path).
+    Migrate,
+    /// Also deactivate the IAM keys the migration frees (migrate pick).
+    Deactivate,
 }
 
 /// One key: a code and whether Ctrl is held.
@@ -182,6 +190,26 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::Verify,
         keys: &[Key::char('v')],
         help: "verify: queue a plan-only run and see it authenticate",
+    },
+    Binding {
+        action: Action::Severity,
+        keys: &[Key::char('s')],
+        help: "show only one severity (cycles)",
+    },
+    Binding {
+        action: Action::Fix,
+        keys: &[Key::char('f')],
+        help: "fix the finding with the wizard",
+    },
+    Binding {
+        action: Action::Migrate,
+        keys: &[Key::char('m')],
+        help: "migrate the workspaces off static keys",
+    },
+    Binding {
+        action: Action::Deactivate,
+        keys: &[Key::char('d')],
+        help: "also mark the freed IAM keys Inactive (never deleted)",
     },
     Binding {
         action: Action::Help,

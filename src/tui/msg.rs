@@ -126,6 +126,17 @@ pub enum Msg {
     Exported(Result<String, String>),
     /// How `verify` on the Done screen is going.
     Verify(VerifyUpdate),
+    /// The migrate path's discovery: workspaces receiving static keys, or why not.
+    Discovered(Result<crate::core::migrate::Discovery, String>),
+    /// The migration's plan (same generation rule as [`Msg::Planned`]).
+    MigrationPlanned {
+        generation: u64,
+        result: Result<Box<crate::core::migrate::Migration>, crate::core::migrate::MigrateError>,
+    },
+    /// How far the review path's read of the organization has got.
+    InventoryProgress(crate::core::inventory::ReadProgress),
+    /// The review path's read ended.
+    InventoryRead(Result<Box<crate::core::inventory::Inventory>, InventoryError>),
 }
 
 /// News of the verification started on the Done screen.

@@ -44,7 +44,21 @@ pub fn draw(frame: &mut Frame, app: &App) {
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-    header::render(frame, top, app.step, &trail.join(" / "), app.demo, theme);
+    // On the Connect screen the trail follows the highlighted task, so moving shows its path.
+    let task = if app.step == Step::Connect {
+        app.connect.task()
+    } else {
+        app.task
+    };
+    header::render(
+        frame,
+        top,
+        task,
+        app.step,
+        &trail.join(" / "),
+        app.demo,
+        theme,
+    );
     let body = body.inner(Margin {
         horizontal: 1,
         vertical: 0,
@@ -59,6 +73,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Step::Organization => app.organization.view(frame, body, &v),
         Step::Project => app.project.view(frame, body, &v),
         Step::Workspaces => app.workspaces.view(frame, body, &v),
+        Step::MigratePick => app.migrate_pick.view(frame, body, &v),
+        Step::Findings => app.findings.view(frame, body, &v),
         Step::Role => app.role.view(frame, body, &v),
         Step::Variables => app.variables.view(frame, body, &v),
         Step::Review => app.review.view(frame, body, &v),

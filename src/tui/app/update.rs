@@ -10,7 +10,10 @@ use crate::tui::msg::{Badge, Msg, Outcome};
 use crate::tui::role_pattern;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::PromptReaction;
-use crate::tui::steps::{Flash, Flow, Reaction, Step};
+use crate::tui::steps::findings::FixTarget;
+use crate::tui::steps::migrate_pick::MigratePickStep;
+use crate::tui::steps::review::ReviewStep;
+use crate::tui::steps::{Flash, Flow, Reaction, Step, Task};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 impl App {
@@ -109,6 +112,41 @@ impl App {
                 self.flash = Some(Flash { text, error: true });
                 vec![]
             }
+            Msg::Discovered(result) => {
+                self.migrate_pick.on_discovered(result);
+                vec![]
+            }
+            Msg::MigrationPlanned { generation, .. } if generation != self.plan_generation => {
+                vec![]
+            }
+            Msg::MigrationPlanned { result, .. } => {
+                let result = result.map(|m| {
+                    self.still_receiving = m.still_receiving;
+                    m.plan
+                });
+                let result = result.map_err(|e| (e.to_string(), e.is_usage()));
+                if self.step == Step::Apply && self.apply.replanning {
+                    match result {
+                        Ok(plan) if plan.is_empty() => self.finish(plan),
+                        Ok(plan) => self.apply.start(plan),
+                        Err((e, _)) => {
+                            self.apply.on_replan_text(e);
+                            vec![]
+                        }
+                    }
+                } else {
+                    self.review.on_plan(result);
+                    vec![]
+                }
+            }
+            Msg::InventoryProgress(p) => {
+                self.findings.on_progress(p);
+                vec![]
+            }
+            Msg::InventoryRead(result) => {
+                self.findings.on_read(result);
+                vec![]
+            }
             Msg::Exported(result) => {
                 self.flash = Some(match result {
                     Ok(text) => Flash { text, error: false },
@@ -162,17 +200,18 @@ impl App {
             Input::Action(Action::Retry) if self.step == Step::Apply && !self.apply.busy() => {
                 self.apply.replan();
                 self.plan_generation += 1;
-                return vec![Effect::Plan {
-                    generation: self.plan_generation,
-                    answers: Box::new(self.answers()),
-                }];
+                return vec![self.plan_effect()];
             }
             _ => {}
         }
         if self.export.open {
             return self.on_export_key(input);
         }
-        if input == Input::Action(Action::Export) && self.export_plan().is_some() {
+        // The export writes setup's answers: a migration (removals included) is not one.
+        if input == Input::Action(Action::Export)
+            && self.export_plan().is_some()
+            && self.task != Task::Migrate
+        {
             self.export.open(&format!("{}.tf", self.role.role_name()));
             return vec![];
         }
@@ -182,6 +221,8 @@ impl App {
             Step::Organization => self.organization.handle(input),
             Step::Project => self.project.handle(input),
             Step::Workspaces => self.workspaces.handle(input),
+            Step::MigratePick => self.migrate_pick.handle(input),
+            Step::Findings => self.findings.handle(input),
             Step::Role => self.role.handle(input),
             Step::Variables => self.variables.handle(input),
             Step::Review => self.review.handle(input, body),
@@ -226,13 +267,79 @@ impl App {
         }
         match reaction.flow {
             Flow::Stay => {}
-            Flow::Next => effects.extend(self.go(self.step.next())),
+            Flow::Next if self.step == Step::Connect => {
+                self.task = self.connect.task();
+                effects.extend(self.go(Step::Organization))
+            }
+            Flow::Next => effects.extend(self.go(self.step.next_in(self.task))),
+            // The first screen of a path started from a finding: back to the findings.
+            Flow::Back
+                if self.from_findings && self.step.prev_in(self.task) == Step::Organization =>
+            {
+                self.from_findings = false;
+                self.task = Task::Review;
+                self.connect.set_task(Task::Review);
+                self.step = Step::Findings;
+            }
             Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
-                self.step = self.step.prev()
+                self.step = self.step.prev_in(self.task)
             }
             Flow::Back => {}
+            Flow::Start(task) => effects.extend(self.start_task(task)),
         }
         effects
+    }
+
+    /// Starts `task`'s path from the review findings or the Done screen, the organization
+    /// kept and the choices filled in: a finding's workspace, or the workspaces just set up that
+    /// still hold keys.
+    fn start_task(&mut self, task: Task) -> Vec<Effect> {
+        let fix = (self.step == Step::Findings)
+            .then(|| self.findings.fix())
+            .flatten();
+        let from_done: Vec<String> = match self.step {
+            Step::Done => self
+                .done
+                .static_keys
+                .iter()
+                .map(|(w, _)| w.clone())
+                .collect(),
+            _ => vec![],
+        };
+        if self.step == Step::Done {
+            self.earlier = Some(self.done.outcome());
+        }
+        self.from_findings = self.step == Step::Findings;
+        // A new plan: what was reviewed or applied before belongs to the other path.
+        self.review = ReviewStep::default();
+        self.apply = Default::default();
+        self.done = DoneStep::default();
+        self.still_receiving.clear();
+        self.task = task;
+        self.connect.set_task(task);
+        match task {
+            Task::Migrate => {
+                let mut pick = MigratePickStep::new(time::OffsetDateTime::now_utc());
+                match fix.map(|f| f.target) {
+                    Some(FixTarget::Workspace { workspace, .. }) => {
+                        pick.preselect = vec![workspace]
+                    }
+                    Some(FixTarget::VariableSet { id }) => pick.preselect_set = Some(id),
+                    None => pick.preselect = from_done,
+                }
+                self.migrate_pick = pick;
+                self.go(Step::MigratePick)
+            }
+            Task::Setup => {
+                if let Some(FixTarget::Workspace { project, workspace }) = fix.map(|f| f.target) {
+                    self.project.prefer(&project);
+                    self.workspaces.prefer = Some(workspace);
+                    self.workspaces.chosen = None;
+                }
+                self.go(Step::Project)
+            }
+            Task::Review => self.go(Step::Findings),
+        }
     }
 
     /// Shows `step`, starting what it needs.
@@ -242,16 +349,38 @@ impl App {
         match step {
             Step::Connect | Step::Done => vec![],
             Step::Organization => self.organization.enter(),
+            Step::MigratePick => self.migrate_pick.enter(&cx.organization),
+            Step::Findings if self.findings.needs_read(&cx.organization) => {
+                self.findings.start(&cx.organization);
+                vec![Effect::ReadInventory {
+                    org: cx.organization.clone(),
+                }]
+            }
+            Step::Findings => vec![],
             Step::Project => self.project.enter(&cx.organization),
             Step::Workspaces => {
                 self.workspaces
                     .enter(&cx.organization, &cx.project, &cx.project_id)
             }
-            Step::Role => self.role.enter(&role_pattern::prefilled_role_name(
-                self.role_pattern.as_deref(),
-                &cx.organization,
-                &cx.project,
-            )),
+            Step::Role => {
+                // On the migrate path with several projects, the name shown is the first
+                // project's (each project gets its own default role).
+                let chosen = self.migrate_pick.chosen.clone().unwrap_or_default();
+                let project = match self.task {
+                    Task::Migrate => self
+                        .migrate_pick
+                        .projects_of(&chosen)
+                        .first()
+                        .cloned()
+                        .unwrap_or_default(),
+                    _ => cx.project.clone(),
+                };
+                self.role.enter(&role_pattern::prefilled_role_name(
+                    self.role_pattern.as_deref(),
+                    &cx.organization,
+                    &project,
+                ))
+            }
             Step::Variables => self
                 .variables
                 .enter(&cx.organization, &self.role.role_name()),
@@ -270,10 +399,21 @@ impl App {
     fn start_plan(&mut self) -> Vec<Effect> {
         self.plan_generation += 1;
         self.review.start();
-        vec![Effect::Plan {
-            generation: self.plan_generation,
-            answers: Box::new(self.answers()),
-        }]
+        vec![self.plan_effect()]
+    }
+
+    /// The effect that plans the current path at the current generation.
+    fn plan_effect(&self) -> Effect {
+        match self.task {
+            Task::Migrate => Effect::PlanMigration {
+                generation: self.plan_generation,
+                request: Box::new(self.migrate_request()),
+            },
+            _ => Effect::Plan {
+                generation: self.plan_generation,
+                answers: Box::new(self.answers()),
+            },
+        }
     }
 
     /// Shows the summary of `plan` (the state the setup ends with).
@@ -289,6 +429,10 @@ impl App {
             })
             .collect();
         self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
+        if self.task == Task::Migrate {
+            self.done.static_keys.clear();
+            self.done.still_receiving = Some(self.still_receiving.clone());
+        }
         self.step = Step::Done;
         // A refusal shown during the apply no longer applies.
         self.flash = None;
@@ -311,7 +455,7 @@ impl App {
                     .unwrap_or_else(|| "the apply did not finish".into()),
             ),
             Step::Done => self.done.outcome(),
-            _ => Outcome::Cancelled,
+            _ => self.earlier.clone().unwrap_or(Outcome::Cancelled),
         };
         vec![Effect::Quit(outcome)]
     }

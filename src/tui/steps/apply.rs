@@ -86,6 +86,11 @@ impl ApplyStep {
 
     /// The retry could not be planned.
     pub fn on_replan_failed(&mut self, e: PlanError) {
+        self.on_replan_text(e.to_string());
+    }
+
+    /// The retry could not be planned: why, as text.
+    pub fn on_replan_text(&mut self, e: String) {
         self.replanning = false;
         self.failure = Some(format!("planning the retry failed: {e}"));
     }

@@ -1,13 +1,15 @@
 //! Step 1: find the HCP Terraform token and show whose it is; ask STS who the AWS credentials
 //! belong to. No token → a masked prompt explaining how to get one. Failures say what to do.
+//! Once both sides answered, the screen offers the three tasks (set up, migrate, review): the
+//! choice sits here, beside who you are, so no step is added and Enter keeps meaning setup.
 
 use crate::core::ports::{CallerIdentity, IamError, TfcError};
 use crate::tfc::ApiToken;
 use crate::tui::connector::ConnectError;
 use crate::tui::effects::Effect;
-use crate::tui::keymap::{hint, Action, Hint, Input};
+use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::ConnectReport;
-use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::steps::{Reaction, Task, ViewCtx};
 use crate::tui::widgets::text::{heading, loading, paragraph, problem, problem_at, wrapped};
 use crate::tui::widgets::text_input::TextInput;
 use ratatui::layout::Rect;
@@ -40,6 +42,8 @@ pub struct ConnectStep {
     typed: Option<ApiToken>,
     /// The last report, still shown while a new token is asked for.
     last: Option<Box<ConnectReport>>,
+    /// The task highlighted in the menu (index in [`Task::ALL`]).
+    task: usize,
 }
 
 impl ConnectStep {
@@ -51,7 +55,18 @@ impl ConnectStep {
             token: TextInput::masked(),
             typed: None,
             last: None,
+            task: 0,
         }
+    }
+
+    /// The task highlighted in the menu (setup unless moved).
+    pub fn task(&self) -> Task {
+        Task::ALL[self.task]
+    }
+
+    /// Highlights `task` in the menu.
+    pub fn set_task(&mut self, task: Task) {
+        self.task = Task::ALL.iter().position(|t| *t == task).unwrap_or(0);
     }
 
     /// The first effect of the wizard.
@@ -129,6 +144,14 @@ impl ConnectStep {
             (Status::Checked(_), Input::Action(Action::Accept)) if self.connected().is_some() => {
                 Reaction::next()
             }
+            (Status::Checked(_), Input::Action(Action::Up)) if self.connected().is_some() => {
+                self.task = self.task.saturating_sub(1);
+                Reaction::stay()
+            }
+            (Status::Checked(_), Input::Action(Action::Down)) if self.connected().is_some() => {
+                self.task = (self.task + 1).min(Task::ALL.len() - 1);
+                Reaction::stay()
+            }
             (
                 Status::Checked(_) | Status::Failed(_),
                 Input::Action(Action::Retry | Action::Accept),
@@ -143,7 +166,10 @@ impl ConnectStep {
             Status::Connecting => vec![],
             Status::NeedToken { .. } => vec![hint(Action::Accept, "connect")],
             Status::Checked(_) if self.connected().is_some() => {
-                vec![hint(Action::Accept, "continue")]
+                vec![
+                    hints2(Action::Up, Action::Down, "choose"),
+                    hint(Action::Accept, "continue"),
+                ]
             }
             _ => vec![hint(Action::Retry, "retry")],
         }
@@ -210,8 +236,22 @@ impl ConnectStep {
                 lines.extend(aws_lines(&report.caller, v, w));
                 lines.push(Line::raw(""));
                 if self.connected().is_some() {
+                    lines.push(Line::styled("What would you like to do?", t.bold()));
+                    for (i, task) in Task::ALL.iter().enumerate() {
+                        let (marker, style) = if i == self.task {
+                            (" › ", t.selected().patch(t.bold()))
+                        } else {
+                            ("   ", Style::default())
+                        };
+                        lines.push(Line::from(vec![
+                            Span::raw(marker),
+                            Span::styled(task.label().to_string(), style),
+                        ]));
+                        lines.extend(paragraph(task.blurb(), t.dim(), w, 5));
+                    }
+                    lines.push(Line::raw(""));
                     lines.extend(paragraph(
-                        "The wizard only reads until you confirm the plan on the Review step: leaving before that changes nothing.",
+                        "Nothing changes until you confirm a plan on the Review step.",
                         t.dim(),
                         w,
                         0,

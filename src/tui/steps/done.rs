@@ -1,17 +1,23 @@
-//! Step 9, "Done": the role ARNs, the subjects they trust, the variables set, and what to do
-//! next (verify with `v`, which queues a plan-only run on the first workspace and shows a live
+//! The last step, "Done": the role ARNs, the subjects they trust, the variables set, and what to
+//! do next (verify with `v`, which queues a plan-only run on the first workspace and shows a live
 //! status line; `tfc-oidc activity`; static keys that still reach the workspaces, on each
-//! workspace or through which variable set).
+//! workspace or through which variable set, with `m` to migrate them). After a migration it
+//! lists the keys removed and which migrated workspaces still receive keys, and why.
 
+use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
 use crate::core::subject::Phase;
 use crate::core::verify::{VerifyEvent, VerifyReport};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{KeySource, Outcome, VerifyUpdate};
-use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
+use migration::migration_lines;
+
+#[path = "done_migration.rs"]
+mod migration;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -28,6 +34,8 @@ pub struct DoneStep {
     pub static_keys: Vec<(String, KeySource)>,
     /// The verification started with `v`.
     pub verify: VerifyState,
+    /// On the migrate path: the migrated workspaces that still receive keys, and why.
+    pub still_receiving: Option<Vec<StillReceiving>>,
     scroll: usize,
 }
 
@@ -56,6 +64,7 @@ impl DoneStep {
             applied,
             static_keys,
             verify: VerifyState::Idle,
+            still_receiving: None,
             scroll: 0,
         }
     }
@@ -180,6 +189,12 @@ impl DoneStep {
                 self.scroll = (self.scroll + body.1 as usize).min(max)
             }
             Input::Action(Action::Verify) => return self.start_verify(),
+            Input::Action(Action::Migrate) if self.offers_migration() => {
+                return Reaction {
+                    flow: Flow::Start(Task::Migrate),
+                    ..Reaction::stay()
+                }
+            }
             Input::Action(Action::Back) => {
                 return Reaction::refuse(
                     "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
@@ -200,14 +215,26 @@ impl DoneStep {
             h.push(hint(Action::Verify, "verify"));
         }
         h.push(hint(Action::Export, "export"));
+        if self.offers_migration() {
+            h.push(hint(Action::Migrate, "migrate keys"));
+        }
         h
+    }
+
+    /// The setup path set up workspaces that still hold static keys: `m` moves them off.
+    pub fn offers_migration(&self) -> bool {
+        self.still_receiving.is_none() && !self.static_keys.is_empty()
     }
 
     fn lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
         let Some(plan) = &self.plan else {
             return vec![];
         };
-        let title = if plan.roles.len() == 1 {
+        let title = if self.still_receiving.is_some() && plan.workspaces.len() == 1 {
+            "Done: the workspace uses OIDC, and its static keys are removed."
+        } else if self.still_receiving.is_some() {
+            "Done: the workspaces use OIDC, and their static keys are removed."
+        } else if plan.roles.len() == 1 {
             "Done: HCP Terraform runs can now assume the role."
         } else {
             "Done: HCP Terraform runs can now assume the roles."
@@ -225,6 +252,9 @@ impl DoneStep {
             )
         };
         out.extend(paragraph(&what, Style::default(), w, 0));
+        if let Some(still) = &self.still_receiving {
+            out.extend(migration_lines(&plan.changes, still, w, t));
+        }
         let verify = self.verify_lines(w, t, spinner);
         if !verify.is_empty() {
             out.push(Line::raw(""));
@@ -295,7 +325,7 @@ impl DoneStep {
                 None => sources.push((source, vec![workspace])),
             }
         }
-        let tail = "('tfc-oidc migrate' will) so runs use OIDC only.";
+        let tail = "(press m to migrate them) so runs use OIDC only.";
         sources
             .into_iter()
             .map(|(source, names)| {
@@ -323,6 +353,8 @@ impl DoneStep {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::inventory::VariableSource;
+    use crate::core::migrate::{Left, LeftReason};
 
     fn done(keys: &[(&str, KeySource)]) -> DoneStep {
         DoneStep {
@@ -347,11 +379,52 @@ mod tests {
         assert_eq!(
             step.static_key_advice(),
             [
-                "Static AWS keys still reach etl, batch through variable set legacy-aws-keys: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
-                "Static AWS keys are still set on web, db: delete them ('tfc-oidc migrate' will) so runs use OIDC only.",
-                "Static AWS keys still reach api through variable set team-keys: remove them there ('tfc-oidc migrate' will) so runs use OIDC only.",
+                "Static AWS keys still reach etl, batch through variable set legacy-aws-keys: remove them there (press m to migrate them) so runs use OIDC only.",
+                "Static AWS keys are still set on web, db: delete them (press m to migrate them) so runs use OIDC only.",
+                "Static AWS keys still reach api through variable set team-keys: remove them there (press m to migrate them) so runs use OIDC only.",
             ]
         );
         assert!(done(&[]).static_key_advice().is_empty());
+    }
+
+    #[test]
+    fn after_a_migration_done_says_what_still_receives_keys_and_why() {
+        let shared = VariableSource::VariableSet {
+            id: "varset-1".into(),
+            name: "team-keys".into(),
+            reach: crate::core::inventory::Reach::Workspace,
+            priority: false,
+        };
+        let step = DoneStep {
+            still_receiving: Some(vec![StillReceiving {
+                workspace: "etl".into(),
+                project: "data".into(),
+                from: vec![Left {
+                    source: shared,
+                    why: LeftReason::SharedSet {
+                        others: vec!["billing".into()],
+                    },
+                }],
+            }]),
+            static_keys: vec![("etl".into(), KeySource::Workspace)],
+            ..DoneStep::default()
+        };
+        let text: Vec<String> = step
+            .still_receiving
+            .as_deref()
+            .map(|still| migration_lines(&[], still, 80, Theme::plain()))
+            .unwrap()
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(text[1], "Still receiving static AWS keys");
+        assert_eq!(
+            text[2],
+            "  etl (data): variable set team-keys (it also reaches billing)"
+        );
+        assert!(!step.offers_migration(), "no m after a migration");
+        assert!(migration_lines(&[], &[], 80, Theme::plain())[1]
+            .to_string()
+            .contains("No migrated workspace receives static AWS keys"));
     }
 }

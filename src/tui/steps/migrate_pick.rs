@@ -2,10 +2,10 @@
 //! project, with where its key comes from, the key's age and last use when IAM knows them. Space
 //! picks workspaces (or "every workspace listed"), Enter continues to the role screens.
 //!
-//! Not wired into the wizard yet: the start screen after Connect offers the path, runs
-//! [`crate::core::migrate::discover_keys`] (as an effect) and feeds its result to
-//! [`MigratePickStep::on_discovered`]; [`MigratePickStep::chosen`] then becomes the
-//! `MigrateRequest`'s `MigrationScope::Workspaces`.
+//! The app runs [`crate::core::migrate::discover_keys`] (as an effect) on entering and feeds its
+//! result to [`MigratePickStep::on_discovered`]; [`MigratePickStep::chosen`] then becomes the
+//! `MigrateRequest`'s `MigrationScope::Workspaces`. Coming from a review finding or the setup
+//! path's Done screen, [`MigratePickStep::preselect`] names the workspaces to pick.
 
 use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::days_since;
@@ -38,6 +38,14 @@ pub struct MigratePickStep {
     selected: BTreeSet<usize>,
     /// The workspaces picked, once Enter was pressed.
     pub chosen: Option<Vec<String>>,
+    /// Also mark the IAM keys nobody else uses `Inactive` (`d`); `undo` reactivates them.
+    pub deactivate_keys: bool,
+    /// Workspaces to pick when discovery arrives (instead of every workspace listed).
+    pub preselect: Vec<String>,
+    /// Also pick the workspaces that receive keys from this variable set (by id).
+    pub preselect_set: Option<String>,
+    /// The organization discovery ran for (run again only when it changes).
+    read_for: Option<String>,
 }
 
 impl MigratePickStep {
@@ -54,13 +62,72 @@ impl MigratePickStep {
             all: false,
             selected: BTreeSet::new(),
             chosen: None,
+            deactivate_keys: false,
+            preselect: Vec::new(),
+            preselect_set: None,
+            read_for: None,
         }
     }
 
-    /// Discovery started (the caller runs `discover_keys`).
+    /// Discovery started (the caller runs `discover_keys`); the preselection is kept.
     pub fn start(&mut self) {
+        let preselect = std::mem::take(&mut self.preselect);
+        let preselect_set = self.preselect_set.take();
+        let deactivate = self.deactivate_keys;
         *self = MigratePickStep::new(self.now);
+        self.preselect = preselect;
+        self.preselect_set = preselect_set;
+        self.deactivate_keys = deactivate;
         self.loading = true;
+    }
+
+    /// Discovery for `org` starts unless it already ran (or failed): the effect to run.
+    pub fn enter(&mut self, org: &str) -> Vec<crate::tui::effects::Effect> {
+        if self.read_for.as_deref() == Some(org) && self.error.is_none() && !self.loading {
+            self.apply_preselect();
+            return vec![];
+        }
+        self.start();
+        self.read_for = Some(org.to_string());
+        vec![crate::tui::effects::Effect::DiscoverKeys {
+            org: org.to_string(),
+        }]
+    }
+
+    /// Picks the preselected workspaces (those that receive keys), if any were named.
+    fn apply_preselect(&mut self) {
+        let names = std::mem::take(&mut self.preselect);
+        let set = self.preselect_set.take();
+        let from_set = |w: &KeyedWorkspace| {
+            set.is_some() && w.sources.iter().any(|s| s.set_id() == set.as_deref())
+        };
+        let picked: BTreeSet<usize> = self
+            .workspaces()
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| names.contains(&w.name) || from_set(w))
+            .map(|(i, _)| i)
+            .collect();
+        if picked.is_empty() {
+            return;
+        }
+        self.all = false;
+        if let Some(first) = picked.iter().next() {
+            let name = self.workspaces()[*first].name.clone();
+            self.list.highlight_text(&name);
+        }
+        self.selected = picked;
+    }
+
+    /// The projects of the workspaces `names`, each once, in list order.
+    pub fn projects_of(&self, names: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for w in self.workspaces() {
+            if names.contains(&w.name) && !out.contains(&w.project) {
+                out.push(w.project.clone());
+            }
+        }
+        out
     }
 
     fn workspaces(&self) -> &[KeyedWorkspace] {
@@ -77,6 +144,7 @@ impl MigratePickStep {
                 self.list.set_items(items);
                 self.discovery = Some(d);
                 self.all = true;
+                self.apply_preselect();
             }
             Err(e) => self.error = Some(e),
         }
@@ -123,6 +191,9 @@ impl MigratePickStep {
             ListEvent::Unhandled if input == Input::Action(Action::Back) => {
                 return Reaction::back()
             }
+            ListEvent::Unhandled if input == Input::Action(Action::Deactivate) => {
+                self.deactivate_keys = !self.deactivate_keys;
+            }
             ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
                 return Reaction::info("Still looking for static keys…")
             }
@@ -141,6 +212,7 @@ impl MigratePickStep {
             hint(Action::Toggle, "select"),
             hint(Action::Filter, "filter"),
             hint(Action::Accept, "continue"),
+            hint(Action::Deactivate, "deactivate keys"),
             hint(Action::Back, "back"),
         ]
     }
@@ -269,11 +341,18 @@ impl MigratePickStep {
                 self.row(m, hl, widths, v)
             });
         let chosen = self.would_choose();
-        let summary = match chosen.len() {
+        let mut summary = match chosen.len() {
             0 => "No workspace receives static AWS keys.".to_string(),
             1 => format!("Enter migrates workspace {}.", chosen[0]),
             n => format!("Enter migrates {n} workspaces."),
         };
+        if !chosen.is_empty() {
+            summary.push_str(if self.deactivate_keys {
+                " Freed IAM keys: deactivated."
+            } else {
+                " IAM keys stay active (d)."
+            });
+        }
         frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);
     }
 }

@@ -1,10 +1,13 @@
 //! The wizard's screens, one file each. A step owns its state, turns keys and effect results
-//! into a [`Reaction`] (stay, next or back, plus effects), and draws itself from its state.
+//! into a [`Reaction`] (stay, next, back or start another [`Task`]'s path, plus effects), and
+//! draws itself from its state. The Connect screen offers the tasks; each task is a path through
+//! the steps ([`Task::steps`]).
 
 pub mod apply;
 pub mod connect;
 pub mod done;
 pub mod export;
+pub mod findings;
 pub mod migrate_pick;
 pub mod organization;
 pub mod pick;
@@ -20,13 +23,70 @@ use crate::core::subject::Phase;
 use crate::tui::effects::Effect;
 use crate::tui::theme::Theme;
 
-/// The screens, in order.
+/// What the user came to do, chosen on the Connect screen. Each task is a path through the
+/// steps; every path starts with Connect and the organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Task {
+    /// Set up OIDC for workspaces of one project (the default).
+    #[default]
+    Setup,
+    /// Move workspaces that receive static AWS keys onto OIDC, then remove the keys.
+    Migrate,
+    /// Read the organization and the AWS account and list what is wrong.
+    Review,
+}
+
+impl Task {
+    /// Every task, in the order the Connect screen offers them.
+    pub const ALL: [Task; 3] = [Task::Setup, Task::Migrate, Task::Review];
+
+    /// How the Connect screen offers the task.
+    pub fn label(self) -> &'static str {
+        match self {
+            Task::Setup => "Set up OIDC for workspaces",
+            Task::Migrate => "Migrate workspaces off static keys",
+            Task::Review => "Review this organization",
+        }
+    }
+
+    /// One line on what the task does.
+    pub fn blurb(self) -> &'static str {
+        match self {
+            Task::Setup => "an IAM role trusting one project's workspaces, and their variables",
+            Task::Migrate => "OIDC first, then the AWS key variables removed",
+            Task::Review => "what is wrong in the organization and AWS account (reads only)",
+        }
+    }
+
+    /// The steps of the task's path, in order.
+    pub fn steps(self) -> &'static [Step] {
+        match self {
+            Task::Setup => &Step::ALL,
+            Task::Migrate => &[
+                Step::Connect,
+                Step::Organization,
+                Step::MigratePick,
+                Step::Role,
+                Step::Review,
+                Step::Apply,
+                Step::Done,
+            ],
+            Task::Review => &[Step::Connect, Step::Organization, Step::Findings],
+        }
+    }
+}
+
+/// The screens. [`Step::ALL`] is the setup path; [`Task::steps`] gives each task's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
     Connect,
     Organization,
     Project,
     Workspaces,
+    /// The migrate path's workspaces that receive static keys.
+    MigratePick,
+    /// The review path's findings.
+    Findings,
     Role,
     Variables,
     Review,
@@ -35,7 +95,7 @@ pub enum Step {
 }
 
 impl Step {
-    /// Every step, in order.
+    /// The setup path's steps, in order.
     pub const ALL: [Step; 9] = [
         Step::Connect,
         Step::Organization,
@@ -48,9 +108,14 @@ impl Step {
         Step::Done,
     ];
 
-    /// 1-based position.
+    /// 1-based position on the setup path.
     pub fn number(self) -> usize {
-        Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+        self.number_in(Task::Setup)
+    }
+
+    /// 1-based position on `task`'s path.
+    pub fn number_in(self, task: Task) -> usize {
+        task.steps().iter().position(|s| *s == self).unwrap_or(0) + 1
     }
 
     /// The step's name in the header.
@@ -60,6 +125,8 @@ impl Step {
             Step::Organization => "Organization",
             Step::Project => "Project",
             Step::Workspaces => "Workspaces",
+            Step::MigratePick => "Static keys",
+            Step::Findings => "Findings",
             Step::Role => "AWS role",
             Step::Variables => "Variables",
             Step::Review => "Review",
@@ -74,18 +141,33 @@ impl Step {
             Step::Organization => "Org",
             Step::Variables => "Vars",
             Step::Role => "Role",
+            Step::MigratePick => "Keys",
             other => other.title(),
         }
     }
 
-    /// The step after this one.
+    /// The step after this one on the setup path.
     pub fn next(self) -> Step {
-        Step::ALL.get(self.number()).copied().unwrap_or(Step::Done)
+        self.next_in(Task::Setup)
     }
 
-    /// The step before this one.
+    /// The step before this one on the setup path.
     pub fn prev(self) -> Step {
-        Step::ALL[self.number().saturating_sub(2)]
+        self.prev_in(Task::Setup)
+    }
+
+    /// The step after this one on `task`'s path.
+    pub fn next_in(self, task: Task) -> Step {
+        let steps = task.steps();
+        steps
+            .get(self.number_in(task))
+            .copied()
+            .unwrap_or(steps[steps.len() - 1])
+    }
+
+    /// The step before this one on `task`'s path.
+    pub fn prev_in(self, task: Task) -> Step {
+        task.steps()[self.number_in(task).saturating_sub(2)]
     }
 }
 
@@ -95,6 +177,8 @@ pub enum Flow {
     Stay,
     Next,
     Back,
+    /// Start `Task`'s path (from the review findings or the Done screen), the organization kept.
+    Start(Task),
 }
 
 /// A one-line message under the screen until the next key.

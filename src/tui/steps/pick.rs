@@ -64,6 +64,13 @@ impl<T: Choice> PickStep<T> {
         }
     }
 
+    /// Highlights `name` (now, or when the list arrives) and forgets the choice made.
+    pub fn prefer(&mut self, name: &str) {
+        self.remembered = Some(name.to_string());
+        self.chosen = None;
+        self.list.highlight_text(name);
+    }
+
     /// Shows the items of `scope`, loading them unless they are already there (a new scope
     /// forgets the old list and choice).
     pub(super) fn show(&mut self, scope: &str) -> Vec<Effect> {

@@ -36,10 +36,15 @@ impl ReviewStep {
 
     /// The plan arrived (or failed).
     pub fn on_planned(&mut self, result: Result<Plan, PlanError>) {
+        self.on_plan(result.map_err(|e| (e.to_string(), e.is_usage())));
+    }
+
+    /// A plan arrived, or an error: its message and whether it is the user's input.
+    pub fn on_plan(&mut self, result: Result<Plan, (String, bool)>) {
         self.planning = false;
         match result {
             Ok(plan) => self.plan = Some(plan),
-            Err(e) => self.error = Some((e.to_string(), e.is_usage())),
+            Err(e) => self.error = Some(e),
         }
     }
 

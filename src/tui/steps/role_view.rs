@@ -122,7 +122,17 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
         }
         row.extend(field.spans);
         lines.push(Line::from(row));
+        // The migrate path over several projects: one role per project, named as setup would.
+        let per_project = v.cx.project.is_empty() && !v.cx.workspace_names.is_empty();
         match step.name_problem() {
+            _ if per_project => lines.extend(note(
+                &format!(
+                    "one role per project, named tfc-{}-<project>",
+                    v.cx.organization
+                ),
+                t.dim(),
+                w,
+            )),
             Some(p) => lines.extend(note(&format!("✗ {p}"), t.error(), w)),
             None => lines.extend(note("✓ a valid IAM role name", t.ok(), w)),
         }

@@ -37,6 +37,8 @@ pub struct WorkspacesStep {
     all: bool,
     selected: BTreeSet<usize>,
     pub chosen: Option<WorkspaceSelection>,
+    /// A workspace to highlight when the list arrives (a review finding's).
+    pub prefer: Option<String>,
 }
 
 impl WorkspacesStep {
@@ -56,7 +58,9 @@ impl WorkspacesStep {
             return vec![];
         }
         if self.loaded_for.as_deref() != Some(project_id) {
+            let prefer = self.prefer.take();
             *self = WorkspacesStep::new();
+            self.prefer = prefer;
         }
         self.loaded_for = Some(project_id.to_string());
         self.org = org.to_string();
@@ -87,6 +91,9 @@ impl WorkspacesStep {
                 // The first workspace is the natural default; "every" when there is none.
                 if !workspaces.is_empty() {
                     self.list.handle(&Input::Action(Action::Down));
+                }
+                if let Some(name) = self.prefer.take() {
+                    self.list.highlight_text(&name);
                 }
                 self.workspaces = workspaces;
                 vec![Effect::LoadBadges {

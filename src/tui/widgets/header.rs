@@ -1,7 +1,7 @@
 //! The step header: where you are ("Step 3 of 9: Project"), what was chosen so far, and the
-//! trail of all steps with the current one highlighted.
+//! trail of the task's steps with the current one highlighted.
 
-use crate::tui::steps::Step;
+use crate::tui::steps::{Step, Task};
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -9,12 +9,21 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 /// Draws the three header rows (title, trail, rule) into `area`.
-pub fn render(frame: &mut Frame, area: Rect, step: Step, context: &str, demo: bool, theme: Theme) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    task: Task,
+    step: Step,
+    context: &str,
+    demo: bool,
+    theme: Theme,
+) {
+    let steps = task.steps();
     let width = area.width as usize;
     let left = format!(
         " tfc-oidc · Step {} of {}: {}",
-        step.number(),
-        Step::ALL.len(),
+        step.number_in(task),
+        steps.len(),
         step.title()
     );
     let mut right = context.to_string();
@@ -45,12 +54,12 @@ pub fn render(frame: &mut Frame, area: Rect, step: Step, context: &str, demo: bo
 
     let full = width >= 96;
     let mut trail = vec![Span::raw(" ")];
-    for (i, s) in Step::ALL.iter().enumerate() {
+    for (i, s) in steps.iter().enumerate() {
         if i > 0 {
             trail.push(Span::styled(" › ", theme.dim()));
         }
         let name = if full { s.title() } else { s.short() };
-        let style = match s.cmp(&step) {
+        let style = match s.number_in(task).cmp(&step.number_in(task)) {
             std::cmp::Ordering::Less => theme.ok(),
             std::cmp::Ordering::Equal => theme.selected().patch(theme.bold()),
             std::cmp::Ordering::Greater => theme.dim(),
