@@ -50,7 +50,7 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
         .as_deref()
         .and_then(|p| inv.projects.iter().find(|x| x.name.eq_ignore_ascii_case(p)))
         .map_or(args.project.clone(), |p| p.name.clone());
-    let run = |extra| {
+    let run = |extra: Option<&crate::core::ports::Role>| {
         explain(
             &inv,
             &project,
@@ -62,30 +62,72 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
         )
         .map_err(|e| CliError::failure(e.to_string()))
     };
-    let mut explanation = run(None)?;
-    // Roles that do not trust the provider are not in the inventory: read it to tell a role
-    // that does not exist from one whose trust policy does not name the provider.
-    let missing = explanation
-        .check
+    let first = run(None)?;
+    let explanation = with_unlisted_role(iam, first, run).await?;
+    let allowed = explanation.allowed();
+    report(
+        args.format,
+        allowed,
+        || text(&explanation),
+        || json_of(&explanation),
+    )
+}
+
+/// Roles that do not trust the provider are not in the inventory: when the check says the role
+/// is missing, read it, so a role that does not exist is told from one whose trust policy does
+/// not name the provider (`again` explains with the role read).
+pub(crate) async fn with_unlisted_role<T: Checked>(
+    iam: &dyn crate::core::ports::Iam,
+    first: T,
+    again: impl Fn(Option<&crate::core::ports::Role>) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    let c = first.check();
+    let missing = c
         .problems
         .iter()
         .any(|p| matches!(p, Problem::RoleMissing { .. }));
-    if missing {
-        if let Some(name) = role_name_of(&explanation.check.role_arn) {
-            let role = iam
-                .get_role(name)
-                .await
-                .map_err(|e| CliError::failure(format!("cannot read role {name}: {e}")))?;
-            if let Some(role) = role {
-                explanation = run(Some(&role))?;
-            }
-        }
+    let Some(name) = role_name_of(&c.role_arn).filter(|_| missing) else {
+        return Ok(first);
+    };
+    let role = iam
+        .get_role(name)
+        .await
+        .map_err(|e| CliError::failure(format!("cannot read role {name}: {e}")))?;
+    match role {
+        Some(role) => again(Some(&role)),
+        None => Ok(first),
     }
-    match args.format {
-        Format::Text => print!("{}", text(&explanation)),
-        Format::Json => println!("{}", json_of(&explanation)),
+}
+
+/// An explanation built on a [`RunCheck`] (a workspace run's or a Stack deployment's).
+pub(crate) trait Checked {
+    fn check(&self) -> &RunCheck;
+}
+
+impl Checked for Explanation {
+    fn check(&self) -> &RunCheck {
+        &self.check
     }
-    if explanation.allowed() {
+}
+
+impl Checked for crate::core::review::explain_stack::StackExplanation {
+    fn check(&self) -> &RunCheck {
+        &self.check
+    }
+}
+
+/// Prints the explanation as asked; a deny exits 1 without an `error:` line.
+pub(crate) fn report(
+    format: Format,
+    allowed: bool,
+    text: impl FnOnce() -> String,
+    json: impl FnOnce() -> serde_json::Value,
+) -> Result<(), CliError> {
+    match format {
+        Format::Text => print!("{}", text()),
+        Format::Json => println!("{}", json()),
+    }
+    if allowed {
         Ok(())
     } else {
         Err(CliError::exit(code::FAILURE))

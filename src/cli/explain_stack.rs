@@ -3,16 +3,14 @@
 //! the deployment's `role_arn` input, not from variables, so `--role-arn` is required. Exit 0 for
 //! allow, 1 for deny.
 
-use crate::cli::args::{ExplainArgs, Format};
+use crate::cli::args::ExplainArgs;
 use crate::cli::connect::Ports;
-use crate::cli::error::{code, CliError};
-use crate::cli::explain::{check_deny_lines, run_phase};
+use crate::cli::error::CliError;
+use crate::cli::explain::{check_deny_lines, report, run_phase, with_unlisted_role};
 use crate::cli::review::read_inventory;
 use crate::cli::review_output::printable;
 use crate::core::inventory::InventoryScope;
-use crate::core::names::role_name_of;
 use crate::core::ports::Iam;
-use crate::core::review::explain::Problem;
 use crate::core::review::explain_stack::{explain_stack, StackExplanation, StackRun};
 use serde_json::json;
 
@@ -59,36 +57,18 @@ pub(crate) async fn explain_stack_command(
         role_arn,
         audience: &args.audience,
     };
-    let explain =
-        |extra| explain_stack(&inv, &run, extra).map_err(|e| CliError::failure(e.to_string()));
-    let mut explanation = explain(None)?;
-    // A role that does not trust the provider is not in the inventory: read it to tell a role
-    // that does not exist from one whose trust policy does not name the provider.
-    let missing = explanation
-        .check
-        .problems
-        .iter()
-        .any(|p| matches!(p, Problem::RoleMissing { .. }));
-    if missing {
-        if let Some(name) = role_name_of(role_arn) {
-            let role = iam
-                .get_role(name)
-                .await
-                .map_err(|e| CliError::failure(format!("cannot read role {name}: {e}")))?;
-            if let Some(role) = role {
-                explanation = explain(Some(&role))?;
-            }
-        }
-    }
-    match args.format {
-        Format::Text => print!("{}", text(&explanation)),
-        Format::Json => println!("{}", json_of(&explanation)),
-    }
-    if explanation.allowed() {
-        Ok(())
-    } else {
-        Err(CliError::exit(code::FAILURE))
-    }
+    let explain = |extra: Option<&crate::core::ports::Role>| {
+        explain_stack(&inv, &run, extra).map_err(|e| CliError::failure(e.to_string()))
+    };
+    let first = explain(None)?;
+    let explanation = with_unlisted_role(iam, first, explain).await?;
+    let allowed = explanation.allowed();
+    report(
+        args.format,
+        allowed,
+        || text(&explanation),
+        || json_of(&explanation),
+    )
 }
 
 /// The verdict, the claims and any notes, for people.
