@@ -494,3 +494,6 @@ async fn a_finding_opens_setup_on_its_workspace() {
     assert_eq!(h.session.app.step, Step::Findings);
     assert_eq!(h.session.app.task, tfc_oidc::tui::steps::Task::Review);
 }
+
+#[path = "tui_flow/accounts.rs"]
+mod accounts;

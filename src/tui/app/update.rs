@@ -147,6 +147,11 @@ impl App {
                 self.findings.on_read(result);
                 vec![]
             }
+            Msg::Profiles(profiles) => {
+                self.add_account.on_profiles(profiles);
+                vec![]
+            }
+            Msg::AwsConnected { profile, result } => self.on_aws_connected(profile, result),
             Msg::Exported(result) => {
                 self.flash = Some(match result {
                     Ok(text) => Flash { text, error: false },
@@ -223,6 +228,7 @@ impl App {
             Step::Workspaces => self.workspaces.handle(input),
             Step::MigratePick => self.migrate_pick.handle(input),
             Step::Findings => self.findings.handle(input),
+            Step::AddAccount => self.add_account.handle(input),
             Step::Role => self.role.handle(input),
             Step::Variables => self.variables.handle(input),
             Step::Review => self.review.handle(input, body),
@@ -281,10 +287,12 @@ impl App {
                 self.connect.set_task(Task::Review);
                 self.step = Step::Findings;
             }
+            Flow::Back if self.step == Step::AddAccount => self.leave_add_account(),
             Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
                 self.step = self.step.prev_in(self.task)
             }
             Flow::Back => {}
+            Flow::Start(Task::AddAccount) => effects.extend(self.start_add_account()),
             Flow::Start(task) => effects.extend(self.start_task(task)),
         }
         effects
@@ -339,6 +347,7 @@ impl App {
                 self.go(Step::Project)
             }
             Task::Review => self.go(Step::Findings),
+            Task::AddAccount => self.start_add_account(),
         }
     }
 
@@ -348,6 +357,7 @@ impl App {
         let cx = self.context();
         match step {
             Step::Connect | Step::Done => vec![],
+            Step::AddAccount => vec![],
             Step::Organization => self.organization.enter(),
             Step::MigratePick => self.migrate_pick.enter(&cx.organization),
             Step::Findings if self.findings.needs_read(&cx.organization) => {
@@ -429,6 +439,13 @@ impl App {
             })
             .collect();
         self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
+        if self.task == Task::AddAccount {
+            // The keys advice and `m` belong to the default configuration's Done screen (and
+            // the ports now reach the other account).
+            self.done.static_keys.clear();
+            self.done.earlier = self.configurations.clone();
+            self.done.alias = self.alias();
+        }
         if self.task == Task::Migrate {
             self.done.static_keys.clear();
             self.done.still_receiving = Some(self.still_receiving.clone());
@@ -437,6 +454,60 @@ impl App {
         // A refusal shown during the apply no longer applies.
         self.flash = None;
         vec![]
+    }
+
+    /// `a` on Done: keep what Done shows, and ask for another AWS account's profile and tag.
+    fn start_add_account(&mut self) -> Vec<Effect> {
+        let Some(plan) = self.done.plan.clone() else {
+            return vec![];
+        };
+        self.earlier = Some(self.done.outcome());
+        self.configurations.push((self.done.alias.clone(), plan));
+        self.previous_done = Some(std::mem::take(&mut self.done));
+        self.review = ReviewStep::default();
+        self.apply = Default::default();
+        self.task = Task::AddAccount;
+        let (step, effects) = crate::tui::steps::add_account::AddAccountStep::enter();
+        self.add_account = step;
+        self.step = Step::AddAccount;
+        effects
+    }
+
+    /// Esc on the add-account screen: back to the Done screen it was opened from.
+    fn leave_add_account(&mut self) {
+        if let Some(done) = self.previous_done.take() {
+            self.done = done;
+            self.configurations.pop();
+        }
+        self.task = if self.configurations.is_empty() {
+            Task::Setup
+        } else {
+            Task::AddAccount
+        };
+        self.step = Step::Done;
+    }
+
+    /// The other account's profile connected (on to its role), or not (say why).
+    fn on_aws_connected(
+        &mut self,
+        profile: String,
+        result: Result<crate::core::ports::CallerIdentity, String>,
+    ) -> Vec<Effect> {
+        let first = self.connect.caller().map(|c| c.account.clone());
+        let same = matches!(&result, Ok(c) if Some(&c.account) == first.as_ref());
+        if !self.add_account.on_connected(profile, result) || self.step != Step::AddAccount {
+            return vec![];
+        }
+        if same {
+            self.flash = Some(Flash {
+                text: "That profile reaches the same AWS account: a tag is for another account"
+                    .into(),
+                error: false,
+            });
+        }
+        // Another account: its roles, and a role chosen afresh there.
+        self.role = crate::tui::steps::role::RoleStep::new();
+        self.go(Step::Role)
     }
 
     fn quit(&mut self) -> Vec<Effect> {

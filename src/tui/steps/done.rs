@@ -16,6 +16,8 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
 use migration::migration_lines;
 
+#[path = "done_accounts.rs"]
+mod accounts;
 #[path = "done_migration.rs"]
 mod migration;
 use ratatui::layout::Rect;
@@ -36,6 +38,11 @@ pub struct DoneStep {
     pub verify: VerifyState,
     /// On the migrate path: the migrated workspaces that still receive keys, and why.
     pub still_receiving: Option<Vec<StillReceiving>>,
+    /// The configurations set up before this one on the same workspaces (tag, plan), from
+    /// "add another AWS account" (`a`).
+    pub earlier: Vec<(Option<String>, Plan)>,
+    /// This configuration's tag (`None`: the default configuration).
+    pub alias: Option<String>,
     scroll: usize,
 }
 
@@ -65,6 +72,8 @@ impl DoneStep {
             static_keys,
             verify: VerifyState::Idle,
             still_receiving: None,
+            earlier: Vec::new(),
+            alias: None,
             scroll: 0,
         }
     }
@@ -195,6 +204,12 @@ impl DoneStep {
                     ..Reaction::stay()
                 }
             }
+            Input::Action(Action::AddAccount) if self.offers_add_account() => {
+                return Reaction {
+                    flow: Flow::Start(Task::AddAccount),
+                    ..Reaction::stay()
+                }
+            }
             Input::Action(Action::Back) => {
                 return Reaction::refuse(
                     "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
@@ -218,7 +233,22 @@ impl DoneStep {
         if self.offers_migration() {
             h.push(hint(Action::Migrate, "migrate keys"));
         }
+        if self.offers_add_account() {
+            h.push(hint(Action::AddAccount, "add account"));
+        }
         h
+    }
+
+    /// The setup path set up workspaces (no Stack, no migration): `a` adds another AWS account.
+    pub fn offers_add_account(&self) -> bool {
+        self.still_receiving.is_none()
+            && self.plan.as_ref().is_some_and(|p| !p.workspaces.is_empty())
+    }
+
+    /// Every tag in use on these workspaces, in the order set up.
+    fn tags(&self) -> Vec<String> {
+        let earlier = self.earlier.iter().filter_map(|(t, _)| t.clone());
+        earlier.chain(self.alias.clone()).collect()
     }
 
     /// The setup path set up workspaces that still hold static keys: `m` moves them off.
@@ -254,6 +284,10 @@ impl DoneStep {
         out.extend(paragraph(&what, Style::default(), w, 0));
         if let Some(still) = &self.still_receiving {
             out.extend(migration_lines(&plan.changes, still, w, t));
+        }
+        if !self.earlier.is_empty() {
+            let current = (self.alias.as_deref(), plan);
+            out.extend(accounts::configuration_lines(&self.earlier, current, w, t));
         }
         let verify = self.verify_lines(w, t, spinner);
         if !verify.is_empty() {
@@ -294,6 +328,7 @@ impl DoneStep {
                 out.extend(key_value(&v.key, &v.value, w));
             }
         }
+        out.extend(accounts::terraform_lines(&self.tags(), w, t));
         out.push(Line::raw(""));
         out.push(Line::styled("Next", t.bold()));
         let first = plan
