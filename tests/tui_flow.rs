@@ -497,3 +497,5 @@ async fn a_finding_opens_setup_on_its_workspace() {
 
 #[path = "tui_flow/accounts.rs"]
 mod accounts;
+#[path = "tui_flow/stacks.rs"]
+mod stacks;

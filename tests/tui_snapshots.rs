@@ -494,3 +494,5 @@ async fn the_review_path() {
 
 #[path = "tui_snapshots/accounts.rs"]
 mod accounts;
+#[path = "tui_snapshots/stacks.rs"]
+mod stacks;

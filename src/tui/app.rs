@@ -192,7 +192,21 @@ impl App {
         answers.allow_admin = self.role.permission == crate::tui::steps::role::Permission::Admin;
         answers.target = self.variables.target();
         answers.alias = self.alias();
+        if self.is_stack() {
+            // A Stack deployment assumes one role, and takes it as an input (no variables).
+            answers.split_roles = false;
+            answers.target = crate::core::answers::TargetChoice::Workspaces;
+        }
         answers
+    }
+
+    /// The setup path chose a Stack.
+    pub fn is_stack(&self) -> bool {
+        self.task == Task::Setup
+            && matches!(
+                self.workspaces.chosen,
+                Some(WorkspaceSelection::Stack { .. })
+            )
     }
 
     /// The tag of the configuration being set up ("add another AWS account"), else `None`.

@@ -242,11 +242,26 @@ impl Runner {
                 })
             }
             Effect::LoadWorkspaces { org, project_id } => {
+                let tx = self.tx.clone();
                 self.spawn(Slot::Workspaces, "listing workspaces", async move {
-                    let result = match conn {
-                        Ok(c) => c.tfc.workspaces(&org, Some(&project_id)).await,
-                        Err(e) => Err(e),
+                    let c = match conn {
+                        Ok(c) => c,
+                        Err(e) => {
+                            let result = Err(e);
+                            return Some(Msg::Workspaces { project_id, result });
+                        }
                     };
+                    let (result, stacks) = tokio::join!(
+                        c.tfc.workspaces(&org, Some(&project_id)),
+                        c.tfc.stacks(&org, Some(&project_id))
+                    );
+                    // Stacks are optional (older Terraform Enterprise has none): a failure to
+                    // list them lists none. Sent first, so the list is built with them.
+                    let stacks = stacks.unwrap_or_default();
+                    let _ = tx.send(Msg::Stacks {
+                        project_id: project_id.clone(),
+                        stacks,
+                    });
                     Some(Msg::Workspaces { project_id, result })
                 })
             }

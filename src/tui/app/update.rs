@@ -147,6 +147,10 @@ impl App {
                 self.findings.on_read(result);
                 vec![]
             }
+            Msg::Stacks { project_id, stacks } => {
+                self.workspaces.on_stacks(&project_id, stacks);
+                vec![]
+            }
             Msg::Profiles(profiles) => {
                 self.add_account.on_profiles(profiles);
                 vec![]
@@ -277,7 +281,14 @@ impl App {
                 self.task = self.connect.task();
                 effects.extend(self.go(Step::Organization))
             }
-            Flow::Next => effects.extend(self.go(self.step.next_in(self.task))),
+            Flow::Next => {
+                let mut next = self.step.next_in(self.task);
+                // A Stack takes no variables: its role is an input of its deployments.
+                if next == Step::Variables && self.is_stack() {
+                    next = Step::Review;
+                }
+                effects.extend(self.go(next))
+            }
             // The first screen of a path started from a finding: back to the findings.
             Flow::Back
                 if self.from_findings && self.step.prev_in(self.task) == Step::Organization =>
@@ -289,7 +300,10 @@ impl App {
             }
             Flow::Back if self.step == Step::AddAccount => self.leave_add_account(),
             Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
-                self.step = self.step.prev_in(self.task)
+                self.step = self.step.prev_in(self.task);
+                if self.step == Step::Variables && self.is_stack() {
+                    self.step = Step::Role;
+                }
             }
             Flow::Back => {}
             Flow::Start(Task::AddAccount) => effects.extend(self.start_add_account()),

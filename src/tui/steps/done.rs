@@ -328,6 +328,10 @@ impl DoneStep {
                 out.extend(key_value(&v.key, &v.value, w));
             }
         }
+        if let Some(config) = &plan.deployment_config {
+            out.extend(accounts::stack_lines(config, w, t));
+            return out;
+        }
         out.extend(accounts::terraform_lines(&self.tags(), w, t));
         out.push(Line::raw(""));
         out.push(Line::styled("Next", t.bold()));

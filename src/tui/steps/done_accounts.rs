@@ -1,6 +1,7 @@
 //! Done's lines when the workspaces have more than one AWS configuration ("add another AWS
 //! account"): each configuration's tag, account and role, and the Terraform the configuration
-//! needs to use the tagged ones (`terraform_for_tags`).
+//! needs to use the tagged ones (`terraform_for_tags`); and for a Stack, the `.tfdeploy.hcl`
+//! text its deployments need.
 
 use crate::core::dynamic_vars::terraform_for_tags;
 use crate::core::plan::Plan;
@@ -62,5 +63,40 @@ pub(super) fn terraform_lines(tags: &[String], w: usize, t: Theme) -> Vec<Line<'
             out.push(Line::raw(part.iter().collect::<String>()));
         }
     }
+    out
+}
+
+/// A Stack's deployment configuration and what to do with it.
+pub(super) fn stack_lines(config: &str, w: usize, t: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::raw(""),
+        Line::styled(
+            "Deployment configuration (add to the Stack's .tfdeploy.hcl)",
+            t.bold(),
+        ),
+    ];
+    for line in config.lines() {
+        let chars: Vec<char> = format!("  {line}").chars().collect();
+        if chars.is_empty() {
+            out.push(Line::raw(""));
+        }
+        for part in chars.chunks(w.max(10)) {
+            out.push(Line::raw(part.iter().collect::<String>()));
+        }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Next", t.bold()));
+    out.extend(wrapped(
+        Span::raw("  1. "),
+        "Commit the configuration above to the Stack's repository: each deployment's runs then assume the role (a Stack takes no variables).",
+        Style::default(),
+        w,
+    ));
+    out.extend(wrapped(
+        Span::raw("  2. "),
+        "'tfc-oidc activity' lists each run assuming the role.",
+        Style::default(),
+        w,
+    ));
     out
 }

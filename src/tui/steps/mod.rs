@@ -297,6 +297,7 @@ impl Context {
     pub fn scope_text(&self) -> String {
         match &self.selection {
             Some(WorkspaceSelection::All) => format!("every workspace in project {}", self.project),
+            Some(WorkspaceSelection::Stack { name, .. }) => format!("Stack {name}"),
             _ if self.workspace_names.len() == 1 => {
                 format!("workspace {}", self.workspace_names[0])
             }
