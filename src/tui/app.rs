@@ -2,6 +2,7 @@
 //! answers so far, and the answers themselves. `App::update` (in `update.rs`) never awaits: it
 //! returns [`Effect`]s for the runner.
 
+mod accounts;
 mod update;
 
 use crate::core::answers::{Answers, WorkspaceSelection};
