@@ -85,6 +85,11 @@ impl DoneStep {
 
     /// The workspace `v` verifies: the first one set up.
     fn verify_target(&self) -> Option<(String, String)> {
+        // A tagged configuration is used only by the provider blocks that name its alias: a
+        // plain plan-only run would not exercise it (and the ports now reach the other account).
+        if self.alias.is_some() {
+            return None;
+        }
         let plan = self.plan.as_ref()?;
         let ws = plan.workspaces.first()?;
         Some((plan.organization.clone(), ws.name.clone()))
@@ -341,7 +346,11 @@ impl DoneStep {
             .map_or("a workspace of the project".to_string(), |ws| {
                 format!("workspace {}", ws.name)
             });
-        out.extend(wrapped(Span::raw("  1. "), &format!("Press v to verify {first}: a plan-only run (it can never be applied) shows its AWS provider getting credentials through OIDC."), Style::default(), w));
+        let step1 = match &self.alias {
+            Some(tag) => format!("Add the provider blocks above to the configuration of {first}: resources with provider = aws.{tag} then use account {}.", plan.account),
+            None => format!("Press v to verify {first}: a plan-only run (it can never be applied) shows its AWS provider getting credentials through OIDC."),
+        };
+        out.extend(wrapped(Span::raw("  1. "), &step1, Style::default(), w));
         out.extend(wrapped(
             Span::raw("  2. "),
             "'tfc-oidc activity' lists each run assuming the role (CloudTrail's AssumeRoleWithWebIdentity events).",
