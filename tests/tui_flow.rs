@@ -1,7 +1,7 @@
 //! Whole-wizard flows over the demo sandbox: the Enter-Enter-… path ends on Done with the role
 //! and variables in place; leaving before the apply writes nothing; quitting is refused while
 //! applying; answers survive going back; existing roles and policy files; a remembered role name
-//! pattern prefills the next run. The real event loop is tested in `tui_event_loop.rs`.
+//! pattern prefills the next run (more flows in `tui_flow/`). The event loop: `tui_event_loop.rs`.
 
 use crossterm::event::KeyCode::{Char, Enter, Esc};
 use crossterm::event::{KeyCode, KeyModifiers};
@@ -494,3 +494,7 @@ async fn a_finding_opens_setup_on_its_workspace() {
     assert_eq!(h.session.app.step, Step::Findings);
     assert_eq!(h.session.app.task, tfc_oidc::tui::steps::Task::Review);
 }
+#[path = "tui_flow/accounts.rs"]
+mod accounts;
+#[path = "tui_flow/stacks.rs"]
+mod stacks;

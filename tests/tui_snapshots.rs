@@ -491,3 +491,8 @@ async fn the_review_path() {
     h.press(Enter).await;
     assert_eq!(h.session.app.migrate_pick.chosen, Some(vec![ws]));
 }
+
+#[path = "tui_snapshots/accounts.rs"]
+mod accounts;
+#[path = "tui_snapshots/stacks.rs"]
+mod stacks;

@@ -54,6 +54,16 @@ impl SandboxIam {
         }))
     }
 
+    /// An empty account with another id (the wizard's demo of a second AWS account), caller
+    /// `arn:aws:iam::ACCOUNT:user/demo`.
+    pub fn with_account(account: &str) -> Self {
+        Self::with_state(IamState::new(CallerIdentity {
+            account: account.into(),
+            arn: format!("arn:aws:iam::{account}:user/demo"),
+            user_id: "AIDAEXAMPLEDEMOUSER02".into(),
+        }))
+    }
+
     fn with_state(state: IamState) -> Self {
         SandboxIam {
             state: Mutex::new(state),

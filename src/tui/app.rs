@@ -2,11 +2,13 @@
 //! answers so far, and the answers themselves. `App::update` (in `update.rs`) never awaits: it
 //! returns [`Effect`]s for the runner.
 
+mod accounts;
 mod update;
 
 use crate::core::answers::{Answers, WorkspaceSelection};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, Action, Hint};
+use crate::tui::steps::add_account::AddAccountStep;
 use crate::tui::steps::apply::ApplyStep;
 use crate::tui::steps::connect::ConnectStep;
 use crate::tui::steps::done::DoneStep;
@@ -62,6 +64,12 @@ pub struct App {
     pub done: DoneStep,
     pub migrate_pick: MigratePickStep,
     pub findings: FindingsStep,
+    pub add_account: AddAccountStep,
+    /// The configurations applied before on the same workspaces (tag, plan), when more AWS
+    /// accounts are added from Done.
+    pub configurations: Vec<(Option<String>, crate::core::plan::Plan)>,
+    /// The Done screen "add another AWS account" was opened from (Esc goes back to it).
+    pub(crate) previous_done: Option<DoneStep>,
     /// The planned migration's workspaces that will still receive keys (migrate path).
     pub still_receiving: Vec<crate::core::migrate::StillReceiving>,
     /// The export prompt Review and Done open with `e`.
@@ -101,6 +109,9 @@ impl App {
             done: DoneStep::default(),
             migrate_pick: MigratePickStep::new(time::OffsetDateTime::now_utc()),
             findings: FindingsStep::default(),
+            add_account: AddAccountStep::default(),
+            configurations: Vec::new(),
+            previous_done: None,
             still_receiving: Vec::new(),
             export: ExportPrompt::default(),
             role_pattern: options.role_pattern,
@@ -136,6 +147,8 @@ impl App {
             || self.done.verifying()
             || self.migrate_pick.loading
             || self.findings.reading
+            || self.add_account.connecting
+            || (self.step == Step::AddAccount && self.add_account.profiles.is_none())
     }
 
     /// A text field has the focus: typing keys are text, not commands.
@@ -151,6 +164,7 @@ impl App {
             Step::MigratePick => self.migrate_pick.list.filtering(),
             Step::Role => self.role.text_mode(),
             Step::Variables => self.variables.text_mode(),
+            Step::AddAccount => true,
             _ => false,
         }
     }
@@ -178,12 +192,40 @@ impl App {
         answers.adopt_role = self.role.kind == crate::tui::steps::role::RoleKind::Existing;
         answers.allow_admin = self.role.permission == crate::tui::steps::role::Permission::Admin;
         answers.target = self.variables.target();
+        answers.alias = self.alias();
+        if self.is_stack() {
+            // A Stack deployment assumes one role, and takes it as an input (no variables).
+            answers.split_roles = false;
+            answers.target = crate::core::answers::TargetChoice::Workspaces;
+        }
         answers
+    }
+
+    /// The setup path chose a Stack.
+    pub fn is_stack(&self) -> bool {
+        self.task == Task::Setup
+            && matches!(
+                self.workspaces.chosen,
+                Some(WorkspaceSelection::Stack { .. })
+            )
+    }
+
+    /// The tag of the configuration being set up ("add another AWS account"), else `None`.
+    pub fn alias(&self) -> Option<String> {
+        if self.task != Task::AddAccount {
+            return None;
+        }
+        self.add_account.valid_tag()
     }
 
     /// What later screens show of earlier answers.
     pub fn context(&self) -> Context {
-        let caller = self.connect.caller();
+        let mut caller = self.connect.caller();
+        if self.task == Task::AddAccount {
+            if let Some((_, other)) = &self.add_account.connected {
+                caller = Some(other);
+            }
+        }
         let organization = self.organization.chosen.as_ref();
         let project = self.project.chosen.as_ref();
         if self.task == Task::Migrate {
@@ -297,6 +339,7 @@ impl App {
             Step::Workspaces => self.workspaces.hints(),
             Step::MigratePick => self.migrate_pick.hints(),
             Step::Findings => self.findings.hints(),
+            Step::AddAccount => self.add_account.hints(),
             Step::Role => self.role.hints(),
             Step::Variables => self.variables.hints(),
             Step::Review => self.review.hints(),

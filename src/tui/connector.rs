@@ -5,7 +5,7 @@
 use crate::connect::connect_live;
 pub use crate::connect::ConnectError;
 use crate::core::ports::{Iam, Tfc};
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Sandbox, SandboxIam};
 use crate::tfc::{ApiToken, Endpoint, TokenSource};
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -28,17 +28,42 @@ pub trait Connector: Send + Sync {
     fn is_demo(&self) -> bool;
     /// Connects; `token` is what the user typed into the prompt, if anything.
     async fn connect(&self, token: Option<ApiToken>) -> Result<Connection, ConnectError>;
+    /// The AWS profiles another account can be reached with ("add another AWS account").
+    fn profiles(&self) -> Vec<String> {
+        crate::tui::aws_profiles::read_profiles()
+    }
+    /// The IAM port of another AWS account, through `profile`.
+    async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
+        Err(ConnectError::Setup(format!(
+            "cannot connect to AWS profile {profile} here"
+        )))
+    }
 }
+
+/// The demo's second AWS account profile (backed by [`SandboxConnector::second_account`]).
+pub const DEMO_SECOND_PROFILE: &str = "demo-analytics";
+/// The demo's second AWS account id.
+pub const DEMO_SECOND_ACCOUNT: &str = "210987654321";
 
 /// The built-in sandbox: always the same fresh demo, no credentials.
 pub struct SandboxConnector {
     sandbox: Sandbox,
+    second: Arc<SandboxIam>,
 }
 
 impl SandboxConnector {
     /// Serves `sandbox` (tests keep a clone to look at what the wizard wrote).
     pub fn new(sandbox: Sandbox) -> SandboxConnector {
-        SandboxConnector { sandbox }
+        SandboxConnector {
+            sandbox,
+            second: Arc::new(SandboxIam::with_account(DEMO_SECOND_ACCOUNT)),
+        }
+    }
+
+    /// The made-up second AWS account offered as profile [`DEMO_SECOND_PROFILE`]. The demo's
+    /// runs authenticate against the first account only, so `v` cannot verify this one.
+    pub fn second_account(&self) -> Arc<SandboxIam> {
+        self.second.clone()
     }
 }
 
@@ -58,6 +83,20 @@ impl Connector for SandboxConnector {
             tfc: self.sandbox.tfc.clone(),
             token_source: "the built-in sandbox (--demo): no credentials needed".into(),
         })
+    }
+
+    fn profiles(&self) -> Vec<String> {
+        vec![DEMO_SECOND_PROFILE.to_string()]
+    }
+
+    async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
+        if profile == DEMO_SECOND_PROFILE {
+            Ok(self.second.clone())
+        } else {
+            Err(ConnectError::Setup(format!(
+                "the demo has no AWS profile {profile}"
+            )))
+        }
     }
 }
 
@@ -111,5 +150,12 @@ impl Connector for LiveConnector {
             tfc,
             token_source,
         })
+    }
+
+    async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
+        let sdk = crate::aws::load_sdk_config(Some(profile), self.region.as_deref()).await;
+        Ok(Arc::new(
+            crate::aws::IamClient::new(&sdk).with_profile(Some(profile)),
+        ))
     }
 }

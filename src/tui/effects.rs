@@ -90,6 +90,13 @@ pub enum Effect {
     ReadInventory {
         org: String,
     },
+    /// The AWS profiles another account can be reached with; back as [`Msg::Profiles`].
+    LoadProfiles,
+    /// Connect the IAM port of another AWS account through `profile` (HCP Terraform kept);
+    /// back as [`Msg::AwsConnected`].
+    ConnectAws {
+        profile: String,
+    },
     /// End the session.
     Quit(Outcome),
 }
@@ -111,6 +118,7 @@ enum Slot {
     Verify,
     Discover,
     Inventory,
+    Profiles,
 }
 
 /// Decrements the in-flight count when a task ends, also when it is cancelled.
@@ -234,11 +242,26 @@ impl Runner {
                 })
             }
             Effect::LoadWorkspaces { org, project_id } => {
+                let tx = self.tx.clone();
                 self.spawn(Slot::Workspaces, "listing workspaces", async move {
-                    let result = match conn {
-                        Ok(c) => c.tfc.workspaces(&org, Some(&project_id)).await,
-                        Err(e) => Err(e),
+                    let c = match conn {
+                        Ok(c) => c,
+                        Err(e) => {
+                            let result = Err(e);
+                            return Some(Msg::Workspaces { project_id, result });
+                        }
                     };
+                    let (result, stacks) = tokio::join!(
+                        c.tfc.workspaces(&org, Some(&project_id)),
+                        c.tfc.stacks(&org, Some(&project_id))
+                    );
+                    // Stacks are optional (older Terraform Enterprise has none): a failure to
+                    // list them lists none. Sent first, so the list is built with them.
+                    let stacks = stacks.unwrap_or_default();
+                    let _ = tx.send(Msg::Stacks {
+                        project_id: project_id.clone(),
+                        stacks,
+                    });
                     Some(Msg::Workspaces { project_id, result })
                 })
             }
@@ -396,6 +419,32 @@ impl Runner {
                 let tx = self.tx.clone();
                 self.spawn(Slot::Inventory, "reading the organization", async move {
                     Some(paths::read_inventory(conn, org, tx).await)
+                })
+            }
+            Effect::LoadProfiles => {
+                let connector = self.connector.clone();
+                self.spawn(Slot::Profiles, "reading the AWS profiles", async move {
+                    Some(Msg::Profiles(connector.profiles()))
+                })
+            }
+            Effect::ConnectAws { profile } => {
+                let connector = self.connector.clone();
+                let slot = self.connection.clone();
+                self.spawn(Slot::Connect, "connecting to AWS", async move {
+                    let result = match connector.connect_aws(&profile).await {
+                        Ok(iam) => match iam.caller_identity().await {
+                            Ok(caller) => {
+                                let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
+                                if let Some(conn) = guard.as_mut() {
+                                    conn.iam = iam;
+                                }
+                                Ok(caller)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        },
+                        Err(e) => Err(e.to_string()),
+                    };
+                    Some(Msg::AwsConnected { profile, result })
                 })
             }
             Effect::Quit(_) => {}

@@ -33,6 +33,8 @@ pub enum Action {
     Migrate,
     /// Also deactivate the IAM keys the migration frees (migrate pick).
     Deactivate,
+    /// Add another AWS account to the workspaces just set up (Done).
+    AddAccount,
 }
 
 /// One key: a code and whether Ctrl is held.
@@ -210,6 +212,11 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::Deactivate,
         keys: &[Key::char('d')],
         help: "also mark the freed IAM keys Inactive (never deleted)",
+    },
+    Binding {
+        action: Action::AddAccount,
+        keys: &[Key::char('a')],
+        help: "add another AWS account (a tagged configuration)",
     },
     Binding {
         action: Action::Help,

@@ -6,6 +6,7 @@
 //! whole app on `TestBackend` with scripted keys.
 
 pub mod app;
+pub mod aws_profiles;
 pub mod connector;
 pub mod defaults;
 pub mod effects;

@@ -137,6 +137,18 @@ pub enum Msg {
     InventoryProgress(crate::core::inventory::ReadProgress),
     /// The review path's read ended.
     InventoryRead(Result<Box<crate::core::inventory::Inventory>, InventoryError>),
+    /// The Stacks of the project (listed beside its workspaces; none when they cannot be read).
+    Stacks {
+        project_id: String,
+        stacks: Vec<crate::core::ports::Stack>,
+    },
+    /// The AWS profiles found for "add another AWS account".
+    Profiles(Vec<String>),
+    /// Another AWS account's IAM port is connected (who it is), or why not.
+    AwsConnected {
+        profile: String,
+        result: Result<CallerIdentity, String>,
+    },
 }
 
 /// News of the verification started on the Done screen.

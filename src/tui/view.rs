@@ -75,6 +75,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Step::Workspaces => app.workspaces.view(frame, body, &v),
         Step::MigratePick => app.migrate_pick.view(frame, body, &v),
         Step::Findings => app.findings.view(frame, body, &v),
+        Step::AddAccount => app.add_account.view(frame, body, &v),
         Step::Role => app.role.view(frame, body, &v),
         Step::Variables => app.variables.view(frame, body, &v),
         Step::Review => app.review.view(frame, body, &v),

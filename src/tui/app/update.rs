@@ -147,6 +147,15 @@ impl App {
                 self.findings.on_read(result);
                 vec![]
             }
+            Msg::Stacks { project_id, stacks } => {
+                self.workspaces.on_stacks(&project_id, stacks);
+                vec![]
+            }
+            Msg::Profiles(profiles) => {
+                self.add_account.on_profiles(profiles);
+                vec![]
+            }
+            Msg::AwsConnected { profile, result } => self.on_aws_connected(profile, result),
             Msg::Exported(result) => {
                 self.flash = Some(match result {
                     Ok(text) => Flash { text, error: false },
@@ -223,6 +232,7 @@ impl App {
             Step::Workspaces => self.workspaces.handle(input),
             Step::MigratePick => self.migrate_pick.handle(input),
             Step::Findings => self.findings.handle(input),
+            Step::AddAccount => self.add_account.handle(input),
             Step::Role => self.role.handle(input),
             Step::Variables => self.variables.handle(input),
             Step::Review => self.review.handle(input, body),
@@ -271,7 +281,14 @@ impl App {
                 self.task = self.connect.task();
                 effects.extend(self.go(Step::Organization))
             }
-            Flow::Next => effects.extend(self.go(self.step.next_in(self.task))),
+            Flow::Next => {
+                let mut next = self.step.next_in(self.task);
+                // A Stack takes no variables: its role is an input of its deployments.
+                if next == Step::Variables && self.is_stack() {
+                    next = Step::Review;
+                }
+                effects.extend(self.go(next))
+            }
             // The first screen of a path started from a finding: back to the findings.
             Flow::Back
                 if self.from_findings && self.step.prev_in(self.task) == Step::Organization =>
@@ -281,10 +298,15 @@ impl App {
                 self.connect.set_task(Task::Review);
                 self.step = Step::Findings;
             }
+            Flow::Back if self.step == Step::AddAccount => self.leave_add_account(),
             Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
-                self.step = self.step.prev_in(self.task)
+                self.step = self.step.prev_in(self.task);
+                if self.step == Step::Variables && self.is_stack() {
+                    self.step = Step::Role;
+                }
             }
             Flow::Back => {}
+            Flow::Start(Task::AddAccount) => effects.extend(self.start_add_account()),
             Flow::Start(task) => effects.extend(self.start_task(task)),
         }
         effects
@@ -339,15 +361,17 @@ impl App {
                 self.go(Step::Project)
             }
             Task::Review => self.go(Step::Findings),
+            Task::AddAccount => self.start_add_account(),
         }
     }
 
     /// Shows `step`, starting what it needs.
-    fn go(&mut self, step: Step) -> Vec<Effect> {
+    pub(super) fn go(&mut self, step: Step) -> Vec<Effect> {
         self.step = step;
         let cx = self.context();
         match step {
             Step::Connect | Step::Done => vec![],
+            Step::AddAccount => vec![],
             Step::Organization => self.organization.enter(),
             Step::MigratePick => self.migrate_pick.enter(&cx.organization),
             Step::Findings if self.findings.needs_read(&cx.organization) => {
@@ -429,6 +453,13 @@ impl App {
             })
             .collect();
         self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
+        if self.task == Task::AddAccount {
+            // The keys advice and `m` belong to the default configuration's Done screen (and
+            // the ports now reach the other account).
+            self.done.static_keys.clear();
+            self.done.earlier = self.configurations.clone();
+            self.done.alias = self.alias();
+        }
         if self.task == Task::Migrate {
             self.done.static_keys.clear();
             self.done.still_receiving = Some(self.still_receiving.clone());

@@ -16,6 +16,8 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
 use migration::migration_lines;
 
+#[path = "done_accounts.rs"]
+mod accounts;
 #[path = "done_migration.rs"]
 mod migration;
 use ratatui::layout::Rect;
@@ -36,6 +38,11 @@ pub struct DoneStep {
     pub verify: VerifyState,
     /// On the migrate path: the migrated workspaces that still receive keys, and why.
     pub still_receiving: Option<Vec<StillReceiving>>,
+    /// The configurations set up before this one on the same workspaces (tag, plan), from
+    /// "add another AWS account" (`a`).
+    pub earlier: Vec<(Option<String>, Plan)>,
+    /// This configuration's tag (`None`: the default configuration).
+    pub alias: Option<String>,
     scroll: usize,
 }
 
@@ -65,6 +72,8 @@ impl DoneStep {
             static_keys,
             verify: VerifyState::Idle,
             still_receiving: None,
+            earlier: Vec::new(),
+            alias: None,
             scroll: 0,
         }
     }
@@ -76,6 +85,11 @@ impl DoneStep {
 
     /// The workspace `v` verifies: the first one set up.
     fn verify_target(&self) -> Option<(String, String)> {
+        // A tagged configuration is used only by the provider blocks that name its alias: a
+        // plain plan-only run would not exercise it (and the ports now reach the other account).
+        if self.alias.is_some() {
+            return None;
+        }
         let plan = self.plan.as_ref()?;
         let ws = plan.workspaces.first()?;
         Some((plan.organization.clone(), ws.name.clone()))
@@ -195,6 +209,12 @@ impl DoneStep {
                     ..Reaction::stay()
                 }
             }
+            Input::Action(Action::AddAccount) if self.offers_add_account() => {
+                return Reaction {
+                    flow: Flow::Start(Task::AddAccount),
+                    ..Reaction::stay()
+                }
+            }
             Input::Action(Action::Back) => {
                 return Reaction::refuse(
                     "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
@@ -218,7 +238,22 @@ impl DoneStep {
         if self.offers_migration() {
             h.push(hint(Action::Migrate, "migrate keys"));
         }
+        if self.offers_add_account() {
+            h.push(hint(Action::AddAccount, "add account"));
+        }
         h
+    }
+
+    /// The setup path set up workspaces (no Stack, no migration): `a` adds another AWS account.
+    pub fn offers_add_account(&self) -> bool {
+        self.still_receiving.is_none()
+            && self.plan.as_ref().is_some_and(|p| !p.workspaces.is_empty())
+    }
+
+    /// Every tag in use on these workspaces, in the order set up.
+    fn tags(&self) -> Vec<String> {
+        let earlier = self.earlier.iter().filter_map(|(t, _)| t.clone());
+        earlier.chain(self.alias.clone()).collect()
     }
 
     /// The setup path set up workspaces that still hold static keys: `m` moves them off.
@@ -254,6 +289,10 @@ impl DoneStep {
         out.extend(paragraph(&what, Style::default(), w, 0));
         if let Some(still) = &self.still_receiving {
             out.extend(migration_lines(&plan.changes, still, w, t));
+        }
+        if !self.earlier.is_empty() {
+            let current = (self.alias.as_deref(), plan);
+            out.extend(accounts::configuration_lines(&self.earlier, current, w, t));
         }
         let verify = self.verify_lines(w, t, spinner);
         if !verify.is_empty() {
@@ -294,6 +333,11 @@ impl DoneStep {
                 out.extend(key_value(&v.key, &v.value, w));
             }
         }
+        if let Some(config) = &plan.deployment_config {
+            out.extend(accounts::stack_lines(config, w, t));
+            return out;
+        }
+        out.extend(accounts::terraform_lines(&self.tags(), w, t));
         out.push(Line::raw(""));
         out.push(Line::styled("Next", t.bold()));
         let first = plan
@@ -302,7 +346,11 @@ impl DoneStep {
             .map_or("a workspace of the project".to_string(), |ws| {
                 format!("workspace {}", ws.name)
             });
-        out.extend(wrapped(Span::raw("  1. "), &format!("Press v to verify {first}: a plan-only run (it can never be applied) shows its AWS provider getting credentials through OIDC."), Style::default(), w));
+        let step1 = match &self.alias {
+            Some(tag) => format!("Add the provider blocks above to the configuration of {first}: resources with provider = aws.{tag} then use account {}.", plan.account),
+            None => format!("Press v to verify {first}: a plan-only run (it can never be applied) shows its AWS provider getting credentials through OIDC."),
+        };
+        out.extend(wrapped(Span::raw("  1. "), &step1, Style::default(), w));
         out.extend(wrapped(
             Span::raw("  2. "),
             "'tfc-oidc activity' lists each run assuming the role (CloudTrail's AssumeRoleWithWebIdentity events).",

@@ -3,6 +3,7 @@
 //! draws itself from its state. The Connect screen offers the tasks; each task is a path through
 //! the steps ([`Task::steps`]).
 
+pub mod add_account;
 pub mod apply;
 pub mod connect;
 pub mod done;
@@ -34,6 +35,8 @@ pub enum Task {
     Migrate,
     /// Read the organization and the AWS account and list what is wrong.
     Review,
+    /// From Done: the same workspaces, a second AWS account as a tagged configuration.
+    AddAccount,
 }
 
 impl Task {
@@ -46,6 +49,7 @@ impl Task {
             Task::Setup => "Set up OIDC for workspaces",
             Task::Migrate => "Migrate workspaces off static keys",
             Task::Review => "Review this organization",
+            Task::AddAccount => "Add another AWS account",
         }
     }
 
@@ -55,6 +59,7 @@ impl Task {
             Task::Setup => "an IAM role trusting one project's workspaces, and their variables",
             Task::Migrate => "OIDC first, then the AWS key variables removed",
             Task::Review => "what is wrong in the organization and AWS account (reads only)",
+            Task::AddAccount => "a tagged configuration for the same workspaces",
         }
     }
 
@@ -72,6 +77,14 @@ impl Task {
                 Step::Done,
             ],
             Task::Review => &[Step::Connect, Step::Organization, Step::Findings],
+            Task::AddAccount => &[
+                Step::Connect,
+                Step::AddAccount,
+                Step::Role,
+                Step::Review,
+                Step::Apply,
+                Step::Done,
+            ],
         }
     }
 }
@@ -87,6 +100,8 @@ pub enum Step {
     MigratePick,
     /// The review path's findings.
     Findings,
+    /// Another AWS account: its profile and tag (from Done).
+    AddAccount,
     Role,
     Variables,
     Review,
@@ -127,6 +142,7 @@ impl Step {
             Step::Workspaces => "Workspaces",
             Step::MigratePick => "Static keys",
             Step::Findings => "Findings",
+            Step::AddAccount => "AWS account",
             Step::Role => "AWS role",
             Step::Variables => "Variables",
             Step::Review => "Review",
@@ -142,6 +158,7 @@ impl Step {
             Step::Variables => "Vars",
             Step::Role => "Role",
             Step::MigratePick => "Keys",
+            Step::AddAccount => "Account",
             other => other.title(),
         }
     }
@@ -280,6 +297,7 @@ impl Context {
     pub fn scope_text(&self) -> String {
         match &self.selection {
             Some(WorkspaceSelection::All) => format!("every workspace in project {}", self.project),
+            Some(WorkspaceSelection::Stack { name, .. }) => format!("Stack {name}"),
             _ if self.workspace_names.len() == 1 => {
                 format!("workspace {}", self.workspace_names[0])
             }

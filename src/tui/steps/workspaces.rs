@@ -4,7 +4,7 @@
 
 use crate::core::answers::WorkspaceSelection;
 use crate::core::inventory::{AwsAccess, InventoryError};
-use crate::core::ports::{TfcError, Workspace};
+use crate::core::ports::{Stack, TfcError, Workspace};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{Badge, KeySource};
@@ -25,9 +25,12 @@ const EVERY: &str = "Every workspace in this project";
 /// The workspaces step's state.
 #[derive(Debug, Clone, Default)]
 pub struct WorkspacesStep {
-    /// Row 0 is [`EVERY`], row `i + 1` is `workspaces[i]`.
+    /// Row 0 is [`EVERY`], row `i + 1` is `workspaces[i]`, then the Stacks: row
+    /// `workspaces.len() + 1 + j` is `stacks[j]`.
     pub list: FilterList,
     workspaces: Vec<Workspace>,
+    /// The project's Stacks, listed after its workspaces.
+    stacks: Vec<Stack>,
     badges: HashMap<String, Badge>,
     loaded_for: Option<String>,
     org: String,
@@ -87,6 +90,8 @@ impl WorkspacesStep {
             Ok(workspaces) => {
                 let mut items = vec![EVERY.to_string()];
                 items.extend(workspaces.iter().map(|w| w.name.clone()));
+                items.extend(self.stacks.iter().map(|s| s.name.clone()));
+                self.list.set_uncounted_tail(self.stacks.len());
                 self.list.set_items(items);
                 // The first workspace is the natural default; "every" when there is none.
                 if !workspaces.is_empty() {
@@ -107,6 +112,19 @@ impl WorkspacesStep {
                 vec![]
             }
         }
+    }
+
+    /// The project's Stacks arrived (before its workspaces, so the list is built with them).
+    pub fn on_stacks(&mut self, project_id: &str, stacks: Vec<Stack>) {
+        if self.loaded_for.as_deref() == Some(project_id) {
+            self.stacks = stacks;
+        }
+    }
+
+    /// The Stack of a list row, if the row is one.
+    fn stack_of(&self, row: usize) -> Option<&Stack> {
+        row.checked_sub(self.workspaces.len() + 1)
+            .and_then(|j| self.stacks.get(j))
     }
 
     /// How the project's workspaces reach AWS arrived: every listed workspace gets a badge (one
@@ -162,6 +180,10 @@ impl WorkspacesStep {
         }
         match self.list.highlighted()? {
             0 => Some(WorkspaceSelection::All),
+            i if self.stack_of(i).is_some() => Some(WorkspaceSelection::Stack {
+                name: self.stack_of(i)?.name.clone(),
+                deployments: vec![],
+            }),
             i => Some(WorkspaceSelection::Named(vec![self.workspaces[i - 1]
                 .name
                 .clone()])),
@@ -179,6 +201,18 @@ impl WorkspacesStep {
             };
         }
         match self.list.handle(&input) {
+            ListEvent::Toggle(i) if self.stack_of(i).is_some() => {
+                return Reaction::refuse(
+                    "A Stack is set up on its own: highlight it and press Enter",
+                )
+            }
+            ListEvent::Accept(i)
+                if self.stack_of(i).is_some() && (self.all || !self.selected.is_empty()) =>
+            {
+                return Reaction::refuse(
+                    "A Stack is set up on its own: clear the workspaces chosen (Space) first",
+                )
+            }
             ListEvent::Toggle(0) => {
                 self.all = !self.all;
                 self.selected.clear();
@@ -236,6 +270,17 @@ impl WorkspacesStep {
             spans.push(Span::styled(
                 format!(" ({n} now, and future ones)"),
                 t.dim(),
+            ));
+            return Line::from(spans);
+        }
+        if let Some(stack) = self.stack_of(m.index) {
+            let mut spans = vec![Span::raw(marker), Span::raw("    ")];
+            spans.extend(self.list.label_spans(m, t));
+            let pad = name_width.saturating_sub(stack.name.chars().count()) + 2;
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.push(Span::styled(
+                format!("Stack · {} deployments", stack.deployment_names.len()),
+                t.accent(),
             ));
             return Line::from(spans);
         }
@@ -299,6 +344,7 @@ impl WorkspacesStep {
             .workspaces
             .iter()
             .map(|w| w.name.chars().count())
+            .chain(self.stacks.iter().map(|s| s.name.chars().count()))
             .max()
             .unwrap_or(0)
             .min(32);

@@ -46,6 +46,9 @@ pub struct FilterList {
     /// Leading items that are options rather than things of the list ("every workspace"),
     /// left out of the count.
     uncounted: usize,
+    /// Trailing items of another kind (a project's Stacks after its workspaces), left out of
+    /// the count too.
+    uncounted_tail: usize,
 }
 
 impl FilterList {
@@ -60,6 +63,11 @@ impl FilterList {
     /// Leaves the first `n` items out of the count shown above the list.
     pub fn set_uncounted(&mut self, n: usize) {
         self.uncounted = n;
+    }
+
+    /// Leaves the last `n` items out of the count shown above the list.
+    pub fn set_uncounted_tail(&mut self, n: usize) {
+        self.uncounted_tail = n;
     }
 
     /// Replaces the items; the filter stays, the cursor goes to the first match.
@@ -220,7 +228,8 @@ impl FilterList {
         if area.height == 0 {
             return;
         }
-        let total = self.items.len().saturating_sub(self.uncounted);
+        let end = self.items.len().saturating_sub(self.uncounted_tail);
+        let total = end.saturating_sub(self.uncounted);
         let noun = if total == 1 { nouns.0 } else { nouns.1 };
         let count = if self.filter.value().is_empty() {
             format!("{total} {noun}")
@@ -228,7 +237,7 @@ impl FilterList {
             let shown = self
                 .visible
                 .iter()
-                .filter(|m| m.index >= self.uncounted)
+                .filter(|m| m.index >= self.uncounted && m.index < end)
                 .count();
             format!("{shown} of {total} {noun}")
         };
