@@ -142,11 +142,6 @@ pub(crate) fn run_phase(phase: PhaseArg) -> RunPhase {
     }
 }
 
-/// Each reason the run would be refused, one `deny: …` line each.
-fn deny_lines(e: &Explanation) -> Vec<String> {
-    check_deny_lines(&e.check)
-}
-
 /// Each reason a checked token would be refused, one `deny: …` line each.
 pub(crate) fn check_deny_lines(check: &RunCheck) -> Vec<String> {
     check
@@ -160,35 +155,42 @@ pub(crate) fn check_deny_lines(check: &RunCheck) -> Vec<String> {
 }
 
 fn text(e: &Explanation) -> String {
+    let admits = format!("{} runs of {}", e.phase, e.workspace);
+    let mut out = verdict_text(&e.check, &e.role_source, &admits);
+    if e.provider_auth_off {
+        out.push_str("note: TFC_AWS_PROVIDER_AUTH is not true on this workspace: its runs do not ask for AWS credentials yet\n");
+    }
+    out
+}
+
+/// The verdict (`allow …: role R admits ADMITS`, or one `deny: …` line per reason), the claims
+/// and the deciding statement, as both forms of `explain` print them.
+pub(crate) fn verdict_text(check: &RunCheck, role_source: &str, admits: &str) -> String {
     let mut out = String::new();
-    if e.allowed() {
-        let how = e
-            .check
+    if check.allowed() {
+        let how = check
             .decision
             .as_ref()
             .map_or_else(|| "allow".to_string(), |d| d.explain());
-        out.push_str(&format!(
-            "{how}: role {} admits {} runs of {}\n",
-            e.check.role_arn, e.phase, e.workspace
-        ));
+        out.push_str(&printable(&format!(
+            "{how}: role {} admits {admits}\n",
+            check.role_arn
+        )));
     } else {
-        for line in deny_lines(e) {
+        for line in check_deny_lines(check) {
             out.push_str(&printable(&line));
             out.push('\n');
         }
     }
     out.push_str(&format!(
         "  role  {} ({})\n  aud   {}\n  sub   {}\n",
-        printable(&e.check.role_arn),
-        printable(&e.role_source),
-        printable(&e.check.claims.aud),
-        printable(&e.check.claims.sub)
+        printable(&check.role_arn),
+        printable(role_source),
+        printable(&check.claims.aud),
+        printable(&check.claims.sub)
     ));
-    if let Some(i) = e.check.decisive_statement() {
+    if let Some(i) = check.decisive_statement() {
         out.push_str(&format!("  decisive statement: {}\n", i + 1));
-    }
-    if e.provider_auth_off {
-        out.push_str("note: TFC_AWS_PROVIDER_AUTH is not true on this workspace: its runs do not ask for AWS credentials yet\n");
     }
     out
 }
@@ -201,7 +203,7 @@ fn json_of(e: &Explanation) -> serde_json::Value {
             "result".into(),
             json!(if e.allowed() { "allow" } else { "deny" }),
         );
-        obj.insert("reasons".into(), json!(deny_lines(e)));
+        obj.insert("reasons".into(), json!(check_deny_lines(&e.check)));
         obj.insert(
             "statement".into(),
             json!(e.check.decisive_statement().map(|i| i + 1)),

@@ -6,7 +6,7 @@
 use crate::cli::args::ExplainArgs;
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
-use crate::cli::explain::{check_deny_lines, report, run_phase, with_unlisted_role};
+use crate::cli::explain::{check_deny_lines, report, run_phase, verdict_text, with_unlisted_role};
 use crate::cli::review::read_inventory;
 use crate::cli::review_output::printable;
 use crate::core::inventory::InventoryScope;
@@ -73,33 +73,11 @@ pub(crate) async fn explain_stack_command(
 
 /// The verdict, the claims and any notes, for people.
 pub(crate) fn text(e: &StackExplanation) -> String {
-    let mut out = String::new();
-    if e.allowed() {
-        let how = e
-            .check
-            .decision
-            .as_ref()
-            .map_or_else(|| "allow".to_string(), |d| d.explain());
-        out.push_str(&printable(&format!(
-            "{how}: role {} admits {} operations of deployment {} of Stack {}\n",
-            e.check.role_arn, e.operation, e.deployment, e.stack
-        )));
-    } else {
-        for line in check_deny_lines(&e.check) {
-            out.push_str(&printable(&line));
-            out.push('\n');
-        }
-    }
-    out.push_str(&format!(
-        "  role  {} ({})\n  aud   {}\n  sub   {}\n",
-        printable(&e.check.role_arn),
-        printable(&e.role_source),
-        printable(&e.check.claims.aud),
-        printable(&e.check.claims.sub)
-    ));
-    if let Some(i) = e.check.decisive_statement() {
-        out.push_str(&format!("  decisive statement: {}\n", i + 1));
-    }
+    let admits = format!(
+        "{} operations of deployment {} of Stack {}",
+        e.operation, e.deployment, e.stack
+    );
+    let mut out = verdict_text(&e.check, &e.role_source, &admits);
     for note in &e.notes {
         out.push_str(&format!("note: {}\n", printable(note)));
     }
