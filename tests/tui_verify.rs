@@ -1,5 +1,6 @@
-//! `v` on the Done screen: a plan-only run on the first workspace set up, with a live status
-//! line, ending in the verdict (80×24 snapshots over the demo sandbox).
+//! `v` on the Done screen (a plan-only run on the first workspace set up, with a live status
+//! line, ending in the verdict; 80×24 snapshots over the demo sandbox) and on the review's
+//! findings screen (the highlighted finding's workspace).
 
 use crossterm::event::KeyCode::{Char, Enter};
 use insta::assert_snapshot;
@@ -29,4 +30,42 @@ async fn v_on_done_verifies_the_first_workspace() {
     // A second `v` verifies again.
     h.press(Char('v')).await;
     assert!(matches!(h.session.app.done.verify, VerifyState::Done(_)));
+}
+
+/// `v` on the review's findings screen verifies the highlighted finding's workspace, and the
+/// verdict shows under the finding (the demo's `dns` has OIDC on and no role ARN).
+#[tokio::test]
+async fn v_on_a_finding_verifies_its_workspace() {
+    use crossterm::event::KeyCode;
+    use tfc_oidc::core::review::FindingId;
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[KeyCode::Down, KeyCode::Down, Enter, Enter]).await;
+    assert_eq!(h.session.app.step, Step::Findings);
+    let at = h
+        .session
+        .app
+        .findings
+        .visible()
+        .iter()
+        .position(|f| f.id == FindingId::NoRoleArn)
+        .expect("the demo's dns finding");
+    for _ in 0..at {
+        h.press(KeyCode::Down).await;
+    }
+    h.press(Char('v')).await;
+    h.settle().await;
+    match &h.session.app.findings.verify {
+        VerifyState::Done(report) => {
+            assert!(!report.authenticated, "{report:#?}");
+            assert_eq!(report.workspace, "dns");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!h.session.app.done.verify.running());
+    assert!(
+        h.screen().contains("dns did not authenticate"),
+        "{}",
+        h.screen()
+    );
 }

@@ -104,6 +104,11 @@ impl App {
                 }
                 effects
             }
+            // News goes to the screen that started the run (Done or the findings).
+            Msg::Verify(update) if self.findings.verify.running() => {
+                self.findings.verify.on_update(update);
+                vec![]
+            }
             Msg::Verify(update) => {
                 self.done.on_verify(update);
                 vec![]

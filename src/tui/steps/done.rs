@@ -7,10 +7,9 @@
 use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
 use crate::core::subject::Phase;
-use crate::core::verify::{VerifyEvent, VerifyReport};
-use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{KeySource, Outcome, VerifyUpdate};
+pub use crate::tui::steps::verify_status::VerifyState;
 use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
@@ -46,23 +45,6 @@ pub struct DoneStep {
     scroll: usize,
 }
 
-/// Where `v` (verify) is.
-#[derive(Debug, Clone, Default)]
-pub enum VerifyState {
-    #[default]
-    Idle,
-    Running {
-        workspace: String,
-        run: Option<String>,
-        status: Option<String>,
-    },
-    Done(Box<VerifyReport>),
-    Failed {
-        workspace: String,
-        error: String,
-    },
-}
-
 impl DoneStep {
     /// The summary of `plan` after `applied` changes.
     pub fn new(plan: Plan, applied: usize, static_keys: Vec<(String, KeySource)>) -> DoneStep {
@@ -80,7 +62,7 @@ impl DoneStep {
 
     /// A verification is in flight.
     pub fn verifying(&self) -> bool {
-        matches!(self.verify, VerifyState::Running { .. })
+        self.verify.running()
     }
 
     /// The workspace `v` verifies: the first one set up.
@@ -96,88 +78,15 @@ impl DoneStep {
     }
 
     fn start_verify(&mut self) -> Reaction {
-        if self.verifying() {
-            return Reaction::refuse("A verification is already running");
-        }
         let Some((org, workspace)) = self.verify_target() else {
             return Reaction::refuse("No workspace was set up, so there is nothing to verify");
         };
-        self.verify = VerifyState::Running {
-            workspace: workspace.clone(),
-            run: None,
-            status: None,
-        };
-        Reaction::effect(Effect::Verify { org, workspace })
+        self.verify.start(org, workspace)
     }
 
     /// News from the verification.
     pub fn on_verify(&mut self, update: VerifyUpdate) {
-        match (update, &mut self.verify) {
-            (VerifyUpdate::Event(e), VerifyState::Running { run, status, .. }) => match e {
-                VerifyEvent::Queued(r) => *run = Some(r.id),
-                VerifyEvent::Status { status: s, .. } => *status = Some(s),
-                VerifyEvent::ReadingLog => *status = Some("reading the plan log".into()),
-            },
-            (VerifyUpdate::Done(Ok(report)), _) => self.verify = VerifyState::Done(report),
-            (VerifyUpdate::Done(Err(error)), VerifyState::Running { workspace, .. }) => {
-                let workspace = workspace.clone();
-                self.verify = VerifyState::Failed { workspace, error };
-            }
-            _ => {}
-        }
-    }
-
-    /// The live status line (and what follows it) of the verification.
-    fn verify_lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
-        let mut out = Vec::new();
-        match &self.verify {
-            VerifyState::Idle => return out,
-            VerifyState::Running {
-                workspace,
-                run,
-                status,
-            } => {
-                let mut text = format!(
-                    "{spinner} Verifying workspace {workspace}: {}",
-                    status.as_deref().unwrap_or("queueing a plan-only run")
-                );
-                if let Some(run) = run {
-                    text.push_str(&format!(" · {run}"));
-                }
-                out.extend(paragraph(&text, t.accent(), w, 0));
-            }
-            VerifyState::Done(r) if r.authenticated => {
-                let role = r.role_arn.as_deref().and_then(|a| a.rsplit('/').next());
-                let text = format!(
-                    "✓ Verified: the plan phase of {} assumed {} through OIDC.",
-                    r.workspace,
-                    role.unwrap_or("the role")
-                );
-                out.extend(paragraph(&text, t.ok(), w, 0));
-                if let Some(run) = &r.run {
-                    out.extend(wrapped(Span::raw("  "), &run.url, Style::default(), w));
-                }
-            }
-            VerifyState::Done(r) => {
-                let why = r.cause().map_or_else(
-                    || "see 'tfc-oidc verify'".to_string(),
-                    |c| c.summary.clone(),
-                );
-                let text = format!("✗ {} did not authenticate: {why}", r.workspace);
-                out.extend(paragraph(&text, t.warn(), w, 0));
-                if let Some(fix) = r.cause().and_then(|c| c.fix.clone()) {
-                    out.extend(wrapped(Span::raw("  fix: "), &fix, Style::default(), w));
-                }
-                if let Some(run) = &r.run {
-                    out.extend(wrapped(Span::raw("  "), &run.url, Style::default(), w));
-                }
-            }
-            VerifyState::Failed { workspace, error } => {
-                let text = format!("✗ Could not verify {workspace}: {error}");
-                out.extend(paragraph(&text, t.warn(), w, 0));
-            }
-        }
-        out
+        self.verify.on_update(update);
     }
 
     /// How the wizard ends from here.
@@ -294,7 +203,7 @@ impl DoneStep {
             let current = (self.alias.as_deref(), plan);
             out.extend(accounts::configuration_lines(&self.earlier, current, w, t));
         }
-        let verify = self.verify_lines(w, t, spinner);
+        let verify = self.verify.lines(w, t, spinner);
         if !verify.is_empty() {
             out.push(Line::raw(""));
             out.extend(verify);

@@ -46,6 +46,8 @@ pub struct FindingsStep {
     pub cursor: usize,
     /// The organization the findings are about (reading again only when it changes).
     read_for: Option<String>,
+    /// `v` on a workspace's finding: a plan-only run proving (or not) that it authenticates.
+    pub verify: crate::tui::steps::verify_status::VerifyState,
 }
 
 impl FindingsStep {
@@ -159,10 +161,28 @@ impl FindingsStep {
                     None => Reaction::stay(),
                 }
             }
+            Action::Verify if !self.reading => {
+                return match self.verify_target() {
+                    Some((org, ws)) => self.verify.start(org, ws),
+                    None => Reaction::refuse("Verify works on a workspace's finding"),
+                }
+            }
             Action::Accept if self.reading => return Reaction::info("Still reading…"),
             _ => {}
         }
         Reaction::stay()
+    }
+
+    /// The workspace `v` verifies: the highlighted finding's, when it is about one.
+    fn verify_target(&self) -> Option<(String, String)> {
+        match &self.selected()?.resource_ref {
+            ResourceRef::Workspace {
+                organization,
+                workspace,
+                ..
+            } => Some((organization.clone(), workspace.clone())),
+            _ => None,
+        }
     }
 
     /// The keys this screen offers now.
@@ -184,6 +204,9 @@ impl FindingsStep {
             Some(Task::Migrate) => h.push(hint(Action::Fix, "migrate it")),
             Some(_) => h.push(hint(Action::Fix, "set it up")),
             None => {}
+        }
+        if !self.verify.running() && self.verify_target().is_some() {
+            h.push(hint(Action::Verify, "verify"));
         }
         h.push(hint(Action::Retry, "read again"));
         h.push(hint(Action::Back, "back"));
@@ -332,10 +355,11 @@ impl FindingsStep {
             return;
         }
         let visible = self.visible();
-        let detail = self
+        let mut detail = self
             .selected()
             .map(|f| self.detail_lines(f, w, t))
             .unwrap_or_default();
+        detail.extend(self.verify.lines(w, t, v.spinner));
         let list_rows = area.height.saturating_sub(2 + detail.len() as u16).max(3);
         let [top, list, pane] = Layout::vertical([
             Constraint::Length(2),

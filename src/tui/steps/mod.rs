@@ -17,6 +17,7 @@ pub mod review;
 pub mod role;
 mod role_view;
 pub mod variables;
+pub mod verify_status;
 pub mod workspaces;
 
 use crate::core::answers::WorkspaceSelection;
