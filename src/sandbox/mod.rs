@@ -40,6 +40,9 @@ pub struct Sandbox {
     pub tfc: Arc<SandboxTfc>,
 }
 
+/// The version of the saved state: 2 added Stacks, the review roles, key ages and the trail.
+const STATE_VERSION: u32 = 2;
+
 /// What [`Sandbox::save`] writes.
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
@@ -89,7 +92,7 @@ impl Sandbox {
     /// injected faults and latency are not saved.
     pub fn save(&self, path: &Path) -> io::Result<()> {
         let snap = Snapshot {
-            version: 1,
+            version: STATE_VERSION,
             iam: serde_json::from_str(&self.iam.state_json()).map_err(io::Error::other)?,
             tfc: serde_json::from_str(&self.tfc.state_json()).map_err(io::Error::other)?,
         };
@@ -101,7 +104,12 @@ impl Sandbox {
     pub fn load(path: &Path) -> io::Result<Sandbox> {
         let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
         let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path)?).map_err(bad)?;
-        if snap.version != 1 {
+        if snap.version < STATE_VERSION {
+            // An older demo (before Stacks, the review roles and the key ages): start afresh,
+            // as the demo it was saved from no longer exists.
+            return Ok(Sandbox::demo());
+        }
+        if snap.version != STATE_VERSION {
             let msg = format!("unsupported sandbox state version {}", snap.version);
             return Err(io::Error::new(io::ErrorKind::InvalidData, msg));
         }
