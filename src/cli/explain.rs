@@ -195,18 +195,21 @@ pub(crate) fn verdict_text(check: &RunCheck, role_source: &str, admits: &str) ->
     out
 }
 
-fn json_of(e: &Explanation) -> serde_json::Value {
+/// The explanation with `allowed`, `result`, `reasons` and the 1-based decisive `statement`,
+/// for both forms of `explain`.
+pub(crate) fn json_of<T: serde::Serialize + Checked>(e: &T) -> serde_json::Value {
+    let check = e.check();
     let mut v = serde_json::to_value(e).unwrap_or_default();
     if let Some(obj) = v.as_object_mut() {
-        obj.insert("allowed".into(), json!(e.allowed()));
+        obj.insert("allowed".into(), json!(check.allowed()));
         obj.insert(
             "result".into(),
-            json!(if e.allowed() { "allow" } else { "deny" }),
+            json!(if check.allowed() { "allow" } else { "deny" }),
         );
-        obj.insert("reasons".into(), json!(check_deny_lines(&e.check)));
+        obj.insert("reasons".into(), json!(check_deny_lines(check)));
         obj.insert(
             "statement".into(),
-            json!(e.check.decisive_statement().map(|i| i + 1)),
+            json!(check.decisive_statement().map(|i| i + 1)),
         );
     }
     v

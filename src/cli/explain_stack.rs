@@ -6,13 +6,12 @@
 use crate::cli::args::ExplainArgs;
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
-use crate::cli::explain::{check_deny_lines, report, run_phase, verdict_text, with_unlisted_role};
+use crate::cli::explain::{json_of, report, run_phase, verdict_text, with_unlisted_role};
 use crate::cli::review::read_inventory;
 use crate::cli::review_output::printable;
 use crate::core::inventory::InventoryScope;
 use crate::core::ports::Iam;
 use crate::core::review::explain_stack::{explain_stack, StackExplanation, StackRun};
-use serde_json::json;
 
 /// Explains the Stack operation `args` name; `iam` has working credentials.
 pub(crate) async fn explain_stack_command(
@@ -82,22 +81,4 @@ pub(crate) fn text(e: &StackExplanation) -> String {
         out.push_str(&format!("note: {}\n", printable(note)));
     }
     out
-}
-
-/// The explanation with `allowed`, `result`, `reasons` and the 1-based decisive `statement`.
-pub(crate) fn json_of(e: &StackExplanation) -> serde_json::Value {
-    let mut v = serde_json::to_value(e).unwrap_or_default();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("allowed".into(), json!(e.allowed()));
-        obj.insert(
-            "result".into(),
-            json!(if e.allowed() { "allow" } else { "deny" }),
-        );
-        obj.insert("reasons".into(), json!(check_deny_lines(&e.check)));
-        obj.insert(
-            "statement".into(),
-            json!(e.check.decisive_statement().map(|i| i + 1)),
-        );
-    }
-    v
 }
