@@ -167,7 +167,7 @@ fn subject_subs(b: &Blueprint, role: &RolePlan) -> Value {
 
 fn role(b: &Blueprint, index: usize, role: &RolePlan) -> RoleCtx {
     let parameterize = b.templates_match();
-    let subjects = Value::Array(role.subjects.iter().cloned().map(Value::String).collect());
+    let subjects = role.subjects_value();
     let hook = |v: &Value| {
         if v.as_str() == Some(b.provider.planned_arn.as_str()) {
             Some(provider_arn())
@@ -177,16 +177,8 @@ fn role(b: &Blueprint, index: usize, role: &RolePlan) -> RoleCtx {
             None
         }
     };
-    let key = b
-        .variables
-        .iter()
-        .find(|v| v.value == VariableValue::RoleArn(index))
-        .map_or(role.phase.role_arn_variable(), |v| v.key.as_str());
-    let runs = match role.phase {
-        Phase::Run => "plan and apply runs",
-        Phase::Plan => "plan runs",
-        Phase::Apply => "apply runs",
-    };
+    let key = b.role_arn_key(index, role);
+    let runs = role.runs();
     RoleCtx {
         logical_id: logical_id(role.phase).into(),
         name: role.name.clone(),

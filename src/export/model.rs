@@ -76,6 +76,22 @@ pub struct RolePlan {
     pub planned_arn: String,
 }
 
+impl RolePlan {
+    /// The `sub` patterns as the JSON list the trust policy holds (templates swap it whole).
+    pub fn subjects_value(&self) -> Value {
+        Value::Array(self.subjects.iter().cloned().map(Value::String).collect())
+    }
+
+    /// The runs the role serves, in words.
+    pub fn runs(&self) -> &'static str {
+        match self.phase {
+            Phase::Run => "plan and apply runs",
+            Phase::Plan => "plan runs",
+            Phase::Apply => "apply runs",
+        }
+    }
+}
+
 /// What a variable holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VariableValue {
@@ -150,6 +166,14 @@ fn workspace(name: &str, facts: &Facts) -> Workspace {
 }
 
 impl Blueprint {
+    /// The variable that carries the ARN of the role at `index` (tagged with `--alias`).
+    pub fn role_arn_key<'a>(&'a self, index: usize, role: &'a RolePlan) -> &'a str {
+        self.variables
+            .iter()
+            .find(|v| v.value == VariableValue::RoleArn(index))
+            .map_or(role.phase.role_arn_variable(), |v| v.key.as_str())
+    }
+
     /// Plans `answers` from scratch with the names of `facts` and reads the resources off it.
     pub fn new(answers: &Answers, facts: &Facts) -> Result<Blueprint, PlanError> {
         let scope = match &answers.workspaces {

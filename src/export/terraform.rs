@@ -151,7 +151,7 @@ fn provider_reference(b: &Blueprint) -> String {
 
 fn role(b: &Blueprint, index: usize, role: &RolePlan) -> RoleCtx {
     let parameterize = b.templates_match();
-    let subject_list = Value::Array(role.subjects.iter().cloned().map(Value::String).collect());
+    let subject_list = role.subjects_value();
     let provider = provider_reference(b);
     let hook = |v: &Value| {
         if v.as_str() == Some(b.provider.planned_arn.as_str()) {
@@ -162,16 +162,8 @@ fn role(b: &Blueprint, index: usize, role: &RolePlan) -> RoleCtx {
             None
         }
     };
-    let key = b
-        .variables
-        .iter()
-        .find(|v| v.value == VariableValue::RoleArn(index))
-        .map_or(role.phase.role_arn_variable(), |v| v.key.as_str());
-    let runs = match role.phase {
-        Phase::Run => "plan and apply runs",
-        Phase::Plan => "plan runs",
-        Phase::Apply => "apply runs",
-    };
+    let key = b.role_arn_key(index, role);
+    let runs = role.runs();
     RoleCtx {
         id: role_id(role.phase),
         name: role.name.clone(),
