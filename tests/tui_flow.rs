@@ -467,19 +467,8 @@ async fn a_finding_opens_setup_on_its_workspace() {
     use tfc_oidc::core::review::FindingId;
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[KeyCode::Down, KeyCode::Down, Enter, Enter]).await;
+    h.review_at(FindingId::NoRoleArn).await;
     assert_eq!(h.session.app.step, Step::Findings);
-    let at = h
-        .session
-        .app
-        .findings
-        .visible()
-        .iter()
-        .position(|f| f.id == FindingId::NoRoleArn)
-        .expect("the demo's dns finding");
-    for _ in 0..at {
-        h.press(KeyCode::Down).await;
-    }
     h.press(Char('f')).await;
     assert_eq!(h.session.app.step, Step::Project);
     h.press(Enter).await;

@@ -36,23 +36,11 @@ async fn v_on_done_verifies_the_first_workspace() {
 /// verdict shows under the finding (the demo's `dns` has OIDC on and no role ARN).
 #[tokio::test]
 async fn v_on_a_finding_verifies_its_workspace() {
-    use crossterm::event::KeyCode;
     use tfc_oidc::core::review::FindingId;
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[KeyCode::Down, KeyCode::Down, Enter, Enter]).await;
+    h.review_at(FindingId::NoRoleArn).await;
     assert_eq!(h.session.app.step, Step::Findings);
-    let at = h
-        .session
-        .app
-        .findings
-        .visible()
-        .iter()
-        .position(|f| f.id == FindingId::NoRoleArn)
-        .expect("the demo's dns finding");
-    for _ in 0..at {
-        h.press(KeyCode::Down).await;
-    }
     h.press(Char('v')).await;
     h.settle().await;
     match &h.session.app.findings.verify {

@@ -97,6 +97,24 @@ impl Harness {
         }
     }
 
+    /// From the Connect screen: the review task of the first organization, read, with the first
+    /// finding of kind `id` highlighted.
+    pub async fn review_at(&mut self, id: crate::core::review::FindingId) {
+        self.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Enter, KeyCode::Enter])
+            .await;
+        let at = self
+            .session
+            .app
+            .findings
+            .visible()
+            .iter()
+            .position(|f| f.id == id)
+            .expect("a finding of that kind");
+        for _ in 0..at {
+            self.press(KeyCode::Down).await;
+        }
+    }
+
     /// Resizes the screen (as a terminal resize would).
     pub fn resize(&mut self, width: u16, height: u16) {
         self.terminal.backend_mut().resize(width, height);
