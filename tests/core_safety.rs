@@ -6,6 +6,7 @@ use serde_json::json;
 use std::time::Duration;
 use tfc_oidc::core::answers::{Answers, TargetChoice, WorkspaceSelection};
 use tfc_oidc::core::apply::{apply, Progress};
+use tfc_oidc::core::change::DeleteVariable;
 use tfc_oidc::core::error::{ApplyError, PlanError};
 use tfc_oidc::core::journal::{Journal, RecordKind};
 use tfc_oidc::core::plan::{Change, Plan};
@@ -233,7 +234,7 @@ async fn a_sensitive_variable_of_the_same_key_is_replaced_and_the_next_run_conve
     let p = setup(&sb, &j, &answers(&["network-prod"])).await;
     assert!(p.changes.iter().any(|c| matches!(
         &c.change,
-        Change::DeleteVariable { key, sensitive: true, .. } if key == "TFC_AWS_RUN_ROLE_ARN"
+        Change::DeleteVariable(DeleteVariable { key, sensitive: true, .. }) if key == "TFC_AWS_RUN_ROLE_ARN"
     )));
     let again = plan(
         &answers(&["network-prod"]),
@@ -361,10 +362,12 @@ async fn undo_keeps_a_variable_changed_since_and_removes_in_flight_creations() {
     let create = p
         .changes
         .iter()
-        .find(|c| matches!(&c.change, Change::CreateVariable { key, .. } if key == "TFC_AWS_RUN_ROLE_ARN"))
+        .find(|c| matches!(&c.change, Change::CreateVariable(v) if v.key == "TFC_AWS_RUN_ROLE_ARN"))
         .unwrap();
     w.intent(&create.change).unwrap();
-    tfc_oidc::core::apply::execute(create.change.clone(), sb.iam.as_ref(), sb.tfc.as_ref())
+    create
+        .change
+        .execute(sb.iam.as_ref(), sb.tfc.as_ref())
         .await
         .unwrap();
     drop(w);
@@ -375,7 +378,7 @@ async fn undo_keeps_a_variable_changed_since_and_removes_in_flight_creations() {
         .unwrap();
     assert!(u.changes.iter().any(|c| matches!(
         &c.change,
-        Change::DeleteVariable { key, .. } if key == "TFC_AWS_RUN_ROLE_ARN"
+        Change::DeleteVariable(DeleteVariable { key, .. }) if key == "TFC_AWS_RUN_ROLE_ARN"
     )));
 }
 

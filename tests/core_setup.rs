@@ -3,6 +3,7 @@
 
 use tfc_oidc::core::answers::{Answers, TargetChoice, WorkspaceSelection};
 use tfc_oidc::core::apply::{apply, Progress};
+use tfc_oidc::core::change::{AttachVariableSet, CreateRole};
 use tfc_oidc::core::error::{ApplyError, PlanError};
 use tfc_oidc::core::journal::{Journal, RecordKind};
 use tfc_oidc::core::plan::{Change, Plan};
@@ -81,7 +82,7 @@ async fn one_workspace_plan_then_idempotent() {
             "create_variable"
         ]
     );
-    let Change::CreateRole { trust_policy, .. } = &p.changes[1].change else {
+    let Change::CreateRole(CreateRole { trust_policy, .. }) = &p.changes[1].change else {
         panic!()
     };
     assert_eq!(
@@ -214,7 +215,7 @@ async fn varset_for_all_workspaces_attaches_to_the_project() {
     };
     let p = plan_ok(&sb, &a).await;
     match &p.changes.last().unwrap().change {
-        Change::AttachVariableSet { scope, .. } => {
+        Change::AttachVariableSet(AttachVariableSet { scope, .. }) => {
             assert_eq!(scope.to_string(), "project platform")
         }
         other => panic!("{other:?}"),
@@ -278,7 +279,7 @@ async fn existing_variable_is_updated_with_old_value_shown() {
     let update = p
         .changes
         .iter()
-        .find(|c| matches!(c.change, Change::UpdateVariable { .. }))
+        .find(|c| matches!(c.change, Change::UpdateVariable(_)))
         .unwrap();
     assert!(update.change.summary().contains("\"arn:aws:iam::123456789012:role/old\" → \"arn:aws:iam::123456789012:role/tfc-acme-corp-platform\""));
 }
@@ -345,7 +346,7 @@ async fn failure_mid_apply_is_journaled_and_a_rerun_resumes_then_undo_reverts() 
     assert!(p
         .changes
         .iter()
-        .all(|c| matches!(c.change, Change::CreateVariable { .. })));
+        .all(|c| matches!(c.change, Change::CreateVariable(_))));
     apply_ok(&sb, &journal, p).await;
     assert!(plan_ok(&sb, &a).await.is_empty());
     assert_eq!(
@@ -408,7 +409,7 @@ async fn undo_keeps_a_provider_other_roles_trust() {
     assert!(!undo
         .changes
         .iter()
-        .any(|c| matches!(c.change, Change::DeleteOidcProvider { .. })));
+        .any(|c| matches!(c.change, Change::DeleteOidcProvider(_))));
     assert!(undo.notes.iter().any(|n| n.text.contains("someone-else")));
 }
 

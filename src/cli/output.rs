@@ -1,6 +1,7 @@
 //! Printing plans and results: a diff-like text for people, JSON for programs.
 
 use crate::core::apply::ApplyReport;
+use crate::core::change::CreateVariable;
 use crate::core::plan::{Change, Plan, PlannedVariable, Side, VariableTarget, Verb};
 use serde_json::{json, Value};
 use std::io::IsTerminal;
@@ -188,7 +189,7 @@ fn variable_ids(
                     .iter()
                     .zip(&r.outcomes)
                     .find_map(|(c, o)| match &c.change {
-                        Change::CreateVariable { target, key, .. }
+                        Change::CreateVariable(CreateVariable { target, key, .. })
                             if target_eq(target, &v.target) && key == &v.key =>
                         {
                             o.id.clone()

@@ -7,35 +7,13 @@
 //! Format history: version 1 (before intents) wrote only `done`/`failed` lines; such records are
 //! read as they are (they simply have nothing in flight).
 
+pub use crate::core::change::Outcome;
 use crate::core::plan::{Change, Plan};
 use crate::core::private_files;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-
-/// What a change produced that undo needs (the id of what it created).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub id: Option<String>,
-    /// IAM's unique id of a role the change created (`AROA…`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub unique_id: Option<String>,
-    /// What the change left alone and why (someone else's later change, a re-created role).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub left: Option<String>,
-}
-
-impl Outcome {
-    /// A change that left something as it was, saying why.
-    pub fn left(why: impl Into<String>) -> Outcome {
-        Outcome {
-            left: Some(why.into()),
-            ..Outcome::default()
-        }
-    }
-}
 
 /// Whether a record is a setup apply or the undo of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod answers;
 pub mod apply;
+pub mod change;
 pub mod dynamic_vars;
 pub mod error;
 pub mod inventory;

@@ -54,11 +54,11 @@ impl Facts {
         let creates_provider = plan
             .changes
             .iter()
-            .any(|c| matches!(c.change, Change::CreateOidcProvider { .. }));
+            .any(|c| matches!(c.change, Change::CreateOidcProvider(_)));
         let adds_audience = plan
             .changes
             .iter()
-            .any(|c| matches!(c.change, Change::AddOidcAudience { .. }));
+            .any(|c| matches!(c.change, Change::AddOidcAudience(_)));
         let provider = if creates_provider {
             ProviderFact::Absent
         } else {

@@ -5,6 +5,10 @@
 use super::facts::{Facts, ProviderFact};
 use super::subjects::{NameRef, SubjectTemplate, TemplateKind};
 use crate::core::answers::{Answers, WorkspaceSelection};
+use crate::core::change::{
+    AttachRolePolicy, CreateOidcProvider, CreateRole, CreateVariable, CreateVariableSet,
+    PutRolePolicy,
+};
 use crate::core::error::PlanError;
 use crate::core::plan::{Change, Plan};
 use crate::core::planner::plan_from_scratch;
@@ -235,26 +239,26 @@ impl Blueprint {
     fn read_changes(&mut self, plan: &Plan) {
         for planned in &plan.changes {
             match &planned.change {
-                Change::CreateOidcProvider {
+                Change::CreateOidcProvider(CreateOidcProvider {
                     url,
                     client_ids,
                     thumbprints,
                     tags,
                     ..
-                } => {
+                }) => {
                     self.provider.url = url.clone();
                     self.provider.client_ids = client_ids.clone();
                     self.provider.thumbprints = thumbprints.clone();
                     self.provider.tags = tags.clone();
                 }
-                Change::CreateRole {
+                Change::CreateRole(CreateRole {
                     name,
                     arn,
                     phase,
                     description,
                     trust_policy,
                     tags,
-                } => {
+                }) => {
                     let subjects = plan
                         .roles
                         .iter()
@@ -274,38 +278,38 @@ impl Blueprint {
                         planned_arn: arn.clone(),
                     });
                 }
-                Change::AttachRolePolicy {
+                Change::AttachRolePolicy(AttachRolePolicy {
                     role_name,
                     policy_arn,
-                } => {
+                }) => {
                     if let Some(role) = self.role_mut(role_name) {
                         role.managed_policies.push(policy_arn.clone());
                     }
                 }
-                Change::PutRolePolicy {
+                Change::PutRolePolicy(PutRolePolicy {
                     role_name,
                     policy_name,
                     document,
                     ..
-                } => {
+                }) => {
                     if let Some(role) = self.role_mut(role_name) {
                         role.inline_policy = Some((policy_name.clone(), document.clone()));
                     }
                 }
-                Change::CreateVariableSet {
+                Change::CreateVariableSet(CreateVariableSet {
                     name, description, ..
-                } => {
+                }) => {
                     self.varset = Some(VarsetPlan {
                         name: name.clone(),
                         description: description.clone(),
                     });
                 }
-                Change::CreateVariable {
+                Change::CreateVariable(CreateVariable {
                     key,
                     value,
                     description,
                     ..
-                } => {
+                }) => {
                     if self.variables.iter().any(|v| &v.key == key) {
                         continue;
                     }

@@ -10,6 +10,7 @@ mod trust;
 
 use serde_json::Value;
 use tfc_oidc::core::answers::{Answers, TargetChoice, WorkspaceSelection};
+use tfc_oidc::core::change::CreateRole;
 use tfc_oidc::core::plan::{Change, Plan};
 use tfc_oidc::core::planner;
 use tfc_oidc::export::{read_facts, Facts};
@@ -132,9 +133,9 @@ pub fn setup_documents(plan: &Plan) -> Vec<(String, Value)> {
     plan.changes
         .iter()
         .filter_map(|c| match &c.change {
-            Change::CreateRole {
+            Change::CreateRole(CreateRole {
                 name, trust_policy, ..
-            } => Some((name.clone(), trust_policy.clone())),
+            }) => Some((name.clone(), trust_policy.clone())),
             _ => None,
         })
         .collect()

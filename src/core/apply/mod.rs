@@ -2,14 +2,10 @@
 //! concurrently; each result is journaled before the next decision. On the first failure nothing
 //! new starts, running changes finish, and the error says what was and was not done.
 
-mod careful;
-mod execute;
-
-pub use execute::execute;
-
+use crate::core::change::Holder;
 use crate::core::error::{ApplyError, ChangeError};
 use crate::core::journal::{EndStatus, JournalWriter, Outcome};
-use crate::core::plan::{Change, Plan, VariableTarget};
+use crate::core::plan::{Change, Plan};
 use crate::core::ports::{Iam, Tfc};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::HashMap;
@@ -95,7 +91,7 @@ pub async fn apply_until(
                 // The intent is on disk before the call: a kill during it is never lost.
                 intents[i] = Some(journal.intent(&change)?);
                 progress(Progress::Started { index: i });
-                running.push(async move { (i, execute(change, iam, tfc).await) });
+                running.push(async move { (i, change.execute(iam, tfc).await) });
             }
         }
         let Some((i, result)) = running.next().await else {
@@ -105,8 +101,8 @@ pub async fn apply_until(
             Ok(outcome) => {
                 let change = &plan.changes[i].change;
                 journal.done(intents[i], &resolve(change, &created_sets), &outcome)?;
-                if let (Change::CreateVariableSet { name, .. }, Some(id)) = (change, &outcome.id) {
-                    created_sets.insert(name.clone(), id.clone());
+                if let Some(Holder::VariableSet { id, name }) = change.kind().creates(&outcome) {
+                    created_sets.insert(name, id);
                 }
                 state[i] = State::Done;
                 outcomes[i] = outcome;
@@ -156,31 +152,13 @@ pub async fn apply_until(
     Ok(ApplyReport { plan, outcomes })
 }
 
-/// Fills in the ids of variable sets this apply created.
+/// Fills in the id of a variable set this apply created.
 fn resolve(change: &Change, created: &HashMap<String, String>) -> Change {
     let mut change = change.clone();
-    let fill = |set: &mut crate::core::plan::VarsetRef| {
+    if let Some(set) = change.kind_mut().variable_set_mut() {
         if set.id.is_none() {
             set.id = created.get(&set.name).cloned();
         }
-    };
-    match &mut change {
-        Change::CreateVariable {
-            target: VariableTarget::VariableSet(set),
-            ..
-        }
-        | Change::UpdateVariable {
-            target: VariableTarget::VariableSet(set),
-            ..
-        }
-        | Change::DeleteVariable {
-            target: VariableTarget::VariableSet(set),
-            ..
-        }
-        | Change::AttachVariableSet { set, .. }
-        | Change::DetachVariableSet { set, .. }
-        | Change::DeleteVariableSet { set, .. } => fill(set),
-        _ => {}
     }
     change
 }

@@ -7,6 +7,9 @@ use super::discover::{is_static_key, key_sources, readable_key_id, KeyedWorkspac
 use super::keys::KeyOwner;
 use super::notes;
 use super::removals::Removals;
+use crate::core::change::{
+    AddOidcAudience, CreateOidcProvider, DeleteVariable, DetachVariableSet, SetAccessKeyStatus,
+};
 use crate::core::inventory::{Inventory, VariableSource};
 use crate::core::plan::{
     AttachScope, Change, Note, Plan, PlannedChange, PlannedRole, PlannedVariable, VariableTarget,
@@ -43,14 +46,14 @@ fn delete_key(
     key_id: &Option<String>,
 ) -> Change {
     let access_key_id = key_id.clone().filter(|_| key == ACCESS_KEY_ID);
-    Change::DeleteVariable {
+    Change::DeleteVariable(DeleteVariable {
         target,
         variable_id: id.to_string(),
         key: key.to_string(),
         sensitive,
         expected_value: access_key_id.clone(),
         access_key_id,
-    }
+    })
 }
 
 impl Assembly {
@@ -63,18 +66,18 @@ impl Assembly {
     fn shared(&self, change: &Change) -> Option<usize> {
         self.changes.iter().position(|c| match (&c.change, change) {
             (
-                Change::CreateOidcProvider { arn: a, .. },
-                Change::CreateOidcProvider { arn: b, .. },
+                Change::CreateOidcProvider(CreateOidcProvider { arn: a, .. }),
+                Change::CreateOidcProvider(CreateOidcProvider { arn: b, .. }),
             ) => a == b,
             (
-                Change::AddOidcAudience {
+                Change::AddOidcAudience(AddOidcAudience {
                     provider_arn: a,
                     audience: x,
-                },
-                Change::AddOidcAudience {
+                }),
+                Change::AddOidcAudience(AddOidcAudience {
                     provider_arn: b,
                     audience: y,
-                },
+                }),
             ) => a == b && x == y,
             _ => false,
         })
@@ -165,7 +168,7 @@ impl Assembly {
             let from: Vec<&KeyedWorkspace> =
                 keyed.iter().filter(|w| ws_ids.contains(&w.id)).collect();
             let deps = self.setup_of(from.iter().map(|w| w.project.as_str()));
-            let change = Change::DetachVariableSet {
+            let change = Change::DetachVariableSet(DetachVariableSet {
                 set: VarsetRef {
                     id: Some(entry.set.id.clone()),
                     name: entry.set.name.clone(),
@@ -173,7 +176,7 @@ impl Assembly {
                 scope: AttachScope::Workspaces {
                     workspaces: from.iter().map(|w| ws_ref(w)).collect(),
                 },
-            };
+            });
             let at = self.push(change, deps);
             self.key_removals
                 .extend(readable_key_id(&entry.variables).map(|k| (k, at)));
@@ -233,11 +236,11 @@ pub(super) fn add_deactivations(
             .filter(|(k, _)| k == key_id)
             .map(|(_, i)| *i)
             .collect();
-        let change = Change::SetAccessKeyStatus {
+        let change = Change::SetAccessKeyStatus(SetAccessKeyStatus {
             user: user.clone(),
             access_key_id: key_id.clone(),
             status: AccessKeyStatus::Inactive,
-        };
+        });
         asm.push(change, deps.into_iter().collect());
     }
 }

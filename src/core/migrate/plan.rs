@@ -9,6 +9,7 @@ use super::removals::{Left, LeftReason};
 use super::{notes, oidc, overridden};
 use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope, StillReceiving};
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
+use crate::core::change::DeleteVariable;
 use crate::core::error::PlanError;
 use crate::core::inventory::{self, Inventory, InventoryScope, ReadProgress};
 use crate::core::plan::{Change, Note, Plan, WorkspaceRef};
@@ -56,7 +57,7 @@ pub async fn plan_migration(
     let extra: Vec<String> = resumed
         .iter()
         .filter_map(|c| match c {
-            Change::DeleteVariable { access_key_id, .. } => access_key_id.clone(),
+            Change::DeleteVariable(DeleteVariable { access_key_id, .. }) => access_key_id.clone(),
             _ => None,
         })
         .collect();

@@ -2,6 +2,10 @@
 //! then roles (trust, permissions), then variables, then the variable set's attachment.
 
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
+use crate::core::change::{
+    AddOidcAudience, AttachRolePolicy, AttachVariableSet, CreateOidcProvider, CreateRole,
+    PutRolePolicy, UpdateTrustPolicy,
+};
 use crate::core::error::PlanError;
 use crate::core::names::{policy_size, TRUST_POLICY_MAX};
 use crate::core::plan::*;
@@ -34,17 +38,19 @@ impl Builder<'_> {
     fn provider(&mut self) -> Vec<usize> {
         let a = self.answers;
         let change = match &self.aws.provider {
-            None => Change::CreateOidcProvider {
+            None => Change::CreateOidcProvider(CreateOidcProvider {
                 url: format!("https://{}", a.host),
                 arn: self.provider_arn.clone(),
                 client_ids: vec![a.audience.clone()],
                 thumbprints: a.thumbprints.clone(),
                 tags: self.tags.clone(),
-            },
-            Some(p) if !p.client_ids.contains(&a.audience) => Change::AddOidcAudience {
-                provider_arn: self.provider_arn.clone(),
-                audience: a.audience.clone(),
-            },
+            }),
+            Some(p) if !p.client_ids.contains(&a.audience) => {
+                Change::AddOidcAudience(AddOidcAudience {
+                    provider_arn: self.provider_arn.clone(),
+                    audience: a.audience.clone(),
+                })
+            }
             Some(_) => {
                 self.notes.push(Note::info(
                     &self.provider_arn,
@@ -111,7 +117,7 @@ impl Builder<'_> {
         };
         let change = match state {
             None => Some(self.push(
-                Change::CreateRole {
+                Change::CreateRole(CreateRole {
                     name: name.to_string(),
                     arn: arn.clone(),
                     phase,
@@ -121,7 +127,7 @@ impl Builder<'_> {
                     ),
                     trust_policy: spec.document(),
                     tags: self.tags.clone(),
-                },
+                }),
                 provider_deps.to_vec(),
             )),
             Some(s) => {
@@ -136,7 +142,7 @@ impl Builder<'_> {
                 let ext = trust_policy::extend(&doc, &spec);
                 ext.changed().then(|| {
                     self.push(
-                        Change::UpdateTrustPolicy {
+                        Change::UpdateTrustPolicy(UpdateTrustPolicy {
                             role_name: name.to_string(),
                             old: doc.into_value(),
                             new: ext.document,
@@ -144,7 +150,7 @@ impl Builder<'_> {
                             provider_arn: self.provider_arn.clone(),
                             host: a.host.clone(),
                             audience: a.audience.clone(),
-                        },
+                        }),
                         provider_deps.to_vec(),
                     )
                 })
@@ -175,10 +181,10 @@ impl Builder<'_> {
         let attached = state.map(|s| s.attached.clone()).unwrap_or_default();
         for arn in &permissions.managed_policy_arns {
             if !attached.contains(arn) {
-                let change = Change::AttachRolePolicy {
+                let change = Change::AttachRolePolicy(AttachRolePolicy {
                     role_name: name.to_string(),
                     policy_arn: arn.clone(),
-                };
+                });
                 self.push(change, deps.clone());
             }
         }
@@ -188,12 +194,12 @@ impl Builder<'_> {
                 .and_then(|s| s.inline.as_ref())
                 .and_then(|t| serde_json::from_str::<Value>(t).ok());
             if old.as_ref() != Some(&new) {
-                let change = Change::PutRolePolicy {
+                let change = Change::PutRolePolicy(PutRolePolicy {
                     role_name: name.to_string(),
                     policy_name: INLINE_POLICY_NAME.into(),
                     document: new,
                     old,
-                };
+                });
                 self.push(change, deps);
             }
         }
@@ -242,23 +248,26 @@ impl Builder<'_> {
             }
         };
         if let Some(scope) = scope {
-            self.push(Change::AttachVariableSet { set, scope }, deps);
+            self.push(
+                Change::AttachVariableSet(AttachVariableSet { set, scope }),
+                deps,
+            );
         }
     }
 
     /// IAM refuses trust policies over its size quota; better to say so before writing anything.
     fn check_trust_sizes(&self) -> Result<(), PlanError> {
         for change in &self.changes {
-            if let Change::CreateRole {
+            if let Change::CreateRole(CreateRole {
                 name,
                 trust_policy: doc,
                 ..
-            }
-            | Change::UpdateTrustPolicy {
+            })
+            | Change::UpdateTrustPolicy(UpdateTrustPolicy {
                 role_name: name,
                 new: doc,
                 ..
-            } = &change.change
+            }) = &change.change
             {
                 let size = policy_size(doc);
                 if size > TRUST_POLICY_MAX {

@@ -110,9 +110,9 @@ mod tests {
             .changes
             .iter()
             .map(|c| match &c.change {
-                Change::CreateOidcProvider { .. } => "provider",
-                Change::CreateRole { .. } => "role",
-                Change::CreateVariable { .. } => "variable",
+                Change::CreateOidcProvider(_) => "provider",
+                Change::CreateRole(_) => "role",
+                Change::CreateVariable(_) => "variable",
                 _ => "other",
             })
             .collect();

@@ -3,6 +3,7 @@
 
 use super::build::Builder;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
+use crate::core::change::{CreateVariable, CreateVariableSet, DeleteVariable, UpdateVariable};
 use crate::core::dynamic_vars::{self, VarKind};
 use crate::core::inventory::access::is_static_key;
 use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable};
@@ -40,14 +41,14 @@ impl Builder<'_> {
         }
         let mut deps = role_deps;
         if let (TargetChoice::VariableSet { name }, None) = (&a.target, &self.tfc.varset) {
-            let change = Change::CreateVariableSet {
+            let change = Change::CreateVariableSet(CreateVariableSet {
                 organization: a.organization.clone(),
                 name: name.clone(),
                 description: format!(
                     "AWS dynamic credentials for {}/{} (managed by tfc-oidc)",
                     self.tfc.organization, self.tfc.project.name
                 ),
-            };
+            });
             deps.push(self.push(change, vec![]));
         }
         let mut variables = Vec::new();
@@ -72,24 +73,24 @@ impl Builder<'_> {
                     .iter()
                     .find(|v| &v.key == key && v.category == VariableCategory::Env);
                 let change = match found {
-                    None => Some(Change::CreateVariable {
+                    None => Some(Change::CreateVariable(CreateVariable {
                         target: target.clone(),
                         key: key.clone(),
                         value: value.clone(),
                         description: DESCRIPTION.into(),
-                    }),
+                    })),
                     // The API refuses to make a sensitive variable readable again, and its value
                     // cannot be compared: replace it, so the next run finds it equal.
                     Some(v) if v.sensitive => {
                         let delete = self.push(
-                            Change::DeleteVariable {
+                            Change::DeleteVariable(DeleteVariable {
                                 target: target.clone(),
                                 variable_id: v.id.clone(),
                                 key: key.clone(),
                                 sensitive: true,
                                 expected_value: None,
                                 access_key_id: None,
-                            },
+                            }),
                             deps.clone(),
                         );
                         self.notes.push(Note::info(
@@ -101,25 +102,25 @@ impl Builder<'_> {
                         let mut after = deps.clone();
                         after.push(delete);
                         written.push(self.push(
-                            Change::CreateVariable {
+                            Change::CreateVariable(CreateVariable {
                                 target: target.clone(),
                                 key: key.clone(),
                                 value: value.clone(),
                                 description: DESCRIPTION.into(),
-                            },
+                            }),
                             after,
                         ));
                         None
                     }
                     Some(v) if v.value.as_deref() != Some(value.as_str()) => {
-                        Some(Change::UpdateVariable {
+                        Some(Change::UpdateVariable(UpdateVariable {
                             target: target.clone(),
                             variable_id: v.id.clone(),
                             key: key.clone(),
                             old_value: if v.sensitive { None } else { v.value.clone() },
                             new_value: value.clone(),
                             description: DESCRIPTION.into(),
-                        })
+                        }))
                     }
                     Some(_) => None,
                 };

@@ -22,9 +22,9 @@ pub(super) fn migration_lines(
         .filter(|c| {
             matches!(
                 c.change,
-                Change::DeleteVariable { .. }
-                    | Change::DetachVariableSet { .. }
-                    | Change::SetAccessKeyStatus { .. }
+                Change::DeleteVariable(_)
+                    | Change::DetachVariableSet(_)
+                    | Change::SetAccessKeyStatus(_)
             )
         })
         .map(|c| c.change.summary())

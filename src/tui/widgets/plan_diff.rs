@@ -1,6 +1,7 @@
 //! The plan as a diff (`+` create, `~` update with old → new, `-` delete), grouped AWS / HCP
 //! Terraform, and the exact trust policy documents the plan writes.
 
+use crate::core::change::{CreateRole, UpdateTrustPolicy};
 use crate::core::plan::{Change, Plan, Side, Verb};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{paragraph, subject_lines, wrap, wrapped};
@@ -85,10 +86,10 @@ pub fn trust_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>
     let mut lines = Vec::new();
     for pc in &plan.changes {
         let (title, doc) = match &pc.change {
-            Change::CreateRole {
+            Change::CreateRole(CreateRole {
                 name, trust_policy, ..
-            } => (format!("Trust policy of the new role {name}"), trust_policy),
-            Change::UpdateTrustPolicy { role_name, new, .. } => (
+            }) => (format!("Trust policy of the new role {name}"), trust_policy),
+            Change::UpdateTrustPolicy(UpdateTrustPolicy { role_name, new, .. }) => (
                 format!("Trust policy of role {role_name} after the update"),
                 new,
             ),

@@ -1,6 +1,7 @@
 //! What a migration plans: discovery, removals, order, notes.
 
 use super::*;
+use crate::core::change::{CreateVariable, DeleteVariable};
 
 #[tokio::test]
 async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
@@ -19,7 +20,7 @@ async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
         .plan
         .changes
         .iter()
-        .filter(|c| matches!(c.change, Change::CreateOidcProvider { .. }))
+        .filter(|c| matches!(c.change, Change::CreateOidcProvider(_)))
         .count();
     assert_eq!(providers, 1, "one provider for three projects");
     assert_eq!(m.plan.roles.len(), 3);
@@ -28,17 +29,18 @@ async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
     // Order: each removal waits for the OIDC variables of the workspaces it affects (the set
     // reaches etl); the key's deactivation waits for every removal.
     let oidc_vars_of = |ws: &str| -> Vec<usize> {
-        let on = |c: &Change| matches!(c, Change::CreateVariable { target: VariableTarget::Workspace(w), .. } if w.name == ws);
+        let on = |c: &Change| matches!(c, Change::CreateVariable(CreateVariable { target: VariableTarget::Workspace(w), .. }) if w.name == ws);
         (0..m.plan.changes.len())
             .filter(|j| on(&m.plan.changes[*j].change))
             .collect()
     };
     let removals: Vec<usize> = (0..m.plan.changes.len())
-        .filter(|i| matches!(m.plan.changes[*i].change, Change::DeleteVariable { .. }))
+        .filter(|i| matches!(m.plan.changes[*i].change, Change::DeleteVariable(_)))
         .collect();
     assert_eq!(removals.len(), 6);
     for &i in &removals {
-        let Change::DeleteVariable { target, .. } = &m.plan.changes[i].change else {
+        let Change::DeleteVariable(DeleteVariable { target, .. }) = &m.plan.changes[i].change
+        else {
             unreachable!()
         };
         let ws = match target {
@@ -54,7 +56,7 @@ async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
         .plan
         .changes
         .iter()
-        .position(|c| matches!(c.change, Change::SetAccessKeyStatus { .. }))
+        .position(|c| matches!(c.change, Change::SetAccessKeyStatus(_)))
         .unwrap();
     let before = ancestors(&m, deactivate);
     assert!(removals.iter().all(|j| before.contains(j)));
@@ -85,7 +87,9 @@ async fn a_set_reaching_only_migrated_workspaces_is_emptied_and_nothing_else_is_
         .changes
         .iter()
         .filter_map(|c| match &c.change {
-            Change::DeleteVariable { target, key, .. } => Some((target.to_string(), key.clone())),
+            Change::DeleteVariable(DeleteVariable { target, key, .. }) => {
+                Some((target.to_string(), key.clone()))
+            }
             _ => None,
         })
         .collect();
@@ -107,7 +111,7 @@ async fn a_set_reaching_only_migrated_workspaces_is_emptied_and_nothing_else_is_
         .plan
         .changes
         .iter()
-        .any(|c| matches!(c.change, Change::SetAccessKeyStatus { .. })));
+        .any(|c| matches!(c.change, Change::SetAccessKeyStatus(_))));
     assert!(m
         .plan
         .notes
@@ -123,7 +127,7 @@ async fn a_set_attached_to_the_workspace_is_detached_from_it() {
         .plan
         .changes
         .iter()
-        .filter(|c| matches!(c.change, Change::DetachVariableSet { .. }))
+        .filter(|c| matches!(c.change, Change::DetachVariableSet(_)))
         .map(|c| c.change.summary())
         .collect();
     assert_eq!(detach, ["detach variable set shop-keys from workspace web"]);
@@ -131,7 +135,7 @@ async fn a_set_attached_to_the_workspace_is_detached_from_it() {
         .plan
         .changes
         .iter()
-        .any(|c| matches!(c.change, Change::DeleteVariable { .. })));
+        .any(|c| matches!(c.change, Change::DeleteVariable(_))));
     assert!(m.still_receiving.is_empty());
     apply_plan(&sb, &Journal::in_memory(), m).await.unwrap();
     assert!(!has(&run_keys(&sb, "web").await, "AWS_ACCESS_KEY_ID"));
@@ -150,7 +154,7 @@ async fn a_shared_set_that_holds_more_or_reaches_through_a_project_is_left_alone
         let m = migrate(&sb, &request(names(&["web"]))).await;
         assert!(!m.plan.changes.iter().any(|c| matches!(
             c.change,
-            Change::DetachVariableSet { .. } | Change::DeleteVariable { .. }
+            Change::DetachVariableSet(_) | Change::DeleteVariable(_)
         )));
         assert_eq!(m.still_receiving.len(), 1);
         assert_eq!(m.still_receiving[0].workspace, "web");
@@ -180,7 +184,7 @@ async fn own_keys_stay_when_a_shared_set_would_give_a_different_key() {
         .plan
         .changes
         .iter()
-        .any(|c| matches!(c.change, Change::DeleteVariable { .. })));
+        .any(|c| matches!(c.change, Change::DeleteVariable(_))));
     assert!(m.plan.notes.iter().any(|n| n
         .text
         .starts_with("workspace web keeps its own static keys")));
@@ -258,7 +262,7 @@ async fn keys_stay_where_the_oidc_variables_would_not_take_effect() {
     let m = migrate(&sb, &request(names(&["web"]))).await;
     assert!(!m.plan.changes.iter().any(|c| matches!(
         c.change,
-        Change::DetachVariableSet { .. } | Change::DeleteVariable { .. }
+        Change::DetachVariableSet(_) | Change::DeleteVariable(_)
     )));
     assert!(m.plan.notes.iter().any(|n| n.text.starts_with(
         "workspace web keeps its static keys: variable set forced-role (attached to the workspace) sets TFC_AWS_RUN_ROLE_ARN"
