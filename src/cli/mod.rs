@@ -30,8 +30,36 @@ pub mod verify;
 mod verify_output;
 
 use args::{Cli, Command};
-use clap::CommandFactory;
+use clap::{CommandFactory, Parser};
 use error::CliError;
+use std::process::ExitCode;
+
+/// The whole program: parse, run, and turn errors into one line and an exit code. It lives in
+/// the library, not in `main.rs`, so the async code is compiled once, here: a `block_on` in the
+/// binary crate made a release build compile every command's future a second time (17 s).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(error::code::FAILURE);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.message.is_empty() => ExitCode::from(e.code),
+        Err(e) => {
+            tracing::error!(code = e.code, "{}", e.message);
+            eprintln!("error: {}", output::escape(&e.message));
+            ExitCode::from(e.code)
+        }
+    }
+}
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
