@@ -67,7 +67,7 @@ fn make_pki() -> Pki {
 /// Serves TLS on 127.0.0.1 with `chain`, for as many handshakes as come; returns the port.
 async fn serve(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> u16 {
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
+        rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .unwrap()
@@ -149,6 +149,23 @@ async fn an_untrusted_chain_is_refused() {
         .unwrap_err();
     assert!(matches!(err, ThumbprintError::Tls { .. }), "{err:?}");
     assert!(!err.to_string().contains('\n'));
+}
+
+/// The HCP Terraform client's TLS (rustls on ring, the system's roots) handshakes and checks the
+/// chain: a server whose root is not trusted is refused with a certificate error, not a panic.
+#[tokio::test]
+async fn the_hcp_terraform_client_checks_the_chain_over_tls() {
+    let pki = make_pki();
+    let key = pki.leaf_key.clone_key();
+    let port = serve(vec![pki.leaf.clone(), pki.intermediate.clone()], key).await;
+    let http = tfc_oidc::tfc::TfcClient::http_client().unwrap();
+    let url = format!("https://localhost:{port}/api/v2/ping");
+    let err = http.get(url).send().await.unwrap_err();
+    let text = format!("{err:?}");
+    assert!(
+        text.contains("UnknownIssuer") || text.to_lowercase().contains("certificate"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ pub mod thumbprint;
 
 pub use client::IamClient;
 pub use cloudtrail::CloudTrailClient;
-pub use config::{load_sdk_config, FALLBACK_REGION};
+pub use config::{https_client, load_sdk_config, FALLBACK_REGION};
 pub use thumbprint::{
     compute_thumbprint, select_top_intermediate, validate_thumbprint, ThumbprintError,
 };

@@ -52,16 +52,15 @@ pub async fn compute_thumbprint(
 ) -> Result<String, ThumbprintError> {
     let (host, server_name, port) = parse_issuer(issuer_url)?;
     let roots = root_store(extra_roots)?;
-    let config = ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| ThumbprintError::Tls {
-        host: host.clone(),
-        detail: e.to_string(),
-    })?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
+    let config =
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ThumbprintError::Tls {
+                host: host.clone(),
+                detail: e.to_string(),
+            })?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
     let connector = TlsConnector::from(Arc::new(config));
 
     let connect = async {

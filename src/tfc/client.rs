@@ -81,6 +81,9 @@ impl TfcClient {
     /// request timeouts, `User-Agent: tfc-oidc/<version>`, no redirects (a redirect would be a
     /// misconfigured address, and following it could carry the token elsewhere).
     pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+        // reqwest is built without a crypto provider of its own: it uses the process default,
+        // ring (the AWS SDK's too). Installing fails only when one is installed already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         reqwest::Client::builder()
             .user_agent(concat!("tfc-oidc/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))

@@ -78,6 +78,7 @@ async fn unreachable_endpoint_is_a_one_line_error() {
         l.local_addr().unwrap().port()
     };
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(tfc_oidc::aws::https_client())
         .region(aws_config::Region::from_static("us-east-1"))
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .retry_config(aws_config::retry::RetryConfig::disabled())
