@@ -173,9 +173,10 @@ pub(crate) fn verdict_text(check: &RunCheck, role_source: &str, admits: &str) ->
             .as_ref()
             .map_or_else(|| "allow".to_string(), |d| d.explain());
         out.push_str(&printable(&format!(
-            "{how}: role {} admits {admits}\n",
+            "{how}: role {} admits {admits}",
             check.role_arn
         )));
+        out.push('\n');
     } else {
         for line in check_deny_lines(check) {
             out.push_str(&printable(&line));

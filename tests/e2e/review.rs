@@ -165,13 +165,14 @@ async fn explain_allows_the_trusted_workspace_and_names_the_failing_condition() 
     let allow = env.run(&[&base[..], &["--workspace", "edge", "--phase", "apply"]].concat());
     assert_success(&allow);
     let shown = text(&allow.stdout);
-    assert!(shown.starts_with("allow (statement 1)"), "{shown}");
+    let arn = role_arn(role);
+    let verdict = format!("allow (statement 1): role {arn} admits apply runs of acme/edge");
+    assert_eq!(shown.lines().next(), Some(verdict.as_str()), "{shown}");
     assert!(
         shown.contains("sub   organization:acme:project:platform:workspace:edge:run_phase:apply")
     );
     assert!(shown.contains("aud   aws.workload.identity"));
 
-    let arn = role_arn(role);
     let deny = env.run(
         &[
             &base[..],
