@@ -38,6 +38,16 @@ fn bold(text: &str, colour: bool) -> String {
 
 /// The plan as a diff, grouped by service.
 pub fn plan_text(plan: &Plan, colour: bool) -> String {
+    plan_text_or(
+        plan,
+        colour,
+        "Nothing to change: everything is already in place.",
+    )
+}
+
+/// [`plan_text`] with the sentence an empty plan shows (undo has nothing to revert, rather than
+/// everything in place).
+pub fn plan_text_or(plan: &Plan, colour: bool, when_empty: &str) -> String {
     let mut out = String::new();
     let scope = plan.scope();
     out.push_str(&bold(
@@ -51,7 +61,7 @@ pub fn plan_text(plan: &Plan, colour: bool) -> String {
     ));
     out.push('\n');
     if plan.is_empty() {
-        out.push_str("\nNothing to change: everything is already in place.\n");
+        out.push_str(&format!("\n{when_empty}\n"));
     }
     for (side, title) in [(Side::Aws, "AWS"), (Side::Tfc, "HCP Terraform")] {
         let changes = plan.changes_on(side);

@@ -34,9 +34,7 @@ fn severity_colour(s: Severity) -> &'static str {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::core::text::counted as plural;
 
 /// What was read, for the summary line.
 pub fn read_line(summary: &Summary) -> String {

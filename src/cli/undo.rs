@@ -68,7 +68,12 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
     };
     if !json {
         println!("Reverting the apply recorded in {}", record.path.display());
-        print!("{}", output::plan_text(&plan, colour));
+        let nothing = if plan.notes.is_empty() {
+            "Nothing to revert: what the apply made is gone already."
+        } else {
+            "Nothing to revert: what the apply made is gone already, or must stay (see the notes)."
+        };
+        print!("{}", output::plan_text_or(&plan, colour, nothing));
     }
     if args.dry_run {
         if json {

@@ -1,4 +1,4 @@
-//! Text that came from a server (names, existing values, error details) is shown with control
+//! Text helpers. Text that came from a server (names, existing values, error details) is shown with control
 //! characters escaped, so a value holding terminal escape sequences cannot drive the terminal.
 
 use std::borrow::Cow;
@@ -20,9 +20,20 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `n` and the noun in the number it needs: "1 variable set", "3 variable sets".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_in_the_right_number() {
+        assert_eq!(counted(1, "set", "sets"), "1 set");
+        assert_eq!(counted(0, "set", "sets"), "0 sets");
+    }
 
     #[test]
     fn escapes_only_controls() {

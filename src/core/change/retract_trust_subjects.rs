@@ -1,7 +1,8 @@
 //! Taking subjects an apply added out of a role's trust as it is now (undo of
 //! [`super::UpdateTrustPolicy`]).
 
-use super::support::{count, unreadable};
+use super::support::unreadable;
+use crate::core::text::counted;
 use super::{Change, ChangeKind, Held, Outcome, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
 use crate::core::policy::PolicyDocument;
@@ -31,7 +32,7 @@ impl ChangeKind for RetractTrustSubjects {
     fn summary(&self) -> String {
         format!(
             "remove {} from the trust policy of role {}",
-            count(self.subjects.len(), "subject"),
+            counted(self.subjects.len(), "subject", "subjects"),
             self.role_name
         )
     }

@@ -97,8 +97,3 @@ pub(super) fn short_arn(arn: &str) -> &str {
         arn
     }
 }
-
-/// "1 subject", "3 subjects".
-pub(super) fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}

@@ -1,7 +1,8 @@
 //! Adding subjects to an existing role's trust policy. At apply time the trust is read again
 //! and only these additions are made to it, so a change made since the plan is kept.
 
-use super::support::{count, current_trust, settle};
+use super::support::{current_trust, settle};
+use crate::core::text::counted;
 use super::{Change, ChangeKind, Held, Outcome, RetractTrustSubjects, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
 use crate::core::policy::PolicyDocument;
@@ -56,7 +57,7 @@ impl ChangeKind for UpdateTrustPolicy {
         format!(
             "extend trust policy of role {} (+{})",
             self.role_name,
-            count(self.added_subjects.len(), "subject")
+            counted(self.added_subjects.len(), "subject", "subjects")
         )
     }
 

@@ -6,6 +6,7 @@
 
 use crate::core::inventory::{Inventory, InventoryError, ReadProgress};
 use crate::core::review::{self, Finding, FindingId, ResourceRef, Severity, Summary};
+use crate::core::text::counted;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
@@ -230,11 +231,14 @@ impl FindingsStep {
             };
             spans.push(Span::styled(text, style));
         }
-        let roles = s.roles.map_or(String::new(), |r| format!(", {r} roles"));
+        let roles = s.roles.map_or(String::new(), |r| {
+            format!(", {}", counted(r, "role", "roles"))
+        });
         spans.push(Span::styled(
             format!(
-                "  (read {} workspaces, {} sets{roles})",
-                s.workspaces, s.variable_sets
+                "  (read {}, {}{roles})",
+                counted(s.workspaces, "workspace", "workspaces"),
+                counted(s.variable_sets, "set", "sets")
             ),
             t.dim(),
         ));
