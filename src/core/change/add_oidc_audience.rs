@@ -15,12 +15,8 @@ pub struct AddOidcAudience {
 
 #[async_trait]
 impl ChangeKind for AddOidcAudience {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Create
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Create)
     }
 
     fn summary(&self) -> String {

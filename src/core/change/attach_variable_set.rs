@@ -18,12 +18,8 @@ pub struct AttachVariableSet {
 
 #[async_trait]
 impl ChangeKind for AttachVariableSet {
-    fn side(&self) -> Side {
-        Side::Tfc
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Create
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Tfc, Verb::Create)
     }
 
     fn summary(&self) -> String {

@@ -17,12 +17,8 @@ pub struct CreateOidcProvider {
 
 #[async_trait]
 impl ChangeKind for CreateOidcProvider {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Create
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Create)
     }
 
     fn summary(&self) -> String {

@@ -28,12 +28,8 @@ impl CreateRole {
 
 #[async_trait]
 impl ChangeKind for CreateRole {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Create
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Create)
     }
 
     fn summary(&self) -> String {

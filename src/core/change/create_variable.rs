@@ -21,12 +21,8 @@ pub struct CreateVariable {
 
 #[async_trait]
 impl ChangeKind for CreateVariable {
-    fn side(&self) -> Side {
-        Side::Tfc
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Create
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Tfc, Verb::Create)
     }
 
     fn summary(&self) -> String {

@@ -15,12 +15,8 @@ pub struct CreateVariableSet {
 
 #[async_trait]
 impl ChangeKind for CreateVariableSet {
-    fn side(&self) -> Side {
-        Side::Tfc
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Create
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Tfc, Verb::Create)
     }
 
     fn summary(&self) -> String {

@@ -67,12 +67,8 @@ impl DeleteRole {
 
 #[async_trait]
 impl ChangeKind for DeleteRole {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Delete
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Delete)
     }
 
     fn summary(&self) -> String {

@@ -15,12 +15,8 @@ pub struct DeleteRolePolicy {
 
 #[async_trait]
 impl ChangeKind for DeleteRolePolicy {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Delete
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Delete)
     }
 
     fn summary(&self) -> String {

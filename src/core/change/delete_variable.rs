@@ -28,12 +28,8 @@ pub struct DeleteVariable {
 
 #[async_trait]
 impl ChangeKind for DeleteVariable {
-    fn side(&self) -> Side {
-        Side::Tfc
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Delete
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Tfc, Verb::Delete)
     }
 
     fn summary(&self) -> String {

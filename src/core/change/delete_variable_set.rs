@@ -18,12 +18,8 @@ pub struct DeleteVariableSet {
 
 #[async_trait]
 impl ChangeKind for DeleteVariableSet {
-    fn side(&self) -> Side {
-        Side::Tfc
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Delete
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Tfc, Verb::Delete)
     }
 
     fn summary(&self) -> String {

@@ -83,8 +83,8 @@ impl Unrevertable {
 /// Everything about one kind of change.
 #[async_trait]
 pub trait ChangeKind: std::fmt::Debug + Send + Sync {
-    fn side(&self) -> Side;
-    fn verb(&self) -> Verb;
+    /// Which service it changes, and how it reads in a diff.
+    fn shape(&self) -> (Side, Verb);
     /// One line saying what the change does, for plans, progress and journals.
     fn summary(&self) -> String;
     /// Extra lines under the summary (the trust subjects a role admits).
@@ -180,11 +180,11 @@ kinds! {
 
 impl Change {
     pub fn side(&self) -> Side {
-        self.kind().side()
+        self.kind().shape().0
     }
 
     pub fn verb(&self) -> Verb {
-        self.kind().verb()
+        self.kind().shape().1
     }
 
     pub fn summary(&self) -> String {

@@ -21,16 +21,13 @@ pub struct PutRolePolicy {
 
 #[async_trait]
 impl ChangeKind for PutRolePolicy {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        if self.old.is_some() {
+    fn shape(&self) -> (Side, Verb) {
+        let verb = if self.old.is_some() {
             Verb::Update
         } else {
             Verb::Create
-        }
+        };
+        (Side::Aws, verb)
     }
 
     fn summary(&self) -> String {

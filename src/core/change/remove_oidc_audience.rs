@@ -15,12 +15,8 @@ pub struct RemoveOidcAudience {
 
 #[async_trait]
 impl ChangeKind for RemoveOidcAudience {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Delete
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Delete)
     }
 
     fn summary(&self) -> String {

@@ -21,12 +21,8 @@ pub struct RetractTrustSubjects {
 
 #[async_trait]
 impl ChangeKind for RetractTrustSubjects {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Update
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Update)
     }
 
     fn summary(&self) -> String {

@@ -17,12 +17,8 @@ pub struct SetAccessKeyStatus {
 
 #[async_trait]
 impl ChangeKind for SetAccessKeyStatus {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Update
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Update)
     }
 
     fn summary(&self) -> String {

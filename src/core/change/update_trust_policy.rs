@@ -45,12 +45,8 @@ impl UpdateTrustPolicy {
 
 #[async_trait]
 impl ChangeKind for UpdateTrustPolicy {
-    fn side(&self) -> Side {
-        Side::Aws
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Update
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Aws, Verb::Update)
     }
 
     fn summary(&self) -> String {

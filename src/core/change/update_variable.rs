@@ -24,12 +24,8 @@ pub struct UpdateVariable {
 
 #[async_trait]
 impl ChangeKind for UpdateVariable {
-    fn side(&self) -> Side {
-        Side::Tfc
-    }
-
-    fn verb(&self) -> Verb {
-        Verb::Update
+    fn shape(&self) -> (Side, Verb) {
+        (Side::Tfc, Verb::Update)
     }
 
     fn summary(&self) -> String {
