@@ -128,11 +128,7 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
     let document = |plan: &Plan, report, applied| {
         out::migrate_json(plan, report, applied, &found, &still_receiving)
     };
-    let opts = FlowOptions {
-        dry_run: args.dry_run,
-        yes: args.yes,
-        json,
-    };
+    let opts = FlowOptions::apply(args.dry_run, args.yes, json);
     match confirm_and_apply(plan, ports, opts, &show).await? {
         Flow::DryRun(plan) if json => println!("{}", document(&plan, None, false)),
         Flow::DryRun(plan) => show(&plan),
@@ -142,10 +138,10 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
             print!("\n{}", out::after_text(&plan, &still_receiving, colour));
         }
         Flow::Cancelled => {}
-        Flow::Applied(report) if json => {
+        Flow::Applied { report, .. } if json => {
             println!("{}", document(&report.plan, Some(&report), true))
         }
-        Flow::Applied(report) => {
+        Flow::Applied { report, .. } => {
             print!(
                 "\n{}",
                 out::after_text(&report.plan, &still_receiving, colour)

@@ -85,11 +85,7 @@ async fn setup(ports: &Ports, args: &SetupCommand) -> Result<(), CliError> {
     let plan = planner::plan(&answers, ports.iam.as_ref(), ports.tfc.as_ref()).await?;
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;
-    let opts = FlowOptions {
-        dry_run: args.dry_run,
-        yes: args.yes,
-        json,
-    };
+    let opts = FlowOptions::apply(args.dry_run, args.yes, json);
     let show = |plan: &Plan| print!("{}", output::plan_text(plan, colour));
     match confirm_and_apply(plan, ports, opts, &show).await? {
         Flow::DryRun(plan) if json => println!("{}", output::setup_json(&plan, None, false)),
@@ -100,10 +96,10 @@ async fn setup(ports: &Ports, args: &SetupCommand) -> Result<(), CliError> {
             print!("\n{}", output::summary_text(&plan, colour));
         }
         Flow::Cancelled => {}
-        Flow::Applied(report) if json => {
+        Flow::Applied { report, .. } if json => {
             println!("{}", output::setup_json(&report.plan, Some(&report), true))
         }
-        Flow::Applied(report) => print!("\n{}", output::summary_text(&report.plan, colour)),
+        Flow::Applied { report, .. } => print!("\n{}", output::summary_text(&report.plan, colour)),
     }
     Ok(())
 }

@@ -1,11 +1,10 @@
 //! `tfc-oidc undo`: revert the last apply recorded in the journal.
 
 use crate::cli::args::{Format, GlobalArgs, UndoArgs};
-use crate::cli::confirm::{confirm_or_refuse, Decision};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
+use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::output;
-use crate::cli::run_apply::run_apply;
 use crate::core::journal::{Entry, RecordKind};
 use crate::core::undo::plan_undo;
 use serde_json::json;
@@ -75,20 +74,25 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
         };
         print!("{}", output::plan_text_or(&plan, colour, nothing));
     }
-    if args.dry_run {
-        if json {
-            println!("{}", doc(false, &plan));
+    let opts = FlowOptions {
+        dry_run: args.dry_run,
+        yes: args.yes,
+        json,
+        kind: RecordKind::Undo,
+        record_empty: true,
+    };
+    let (report, journal) = match confirm_and_apply(plan, ports, opts, &|_| {}).await? {
+        Flow::DryRun(plan) | Flow::NothingToDo(plan) => {
+            if json {
+                println!("{}", doc(false, &plan));
+            }
+            return Ok(());
         }
-        return Ok(());
-    }
-    if !plan.is_empty() && confirm_or_refuse(args.yes, plan.changes.len())? == Decision::Cancelled {
-        println!("Nothing was changed.");
-        return Ok(());
-    }
-    let mut journal = ports.journal.begin(&plan, RecordKind::Undo)?;
-    let report = run_apply(plan, ports, &mut journal, json).await?;
-    if let Some(path) = journal.path() {
-        ports.journal.mark_reverted(&record, path)?;
+        Flow::Cancelled => return Ok(()),
+        Flow::Applied { report, journal } => (report, journal),
+    };
+    if let Some(path) = journal {
+        ports.journal.mark_reverted(&record, &path)?;
     }
     let left: Vec<&str> = report
         .outcomes
