@@ -101,15 +101,12 @@ fn documents<'a>(
         let doc = PolicyDocument::parse(text).ok()?;
         Some((format!("inline policy {name}"), Cow::Owned(doc)))
     });
-    let managed =
-        role.attached_policies
-            .iter()
-            .filter_map(|arn| match aws.managed_policies.get(arn) {
-                Some(ManagedPolicy::Document(doc)) => {
-                    Some((format!("customer-managed policy {arn}"), Cow::Borrowed(doc)))
-                }
-                _ => None,
-            });
+    let managed = role.attached_policies.iter().filter_map(|arn| {
+        let Some(ManagedPolicy::Document(doc)) = aws.managed_policies.get(arn) else {
+            return None;
+        };
+        Some((format!("customer-managed policy {arn}"), Cow::Borrowed(doc)))
+    });
     inline.chain(managed).collect()
 }
 

@@ -152,7 +152,7 @@ async fn each_customer_managed_policy_is_read_once_and_aws_managed_ones_never() 
         .filter(|c| c.op == "get_managed_policy_document")
         .map(|c| c.target)
         .collect();
-    assert_eq!(reads, [shared.clone()]);
+    assert_eq!(reads, std::slice::from_ref(&shared));
     let aws = inv.aws.as_ref().unwrap();
     assert_eq!(aws.managed_policies.len(), 1);
     assert!(matches!(
