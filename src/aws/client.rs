@@ -236,6 +236,13 @@ impl Iam for IamClient {
     async fn access_key_account(&self, access_key_id: &str) -> Result<Option<String>, IamError> {
         self.access_key_account_impl(access_key_id).await
     }
+
+    async fn get_managed_policy_document(
+        &self,
+        policy_arn: &str,
+    ) -> Result<Option<String>, IamError> {
+        self.get_managed_policy_document_impl(policy_arn).await
+    }
 }
 
 /// An access key ID shortened for messages (`AKIA…WXYZ`): not secret, but no need to echo it all.

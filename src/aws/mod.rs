@@ -6,6 +6,7 @@ pub mod client;
 pub mod cloudtrail;
 pub mod config;
 mod errors;
+mod policies;
 mod providers;
 mod roles;
 pub mod thumbprint;

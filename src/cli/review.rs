@@ -5,7 +5,9 @@
 //! Without usable AWS credentials the review covers HCP Terraform only and says so (a note on
 //! stderr, `"aws_read": false` with the reason in JSON), since half the catalogue still applies.
 //! CloudTrail's event history is read beside the inventory for TFCOIDC015/016 unless
-//! `--no-activity`; when it cannot be read the summary says why and the review goes on.
+//! `--no-activity`; when it cannot be read the summary says why and the review goes on. A
+//! customer-managed policy that could not be read (TFCOIDC010 did not check it) is named in a
+//! note on stderr and in the JSON summary's `unchecked_policies`.
 
 use crate::cli::args::{FailOn, GlobalArgs, ReviewArgs, ReviewFormat};
 use crate::cli::connect::Ports;
@@ -113,6 +115,16 @@ async fn review_command(
             review_output::printable(reason)
         );
     }
+    // A customer-managed policy that could not be read is not taken for admin access: say so.
+    let unchecked = review::unchecked_policies(&inv);
+    for u in &unchecked {
+        eprintln!(
+            "note: TFCOIDC010 did not check {} on {}: {}",
+            printable(&u.policy_arn),
+            printable(&u.role_arn),
+            printable(&u.reason)
+        );
+    }
     match args.format {
         ReviewFormat::Text => {
             let scope_text = match &inv.scope_project {
@@ -147,6 +159,7 @@ async fn review_command(
                     ReviewActivity::Skipped(why) => Some(why.clone()),
                     ReviewActivity::Read(_) => None,
                 },
+                "unchecked_policies": unchecked,
                 "fail_on": threshold.map(|t| t.as_str()).unwrap_or("never"),
                 "failed": failed,
             });

@@ -26,6 +26,7 @@ const OPS: &[&str] = &[
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
     "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
     "access_key_last_used", "list_access_keys", "access_key_account",
+    "get_managed_policy_document",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).
@@ -172,6 +173,12 @@ impl SandboxIam {
             st.role_mut(&role.name)?.role.created = Some(created.to_string());
         }
         Ok(())
+    }
+
+    /// Creates a customer-managed policy `name` whose default version is `document`, and
+    /// returns its ARN (`arn:aws:iam::ACCOUNT:policy/NAME`) to attach (setup: not logged).
+    pub fn add_managed_policy(&self, name: &str, document: &str) -> Result<String, IamError> {
+        self.st().create_policy(name, document)
     }
 
     /// Deletes a role with its policies (setup: not logged).
@@ -360,6 +367,17 @@ impl Iam for SandboxIam {
             .enter("access_key_account", false, access_key_id)
             .await?;
         Ok(self.st().key_account(access_key_id))
+    }
+
+    /// `None` for a policy never created with a document (see [`SandboxIam::add_managed_policy`]).
+    async fn get_managed_policy_document(
+        &self,
+        policy_arn: &str,
+    ) -> Result<Option<String>, IamError> {
+        self.rec
+            .enter("get_managed_policy_document", false, policy_arn)
+            .await?;
+        Ok(self.st().managed_policy_document(policy_arn))
     }
 }
 

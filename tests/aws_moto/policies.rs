@@ -131,3 +131,66 @@ async fn malformed_policies_are_invalid_input() {
     assert_one_line(&e);
     iam.delete_role(&name).await.unwrap();
 }
+
+/// `get_managed_policy_document` reads the default version (GetPolicy → GetPolicyVersion) and
+/// decodes it; a policy that does not exist is `None`.
+#[tokio::test]
+async fn customer_managed_policy_documents_are_read_back_decoded() {
+    let iam = moto_client!();
+    let name = unique("c");
+    iam.create_role(&new_role(&name)).await.unwrap();
+    let first =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    // Spaces, `+`, `%` and `/` all come back percent-encoded from IAM (and moto).
+    let second = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "state", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::bucket/a b+c%/*"}]}"#;
+    let sdk = iam.iam_sdk();
+    let arn = sdk
+        .create_policy()
+        .policy_name(unique("pol"))
+        .policy_document(first)
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .and_then(|p| p.arn())
+        .unwrap()
+        .to_owned();
+    iam.attach_policy(&name, &arn).await.unwrap();
+    assert_eq!(
+        iam.list_attached_policies(&name).await.unwrap(),
+        std::slice::from_ref(&arn)
+    );
+    assert_eq!(
+        iam.get_managed_policy_document(&arn)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(first)
+    );
+
+    // A new default version is what is read.
+    sdk.create_policy_version()
+        .policy_arn(&arn)
+        .policy_document(second)
+        .set_as_default(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        iam.get_managed_policy_document(&arn)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(second)
+    );
+
+    let account = arn.split(':').nth(4).unwrap();
+    let missing = format!("arn:aws:iam::{account}:policy/{}", unique("none"));
+    assert_eq!(
+        iam.get_managed_policy_document(&missing).await.unwrap(),
+        None
+    );
+
+    iam.detach_policy(&name, &arn).await.unwrap();
+    iam.delete_role(&name).await.unwrap();
+}

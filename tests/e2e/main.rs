@@ -15,6 +15,7 @@ mod migrate;
 mod resume_undo;
 mod review;
 mod review_plus;
+mod review_policies;
 mod safety;
 mod setup;
 mod support;

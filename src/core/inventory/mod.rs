@@ -15,6 +15,7 @@ use crate::core::ports::{
     CallerIdentity, OidcProvider, Project, Role, Stack, Variable, VariableSet, Workspace,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub use access::{aws_access, AwsAccess};
 pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
@@ -88,6 +89,27 @@ pub struct AwsInventory {
     /// The ARN the HOST provider has (or would have) in this account.
     pub host_provider_arn: String,
     pub roles: Vec<RoleEntry>,
+    /// The customer-managed policies attached to those roles, each read once, by ARN.
+    #[serde(skip)]
+    pub managed_policies: BTreeMap<String, ManagedPolicy>,
+}
+
+/// What reading a customer-managed policy's default version gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ManagedPolicy {
+    /// Its document.
+    Document(PolicyDocument),
+    /// IAM says it does not exist (deleted since the role's policies were listed).
+    Missing,
+    /// It could not be read (e.g. no `iam:GetPolicyVersion`) or its document did not parse: what
+    /// it grants was not checked. One line, why.
+    Unreadable(String),
+}
+
+/// Whether a managed policy ARN names an AWS-managed policy (`arn:PARTITION:iam::aws:policy/…`)
+/// rather than a customer-managed one (an account id in place of `aws`).
+pub fn is_aws_managed(policy_arn: &str) -> bool {
+    policy_arn.split(':').nth(4) == Some("aws")
 }
 
 impl AwsInventory {

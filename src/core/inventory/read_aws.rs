@@ -1,10 +1,14 @@
 //! The AWS half of the inventory: the caller, every OIDC provider, and each role whose trust
 //! names the HOST provider (ListRoles, then GetRole for tags and last use, which ListRoles
-//! leaves out) with its attached and inline policies.
+//! leaves out) with its attached and inline policies, then the documents of the
+//! customer-managed policies attached to those roles (each ARN once, whatever number of roles
+//! share it; AWS-managed policies are known by name and not read).
 
 use super::read::{each, Counter, InventoryError};
-use super::{role_entry, trusts_provider, AwsInventory, RoleEntry};
+use super::{is_aws_managed, role_entry, trusts_provider, AwsInventory, ManagedPolicy, RoleEntry};
+use crate::core::policy::PolicyDocument;
 use crate::core::ports::{Iam, Role};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Reads the AWS account; the providers and the roles are read side by side.
 pub(super) async fn read_aws(
@@ -36,15 +40,56 @@ pub(super) async fn read_aws(
             .filter(|r| trusts_provider(r, &host_provider_arn))
             .collect();
         counter.expect(ours.len() * 3);
-        each(&ours, |r| read_role(iam, r, counter)).await
+        let roles = each(&ours, |r| read_role(iam, r, counter)).await?;
+        let policies = read_managed_policies(iam, &roles, counter).await?;
+        Ok((roles, policies))
     };
-    let (providers, roles) = futures::try_join!(providers, roles)?;
+    let (providers, (roles, managed_policies)) = futures::try_join!(providers, roles)?;
     Ok(AwsInventory {
         caller,
         providers,
         host_provider_arn,
         roles,
+        managed_policies,
     })
+}
+
+/// The default-version documents of the customer-managed policies attached to `roles`, one
+/// read per distinct ARN, side by side. A policy that cannot be read (no `iam:GetPolicy` or
+/// `iam:GetPolicyVersion`, throttling) is recorded as unreadable, not an error: the rest of the
+/// inventory stands and review says what it could not check.
+async fn read_managed_policies(
+    iam: &dyn Iam,
+    roles: &[RoleEntry],
+    counter: &Counter<'_>,
+) -> Result<BTreeMap<String, ManagedPolicy>, InventoryError> {
+    let arns: Vec<&String> = roles
+        .iter()
+        .flat_map(|r| &r.attached_policies)
+        .filter(|arn| !is_aws_managed(arn))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    counter.expect(arns.len());
+    let read = each(&arns, |arn| async move {
+        let found = counter
+            .aws(
+                "read a customer-managed policy",
+                iam.get_managed_policy_document(arn),
+            )
+            .await;
+        let policy = match found {
+            Ok(Some(text)) => match PolicyDocument::parse(&text) {
+                Ok(doc) => ManagedPolicy::Document(doc),
+                Err(e) => ManagedPolicy::Unreadable(e.to_string()),
+            },
+            Ok(None) => ManagedPolicy::Missing,
+            Err(e) => ManagedPolicy::Unreadable(e.to_string()),
+        };
+        Ok(((*arn).clone(), policy))
+    })
+    .await?;
+    Ok(read.into_iter().collect())
 }
 
 /// GetRole and the role's policies: three calls, plus one per inline policy document.

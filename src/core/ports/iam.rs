@@ -173,6 +173,15 @@ pub trait Iam: Send + Sync {
     /// `sts:GetAccessKeyInfo`: the account an access key id belongs to (works for any
     /// account's key), `None` when STS cannot tell.
     async fn access_key_account(&self, access_key_id: &str) -> Result<Option<String>, IamError>;
+
+    // --- customer-managed policies ---
+    /// The document of the default version of managed policy `policy_arn` (`GetPolicy` for its
+    /// `DefaultVersionId`, then `GetPolicyVersion`), URL-decoded JSON text. `Ok(None)` when the
+    /// policy (or that version) does not exist.
+    async fn get_managed_policy_document(
+        &self,
+        policy_arn: &str,
+    ) -> Result<Option<String>, IamError>;
 }
 
 /// What `GetAccessKeyLastUsed` says about an access key of the caller's account.

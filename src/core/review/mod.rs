@@ -21,6 +21,7 @@ mod workspaces;
 
 pub use crate::core::inventory::access::RunPhase;
 pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
+pub use permissions::{unchecked_policies, UncheckedPolicy};
 
 use crate::core::inventory::{Inventory, WorkspaceEntry};
 use serde::Serialize;

@@ -1,11 +1,18 @@
 //! What a trusting role may do and whether it is used: administrator permissions on a role
 //! trusted broadly (TFCOIDC010) and roles unused for 90 days (TFCOIDC013).
+//!
+//! Administrator permissions come from AWS-managed policies (known by name) or from a document
+//! the role carries: an inline policy or a customer-managed policy, read once per ARN by the
+//! inventory. A customer-managed policy that could not be read is never taken for administrator
+//! access; [`unchecked_policies`] lists it so the review can say what it did not check.
 
 use super::{Finding, FindingId, ResourceRef};
-use crate::core::inventory::{Inventory, RoleEntry};
+use crate::core::inventory::{is_aws_managed, AwsInventory, Inventory, ManagedPolicy, RoleEntry};
 use crate::core::policy::{action_matches, Actions, Effect, PolicyDocument};
 use crate::core::subject::{admits_many_workspaces, admits_plan, workspace_key};
+use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
@@ -22,7 +29,7 @@ pub(super) fn check(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
             arn: role.role.arn.clone(),
             name: role.role.name.clone(),
         };
-        if let Some(f) = admin_for_many(inv, &aws.host_provider_arn, role, &resource) {
+        if let Some(f) = admin_for_many(inv, aws, role, &resource) {
             out.push(f);
         }
         if let Some(detail) = unused(role, now) {
@@ -38,8 +45,16 @@ pub(super) fn check(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
 }
 
 fn aws_managed(arn: &str, name: &str) -> bool {
-    arn.split(':').nth(4) == Some("aws") && arn.ends_with(&format!(":policy/{name}"))
+    is_aws_managed(arn) && arn.ends_with(&format!(":policy/{name}"))
 }
+
+/// IAM actions that let a holder of PowerUserAccess give itself (or a new principal) more.
+const IAM_WRITES: [&str; 4] = [
+    "iam:CreateRole",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreateUser",
+];
 
 /// The raw `Resource` of statement `index` of an identity policy, as strings.
 fn resources(doc: &PolicyDocument, index: usize) -> Vec<String> {
@@ -58,8 +73,48 @@ fn resources(doc: &PolicyDocument, index: usize) -> Vec<String> {
     }
 }
 
-/// What in the role's permissions amounts to administrator access, if anything.
-fn admin_grant(role: &RoleEntry) -> Option<String> {
+/// Whether an identity policy allows Action `*` on Resource `*`.
+fn allows_everything(doc: &PolicyDocument) -> bool {
+    doc.statements()
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+        .any(|s| {
+            let all_actions = matches!(&s.actions, Actions::Action(a) if a.iter().any(|x| x == "*" || x == "*:*"));
+            all_actions && resources(doc, s.index).iter().any(|r| r == "*")
+        })
+}
+
+/// Whether an identity policy allows one of [`IAM_WRITES`].
+fn allows_iam_writes(doc: &PolicyDocument) -> bool {
+    doc.statements().iter().any(|s| {
+        s.effect == Effect::Allow && IAM_WRITES.iter().any(|a| action_matches(&s.actions, a))
+    })
+}
+
+/// The role's identity policy documents that could be read, each with how a finding names it:
+/// its inline policies, then its customer-managed ones (read once per ARN by the inventory).
+fn documents<'a>(
+    aws: &'a AwsInventory,
+    role: &'a RoleEntry,
+) -> Vec<(String, Cow<'a, PolicyDocument>)> {
+    let inline = role.inline_documents.iter().filter_map(|(name, text)| {
+        let doc = PolicyDocument::parse(text).ok()?;
+        Some((format!("inline policy {name}"), Cow::Owned(doc)))
+    });
+    let managed = role.attached_policies.iter().filter_map(|arn| {
+        let Some(ManagedPolicy::Document(doc)) = aws.managed_policies.get(arn) else {
+            return None;
+        };
+        Some((format!("customer-managed policy {arn}"), Cow::Borrowed(doc)))
+    });
+    inline.chain(managed).collect()
+}
+
+/// What in the role's permissions amounts to administrator access, if anything: AWS-managed
+/// AdministratorAccess, an inline or customer-managed policy allowing Action * on Resource *, or
+/// PowerUserAccess with IAMFullAccess or with an inline or customer-managed policy allowing IAM
+/// writes.
+fn admin_grant(aws: &AwsInventory, role: &RoleEntry) -> Option<String> {
     if let Some(arn) = role
         .attached_policies
         .iter()
@@ -67,24 +122,9 @@ fn admin_grant(role: &RoleEntry) -> Option<String> {
     {
         return Some(format!("{arn} is attached"));
     }
-    let docs: Vec<(&str, PolicyDocument)> = role
-        .inline_documents
-        .iter()
-        .filter_map(|(name, text)| PolicyDocument::parse(text).ok().map(|d| (name.as_str(), d)))
-        .collect();
-    for (name, doc) in &docs {
-        for s in doc
-            .statements()
-            .iter()
-            .filter(|s| s.effect == Effect::Allow)
-        {
-            let all_actions = matches!(&s.actions, Actions::Action(a) if a.iter().any(|x| x == "*" || x == "*:*"));
-            if all_actions && resources(doc, s.index).iter().any(|r| r == "*") {
-                return Some(format!(
-                    "inline policy {name} allows Action * on Resource *"
-                ));
-            }
-        }
+    let docs = documents(aws, role);
+    if let Some((what, _)) = docs.iter().find(|(_, doc)| allows_everything(doc)) {
+        return Some(format!("{what} allows Action * on Resource *"));
     }
     let power = role
         .attached_policies
@@ -97,31 +137,13 @@ fn admin_grant(role: &RoleEntry) -> Option<String> {
     if let Some(iam) = iam_managed {
         return Some(format!("{power} and {iam} are attached"));
     }
-    let iam_inline = docs.iter().find(|(_, doc)| {
-        doc.statements().iter().any(|s| {
-            s.effect == Effect::Allow
-                && [
-                    "iam:CreateRole",
-                    "iam:AttachRolePolicy",
-                    "iam:PutRolePolicy",
-                    "iam:CreateUser",
-                ]
-                .iter()
-                .any(|a| action_matches(&s.actions, a))
-        })
-    });
-    iam_inline.map(|(name, _)| {
-        format!("{power} is attached and inline policy {name} grants IAM permissions")
-    })
+    let iam_writes = docs.iter().find(|(_, doc)| allows_iam_writes(doc));
+    iam_writes.map(|(what, _)| format!("{power} is attached and {what} grants IAM permissions"))
 }
 
-/// TFCOIDC010: administrator permissions on a role trusted for several workspaces or for plans.
-fn admin_for_many(
-    inv: &Inventory,
-    provider_arn: &str,
-    role: &RoleEntry,
-    resource: &ResourceRef,
-) -> Option<Finding> {
+/// Why the role's trust is broad enough for TFCOIDC010 (more than one workspace, plan runs, or
+/// both), if it is.
+fn broad_trust(inv: &Inventory, provider_arn: &str, role: &RoleEntry) -> Option<&'static str> {
     let doc = role.trust.as_ref().ok()?;
     let mut patterns: Vec<String> = Vec::new();
     let mut unconditioned = None;
@@ -144,21 +166,65 @@ fn admin_for_many(
         || keys.len() > 1
         || patterns.iter().any(|p| admits_many_workspaces(p));
     let plans = unconditioned.is_some() || patterns.iter().any(|p| admits_plan(p));
-    if !many && !plans {
-        return None;
+    match (many, plans) {
+        (true, true) => Some("more than one workspace and plan runs"),
+        (true, false) => Some("more than one workspace"),
+        (false, true) => Some("plan runs"),
+        (false, false) => None,
     }
-    let grant = admin_grant(role)?;
-    let why = match (many, plans) {
-        (true, true) => "more than one workspace and plan runs",
-        (true, false) => "more than one workspace",
-        _ => "plan runs",
-    };
+}
+
+/// TFCOIDC010: administrator permissions on a role trusted for several workspaces or for plans.
+fn admin_for_many(
+    inv: &Inventory,
+    aws: &AwsInventory,
+    role: &RoleEntry,
+    resource: &ResourceRef,
+) -> Option<Finding> {
+    let why = broad_trust(inv, &aws.host_provider_arn, role)?;
+    let grant = admin_grant(aws, role)?;
     let detail = format!("{grant}, and the role is trusted for {why}");
     let fix = format!(
         "replace the administrator permissions of {} with least-privilege policies, or split it per workspace into plan and apply roles (tfc-oidc setup --split-roles)",
         role.role.name
     );
     Some(Finding::new(FindingId::AdminForMany, resource.clone(), detail).with_fix(fix))
+}
+
+/// A customer-managed policy whose document could not be read, on a role trusted broadly
+/// enough for TFCOIDC010 that nothing else showed administrator access: what it grants was not
+/// checked, so the review says so rather than guessing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UncheckedPolicy {
+    pub role_arn: String,
+    pub policy_arn: String,
+    /// Why it could not be read (one line).
+    pub reason: String,
+}
+
+/// Every [`UncheckedPolicy`] of the inventory, by role then policy.
+pub fn unchecked_policies(inv: &Inventory) -> Vec<UncheckedPolicy> {
+    let Some(aws) = &inv.aws else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for role in &aws.roles {
+        if broad_trust(inv, &aws.host_provider_arn, role).is_none()
+            || admin_grant(aws, role).is_some()
+        {
+            continue;
+        }
+        for arn in &role.attached_policies {
+            if let Some(ManagedPolicy::Unreadable(reason)) = aws.managed_policies.get(arn) {
+                out.push(UncheckedPolicy {
+                    role_arn: role.role.arn.clone(),
+                    policy_arn: arn.clone(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+    }
+    out
 }
 
 fn parse_time(text: &str) -> Option<OffsetDateTime> {

@@ -476,3 +476,6 @@ async fn findings_are_ordered_by_severity_id_and_resource() {
 
 /// Stack subjects (TFCOIDC009) and CloudTrail activity (TFCOIDC015/016).
 mod stacks_activity;
+
+/// Customer-managed policies and TFCOIDC010.
+mod managed_policies;

@@ -46,6 +46,9 @@ pub(crate) struct IamState {
     /// Whether the trail also shows the demo's made-up history (see `iam/trail.rs`).
     #[serde(default)]
     pub(crate) demo_trail: bool,
+    /// Customer-managed policies created with a document: ARN → the default version's document.
+    #[serde(default)]
+    pub(crate) policies: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,6 +133,7 @@ impl IamState {
             roles_created: 0,
             trail: Vec::new(),
             demo_trail: false,
+            policies: BTreeMap::new(),
         }
     }
 
@@ -302,6 +306,25 @@ impl IamState {
         }
     }
 
+    /// `CreatePolicy`: a customer-managed policy with `doc` as its default version.
+    pub(crate) fn create_policy(&mut self, name: &str, doc: &str) -> Result<String, IamError> {
+        check_name("policy", name, 128)?;
+        check_policy(doc)?;
+        let arn = self.arn(&format!("policy/{name}"));
+        if self.policies.contains_key(&arn) {
+            return Err(IamError::AlreadyExists(format!("policy {arn}")));
+        }
+        self.policies.insert(arn.clone(), doc.to_string());
+        Ok(arn)
+    }
+
+    /// The default version's document of a customer-managed policy created with one. An ARN of
+    /// this account that `attach` accepted without one being created (the demo takes any) has
+    /// none, and neither do AWS-managed policies (their documents are not held here).
+    pub(crate) fn managed_policy_document(&self, arn: &str) -> Option<String> {
+        self.policies.get(arn).cloned()
+    }
+
     pub(crate) fn key_user(&self, key_id: &str) -> Option<String> {
         let mut users = self.users.iter();
         users
@@ -408,6 +431,25 @@ mod tests {
             .attach("r", "arn:aws:iam::aws:policy/ReadOnlyAccess")
             .unwrap_err();
         assert!(matches!(err, IamError::NoSuchEntity(_)));
+    }
+
+    #[test]
+    fn customer_managed_policies_hold_their_document() {
+        let mut st = state();
+        let doc = r#"{"Version":"2012-10-17","Statement":[]}"#;
+        let arn = st.create_policy("team-admin", doc).unwrap();
+        assert_eq!(arn, "arn:aws-us-gov:iam::111122223333:policy/team-admin");
+        assert!(matches!(
+            st.create_policy("team-admin", doc),
+            Err(IamError::AlreadyExists(_))
+        ));
+        assert!(st.create_policy("bad name", doc).is_err());
+        assert!(st.create_policy("list", "[]").is_err());
+        st.create_role(&new_role("r", "{}")).unwrap();
+        st.attach("r", &arn).unwrap();
+        assert_eq!(st.managed_policy_document(&arn).as_deref(), Some(doc));
+        let never_created = "arn:aws-us-gov:iam::111122223333:policy/other";
+        assert_eq!(st.managed_policy_document(never_created), None);
     }
 
     #[test]
