@@ -132,8 +132,9 @@ fn demo_in_a_real_terminal() {
         "the wizard's frame is gone:\n{after}"
     );
     assert!(
-        after.contains("Role (run phase): arn:aws:iam::123456789012:role/"),
-        "the summary stays in the shell:\n{after}"
+        after.contains("Role for plan and apply runs")
+            && after.contains("  arn:aws:iam::123456789012:role/tfc-acme-corp-default-project"),
+        "the summary stays in the shell, in Done's words:\n{after}"
     );
 }
 
