@@ -100,8 +100,8 @@ impl Task {
                 Step::Done,
             ],
             Task::Review => &[Step::Connect, Step::Organization, Step::Findings],
+            // Opened from Done: connecting and choosing the workspaces are behind it.
             Task::AddAccount => &[
-                Step::Connect,
                 Step::AddAccount,
                 Step::Role,
                 Step::Review,
