@@ -3,6 +3,7 @@
 //! returns [`Effect`]s for the runner.
 
 mod accounts;
+mod ending;
 mod update;
 
 use crate::core::answers::{Answers, WorkspaceSelection};

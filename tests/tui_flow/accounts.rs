@@ -91,15 +91,9 @@ async fn done_adds_another_aws_account() {
     }
 }
 
-/// Types a tag on the add-account screen and connects the demo's second profile.
+/// Adds the demo's second account under `tag`, through to Done.
 async fn add_account(h: &mut Harness, tag: &str) {
-    h.press(Char('a')).await;
-    assert_eq!(h.session.app.step, Step::AddAccount);
-    for c in tag.chars() {
-        h.press(Char(c)).await;
-    }
-    // Connect, role, review: Done.
-    h.keys(&[Enter, Enter, Enter]).await;
+    add_account_until_apply(h, tag).await;
     assert_eq!(h.session.app.step, Step::Done);
 }
 
@@ -151,4 +145,42 @@ async fn leaving_an_added_account_early_reports_the_first() {
     assert!(report.earlier.is_empty());
     assert_eq!(report.last.alias, None);
     assert_eq!(report.plan().roles[0].name, ROLE);
+}
+
+/// The added account's apply stops part way: quitting reports it as partial, with the default
+/// configuration (applied before) kept for the shell.
+#[tokio::test]
+async fn a_partial_added_account_still_reports_the_first() {
+    use tfc_oidc::core::ports::IamError;
+    let sandbox = Sandbox::demo();
+    let connector = Arc::new(SandboxConnector::new(sandbox.clone()));
+    let denied = IamError::AccessDenied("not authorized to perform iam:CreateRole".into());
+    connector.second_account().fail_on("create_role", 1, denied);
+    let mut h = Harness::with(sandbox, connector, true, 80, 24);
+    h.settle().await;
+    h.keys(&[Enter; 7]).await;
+    add_account_until_apply(&mut h, "ANALYTICS").await;
+    assert_eq!(h.session.app.step, Step::Apply);
+    match h.press(Char('q')).await {
+        Some(Outcome::Partial {
+            message,
+            earlier: Some(report),
+        }) => {
+            assert!(message.contains("CreateRole"), "{message}");
+            assert!(report.earlier.is_empty());
+            assert_eq!(report.last.alias, None);
+            assert!(report.text(false, 100).contains("TFC_AWS_RUN_ROLE_ARN = "));
+        }
+        other => panic!("expected a partial outcome with the first configuration, got {other:?}"),
+    }
+}
+
+/// `a`, the tag, then Enter to connect the demo's second profile, keep the role and apply.
+async fn add_account_until_apply(h: &mut Harness, tag: &str) {
+    h.press(Char('a')).await;
+    assert_eq!(h.session.app.step, Step::AddAccount);
+    for c in tag.chars() {
+        h.press(Char(c)).await;
+    }
+    h.keys(&[Enter, Enter, Enter]).await;
 }

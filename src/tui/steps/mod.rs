@@ -1,7 +1,7 @@
 //! The wizard's screens, one file each. A step owns its state, turns keys and effect results
 //! into a [`Reaction`] (stay, next, back or start another [`Task`]'s path, plus effects), and
 //! draws itself from its state. The Connect screen offers the tasks; each task is a path through
-//! the steps ([`Task::steps`]).
+//! the steps ([`Task::path`]: a Stack's setup path has its deployments and no variables).
 
 pub mod add_account;
 pub mod apply;
@@ -112,7 +112,7 @@ impl Task {
     }
 }
 
-/// The screens. [`Step::ALL`] is the setup path; [`Task::steps`] gives each task's path.
+/// The screens. [`Step::ALL`] is the setup path; [`Task::path`] gives each task's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
     Connect,

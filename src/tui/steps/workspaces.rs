@@ -372,7 +372,12 @@ impl WorkspacesStep {
                 names.len(),
                 names.join(", ")
             ),
-            Some(WorkspaceSelection::Stack { name, .. }) => format!("Enter sets up Stack {name}."),
+            Some(WorkspaceSelection::Stack { name, .. }) => match self.stack(&name) {
+                Some(s) if !s.deployment_names.is_empty() => {
+                    format!("Enter sets up Stack {name}: its deployments are next.")
+                }
+                _ => format!("Enter sets up Stack {name} (every deployment it will have)."),
+            },
             None => String::new(),
         };
         frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);
