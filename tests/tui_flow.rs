@@ -54,7 +54,7 @@ async fn the_enter_path_sets_up_the_first_workspace() {
     assert_eq!(h.session.app.step, Step::Done);
     assert_set_up(&h.sandbox).await;
     match h.press(Char('q')).await {
-        Some(Outcome::Applied(plan)) => assert_eq!(plan.roles[0].name, ROLE),
+        Some(Outcome::Applied(report)) => assert_eq!(report.plan().roles[0].name, ROLE),
         other => panic!("expected an applied outcome, got {other:?}"),
     }
 }
@@ -438,6 +438,22 @@ async fn done_continues_into_migration() {
         vars.iter().all(|v| !v.key.starts_with("AWS_")),
         "the set reaching only etl is emptied of its keys: {vars:?}"
     );
+    // The exit summary lists both paths: the setup, then the migration.
+    match h.press(Char('q')).await {
+        Some(Outcome::Applied(report)) => {
+            assert_eq!(report.earlier.len(), 1);
+            let text = report.text(false, 100);
+            let setup = text.find("default configuration").expect(&text);
+            let migration = text.find("Migration off static keys").expect(&text);
+            assert!(setup < migration, "{text}");
+            assert!(text.contains("Static keys removed"), "{text}");
+            assert!(
+                !text.contains("run 'tfc-oidc migrate'"),
+                "the keys are gone: no advice to migrate them\n{text}"
+            );
+        }
+        other => panic!("expected an applied outcome, got {other:?}"),
+    }
 
     // Leaving the migrate path before its apply still reports the setup's changes.
     let mut h = Harness::demo(80, 24);
@@ -455,7 +471,9 @@ async fn done_continues_into_migration() {
     .await;
     h.press(Char('m')).await;
     match h.press(Char('q')).await {
-        Some(Outcome::Applied(plan)) => assert_eq!(plan.roles[0].name, "tfc-acme-corp-data"),
+        Some(Outcome::Applied(report)) => {
+            assert_eq!(report.plan().roles[0].name, "tfc-acme-corp-data")
+        }
         other => panic!("expected the setup's outcome, got {other:?}"),
     }
 }

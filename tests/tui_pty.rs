@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal: tmux runs `tfc-oidc --demo` at 80×24, the test types
 //! keys and reads the pane. It checks the Enter path reaches Done, the migrate path reaches Done,
+//! an added AWS account and a Stack narrowed to one deployment reach Done and the shell,
 //! the wizard redraws on resize,
 //! and the terminal is restored on exit (alternate screen left, shell output visible).
 //! Skipped, with a note, when tmux is not installed (a failure under `CI=true`).
@@ -56,6 +57,13 @@ impl Tmux {
 
     fn capture(&self, name: &str) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", name]).stdout).into_owned()
+    }
+
+    /// The pane with its scrollback (a summary longer than the pane scrolled off its top), lines
+    /// the terminal folded joined again.
+    fn capture_all(&self, name: &str) -> String {
+        let out = self.run(&["capture-pane", "-p", "-J", "-S", "-", "-t", name]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn send(&self, name: &str, key: &str) {
@@ -132,8 +140,9 @@ fn demo_in_a_real_terminal() {
         "the wizard's frame is gone:\n{after}"
     );
     assert!(
-        after.contains("Role (run phase): arn:aws:iam::123456789012:role/"),
-        "the summary stays in the shell:\n{after}"
+        after.contains("Role for plan and apply runs")
+            && after.contains("  arn:aws:iam::123456789012:role/tfc-acme-corp-default-project"),
+        "the summary stays in the shell, in Done's words:\n{after}"
     );
 }
 
@@ -164,6 +173,89 @@ fn demo_migration_in_a_real_terminal() {
     );
     tmux.send("mig", "q");
     tmux.wait_for("mig", "EXITED:0");
+}
+
+/// "Add another AWS account" from Done, in the real binary: the tagged configuration is
+/// applied, and the summary left in the shell lists both configurations.
+#[test]
+fn demo_added_account_in_a_real_terminal() {
+    let Some(tmux) = tmux("account") else { return };
+    let home = tempfile::tempdir().unwrap();
+    tmux.start("acc", home.path(), 80, 24);
+    for (expect, key) in [
+        ("signed in as demo-user", "Enter"),
+        ("› acme-corp", "Enter"),
+        ("› Default Project", "Enter"),
+        ("no AWS credentials", "Enter"),
+        ("Which IAM role", "Enter"),
+        ("Where should the variables go", "Enter"),
+        ("5 changes: 5 to create", "Enter"),
+        ("a add account", "a"),
+    ] {
+        tmux.wait_for("acc", expect);
+        tmux.send("acc", key);
+    }
+    let screen = tmux.wait_for("acc", "Add another AWS account");
+    assert!(screen.contains("Step 1 of 5: AWS account"), "{screen}");
+    tmux.run(&["send-keys", "-t", "acc", "-l", "ANALYTICS"]);
+    for (expect, key) in [
+        ("TFC_AWS_RUN_ROLE_ARN_ANALYTICS", "Enter"),
+        ("Which IAM role", "Enter"),
+        ("5 changes: 5 to create", "Enter"),
+        ("AWS configurations of these workspaces", "q"),
+    ] {
+        tmux.wait_for("acc", expect);
+        tmux.send("acc", key);
+    }
+    tmux.wait_for("acc", "EXITED:0");
+    let after = tmux.capture_all("acc");
+    for expected in [
+        "default configuration",
+        "ANALYTICS configuration",
+        "TFC_AWS_RUN_ROLE_ARN = arn:aws:iam::123456789012:role/tfc-acme-corp-default-project",
+        "TFC_AWS_RUN_ROLE_ARN_ANALYTICS = arn:aws:iam::210987654321:role/tfc-acme-corp-default-project",
+    ] {
+        assert!(after.contains(expected), "{expected:?} not in the shell:\n{after}");
+    }
+}
+
+/// A Stack narrowed to one deployment in the real binary: the header counts the Stack's path,
+/// and the review, Done and the shell name only that deployment.
+#[test]
+fn demo_stack_deployment_in_a_real_terminal() {
+    let Some(tmux) = tmux("stack") else { return };
+    let home = tempfile::tempdir().unwrap();
+    tmux.start("st", home.path(), 80, 24);
+    for (expect, keys) in [
+        ("signed in as demo-user", &["Enter"][..]),
+        ("› acme-corp", &["Enter"]),
+        ("› Default Project", &["Down", "Down", "Down"]),
+        ("› platform", &["Enter"]),
+        ("network-stack", &["Down", "Down", "Down"]),
+        ("Enter sets up Stack network-stack", &["Enter"]),
+        ("Step 5 of 9: Deployments", &["Down", "Space"]),
+        ("production of Stack network-stack only", &["Enter"]),
+        ("Step 6 of 9: AWS role", &["Enter"]),
+    ] {
+        tmux.wait_for("st", expect);
+        for key in keys {
+            tmux.send("st", key);
+        }
+    }
+    let review = tmux.wait_for("st", "Enter apply");
+    assert!(review.contains("Step 7 of 9: Review"), "{review}");
+    assert!(review.contains("deployment:production:"), "{review}");
+    tmux.send("st", "Enter");
+    let done = tmux.wait_for("st", "Done: HCP Terraform runs");
+    assert!(done.contains("deployment \"production\""), "{done}");
+    tmux.send("st", "q");
+    tmux.wait_for("st", "EXITED:0");
+    let after = tmux.capture_all("st");
+    assert!(
+        after.contains("stack:network-stack:deployment:production:operation:*")
+            && !after.contains("deployment \"staging\""),
+        "{after}"
+    );
 }
 
 #[test]

@@ -18,6 +18,14 @@ fn shot(h: &mut Harness) -> String {
     redact(&h.screen())
 }
 
+/// `q` on Done: the summary printed in the shell (without colours).
+async fn exit_summary(h: &mut Harness) -> String {
+    match h.press(Char('q')).await {
+        Some(tfc_oidc::tui::msg::Outcome::Applied(report)) => report.text(false, 80),
+        other => panic!("expected an applied outcome, got {other:?}"),
+    }
+}
+
 /// Connect → … → Review, with Enter on every screen.
 async fn to_review(h: &mut Harness) {
     h.settle().await;
@@ -48,6 +56,7 @@ async fn every_step_of_the_enter_path() {
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Done);
     assert_snapshot!("09_done", shot(&mut h));
+    assert_snapshot!("09_exit_summary", exit_summary(&mut h).await);
 }
 
 #[tokio::test]
@@ -436,6 +445,7 @@ async fn the_migrate_path() {
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Done);
     assert_snapshot!("17_migrate_done", shot(&mut h));
+    assert_snapshot!("17_migrate_exit_summary", exit_summary(&mut h).await);
 }
 
 /// The review path at 80×24: the progress while reading, then the findings with a trust

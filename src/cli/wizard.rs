@@ -1,5 +1,6 @@
-//! `tfc-oidc` / `tfc-oidc wizard`: opens the wizard on a terminal and reports how it ended, in
-//! the same words and exit codes as `setup`.
+//! `tfc-oidc` / `tfc-oidc wizard`: opens the wizard on a terminal and reports how it ended: the
+//! exit codes of `setup`, and a summary of every configuration the session applied in the words
+//! of the wizard's Done screen ([`crate::tui::report`]).
 
 use crate::cli::args::GlobalArgs;
 use crate::cli::error::{code, CliError};
@@ -16,6 +17,7 @@ pub async fn run(global: &GlobalArgs) -> Result<(), CliError> {
         ));
     }
     let colour = output::colour_enabled();
+    let width = || crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
     let outcome = run_wizard(&global.connect_options())
         .await
         .map_err(|e| match e {
@@ -27,15 +29,21 @@ pub async fn run(global: &GlobalArgs) -> Result<(), CliError> {
             println!("Nothing was changed.");
             Ok(())
         }
-        Outcome::Applied(plan) | Outcome::NothingToDo(plan) => {
-            print!("{}", output::summary_text(&plan, colour));
+        Outcome::Applied(report) | Outcome::NothingToDo(report) => {
+            print!("{}", report.text(colour, width()));
             Ok(())
         }
-        Outcome::Partial(message) => Err(CliError {
-            code: code::PARTIAL,
-            message: format!(
-                "{message}; the journal has the details: run the wizard again with the same answers to finish, or 'tfc-oidc undo' to revert"
-            ),
-        }),
+        Outcome::Partial { message, earlier } => {
+            // What the session finished before the apply that stopped is done: say so first.
+            if let Some(report) = earlier {
+                print!("{}", report.text(colour, width()));
+            }
+            Err(CliError {
+                code: code::PARTIAL,
+                message: format!(
+                    "{message}; the journal has the details: run the wizard again with the same answers to finish, or 'tfc-oidc undo' to revert"
+                ),
+            })
+        }
     }
 }

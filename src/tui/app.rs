@@ -3,6 +3,7 @@
 //! returns [`Effect`]s for the runner.
 
 mod accounts;
+mod ending;
 mod update;
 
 use crate::core::answers::{Answers, WorkspaceSelection};
@@ -11,6 +12,7 @@ use crate::tui::keymap::{hint, Action, Hint};
 use crate::tui::steps::add_account::AddAccountStep;
 use crate::tui::steps::apply::ApplyStep;
 use crate::tui::steps::connect::ConnectStep;
+use crate::tui::steps::deployments::DeploymentsStep;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::ExportPrompt;
 use crate::tui::steps::findings::FindingsStep;
@@ -57,6 +59,7 @@ pub struct App {
     pub organization: OrganizationStep,
     pub project: ProjectStep,
     pub workspaces: WorkspacesStep,
+    pub deployments: DeploymentsStep,
     pub role: RoleStep,
     pub variables: VariablesStep,
     pub review: ReviewStep,
@@ -78,9 +81,9 @@ pub struct App {
     pub role_pattern: Option<String>,
     plan_generation: u64,
     quit_after_apply: bool,
-    /// How an earlier path ended when the user went on from its Done screen (`m`): leaving the
-    /// next path before it applies still reports those changes.
-    pub(crate) earlier: Option<crate::tui::msg::Outcome>,
+    /// The paths finished before the current one, when the user went on from their Done screen
+    /// (`m`, `a`): the exit summary lists them, even when the next path is left before it applies.
+    pub(crate) finished: Vec<crate::tui::report::Configured>,
     /// The path was started from a review finding: Esc on its first screen goes back there.
     pub(crate) from_findings: bool,
 }
@@ -102,6 +105,7 @@ impl App {
             organization: OrganizationStep::new(options.last_organization),
             project: ProjectStep::new(options.last_project),
             workspaces: WorkspacesStep::new(),
+            deployments: DeploymentsStep::default(),
             role: RoleStep::new(),
             variables: VariablesStep::new(),
             review: ReviewStep::default(),
@@ -117,7 +121,7 @@ impl App {
             role_pattern: options.role_pattern,
             plan_generation: 0,
             quit_after_apply: false,
-            earlier: None,
+            finished: Vec::new(),
             from_findings: false,
         }
     }
@@ -161,6 +165,7 @@ impl App {
             Step::Organization => self.organization.list.filtering(),
             Step::Project => self.project.list.filtering(),
             Step::Workspaces => self.workspaces.list.filtering(),
+            Step::Deployments => self.deployments.list.filtering(),
             Step::MigratePick => self.migrate_pick.list.filtering(),
             Step::Role => self.role.text_mode(),
             Step::Variables => self.variables.text_mode(),
@@ -178,9 +183,7 @@ impl App {
     pub fn answers(&self) -> Answers {
         let cx = self.context();
         let selection = self
-            .workspaces
-            .chosen
-            .clone()
+            .selection()
             .unwrap_or(WorkspaceSelection::Named(vec![]));
         let mut answers = Answers::new(&self.host, &cx.organization, &cx.project, selection);
         answers.role_name = self.role.role_name();
@@ -199,6 +202,42 @@ impl App {
             answers.target = crate::core::answers::TargetChoice::Workspaces;
         }
         answers
+    }
+
+    /// The workspaces step's choice; for a Stack, with the deployments chosen on the next step.
+    pub fn selection(&self) -> Option<WorkspaceSelection> {
+        match self.workspaces.chosen.clone()? {
+            WorkspaceSelection::Stack { name, .. } => {
+                let deployments = if self.deployments.stack() == name {
+                    self.deployments.chosen()
+                } else {
+                    vec![]
+                };
+                Some(WorkspaceSelection::Stack { name, deployments })
+            }
+            other => Some(other),
+        }
+    }
+
+    /// The steps of the path the choices so far lead to. On the Connect screen it follows the
+    /// highlighted task, and on the workspaces step the highlighted row (a Stack's path has no
+    /// variables step), so moving shows where Enter leads.
+    pub fn path(&self) -> Vec<Step> {
+        let task = if self.step == Step::Connect {
+            self.connect.task()
+        } else {
+            self.task
+        };
+        let choice = if self.step == Step::Workspaces {
+            self.workspaces.would_choose()
+        } else {
+            self.workspaces.chosen.clone()
+        };
+        let stack = match choice {
+            Some(WorkspaceSelection::Stack { name, .. }) => self.workspaces.stack(&name),
+            _ => None,
+        };
+        task.path(stack)
     }
 
     /// The setup path chose a Stack.
@@ -231,7 +270,7 @@ impl App {
         if self.task == Task::Migrate {
             return self.migrate_context();
         }
-        let selection = self.workspaces.chosen.clone();
+        let selection = self.selection();
         let workspace_names = match &selection {
             Some(WorkspaceSelection::Named(n)) => n.clone(),
             Some(WorkspaceSelection::All) => self.workspaces.all_names(),
@@ -337,6 +376,7 @@ impl App {
             Step::Organization => self.organization.hints(),
             Step::Project => self.project.hints(),
             Step::Workspaces => self.workspaces.hints(),
+            Step::Deployments => self.deployments.hints(),
             Step::MigratePick => self.migrate_pick.hints(),
             Step::Findings => self.findings.hints(),
             Step::AddAccount => self.add_account.hints(),

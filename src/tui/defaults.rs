@@ -26,8 +26,9 @@ impl Remembered {
     /// did not set anything up.
     pub fn after(demo: bool, outcome: &Outcome) -> Option<Remembered> {
         match outcome {
-            Outcome::Applied(plan) | Outcome::NothingToDo(plan) if !demo => {
-                Some(Remembered::of(plan))
+            // The first path's choices: the one the user started with.
+            Outcome::Applied(report) | Outcome::NothingToDo(report) if !demo => {
+                report.all().next().map(|first| Remembered::of(&first.plan))
             }
             _ => None,
         }
@@ -135,7 +136,13 @@ mod tests {
     }
 
     fn applied(roles: Vec<PlannedRole>) -> Outcome {
-        Outcome::Applied(Box::new(plan(roles)))
+        Outcome::of(vec![crate::tui::report::Configured {
+            alias: None,
+            plan: plan(roles),
+            applied: 3,
+            static_keys: vec![],
+            still_receiving: None,
+        }])
     }
 
     #[test]
@@ -178,7 +185,13 @@ mod tests {
         assert_eq!(Remembered::after(true, &outcome), None);
         assert_eq!(Remembered::after(false, &Outcome::Cancelled), None);
         assert_eq!(
-            Remembered::after(false, &Outcome::Partial("stopped".into())),
+            Remembered::after(
+                false,
+                &Outcome::Partial {
+                    message: "stopped".into(),
+                    earlier: None
+                }
+            ),
             None
         );
     }

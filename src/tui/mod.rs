@@ -14,6 +14,7 @@ pub mod event_loop;
 pub mod harness;
 pub mod keymap;
 pub mod msg;
+pub mod report;
 pub mod role_pattern;
 pub mod session;
 pub mod steps;

@@ -10,6 +10,7 @@ use crate::core::ports::{
     Workspace,
 };
 use crate::tui::connector::ConnectError;
+use crate::tui::report::{Configured, Report};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 /// What the connect effect found out.
@@ -175,10 +176,26 @@ impl Msg {
 pub enum Outcome {
     /// Left before applying: nothing was changed.
     Cancelled,
-    /// The plan was applied.
-    Applied(Box<Plan>),
+    /// Changes were applied: every path the session finished (the last is the Done screen left
+    /// on).
+    Applied(Box<Report>),
     /// Everything was already in place: nothing to apply.
-    NothingToDo(Box<Plan>),
-    /// The apply stopped part way; the journal keeps what was done.
-    Partial(String),
+    NothingToDo(Box<Report>),
+    /// The apply stopped part way; the journal keeps what was done. `earlier`: the paths the
+    /// session finished before this one.
+    Partial {
+        message: String,
+        earlier: Option<Box<Report>>,
+    },
+}
+
+impl Outcome {
+    /// How a session that finished `all` these paths ended (none: cancelled).
+    pub fn of(all: Vec<Configured>) -> Outcome {
+        match Report::of(all) {
+            None => Outcome::Cancelled,
+            Some(report) if report.changed_anything() => Outcome::Applied(Box::new(report)),
+            Some(report) => Outcome::NothingToDo(Box::new(report)),
+        }
+    }
 }

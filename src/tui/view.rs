@@ -44,16 +44,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-    // On the Connect screen the trail follows the highlighted task, so moving shows its path.
-    let task = if app.step == Step::Connect {
-        app.connect.task()
-    } else {
-        app.task
-    };
     header::render(
         frame,
         top,
-        task,
+        &app.path(),
         app.step,
         &trail.join(" / "),
         app.demo,
@@ -73,6 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Step::Organization => app.organization.view(frame, body, &v),
         Step::Project => app.project.view(frame, body, &v),
         Step::Workspaces => app.workspaces.view(frame, body, &v),
+        Step::Deployments => app.deployments.view(frame, body, &v),
         Step::MigratePick => app.migrate_pick.view(frame, body, &v),
         Step::Findings => app.findings.view(frame, body, &v),
         Step::AddAccount => app.add_account.view(frame, body, &v),

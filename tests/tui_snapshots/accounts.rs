@@ -35,4 +35,5 @@ async fn add_another_aws_account() {
         h.press(Down).await;
     }
     assert_snapshot!("22_done_two_accounts_terraform", shot(&mut h));
+    assert_snapshot!("22_exit_summary_two_accounts", exit_summary(&mut h).await);
 }

@@ -12,7 +12,7 @@ impl App {
         let Some(plan) = self.done.plan.clone() else {
             return vec![];
         };
-        self.earlier = Some(self.done.outcome());
+        self.finished.extend(self.done.configured());
         self.configurations.push((self.done.alias.clone(), plan));
         self.previous_done = Some(std::mem::take(&mut self.done));
         self.review = ReviewStep::default();
@@ -29,6 +29,8 @@ impl App {
         if let Some(done) = self.previous_done.take() {
             self.done = done;
             self.configurations.pop();
+            // That Done screen is the current one again, not an earlier path.
+            self.finished.pop();
         }
         self.task = if self.configurations.is_empty() {
             Task::Setup

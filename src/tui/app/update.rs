@@ -3,10 +3,11 @@
 //! screen needs.
 
 use super::App;
+use crate::core::answers::WorkspaceSelection;
 use crate::core::plan::Plan;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{is_edit_key, resolve, Action, Input};
-use crate::tui::msg::{Badge, Msg, Outcome};
+use crate::tui::msg::Msg;
 use crate::tui::role_pattern;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::PromptReaction;
@@ -235,6 +236,7 @@ impl App {
             Step::Organization => self.organization.handle(input),
             Step::Project => self.project.handle(input),
             Step::Workspaces => self.workspaces.handle(input),
+            Step::Deployments => self.deployments.handle(input),
             Step::MigratePick => self.migrate_pick.handle(input),
             Step::Findings => self.findings.handle(input),
             Step::AddAccount => self.add_account.handle(input),
@@ -286,17 +288,11 @@ impl App {
                 self.task = self.connect.task();
                 effects.extend(self.go(Step::Organization))
             }
-            Flow::Next => {
-                let mut next = self.step.next_in(self.task);
-                // A Stack takes no variables: its role is an input of its deployments.
-                if next == Step::Variables && self.is_stack() {
-                    next = Step::Review;
-                }
-                effects.extend(self.go(next))
-            }
+            // The path follows the choices: a Stack's has its deployments and no variables.
+            Flow::Next => effects.extend(self.go(self.step.next_on(&self.path()))),
             // The first screen of a path started from a finding: back to the findings.
             Flow::Back
-                if self.from_findings && self.step.prev_in(self.task) == Step::Organization =>
+                if self.from_findings && self.step.prev_on(&self.path()) == Step::Organization =>
             {
                 self.from_findings = false;
                 self.task = Task::Review;
@@ -305,10 +301,7 @@ impl App {
             }
             Flow::Back if self.step == Step::AddAccount => self.leave_add_account(),
             Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
-                self.step = self.step.prev_in(self.task);
-                if self.step == Step::Variables && self.is_stack() {
-                    self.step = Step::Role;
-                }
+                self.step = self.step.prev_on(&self.path());
             }
             Flow::Back => {}
             Flow::Start(Task::AddAccount) => effects.extend(self.start_add_account()),
@@ -334,7 +327,7 @@ impl App {
             _ => vec![],
         };
         if self.step == Step::Done {
-            self.earlier = Some(self.done.outcome());
+            self.finished.extend(self.done.configured());
         }
         self.from_findings = self.step == Step::Findings;
         // A new plan: what was reviewed or applied before belongs to the other path.
@@ -391,6 +384,16 @@ impl App {
                 self.workspaces
                     .enter(&cx.organization, &cx.project, &cx.project_id)
             }
+            Step::Deployments => {
+                let stack = match &self.workspaces.chosen {
+                    Some(WorkspaceSelection::Stack { name, .. }) => self.workspaces.stack(name),
+                    _ => None,
+                };
+                if let Some(stack) = stack.cloned() {
+                    self.deployments.enter(&stack);
+                }
+                vec![]
+            }
             Step::Role => {
                 // On the migrate path with several projects, the name shown is the first
                 // project's (each project gets its own default role).
@@ -443,56 +446,5 @@ impl App {
                 answers: Box::new(self.answers()),
             },
         }
-    }
-
-    /// Shows the summary of `plan` (the state the setup ends with).
-    fn finish(&mut self, plan: Plan) -> Vec<Effect> {
-        let static_keys = plan
-            .workspaces
-            .iter()
-            .filter_map(|w| match self.workspaces.badge(&w.name) {
-                Some(Badge::StaticKeys(source) | Badge::Both(source)) => {
-                    Some((w.name.clone(), source.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
-        if self.task == Task::AddAccount {
-            // The keys advice and `m` belong to the default configuration's Done screen (and
-            // the ports now reach the other account).
-            self.done.static_keys.clear();
-            self.done.earlier = self.configurations.clone();
-            self.done.alias = self.alias();
-        }
-        if self.task == Task::Migrate {
-            self.done.static_keys.clear();
-            self.done.still_receiving = Some(self.still_receiving.clone());
-        }
-        self.step = Step::Done;
-        // A refusal shown during the apply no longer applies.
-        self.flash = None;
-        vec![]
-    }
-
-    fn quit(&mut self) -> Vec<Effect> {
-        let outcome = match self.step {
-            Step::Apply if self.apply.busy() => {
-                self.flash = Some(Flash {
-                    text: "Changes are being made: quitting is refused until the apply ends".into(),
-                    error: true,
-                });
-                return vec![];
-            }
-            Step::Apply => Outcome::Partial(
-                self.apply
-                    .failure
-                    .clone()
-                    .unwrap_or_else(|| "the apply did not finish".into()),
-            ),
-            Step::Done => self.done.outcome(),
-            _ => self.earlier.clone().unwrap_or(Outcome::Cancelled),
-        };
-        vec![Effect::Quit(outcome)]
     }
 }

@@ -120,7 +120,7 @@ impl AddAccountStep {
         let mut lines = intro(
             "Add another AWS account",
             &format!(
-                "The same workspaces ({}) get a second, tagged configuration: a role in the account the profile reaches, and TFC_AWS_*_<TAG> variables.",
+                "The same workspaces ({}) get another, tagged configuration: a role in the account the profile reaches, and TFC_AWS_*_<TAG> variables.",
                 v.cx.scope_text()
             ),
             t,

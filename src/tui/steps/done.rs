@@ -6,22 +6,23 @@
 
 use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
-use crate::core::subject::Phase;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
-use crate::tui::msg::{KeySource, Outcome, VerifyUpdate};
+use crate::tui::msg::{KeySource, VerifyUpdate};
+use crate::tui::report::Configured;
 pub use crate::tui::steps::verify_status::VerifyState;
 use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text::{key_value, page_of, paragraph, subject_lines, wrapped};
+use crate::tui::widgets::text::page_of;
 use migration::migration_lines;
 
 #[path = "done_accounts.rs"]
-mod accounts;
+pub(crate) mod accounts;
 #[path = "done_migration.rs"]
-mod migration;
+pub(crate) mod migration;
+#[path = "done_sections.rs"]
+pub(crate) mod sections;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
@@ -89,13 +90,15 @@ impl DoneStep {
         self.verify.on_update(update);
     }
 
-    /// How the wizard ends from here.
-    pub fn outcome(&self) -> Outcome {
-        match &self.plan {
-            Some(p) if self.applied > 0 => Outcome::Applied(Box::new(p.clone())),
-            Some(p) => Outcome::NothingToDo(Box::new(p.clone())),
-            None => Outcome::Cancelled,
-        }
+    /// What this screen shows, for the session's report (`None` before anything finished).
+    pub fn configured(&self) -> Option<Configured> {
+        Some(Configured {
+            alias: self.alias.clone(),
+            plan: self.plan.clone()?,
+            applied: self.applied,
+            static_keys: self.static_keys.clone(),
+            still_receiving: self.still_receiving.clone(),
+        })
     }
 
     /// Handles a key.
@@ -174,129 +177,45 @@ impl DoneStep {
         let Some(plan) = &self.plan else {
             return vec![];
         };
-        let title = if self.still_receiving.is_some() && plan.workspaces.len() == 1 {
-            "Done: the workspace uses OIDC, and its static keys are removed."
-        } else if self.still_receiving.is_some() {
-            "Done: the workspaces use OIDC, and their static keys are removed."
-        } else if plan.roles.len() == 1 {
-            "Done: HCP Terraform runs can now assume the role."
-        } else {
-            "Done: HCP Terraform runs can now assume the roles."
-        };
-        let mut out = vec![Line::styled(title, t.ok().patch(t.bold()))];
-        let what = if self.applied == 0 {
-            "Nothing had to change: this setup was already in place.".to_string()
-        } else {
-            format!(
-                "{} change{} applied in AWS account {} and on {}.",
-                self.applied,
-                if self.applied == 1 { "" } else { "s" },
-                plan.account,
-                plan.host
-            )
-        };
-        out.extend(paragraph(&what, Style::default(), w, 0));
+        let migrated = self.still_receiving.is_some();
+        let mut out = sections::headline(plan, self.applied, migrated, w, t);
         if let Some(still) = &self.still_receiving {
             out.extend(migration_lines(&plan.changes, still, w, t));
         }
         if !self.earlier.is_empty() {
-            let current = (self.alias.as_deref(), plan);
-            out.extend(accounts::configuration_lines(&self.earlier, current, w, t));
+            let all: Vec<(Option<&str>, &Plan)> = self
+                .earlier
+                .iter()
+                .map(|(tag, plan)| (tag.as_deref(), plan))
+                .chain([(self.alias.as_deref(), plan)])
+                .collect();
+            out.extend(accounts::configuration_lines(&all, w, t));
         }
         let verify = self.verify.lines(w, t, spinner);
         if !verify.is_empty() {
             out.push(Line::raw(""));
             out.extend(verify);
         }
-        for role in &plan.roles {
-            out.push(Line::raw(""));
-            let runs = match role.phase {
-                Phase::Run => "plan and apply runs",
-                Phase::Plan => "plan runs",
-                Phase::Apply => "apply runs",
-            };
-            out.push(Line::styled(format!("Role for {runs}"), t.bold()));
-            out.extend(wrapped(Span::raw("  "), &role.arn, t.accent(), w));
-            for s in &role.subjects {
-                out.extend(subject_lines("  trusts ", s, Style::default(), w));
-            }
-        }
-        let mut targets: Vec<String> = Vec::new();
-        for v in &plan.variables {
-            let target = v.target.to_string();
-            if !targets.contains(&target) {
-                targets.push(target);
-            }
-        }
-        for target in targets {
-            out.push(Line::raw(""));
-            out.push(Line::styled(
-                format!("Variables on {target} (env, not sensitive)"),
-                t.bold(),
-            ));
-            for v in plan
-                .variables
-                .iter()
-                .filter(|v| v.target.to_string() == target)
-            {
-                out.extend(key_value(&v.key, &v.value, w));
-            }
-        }
+        out.extend(sections::plan_lines(plan, w, t));
         if let Some(config) = &plan.deployment_config {
             out.extend(accounts::stack_lines(config, w, t));
             return out;
         }
         out.extend(accounts::terraform_lines(&self.tags(), w, t));
-        out.push(Line::raw(""));
-        out.push(Line::styled("Next", t.bold()));
-        let first = plan
-            .workspaces
-            .first()
-            .map_or("a workspace of the project".to_string(), |ws| {
-                format!("workspace {}", ws.name)
-            });
+        let first = sections::first_workspace(plan);
         let step1 = match &self.alias {
-            Some(tag) => format!("Add the provider blocks above to the configuration of {first}: resources with provider = aws.{tag} then use account {}.", plan.account),
-            None => format!("Press v to verify {first}: a plan-only run (it can never be applied) shows its AWS provider getting credentials through OIDC."),
+            Some(tag) => sections::alias_text(&first, tag, &plan.account),
+            None => sections::verify_text("Press v", &first),
         };
-        out.extend(wrapped(Span::raw("  1. "), &step1, Style::default(), w));
-        out.extend(wrapped(
-            Span::raw("  2. "),
-            "'tfc-oidc activity' lists each run assuming the role (CloudTrail's AssumeRoleWithWebIdentity events).",
-            Style::default(),
-            w,
-        ));
-        for (i, text) in self.static_key_advice().iter().enumerate() {
-            let number = Span::raw(format!("  {}. ", i + 3));
-            out.extend(wrapped(number, text, t.warn(), w));
-        }
+        let mut items = vec![(step1, false), (sections::ACTIVITY_TEXT.to_string(), false)];
+        items.extend(self.static_key_advice().into_iter().map(|a| (a, true)));
+        out.extend(sections::next_lines(&items, w, t));
         out
     }
 
     /// One piece of advice per place static keys still come from, in the order first met.
     fn static_key_advice(&self) -> Vec<String> {
-        let mut sources: Vec<(&KeySource, Vec<&str>)> = Vec::new();
-        for (workspace, source) in &self.static_keys {
-            match sources.iter_mut().find(|(s, _)| *s == source) {
-                Some((_, names)) => names.push(workspace),
-                None => sources.push((source, vec![workspace])),
-            }
-        }
-        let tail = "(press m to migrate them) so runs use OIDC only.";
-        sources
-            .into_iter()
-            .map(|(source, names)| {
-                let names = names.join(", ");
-                match source {
-                    KeySource::Workspace => {
-                        format!("Static AWS keys are still set on {names}: delete them {tail}")
-                    }
-                    KeySource::VariableSet(set) => format!(
-                        "Static AWS keys still reach {names} through variable set {set}: remove them there {tail}"
-                    ),
-                }
-            })
-            .collect()
+        sections::static_key_advice(&self.static_keys, "press m to migrate them")
     }
 
     /// Draws the step into `area`.

@@ -10,10 +10,9 @@ use crate::tui::widgets::text::wrapped;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// One line per configuration: the earlier ones, then `current` (tag `None` = the default).
-pub(super) fn configuration_lines(
-    earlier: &[(Option<String>, Plan)],
-    current: (Option<&str>, &Plan),
+/// One line per configuration, in the order set up (tag `None` = the default).
+pub(crate) fn configuration_lines(
+    all: &[(Option<&str>, &Plan)],
     w: usize,
     t: Theme,
 ) -> Vec<Line<'static>> {
@@ -21,10 +20,6 @@ pub(super) fn configuration_lines(
         Line::raw(""),
         Line::styled("AWS configurations of these workspaces", t.bold()),
     ];
-    let all = earlier
-        .iter()
-        .map(|(tag, plan)| (tag.as_deref(), plan))
-        .chain(std::iter::once(current));
     for (tag, plan) in all {
         let role = plan
             .roles
@@ -45,7 +40,7 @@ pub(super) fn configuration_lines(
 }
 
 /// "Terraform the configuration needs", and the Terraform, when a tag is in use.
-pub(super) fn terraform_lines(tags: &[String], w: usize, t: Theme) -> Vec<Line<'static>> {
+pub(crate) fn terraform_lines(tags: &[String], w: usize, t: Theme) -> Vec<Line<'static>> {
     if tags.is_empty() {
         return vec![];
     }
@@ -67,7 +62,14 @@ pub(super) fn terraform_lines(tags: &[String], w: usize, t: Theme) -> Vec<Line<'
 }
 
 /// A Stack's deployment configuration and what to do with it.
-pub(super) fn stack_lines(config: &str, w: usize, t: Theme) -> Vec<Line<'static>> {
+pub(crate) fn stack_lines(config: &str, w: usize, t: Theme) -> Vec<Line<'static>> {
+    let mut out = stack_config_lines(config, w, t);
+    out.extend(stack_next_lines(w, t));
+    out
+}
+
+/// A Stack's deployment configuration, lines longer than `w` cut (never dropped).
+pub(crate) fn stack_config_lines(config: &str, w: usize, t: Theme) -> Vec<Line<'static>> {
     let mut out = vec![
         Line::raw(""),
         Line::styled(
@@ -84,8 +86,12 @@ pub(super) fn stack_lines(config: &str, w: usize, t: Theme) -> Vec<Line<'static>
             out.push(Line::raw(part.iter().collect::<String>()));
         }
     }
-    out.push(Line::raw(""));
-    out.push(Line::styled("Next", t.bold()));
+    out
+}
+
+/// What to do with a Stack's deployment configuration.
+pub(crate) fn stack_next_lines(w: usize, t: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::raw(""), Line::styled("Next", t.bold())];
     out.extend(wrapped(
         Span::raw("  1. "),
         "Commit the configuration above to the Stack's repository: each deployment's runs then assume the role (a Stack takes no variables).",

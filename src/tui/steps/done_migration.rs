@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 /// The lines for the migration's `changes` and what `still` receives keys.
-pub(super) fn migration_lines(
+pub(crate) fn migration_lines(
     changes: &[PlannedChange],
     still: &[StillReceiving],
     w: usize,

@@ -1,11 +1,12 @@
 //! The wizard's screens, one file each. A step owns its state, turns keys and effect results
 //! into a [`Reaction`] (stay, next, back or start another [`Task`]'s path, plus effects), and
 //! draws itself from its state. The Connect screen offers the tasks; each task is a path through
-//! the steps ([`Task::steps`]).
+//! the steps ([`Task::path`]: a Stack's setup path has its deployments and no variables).
 
 pub mod add_account;
 pub mod apply;
 pub mod connect;
+pub mod deployments;
 pub mod done;
 pub mod export;
 pub mod findings;
@@ -21,6 +22,7 @@ pub mod verify_status;
 pub mod workspaces;
 
 use crate::core::answers::WorkspaceSelection;
+use crate::core::ports::Stack;
 use crate::core::subject::Phase;
 use crate::tui::effects::Effect;
 use crate::tui::theme::Theme;
@@ -64,7 +66,27 @@ impl Task {
         }
     }
 
-    /// The steps of the task's path, in order.
+    /// The steps of the task's path as chosen so far: `stack` is the Stack the workspaces step
+    /// chose (setup path only). A Stack takes no variables, and its deployments are chosen on a
+    /// step of their own when it has any.
+    pub fn path(self, stack: Option<&Stack>) -> Vec<Step> {
+        let mut path = Vec::new();
+        for &step in self.steps() {
+            match stack {
+                Some(stack) if self == Task::Setup => match step {
+                    Step::Variables => {}
+                    Step::Workspaces if !stack.deployment_names.is_empty() => {
+                        path.extend([Step::Workspaces, Step::Deployments])
+                    }
+                    other => path.push(other),
+                },
+                _ => path.push(step),
+            }
+        }
+        path
+    }
+
+    /// The steps of the task's path when no Stack is chosen, in order.
     pub fn steps(self) -> &'static [Step] {
         match self {
             Task::Setup => &Step::ALL,
@@ -78,8 +100,8 @@ impl Task {
                 Step::Done,
             ],
             Task::Review => &[Step::Connect, Step::Organization, Step::Findings],
+            // Opened from Done: connecting and choosing the workspaces are behind it.
             Task::AddAccount => &[
-                Step::Connect,
                 Step::AddAccount,
                 Step::Role,
                 Step::Review,
@@ -90,13 +112,15 @@ impl Task {
     }
 }
 
-/// The screens. [`Step::ALL`] is the setup path; [`Task::steps`] gives each task's path.
+/// The screens. [`Step::ALL`] is the setup path; [`Task::path`] gives each task's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
     Connect,
     Organization,
     Project,
     Workspaces,
+    /// The deployments of the Stack chosen on the workspaces step.
+    Deployments,
     /// The migrate path's workspaces that receive static keys.
     MigratePick,
     /// The review path's findings.
@@ -124,14 +148,9 @@ impl Step {
         Step::Done,
     ];
 
-    /// 1-based position on the setup path.
-    pub fn number(self) -> usize {
-        self.number_in(Task::Setup)
-    }
-
-    /// 1-based position on `task`'s path.
-    pub fn number_in(self, task: Task) -> usize {
-        task.steps().iter().position(|s| *s == self).unwrap_or(0) + 1
+    /// 1-based position on `path` (0 when the step is not on it).
+    pub fn number_on(self, path: &[Step]) -> usize {
+        path.iter().position(|s| *s == self).map_or(0, |i| i + 1)
     }
 
     /// The step's name in the header.
@@ -141,6 +160,7 @@ impl Step {
             Step::Organization => "Organization",
             Step::Project => "Project",
             Step::Workspaces => "Workspaces",
+            Step::Deployments => "Deployments",
             Step::MigratePick => "Static keys",
             Step::Findings => "Findings",
             Step::AddAccount => "AWS account",
@@ -156,6 +176,7 @@ impl Step {
     pub fn short(self) -> &'static str {
         match self {
             Step::Organization => "Org",
+            Step::Deployments => "Deploys",
             Step::Variables => "Vars",
             Step::Role => "Role",
             Step::MigratePick => "Keys",
@@ -164,28 +185,18 @@ impl Step {
         }
     }
 
-    /// The step after this one on the setup path.
-    pub fn next(self) -> Step {
-        self.next_in(Task::Setup)
+    /// The step after this one on `path` (the last step stays).
+    pub fn next_on(self, path: &[Step]) -> Step {
+        let here = self.number_on(path);
+        path.get(here).or(path.last()).copied().unwrap_or(self)
     }
 
-    /// The step before this one on the setup path.
-    pub fn prev(self) -> Step {
-        self.prev_in(Task::Setup)
-    }
-
-    /// The step after this one on `task`'s path.
-    pub fn next_in(self, task: Task) -> Step {
-        let steps = task.steps();
-        steps
-            .get(self.number_in(task))
-            .copied()
-            .unwrap_or(steps[steps.len() - 1])
-    }
-
-    /// The step before this one on `task`'s path.
-    pub fn prev_in(self, task: Task) -> Step {
-        task.steps()[self.number_in(task).saturating_sub(2)]
+    /// The step before this one on `path` (the first step stays).
+    pub fn prev_on(self, path: &[Step]) -> Step {
+        match self.number_on(path) {
+            0 | 1 => path.first().copied().unwrap_or(self),
+            n => path[n - 2],
+        }
     }
 }
 
@@ -298,7 +309,11 @@ impl Context {
     pub fn scope_text(&self) -> String {
         match &self.selection {
             Some(WorkspaceSelection::All) => format!("every workspace in project {}", self.project),
-            Some(WorkspaceSelection::Stack { name, .. }) => format!("Stack {name}"),
+            Some(WorkspaceSelection::Stack { name, deployments }) => match deployments.len() {
+                0 => format!("Stack {name}"),
+                1 => format!("deployment {} of Stack {name}", deployments[0]),
+                _ => format!("deployments {} of Stack {name}", deployments.join(", ")),
+            },
             _ if self.workspace_names.len() == 1 => {
                 format!("workspace {}", self.workspace_names[0])
             }

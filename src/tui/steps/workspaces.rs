@@ -165,8 +165,13 @@ impl WorkspacesStep {
         self.badges.get(&ws.id)
     }
 
+    /// The project's Stack of this name.
+    pub fn stack(&self, name: &str) -> Option<&Stack> {
+        self.stacks.iter().find(|s| s.name == name)
+    }
+
     /// What Enter would choose now.
-    fn would_choose(&self) -> Option<WorkspaceSelection> {
+    pub fn would_choose(&self) -> Option<WorkspaceSelection> {
         if self.all {
             return Some(WorkspaceSelection::All);
         }
@@ -279,7 +284,10 @@ impl WorkspacesStep {
             let pad = name_width.saturating_sub(stack.name.chars().count()) + 2;
             spans.push(Span::raw(" ".repeat(pad)));
             spans.push(Span::styled(
-                format!("Stack · {} deployments", stack.deployment_names.len()),
+                match stack.deployment_names.len() {
+                    1 => "Stack · 1 deployment".to_string(),
+                    n => format!("Stack · {n} deployments"),
+                },
                 t.accent(),
             ));
             return Line::from(spans);
@@ -364,7 +372,12 @@ impl WorkspacesStep {
                 names.len(),
                 names.join(", ")
             ),
-            Some(WorkspaceSelection::Stack { name, .. }) => format!("Enter sets up Stack {name}."),
+            Some(WorkspaceSelection::Stack { name, .. }) => match self.stack(&name) {
+                Some(s) if !s.deployment_names.is_empty() => {
+                    format!("Enter sets up Stack {name}: its deployments are next.")
+                }
+                _ => format!("Enter sets up Stack {name} (every deployment it will have)."),
+            },
             None => String::new(),
         };
         frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);

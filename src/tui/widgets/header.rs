@@ -1,7 +1,8 @@
 //! The step header: where you are ("Step 3 of 9: Project"), what was chosen so far, and the
-//! trail of the task's steps with the current one highlighted.
+//! trail of the path's steps with the current one highlighted. The path is the one the choices
+//! so far lead to (a Stack's has no variables step), so the count is of steps the user will see.
 
-use crate::tui::steps::{Step, Task};
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -12,17 +13,16 @@ use ratatui::Frame;
 pub fn render(
     frame: &mut Frame,
     area: Rect,
-    task: Task,
+    steps: &[Step],
     step: Step,
     context: &str,
     demo: bool,
     theme: Theme,
 ) {
-    let steps = task.steps();
     let width = area.width as usize;
     let left = format!(
         " tfc-oidc · Step {} of {}: {}",
-        step.number_in(task),
+        step.number_on(steps),
         steps.len(),
         step.title()
     );
@@ -59,7 +59,7 @@ pub fn render(
             trail.push(Span::styled(" › ", theme.dim()));
         }
         let name = if full { s.title() } else { s.short() };
-        let style = match s.number_in(task).cmp(&step.number_in(task)) {
+        let style = match s.number_on(steps).cmp(&step.number_on(steps)) {
             std::cmp::Ordering::Less => theme.ok(),
             std::cmp::Ordering::Equal => theme.selected().patch(theme.bold()),
             std::cmp::Ordering::Greater => theme.dim(),

@@ -1,0 +1,69 @@
+//! How paths end: the Done screen a finished apply shows, and the [`Outcome`] quitting reports
+//! (every path the session finished, for the summary printed in the shell).
+
+use super::App;
+use crate::core::plan::Plan;
+use crate::tui::effects::Effect;
+use crate::tui::msg::{Badge, Outcome};
+use crate::tui::report::Report;
+use crate::tui::steps::done::DoneStep;
+use crate::tui::steps::{Flash, Step, Task};
+
+impl App {
+    /// Shows the summary of `plan` (the state the setup ends with).
+    pub(super) fn finish(&mut self, plan: Plan) -> Vec<Effect> {
+        let static_keys = plan
+            .workspaces
+            .iter()
+            .filter_map(|w| match self.workspaces.badge(&w.name) {
+                Some(Badge::StaticKeys(source) | Badge::Both(source)) => {
+                    Some((w.name.clone(), source.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
+        if self.task == Task::AddAccount {
+            // The keys advice and `m` belong to the default configuration's Done screen (and
+            // the ports now reach the other account).
+            self.done.static_keys.clear();
+            self.done.earlier = self.configurations.clone();
+            self.done.alias = self.alias();
+        }
+        if self.task == Task::Migrate {
+            self.done.static_keys.clear();
+            self.done.still_receiving = Some(self.still_receiving.clone());
+        }
+        self.step = Step::Done;
+        // A refusal shown during the apply no longer applies.
+        self.flash = None;
+        vec![]
+    }
+
+    pub(super) fn quit(&mut self) -> Vec<Effect> {
+        let outcome = match self.step {
+            Step::Apply if self.apply.busy() => {
+                self.flash = Some(Flash {
+                    text: "Changes are being made: quitting is refused until the apply ends".into(),
+                    error: true,
+                });
+                return vec![];
+            }
+            Step::Apply => Outcome::Partial {
+                message: self
+                    .apply
+                    .failure
+                    .clone()
+                    .unwrap_or_else(|| "the apply did not finish".into()),
+                earlier: Report::of(self.finished.clone()).map(Box::new),
+            },
+            Step::Done => {
+                let mut all = self.finished.clone();
+                all.extend(self.done.configured());
+                Outcome::of(all)
+            }
+            _ => Outcome::of(self.finished.clone()),
+        };
+        vec![Effect::Quit(outcome)]
+    }
+}
