@@ -83,7 +83,8 @@ pub struct Stack {
     pub id: String,
     pub name: String,
     pub project_id: String,
-    /// The deployments of its latest configuration (`deployment-names`).
+    /// The deployments of its latest configuration (`GET /stacks/:id/stack-deployments`, or the
+    /// beta API's `deployment-names` attribute).
     pub deployment_names: Vec<String>,
 }
 

@@ -1,6 +1,9 @@
-//! `GET /organizations/:organization_name/stacks` (`filter[project][id]`,
-//! `search[name]`, paging) and `GET /stacks/:stack_id`, shaped as HashiCorp's
-//! Stacks API reference and go-tfe's `Stack` describe them.
+//! `GET /organizations/:organization_name/stacks` (paging, `sort`; also
+//! `filter[project][id]` and `search[name]`), `GET /stacks/:stack_id` and
+//! `GET /stacks/:stack_id/stack-deployments`, shaped as HashiCorp's Stacks API
+//! and Stack deployments API references describe the generally available API:
+//! the Stack object carries no deployment names (the beta `deployment-names`
+//! attribute is gone), they come from the deployments list.
 
 use std::sync::Arc;
 
@@ -17,6 +20,7 @@ pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/api/v2/organizations/{org}/stacks", get(list))
         .route("/api/v2/stacks/{id}", get(show))
+        .route("/api/v2/stacks/{id}/stack-deployments", get(deployments))
 }
 
 fn stack_json(s: &Stack) -> Value {
@@ -26,18 +30,27 @@ fn stack_json(s: &Stack) -> Value {
         "attributes": {
             "name": s.name,
             "description": null,
-            "deployment-names": s.deployment_names,
             "vcs-repo": null,
-            "errors-count": 0,
-            "warnings-count": 0,
+            "speculative-enabled": false,
+            "linked-stack-connections": {
+                "upstream-count": 0,
+                "downstream-count": 0,
+                "inputs-count": 0,
+                "outputs-count": 0,
+            },
             "created-at": s.created_at,
             "updated-at": s.created_at,
         },
         "relationships": {
             "project": { "data": { "id": s.project_id, "type": "projects" } },
+            "agent-pool": { "data": null },
             "latest-stack-configuration": { "data": null },
+            "stack-configurations": {
+                "links": { "related": format!("/api/v2/stacks/{}/stack-configurations", s.id) },
+            },
         },
         "links": { "self": format!("/api/v2/stacks/{}", s.id) },
+        "meta": { "beta": false },
     })
 }
 
@@ -72,4 +85,43 @@ async fn show(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult 
         .find(|s| s.id == id)
         .ok_or_else(not_found)?;
     ok(json!({ "data": stack_json(s) }))
+}
+
+/// One deployment as the list shows it: id `<stack id>-std-<name>`.
+fn deployment_json(s: &Stack, name: &str) -> Value {
+    let self_link = format!("/api/v2/stacks/{}/stack-deployments/{name}", s.id);
+    json!({
+        "id": format!("{}-std-{name}", s.id),
+        "type": "stack-deployments",
+        "attributes": { "name": name },
+        "relationships": {
+            "stack": { "data": { "id": s.id, "type": "stacks" } },
+            "latest-deployment-run": { "data": null },
+        },
+        "links": {
+            "self": self_link,
+            "stack-deployment-runs": format!("{self_link}/stack-deployment-runs"),
+        },
+    })
+}
+
+async fn deployments(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
+    let st = sh.st();
+    let s = st
+        .stacks
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(not_found)?;
+    let items = s
+        .deployment_names
+        .iter()
+        .map(|d| deployment_json(s, d))
+        .collect();
+    let path = format!("/api/v2/stacks/{id}/stack-deployments");
+    ok(Value::Object(paginate(
+        &req,
+        &path,
+        items,
+        st.page_size_limit,
+    )))
 }
