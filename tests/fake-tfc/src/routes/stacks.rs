@@ -77,14 +77,14 @@ async fn list(State(sh): State<Arc<Shared>>, Path(org): Path<String>, req: Req) 
     )))
 }
 
+/// The Stack with this id, or the API's 404.
+fn find<'a>(st: &'a crate::state::State, id: &str) -> Result<&'a Stack, crate::jsonapi::ApiErr> {
+    st.stacks.iter().find(|s| s.id == id).ok_or_else(not_found)
+}
+
 async fn show(State(sh): State<Arc<Shared>>, Path(id): Path<String>) -> HResult {
     let st = sh.st();
-    let s = st
-        .stacks
-        .iter()
-        .find(|s| s.id == id)
-        .ok_or_else(not_found)?;
-    ok(json!({ "data": stack_json(s) }))
+    ok(json!({ "data": stack_json(find(&st, &id)?) }))
 }
 
 /// One deployment as the list shows it: id `<stack id>-std-<name>`.
@@ -107,11 +107,7 @@ fn deployment_json(s: &Stack, name: &str) -> Value {
 
 async fn deployments(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Req) -> HResult {
     let st = sh.st();
-    let s = st
-        .stacks
-        .iter()
-        .find(|s| s.id == id)
-        .ok_or_else(not_found)?;
+    let s = find(&st, &id)?;
     let items = s
         .deployment_names
         .iter()
