@@ -330,6 +330,27 @@ pub const fn hints2(first: Action, second: Action, label: &'static str) -> Hint 
     }
 }
 
+/// The keys of a multi-select list screen: while its filter is typed, and otherwise (with
+/// `extra` before "back", such as the migrate screen's "deactivate keys").
+pub fn pick_many_hints(filtering: bool, extra: &[Hint]) -> Vec<Hint> {
+    if filtering {
+        return vec![
+            hint(Action::Accept, "end filter"),
+            hint(Action::Back, "clear filter"),
+            hints2(Action::Up, Action::Down, "move"),
+        ];
+    }
+    let mut hints = vec![
+        hints2(Action::Up, Action::Down, "move"),
+        hint(Action::Toggle, "select"),
+        hint(Action::Filter, "filter"),
+        hint(Action::Accept, "continue"),
+    ];
+    hints.extend_from_slice(extra);
+    hints.push(hint(Action::Back, "back"));
+    hints
+}
+
 /// The keys of a hint for the footer: a pair shows the first key of each (`↑↓`).
 pub fn hint_keys(h: &Hint, text_mode: bool, short: bool) -> String {
     match h.pair {

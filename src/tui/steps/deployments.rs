@@ -5,7 +5,7 @@
 //! Enter continues with what is checked.
 
 use crate::core::ports::Stack;
-use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::keymap::{pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
 use crate::tui::widgets::text::intro;
@@ -103,20 +103,7 @@ impl DeploymentsStep {
 
     /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
-        if self.list.filtering() {
-            return vec![
-                hint(Action::Accept, "end filter"),
-                hint(Action::Back, "clear filter"),
-                hints2(Action::Up, Action::Down, "move"),
-            ];
-        }
-        vec![
-            hints2(Action::Up, Action::Down, "move"),
-            hint(Action::Toggle, "select"),
-            hint(Action::Filter, "filter"),
-            hint(Action::Accept, "continue"),
-            hint(Action::Back, "back"),
-        ]
+        pick_many_hints(self.list.filtering(), &[])
     }
 
     /// What Enter does, in words.

@@ -10,7 +10,7 @@
 use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::days_since;
 use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
-use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
 use crate::tui::widgets::text::{intro, loading, problem};
@@ -207,14 +207,8 @@ impl MigratePickStep {
         if self.error.is_some() {
             return vec![hint(Action::Back, "back")];
         }
-        vec![
-            hints2(Action::Up, Action::Down, "move"),
-            hint(Action::Toggle, "select"),
-            hint(Action::Filter, "filter"),
-            hint(Action::Accept, "continue"),
-            hint(Action::Deactivate, "deactivate keys"),
-            hint(Action::Back, "back"),
-        ]
+        let deactivate = hint(Action::Deactivate, "deactivate keys");
+        pick_many_hints(self.list.filtering(), &[deactivate])
     }
 
     /// `set NAME` / `workspace`, age and last use of the key runs take.

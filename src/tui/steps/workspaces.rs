@@ -6,7 +6,7 @@ use crate::core::answers::WorkspaceSelection;
 use crate::core::inventory::{AwsAccess, InventoryError};
 use crate::core::ports::{Stack, TfcError, Workspace};
 use crate::tui::effects::Effect;
-use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::msg::{Badge, KeySource};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
@@ -248,20 +248,7 @@ impl WorkspacesStep {
         if self.error.is_some() {
             return vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")];
         }
-        if self.list.filtering() {
-            return vec![
-                hint(Action::Accept, "end filter"),
-                hint(Action::Back, "clear filter"),
-                hints2(Action::Up, Action::Down, "move"),
-            ];
-        }
-        vec![
-            hints2(Action::Up, Action::Down, "move"),
-            hint(Action::Toggle, "select"),
-            hint(Action::Filter, "filter"),
-            hint(Action::Accept, "continue"),
-            hint(Action::Back, "back"),
-        ]
+        pick_many_hints(self.list.filtering(), &[])
     }
 
     fn row(&self, m: &Match, highlighted: bool, name_width: usize, v: &ViewCtx) -> Line<'static> {
