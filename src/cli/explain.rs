@@ -8,7 +8,7 @@ use crate::cli::connect::Ports;
 use crate::cli::error::{code, CliError};
 use crate::cli::review::{read_inventory, usable_aws};
 use crate::cli::review_output::printable;
-use crate::core::inventory::InventoryScope;
+use crate::core::inventory::{Inventory, InventoryScope};
 use crate::core::names::role_name_of;
 use crate::core::review::explain::{explain, Explanation, Problem, RunCheck};
 use crate::core::review::RunPhase;
@@ -39,17 +39,7 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
         ));
     };
     let phase = run_phase(phase);
-    let scope = InventoryScope {
-        host: ports.tfc.host().to_string(),
-        organization: args.org.clone(),
-        project: Some(args.project.clone()),
-    };
-    let inv = read_inventory(ports, &scope, Some(iam)).await?;
-    let project = inv
-        .scope_project
-        .as_deref()
-        .and_then(|p| inv.projects.iter().find(|x| x.name.eq_ignore_ascii_case(p)))
-        .map_or(args.project.clone(), |p| p.name.clone());
+    let (inv, project) = read_project(ports, iam, args).await?;
     let run = |extra: Option<&crate::core::ports::Role>| {
         explain(
             &inv,
@@ -97,6 +87,31 @@ pub(crate) async fn with_unlisted_role<T: Checked>(
         Some(role) => again(Some(&role)),
         None => Ok(first),
     }
+}
+
+/// The inventory of `--org`/`--project` and the project's name as HCP Terraform spells it:
+/// tokens carry that spelling, and the user may have typed another case.
+pub(crate) async fn read_project(
+    ports: &Ports,
+    iam: &dyn crate::core::ports::Iam,
+    args: &ExplainArgs,
+) -> Result<(Inventory, String), CliError> {
+    let scope = InventoryScope {
+        host: ports.tfc.host().to_string(),
+        organization: args.org.clone(),
+        project: Some(args.project.clone()),
+    };
+    let inv = read_inventory(ports, &scope, Some(iam)).await?;
+    let named = |exact: bool| {
+        inv.projects.iter().find(|p| match exact {
+            true => p.name == args.project,
+            false => p.name.eq_ignore_ascii_case(&args.project),
+        })
+    };
+    let project = named(true)
+        .or_else(|| named(false))
+        .map_or(args.project.clone(), |p| p.name.clone());
+    Ok((inv, project))
 }
 
 /// An explanation built on a [`RunCheck`] (a workspace run's or a Stack deployment's).

@@ -6,10 +6,10 @@
 use crate::cli::args::ExplainArgs;
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
-use crate::cli::explain::{json_of, report, run_phase, verdict_text, with_unlisted_role};
-use crate::cli::review::read_inventory;
+use crate::cli::explain::{
+    json_of, read_project, report, run_phase, verdict_text, with_unlisted_role,
+};
 use crate::cli::review_output::printable;
-use crate::core::inventory::InventoryScope;
 use crate::core::ports::Iam;
 use crate::core::review::explain_stack::{explain_stack, StackExplanation, StackRun};
 
@@ -32,22 +32,7 @@ pub(crate) async fn explain_stack_command(
         .operation
         .or(args.phase)
         .ok_or_else(|| CliError::usage("--stack needs --operation plan|apply"))?;
-    let scope = InventoryScope {
-        host: ports.tfc.host().to_string(),
-        organization: args.org.clone(),
-        project: Some(args.project.clone()),
-    };
-    let inv = read_inventory(ports, &scope, Some(iam)).await?;
-    let project = inv
-        .projects
-        .iter()
-        .find(|p| p.name == args.project)
-        .or_else(|| {
-            inv.projects
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(&args.project))
-        })
-        .map_or(args.project.clone(), |p| p.name.clone());
+    let (inv, project) = read_project(ports, iam, args).await?;
     let run = StackRun {
         project: &project,
         stack,
