@@ -4,6 +4,7 @@
 //! ARNs and the audience. Intrinsic functions are written in their long form (`Ref:`,
 //! `Fn::Sub:`), which every YAML reader understands.
 
+use super::header::{self, indent};
 use super::model::{Blueprint, Note, RolePlan, Scope, VariableValue};
 use super::subjects::{tag_hole, NameRef, Part};
 use super::{comment_safe, templates};
@@ -218,15 +219,6 @@ fn destination(b: &Blueprint) -> String {
     }
 }
 
-/// A line of code quoted in the header, indented (an empty line stays empty).
-fn indent(line: &str) -> String {
-    if line.is_empty() {
-        String::new()
-    } else {
-        format!("  {line}")
-    }
-}
-
 fn header(b: &Blueprint) -> Vec<String> {
     let mut h = vec![
         format!(
@@ -275,12 +267,7 @@ fn header(b: &Blueprint) -> Vec<String> {
         h.push("'tfc-oidc setup' with the same choices, run after the deploy, finds the provider and roles in".into());
         h.push("place (they carry its tags) and sets just these variables.".into());
     }
-    if let Some(terraform) = b.tagged_configuration() {
-        h.push(String::new());
-        h.push("The Terraform configuration of these workspaces needs (HCP Terraform fills in the variable):".into());
-        h.push(String::new());
-        h.extend(terraform.lines().map(indent));
-    }
+    h.extend(header::tagged_configuration(b));
     for note in &b.notes {
         h.push(String::new());
         h.push(match note {
@@ -288,9 +275,7 @@ fn header(b: &Blueprint) -> Vec<String> {
                 "AWS and HCP Terraform were not read ({why}): the names are as given, and OIDCProviderArn is empty (a new provider); set it if {} has one already.",
                 b.provider.url
             ),
-            Note::ProviderLacksAudience { arn, audience } => format!(
-                "The existing provider lacks the audience {audience}; add it first: aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn {arn} --client-id {audience}"
-            ),
+            Note::ProviderLacksAudience { arn, audience } => header::add_audience(arn, audience),
             Note::RoleExists(name) => format!(
                 "Role {name} exists already: CloudFormation cannot create it; import it into the stack or choose another --role-name."
             ),

@@ -9,6 +9,7 @@
 mod cloudformation;
 mod facts;
 pub mod hcl;
+mod header;
 mod model;
 mod subjects;
 mod templates;

@@ -5,6 +5,7 @@
 //! set with its workspace or project attachment.
 
 use super::hcl;
+use super::header::{self, indent};
 use super::model::{Blueprint, Note, RolePlan, Scope, VariableValue};
 use super::subjects::{tag_hole, NameRef, Part};
 use super::{comment_safe, templates};
@@ -184,15 +185,6 @@ fn role(b: &Blueprint, index: usize, role: &RolePlan) -> RoleCtx {
     }
 }
 
-/// A line of code quoted in the header, indented (an empty line stays empty).
-fn indent(line: &str) -> String {
-    if line.is_empty() {
-        String::new()
-    } else {
-        format!("  {line}")
-    }
-}
-
 fn header(b: &Blueprint) -> Vec<String> {
     let roles = if b.roles.len() == 1 { "role" } else { "roles" };
     let what = match b.stack_name() {
@@ -228,12 +220,7 @@ fn header(b: &Blueprint) -> Vec<String> {
             h.push(gap.into());
         }
     }
-    if let Some(terraform) = b.tagged_configuration() {
-        h.push(String::new());
-        h.push("The Terraform configuration of these workspaces needs (HCP Terraform fills in the variable):".into());
-        h.push(String::new());
-        h.extend(terraform.lines().map(indent));
-    }
+    h.extend(header::tagged_configuration(b));
     for note in &b.notes {
         h.push(String::new());
         h.push(match note {
@@ -241,9 +228,7 @@ fn header(b: &Blueprint) -> Vec<String> {
                 "AWS and HCP Terraform were not read ({why}): the names are as given, and the OIDC provider is created here; if {} has one already, import it: terraform import aws_iam_openid_connect_provider.hcp_terraform ARN",
                 b.provider.url
             ),
-            Note::ProviderLacksAudience { arn, audience } => format!(
-                "The existing provider lacks the audience {audience}; add it first: aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn {arn} --client-id {audience}"
-            ),
+            Note::ProviderLacksAudience { arn, audience } => header::add_audience(arn, audience),
             Note::RoleExists(name) => {
                 let id = b
                     .roles
