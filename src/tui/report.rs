@@ -5,6 +5,7 @@
 
 use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
+use crate::core::review::{shell_word, tfc_oidc};
 use crate::tui::msg::KeySource;
 use crate::tui::steps::done::accounts::{
     configuration_lines, stack_config_lines, stack_next_lines, terraform_lines,
@@ -155,8 +156,10 @@ impl Report {
                 (None, Some(ws)) if verify => {
                     verify = false;
                     let how = format!(
-                        "Run 'tfc-oidc verify --org {} --workspace {}'",
-                        c.plan.organization, ws.name
+                        "Run '{} verify --org {} --workspace {}'",
+                        tfc_oidc(&c.plan.host),
+                        shell_word(&c.plan.organization),
+                        shell_word(&ws.name)
                     );
                     items.push((sections::verify_text(&how, &first), false));
                 }

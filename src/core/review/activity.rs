@@ -4,7 +4,7 @@
 //! and the events; `review` reads the events only when the caller may (`--no-activity` skips).
 
 use super::trusted::{trusted_patterns, Trusted};
-use super::{shell_word, Finding, FindingId, ResourceRef};
+use super::{shell_word, tfc_oidc, Finding, FindingId, ResourceRef};
 use crate::core::activity::Activity;
 use crate::core::inventory::Inventory;
 use crate::core::subject::{has_wildcard, RunSubject};
@@ -182,7 +182,8 @@ fn refused_finding(
         latest.time
     );
     let fix = format!(
-        "see which condition refuses it: tfc-oidc explain --org {} --project {} --workspace {} --phase {} --role-arn {}; then fix the trust policy or the workspace's variables",
+        "see which condition refuses it: {} explain --org {} --project {} --workspace {} --phase {} --role-arn {}; then fix the trust policy or the workspace's variables",
+        tfc_oidc(&inv.host),
         shell_word(&inv.organization),
         shell_word(project),
         shell_word(workspace),

@@ -202,6 +202,19 @@ impl Summary {
     }
 }
 
+/// The host commands go to when none is named (`--hostname`'s default).
+const DEFAULT_HOST: &str = "app.terraform.io";
+
+/// `tfc-oidc`, and `--hostname HOST` after it when the host is not the default: a suggested
+/// command must reach the same HCP Terraform or Terraform Enterprise host as the review.
+pub fn tfc_oidc(host: &str) -> String {
+    if host.is_empty() || host == DEFAULT_HOST {
+        "tfc-oidc".into()
+    } else {
+        format!("tfc-oidc --hostname {}", shell_word(host))
+    }
+}
+
 /// A name as one shell word in a suggested command: quoted when it holds anything but letters,
 /// digits and `-_.:/@`.
 pub fn shell_word(name: &str) -> String {

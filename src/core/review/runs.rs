@@ -4,7 +4,7 @@
 //! (TFCOIDC003).
 
 use super::explain::{check_run, in_account, Problem, RunCheck};
-use super::{shell_word, Finding, FindingId, ResourceRef};
+use super::{shell_word, tfc_oidc, Finding, FindingId, ResourceRef};
 use crate::core::dynamic_vars::VarKind;
 use crate::core::inventory::access::{aws_access, OidcConfiguration as AwsConfig, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
@@ -103,9 +103,10 @@ fn config_findings(
             reasons.join("; ")
         );
         let fix = format!(
-            "trust this workspace in the role (tfc-oidc setup --org {org} --project {project} --workspace {name} --role-name {role}), or correct {}; tfc-oidc explain --org {org} --project {project} --workspace {name} --phase {}{alias} shows the evaluation",
+            "trust this workspace in the role ({cmd} setup --org {org} --project {project} --workspace {name} --role-name {role}), or correct {}; {cmd} explain --org {org} --project {project} --workspace {name} --phase {}{alias} shows the evaluation",
             first.key,
             first.phase,
+            cmd = tfc_oidc(&inv.host),
             org = shell_word(&inv.organization),
             project = shell_word(&ws.project_name),
             name = shell_word(&ws.workspace.name),

@@ -479,3 +479,6 @@ mod stacks_activity;
 
 /// Customer-managed policies and TFCOIDC010.
 mod managed_policies;
+
+/// The commands findings suggest (`--hostname`, shell words).
+mod commands;

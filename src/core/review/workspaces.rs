@@ -1,7 +1,7 @@
 //! Findings read from HCP Terraform alone: static keys (TFCOIDC004), keys beside OIDC (005),
 //! OIDC without a role (006), role ARNs in global sets (011), half-set tagged configurations (014).
 
-use super::{shell_word, Finding, FindingId, ResourceRef};
+use super::{shell_word, tfc_oidc, Finding, FindingId, ResourceRef};
 use crate::core::dynamic_vars::{self, VarKind, PROVIDER_AUTH, RUN_ROLE_ARN, STATIC_KEYS};
 use crate::core::inventory::access::{
     aws_access, is_static_key, OidcConfiguration as AwsConfig, RunPhase, Setting, StaticKey,
@@ -47,8 +47,9 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-fn migrate_command(org: &str, workspaces: &[&str]) -> String {
-    let mut cmd = format!("tfc-oidc migrate --org {}", shell_word(org));
+fn migrate_command(inv: &Inventory, workspaces: &[&str]) -> String {
+    let (host, org) = (&inv.host, &inv.organization);
+    let mut cmd = format!("{} migrate --org {}", tfc_oidc(host), shell_word(org));
     if workspaces.len() > 3 {
         cmd.push_str(" --all");
     } else {
@@ -77,7 +78,7 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
                 and_list(&own),
                 if own.len() == 1 { "is" } else { "are" }
             );
-            let fix = migrate_command(&inv.organization, &[&ws.workspace.name]);
+            let fix = migrate_command(inv, &[&ws.workspace.name]);
             out.push(
                 Finding::new(
                     FindingId::StaticKeys,
@@ -131,7 +132,7 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
             id,
             name,
         };
-        let fix = migrate_command(&inv.organization, &names);
+        let fix = migrate_command(inv, &names);
         out.push(Finding::new(FindingId::StaticKeys, resource, detail).with_fix(fix));
     }
     out
@@ -159,7 +160,7 @@ fn keys_and_oidc(
     );
     let fix = format!(
         "remove the static key variables: {}",
-        migrate_command(&inv.organization, &[&ws.workspace.name])
+        migrate_command(inv, &[&ws.workspace.name])
     );
     Some(
         Finding::new(
@@ -181,7 +182,8 @@ fn phases_without_role(c: &AwsConfig) -> Vec<RunPhase> {
 
 fn setup_command(inv: &Inventory, ws: &WorkspaceEntry) -> String {
     format!(
-        "tfc-oidc setup --org {} --project {} --workspace {} --policy-arn <policy ARN>",
+        "{} setup --org {} --project {} --workspace {} --policy-arn <policy ARN>",
+        tfc_oidc(&inv.host),
         shell_word(&inv.organization),
         shell_word(&ws.project_name),
         shell_word(&ws.workspace.name)
