@@ -41,6 +41,8 @@ pub struct FindingsStep {
     pub error: Option<String>,
     pub findings: Vec<Finding>,
     summary: Option<Summary>,
+    /// Customer-managed policies TFCOIDC010 could not read (so did not check).
+    unchecked: usize,
     /// Only findings of this severity are listed (`None`: all).
     pub filter: Option<Severity>,
     /// The highlighted finding, as an index into the filtered list.
@@ -80,6 +82,7 @@ impl FindingsStep {
             Ok(inv) => {
                 self.findings = review::review(&inv);
                 self.summary = Some(Summary::of(&inv, &self.findings));
+                self.unchecked = review::unchecked_policies(&inv).len();
             }
             Err(e) => self.error = Some(e.to_string()),
         }
@@ -234,9 +237,13 @@ impl FindingsStep {
         let roles = s.roles.map_or(String::new(), |r| {
             format!(", {}", counted(r, "role", "roles"))
         });
+        let unchecked = match self.unchecked {
+            0 => String::new(),
+            n => format!("; {} unreadable", counted(n, "policy", "policies")),
+        };
         spans.push(Span::styled(
             format!(
-                "  (read {}, {}{roles})",
+                "  (read {}, {}{roles}{unchecked})",
                 counted(s.workspaces, "workspace", "workspaces"),
                 counted(s.variable_sets, "set", "sets")
             ),

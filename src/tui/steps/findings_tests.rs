@@ -81,3 +81,36 @@ fn s_cycles_the_severity_filter() {
     assert_eq!(seen[4], (None, 2), "then all again");
     assert!(seen.contains(&(Some(sev), 1)));
 }
+
+#[test]
+fn the_header_counts_what_was_read_and_the_policies_it_could_not() {
+    let mut s = step(Vec::new());
+    s.summary = Some(Summary {
+        critical: 0,
+        high: 1,
+        medium: 0,
+        low: 0,
+        workspaces: 1,
+        variable_sets: 3,
+        roles: Some(1),
+        aws_account: None,
+    });
+    let text = |s: &FindingsStep| {
+        let line = s.summary_line(Theme::plain());
+        line.spans
+            .iter()
+            .map(|x| x.content.to_string())
+            .collect::<String>()
+    };
+    assert!(
+        text(&s).ends_with("(read 1 workspace, 3 sets, 1 role)"),
+        "{}",
+        text(&s)
+    );
+    s.unchecked = 2;
+    assert!(
+        text(&s).ends_with("1 role; 2 policies unreadable)"),
+        "{}",
+        text(&s)
+    );
+}
