@@ -70,6 +70,14 @@ impl Tmux {
         self.run(&["send-keys", "-t", name, key]);
     }
 
+    /// For each step: wait until the pane shows the text, then press the key.
+    fn answer(&self, name: &str, steps: &[(&str, &str)]) {
+        for (expect, key) in steps {
+            self.wait_for(name, expect);
+            self.send(name, key);
+        }
+    }
+
     fn wait_for(&self, name: &str, text: &str) -> String {
         let start = Instant::now();
         loop {
@@ -105,24 +113,24 @@ fn tmux(test: &str) -> Option<Tmux> {
     })
 }
 
+/// The demo's setup path with Enter on every screen, up to applying the plan.
+const DEMO_SETUP: &[(&str, &str)] = &[
+    ("signed in as demo-user", "Enter"),
+    ("› acme-corp", "Enter"),
+    ("› Default Project", "Enter"),
+    ("no AWS credentials", "Enter"),
+    ("Which IAM role", "Enter"),
+    ("Where should the variables go", "Enter"),
+    ("5 changes: 5 to create", "Enter"),
+];
+
 #[test]
 fn demo_in_a_real_terminal() {
     let Some(tmux) = tmux("demo") else { return };
     let home = tempfile::tempdir().unwrap();
 
     tmux.start("wiz", home.path(), 80, 24);
-    for (expect, key) in [
-        ("signed in as demo-user", "Enter"),
-        ("› acme-corp", "Enter"),
-        ("› Default Project", "Enter"),
-        ("no AWS credentials", "Enter"),
-        ("Which IAM role", "Enter"),
-        ("Where should the variables go", "Enter"),
-        ("5 changes: 5 to create", "Enter"),
-    ] {
-        tmux.wait_for("wiz", expect);
-        tmux.send("wiz", key);
-    }
+    tmux.answer("wiz", DEMO_SETUP);
     let done = tmux.wait_for("wiz", "Done: HCP Terraform runs");
     assert!(done.contains("Step 9 of 9: Done"), "{done}");
     assert!(
@@ -155,16 +163,16 @@ fn demo_migration_in_a_real_terminal() {
     tmux.start("mig", home.path(), 80, 24);
     tmux.wait_for("mig", "signed in as demo-user");
     tmux.send("mig", "Down");
-    for (expect, key) in [
-        ("Connect › Org › Keys › Role", "Enter"),
-        ("› acme-corp", "Enter"),
-        ("Enter migrates 3 workspaces", "Enter"),
-        ("Which IAM role", "Enter"),
-        ("Enter apply", "Enter"),
-    ] {
-        tmux.wait_for("mig", expect);
-        tmux.send("mig", key);
-    }
+    tmux.answer(
+        "mig",
+        &[
+            ("Connect › Org › Keys › Role", "Enter"),
+            ("› acme-corp", "Enter"),
+            ("Enter migrates 3 workspaces", "Enter"),
+            ("Which IAM role", "Enter"),
+            ("Enter apply", "Enter"),
+        ],
+    );
     let done = tmux.wait_for("mig", "static keys are removed");
     assert!(done.contains("Step 7 of 7: Done"), "{done}");
     assert!(
@@ -182,31 +190,20 @@ fn demo_added_account_in_a_real_terminal() {
     let Some(tmux) = tmux("account") else { return };
     let home = tempfile::tempdir().unwrap();
     tmux.start("acc", home.path(), 80, 24);
-    for (expect, key) in [
-        ("signed in as demo-user", "Enter"),
-        ("› acme-corp", "Enter"),
-        ("› Default Project", "Enter"),
-        ("no AWS credentials", "Enter"),
-        ("Which IAM role", "Enter"),
-        ("Where should the variables go", "Enter"),
-        ("5 changes: 5 to create", "Enter"),
-        ("a add account", "a"),
-    ] {
-        tmux.wait_for("acc", expect);
-        tmux.send("acc", key);
-    }
+    tmux.answer("acc", DEMO_SETUP);
+    tmux.answer("acc", &[("a add account", "a")]);
     let screen = tmux.wait_for("acc", "Add another AWS account");
     assert!(screen.contains("Step 1 of 5: AWS account"), "{screen}");
     tmux.run(&["send-keys", "-t", "acc", "-l", "ANALYTICS"]);
-    for (expect, key) in [
-        ("TFC_AWS_RUN_ROLE_ARN_ANALYTICS", "Enter"),
-        ("Which IAM role", "Enter"),
-        ("5 changes: 5 to create", "Enter"),
-        ("AWS configurations of these workspaces", "q"),
-    ] {
-        tmux.wait_for("acc", expect);
-        tmux.send("acc", key);
-    }
+    tmux.answer(
+        "acc",
+        &[
+            ("TFC_AWS_RUN_ROLE_ARN_ANALYTICS", "Enter"),
+            ("Which IAM role", "Enter"),
+            ("5 changes: 5 to create", "Enter"),
+            ("AWS configurations of these workspaces", "q"),
+        ],
+    );
     tmux.wait_for("acc", "EXITED:0");
     let after = tmux.capture_all("acc");
     for expected in [
