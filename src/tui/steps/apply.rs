@@ -9,8 +9,8 @@ use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, Action, Hint};
 use crate::tui::steps::ViewCtx;
 use crate::tui::widgets::progress::{done_count, lines, Status};
-use crate::tui::widgets::text::{intro, loading, paragraph};
-use ratatui::layout::{Constraint, Layout, Rect};
+use crate::tui::widgets::text::{draw_intro, intro, loading, paragraph};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -147,13 +147,7 @@ impl ApplyStep {
                 0,
             ));
         }
-        let [top, body, bottom] = Layout::vertical([
-            Constraint::Length(intro.len() as u16),
-            Constraint::Fill(1),
-            Constraint::Length(tail.len() as u16),
-        ])
-        .areas(area);
-        frame.render_widget(Paragraph::new(intro), top);
+        let [body, bottom] = draw_intro(frame, area, intro, tail.len() as u16);
         if self.replanning {
             frame.render_widget(
                 Paragraph::new(loading(

@@ -8,8 +8,8 @@ use crate::core::ports::Stack;
 use crate::tui::keymap::{pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
-use crate::tui::widgets::text::intro;
-use ratatui::layout::{Constraint, Layout, Rect};
+use crate::tui::widgets::text::{draw_intro, intro};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -159,13 +159,7 @@ impl DeploymentsStep {
             t,
             area.width as usize,
         );
-        let [top, body, bottom] = Layout::vertical([
-            Constraint::Length(intro.len() as u16),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        frame.render_widget(Paragraph::new(intro), top);
+        let [body, bottom] = draw_intro(frame, area, intro, 1);
         self.list
             .render(frame, body, t, ("deployment", "deployments"), |m, hl| {
                 self.row(m, hl, v)

@@ -13,8 +13,8 @@ use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
-use crate::tui::widgets::text::{intro, loading, problem};
-use ratatui::layout::{Constraint, Layout, Rect};
+use crate::tui::widgets::text::{draw_intro, intro, loading, problem};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -304,13 +304,7 @@ impl MigratePickStep {
             t,
             area.width as usize,
         );
-        let [top, body, bottom] = Layout::vertical([
-            Constraint::Length(intro.len() as u16),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        frame.render_widget(Paragraph::new(intro), top);
+        let [body, bottom] = draw_intro(frame, area, intro, 1);
         if self.loading {
             let text = "Looking for static keys in workspaces and variable sets…";
             frame.render_widget(Paragraph::new(loading(text, v.spinner, t)), body);

@@ -11,8 +11,8 @@ use crate::tui::msg::{Badge, KeySource};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
-use crate::tui::widgets::text::{intro, loading, problem};
-use ratatui::layout::{Constraint, Layout, Rect};
+use crate::tui::widgets::text::{draw_intro, intro, loading, problem};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -311,13 +311,7 @@ impl WorkspacesStep {
             t,
             area.width as usize,
         );
-        let [top, body, bottom] = Layout::vertical([
-            Constraint::Length(intro.len() as u16),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        frame.render_widget(Paragraph::new(intro), top);
+        let [body, bottom] = draw_intro(frame, area, intro, 1);
         if self.loading {
             frame.render_widget(
                 Paragraph::new(loading("Loading workspaces…", v.spinner, t)),

@@ -1,5 +1,5 @@
 //! Text helpers: word wrapping with a hanging indent (long ARNs and subjects stay readable at 80
-//! columns), the spinner, and the lines most screens start with.
+//! columns), the spinner, and the lines most screens start with (and where they go).
 
 use crate::tui::theme::Theme;
 use ratatui::style::Style;
@@ -148,6 +148,25 @@ pub fn intro(title: &str, subtitle: &str, theme: Theme, width: usize) -> Vec<Lin
     lines.extend(paragraph(subtitle, theme.dim(), width, 0));
     lines.push(Line::raw(""));
     lines
+}
+
+/// Draws `intro` at the top of `area` and splits the rest into a body and `bottom` lines under
+/// it (a list screen's status line, the apply screen's error and advice).
+pub fn draw_intro(
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    intro: Vec<Line<'static>>,
+    bottom: u16,
+) -> [ratatui::layout::Rect; 2] {
+    use ratatui::layout::{Constraint, Layout};
+    let [top, body, below] = Layout::vertical([
+        Constraint::Length(intro.len() as u16),
+        Constraint::Fill(1),
+        Constraint::Length(bottom),
+    ])
+    .areas(area);
+    frame.render_widget(ratatui::widgets::Paragraph::new(intro), top);
+    [body, below]
 }
 
 /// `KEY = value`, or when it does not fit, the value on the next line further indented.
