@@ -8,7 +8,7 @@ use crate::cli::args::{ActivityArgs, Format, GlobalArgs};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::output;
-use crate::cli::verify_output::shown;
+use crate::cli::output::{escape, paint};
 use crate::core::activity::{read_activity, Activity, ActivityQuery, ActivityReport};
 use crate::core::ports::{AuditTrail, Iam};
 use crate::core::subject::RunSubject;
@@ -162,7 +162,7 @@ pub fn report_text(r: &ActivityReport, colour: bool) -> String {
             cells
                 .iter()
                 .zip(&widths)
-                .map(|(c, w)| format!("{:<w$}", shown(c), w = *w))
+                .map(|(c, w)| format!("{:<w$}", escape(c), w = *w))
                 .collect::<Vec<_>>()
                 .join("  ")
                 .trim_end()
@@ -172,17 +172,14 @@ pub fn report_text(r: &ActivityReport, colour: bool) -> String {
         out.push('\n');
         for (row, a) in rows.iter().zip(&r.events) {
             let text = line(row);
-            if a.succeeded() || !colour {
-                out.push_str(&text);
-            } else {
-                out.push_str(&format!("\x1b[31m{text}\x1b[0m"));
-            }
+            // Refusals in red.
+            out.push_str(&paint(&text, "31", colour && !a.succeeded()));
             out.push('\n');
             if !a.succeeded() {
                 out.push_str(&format!(
                     "  refused {}: {}\n",
-                    shown(a.subject.as_deref().unwrap_or("(no subject recorded)")),
-                    shown(a.error_message.as_deref().unwrap_or_default())
+                    escape(a.subject.as_deref().unwrap_or("(no subject recorded)")),
+                    escape(a.error_message.as_deref().unwrap_or_default())
                 ));
             }
         }
@@ -204,7 +201,7 @@ pub fn report_text(r: &ActivityReport, colour: bool) -> String {
         out.push_str("Only the newest events were read: narrow --since to see the rest.\n");
     }
     for n in &r.notes {
-        out.push_str(&format!("Note: {}\n", shown(n)));
+        out.push_str(&format!("Note: {}\n", escape(n)));
     }
     out
 }

@@ -6,8 +6,8 @@
 use crate::cli::args::{ExplainArgs, Format, GlobalArgs, PhaseArg};
 use crate::cli::connect::Ports;
 use crate::cli::error::{code, CliError};
+use crate::cli::output::escape;
 use crate::cli::review::{read_inventory, usable_aws};
-use crate::cli::review_output::printable;
 use crate::core::inventory::{Inventory, InventoryScope};
 use crate::core::names::role_name_of;
 use crate::core::review::explain::{explain, Explanation, Problem, RunCheck};
@@ -187,23 +187,23 @@ pub(crate) fn verdict_text(check: &RunCheck, role_source: &str, admits: &str) ->
             .decision
             .as_ref()
             .map_or_else(|| "allow".to_string(), |d| d.explain());
-        out.push_str(&printable(&format!(
+        out.push_str(&escape(&format!(
             "{how}: role {} admits {admits}",
             check.role_arn
         )));
         out.push('\n');
     } else {
         for line in check_deny_lines(check) {
-            out.push_str(&printable(&line));
+            out.push_str(&escape(&line));
             out.push('\n');
         }
     }
     out.push_str(&format!(
         "  role  {} ({})\n  aud   {}\n  sub   {}\n",
-        printable(&check.role_arn),
-        printable(role_source),
-        printable(&check.claims.aud),
-        printable(&check.claims.sub)
+        escape(&check.role_arn),
+        escape(role_source),
+        escape(&check.claims.aud),
+        escape(&check.claims.sub)
     ));
     if let Some(i) = check.decisive_statement() {
         out.push_str(&format!("  decisive statement: {}\n", i + 1));

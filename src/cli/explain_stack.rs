@@ -9,7 +9,7 @@ use crate::cli::error::CliError;
 use crate::cli::explain::{
     json_of, read_project, report, run_phase, verdict_text, with_unlisted_role,
 };
-use crate::cli::review_output::printable;
+use crate::cli::output::escape;
 use crate::core::ports::Iam;
 use crate::core::review::explain_stack::{explain_stack, StackExplanation, StackRun};
 
@@ -63,7 +63,7 @@ pub(crate) fn text(e: &StackExplanation) -> String {
     );
     let mut out = verdict_text(&e.check, &e.role_source, &admits);
     for note in &e.notes {
-        out.push_str(&format!("note: {}\n", printable(note)));
+        out.push_str(&format!("note: {}\n", escape(note)));
     }
     out
 }

@@ -4,12 +4,12 @@
 //! Names from the servers are printed with control characters escaped.
 
 use crate::cli::output;
+use crate::cli::output::escape;
 use crate::core::apply::ApplyReport;
 use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::{days_since, days_text};
 use crate::core::migrate::{KeyOwner, KeySource, KeyedWorkspace, Left, LeftReason, StillReceiving};
 use crate::core::plan::{mask_key_id, Plan};
-use crate::core::text::escape_control;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -19,11 +19,6 @@ pub struct Found<'a> {
     pub workspaces: &'a [KeyedWorkspace],
     pub keys: &'a BTreeMap<String, KeyOwner>,
     pub now: OffsetDateTime,
-}
-
-/// Text from a server, with control characters escaped so it cannot drive the terminal.
-fn printable(text: &str) -> String {
-    escape_control(text).into_owned()
 }
 
 /// `workspace`, `set NAME (project)`, `set NAME (global, priority)`.
@@ -42,7 +37,7 @@ fn source_text(source: &VariableSource) -> String {
                 Reach::Global => "global",
             };
             let prio = if *priority { ", priority" } else { "" };
-            format!("set {} ({how}{prio})", printable(name))
+            format!("set {} ({how}{prio})", escape(name))
         }
     }
 }
@@ -84,7 +79,7 @@ fn key_columns(source: &KeySource, found: &Found) -> [String; 3] {
                         format!("{} ago", days_text(d))
                     };
                     match service {
-                        Some(s) => format!("{ago} ({})", printable(s)),
+                        Some(s) => format!("{ago} ({})", escape(s)),
                         None => ago,
                     }
                 }
@@ -94,7 +89,7 @@ fn key_columns(source: &KeySource, found: &Found) -> [String; 3] {
             } else {
                 ""
             };
-            [format!("{}{inactive}", printable(user)), age, used]
+            [format!("{}{inactive}", escape(user)), age, used]
         }
         Some(KeyOwner::OtherAccount { account }) => [
             match account {
@@ -113,7 +108,7 @@ pub fn discovery_text(found: &Found, organization: &str) -> String {
     let n = found.workspaces.len();
     let mut out = format!(
         "Static AWS keys in {}: {n} workspace{}\n",
-        printable(organization),
+        escape(organization),
         if n == 1 { "" } else { "s" }
     );
     if n == 0 {
@@ -136,12 +131,12 @@ pub fn discovery_text(found: &Found, organization: &str) -> String {
             let first = i == 0;
             rows.push([
                 if first {
-                    printable(&ws.name)
+                    escape(&ws.name)
                 } else {
                     String::new()
                 },
                 if first {
-                    printable(&ws.project)
+                    escape(&ws.project)
                 } else {
                     String::new()
                 },
@@ -187,20 +182,20 @@ pub fn discovery_text(found: &Found, organization: &str) -> String {
 fn left_text(left: &Left) -> String {
     let from = match &left.source {
         VariableSource::Workspace => "its own variables".to_string(),
-        VariableSource::VariableSet { name, .. } => format!("variable set {}", printable(name)),
+        VariableSource::VariableSet { name, .. } => format!("variable set {}", escape(name)),
     };
     let why = match &left.why {
         LeftReason::SharedSet { others } => {
-            format!("it also reaches {}", printable(&others.join(", ")))
+            format!("it also reaches {}", escape(&others.join(", ")))
         }
         LeftReason::WouldSwitchKey { to } => format!(
             "removing it would switch runs to a different key from {}",
-            printable(to)
+            escape(to)
         ),
         LeftReason::KeptFor { workspaces } => {
-            format!("kept for {}", printable(&workspaces.join(", ")))
+            format!("kept for {}", escape(&workspaces.join(", ")))
         }
-        LeftReason::OidcHidden { by } => printable(by),
+        LeftReason::OidcHidden { by } => escape(by),
     };
     format!("{from} ({why})")
 }
@@ -224,8 +219,8 @@ pub fn after_text(plan: &Plan, still: &[StillReceiving], colour: bool) -> String
         let from: Vec<String> = s.from.iter().map(left_text).collect();
         out.push_str(&format!(
             "  {} ({}): {}\n",
-            printable(&s.workspace),
-            printable(&s.project),
+            escape(&s.workspace),
+            escape(&s.project),
             from.join("; ")
         ));
     }

@@ -6,9 +6,10 @@ use crate::core::plan::{Change, Plan, PlannedVariable, Side, VariableTarget, Ver
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 
-/// Server text with control characters escaped (see [`crate::core::text::escape_control`]).
-pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    crate::core::text::escape_control(s)
+/// Server text with control characters escaped so it cannot drive the terminal (see
+/// [`crate::core::text::escape_control`]); every command's text output goes through it.
+pub fn escape(s: &str) -> String {
+    crate::core::text::escape_control(s).into_owned()
 }
 
 /// Whether to colour stdout: a terminal, and no `NO_COLOR`.
@@ -16,24 +17,27 @@ pub fn colour_enabled() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn paint(text: &str, verb: Verb, colour: bool) -> String {
-    if !colour {
-        return text.to_string();
+/// `text` in the SGR style `code` (`"1"` bold, `"31"` red…) when `colour`, else as it is.
+pub fn paint(text: &str, code: &str, colour: bool) -> String {
+    if colour {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
     }
+}
+
+/// A change in its verb's colour: green to create, yellow to update, red to delete.
+fn paint_change(text: &str, verb: Verb, colour: bool) -> String {
     let code = match verb {
         Verb::Create => "32",
         Verb::Update => "33",
         Verb::Delete => "31",
     };
-    format!("\x1b[{code}m{text}\x1b[0m")
+    paint(text, code, colour)
 }
 
 fn bold(text: &str, colour: bool) -> String {
-    if colour {
-        format!("\x1b[1m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
+    paint(text, "1", colour)
 }
 
 /// The plan as a diff, grouped by service.
@@ -73,7 +77,7 @@ pub fn plan_text_or(plan: &Plan, colour: bool, when_empty: &str) -> String {
         out.push('\n');
         for change in changes {
             let verb = change.verb();
-            out.push_str(&paint(
+            out.push_str(&paint_change(
                 &format!("  {} {}", verb.symbol(), escape(&change.summary())),
                 verb,
                 colour,

@@ -12,9 +12,9 @@
 use crate::cli::args::{FailOn, GlobalArgs, ReviewArgs, ReviewFormat};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
+use crate::cli::output::escape;
 use crate::cli::progress::ReadBar;
 use crate::cli::review_activity::{read_review_activity, ReviewActivity};
-use crate::cli::review_output::printable;
 use crate::cli::{output, review_output, sarif};
 use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
 use crate::core::ports::{Iam, IamError};
@@ -112,7 +112,7 @@ async fn review_command(
     if let Some(reason) = &skipped {
         eprintln!(
             "note: AWS was not read ({}): reviewed HCP Terraform only; TFCOIDC001-003, 007-010, 012 and 013 need the AWS account",
-            review_output::printable(reason)
+            escape(reason)
         );
     }
     // A customer-managed policy that could not be read is not taken for admin access: say so.
@@ -120,9 +120,9 @@ async fn review_command(
     for u in &unchecked {
         eprintln!(
             "note: TFCOIDC010 did not check {} on {}: {}",
-            printable(&u.policy_arn),
-            printable(&u.role_arn),
-            printable(&u.reason)
+            escape(&u.policy_arn),
+            escape(&u.role_arn),
+            escape(&u.reason)
         );
     }
     match args.format {
@@ -142,7 +142,7 @@ async fn review_command(
             if shown.ends_with('\n') {
                 shown.pop();
             }
-            shown.push_str(&format!("; {}\n", printable(&activity.summary())));
+            shown.push_str(&format!("; {}\n", escape(&activity.summary())));
             print!("{shown}");
         }
         ReviewFormat::Json => {

@@ -1,29 +1,9 @@
 //! `review`'s text and JSON: findings grouped by severity, each with its resource, one line of
 //! detail and the fix, then one summary line.
 
+use crate::cli::output::{escape, paint};
 use crate::core::review::{Finding, Severity, Summary};
 use serde_json::{json, Value};
-
-/// Text from a server, with control characters escaped so it cannot drive the terminal.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn paint(text: &str, code: &str, colour: bool) -> String {
-    if colour {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
 
 fn severity_colour(s: Severity) -> &'static str {
     match s {
@@ -54,7 +34,7 @@ pub fn read_line(summary: &Summary) -> String {
 
 /// The findings as text, most severe first, and the summary line.
 pub fn text(findings: &[Finding], summary: &Summary, heading: &str, colour: bool) -> String {
-    let mut out = format!("{}\n", paint(&printable(heading), "1", colour));
+    let mut out = format!("{}\n", paint(&escape(heading), "1", colour));
     for severity in Severity::DESCENDING {
         let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
         if group.is_empty() {
@@ -70,9 +50,9 @@ pub fn text(findings: &[Finding], summary: &Summary, heading: &str, colour: bool
                 "  {}  {} {}\n    {}\n    fix: {}\n",
                 paint(f.id.code(), severity_colour(severity), colour),
                 f.resource_ref.kind(),
-                printable(&f.resource),
-                printable(&f.detail),
-                printable(&f.fix)
+                escape(&f.resource),
+                escape(&f.detail),
+                escape(&f.fix)
             ));
         }
     }
@@ -109,7 +89,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        assert_eq!(printable("ok\x1b[31m\n"), "ok\\u{1b}[31m\\n");
-        assert_eq!(printable("Default Project"), "Default Project");
+        assert_eq!(escape("ok\x1b[31m\n"), "ok\\u{1b}[31m\\n");
+        assert_eq!(escape("Default Project"), "Default Project");
     }
 }

@@ -37,7 +37,7 @@ pub async fn run_apply(
     let summaries: Vec<String> = plan
         .changes
         .iter()
-        .map(|c| crate::cli::output::escape(&c.change.summary()).into_owned())
+        .map(|c| crate::cli::output::escape(&c.change.summary()))
         .collect();
     if !quiet {
         println!();

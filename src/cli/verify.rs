@@ -7,7 +7,8 @@ use crate::cli::confirm::{ask_or_refuse, Decision};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::output;
-use crate::cli::verify_output::{report_json, report_text, shown};
+use crate::cli::output::escape;
+use crate::cli::verify_output::{report_json, report_text};
 use crate::core::ports::RunInfo;
 use crate::core::verify::follow::{follow, FollowOptions};
 use crate::core::verify::{
@@ -28,8 +29,8 @@ pub async fn run(global: &GlobalArgs, args: &VerifyArgs) -> Result<(), CliError>
     } else {
         let why = report
             .cause()
-            .map_or_else(|| "see the report".to_string(), |c| shown(&c.summary));
-        let ws = shown(&report.workspace);
+            .map_or_else(|| "see the report".to_string(), |c| escape(&c.summary));
+        let ws = escape(&report.workspace);
         Err(CliError::failure(match &report.run {
             Some(_) => format!("workspace {ws} did not authenticate to AWS: {why}"),
             None => why,
@@ -56,9 +57,9 @@ async fn verify(ports: &Ports, args: &VerifyArgs) -> Result<VerifyReport, CliErr
     eprintln!(
         "tfc-oidc verify queues a plan-only run on workspace {} (organization {}, project {}) on {host}.\n\
          A plan-only run can never be applied: it changes nothing, it only shows whether the plan phase gets AWS credentials.",
-        shown(&state.workspace.name),
-        shown(&state.organization),
-        shown(&state.project),
+        escape(&state.workspace.name),
+        escape(&state.organization),
+        escape(&state.project),
     );
     let refusal = "refusing to queue a run without --yes: standard input is not a terminal";
     if ask_or_refuse(args.yes, "Queue the run?", refusal)? == Decision::Cancelled {
@@ -72,7 +73,7 @@ async fn verify(ports: &Ports, args: &VerifyArgs) -> Result<VerifyReport, CliErr
         Err(cause) => return Ok(not_started(&state, &host, cause)),
     };
     let rec = record(&host, &state, &run);
-    eprintln!("Queued run {} — {}", shown(&rec.id), rec.url);
+    eprintln!("Queued run {} — {}", escape(&rec.id), rec.url);
     let options = FollowOptions {
         timeout: args.timeout,
         first_interval: args.poll_interval.max(Duration::from_millis(10)),
@@ -114,7 +115,11 @@ impl ProgressLine {
             .filter(|p| *p > 0)
             .map(|p| format!(" (position {p} in the queue)"))
             .unwrap_or_default();
-        let text = format!("  {:>4}s  {}{queue}", elapsed.as_secs(), shown(&run.status));
+        let text = format!(
+            "  {:>4}s  {}{queue}",
+            elapsed.as_secs(),
+            escape(&run.status)
+        );
         let mut err = std::io::stderr().lock();
         if self.terminal {
             let _ = write!(err, "\r\x1b[2K{text}");

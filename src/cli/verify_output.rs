@@ -1,39 +1,18 @@
 //! How `verify` prints its report: text for people, JSON for programs. Text from servers
 //! (names, statuses, log lines) goes through [`shown`], which escapes control characters.
 
+use crate::cli::output::{escape, paint};
 use crate::core::verify::diagnose::{describe_aws_error, Cause};
 use crate::core::verify::VerifyReport;
 use serde_json::{json, Value};
 
-/// `text` with control characters escaped (`\u{1b}` → `\u{1b}`), so server text cannot move
-/// the cursor or change colours.
-pub fn shown(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-fn paint(text: &str, code: &str, colour: bool) -> String {
-    if colour {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
-}
-
 fn cause_lines(out: &mut String, cause: &Cause) {
-    out.push_str(&format!("  - {}\n", shown(&cause.summary)));
+    out.push_str(&format!("  - {}\n", escape(&cause.summary)));
     for d in &cause.details {
-        out.push_str(&format!("      {}\n", shown(d)));
+        out.push_str(&format!("      {}\n", escape(d)));
     }
     if let Some(fix) = &cause.fix {
-        out.push_str(&format!("      fix: {}\n", shown(fix)));
+        out.push_str(&format!("      fix: {}\n", escape(fix)));
     }
 }
 
@@ -43,9 +22,9 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
     out.push_str(&paint(
         &format!(
             "Workspace {} / {} / {} on {}",
-            shown(&r.organization),
-            shown(&r.project),
-            shown(&r.workspace),
+            escape(&r.organization),
+            escape(&r.project),
+            escape(&r.workspace),
             r.host
         ),
         "1",
@@ -55,19 +34,19 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
     match &r.run {
         Some(run) => out.push_str(&format!(
             "Run {} (plan-only): {}\n  {}\n",
-            shown(&run.id),
-            shown(&run.status),
-            shown(&run.url)
+            escape(&run.id),
+            escape(&run.status),
+            escape(&run.url)
         )),
         None => out.push_str("No run was queued.\n"),
     }
     out.push('\n');
-    let role = r.role_arn.as_deref().map(shown);
+    let role = r.role_arn.as_deref().map(escape);
     let origin = r
         .credentials
         .role_arn
         .as_ref()
-        .map(|s| format!("{} from {}", s.key, shown(&s.source)))
+        .map(|s| format!("{} from {}", s.key, escape(&s.source)))
         .unwrap_or_default();
     if r.authenticated {
         out.push_str(&paint("Authenticated", "32;1", colour));
@@ -119,7 +98,7 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
         if !errors.is_empty() && !r.authenticated {
             out.push_str("\nErrors in the plan log:\n");
             for e in errors {
-                out.push_str(&format!("  {}\n", shown(&cut(&e, 400))));
+                out.push_str(&format!("  {}\n", escape(&cut(&e, 400))));
             }
         }
     }
@@ -134,7 +113,7 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
     if !warnings.is_empty() {
         out.push_str("\nNotes:\n");
         for w in warnings {
-            out.push_str(&format!("  {}\n", shown(&w)));
+            out.push_str(&format!("  {}\n", escape(&w)));
         }
     }
     out
@@ -182,7 +161,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        assert_eq!(shown("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\n");
-        assert_eq!(shown("plain │ text"), "plain │ text");
+        assert_eq!(escape("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\n");
+        assert_eq!(escape("plain │ text"), "plain │ text");
     }
 }
