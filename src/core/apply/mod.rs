@@ -91,17 +91,20 @@ pub async fn apply_until(
                 // The intent is on disk before the call: a kill during it is never lost.
                 intents[i] = Some(journal.intent(&change)?);
                 progress(Progress::Started { index: i });
-                running.push(async move { (i, change.execute(iam, tfc).await) });
+                running.push(async move {
+                    let result = change.execute(iam, tfc).await;
+                    (i, change, result)
+                });
             }
         }
-        let Some((i, result)) = running.next().await else {
+        // `ran` is the change as executed (with the ids of sets created earlier filled in).
+        let Some((i, ran, result)) = running.next().await else {
             break;
         };
         match result {
             Ok(outcome) => {
-                let change = &plan.changes[i].change;
-                journal.done(intents[i], &resolve(change, &created_sets), &outcome)?;
-                if let Some(Holder::VariableSet { id, name }) = change.kind().creates(&outcome) {
+                journal.done(intents[i], &ran, &outcome)?;
+                if let Some(Holder::VariableSet { id, name }) = ran.kind().creates(&outcome) {
                     created_sets.insert(name, id);
                 }
                 state[i] = State::Done;
