@@ -44,6 +44,9 @@ pub enum Command {
     Undo(UndoArgs),
     /// Print the setup as code: a CloudFormation template or a Terraform configuration
     Export(Box<ExportArgs>),
+    /// Print a man page (roff), generated from the same definitions as --help
+    #[command(after_help = crate::cli::examples::MAN)]
+    Man(ManArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -113,7 +116,7 @@ pub struct SetupArgs {
 /// and `migrate`.
 #[derive(Debug, Clone, Args)]
 pub struct RoleArgs {
-    /// IAM role name [default: tfc-<org>-<project>, sanitised; for migrate one per project]
+    /// IAM role name [default: tfc-<org>-<project>, sanitised to IAM's rules]
     #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
     /// Managed policy to attach (repeatable)
@@ -131,7 +134,7 @@ pub struct RoleArgs {
     /// Token audience (also set as TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE when not the default)
     #[arg(long, value_name = "AUD", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
     pub audience: String,
-    /// Where the variables go (varset: a set aws-oidc-<role-name>; for migrate one per project)
+    /// Where the variables go: on each workspace, or in a variable set (--varset-name)
     #[arg(long, value_enum, default_value_t = Target::Workspace)]
     pub target: Target,
     /// Thumbprint for a new OIDC provider (40 hex); by default none, IAM uses its CA library
@@ -151,6 +154,17 @@ pub struct RoleArgs {
     pub alias: Option<String>,
 }
 
+/// `man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (setup, migrate, review, …) [default: tfc-oidc itself]
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Write every page (tfc-oidc.1, tfc-oidc-setup.1, …) into DIR instead of printing one
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct UndoArgs {
     /// Print what would be reverted and change nothing
@@ -168,6 +182,7 @@ pub struct UndoArgs {
 
 /// `setup`: the choices, and how to go about applying them.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = crate::cli::examples::SETUP)]
 pub struct SetupCommand {
     #[command(flatten)]
     pub choices: SetupArgs,
@@ -191,6 +206,7 @@ pub enum ExportFormat {
 
 /// `export`: the same choices as `setup`, written as code.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = crate::cli::examples::EXPORT)]
 pub struct ExportArgs {
     #[command(flatten)]
     pub choices: SetupArgs,
@@ -209,6 +225,7 @@ pub struct ExportArgs {
 
 /// `verify`.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = crate::cli::examples::VERIFY)]
 pub struct VerifyArgs {
     /// HCP Terraform organization
     #[arg(long, value_name = "ORG")]
@@ -249,8 +266,16 @@ pub struct ActivityArgs {
 
 // --- migrate ---
 
+/// `migrate`. The role flags are `setup`'s; their help says what differs here.
 #[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("scope").required(true).args(["workspaces", "project", "all"])))]
+#[command(after_help = crate::cli::examples::MIGRATE)]
+#[command(mut_arg("role_name", |a| a.help(
+    "IAM role name [default: tfc-<org>-<project> for each project migrated, sanitised to IAM's rules]"
+)))]
+#[command(mut_arg("target", |a| a.help(
+    "Where the variables go: on each workspace, or in one variable set per project (aws-oidc-<role-name>)"
+)))]
 pub struct MigrateArgs {
     /// HCP Terraform organization
     #[arg(long, value_name = "ORG")]
@@ -303,6 +328,7 @@ pub enum FailOn {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(after_help = crate::cli::examples::REVIEW)]
 pub struct ReviewArgs {
     /// HCP Terraform organization
     #[arg(long, value_name = "ORG")]
@@ -329,6 +355,7 @@ pub enum PhaseArg {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(after_help = crate::cli::examples::EXPLAIN)]
 pub struct ExplainArgs {
     /// HCP Terraform organization
     #[arg(long, value_name = "ORG")]

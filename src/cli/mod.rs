@@ -6,11 +6,13 @@ pub mod confirm;
 pub mod connect;
 pub mod duration;
 pub mod error;
+mod examples;
 pub mod explain;
 mod explain_stack;
 pub mod export;
 pub mod flow;
 pub mod logging;
+pub mod man;
 pub mod migrate;
 pub mod migrate_output;
 pub mod output;
@@ -80,6 +82,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Some(Command::Man(args)) => man::run(args),
         Some(Command::Migrate(args)) => migrate::run(&cli.global, args).await,
         Some(Command::Wizard) | None => wizard::run(&cli.global).await,
     }
