@@ -44,6 +44,9 @@ pub enum Command {
     Undo(UndoArgs),
     /// Print the setup as code: a CloudFormation template or a Terraform configuration
     Export(Box<ExportArgs>),
+    /// Print an AWS Organizations resource control policy that only lets the named organizations' runs assume roles
+    #[command(after_help = crate::cli::examples::GUARDRAIL)]
+    Guardrail(GuardrailArgs),
     /// Print a man page (roff), generated from the same definitions as --help
     #[command(after_help = crate::cli::examples::MAN)]
     Man(ManArgs),
@@ -152,6 +155,32 @@ pub struct RoleArgs {
     /// A tagged configuration for another AWS account (variables get the _TAG suffix)
     #[arg(long, value_name = "TAG")]
     pub alias: Option<String>,
+}
+
+/// What `guardrail` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GuardrailFormat {
+    /// The policy document
+    #[default]
+    Json,
+    /// An aws_organizations_policy (and a commented attachment)
+    Terraform,
+    /// A template with an AWS::Organizations::Policy
+    Cloudformation,
+}
+
+/// `guardrail`.
+#[derive(Debug, Clone, Args)]
+pub struct GuardrailArgs {
+    /// HCP Terraform organization whose runs may assume roles (repeatable)
+    #[arg(long = "org", value_name = "ORG", required = true)]
+    pub organizations: Vec<String>,
+    /// Issuer host to guard (repeatable) [default: the HCP Terraform host: --hostname, TFE_HOSTNAME, app.terraform.io]
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = GuardrailFormat::Json)]
+    pub format: GuardrailFormat,
 }
 
 /// `man`.

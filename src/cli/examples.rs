@@ -49,6 +49,13 @@ Examples:
   # in a script: no question, a shorter wait, JSON
   tfc-oidc verify --org acme --workspace network --yes --timeout 5m --format json";
 
+pub const GUARDRAIL: &str = "\
+Examples:
+  tfc-oidc guardrail --org acme --org acme-labs
+  # for the management account's Terraform, covering HCP Terraform's US and EU hosts
+  tfc-oidc guardrail --org acme --host app.terraform.io --host app.eu.terraform.io --format terraform
+  tfc-oidc guardrail --org acme --format cloudformation > guardrail.yaml";
+
 pub const MAN: &str = "\
 Examples:
   tfc-oidc man | man -l -
@@ -62,8 +69,15 @@ mod tests {
     use clap::{CommandFactory, Parser};
 
     /// The commands whose `--help` must teach by example.
-    const WITH_EXAMPLES: [&str; 7] = [
-        "setup", "migrate", "review", "explain", "export", "verify", "man",
+    const WITH_EXAMPLES: [&str; 8] = [
+        "setup",
+        "migrate",
+        "review",
+        "explain",
+        "export",
+        "verify",
+        "man",
+        "guardrail",
     ];
 
     fn help_of(name: &str) -> String {

@@ -11,6 +11,7 @@ pub mod explain;
 mod explain_stack;
 pub mod export;
 pub mod flow;
+pub mod guardrail;
 pub mod logging;
 pub mod man;
 pub mod migrate;
@@ -83,6 +84,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Some(Command::Man(args)) => man::run(args),
+        Some(Command::Guardrail(args)) => guardrail::run(&cli.global, args),
         Some(Command::Migrate(args)) => migrate::run(&cli.global, args).await,
         Some(Command::Wizard) | None => wizard::run(&cli.global).await,
     }

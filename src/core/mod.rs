@@ -7,6 +7,7 @@ pub mod apply;
 pub mod change;
 pub mod dynamic_vars;
 pub mod error;
+pub mod guardrail;
 pub mod inventory;
 pub mod journal;
 pub mod migrate;

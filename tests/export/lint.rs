@@ -11,7 +11,7 @@ use tfc_oidc::sandbox::Sandbox;
 
 /// `NAME` next to `$TFC_OIDC_PYTHON`, or `None` (skip, said so) when it is missing; under
 /// `CI=true` a missing tool fails the test instead.
-fn tool(name: &str) -> Option<PathBuf> {
+pub(crate) fn tool(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("TFC_OIDC_PYTHON")
         .map(PathBuf::from)
         .and_then(|python| python.parent().map(|dir| dir.join(name)))

@@ -5,6 +5,7 @@
 //! checkov no failed check in the exports of several flag combinations.
 
 mod evaluate;
+mod guardrail;
 mod lint;
 mod trust;
 

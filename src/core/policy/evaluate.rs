@@ -28,7 +28,8 @@ impl Claims {
         if key.eq_ignore_ascii_case(&format!("{}:aud", self.host)) {
             Some(&self.aud)
         } else if key.eq_ignore_ascii_case(&format!("{}:sub", self.host)) {
-            Some(&self.sub)
+            // An empty `sub` stands for a token without the claim (the guardrail's `Null` check).
+            Some(self.sub.as_str()).filter(|s| !s.is_empty())
         } else {
             None
         }
