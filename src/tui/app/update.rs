@@ -413,9 +413,11 @@ impl App {
                     &project,
                 ))
             }
-            Step::Variables => self
-                .variables
-                .enter(&cx.organization, &self.role.role_name()),
+            Step::Variables => {
+                self.variables.chosen = self.workspaces.chosen_workspaces(&cx);
+                self.variables
+                    .enter(&cx.organization, &self.role.role_name())
+            }
             Step::Review => self.start_plan(),
             Step::Apply => match self.review.plan.clone() {
                 Some(plan) if plan.is_empty() => self.finish(plan),
