@@ -77,7 +77,18 @@ mod tests {
         for yes in ["yes", "yes\n", "  yes \r\n"] {
             assert_eq!(decide(yes), Decision::Proceed, "{yes:?}");
         }
-        for other in ["y", "y\n", "Y", "Yes", "YES", "yes please", "ye", "", "\n", "no"] {
+        for other in [
+            "y",
+            "y\n",
+            "Y",
+            "Yes",
+            "YES",
+            "yes please",
+            "ye",
+            "",
+            "\n",
+            "no",
+        ] {
             assert_eq!(decide(other), Decision::Cancelled, "{other:?}");
         }
     }

@@ -125,5 +125,8 @@ fn removals_are_deletions_and_keys_turned_off() {
         access_key_id: "AKIAEXAMPLE0000001".into(),
         status: AccessKeyStatus::Active,
     };
-    assert!(!Change::from(reactivate).removes(), "turning a key back on takes nothing away");
+    assert!(
+        !Change::from(reactivate).removes(),
+        "turning a key back on takes nothing away"
+    );
 }

@@ -27,7 +27,7 @@ const EVERY: &str = "Every workspace listed";
 
 /// What the screen says while nothing is checked, and why Enter does not go on.
 const NOTHING_CHECKED: &str =
-    "Nothing checked yet: Space checks a workspace (the first row checks every one).";
+    "Nothing checked yet: Space checks a workspace, or every one on the first row.";
 
 /// The migrate pick step's state.
 #[derive(Debug, Clone)]
@@ -348,7 +348,11 @@ impl MigratePickStep {
                 " IAM keys stay active (d)."
             });
         }
-        let style = if chosen.is_empty() { t.warn() } else { t.accent() };
+        let style = if chosen.is_empty() {
+            t.warn()
+        } else {
+            t.accent()
+        };
         frame.render_widget(Paragraph::new(Line::styled(summary, style)), bottom);
     }
 }
@@ -432,7 +436,10 @@ mod tests {
             let r = step.handle(key(KeyCode::Enter));
             assert_eq!(r.flow, Flow::Stay);
             let flash = r.flash.expect("a reason");
-            assert!(flash.error && flash.text.contains("Space checks"), "{flash:?}");
+            assert!(
+                flash.error && flash.text.contains("Space checks"),
+                "{flash:?}"
+            );
             assert_eq!(step.chosen, None);
         }
     }

@@ -19,11 +19,7 @@ pub struct ChosenWorkspaces {
 
 /// Why variables cannot go on `set`, or `None` when everything it reaches was chosen.
 pub fn varset_refusal(set: &VariableSet, chosen: &ChosenWorkspaces) -> Option<String> {
-    let beyond = reach_beyond(
-        set,
-        chosen.whole_project.as_deref(),
-        &chosen.workspace_ids,
-    );
+    let beyond = reach_beyond(set, chosen.whole_project.as_deref(), &chosen.workspace_ids);
     if beyond.is_empty() {
         return None;
     }
@@ -157,9 +153,15 @@ mod tests {
     fn a_broad_or_unreadable_trust_is_refused_and_a_foreign_role_adopted() {
         assert!(role_refusal(&role(Some("organization:acme:*"), &[]), PROVIDER).is_none());
         let none = role_refusal(&role(None, &[]), PROVIDER).unwrap();
-        assert!(none.contains("no sub condition") && none.contains("TFCOIDC001"), "{none}");
+        assert!(
+            none.contains("no sub condition") && none.contains("TFCOIDC001"),
+            "{none}"
+        );
         let wild = role_refusal(&role(Some("organization:*"), &[]), PROVIDER).unwrap();
-        assert!(wild.contains("organization:*") && wild.contains("TFCOIDC002"), "{wild}");
+        assert!(
+            wild.contains("organization:*") && wild.contains("TFCOIDC002"),
+            "{wild}"
+        );
         let mut bad = role(None, &[]);
         bad.trust_policy = "not json".into();
         assert!(role_refusal(&bad, PROVIDER)

@@ -69,7 +69,8 @@ impl ReviewStep {
         let Some(text) = self.removals() else {
             return (Vec::new(), None);
         };
-        let mut lines = paragraph(&text, t.warn(), width, 0);
+        let mut lines = vec![Line::raw("")];
+        lines.extend(paragraph(&text, t.warn(), width, 0));
         if self.confirm.open {
             let (line, column) = self.confirm.line(width, t);
             lines.push(line);

@@ -103,7 +103,10 @@ pub fn removal_text(plan: &Plan) -> Option<String> {
         } else {
             ("other thing", "other things")
         };
-        parts.push(format!("removes {} (the - lines)", counted(others, one, many)));
+        parts.push(format!(
+            "removes {} (the - lines)",
+            counted(others, one, many)
+        ));
     }
     Some(format!("This plan {}.", joined(&parts)))
 }

@@ -274,10 +274,12 @@ impl RoleStep {
             };
             return Reaction::refuse(format!("No existing role to choose: {why}"));
         }
-        if let Some(why) = self.existing_refusal() {
+        if self.existing_refusal().is_some() {
             self.focus = Field::Existing;
             let name = self.role_name();
-            return Reaction::refuse(format!("Role {name} cannot be used: {why}"));
+            return Reaction::refuse(format!(
+                "Role {name} cannot be used (why is under it): choose another"
+            ));
         }
         if self.permission == Permission::PolicyFile {
             let path = self.policy_path.value().trim().to_string();

@@ -153,8 +153,11 @@ impl VariablesStep {
 
     fn accept(&self) -> Reaction {
         if let Some(set) = self.reused_set() {
-            if let Some(why) = varset_refusal(set, &self.chosen) {
-                return Reaction::refuse(format!("Set {} cannot be used: {why}", set.name));
+            if varset_refusal(set, &self.chosen).is_some() {
+                let name = &set.name;
+                return Reaction::refuse(format!(
+                    "Set {name} cannot be used (why is under it): choose another"
+                ));
             }
         }
         match self.kind {

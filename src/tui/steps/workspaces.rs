@@ -163,7 +163,10 @@ impl WorkspacesStep {
     /// The workspaces of `cx`'s selection, as a variable set's reach is judged against them.
     pub fn chosen_workspaces(&self, cx: &Context) -> ChosenWorkspaces {
         let all = matches!(cx.selection, Some(WorkspaceSelection::All));
-        let ids = self.workspaces.iter().filter(|w| cx.workspace_names.contains(&w.name));
+        let ids = self
+            .workspaces
+            .iter()
+            .filter(|w| cx.workspace_names.contains(&w.name));
         ChosenWorkspaces {
             whole_project: all.then(|| cx.project_id.clone()),
             workspace_ids: ids.map(|w| w.id.clone()).collect(),
