@@ -16,8 +16,8 @@ async fn a_role_with_a_broad_trust_is_marked() {
         h.press(Right).await;
     }
     assert_eq!(h.session.app.role.role_name(), "terraform-ci");
-    assert_snapshot!("21_role_existing_refused", shot(&mut h));
+    assert_snapshot!("05_role_existing_refused", shot(&mut h));
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Role);
-    assert_snapshot!("21_role_existing_refused_enter", shot(&mut h));
+    assert_snapshot!("05_role_existing_refused_enter", shot(&mut h));
 }
