@@ -4,10 +4,12 @@
 //! `reach_beyond`, `readable_trust`, `ownership`); this module only puts them in the wizard's
 //! words, so a refusal is never first seen on the Review screen in the CLI's flags.
 
+use crate::core::answers::WorkspaceSelection;
 use crate::core::planner::{ownership, reach_beyond, readable_trust, Beyond, RoleRefusal};
 use crate::core::policy::BroadTrust;
 use crate::core::ports::{Role, VariableSet};
 use crate::core::text::counted;
+use crate::tui::steps::Context;
 
 /// The workspaces chosen on the workspaces screen, as a variable set's reach is judged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,6 +17,17 @@ pub struct ChosenWorkspaces {
     /// The project's id when every workspace of it was chosen.
     pub whole_project: Option<String>,
     pub workspace_ids: Vec<String>,
+}
+
+impl ChosenWorkspaces {
+    /// The selection of `cx`; `ids` are the ids of its workspaces.
+    pub fn of(cx: &Context, ids: Vec<String>) -> ChosenWorkspaces {
+        let all = matches!(cx.selection, Some(WorkspaceSelection::All));
+        ChosenWorkspaces {
+            whole_project: all.then(|| cx.project_id.clone()),
+            workspace_ids: ids,
+        }
+    }
 }
 
 /// Why variables cannot go on `set`, or `None` when everything it reaches was chosen.

@@ -8,8 +8,7 @@ use crate::core::ports::{Stack, TfcError, Workspace};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::msg::{Badge, KeySource};
-use crate::tui::steps::refused::ChosenWorkspaces;
-use crate::tui::steps::{Context, Reaction, ViewCtx};
+use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
 use crate::tui::widgets::text::{draw_intro, intro, loading, problem};
@@ -160,17 +159,10 @@ impl WorkspacesStep {
         self.workspaces.iter().map(|w| w.name.clone()).collect()
     }
 
-    /// The workspaces of `cx`'s selection, as a variable set's reach is judged against them.
-    pub fn chosen_workspaces(&self, cx: &Context) -> ChosenWorkspaces {
-        let all = matches!(cx.selection, Some(WorkspaceSelection::All));
-        let ids = self
-            .workspaces
-            .iter()
-            .filter(|w| cx.workspace_names.contains(&w.name));
-        ChosenWorkspaces {
-            whole_project: all.then(|| cx.project_id.clone()),
-            workspace_ids: ids.map(|w| w.id.clone()).collect(),
-        }
+    /// The ids of the workspaces named `names`.
+    pub fn ids_of(&self, names: &[String]) -> Vec<String> {
+        let named = self.workspaces.iter().filter(|w| names.contains(&w.name));
+        named.map(|w| w.id.clone()).collect()
     }
 
     /// The badge of a workspace, by name.
