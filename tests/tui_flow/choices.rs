@@ -83,8 +83,14 @@ async fn a_migration_applies_only_after_a_typed_yes() {
             "Esc closes only the field"
         );
     }
-    // While the field is open, q is typed, not a quit.
+    // While the field is open, q is typed, not a quit, and the plan still scrolls.
     h.press(Enter).await;
+    h.press(KeyCode::PageDown).await;
+    assert!(
+        h.session.app.review.text_mode(),
+        "scrolling keeps the field"
+    );
+    assert!(h.screen().contains("Notes"), "{}", h.screen());
     assert!(h.press(Char('q')).await.is_none());
     h.press(KeyCode::Backspace).await;
     h.type_text("yes").await;

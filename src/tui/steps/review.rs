@@ -91,7 +91,12 @@ impl ReviewStep {
 
     /// `body` is the size of the step's area, to keep scrolling within the text.
     pub fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
-        if self.confirm.open {
+        // The plan still scrolls while the `yes` is typed, to read what it removes.
+        let scrolls = matches!(
+            input,
+            Input::Action(Action::Up | Action::Down | Action::PageUp | Action::PageDown)
+        );
+        if self.confirm.open && !scrolls {
             return self.confirm.handle(input);
         }
         let Input::Action(action) = input else {
