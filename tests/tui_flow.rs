@@ -322,6 +322,8 @@ async fn a_custom_role_name_prefills_the_next_run() {
 
 #[path = "tui_flow/accounts.rs"]
 mod accounts;
+#[path = "tui_flow/choices.rs"]
+mod choices;
 #[path = "tui_flow/paths.rs"]
 mod paths;
 #[path = "tui_flow/stacks.rs"]

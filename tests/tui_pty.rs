@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal: tmux runs `tfc-oidc --demo` at 80×24, the test types
-//! keys and reads the pane. It checks the Enter path reaches Done, the migrate path reaches Done,
+//! keys and reads the pane. It checks the Enter path reaches Done, the migrate path reaches Done
+//! (checking its workspaces and typing `yes`),
 //! an added AWS account and a Stack narrowed to one deployment reach Done and the shell,
 //! the wizard redraws on resize,
 //! and the terminal is restored on exit (alternate screen left, shell output visible).
@@ -154,8 +155,9 @@ fn demo_in_a_real_terminal() {
     );
 }
 
-/// The migrate path in the real binary: "Migrate" on the Connect screen, every workspace that
-/// receives keys, the role, the plan, Done.
+/// The migrate path in the real binary: "Migrate" on the Connect screen; the pick starts with
+/// nothing checked and Enter alone goes nowhere; Space on "every workspace listed", the role,
+/// the plan, whose removals apply only after a typed `yes` (`y` does not); Done.
 #[test]
 fn demo_migration_in_a_real_terminal() {
     let Some(tmux) = tmux("migrate") else { return };
@@ -168,11 +170,26 @@ fn demo_migration_in_a_real_terminal() {
         &[
             ("Connect › Org › Keys › Role", "Enter"),
             ("› acme-corp", "Enter"),
-            ("Enter migrates 3 workspaces", "Enter"),
-            ("Which IAM role", "Enter"),
-            ("Enter apply", "Enter"),
+            ("Nothing checked yet", "Enter"),
         ],
     );
+    let pick = tmux.wait_for("mig", "Step 3 of 7: Static keys");
+    assert!(!pick.contains("[x]"), "nothing is checked:\n{pick}");
+    tmux.send("mig", "Space");
+    tmux.answer(
+        "mig",
+        &[
+            ("Enter migrates 3 workspaces", "Enter"),
+            ("Which IAM role", "Enter"),
+            ("Enter apply (type yes)", "Enter"),
+            ("Type yes to apply these removals", "y"),
+        ],
+    );
+    tmux.send("mig", "Enter");
+    let refused = tmux.wait_for("mig", "Only yes applies");
+    assert!(refused.contains("Step 5 of 7: Review"), "{refused}");
+    tmux.run(&["send-keys", "-t", "mig", "-l", "yes"]);
+    tmux.send("mig", "Enter");
     let done = tmux.wait_for("mig", "static keys are removed");
     assert!(done.contains("Step 7 of 7: Done"), "{done}");
     assert!(

@@ -427,6 +427,8 @@ async fn export_prompt_on_review_and_done() {
 
 #[path = "tui_snapshots/accounts.rs"]
 mod accounts;
+#[path = "tui_snapshots/choices.rs"]
+mod choices;
 #[path = "tui_snapshots/paths.rs"]
 mod paths;
 #[path = "tui_snapshots/stacks.rs"]

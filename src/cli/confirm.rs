@@ -44,15 +44,52 @@ pub fn ask_or_refuse(yes: bool, question: &str, refusal: &str) -> Result<Decisio
     read_answer()
 }
 
-/// Reads one line from the terminal: `yes` (or `y`) proceeds, anything else cancels.
+/// Reads one line from the terminal and decides with [`decide`].
 fn read_answer() -> Result<Decision, CliError> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
-    Ok(match line.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" => Decision::Proceed,
-        _ => Decision::Cancelled,
-    })
+    let decision = decide(&line);
+    if decision == Decision::Cancelled && !line.trim().is_empty() {
+        // Say why a near miss ("y", "Yes") did nothing, so it is not mistaken for a failure.
+        eprintln!("Only 'yes' continues.");
+    }
+    Ok(decision)
+}
+
+/// Exactly `yes` proceeds (see [`crate::core::plan::approves`]); anything else cancels.
+pub fn decide(answer: &str) -> Decision {
+    if crate::core::plan::approves(answer) {
+        Decision::Proceed
+    } else {
+        Decision::Cancelled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_exact_yes_proceeds() {
+        for yes in ["yes", "yes\n", "  yes \r\n"] {
+            assert_eq!(decide(yes), Decision::Proceed, "{yes:?}");
+        }
+        for other in [
+            "y",
+            "y\n",
+            "Y",
+            "Yes",
+            "YES",
+            "yes please",
+            "ye",
+            "",
+            "\n",
+            "no",
+        ] {
+            assert_eq!(decide(other), Decision::Cancelled, "{other:?}");
+        }
+    }
 }

@@ -169,6 +169,7 @@ impl App {
             Step::MigratePick => self.migrate_pick.list.filtering(),
             Step::Role => self.role.text_mode(),
             Step::Variables => self.variables.text_mode(),
+            Step::Review => self.review.text_mode(),
             Step::AddAccount => true,
             _ => false,
         }

@@ -15,8 +15,8 @@ async fn the_migrate_path_moves_a_workspace_off_its_keys() {
     assert_eq!(h.session.app.step, Step::Organization);
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::MigratePick);
-    // "every" off, down to payments-worker (second keyed workspace), pick it.
-    h.keys(&[Char(' '), KeyCode::Down, KeyCode::Down, Char(' '), Enter])
+    // Nothing starts checked: down to payments-worker (second keyed workspace), check it.
+    h.keys(&[KeyCode::Down, KeyCode::Down, Char(' '), Enter])
         .await;
     assert_eq!(
         h.session.app.migrate_pick.chosen,
@@ -28,6 +28,9 @@ async fn the_migrate_path_moves_a_workspace_off_its_keys() {
     let plan = h.session.app.review.plan.clone().expect("a migration plan");
     assert!(!plan.is_empty());
     assert_eq!(writes(&h.sandbox), 0, "planning wrote nothing");
+    // The plan removes the key variables: it applies after a typed yes.
+    h.press(Enter).await;
+    h.type_text("yes").await;
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Done);
     let screen = h.screen();
@@ -104,7 +107,9 @@ async fn done_continues_into_migration() {
         h.session.app.migrate_pick.chosen,
         Some(vec!["etl".to_string()])
     );
-    h.keys(&[Enter, Enter]).await;
+    h.keys(&[Enter, Enter, Enter]).await;
+    h.type_text("yes").await;
+    h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Done);
     let set = h
         .sandbox

@@ -2,8 +2,9 @@
 
 use super::*;
 
-/// The migrate path at 80×24: the pick screen with the demo's keyed workspaces, the review of
-/// the migration of `payments-worker`, and Done saying what still receives keys.
+/// The migrate path at 80×24: the pick screen with the demo's keyed workspaces (none checked),
+/// the review of the migration of `etl` and its typed `yes`, and Done saying what still
+/// receives keys.
 #[tokio::test]
 async fn the_migrate_path() {
     let mut h = Harness::demo(80, 24);
@@ -13,12 +14,16 @@ async fn the_migrate_path() {
     h.keys(&[Enter, Enter]).await;
     assert_eq!(h.session.app.step, Step::MigratePick);
     assert_snapshot!("14_migrate_pick", shot(&mut h));
-    h.keys(&[Char(' '), Down, Char(' '), Enter]).await;
+    h.keys(&[Down, Char(' '), Enter]).await;
     assert_eq!(h.session.app.step, Step::Role);
     assert_snapshot!("15_migrate_role", shot(&mut h));
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Review);
     assert_snapshot!("16_migrate_review", shot(&mut h));
+    h.press(Enter).await;
+    h.type_text("ye").await;
+    assert_snapshot!("16_migrate_review_typed_yes", shot(&mut h));
+    h.type_text("s").await;
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Done);
     assert_snapshot!("17_migrate_done", shot(&mut h));

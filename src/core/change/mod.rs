@@ -106,6 +106,11 @@ pub trait ChangeKind: std::fmt::Debug + Send + Sync {
     fn is_setup(&self) -> bool {
         false
     }
+    /// Whether it takes something away (a deletion, or a key turned off): the wizard asks for a
+    /// typed `yes` before applying a plan with one.
+    fn removes(&self) -> bool {
+        self.shape().1 == Verb::Delete
+    }
     /// What this change created that holds other things.
     fn creates(&self, _outcome: &Outcome) -> Option<Holder> {
         None
@@ -193,6 +198,11 @@ impl Change {
 
     pub fn details(&self) -> Vec<String> {
         self.kind().details()
+    }
+
+    /// See [`ChangeKind::removes`].
+    pub fn removes(&self) -> bool {
+        self.kind().removes()
     }
 
     /// Performs the change through the ports.

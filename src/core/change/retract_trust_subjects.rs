@@ -25,6 +25,11 @@ impl ChangeKind for RetractTrustSubjects {
         (Side::Aws, Verb::Update)
     }
 
+    /// Runs of the retracted subjects can no longer assume the role.
+    fn removes(&self) -> bool {
+        true
+    }
+
     fn summary(&self) -> String {
         format!(
             "remove {} from the trust policy of role {}",

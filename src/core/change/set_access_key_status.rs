@@ -30,6 +30,10 @@ impl ChangeKind for SetAccessKeyStatus {
         )
     }
 
+    fn removes(&self) -> bool {
+        self.status == AccessKeyStatus::Inactive
+    }
+
     fn details(&self) -> Vec<String> {
         match self.status {
             AccessKeyStatus::Inactive => {

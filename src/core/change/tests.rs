@@ -89,3 +89,44 @@ fn key_ids_are_masked() {
     assert_eq!(mask_key_id("short"), "****");
     assert_eq!(mask_key_id("ééééééééééé"), "éééé…éééé");
 }
+
+#[test]
+fn removals_are_deletions_and_keys_turned_off() {
+    let removes: Vec<(String, bool)> = LINES
+        .iter()
+        .map(|l| {
+            let change: Change = serde_json::from_str(l).unwrap();
+            let kind = serde_json::from_str::<serde_json::Value>(l).unwrap()["type"].to_string();
+            (kind.trim_matches('"').to_string(), change.removes())
+        })
+        .collect();
+    let removing: Vec<&str> = removes
+        .iter()
+        .filter(|(_, r)| *r)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(
+        removing,
+        [
+            "delete_variable",
+            "detach_variable_set",
+            "delete_variable_set",
+            "set_access_key_status",
+            "remove_oidc_audience",
+            "detach_role_policy",
+            "delete_role_policy",
+            "delete_role",
+            "retract_trust_subjects",
+            "delete_oidc_provider",
+        ]
+    );
+    let reactivate = SetAccessKeyStatus {
+        user: "u".into(),
+        access_key_id: "AKIAEXAMPLE0000001".into(),
+        status: AccessKeyStatus::Active,
+    };
+    assert!(
+        !Change::from(reactivate).removes(),
+        "turning a key back on takes nothing away"
+    );
+}

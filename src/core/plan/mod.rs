@@ -97,6 +97,15 @@ impl Plan {
             .collect()
     }
 
+    /// The changes that take something away (see [`Change::removes`]), in plan order.
+    pub fn removals(&self) -> Vec<&Change> {
+        self.changes
+            .iter()
+            .map(|c| &c.change)
+            .filter(|c| c.removes())
+            .collect()
+    }
+
     /// "5 changes: 4 to create, 1 to update, 0 to delete".
     pub fn tally(&self) -> String {
         let count = |v: Verb| self.changes.iter().filter(|c| c.change.verb() == v).count();
@@ -109,6 +118,13 @@ impl Plan {
             count(Verb::Delete)
         )
     }
+}
+
+/// Whether a typed answer approves applying a plan: exactly `yes`, blanks around it ignored and
+/// case kept (`y`, `Yes` and `YES` do not), as Terraform asks, so a reflexive key never writes.
+/// The CLI's prompt and the wizard's Review screen both ask this.
+pub fn approves(answer: &str) -> bool {
+    answer.trim() == "yes"
 }
 
 /// Tags tfc-oidc puts on what it creates.

@@ -2,17 +2,43 @@
 //! made it for this organization and project (or the user adopts it), never when its trust is
 //! too broad or unreadable; AdministratorAccess only with consent where it reaches plans or
 //! several workspaces; an existing variable set only when all it reaches is inside the selection.
+//! The rules that do not depend on the rest of the plan ([`readable_trust`], [`ownership`],
+//! [`reach_beyond`]) are public, so the wizard marks what the planner would refuse where it is
+//! chosen.
 
 use super::{RoleState, TfcState};
 use crate::core::answers::{Answers, WorkspaceSelection};
 use crate::core::error::PlanError;
 use crate::core::plan::Note;
-use crate::core::policy::{broad_trust, PolicyDocument};
-use crate::core::ports::{Tag, VariableSet};
+use crate::core::policy::{broad_trust, BroadTrust, PolicyDocument};
+use crate::core::ports::{Role, Tag, VariableSet};
 use crate::core::subject::Phase;
 
 fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
     tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())
+}
+
+/// Why an existing role is never built on, whatever the answers say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleRefusal {
+    /// Its trust policy cannot be read as a policy document (the reason).
+    Unreadable(String),
+    /// Its trust lets other organizations' runs in through the provider.
+    Broad(BroadTrust),
+}
+
+/// An existing role's trust, unless it cannot be read or is too broad to build on.
+pub fn readable_trust(
+    role: &Role,
+    host: &str,
+    provider_arn: &str,
+) -> Result<PolicyDocument, RoleRefusal> {
+    let doc =
+        PolicyDocument::parse(&role.trust_policy).map_err(|e| RoleRefusal::Unreadable(e.0))?;
+    match broad_trust(&doc, host, provider_arn).into_iter().next() {
+        Some(risk) => Err(RoleRefusal::Broad(risk)),
+        None => Ok(doc),
+    }
 }
 
 /// Reads an existing role's trust, refusing what cannot be read or is too broad to build on.
@@ -21,25 +47,21 @@ pub(super) fn existing_trust(
     host: &str,
     provider_arn: &str,
 ) -> Result<PolicyDocument, PlanError> {
-    let doc = PolicyDocument::parse(&state.role.trust_policy).map_err(|e| {
-        PlanError::UnreadableTrust {
-            role: state.role.name.clone(),
-            reason: e.0,
-        }
-    })?;
-    if let Some(risk) = broad_trust(&doc, host, provider_arn).first() {
-        return Err(PlanError::BroadTrust {
-            role: state.role.name.clone(),
+    let role = state.role.name.clone();
+    readable_trust(&state.role, host, provider_arn).map_err(|refusal| match refusal {
+        RoleRefusal::Unreadable(reason) => PlanError::UnreadableTrust { role, reason },
+        RoleRefusal::Broad(risk) => PlanError::BroadTrust {
+            role,
             reason: risk.reason(),
             finding: risk.finding(),
-        });
-    }
-    Ok(doc)
+        },
+    })
 }
 
-/// Whether tfc-oidc made the role for this organization and project; otherwise why not.
-fn ownership(state: &RoleState, organization: &str, project: &str) -> Result<(), String> {
-    let tags = &state.role.tags;
+/// Whether tfc-oidc made the role for this organization and project; otherwise why not (a
+/// role that is not is reused only when adopted).
+pub fn ownership(role: &Role, organization: &str, project: &str) -> Result<(), String> {
+    let tags = &role.tags;
     if tag(tags, "managed-by") != Some("tfc-oidc") {
         return Err("was not made by tfc-oidc".into());
     }
@@ -64,7 +86,7 @@ pub(super) fn check_reuse(
     tfc: &TfcState,
     host: &str,
 ) -> Result<Option<Note>, PlanError> {
-    let Err(why) = ownership(state, &tfc.organization, &tfc.project.name) else {
+    let Err(why) = ownership(&state.role, &tfc.organization, &tfc.project.name) else {
         return Ok(None);
     };
     let trusts = describe_trust(doc, host);
@@ -167,6 +189,39 @@ pub(super) fn check_admin(
     )))
 }
 
+/// Something a variable set reaches beyond a selection (by id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Beyond {
+    /// The set is global: every workspace of the organization.
+    Global,
+    Project(String),
+    Workspace(String),
+}
+
+/// What `set` reaches beyond the selection: `whole_project` is the project's id when every
+/// workspace of it is selected, `workspace_ids` the selected workspaces.
+pub fn reach_beyond(
+    set: &VariableSet,
+    whole_project: Option<&str>,
+    workspace_ids: &[String],
+) -> Vec<Beyond> {
+    let mut out = Vec::new();
+    if set.global {
+        out.push(Beyond::Global);
+    }
+    for p in &set.project_ids {
+        if whole_project != Some(p.as_str()) {
+            out.push(Beyond::Project(p.clone()));
+        }
+    }
+    for w in &set.workspace_ids {
+        if !workspace_ids.contains(w) {
+            out.push(Beyond::Workspace(w.clone()));
+        }
+    }
+    out
+}
+
 /// An existing variable set is written only when everything it reaches is inside the selection.
 pub(super) fn check_varset_reach(
     answers: &Answers,
@@ -180,24 +235,20 @@ pub(super) fn check_varset_reach(
             .find(|(i, _)| i == id)
             .map_or(id.to_string(), |(_, n)| n.clone())
     };
-    let mut others = Vec::new();
-    if set.global {
-        others.push("every workspace of the organization (it is global)".to_string());
-    }
     let all = matches!(answers.workspaces, WorkspaceSelection::All);
-    for p in &set.project_ids {
-        if !(all && *p == tfc.project.id) {
-            others.push(format!("project {}", name(p)));
-        }
+    let whole_project = all.then_some(tfc.project.id.as_str());
+    let mut selected: Vec<String> = tfc.workspaces.iter().map(|w| w.id.clone()).collect();
+    if all {
+        selected.extend(project_workspace_ids.iter().cloned());
     }
-    let selected: Vec<&str> = tfc.workspaces.iter().map(|w| w.id.as_str()).collect();
-    for w in &set.workspace_ids {
-        let inside =
-            selected.contains(&w.as_str()) || (all && project_workspace_ids.iter().any(|x| x == w));
-        if !inside {
-            others.push(format!("workspace {}", name(w)));
-        }
-    }
+    let others: Vec<String> = reach_beyond(set, whole_project, &selected)
+        .into_iter()
+        .map(|beyond| match beyond {
+            Beyond::Global => "every workspace of the organization (it is global)".to_string(),
+            Beyond::Project(id) => format!("project {}", name(&id)),
+            Beyond::Workspace(id) => format!("workspace {}", name(&id)),
+        })
+        .collect();
     if others.is_empty() {
         return Ok(());
     }

@@ -7,6 +7,7 @@ mod read;
 mod scratch;
 mod variables;
 
+pub use guard::{ownership, reach_beyond, readable_trust, Beyond, RoleRefusal};
 pub use scratch::plan_from_scratch;
 pub use variables::STATIC_KEYS_NOTE;
 

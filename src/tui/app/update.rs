@@ -13,6 +13,7 @@ use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::PromptReaction;
 use crate::tui::steps::findings::FixTarget;
 use crate::tui::steps::migrate_pick::MigratePickStep;
+use crate::tui::steps::refused::ChosenWorkspaces;
 use crate::tui::steps::review::ReviewStep;
 use crate::tui::steps::{Flash, Flow, Reaction, Step, Task};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -413,9 +414,12 @@ impl App {
                     &project,
                 ))
             }
-            Step::Variables => self
-                .variables
-                .enter(&cx.organization, &self.role.role_name()),
+            Step::Variables => {
+                let ids = self.workspaces.ids_of(&cx.workspace_names);
+                self.variables.chosen = ChosenWorkspaces::of(&cx, ids);
+                self.variables
+                    .enter(&cx.organization, &self.role.role_name())
+            }
             Step::Review => self.start_plan(),
             Step::Apply => match self.review.plan.clone() {
                 Some(plan) if plan.is_empty() => self.finish(plan),

@@ -1,6 +1,7 @@
 //! The migrate path's first screen: every workspace that receives static AWS keys, grouped by
 //! project, with where its key comes from, the key's age and last use when IAM knows them. Space
-//! picks workspaces (or "every workspace listed"), Enter continues to the role screens.
+//! picks workspaces (or "every workspace listed"), Enter continues to the role screens. Nothing
+//! starts checked: removing keys is chosen workspace by workspace, never by pressing Enter.
 //!
 //! The app runs [`crate::core::migrate::discover_keys`] (as an effect) on entering and feeds its
 //! result to [`MigratePickStep::on_discovered`]; [`MigratePickStep::chosen`] then becomes the
@@ -23,6 +24,10 @@ use time::OffsetDateTime;
 
 /// The first row of the list.
 const EVERY: &str = "Every workspace listed";
+
+/// What the screen says while nothing is checked, and why Enter does not go on.
+const NOTHING_CHECKED: &str =
+    "Nothing checked yet: Space checks a workspace, or every one on the first row.";
 
 /// The migrate pick step's state.
 #[derive(Debug, Clone)]
@@ -143,26 +148,29 @@ impl MigratePickStep {
                 items.extend(d.workspaces.iter().map(|w| w.name.clone()));
                 self.list.set_items(items);
                 self.discovery = Some(d);
-                self.all = true;
                 self.apply_preselect();
             }
             Err(e) => self.error = Some(e),
         }
     }
 
-    /// What Enter would choose now.
+    /// What Enter would choose now: the checked workspaces (none until one is checked).
     fn would_choose(&self) -> Vec<String> {
-        let names = self.workspaces().iter().map(|w| w.name.clone());
+        let workspaces = self.workspaces();
         if self.all {
-            return names.collect();
+            return workspaces.iter().map(|w| w.name.clone()).collect();
         }
-        if !self.selected.is_empty() {
-            let picked = |i: &usize| self.workspaces()[*i].name.clone();
-            return self.selected.iter().map(picked).collect();
-        }
-        match self.list.highlighted() {
-            Some(0) | None => names.collect(),
-            Some(i) => vec![self.workspaces()[i - 1].name.clone()],
+        let picked = |i: &usize| workspaces[*i].name.clone();
+        self.selected.iter().map(picked).collect()
+    }
+
+    /// Space on workspace `i`: with "every" checked, every other one stays checked.
+    fn toggle(&mut self, i: usize) {
+        if self.all {
+            self.all = false;
+            self.selected = (0..self.workspaces().len()).filter(|j| *j != i).collect();
+        } else if !self.selected.remove(&i) {
+            self.selected.insert(i);
         }
     }
 
@@ -173,16 +181,14 @@ impl MigratePickStep {
                 self.all = !self.all;
                 self.selected.clear();
             }
-            ListEvent::Toggle(i) => {
-                self.all = false;
-                if !self.selected.remove(&(i - 1)) {
-                    self.selected.insert(i - 1);
-                }
-            }
+            ListEvent::Toggle(i) => self.toggle(i - 1),
             ListEvent::Accept(_) if self.workspaces().is_empty() => {
                 return Reaction::refuse(
                     "No workspace receives static AWS keys: nothing to migrate",
                 )
+            }
+            ListEvent::Accept(_) if self.would_choose().is_empty() => {
+                return Reaction::refuse(NOTHING_CHECKED)
             }
             ListEvent::Accept(_) => {
                 self.chosen = Some(self.would_choose());
@@ -330,7 +336,8 @@ impl MigratePickStep {
             });
         let chosen = self.would_choose();
         let mut summary = match chosen.len() {
-            0 => "No workspace receives static AWS keys.".to_string(),
+            0 if self.workspaces().is_empty() => "No workspace receives static AWS keys.".into(),
+            0 => NOTHING_CHECKED.to_string(),
             1 => format!("Enter migrates workspace {}.", chosen[0]),
             n => format!("Enter migrates {n} workspaces."),
         };
@@ -341,7 +348,12 @@ impl MigratePickStep {
                 " IAM keys stay active (d)."
             });
         }
-        frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);
+        let style = if chosen.is_empty() {
+            t.warn()
+        } else {
+            t.accent()
+        };
+        frame.render_widget(Paragraph::new(Line::styled(summary, style)), bottom);
     }
 }
 
@@ -401,13 +413,51 @@ mod tests {
     async fn lists_the_demo_keys_grouped_by_project_with_ages() {
         let mut step = demo_step().await;
         insta::assert_snapshot!("migrate_pick_80x24", screen(&step));
-        // Pick payments-worker alone: down to it, Space on "every" off, Space on it.
-        step.handle(key(KeyCode::Char(' ')));
+        // Pick payments-worker alone: down to it, Space on it.
         step.handle(key(KeyCode::Down));
         step.handle(key(KeyCode::Down));
         step.handle(key(KeyCode::Char(' ')));
         let r = step.handle(key(KeyCode::Enter));
         assert_eq!(r.flow, Flow::Next);
         assert_eq!(step.chosen, Some(vec!["payments-worker".to_string()]));
+    }
+
+    #[tokio::test]
+    async fn starts_unchecked_and_enter_alone_goes_nowhere() {
+        let mut step = demo_step().await;
+        let shown = screen(&step);
+        assert!(!shown.contains("[x]"), "{shown}");
+        assert!(shown.contains("Nothing checked yet"), "{shown}");
+        // Enter on the first workspace, or on "every", chooses nothing and says why.
+        for moves in [0, 1] {
+            for _ in 0..moves {
+                step.handle(key(KeyCode::Down));
+            }
+            let r = step.handle(key(KeyCode::Enter));
+            assert_eq!(r.flow, Flow::Stay);
+            let flash = r.flash.expect("a reason");
+            assert!(
+                flash.error && flash.text.contains("Space checks"),
+                "{flash:?}"
+            );
+            assert_eq!(step.chosen, None);
+        }
+    }
+
+    #[tokio::test]
+    async fn space_on_one_workspace_under_every_unchecks_only_it() {
+        let mut step = demo_step().await;
+        step.handle(key(KeyCode::Char(' ')));
+        step.handle(key(KeyCode::Down));
+        step.handle(key(KeyCode::Down));
+        step.handle(key(KeyCode::Char(' ')));
+        let shown = screen(&step);
+        assert!(shown.contains("[ ] Every workspace listed"), "{shown}");
+        assert!(shown.contains("Enter migrates 2 workspaces"), "{shown}");
+        assert_eq!(step.handle(key(KeyCode::Enter)).flow, Flow::Next);
+        assert_eq!(
+            step.chosen,
+            Some(vec!["etl".to_string(), "network-staging".to_string()])
+        );
     }
 }

@@ -1,12 +1,15 @@
 //! Step 7: the plan as a diff, grouped AWS / HCP Terraform, with the exact trust policy JSON a
 //! key away. Planning runs as an effect; nothing has been written yet, and leaving changes nothing.
+//! A plan that takes something away applies only after a typed `yes` (see [`super::review_confirm`]).
 
 use crate::core::error::PlanError;
 use crate::core::plan::Plan;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::review_confirm::{removal_text, DeleteConfirm};
 use crate::tui::steps::{Reaction, ViewCtx};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::plan_diff::{plan_lines, trust_lines};
-use crate::tui::widgets::text::{heading, loading, page_of, problem};
+use crate::tui::widgets::text::{heading, loading, page_of, paragraph, problem};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -20,6 +23,8 @@ pub struct ReviewStep {
     pub error: Option<(String, bool)>,
     scroll: usize,
     pub show_trust: bool,
+    /// The typed `yes` a plan that removes something needs before it applies.
+    pub confirm: DeleteConfirm,
 }
 
 /// Rows above the scrolled text.
@@ -48,7 +53,35 @@ impl ReviewStep {
         }
     }
 
-    fn lines(&self, v_width: usize, theme: crate::tui::theme::Theme) -> Vec<Line<'static>> {
+    /// A text field has the focus (the typed `yes`).
+    pub fn text_mode(&self) -> bool {
+        self.confirm.open
+    }
+
+    /// What the plan takes away, when it takes anything.
+    fn removals(&self) -> Option<String> {
+        self.plan.as_ref().and_then(removal_text)
+    }
+
+    /// The lines under the plan of one that removes something: what it removes, then how to
+    /// apply it (or the field for the `yes`, with the cursor's column).
+    fn removal_lines(&self, width: usize, t: Theme) -> (Vec<Line<'static>>, Option<u16>) {
+        let Some(text) = self.removals() else {
+            return (Vec::new(), None);
+        };
+        let mut lines = vec![Line::raw("")];
+        lines.extend(paragraph(&text, t.warn(), width, 0));
+        if self.confirm.open {
+            let (line, column) = self.confirm.line(width, t);
+            lines.push(line);
+            return (lines, Some(column));
+        }
+        let how = "Enter asks you to type yes; only yes applies.";
+        lines.push(Line::styled(how, t.warn()));
+        (lines, None)
+    }
+
+    fn lines(&self, v_width: usize, theme: Theme) -> Vec<Line<'static>> {
         match &self.plan {
             Some(plan) if self.show_trust => trust_lines(plan, theme, v_width),
             Some(plan) => plan_lines(plan, theme, v_width),
@@ -58,13 +91,20 @@ impl ReviewStep {
 
     /// `body` is the size of the step's area, to keep scrolling within the text.
     pub fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
+        // The plan still scrolls while the `yes` is typed, to read what it removes.
+        let scrolls = matches!(
+            input,
+            Input::Action(Action::Up | Action::Down | Action::PageUp | Action::PageDown)
+        );
+        if self.confirm.open && !scrolls {
+            return self.confirm.handle(input);
+        }
         let Input::Action(action) = input else {
             return Reaction::stay();
         };
-        let page = body.1.saturating_sub(INTRO).max(1) as usize;
-        let total = self
-            .lines(body.0 as usize, crate::tui::theme::Theme::plain())
-            .len();
+        let below = self.removal_lines(body.0 as usize, Theme::plain()).0.len() as u16;
+        let page = body.1.saturating_sub(INTRO + below).max(1) as usize;
+        let total = self.lines(body.0 as usize, Theme::plain()).len();
         let max = total.saturating_sub(page);
         match action {
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
@@ -77,6 +117,7 @@ impl ReviewStep {
             }
             Action::Back => return Reaction::back(),
             Action::Accept if self.planning => return Reaction::info("Still planning…"),
+            Action::Accept if self.removals().is_some() => self.confirm.open(),
             Action::Accept if self.plan.is_some() => return Reaction::next(),
             _ => {}
         }
@@ -85,9 +126,18 @@ impl ReviewStep {
 
     /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
+        if self.confirm.open {
+            return self.confirm.hints();
+        }
         match (&self.plan, &self.error) {
             (Some(plan), _) => {
-                let accept = if plan.is_empty() { "finish" } else { "apply" };
+                let accept = if plan.is_empty() {
+                    "finish"
+                } else if self.removals().is_some() {
+                    "apply (type yes)"
+                } else {
+                    "apply"
+                };
                 let trust = if self.show_trust {
                     "back to the plan"
                 } else {
@@ -121,6 +171,10 @@ impl ReviewStep {
                 "Review: trust policy",
                 "The exact documents written to IAM (t goes back to the plan).",
             ),
+            Some(_) if self.removals().is_some() => (
+                "Review the plan",
+                "Nothing is written yet: Esc goes back and changes nothing.",
+            ),
             Some(_) => (
                 "Review the plan",
                 "Nothing is written yet: Enter applies, Esc goes back and changes nothing.",
@@ -145,8 +199,17 @@ impl ReviewStep {
             frame.render_widget(Paragraph::new(problem(error, advice, t, w)), body);
             return;
         }
+        let (below, cursor) = self.removal_lines(w, t);
+        let [body, bottom] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(below.len() as u16)])
+                .areas(body);
         let lines = self.lines(w, t);
         let shown = page_of(lines, self.scroll, body.height as usize, t);
         frame.render_widget(Paragraph::new(shown), body);
+        if let Some(column) = cursor {
+            let row = bottom.y + bottom.height.saturating_sub(1);
+            frame.set_cursor_position((bottom.x + column, row));
+        }
+        frame.render_widget(Paragraph::new(below), bottom);
     }
 }

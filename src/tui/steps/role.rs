@@ -7,6 +7,7 @@ use crate::core::names::{self, INLINE_POLICY_MAX};
 use crate::core::ports::{IamError, Role};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::refused::role_refusal;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
@@ -75,6 +76,8 @@ pub struct RoleStep {
     name_edited: bool,
     /// Roles of the account whose trust policy names this host's OIDC provider.
     pub trusting: Vec<Role>,
+    /// For each of `trusting`, why it cannot be chosen (see [`role_refusal`]), if it cannot.
+    pub refused: Vec<Option<String>>,
     roles_loaded: bool,
     pub roles_loading: bool,
     pub roles_error: Option<String>,
@@ -115,6 +118,8 @@ impl RoleStep {
                     .into_iter()
                     .filter(|r| crate::core::inventory::trusts_provider(r, provider_arn))
                     .collect();
+                let refusal = |r: &Role| role_refusal(r, provider_arn);
+                self.refused = self.trusting.iter().map(refusal).collect();
                 self.roles_loaded = true;
                 self.roles_error = None;
             }
@@ -155,6 +160,14 @@ impl RoleStep {
                 .map(|r| r.name.clone())
                 .unwrap_or_default(),
         }
+    }
+
+    /// Why the existing role picked cannot be used, when it is picked and cannot.
+    pub fn existing_refusal(&self) -> Option<&str> {
+        if self.kind != RoleKind::Existing {
+            return None;
+        }
+        self.refused.get(self.existing)?.as_deref()
     }
 
     /// Separate plan and apply roles (new roles only).
@@ -260,6 +273,13 @@ impl RoleStep {
                 "no role trusts this host yet"
             };
             return Reaction::refuse(format!("No existing role to choose: {why}"));
+        }
+        if self.existing_refusal().is_some() {
+            self.focus = Field::Existing;
+            let name = self.role_name();
+            return Reaction::refuse(format!(
+                "Role {name} cannot be used (why is under it): choose another"
+            ));
         }
         if self.permission == Permission::PolicyFile {
             let path = self.policy_path.value().trim().to_string();

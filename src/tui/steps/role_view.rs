@@ -1,6 +1,8 @@
 //! Drawing the role step's form (kept apart from its state and keys in `role.rs`).
 
 use crate::core::names;
+use crate::core::ports::Role;
+use crate::tui::steps::refused::adoption_note;
 use crate::tui::steps::role::{Field, Permission, RoleKind, RoleStep};
 use crate::tui::steps::ViewCtx;
 use crate::tui::theme::Theme;
@@ -85,6 +87,28 @@ fn trusted_subjects(policy: &str) -> Vec<String> {
     out
 }
 
+/// Under an existing role: why it cannot be chosen, or what choosing it does (adopting one
+/// tfc-oidc did not make for this organization and project; extending its trust).
+fn adoption_lines(step: &RoleStep, role: &Role, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+    let t = v.theme;
+    if let Some(why) = step.existing_refusal() {
+        return note(&format!("✗ Cannot be used: {why}"), t.error(), w);
+    }
+    let mut lines = Vec::new();
+    // The migrate path over several projects has no one project to judge ownership against.
+    if !v.cx.project.is_empty() {
+        if let Some(text) = adoption_note(role, &v.cx.organization, &v.cx.project) {
+            lines.extend(note(&text, t.warn(), w));
+        }
+    }
+    lines.extend(note(
+        "Its trust policy is extended for these workspaces, never narrowed.",
+        t.dim(),
+        w,
+    ));
+    lines
+}
+
 /// Draws the form.
 pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx) {
     let t = v.theme;
@@ -162,11 +186,7 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
             if trusted.len() > 2 {
                 lines.extend(note(&format!("and {} more", trusted.len() - 2), t.dim(), w));
             }
-            lines.extend(note(
-                "Its trust policy is extended for these workspaces, never narrowed.",
-                t.dim(),
-                w,
-            ));
+            lines.extend(adoption_lines(step, role, v, w));
         } else {
             row.push(Span::styled("none yet", t.warn()));
             lines.push(Line::from(row));

@@ -1,12 +1,15 @@
 //! Step 6: where the variables go: on each workspace, on a new variable set (attached to the
 //! project for "every workspace", else to the chosen workspaces), or on an existing variable set
-//! of the organization, which the core reuses and completes.
+//! of the organization, which the core reuses and completes. A set that reaches beyond the chosen
+//! workspaces is marked here, and Enter on it says why it cannot be used.
 
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
 use crate::core::names;
 use crate::core::ports::{TfcError, VariableSet};
+use crate::core::text::counted;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::refused::{varset_refusal, ChosenWorkspaces};
 use crate::tui::steps::{Context, Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{intro, key_value, wrapped};
@@ -43,6 +46,8 @@ pub struct VariablesStep {
     pub loading: bool,
     error: Option<String>,
     pub existing: usize,
+    /// The workspaces the variables are for (what a reused set may reach).
+    pub chosen: ChosenWorkspaces,
 }
 
 impl VariablesStep {
@@ -136,7 +141,25 @@ impl VariablesStep {
         Reaction::stay()
     }
 
+    /// The existing set the current choice writes to: the one picked, or the one whose name was
+    /// typed for a new set.
+    fn reused_set(&self) -> Option<&VariableSet> {
+        match self.kind {
+            TargetKind::Workspaces => None,
+            TargetKind::NewSet => self.sets.iter().find(|s| s.name == self.set_name.value()),
+            TargetKind::ExistingSet => self.sets.get(self.existing),
+        }
+    }
+
     fn accept(&self) -> Reaction {
+        if let Some(set) = self.reused_set() {
+            if varset_refusal(set, &self.chosen).is_some() {
+                let name = &set.name;
+                return Reaction::refuse(format!(
+                    "Set {name} cannot be used (why is under it): choose another"
+                ));
+            }
+        }
         match self.kind {
             TargetKind::NewSet => match names::validate_varset_name(self.set_name.value()) {
                 Ok(()) => Reaction::next(),
@@ -219,10 +242,19 @@ impl VariablesStep {
             }
             _ => format!("attached to {}", cx.scope_text()),
         };
-        if self.sets.iter().any(|s| s.name == self.set_name.value()) {
-            attach.push_str("; a set with this name exists and is reused");
+        let same_name = self.sets.iter().find(|s| s.name == self.set_name.value());
+        match same_name.and_then(|set| varset_refusal(set, &self.chosen)) {
+            Some(why) => lines.extend(detail(
+                &format!("✗ A set with this name exists and cannot be reused: {why}"),
+                t.error(),
+            )),
+            None => {
+                if same_name.is_some() {
+                    attach.push_str("; a set with this name exists and is reused");
+                }
+                lines.extend(detail(&attach, t.dim()));
+            }
         }
-        lines.extend(detail(&attach, t.dim()));
 
         let mut row = self.option(TargetKind::ExistingSet, "On an existing variable set", t);
         if self.loading {
@@ -247,8 +279,10 @@ impl VariablesStep {
         }
         lines.push(Line::from(row));
         if let Some(set) = self.sets.get(self.existing) {
-            let (text, warn) = set_note(set, cx);
-            lines.extend(detail(&text, if warn { t.warn() } else { t.dim() }));
+            match varset_refusal(set, &self.chosen) {
+                Some(why) => lines.extend(detail(&format!("✗ Cannot be used: {why}"), t.error())),
+                None => lines.extend(detail(&set_note(set, cx), t.dim())),
+            }
         }
 
         lines.push(Line::raw(""));
@@ -265,44 +299,24 @@ impl VariablesStep {
     }
 }
 
-/// What reusing an existing set means: where it is attached now, and where it will be.
-fn set_note(set: &VariableSet, cx: &Context) -> (String, bool) {
-    let now = if set.global {
-        "global: every workspace of the organization gets the role ARN".to_string()
+/// What reusing an existing set means: where it is attached now, and where it will be (a set
+/// that reaches beyond the chosen workspaces, a global one included, is refused before this).
+fn set_note(set: &VariableSet, cx: &Context) -> String {
+    let mut parts = Vec::new();
+    if !set.project_ids.is_empty() {
+        parts.push(counted(set.project_ids.len(), "project", "projects"));
+    }
+    if !set.workspace_ids.is_empty() {
+        parts.push(counted(set.workspace_ids.len(), "workspace", "workspaces"));
+    }
+    let now = if parts.is_empty() {
+        "attached nowhere yet".to_string()
     } else {
-        let mut parts = Vec::new();
-        if !set.project_ids.is_empty() {
-            parts.push(format!(
-                "{} project{}",
-                set.project_ids.len(),
-                if set.project_ids.len() == 1 { "" } else { "s" }
-            ));
-        }
-        if !set.workspace_ids.is_empty() {
-            parts.push(format!(
-                "{} workspace{}",
-                set.workspace_ids.len(),
-                if set.workspace_ids.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                }
-            ));
-        }
-        if parts.is_empty() {
-            "attached nowhere yet".to_string()
-        } else {
-            format!("now attached to {}", parts.join(" and "))
-        }
+        format!("now attached to {}", parts.join(" and "))
     };
     let to = match &cx.selection {
         Some(WorkspaceSelection::All) => format!("project {}", cx.project),
         _ => cx.scope_text(),
     };
-    let text = if set.global {
-        format!("{now}; the variables are added, no attachment is needed")
-    } else {
-        format!("{now}; the variables are added and the set attached to {to}")
-    };
-    (text, set.global)
+    format!("{now}; the variables are added and the set attached to {to}")
 }

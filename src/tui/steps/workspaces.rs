@@ -159,6 +159,12 @@ impl WorkspacesStep {
         self.workspaces.iter().map(|w| w.name.clone()).collect()
     }
 
+    /// The ids of the workspaces named `names`.
+    pub fn ids_of(&self, names: &[String]) -> Vec<String> {
+        let named = self.workspaces.iter().filter(|w| names.contains(&w.name));
+        named.map(|w| w.id.clone()).collect()
+    }
+
     /// The badge of a workspace, by name.
     pub fn badge(&self, name: &str) -> Option<&Badge> {
         let ws = self.workspaces.iter().find(|w| w.name == name)?;
