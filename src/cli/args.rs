@@ -374,6 +374,10 @@ pub struct ReviewArgs {
     /// Do not read CloudTrail's event history (findings TFCOIDC015 and TFCOIDC016)
     #[arg(long)]
     pub no_activity: bool,
+    /// Leave out the findings an earlier `review --format json` output FILE holds (matched by
+    /// id and resource); the exit code counts only new findings
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 /// A run phase for `explain`.

@@ -20,6 +20,7 @@ pub mod output;
 pub mod progress;
 pub mod review;
 mod review_activity;
+pub mod review_baseline;
 pub mod review_output;
 pub mod run_apply;
 pub mod sarif;

@@ -15,6 +15,7 @@ use crate::cli::error::CliError;
 use crate::cli::output::escape;
 use crate::cli::progress::ReadBar;
 use crate::cli::review_activity::{read_review_activity, ReviewActivity};
+use crate::cli::review_baseline::{Baseline, Filtered};
 use crate::cli::{output, review_output, sarif};
 use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
 use crate::core::ports::{Iam, IamError};
@@ -24,8 +25,10 @@ use serde_json::json;
 
 /// Runs `review`.
 pub async fn run(global: &GlobalArgs, args: &ReviewArgs) -> Result<(), CliError> {
+    // A bad baseline is a usage error before anything is read.
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let ports = Ports::connect(global).await?;
-    let result = review_command(global, &ports, args).await;
+    let result = review_command(global, &ports, args, baseline.as_ref()).await;
     ports.finish()?;
     result
 }
@@ -78,6 +81,7 @@ async fn review_command(
     global: &GlobalArgs,
     ports: &Ports,
     args: &ReviewArgs,
+    baseline: Option<&Baseline>,
 ) -> Result<(), CliError> {
     let scope = InventoryScope {
         host: ports.tfc.host().to_string(),
@@ -106,6 +110,23 @@ async fn review_command(
         findings.extend(review::activity::check(&inv, seen, now));
         review::sort(&mut findings);
     }
+    // Only what the baseline does not hold is shown, counted and failed on.
+    let all_findings = findings;
+    let Filtered {
+        new: findings,
+        suppressed,
+        known,
+    } = match baseline {
+        Some(b) => b.filter(&all_findings),
+        None => Filtered::all_new(&all_findings),
+    };
+    let suppressed_line = args.baseline.as_ref().map(|path| {
+        format!(
+            "{} suppressed by the baseline {}",
+            crate::core::text::counted(suppressed, "finding", "findings"),
+            path.display()
+        )
+    });
     let summary = Summary::of(&inv, &findings);
     let threshold = threshold(args.fail_on);
     let failed = threshold.is_some_and(|t| fails_at(&findings, t));
@@ -142,7 +163,11 @@ async fn review_command(
             if shown.ends_with('\n') {
                 shown.pop();
             }
-            shown.push_str(&format!("; {}\n", escape(&activity.summary())));
+            shown.push_str(&format!("; {}", escape(&activity.summary())));
+            if let Some(line) = &suppressed_line {
+                shown.push_str(&format!("; {}", escape(line)));
+            }
+            shown.push('\n');
             print!("{shown}");
         }
         ReviewFormat::Json => {
@@ -162,11 +187,14 @@ async fn review_command(
                 "unchecked_policies": unchecked,
                 "fail_on": threshold.map(|t| t.as_str()).unwrap_or("never"),
                 "failed": failed,
+                "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
+                "suppressed": suppressed,
             });
             println!("{}", review_output::json(&findings, &summary, extra));
         }
         ReviewFormat::Sarif => {
-            let log = sarif::log(&inv, &findings);
+            let suppressed = args.baseline.is_some().then_some(suppressed);
+            let log = sarif::log(&inv, &all_findings, &known, suppressed);
             let text = serde_json::to_string_pretty(&log)
                 .map_err(|e| CliError::failure(format!("cannot write SARIF: {e}")))?;
             println!("{text}");

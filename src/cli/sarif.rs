@@ -181,8 +181,15 @@ fn result(host: &str, f: &Finding, ordinal: usize) -> SarifResult {
         .build()
 }
 
-/// The SARIF log of one review.
-pub fn log(inv: &Inventory, findings: &[Finding]) -> Sarif {
+/// The SARIF log of one review: a result per finding not `known` to the baseline. Fingerprints
+/// number a resource's findings of one id over all of them, so leaving one out does not change
+/// another's. `suppressed` is how many a `--baseline` left out (a run property).
+pub fn log(
+    inv: &Inventory,
+    findings: &[Finding],
+    known: &[bool],
+    suppressed: Option<usize>,
+) -> Sarif {
     let driver = ToolComponent::builder()
         .name("tfc-oidc")
         .full_name(format!("tfc-oidc {}", env!("CARGO_PKG_VERSION")))
@@ -193,23 +200,30 @@ pub fn log(inv: &Inventory, findings: &[Finding]) -> Sarif {
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     let results: Vec<SarifResult> = findings
         .iter()
-        .map(|f| {
+        .enumerate()
+        .filter_map(|(i, f)| {
             let n = seen
                 .entry((f.id.code().to_string(), f.resource.clone()))
                 .or_insert(0);
             *n += 1;
-            result(&inv.host, f, *n)
+            let left_out = known.get(i).copied().unwrap_or(false);
+            (!left_out).then(|| result(&inv.host, f, *n))
         })
         .collect();
     let category = match &inv.scope_project {
         Some(p) => format!("tfc-oidc/review/{}/{}/", inv.organization, p),
         None => format!("tfc-oidc/review/{}/", inv.organization),
     };
-    let run = Run::builder()
+    let builder = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
-        .automation_details(RunAutomationDetails::builder().id(category).build())
-        .build();
+        .automation_details(RunAutomationDetails::builder().id(category).build());
+    let run = match suppressed {
+        Some(n) => builder
+            .properties(bag(json!({"suppressedByBaseline": n}), vec![]))
+            .build(),
+        None => builder.build(),
+    };
     Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))
