@@ -14,6 +14,7 @@ mod export;
 mod migrate;
 mod resume_undo;
 mod review;
+mod review_ci;
 mod review_plus;
 mod review_policies;
 mod safety;
