@@ -336,13 +336,15 @@ pub struct MigrateArgs {
 
 // --- review ---
 
-/// Output of `review`: text for people, JSON for programs, SARIF for code scanning.
+/// Output of `review`: text for people, JSON for programs, SARIF for code scanning, Markdown
+/// for pull-request comments and tickets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ReviewFormat {
     #[default]
     Text,
     Json,
     Sarif,
+    Markdown,
 }
 
 /// The lowest severity that makes `review` exit 1.

@@ -21,6 +21,7 @@ pub mod progress;
 pub mod review;
 mod review_activity;
 pub mod review_baseline;
+pub mod review_markdown;
 pub mod review_output;
 pub mod run_apply;
 pub mod sarif;

@@ -16,11 +16,11 @@ use crate::cli::output::escape;
 use crate::cli::progress::ReadBar;
 use crate::cli::review_activity::{read_review_activity, ReviewActivity};
 use crate::cli::review_baseline::{Baseline, Filtered};
-use crate::cli::{output, review_output, sarif};
+use crate::cli::{output, review_markdown, review_output, sarif};
 use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
 use crate::core::ports::{Iam, IamError};
 use crate::core::review::activity::SeenActivity;
-use crate::core::review::{self, fails_at, Severity, Summary};
+use crate::core::review::{self, fails_at, Finding, Severity, Summary};
 use serde_json::json;
 
 /// Runs `review`.
@@ -77,6 +77,19 @@ fn threshold(f: FailOn) -> Option<Severity> {
     }
 }
 
+/// "Review of ORG[ / PROJECT] on HOST[ and AWS account N]".
+fn review_heading(inv: &Inventory) -> String {
+    let scope_text = match &inv.scope_project {
+        Some(p) => format!("{} / {p}", inv.organization),
+        None => inv.organization.clone(),
+    };
+    let aws = match &inv.aws {
+        Some(a) => format!(" and AWS account {}", a.caller.account),
+        None => String::new(),
+    };
+    format!("Review of {scope_text} on {}{aws}", inv.host)
+}
+
 async fn review_command(
     global: &GlobalArgs,
     ports: &Ports,
@@ -111,33 +124,53 @@ async fn review_command(
         review::sort(&mut findings);
     }
     // Only what the baseline does not hold is shown, counted and failed on.
-    let all_findings = findings;
-    let Filtered {
-        new: findings,
-        suppressed,
-        known,
-    } = match baseline {
-        Some(b) => b.filter(&all_findings),
-        None => Filtered::all_new(&all_findings),
+    let filtered = match baseline {
+        Some(b) => b.filter(&findings),
+        None => Filtered::all_new(&findings),
     };
-    let suppressed_line = args.baseline.as_ref().map(|path| {
-        format!(
-            "{} suppressed by the baseline {}",
-            crate::core::text::counted(suppressed, "finding", "findings"),
-            path.display()
-        )
-    });
-    let summary = Summary::of(&inv, &findings);
     let threshold = threshold(args.fail_on);
-    let failed = threshold.is_some_and(|t| fails_at(&findings, t));
+    let failed = threshold.is_some_and(|t| fails_at(&filtered.new, t));
     if let Some(reason) = &skipped {
         eprintln!(
             "note: AWS was not read ({}): reviewed HCP Terraform only; TFCOIDC001-003, 007-010, 012 and 013 need the AWS account",
             escape(reason)
         );
     }
+    let outcome = Outcome {
+        inv: &inv,
+        all: &findings,
+        filtered,
+        activity: &activity,
+        skipped,
+        threshold,
+        failed,
+    };
+    print_review(args, &outcome)?;
+    if failed {
+        return Err(CliError::exit(crate::cli::error::code::FAILURE));
+    }
+    Ok(())
+}
+
+/// One review's findings, the baseline's split of them, and what the output says beside them.
+struct Outcome<'a> {
+    inv: &'a Inventory,
+    /// Every finding, before the baseline (SARIF numbers its fingerprints over these).
+    all: &'a [Finding],
+    filtered: Filtered,
+    activity: &'a ReviewActivity,
+    skipped: Option<String>,
+    threshold: Option<Severity>,
+    failed: bool,
+}
+
+/// Prints the review in the format asked for, the notes on stderr first.
+fn print_review(args: &ReviewArgs, o: &Outcome) -> Result<(), CliError> {
+    let inv = o.inv;
+    let findings = &o.filtered.new;
+    let suppressed = o.filtered.suppressed;
     // A customer-managed policy that could not be read is not taken for admin access: say so.
-    let unchecked = review::unchecked_policies(&inv);
+    let unchecked = review::unchecked_policies(inv);
     for u in &unchecked {
         eprintln!(
             "note: TFCOIDC010 did not check {} on {}: {}",
@@ -146,62 +179,69 @@ async fn review_command(
             escape(&u.reason)
         );
     }
+    let summary = Summary::of(inv, findings);
+    let heading = review_heading(inv);
+    let suppressed_line = args.baseline.as_ref().map(|path| {
+        format!(
+            "{} suppressed by the baseline {}",
+            crate::core::text::counted(suppressed, "finding", "findings"),
+            path.display()
+        )
+    });
+    let summary_parts: Vec<String> = std::iter::once(o.activity.summary())
+        .chain(suppressed_line)
+        .collect();
     match args.format {
         ReviewFormat::Text => {
-            let scope_text = match &inv.scope_project {
-                Some(p) => format!("{} / {p}", inv.organization),
-                None => inv.organization.clone(),
-            };
-            let aws = match &inv.aws {
-                Some(a) => format!(" and AWS account {}", a.caller.account),
-                None => String::new(),
-            };
-            let heading = format!("Review of {scope_text} on {}{aws}", inv.host);
             let colour = output::colour_enabled();
-            let mut shown = review_output::text(&findings, &summary, &heading, colour);
-            // The CloudTrail part joins the summary line (the text's last line).
+            let mut shown = review_output::text(findings, &summary, &heading, colour);
+            // The CloudTrail and baseline parts join the summary line (the text's last line).
             if shown.ends_with('\n') {
                 shown.pop();
             }
-            shown.push_str(&format!("; {}", escape(&activity.summary())));
-            if let Some(line) = &suppressed_line {
-                shown.push_str(&format!("; {}", escape(line)));
+            for part in &summary_parts {
+                shown.push_str(&format!("; {}", escape(part)));
             }
             shown.push('\n');
             print!("{shown}");
         }
+        ReviewFormat::Markdown => {
+            let mut line = review_output::summary_line(findings, &summary);
+            for part in &summary_parts {
+                line.push_str(&format!("; {part}"));
+            }
+            print!("{}", review_markdown::report(findings, &heading, &line));
+        }
         ReviewFormat::Json => {
+            let activity = o.activity;
             let extra = json!({
                 "host": inv.host,
                 "organization": inv.organization,
                 "project": inv.scope_project,
                 "aws_read": inv.aws.is_some(),
-                "aws_skipped_reason": skipped,
+                "aws_skipped_reason": o.skipped,
                 "activity_read": activity.report().is_some(),
                 "activity_events": activity.report().map(|r| r.events.len()),
                 "activity_truncated": activity.report().map(|r| r.truncated),
-                "activity_skipped_reason": match &activity {
+                "activity_skipped_reason": match activity {
                     ReviewActivity::Skipped(why) => Some(why.clone()),
                     ReviewActivity::Read(_) => None,
                 },
                 "unchecked_policies": unchecked,
-                "fail_on": threshold.map(|t| t.as_str()).unwrap_or("never"),
-                "failed": failed,
+                "fail_on": o.threshold.map(|t| t.as_str()).unwrap_or("never"),
+                "failed": o.failed,
                 "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
                 "suppressed": suppressed,
             });
-            println!("{}", review_output::json(&findings, &summary, extra));
+            println!("{}", review_output::json(findings, &summary, extra));
         }
         ReviewFormat::Sarif => {
             let suppressed = args.baseline.is_some().then_some(suppressed);
-            let log = sarif::log(&inv, &all_findings, &known, suppressed);
+            let log = sarif::log(inv, o.all, &o.filtered.known, suppressed);
             let text = serde_json::to_string_pretty(&log)
                 .map_err(|e| CliError::failure(format!("cannot write SARIF: {e}")))?;
             println!("{text}");
         }
-    }
-    if failed {
-        return Err(CliError::exit(crate::cli::error::code::FAILURE));
     }
     Ok(())
 }

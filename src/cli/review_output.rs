@@ -56,13 +56,19 @@ pub fn text(findings: &[Finding], summary: &Summary, heading: &str, colour: bool
             ));
         }
     }
+    out.push_str(&format!("\n{}\n", summary_line(findings, summary)));
+    out
+}
+
+/// "16 findings: 2 critical, 8 high, 3 medium, 3 low; read …", the text's last line.
+pub fn summary_line(findings: &[Finding], summary: &Summary) -> String {
     let counts: Vec<String> = Severity::DESCENDING
         .iter()
         .map(|s| format!("{} {s}", summary.count(*s)))
         .collect();
     let total = findings.len();
-    out.push_str(&format!(
-        "\n{}: {}; {}\n",
+    format!(
+        "{}: {}; {}",
         if total == 0 {
             "No findings".to_string()
         } else {
@@ -70,8 +76,7 @@ pub fn text(findings: &[Finding], summary: &Summary, heading: &str, colour: bool
         },
         counts.join(", "),
         read_line(summary)
-    ));
-    out
+    )
 }
 
 /// `{"findings":[…],"summary":{…}}`.
