@@ -61,7 +61,7 @@ pub enum Command {
     Activity(ActivityArgs),
     /// Move workspaces off static AWS keys: set up OIDC for them, then remove the key variables
     Migrate(Box<MigrateArgs>),
-    /// Audit an organization and the AWS account: findings TFCOIDC001-016
+    /// Audit an organization and the AWS account: findings TFCOIDC001-017
     Review(ReviewArgs),
     /// Would a run of this workspace (or Stack deployment) get AWS credentials? Evaluates the role's trust policy
     Explain(ExplainArgs),

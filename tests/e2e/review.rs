@@ -374,7 +374,7 @@ fn sarif_is_valid_sarif_2_1_0_that_github_accepts() {
     // result located by an artifact URI (and a logical location naming the resource).
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 16);
+    assert_eq!(rules.len(), 17);
     for r in rules {
         assert!(
             r["help"]["text"]

@@ -76,3 +76,51 @@ async fn review_reads_customer_managed_policies_for_tfcoidc010() {
     assert!(!ids_for(&doc, &role_arn(narrow)).contains(&"TFCOIDC010"));
     assert_eq!(doc["summary"]["unchecked_policies"], serde_json::json!([]));
 }
+
+/// TFCOIDC017 from a trust policy in moto: HashiCorp's module-test example's condition on
+/// `HOST:terraform_organization_name` (a claim IAM never evaluates) under StringEquals never
+/// holds; under StringEqualsIfExists it restricts nothing.
+#[tokio::test]
+async fn review_reports_conditions_on_claims_iam_does_not_evaluate() {
+    let Some(env) = Env::new("e2e-unevaluated") else {
+        return;
+    };
+    let host = env.host().to_string();
+    let sub = "organization:acme:project:Default Project:workspace:edge:run_phase:*";
+    for (role, operator) in [
+        ("e2e-unevaluated-never", "StringEquals"),
+        ("e2e-unevaluated-vacuous", "StringEqualsIfExists"),
+    ] {
+        let mut condition = serde_json::json!({
+            "StringEquals": {format!("{host}:aud"): "aws.workload.identity"},
+            "StringLike": {format!("{host}:sub"): sub},
+        });
+        let org_key = format!("{host}:terraform_organization_name");
+        condition[operator][&org_key] = "acme".into();
+        trusting_role(&env, role, condition).await;
+    }
+    let out = env.run(&["review", "--org", "acme", "--format", "json"]);
+    let doc = json(&out);
+    let detail = |role: &str| -> String {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "TFCOIDC017" && f["resource"] == role_arn(role).as_str())
+            .map(|f| f["detail"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no TFCOIDC017 for {role}: {}", text(&out.stdout)))
+    };
+    assert!(detail("e2e-unevaluated-never").contains("never holds"));
+    assert!(detail("e2e-unevaluated-vacuous").contains("restricts nothing"));
+    let never = ids_for(&doc, &role_arn("e2e-unevaluated-never"));
+    assert!(never.contains(&"TFCOIDC017"), "{never:?}");
+    assert_eq!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "TFCOIDC017")
+            .unwrap()["severity"],
+        "medium"
+    );
+}

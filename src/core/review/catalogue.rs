@@ -59,6 +59,7 @@ pub enum FindingId {
     HalfSetTag,
     UnusedSubject,
     RefusedRuns,
+    UnevaluatedClaim,
 }
 
 /// What the catalogue says about one id.
@@ -208,6 +209,14 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "run tfc-oidc explain for the workspace and phase to see which condition refuses it, then fix the trust policy or the variables",
         help: "CloudTrail recorded AssumeRoleWithWebIdentity calls from runs of this workspace that AWS refused (AccessDenied, InvalidIdentityToken…), and no later call for the same run phase succeeded (with any role): the workspace's runs are failing at provider configuration. tfc-oidc explain names the failing condition; tfc-oidc verify proves the fix with a plan-only run.",
     },
+    Entry {
+        id: FindingId::UnevaluatedClaim,
+        code: "TFCOIDC017",
+        severity: Severity::Medium,
+        title: "a trust condition on a claim AWS does not evaluate for this issuer",
+        fix: "condition only on HOST:aud and HOST:sub, and name organization, project, workspace and run phase in the sub pattern",
+        help: "For an OIDC provider of its own (not Cognito, Google, Facebook or Login with Amazon), IAM puts only the token's aud and sub into the request as HOST:aud and HOST:sub; other claims of an HCP Terraform token, such as terraform_organization_name or terraform_workspace_name, never become condition keys. A condition on such a key under a plain operator never holds, so no run can assume the role through that statement; under an IfExists, ForAllValues or negated operator (or Null true) it always holds and restricts nothing, however strict it looks. Express the organization, project, workspace and run phase in the HOST:sub pattern instead.",
+    },
 ];
 
 impl FindingId {
@@ -262,7 +271,7 @@ mod tests {
             assert_eq!(FindingId::from_code(e.code), Some(e.id));
             assert_eq!(e.id.entry(), e);
         }
-        assert_eq!(FindingId::all().count(), 16);
+        assert_eq!(FindingId::all().count(), 17);
     }
 
     #[test]
@@ -273,6 +282,7 @@ mod tests {
         assert_eq!(UnusedRole.severity(), Severity::Low);
         assert_eq!(UnusedSubject.severity(), Severity::Low);
         assert_eq!(RefusedRuns.severity(), Severity::High);
+        assert_eq!(UnevaluatedClaim.severity(), Severity::Medium);
         assert!(Severity::Critical > Severity::High && Severity::Medium > Severity::Low);
     }
 }

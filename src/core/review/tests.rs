@@ -482,3 +482,6 @@ mod managed_policies;
 
 /// The commands findings suggest (`--hostname`, shell words).
 mod commands;
+
+/// Conditions on claims IAM does not evaluate (TFCOIDC017).
+mod unevaluated_claims;

@@ -1,13 +1,22 @@
 //! Findings on the shape of trust policies that name the HOST provider: no `sub` (TFCOIDC001),
 //! a wildcard organization (002), the audience (003), operator misuse (008), subjects naming
-//! projects or workspaces that no longer exist (009), no plan/apply split (012).
+//! projects or workspaces that no longer exist (009), no plan/apply split (012), conditions on
+//! claims IAM does not evaluate for the issuer (017).
 
 use super::{Finding, FindingId, ResourceRef};
 use crate::core::inventory::{AwsInventory, Inventory, RoleEntry};
-use crate::core::policy::{broad_trust, restricts, BroadTrust, Condition, SetQualifier, Statement};
+use crate::core::policy::{
+    broad_trust, condition_holds, restricts, BroadTrust, Claims, Condition, SetQualifier, Statement,
+};
 use crate::core::subject::{
     admits_both_phases, has_wildcard, org_part, unescape, workspace_pattern, OrgPart,
 };
+
+/// The claims IAM turns into `HOST:claim` condition keys for a generic OIDC provider: AWS's IAM
+/// and STS condition-key reference ("Available keys for AWS OIDC federation") lists `aud` and
+/// `sub` for every provider; `amr` is Cognito's, `oaud`/`azp`/`email` Google's and `id`/`app_id`/
+/// `user_id` Facebook's and Login with Amazon's, none of which an HCP Terraform token carries.
+const EVALUATED_CLAIMS: [&str; 2] = ["aud", "sub"];
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     let Some(aws) = &inv.aws else {
@@ -50,6 +59,7 @@ pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
             out.extend(ctx.audience());
             out.extend(ctx.operator_misuse());
             out.extend(ctx.stale_subjects());
+            out.extend(ctx.unevaluated_claims());
             if !split_reported {
                 if let Some(f) = ctx.no_split() {
                     out.push(f);
@@ -238,6 +248,44 @@ impl Ctx<'_> {
                     ),
                 ));
             }
+        }
+        out
+    }
+
+    /// TFCOIDC017: conditions on `HOST:claim` keys IAM never fills in for this issuer.
+    fn unevaluated_claims(&self) -> Vec<Finding> {
+        let host = self.host();
+        let prefix = format!("{}:", host.to_ascii_lowercase());
+        // The evaluator's rule for a key the request lacks decides never-holds or always-holds;
+        // the aud and sub values do not matter for other keys.
+        let claims = Claims {
+            host: host.to_string(),
+            provider_arn: self.aws.host_provider_arn.clone(),
+            aud: String::new(),
+            sub: String::new(),
+        };
+        let mut out = Vec::new();
+        for c in &self.s.conditions {
+            let key = c.key.to_ascii_lowercase();
+            let Some(claim) = key.strip_prefix(&prefix) else {
+                continue;
+            };
+            if EVALUATED_CLAIMS.contains(&claim) {
+                continue;
+            }
+            let effect = match condition_holds(c, &claims) {
+                Some(true) => "the condition always holds and restricts nothing",
+                _ => "the condition never holds and no run can assume the role through this statement",
+            };
+            out.push(self.finding(
+                FindingId::UnevaluatedClaim,
+                format!(
+                    "statement {}: {} {} names a claim IAM does not evaluate for the provider of {host} (only {host}:aud and {host}:sub), so every request lacks the key: {effect}",
+                    self.s.index + 1,
+                    c.operator.raw,
+                    c.key,
+                ),
+            ));
         }
         out
     }
