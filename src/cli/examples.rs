@@ -26,7 +26,9 @@ Examples:
   # for code scanning: SARIF, failing only on critical findings
   tfc-oidc review --org acme --format sarif --fail-on critical
   # one project, without reading CloudTrail
-  tfc-oidc review --org acme --project platform --no-activity --format json";
+  tfc-oidc review --org acme --project platform --no-activity --format json
+  # in CI: only findings not in an earlier JSON review, as a Markdown report
+  tfc-oidc review --org acme --baseline review-main.json --format markdown";
 
 pub const EXPLAIN: &str = "\
 Examples:
