@@ -47,6 +47,9 @@ pub enum Command {
     /// Print an AWS Organizations resource control policy that only lets the named organizations' runs assume roles
     #[command(after_help = crate::cli::examples::GUARDRAIL)]
     Guardrail(GuardrailArgs),
+    /// Print the least IAM policy and HCP Terraform token permissions a command needs
+    #[command(after_help = crate::cli::examples::PERMISSIONS)]
+    Permissions(PermissionsArgs),
     /// Print a man page (roff), generated from the same definitions as --help
     #[command(after_help = crate::cli::examples::MAN)]
     Man(ManArgs),
@@ -181,6 +184,17 @@ pub struct GuardrailArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = GuardrailFormat::Json)]
     pub format: GuardrailFormat,
+}
+
+/// `permissions`.
+#[derive(Debug, Clone, Args)]
+pub struct PermissionsArgs {
+    /// The command: setup, migrate, review, explain, verify, activity, undo or guardrail
+    #[arg(value_name = "COMMAND")]
+    pub command: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `man`.

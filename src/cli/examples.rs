@@ -56,6 +56,12 @@ Examples:
   tfc-oidc guardrail --org acme --host app.terraform.io --host app.eu.terraform.io --format terraform
   tfc-oidc guardrail --org acme --format cloudformation > guardrail.yaml";
 
+pub const PERMISSIONS: &str = "\
+Examples:
+  # the read-only policy for a review in CI
+  tfc-oidc permissions review --format json
+  tfc-oidc permissions setup";
+
 pub const MAN: &str = "\
 Examples:
   tfc-oidc man | man -l -

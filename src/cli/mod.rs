@@ -17,6 +17,7 @@ pub mod man;
 pub mod migrate;
 pub mod migrate_output;
 pub mod output;
+pub mod permissions;
 pub mod progress;
 pub mod review;
 mod review_activity;
@@ -84,6 +85,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Some(Command::Man(args)) => man::run(args),
+        Some(Command::Permissions(args)) => permissions::run(args),
         Some(Command::Guardrail(args)) => guardrail::run(&cli.global, args),
         Some(Command::Migrate(args)) => migrate::run(&cli.global, args).await,
         Some(Command::Wizard) | None => wizard::run(&cli.global).await,

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// Every operation of the port, for [`SandboxIam::fail_on`].
 #[rustfmt::skip]
-const OPS: &[&str] = &[
+pub(crate) const OPS: &[&str] = &[
     "caller_identity", "list_oidc_providers", "get_oidc_provider", "create_oidc_provider",
     "add_client_id", "remove_client_id", "delete_oidc_provider", "get_role", "list_roles",
     "create_role", "update_trust_policy", "delete_role", "list_attached_policies", "attach_policy",
