@@ -101,7 +101,8 @@ mod tests {
             .map(str::trim)
             .filter(|l| l.starts_with("tfc-oidc "))
             .map(|l| {
-                let command = l.split(" | ").next().unwrap();
+                // What the shell runs as tfc-oidc: the words before a pipe or a redirection.
+                let command = l.split(['|', '>']).next().unwrap();
                 command.split_whitespace().map(String::from).collect()
             })
             .collect()
