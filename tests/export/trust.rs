@@ -107,14 +107,20 @@ async fn terraform_uses_current_resource_forms() {
             }
         }
         let a = &case.answers;
+        // Each role gets its own permissions: a split plan role ReadOnlyAccess by default.
+        let permissions: Vec<_> = a
+            .roles()
+            .into_iter()
+            .map(|(_, phase)| a.permissions_for(phase, "aws"))
+            .collect();
         let attachments = blocks(&body, "resource", "aws_iam_role_policy_attachment");
-        assert_eq!(attachments.len(), a.roles().len(), "{}", case.name);
+        let managed = permissions
+            .iter()
+            .filter(|p| !p.managed_policy_arns.is_empty())
+            .count();
+        assert_eq!(attachments.len(), managed, "{}", case.name);
         let inline = blocks(&body, "resource", "aws_iam_role_policy");
-        let expected = if a.permissions.inline_policy.is_some() {
-            a.roles().len()
-        } else {
-            0
-        };
+        let expected = permissions.iter().filter(|p| p.inline_policy.is_some()).count();
         assert_eq!(inline.len(), expected, "{}", case.name);
         let variables = blocks(&body, "resource", "tfe_variable");
         assert!(variables.len() >= 2, "{}", case.name);

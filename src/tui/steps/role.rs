@@ -1,16 +1,21 @@
 //! Step 5: the IAM role runs assume. A new one (name prefilled from organization and project,
 //! checked live against IAM's rules) or an existing one that already trusts the issuer; its
-//! permissions; and optionally separate plan and apply roles.
+//! permissions; and optionally separate plan and apply roles, each with its own permissions
+//! (the plan role read-only unless changed).
 
 use crate::core::answers::Permissions;
 use crate::core::names::{self, INLINE_POLICY_MAX};
+use crate::core::policy::check_permission_policy;
 use crate::core::ports::{IamError, Role};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
+use crate::tui::steps::role_permissions::{Pending, PermissionChoice};
 use crate::tui::steps::role_view;
+
+pub use crate::tui::steps::role_permissions::Permission;
 
 /// New role or existing role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,41 +23,6 @@ pub enum RoleKind {
     #[default]
     New,
     Existing,
-}
-
-/// The permission choices, least privilege first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Permission {
-    #[default]
-    ReadOnly,
-    PowerUser,
-    Admin,
-    PolicyFile,
-}
-
-impl Permission {
-    /// The choices, in the order shown.
-    pub const ALL: [Permission; 4] = [
-        Permission::ReadOnly,
-        Permission::PowerUser,
-        Permission::Admin,
-        Permission::PolicyFile,
-    ];
-
-    /// The choice as shown.
-    pub fn label(self) -> &'static str {
-        match self {
-            Permission::ReadOnly => "ReadOnlyAccess",
-            Permission::PowerUser => "PowerUserAccess",
-            Permission::Admin => "AdministratorAccess",
-            Permission::PolicyFile => "Policy file…",
-        }
-    }
-
-    fn cycle(self, delta: isize) -> Permission {
-        let i = Permission::ALL.iter().position(|p| *p == self).unwrap_or(0) as isize;
-        Permission::ALL[(i + delta).rem_euclid(Permission::ALL.len() as isize) as usize]
-    }
 }
 
 /// The form's fields, top to bottom.
@@ -63,8 +33,12 @@ pub enum Field {
     Name,
     Existing,
     Permissions,
+    PolicyArn,
     PolicyPath,
     Split,
+    PlanPermissions,
+    PlanPolicyArn,
+    PlanPolicyPath,
 }
 
 /// The role step's state.
@@ -79,10 +53,10 @@ pub struct RoleStep {
     pub roles_loading: bool,
     pub roles_error: Option<String>,
     pub existing: usize,
-    pub permission: Permission,
-    pub policy_path: TextInput,
-    /// The policy file read and checked: (path, document).
-    policy_doc: Option<(String, String)>,
+    /// What the role may do; with split roles, the apply role.
+    pub permissions: PermissionChoice,
+    /// With split roles, what the plan role may do (read-only unless changed).
+    pub plan_permissions: PermissionChoice,
     pub reading_policy: bool,
     pub split: bool,
     pub focus: Field,
@@ -131,18 +105,35 @@ impl RoleStep {
             Field::Existing
         });
         f.push(Field::Permissions);
-        if self.permission == Permission::PolicyFile {
-            f.push(Field::PolicyPath);
+        match self.permissions.permission {
+            Permission::PolicyArn => f.push(Field::PolicyArn),
+            Permission::PolicyFile => f.push(Field::PolicyPath),
+            _ => {}
         }
         if self.kind == RoleKind::New {
             f.push(Field::Split);
+        }
+        if self.split_roles() {
+            f.push(Field::PlanPermissions);
+            match self.plan_permissions.permission {
+                Permission::PolicyArn => f.push(Field::PlanPolicyArn),
+                Permission::PolicyFile => f.push(Field::PlanPolicyPath),
+                _ => {}
+            }
         }
         f
     }
 
     /// A text field has the focus.
     pub fn text_mode(&self) -> bool {
-        matches!(self.focus, Field::Name | Field::PolicyPath)
+        matches!(
+            self.focus,
+            Field::Name
+                | Field::PolicyArn
+                | Field::PolicyPath
+                | Field::PlanPolicyArn
+                | Field::PlanPolicyPath
+        )
     }
 
     /// The role name the answers use.
@@ -162,19 +153,23 @@ impl RoleStep {
         self.kind == RoleKind::New && self.split
     }
 
-    /// The permissions for the answers (`partition` from the caller's ARN).
+    /// The permissions for the answers (`partition` from the caller's ARN); with split roles,
+    /// the apply role's.
     pub fn permissions(&self, partition: &str) -> Permissions {
-        let managed = |name: &str| Permissions {
-            managed_policy_arns: vec![format!("arn:{partition}:iam::aws:policy/{name}")],
-            ..Permissions::default()
-        };
-        match self.permission {
-            Permission::PolicyFile => Permissions {
-                inline_policy: self.policy_doc.as_ref().map(|(_, doc)| doc.clone()),
-                ..Permissions::default()
-            },
-            p => managed(p.label()),
-        }
+        self.permissions.permissions(partition)
+    }
+
+    /// The plan role's permissions, when the roles are split.
+    pub fn plan_permissions(&self, partition: &str) -> Option<Permissions> {
+        self.split_roles()
+            .then(|| self.plan_permissions.permissions(partition))
+    }
+
+    /// AdministratorAccess was chosen for a role (shown with its warning): the wizard's
+    /// `--allow-admin`.
+    pub fn allows_admin(&self) -> bool {
+        self.permissions.permission == Permission::Admin
+            || (self.split_roles() && self.plan_permissions.permission == Permission::Admin)
     }
 
     /// The name's problem, if any (checked as the user types).
@@ -215,7 +210,8 @@ impl RoleStep {
                 let n = self.trusting.len() as isize;
                 self.existing = (self.existing as isize + delta).rem_euclid(n) as usize;
             }
-            Field::Permissions => self.permission = self.permission.cycle(delta),
+            Field::Permissions => self.permissions.cycle(delta),
+            Field::PlanPermissions => self.plan_permissions.cycle(delta),
             Field::Split => self.split = !self.split,
             _ => {}
         }
@@ -227,7 +223,14 @@ impl RoleStep {
             Input::Edit(key) => {
                 match self.focus {
                     Field::Name => self.name_edited |= self.name.handle(&key),
-                    Field::PolicyPath if self.policy_path.handle(&key) => self.policy_doc = None,
+                    Field::PolicyArn => _ = self.permissions.arn.handle(&key),
+                    Field::PlanPolicyArn => _ = self.plan_permissions.arn.handle(&key),
+                    Field::PolicyPath if self.permissions.policy_path.handle(&key) => {
+                        self.permissions.path_edited()
+                    }
+                    Field::PlanPolicyPath if self.plan_permissions.policy_path.handle(&key) => {
+                        self.plan_permissions.path_edited()
+                    }
                     _ => {}
                 }
                 return Reaction::stay();
@@ -261,39 +264,64 @@ impl RoleStep {
             };
             return Reaction::refuse(format!("No existing role to choose: {why}"));
         }
-        if self.permission == Permission::PolicyFile {
-            let path = self.policy_path.value().trim().to_string();
-            if path.is_empty() {
-                self.focus = Field::PolicyPath;
-                return Reaction::refuse("Enter the path of a JSON policy document");
+        let split = self.split_roles();
+        let pending = [
+            (self.permissions.pending(), Field::PolicyArn, Field::PolicyPath),
+            (
+                self.plan_permissions.pending().filter(|_| split),
+                Field::PlanPolicyArn,
+                Field::PlanPolicyPath,
+            ),
+        ];
+        for (pending, arn_field, path_field) in pending {
+            match pending {
+                None => {}
+                Some(Pending::Arn(why)) => {
+                    self.focus = arn_field;
+                    return Reaction::refuse(why);
+                }
+                Some(Pending::NoPath) => {
+                    self.focus = path_field;
+                    return Reaction::refuse("Enter the path of a JSON policy document");
+                }
+                Some(Pending::Read(path)) => {
+                    self.reading_policy = true;
+                    return Reaction::effect(Effect::ReadPolicyFile { path });
+                }
             }
-            if self.policy_doc.as_ref().is_some_and(|(p, _)| *p == path) {
-                return Reaction::next();
-            }
-            self.reading_policy = true;
-            return Reaction::effect(Effect::ReadPolicyFile { path });
         }
         Reaction::next()
     }
 
-    /// The policy file was read: checked, it completes the step.
+    /// A policy file was read: checked, it goes to the choice (or both) naming it, and the step
+    /// continues as Enter would (reading the other file, if any).
     pub fn on_policy_file(&mut self, path: String, result: Result<String, String>) -> Reaction {
         self.reading_policy = false;
-        if path != self.policy_path.value().trim() {
+        let wanted = [&self.permissions, &self.plan_permissions]
+            .iter()
+            .any(|c| c.pending() == Some(Pending::Read(path.clone())));
+        if !wanted {
             return Reaction::stay();
         }
         let checked = result.and_then(|text| {
-            names::validate_policy_document("policy file", &text, INLINE_POLICY_MAX)
+            check_permission_policy(&text, INLINE_POLICY_MAX)
                 .map(|_| text)
-                .map_err(|e| e.to_string())
+                .map_err(|p| format!("{path}:{p}"))
         });
         match checked {
             Ok(doc) => {
-                self.policy_doc = Some((path, doc));
-                Reaction::next()
+                self.permissions.take_document(&path, &doc);
+                self.plan_permissions.take_document(&path, &doc);
+                self.accept()
             }
             Err(e) => {
-                self.focus = Field::PolicyPath;
+                let plan_only = self.permissions.policy_path.value().trim() != path
+                    || self.permissions.permission != Permission::PolicyFile;
+                self.focus = if plan_only {
+                    Field::PlanPolicyPath
+                } else {
+                    Field::PolicyPath
+                };
                 Reaction::refuse(e)
             }
         }
@@ -306,7 +334,7 @@ impl RoleStep {
             hints2(Action::Up, Action::Down, "field"),
         ];
         match self.focus {
-            Field::Kind | Field::Existing | Field::Permissions => {
+            Field::Kind | Field::Existing | Field::Permissions | Field::PlanPermissions => {
                 h.push(hints2(Action::Left, Action::Right, "change"))
             }
             Field::Split => h.push(hint(Action::Toggle, "toggle")),
