@@ -429,5 +429,7 @@ async fn export_prompt_on_review_and_done() {
 mod accounts;
 #[path = "tui_snapshots/paths.rs"]
 mod paths;
+#[path = "tui_snapshots/permissions.rs"]
+mod permissions;
 #[path = "tui_snapshots/stacks.rs"]
 mod stacks;

@@ -77,9 +77,8 @@ fn policy_file(path: Option<&Path>) -> Result<Option<String>, CliError> {
     let Some(path) = path else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read policy file {}: {e}", path.display()))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("cannot read policy file {}: {e}", path.display())))?;
     check_permission_policy(&text, names::INLINE_POLICY_MAX)
         .map_err(|p| CliError::usage(format!("policy file {}:{p}", path.display())))?;
     Ok(Some(text))

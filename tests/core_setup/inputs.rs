@@ -41,7 +41,10 @@ fn variables_wait_for_roles_and_permissions(p: &Plan) {
         .collect();
     assert!(!ready.is_empty());
     for c in &p.changes {
-        if matches!(c.change, Change::CreateVariable(_) | Change::UpdateVariable(_)) {
+        if matches!(
+            c.change,
+            Change::CreateVariable(_) | Change::UpdateVariable(_)
+        ) {
             for i in &ready {
                 assert!(
                     c.depends_on.contains(i),
@@ -84,7 +87,10 @@ async fn a_missing_plan_role_policy_fails_the_plan_too() {
     let err = plan(&a, sb.iam.as_ref(), sb.tfc.as_ref())
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("ReadOnlyAcess does not exist"), "{err}");
+    assert!(
+        err.to_string().contains("ReadOnlyAcess does not exist"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -232,5 +238,9 @@ async fn administrator_access_for_the_apply_role_only_needs_no_flag() {
     a.split_roles = true;
     a.permissions.managed_policy_arns = vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()];
     let p = plan_ok(&sb, &a).await;
-    assert_eq!(attaches(&p)[0].1, READ_ONLY, "the plan role stays read-only");
+    assert_eq!(
+        attaches(&p)[0].1,
+        READ_ONLY,
+        "the plan role stays read-only"
+    );
 }

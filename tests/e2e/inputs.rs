@@ -16,7 +16,11 @@ async fn refused_before_writing(env: &Env, out: &Output, role: &str, needle: &st
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains(needle), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
-    assert_eq!(env.fake.write_count(), 0, "nothing written to HCP Terraform");
+    assert_eq!(
+        env.fake.write_count(),
+        0,
+        "nothing written to HCP Terraform"
+    );
     let iam = iam().await;
     assert!(iam.get_role(role).await.unwrap().is_none(), "no role");
     let provider = format!("arn:aws:iam::123456789012:oidc-provider/{}", env.host());
@@ -54,9 +58,8 @@ async fn an_invalid_inline_policy_names_the_file_and_position_not_its_content() 
     for last in ["--dry-run", "--yes"] {
         let args = ["--workspace", "network", "--policy-file", path, last];
         let out = env.setup(role, &args);
-        let needle = format!(
-            "policy file {path}:4:15: Effect must be \"Allow\" or \"Deny\", not \"Maybe\""
-        );
+        let needle =
+            format!("policy file {path}:4:15: Effect must be \"Allow\" or \"Deny\", not \"Maybe\"");
         refused_before_writing(&env, &out, role, &needle).await;
         assert!(!text(&out.stderr).contains("s3:ListSecretBucket"));
     }
@@ -175,6 +178,18 @@ async fn the_plan_role_policy_is_chosen_with_its_own_flags_in_setup_and_export()
         .unwrap()
         .is_some_and(|d| d.contains("s3:GetObject")));
 
-    let out = env.run(&["setup", "--org", "acme", "--project", "platform", "--workspace", "network", "--no-policy", "--plan-policy-arn", READ_ONLY, "--dry-run"]);
+    let out = env.run(&[
+        "setup",
+        "--org",
+        "acme",
+        "--project",
+        "platform",
+        "--workspace",
+        "network",
+        "--no-policy",
+        "--plan-policy-arn",
+        READ_ONLY,
+        "--dry-run",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }

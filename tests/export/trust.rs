@@ -120,7 +120,10 @@ async fn terraform_uses_current_resource_forms() {
             .count();
         assert_eq!(attachments.len(), managed, "{}", case.name);
         let inline = blocks(&body, "resource", "aws_iam_role_policy");
-        let expected = permissions.iter().filter(|p| p.inline_policy.is_some()).count();
+        let expected = permissions
+            .iter()
+            .filter(|p| p.inline_policy.is_some())
+            .count();
         assert_eq!(inline.len(), expected, "{}", case.name);
         let variables = blocks(&body, "resource", "tfe_variable");
         assert!(variables.len() >= 2, "{}", case.name);

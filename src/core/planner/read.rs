@@ -76,7 +76,10 @@ async fn check_policies_exist(
 ) -> Result<(), PlanError> {
     let mut arns: Vec<String> = Vec::new();
     for (_, phase) in answers.roles() {
-        for arn in answers.permissions_for(phase, partition).managed_policy_arns {
+        for arn in answers
+            .permissions_for(phase, partition)
+            .managed_policy_arns
+        {
             if !arns.contains(&arn) {
                 arns.push(arn);
             }

@@ -68,7 +68,10 @@ pub fn check_permission_policy(text: &str, max: usize) -> Result<serde_json::Val
         problem(at, format!("not JSON: {}", json_reason(&e)))
     })?;
     let root = spanned::parse(text).ok_or_else(|| {
-        problem(Position { line: 1, column: 1 }, "not JSON the checker can read")
+        problem(
+            Position { line: 1, column: 1 },
+            "not JSON the checker can read",
+        )
     })?;
     check_document(&root)?;
     let size = crate::core::names::policy_size(&value);
@@ -118,23 +121,31 @@ fn check_document(root: &Spanned) -> Result<(), PolicyProblem> {
             _ => {
                 return Err(problem(
                     key_at,
-                    format!("unknown element {} (a policy has Version, Id and Statement)", quoted(&key)),
+                    format!(
+                        "unknown element {} (a policy has Version, Id and Statement)",
+                        quoted(&key)
+                    ),
                 ))
             }
         }
     }
-    let statement =
-        statement.ok_or_else(|| problem(root.at, "the policy has no Statement"))?;
+    let statement = statement.ok_or_else(|| problem(root.at, "the policy has no Statement"))?;
     let statements = match &statement.value {
         Node::Object(_) => vec![statement.clone()],
         Node::Array(items) if items.is_empty() => {
-            return Err(problem(statement.at, "Statement is empty: the policy would grant nothing"))
+            return Err(problem(
+                statement.at,
+                "Statement is empty: the policy would grant nothing",
+            ))
         }
         Node::Array(items) => items.clone(),
         other => {
             return Err(problem(
                 statement.at,
-                format!("Statement must be an object or an array of objects, not {}", other.kind()),
+                format!(
+                    "Statement must be an object or an array of objects, not {}",
+                    other.kind()
+                ),
             ))
         }
     };
@@ -142,7 +153,10 @@ fn check_document(root: &Spanned) -> Result<(), PolicyProblem> {
     for s in &statements {
         if let Some(sid) = check_statement(s)? {
             if sids.contains(&sid.0) {
-                return Err(problem(sid.1, format!("Sid {} is used twice", quoted(&sid.0))));
+                return Err(problem(
+                    sid.1,
+                    format!("Sid {} is used twice", quoted(&sid.0)),
+                ));
             }
             sids.push(sid.0);
         }
@@ -203,13 +217,19 @@ fn check_statement(s: &Spanned) -> Result<Option<(String, Position)>, PolicyProb
         }
     }
     if !effect {
-        return Err(problem(s.at, "the statement has no Effect (\"Allow\" or \"Deny\")"));
+        return Err(problem(
+            s.at,
+            "the statement has no Effect (\"Allow\" or \"Deny\")",
+        ));
     }
     if action.is_none() {
         return Err(problem(s.at, "the statement has no Action (or NotAction)"));
     }
     if resource.is_none() {
-        return Err(problem(s.at, "the statement has no Resource (or NotResource)"));
+        return Err(problem(
+            s.at,
+            "the statement has no Resource (or NotResource)",
+        ));
     }
     Ok(sid)
 }
@@ -241,14 +261,20 @@ fn check_sid(value: &Spanned) -> Result<(String, Position), PolicyProblem> {
             value.at,
             "a Sid in IAM may hold only letters and digits",
         )),
-        other => Err(problem(value.at, format!("Sid must be a string, not {}", other.kind()))),
+        other => Err(problem(
+            value.at,
+            format!("Sid must be a string, not {}", other.kind()),
+        )),
     }
 }
 
 fn expect_string(value: &Spanned, what: &str) -> Result<(), PolicyProblem> {
     match &value.value {
         Node::String(_) => Ok(()),
-        other => Err(problem(value.at, format!("{what} must be a string, not {}", other.kind()))),
+        other => Err(problem(
+            value.at,
+            format!("{what} must be a string, not {}", other.kind()),
+        )),
     }
 }
 
@@ -267,7 +293,10 @@ fn check_list(
         other => {
             return Err(problem(
                 value.at,
-                format!("{what} must be a string or a list of strings, not {}", other.kind()),
+                format!(
+                    "{what} must be a string or a list of strings, not {}",
+                    other.kind()
+                ),
             ))
         }
     };
@@ -328,7 +357,10 @@ fn check_condition(value: &Spanned) -> Result<(), PolicyProblem> {
                 if matches!(v.value, Node::Object(_) | Node::Array(_) | Node::Null) {
                     return Err(problem(
                         v.at,
-                        format!("a condition value must be a string, number or boolean, not {}", v.value.kind()),
+                        format!(
+                            "a condition value must be a string, number or boolean, not {}",
+                            v.value.kind()
+                        ),
                     ));
                 }
             }

@@ -50,10 +50,22 @@ fn every_rule_of_the_grammar() {
             s(r#"{"Effect":"Allow","Action":"*","NotAction":"s3:x","Resource":"*"}"#),
             "either Action or NotAction",
         ),
-        (s(r#"{"Effect":"Allow","Action":"s3","Resource":"*"}"#), "service:action"),
-        (s(r#"{"Effect":"Allow","Action":[],"Resource":"*"}"#), "empty list"),
-        (s(r#"{"Effect":"Allow","Action":[1],"Resource":"*"}"#), "must be a string"),
-        (s(r#"{"Effect":"Allow","Action":"*","Resource":"bucket"}"#), "an ARN"),
+        (
+            s(r#"{"Effect":"Allow","Action":"s3","Resource":"*"}"#),
+            "service:action",
+        ),
+        (
+            s(r#"{"Effect":"Allow","Action":[],"Resource":"*"}"#),
+            "empty list",
+        ),
+        (
+            s(r#"{"Effect":"Allow","Action":[1],"Resource":"*"}"#),
+            "must be a string",
+        ),
+        (
+            s(r#"{"Effect":"Allow","Action":"*","Resource":"bucket"}"#),
+            "an ARN",
+        ),
         (
             s(r#"{"Effect":"Allow","Action":"*","Resource":"*","Principal":"*"}"#),
             "no place",
@@ -63,27 +75,42 @@ fn every_rule_of_the_grammar() {
             "unknown element \"Actions\"",
         ),
         (
-            s(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringMaybe":{"a":"b"}}}"#),
+            s(
+                r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringMaybe":{"a":"b"}}}"#,
+            ),
             "unknown condition operator",
         ),
         (
-            s(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"a":{"b":1}}}}"#),
+            s(
+                r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"a":{"b":1}}}}"#,
+            ),
             "condition value",
         ),
         (
             s(r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":"x"}"#),
             "must be a JSON object",
         ),
-        (s(r#"{"Sid":"a b","Effect":"Allow","Action":"*","Resource":"*"}"#), "letters and digits"),
         (
-            s(r#"{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"*","Resource":"*"}"#),
+            s(r#"{"Sid":"a b","Effect":"Allow","Action":"*","Resource":"*"}"#),
+            "letters and digits",
+        ),
+        (
+            s(
+                r#"{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"*","Resource":"*"}"#,
+            ),
             "used twice",
         ),
-        (r#"{"Version":"2020-01-01","Statement":[]}"#.into(), "Version must be"),
+        (
+            r#"{"Version":"2020-01-01","Statement":[]}"#.into(),
+            "Version must be",
+        ),
         (r#"{"Version":"2012-10-17"}"#.into(), "no Statement"),
         (r#"{"Statement":[]}"#.into(), "Statement is empty"),
         (r#"{"Statement":"x"}"#.into(), "object or an array"),
-        (r#"{"Statement":[{}],"Extra":1}"#.into(), "unknown element \"Extra\""),
+        (
+            r#"{"Statement":[{}],"Extra":1}"#.into(),
+            "unknown element \"Extra\"",
+        ),
         ("[]".into(), "must be a JSON object"),
     ];
     for (text, expected) in cases {

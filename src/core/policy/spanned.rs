@@ -201,7 +201,13 @@ mod tests {
             panic!("an array")
         };
         assert_eq!(items[1].value, Node::String("x\"y".into()));
-        assert_eq!(items[1].at, Position { line: 2, column: 12 });
+        assert_eq!(
+            items[1].at,
+            Position {
+                line: 2,
+                column: 12
+            }
+        );
         assert_eq!(members[1].2.at, Position { line: 3, column: 8 });
         assert!(parse("{} x").is_none());
     }

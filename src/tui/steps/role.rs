@@ -266,7 +266,11 @@ impl RoleStep {
         }
         let split = self.split_roles();
         let pending = [
-            (self.permissions.pending(), Field::PolicyArn, Field::PolicyPath),
+            (
+                self.permissions.pending(),
+                Field::PolicyArn,
+                Field::PolicyPath,
+            ),
             (
                 self.plan_permissions.pending().filter(|_| split),
                 Field::PlanPolicyArn,

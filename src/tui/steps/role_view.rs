@@ -101,7 +101,11 @@ impl Form<'_, '_> {
             t,
         ));
         row.push(Span::styled(
-            format!("  {} of {}", choice.permission.number(), Permission::ALL.len()),
+            format!(
+                "  {} of {}",
+                choice.permission.number(),
+                Permission::ALL.len()
+            ),
             t.dim(),
         ));
         lines.push(Line::from(row));
@@ -255,7 +259,13 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
             Field::PlanPolicyArn,
             Field::PlanPolicyPath,
         );
-        form.choice(&mut lines, &mut cursor, &step.plan_permissions, fields, "Plan role");
+        form.choice(
+            &mut lines,
+            &mut cursor,
+            &step.plan_permissions,
+            fields,
+            "Plan role",
+        );
     }
 
     if let Some(pos) = cursor {
