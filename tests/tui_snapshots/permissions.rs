@@ -88,6 +88,9 @@ async fn a_role_that_exists_can_keep_what_it_has() {
     ])
     .await;
     assert_snapshot!("05_role_existing_keep", shot(&mut h));
+    h.press(Char('t')).await;
+    assert_snapshot!("05_role_existing_details", shot(&mut h));
+    h.press(Char('t')).await;
     h.keys(&[Enter, Enter]).await;
     assert_eq!(h.session.app.step, Step::Review);
     let screen = h.screen();
@@ -96,4 +99,17 @@ async fn a_role_that_exists_can_keep_what_it_has() {
         screen.contains("~ extend trust policy of role data-team"),
         "{screen}"
     );
+}
+
+#[tokio::test]
+async fn t_shows_what_each_role_trusts_and_may_do() {
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[Enter; 4]).await;
+    h.keys(&[Down, Down, Right, Down, Char(' '), Char('t')])
+        .await;
+    assert_snapshot!("05_role_details_split", shot(&mut h));
+    h.press(Esc).await;
+    assert_eq!(h.session.app.step, Step::Role, "Esc closes the view first");
+    assert!(!h.session.app.role.show_details);
 }

@@ -58,10 +58,7 @@ impl App {
                 vec![]
             }
             Msg::Roles(result) => {
-                let cx = self.context();
-                let provider =
-                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
-                self.role.on_roles(&provider, result);
+                self.role.on_roles(result);
                 vec![]
             }
             Msg::VariableSets { org, result } => {
@@ -407,11 +404,14 @@ impl App {
                         .unwrap_or_default(),
                     _ => cx.project.clone(),
                 };
-                self.role.enter(&role_pattern::prefilled_role_name(
+                let provider =
+                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
+                let name = role_pattern::prefilled_role_name(
                     self.role_pattern.as_deref(),
                     &cx.organization,
                     &project,
-                ))
+                );
+                self.role.enter(&name, &provider)
             }
             Step::Variables => self
                 .variables

@@ -16,6 +16,7 @@ pub mod pick;
 pub mod project;
 pub mod review;
 pub mod role;
+mod role_details;
 pub mod role_permissions;
 mod role_view;
 pub mod variables;

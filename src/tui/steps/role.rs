@@ -9,6 +9,7 @@ use crate::core::policy::check_permission_policy;
 use crate::core::ports::{IamError, Role};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::role_permissions::TrustingRole;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
@@ -24,6 +25,9 @@ pub enum RoleKind {
     New,
     Existing,
 }
+
+/// A role's attached policy ARNs and inline policy names, when IAM would list them.
+pub type RolePolicies = Option<(Vec<String>, Vec<String>)>;
 
 /// The form's fields, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,6 +53,11 @@ pub struct RoleStep {
     name_edited: bool,
     /// Roles of the account whose trust policy names this host's OIDC provider.
     pub trusting: Vec<Role>,
+    /// What each of them has now: attached policy ARNs and inline policy names (`None`:
+    /// unreadable).
+    pub trusting_policies: Vec<RolePolicies>,
+    /// `t`: what each role trusts and may do, instead of the form.
+    pub show_details: bool,
     roles_loaded: bool,
     pub roles_loading: bool,
     pub roles_error: Option<String>,
@@ -68,8 +77,9 @@ impl RoleStep {
         RoleStep::default()
     }
 
-    /// Prefills the name (unless the user edited it) and loads the account's roles once.
-    pub fn enter(&mut self, default_name: &str) -> Vec<Effect> {
+    /// Prefills the name (unless the user edited it) and loads, once, the account's roles that
+    /// trust the provider `provider_arn`.
+    pub fn enter(&mut self, default_name: &str, provider_arn: &str) -> Vec<Effect> {
         if !self.name_edited {
             self.name.set(default_name);
         }
@@ -77,18 +87,17 @@ impl RoleStep {
             return vec![];
         }
         self.roles_loading = true;
-        vec![Effect::LoadRoles]
+        let provider_arn = provider_arn.to_string();
+        vec![Effect::LoadRoles(provider_arn)]
     }
 
-    /// Keeps the roles whose trust names the provider `provider_arn`.
-    pub fn on_roles(&mut self, provider_arn: &str, result: Result<Vec<Role>, IamError>) {
+    /// Keeps the roles trusting the provider, and the policies each has now.
+    pub fn on_roles(&mut self, result: Result<Vec<TrustingRole>, IamError>) {
         self.roles_loading = false;
         match result {
             Ok(roles) => {
-                self.trusting = roles
-                    .into_iter()
-                    .filter(|r| crate::core::inventory::trusts_provider(r, provider_arn))
-                    .collect();
+                (self.trusting, self.trusting_policies) =
+                    roles.into_iter().map(|r| (r.role, r.policies)).unzip();
                 self.roles_loaded = true;
                 self.roles_error = None;
             }
@@ -242,7 +251,9 @@ impl RoleStep {
             Action::Down | Action::NextField => self.move_focus(1),
             Action::Left => self.change(-1),
             Action::Right | Action::Toggle => self.change(1),
+            Action::Back if self.show_details => self.show_details = false,
             Action::Back => return Reaction::back(),
+            Action::TrustPolicy => self.show_details = !self.show_details,
             Action::Accept => return self.accept(),
             _ => {}
         }
@@ -343,6 +354,14 @@ impl RoleStep {
             }
             Field::Split => h.push(hint(Action::Toggle, "toggle")),
             _ => {}
+        }
+        if !self.text_mode() {
+            let label = if self.show_details {
+                "form"
+            } else {
+                "policies"
+            };
+            h.push(hint(Action::TrustPolicy, label));
         }
         h.push(hint(Action::Back, "back"));
         h

@@ -4,7 +4,17 @@
 
 use crate::core::answers::{aws_managed_policy_arn, Permissions};
 use crate::core::names;
+use crate::core::ports::Role;
 use crate::tui::widgets::text_input::TextInput;
+
+/// A role trusting the provider, with its policies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustingRole {
+    pub role: Role,
+    /// Attached managed policy ARNs and inline policy names; `None` when IAM would not list
+    /// them (the role is still offered: its policies are only shown).
+    pub policies: Option<(Vec<String>, Vec<String>)>,
+}
 
 /// The permission choices, in the order shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

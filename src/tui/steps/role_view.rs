@@ -49,7 +49,7 @@ fn choice(text: &str, focused: bool, t: Theme) -> Vec<Span<'static>> {
 }
 
 /// The `sub` patterns a trust policy admits, as written.
-fn trusted_subjects(policy: &str) -> Vec<String> {
+pub(super) fn trusted_subjects(policy: &str) -> Vec<String> {
     let doc: serde_json::Value = serde_json::from_str(policy).unwrap_or_default();
     let mut out = Vec::new();
     for stmt in doc["Statement"].as_array().into_iter().flatten() {
@@ -138,6 +138,9 @@ impl Form<'_, '_> {
 
 /// Draws the form.
 pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    if step.show_details {
+        return super::role_details::render(step, frame, area, v);
+    }
     let t = v.theme;
     let w = area.width as usize;
     let mut lines = vec![
