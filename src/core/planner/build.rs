@@ -161,20 +161,9 @@ impl Builder<'_> {
                 })
             }
         };
-        let permissions = a.permissions_for(phase, self.aws.caller.partition());
-        let workspaces = self.tfc.workspaces.len();
-        if let Some(note) = guard::check_admin(a, &permissions, name, phase, workspaces)? {
-            self.notes.push(note);
-        }
-        if phase == Phase::Plan && a.plan_role_defaulted() {
-            self.notes.push(Note::info(
-                format!("role {name}"),
-                format!("role {name} (plan runs) gets {PLAN_ROLE_DEFAULT_POLICY}: plans only read, so only the apply role gets the chosen permissions"),
-            ));
-        }
         let created = if state.is_none() { change } else { None };
         let mut ready: Vec<usize> = change.into_iter().collect();
-        ready.extend(self.permissions(name, &permissions, state, created.into_iter().collect()));
+        ready.extend(self.role_permissions(name, phase, state, created)?);
         let role = PlannedRole {
             name: name.to_string(),
             arn,
@@ -187,6 +176,30 @@ impl Builder<'_> {
             exists: state.is_some(),
         };
         Ok((role, ready))
+    }
+
+    /// What the role of `phase` may do: checked (AdministratorAccess), said (a split plan role's
+    /// read-only default) and planned after `created`; returns the changes that give it.
+    fn role_permissions(
+        &mut self,
+        name: &str,
+        phase: Phase,
+        state: Option<&RoleState>,
+        created: Option<usize>,
+    ) -> Result<Vec<usize>, PlanError> {
+        let a = self.answers;
+        let permissions = a.permissions_for(phase, self.aws.caller.partition());
+        let workspaces = self.tfc.workspaces.len();
+        if let Some(note) = guard::check_admin(a, &permissions, name, phase, workspaces)? {
+            self.notes.push(note);
+        }
+        if phase == Phase::Plan && a.plan_role_defaulted() {
+            self.notes.push(Note::info(
+                format!("role {name}"),
+                format!("role {name} (plan runs) gets {PLAN_ROLE_DEFAULT_POLICY}: plans only read, so only the apply role gets the chosen permissions"),
+            ));
+        }
+        Ok(self.permissions(name, &permissions, state, created.into_iter().collect()))
     }
 
     /// Managed and inline policies the role still lacks; returns the changes that give them.
