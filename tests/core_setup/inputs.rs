@@ -76,6 +76,22 @@ async fn a_missing_managed_policy_fails_the_plan_before_any_write() {
 }
 
 #[tokio::test]
+async fn a_policy_iam_will_not_describe_is_named_in_a_warning() {
+    let sb = Sandbox::demo();
+    let a = answers(&["network-prod"]);
+    let denied = IamError::AccessDenied("not authorized to perform: iam:GetPolicy".into());
+    sb.iam.fail_on("managed_policy_exists", 1, denied);
+    let p = plan_ok(&sb, &a).await;
+    assert!(
+        p.notes.iter().any(|n| n.is_warning()
+            && n.text
+                .starts_with(&format!("could not check that policy {READ_ONLY} exists"))),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[tokio::test]
 async fn a_missing_plan_role_policy_fails_the_plan_too() {
     let sb = Sandbox::demo();
     let mut a = answers(&["network-prod"]);

@@ -331,6 +331,12 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     if let Some(set) = &tfc.varset {
         guard::check_varset_reach(answers, set, &tfc, &tfc.project_workspace_ids)?;
     }
+    for arn in &aws.unchecked_policies {
+        b.notes.push(Note::warning(
+            format!("policy {arn}"),
+            format!("could not check that policy {arn} exists (iam:GetPolicy denied): the apply fails part way if it does not"),
+        ));
+    }
     let provider_deps = b.provider();
     let mut roles = Vec::new();
     let mut role_deps = Vec::new();
