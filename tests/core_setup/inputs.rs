@@ -260,3 +260,33 @@ async fn administrator_access_for_the_apply_role_only_needs_no_flag() {
         "the plan role stays read-only"
     );
 }
+
+#[tokio::test]
+async fn more_managed_policies_than_iams_quota_are_pointed_out() {
+    let sb = Sandbox::demo();
+    let mut a = answers(&["network-prod"]);
+    a.permissions.managed_policy_arns = [
+        "ReadOnlyAccess",
+        "PowerUserAccess",
+        "IAMReadOnlyAccess",
+        "IAMFullAccess",
+        "AmazonS3ReadOnlyAccess",
+        "AmazonS3FullAccess",
+        "AmazonEC2FullAccess",
+        "AmazonVPCFullAccess",
+        "AmazonRoute53FullAccess",
+        "AmazonDynamoDBFullAccess",
+        "job-function/ViewOnlyAccess",
+    ]
+    .iter()
+    .map(|n| format!("arn:aws:iam::aws:policy/{n}"))
+    .collect();
+    let p = plan_ok(&sb, &a).await;
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.is_warning() && n.text.contains("11 managed policies")),
+        "{:?}",
+        p.notes
+    );
+}

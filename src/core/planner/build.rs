@@ -20,6 +20,9 @@ use serde_json::Value;
 
 use super::{guard, provider_arn, role_arn, AwsState, RoleState, TfcState};
 
+/// IAM's default quota of managed policies attached to one role (adjustable up to 20).
+const MANAGED_POLICIES_PER_ROLE: usize = 10;
+
 /// Collects changes and notes while a plan is built.
 pub(super) struct Builder<'a> {
     pub(super) answers: &'a Answers,
@@ -220,6 +223,13 @@ impl Builder<'_> {
                 });
                 given.push(self.push(change, deps.clone()));
             }
+        }
+        let total = attached.len() + given.len();
+        if total > MANAGED_POLICIES_PER_ROLE && !given.is_empty() {
+            self.notes.push(Note::warning(
+                format!("role {name}"),
+                format!("role {name} would have {total} managed policies, over IAM's default quota of {MANAGED_POLICIES_PER_ROLE} per role: unless the account's quota was raised, the attach fails part way"),
+            ));
         }
         if let Some(doc) = &permissions.inline_policy {
             let new: Value = serde_json::from_str(doc).unwrap_or(Value::Null);
