@@ -247,11 +247,14 @@ impl RoleStep {
             Input::Action(a) => a,
         };
         match action {
+            // The form is hidden behind the `t` view: nothing there changes unseen.
+            Action::Back if self.show_details => self.show_details = false,
+            Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle
+                if self.show_details => {}
             Action::Up | Action::PrevField => self.move_focus(-1),
             Action::Down | Action::NextField => self.move_focus(1),
             Action::Left => self.change(-1),
             Action::Right | Action::Toggle => self.change(1),
-            Action::Back if self.show_details => self.show_details = false,
             Action::Back => return Reaction::back(),
             Action::TrustPolicy => self.show_details = !self.show_details,
             Action::Accept => return self.accept(),
@@ -344,10 +347,12 @@ impl RoleStep {
 
     /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
-        let mut h = vec![
-            hint(Action::Accept, "continue"),
-            hints2(Action::Up, Action::Down, "field"),
-        ];
+        let mut h = vec![hint(Action::Accept, "continue")];
+        if self.show_details {
+            h.push(hint(Action::TrustPolicy, "form"));
+            return h;
+        }
+        h.push(hints2(Action::Up, Action::Down, "field"));
         match self.focus {
             Field::Kind | Field::Existing | Field::Permissions | Field::PlanPermissions => {
                 h.push(hints2(Action::Left, Action::Right, "change"))
@@ -356,12 +361,7 @@ impl RoleStep {
             _ => {}
         }
         if !self.text_mode() {
-            let label = if self.show_details {
-                "form"
-            } else {
-                "policies"
-            };
-            h.push(hint(Action::TrustPolicy, label));
+            h.push(hint(Action::TrustPolicy, "policies"));
         }
         h.push(hint(Action::Back, "back"));
         h
