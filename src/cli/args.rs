@@ -134,9 +134,16 @@ pub struct RoleArgs {
     /// Give the role no permissions
     #[arg(long, conflicts_with_all = ["policy_arns", "policy_file"])]
     pub no_policy: bool,
-    /// Separate plan and apply roles (TFC_AWS_PLAN_ROLE_ARN / TFC_AWS_APPLY_ROLE_ARN)
+    /// Separate plan and apply roles (TFC_AWS_PLAN_ROLE_ARN / TFC_AWS_APPLY_ROLE_ARN); the
+    /// policies above go to the apply role, the plan role gets ReadOnlyAccess
     #[arg(long)]
     pub split_roles: bool,
+    /// With --split-roles: managed policy for the plan role instead of ReadOnlyAccess (repeatable)
+    #[arg(long = "plan-policy-arn", value_name = "ARN", requires = "split_roles")]
+    pub plan_policy_arns: Vec<String>,
+    /// With --split-roles: inline policy JSON for the plan role instead of ReadOnlyAccess
+    #[arg(long, value_name = "FILE", requires = "split_roles")]
+    pub plan_policy_file: Option<PathBuf>,
     /// Token audience (also set as TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE when not the default)
     #[arg(long, value_name = "AUD", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
     pub audience: String,

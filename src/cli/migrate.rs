@@ -68,6 +68,7 @@ pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateReque
         role_name: args.role.role_name.clone(),
         split_roles: answers.split_roles,
         permissions: answers.permissions,
+        plan_permissions: answers.plan_permissions,
         audience: answers.audience,
         varset: args.role.target == Target::Varset,
         thumbprints: answers.thumbprints,

@@ -61,6 +61,8 @@ pub enum PlanError {
         deployment: String,
         known: Vec<String>,
     },
+    #[error("managed policy {arn} does not exist: check the ARN (AWS-managed policies are arn:aws:iam::aws:policy/NAME, the account's own arn:aws:iam::ACCOUNT:policy/NAME)")]
+    UnknownPolicy { arn: String },
     #[error("project '{project}' not found in organization '{organization}' (projects: {})", known.join(", "))]
     UnknownProject {
         organization: String,
@@ -85,6 +87,7 @@ impl PlanError {
         matches!(
             self,
             PlanError::Answers(_)
+                | PlanError::UnknownPolicy { .. }
                 | PlanError::ForeignRole { .. }
                 | PlanError::AdminNeedsFlag { .. }
         )

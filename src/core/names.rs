@@ -121,32 +121,6 @@ pub const TRUST_POLICY_MAX: usize = 2048;
 /// Maximum size of all of a role's inline policies together.
 pub const INLINE_POLICY_MAX: usize = 10_240;
 
-/// Checks an IAM policy document: a JSON object with a `Statement`, within `max` characters.
-pub fn validate_policy_document(
-    what: &'static str,
-    text: &str,
-    max: usize,
-) -> Result<serde_json::Value, NameError> {
-    let short = || text.chars().take(40).collect::<String>();
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| name_error(what, &short(), format!("it is not JSON ({e})")))?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| name_error(what, &short(), "it must be a JSON object"))?;
-    if !obj.contains_key("Statement") {
-        return Err(name_error(what, &short(), "it has no Statement"));
-    }
-    let size = policy_size(&value);
-    if size > max {
-        return Err(name_error(
-            what,
-            &short(),
-            format!("it is {size} characters, IAM allows {max}"),
-        ));
-    }
-    Ok(value)
-}
-
 /// The size IAM counts: the document without insignificant whitespace.
 pub fn policy_size(value: &serde_json::Value) -> usize {
     value.to_string().chars().count()
@@ -356,15 +330,6 @@ mod tests {
 
     #[test]
     fn policies() {
-        assert!(validate_policy_document(
-            "policy",
-            r#"{"Version":"2012-10-17","Statement":[]}"#,
-            100
-        )
-        .is_ok());
-        assert!(validate_policy_document("policy", "{", 100).is_err());
-        assert!(validate_policy_document("policy", "[]", 100).is_err());
-        assert!(validate_policy_document("policy", r#"{"Statement":[]}"#, 5).is_err());
         assert!(validate_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess").is_ok());
         assert!(validate_policy_arn("arn:aws:iam::123456789012:policy/x/y").is_ok());
         assert!(validate_policy_arn("arn:aws:iam::12:policy/x").is_err());

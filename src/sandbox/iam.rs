@@ -26,7 +26,7 @@ pub(crate) const OPS: &[&str] = &[
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
     "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
     "access_key_last_used", "list_access_keys", "access_key_account",
-    "get_managed_policy_document",
+    "get_managed_policy_document", "managed_policy_exists",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).
@@ -378,6 +378,13 @@ impl Iam for SandboxIam {
             .enter("get_managed_policy_document", false, policy_arn)
             .await?;
         Ok(self.st().managed_policy_document(policy_arn))
+    }
+
+    async fn managed_policy_exists(&self, policy_arn: &str) -> Result<bool, IamError> {
+        self.rec
+            .enter("managed_policy_exists", false, policy_arn)
+            .await?;
+        Ok(self.st().policy_exists(policy_arn))
     }
 }
 

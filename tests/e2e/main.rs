@@ -11,6 +11,7 @@ mod activity;
 mod beyond;
 mod errors;
 mod export;
+mod inputs;
 mod migrate;
 mod resume_undo;
 mod review;

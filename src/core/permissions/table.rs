@@ -173,6 +173,12 @@ pub const PORT_CALLS: &[PortCall] = &[
         false,
     ),
     aws(
+        "managed_policy_exists",
+        &["iam:GetPolicy"],
+        On::Policy,
+        false,
+    ),
+    aws(
         "web_identity_events",
         &["cloudtrail:LookupEvents"],
         On::Any,
@@ -257,6 +263,7 @@ const SETUP: &[&str] = &[
     "get_inline_policy",
     "put_inline_policy",
     "get_managed_policy_document",
+    "managed_policy_exists",
     "account",
     "organization",
     "projects",

@@ -1,10 +1,13 @@
 //! Trust policies as types: a lossless [`PolicyDocument`] and IAM's evaluation of it against the
 //! claims of an HCP Terraform token ([`evaluate`]). Setup's extension, undo's removal, `review`'s
-//! findings and `explain` all read policies through this module, never as strings.
+//! findings and `explain` all read policies through this module, never as strings. Permission
+//! policies (`--policy-file`) are checked against IAM's grammar here too ([`check_permission_policy`]).
 
 mod document;
 mod evaluate;
+mod grammar;
 mod risk;
+pub mod spanned;
 
 pub use document::{
     action_matches, principal_matches, Actions, Condition, Effect, Operator, PolicyDocument,
@@ -15,6 +18,7 @@ pub use evaluate::{
     WEB_IDENTITY_ACTION,
 };
 
+pub use grammar::{check_permission_policy, PolicyProblem};
 pub use risk::{broad_trust, restricts, BroadTrust};
 
 use crate::core::subject::RunSubject;
