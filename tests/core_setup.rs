@@ -446,3 +446,5 @@ async fn aws_errors_name_the_step() {
 
 #[path = "core_setup/edges.rs"]
 mod edges;
+#[path = "core_setup/words.rs"]
+mod words;

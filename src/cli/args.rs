@@ -358,9 +358,9 @@ pub struct ExplainArgs {
     /// The Stack operation
     #[arg(long, value_enum, requires = "stack", conflicts_with = "phase")]
     pub operation: Option<PhaseArg>,
-    /// The audience of the Stack's identity_token block
-    #[arg(long, value_name = "AUD", requires = "stack", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
-    pub audience: String,
+    /// The audience of the Stack's identity_token block [default: aws.workload.identity]
+    #[arg(long, value_name = "AUD", requires = "stack")]
+    pub audience: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -36,6 +36,14 @@ impl CliError {
             message: message.into(),
         }
     }
+    /// A usage error (exit 2) when `usage` says the cause is the user's input (a flag, or a name
+    /// that does not exist), else a failure (exit 1).
+    pub fn usage_if(usage: bool, message: impl Into<String>) -> CliError {
+        match usage {
+            true => CliError::usage(message),
+            false => CliError::failure(message),
+        }
+    }
 }
 
 impl std::fmt::Display for CliError {
@@ -46,15 +54,7 @@ impl std::fmt::Display for CliError {
 
 impl From<PlanError> for CliError {
     fn from(e: PlanError) -> CliError {
-        let code = if e.is_usage() {
-            code::USAGE
-        } else {
-            code::FAILURE
-        };
-        CliError {
-            code,
-            message: e.to_string(),
-        }
+        CliError::usage_if(e.is_usage(), e.to_string())
     }
 }
 

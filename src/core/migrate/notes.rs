@@ -57,7 +57,7 @@ pub(super) fn keeps_role(workspace: &str, roles: &[String]) -> Note {
         format!("workspace {workspace}"),
         format!(
             "workspace {workspace} already authenticates through {}: it keeps it, only its static keys are removed",
-            roles.join(" and ")
+            crate::core::text::and_list(roles)
         ),
     )
 }

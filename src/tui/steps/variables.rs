@@ -292,7 +292,7 @@ fn set_note(set: &VariableSet, cx: &Context) -> (String, bool) {
         if parts.is_empty() {
             "attached nowhere yet".to_string()
         } else {
-            format!("now attached to {}", parts.join(" and "))
+            format!("now attached to {}", crate::core::text::and_list(&parts))
         }
     };
     let to = match &cx.selection {

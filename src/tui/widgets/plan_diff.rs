@@ -4,7 +4,7 @@
 use crate::core::change::{CreateRole, UpdateTrustPolicy};
 use crate::core::plan::{Change, Plan, Side, Verb};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text::{paragraph, subject_lines, wrap, wrapped};
+use crate::tui::widgets::text::{fitting_indent, paragraph, subject_lines, wrap, wrapped};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -105,8 +105,10 @@ pub fn trust_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>
             // Continuation lines go deeper than the line they continue.
             let body = wrap(raw.trim_start(), width.saturating_sub(indent + 2), 2);
             for (i, chunk) in body.into_iter().enumerate() {
-                let lead = " ".repeat(indent + 2 + if i == 0 { 0 } else { 2 });
-                lines.push(Line::raw(format!("{lead}{chunk}")));
+                let wanted = indent + 2 + if i == 0 { 0 } else { 2 };
+                // A long value (an ARN, a subject) moves left rather than being cut off.
+                let lead = fitting_indent(wanted, chunk.chars().count(), width);
+                lines.push(Line::raw(format!("{}{chunk}", " ".repeat(lead))));
             }
         }
     }
