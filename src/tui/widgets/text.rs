@@ -102,7 +102,10 @@ pub fn subject_lines(
         .collect()
 }
 
-/// `prefix` then `text` wrapped to `width`, continuation lines indented to the prefix's width.
+/// `prefix` then `text` wrapped to `width` at spaces, continuation lines indented to the
+/// prefix's width. A long token (an ARN) moves left to fit rather than being cut; only one wider
+/// than the whole screen, which no row could show whole, is cut at the screen's edge instead of
+/// being hidden by it.
 pub fn wrapped(
     prefix: Span<'static>,
     text: &str,
@@ -110,19 +113,40 @@ pub fn wrapped(
     width: usize,
 ) -> Vec<Line<'static>> {
     let indent = prefix.content.chars().count();
-    wrap(text, width.saturating_sub(indent), 0)
+    let blank_prefix = prefix.content.trim().is_empty();
+    let mut lines = Vec::new();
+    for (i, chunk) in wrap(text, width.saturating_sub(indent), 0)
         .into_iter()
         .enumerate()
-        .map(|(i, chunk)| {
-            let lead = if i == 0 {
-                prefix.clone()
-            } else {
-                let n = fitting_indent(indent, chunk.chars().count(), width);
-                Span::raw(" ".repeat(n))
-            };
-            Line::from(vec![lead, Span::styled(chunk, style)])
-        })
-        .collect()
+    {
+        let len = chunk.chars().count();
+        let lead = if i == 0 && !blank_prefix {
+            prefix.clone()
+        } else {
+            let spaces = " ".repeat(fitting_indent(indent, len, width));
+            Span::styled(
+                spaces,
+                if i == 0 {
+                    prefix.style
+                } else {
+                    Style::default()
+                },
+            )
+        };
+        let room = width.saturating_sub(lead.content.chars().count()).max(1);
+        let chars: Vec<char> = chunk.chars().collect();
+        for (j, piece) in chars.chunks(room).enumerate() {
+            let piece: String = piece.iter().collect();
+            match j {
+                0 => lines.push(Line::from(vec![lead.clone(), Span::styled(piece, style)])),
+                _ => lines.push(Line::from(Span::styled(piece, style))),
+            }
+        }
+        if chars.is_empty() {
+            lines.push(Line::from(vec![lead, Span::styled(String::new(), style)]));
+        }
+    }
+    lines
 }
 
 /// Plain text wrapped to `width` with an indent of `indent` on every line.
@@ -268,6 +292,12 @@ mod tests {
         let narrow = wrapped(Span::raw("    "), &text, Style::default(), arn.len() + 2);
         assert_eq!(text_of(narrow), ["    role", &format!("  {arn}")]);
         assert_eq!(fitting_indent(6, 90, 80), 0);
+        // Alone after a blank prefix, it moves left too.
+        let alone = wrapped(Span::raw("  "), arn, Style::default(), arn.len() + 1);
+        assert_eq!(text_of(alone), [format!(" {arn}")]);
+        // Wider than the screen: cut at its edge, nothing hidden past it.
+        let cut = wrapped(Span::raw("  "), arn, Style::default(), 40);
+        assert_eq!(text_of(cut).concat(), arn);
     }
 
     #[test]
