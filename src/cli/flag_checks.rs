@@ -46,11 +46,17 @@ fn check_demo(global: &GlobalArgs) -> Result<(), CliError> {
     )))
 }
 
-/// `--deployment` only means something for a Stack.
+/// `--deployment` only means something for a Stack, `--alias` (a suffix for variables) only for
+/// workspaces: a Stack writes no variables.
 fn check_stack_flags(args: &SetupArgs) -> Result<(), CliError> {
     if args.stack.is_none() && !args.deployments.is_empty() {
         return Err(CliError::usage(
             "--deployment needs --stack NAME (deployments belong to a Stack; workspaces have none)",
+        ));
+    }
+    if args.stack.is_some() && args.role.alias.is_some() {
+        return Err(CliError::usage(
+            "--alias does not apply to --stack: a Stack writes no variables to tag (its deployment configuration names the role)",
         ));
     }
     Ok(())
@@ -145,6 +151,10 @@ mod tests {
             "--no-policy",
         ];
         assert_eq!(refusal(&stack), None);
+        let tagged: Vec<&str> = stack.into_iter().chain(["--alias", "STAGING"]).collect();
+        assert!(refusal(&tagged)
+            .unwrap()
+            .contains("--alias does not apply to --stack"));
     }
 
     #[test]
