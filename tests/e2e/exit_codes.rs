@@ -143,6 +143,18 @@ fn exit_2_flags_that_would_be_ignored_or_name_nothing() {
         "prod",
     ]);
     assert_usage(&out, "--deployment needs --stack");
+    let out = env.setup(
+        "r",
+        &[
+            "--stack",
+            "net-stack",
+            "--alias",
+            "STAGING",
+            "--no-policy",
+            "--dry-run",
+        ],
+    );
+    assert_usage(&out, "--alias does not apply to --stack");
     // clap refuses this one itself (its usage text follows the error line).
     assert_code(&explain(&env, "edge", &["--deployment", "prod"]), 2);
     assert_usage(
