@@ -114,6 +114,13 @@ mod tests {
             read.summary()
         );
 
+        let mut one = report.clone();
+        one.events.truncate(1);
+        assert_eq!(
+            ReviewActivity::Read(one).summary(),
+            "CloudTrail: 1 event of the last 90 days"
+        );
+
         let denied =
             IamError::AccessDenied("not authorized to perform cloudtrail:LookupEvents".into());
         sb.iam.fail_on("web_identity_events", 1, denied);

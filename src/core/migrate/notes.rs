@@ -232,3 +232,19 @@ pub(super) fn keys_stay_active(owners: &BTreeMap<String, KeyOwner>) -> Option<No
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_kept_read_as_a_list() {
+        let roles = ["a".to_string(), "b".into(), "c".into()];
+        let note = keeps_role("web", &roles);
+        assert!(
+            note.text.contains("authenticates through a, b and c:"),
+            "{}",
+            note.text
+        );
+    }
+}
