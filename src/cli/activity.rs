@@ -53,7 +53,7 @@ pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliErro
         time::Duration::try_from(args.since).map_err(|_| CliError::usage("--since is too long"))?;
     if since > time::Duration::days(HISTORY_DAYS) {
         notes.push(format!(
-            "CloudTrail's event history keeps {HISTORY_DAYS} days: reading those"
+            "CloudTrail's event history keeps {HISTORY_DAYS} days: --since is capped at {HISTORY_DAYS} days"
         ));
         since = time::Duration::days(HISTORY_DAYS);
     }

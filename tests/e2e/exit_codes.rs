@@ -74,7 +74,7 @@ fn exit_0_success_and_clean_answers() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|n| n.as_str().unwrap().contains("keeps 90 days")),
+            .any(|n| n.as_str().unwrap().contains("--since is capped at 90 days")),
         "{doc:#}"
     );
     let requests = trail.requests();
