@@ -2,10 +2,16 @@
 
 use crate::core::error::{ApplyError, PlanError};
 
-/// Exit codes of SPEC.md.
+/// The exit codes of the README's table ("Exit codes"; 0 is success, and also a declined
+/// confirmation or the wizard left before Apply). `tests/e2e/exit_codes.rs` runs one case per row.
 pub mod code {
+    /// A failure (a service refused or failed), or the answer is no: findings at or above
+    /// `--fail-on`, `explain`'s deny, a `verify` run that did not authenticate.
     pub const FAILURE: u8 = 1;
+    /// The command line is wrong: a bad, contradictory or ignored flag, a malformed name or ARN,
+    /// a name that does not exist, no `--yes` without a terminal.
     pub const USAGE: u8 = 2;
+    /// An apply stopped part way; the journal has what was done.
     pub const PARTIAL: u8 = 3;
 }
 

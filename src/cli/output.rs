@@ -220,7 +220,7 @@ fn target_eq(a: &VariableTarget, b: &VariableTarget) -> bool {
     }
 }
 
-/// The JSON document of SPEC.md for `setup`.
+/// The JSON document of `setup --format json` (and the base of `migrate`'s).
 pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>, applied: bool) -> Value {
     json!({
         "plan": (0..plan.changes.len()).map(|i| change_json(plan, i)).collect::<Vec<_>>(),
