@@ -239,7 +239,7 @@ pub struct ActivityArgs {
     /// Only this IAM role (name or ARN)
     #[arg(long, value_name = "NAME")]
     pub role: Option<String>,
-    /// How far back to look (CloudTrail's event history keeps 90 days)
+    /// How far back to look; longer than 90 days is capped at 90 (CloudTrail's event history keeps no more)
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = crate::cli::duration::parse_duration)]
     pub since: std::time::Duration,
     /// Output format
