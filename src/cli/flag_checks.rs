@@ -39,10 +39,10 @@ fn check_demo(global: &GlobalArgs) -> Result<(), CliError> {
     if given.is_empty() {
         return Ok(());
     }
+    let flags = crate::core::text::and_list(&given);
     Err(CliError::usage(format!(
-        "--demo runs against the built-in sandbox, which {} would not change: drop {}, or drop --demo to use the real services",
-        if given.len() == 1 { "that flag" } else { "those flags" },
-        crate::core::text::and_list(&given),
+        "--demo runs against the built-in sandbox, where {flags} {} no effect: drop {flags}, or drop --demo to use the real services",
+        if given.len() == 1 { "has" } else { "have" },
     )))
 }
 
