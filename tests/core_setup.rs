@@ -448,3 +448,5 @@ async fn aws_errors_name_the_step() {
 mod edges;
 #[path = "core_setup/inputs.rs"]
 mod inputs;
+#[path = "core_setup/words.rs"]
+mod words;

@@ -306,7 +306,7 @@ pub struct ActivityArgs {
     /// Only this IAM role (name or ARN)
     #[arg(long, value_name = "NAME")]
     pub role: Option<String>,
-    /// How far back to look (CloudTrail's event history keeps 90 days)
+    /// How far back to look; longer than 90 days is capped at 90 (CloudTrail's event history keeps no more)
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = crate::cli::duration::parse_duration)]
     pub since: std::time::Duration,
     /// Output format
@@ -435,9 +435,9 @@ pub struct ExplainArgs {
     /// The Stack operation
     #[arg(long, value_enum, requires = "stack", conflicts_with = "phase")]
     pub operation: Option<PhaseArg>,
-    /// The audience of the Stack's identity_token block
-    #[arg(long, value_name = "AUD", requires = "stack", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
-    pub audience: String,
+    /// The audience of the Stack's identity_token block [default: aws.workload.identity]
+    #[arg(long, value_name = "AUD", requires = "stack")]
+    pub audience: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

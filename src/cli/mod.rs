@@ -10,6 +10,7 @@ mod examples;
 pub mod explain;
 mod explain_stack;
 pub mod export;
+mod flag_checks;
 pub mod flow;
 pub mod guardrail;
 pub mod logging;
@@ -67,6 +68,7 @@ pub fn main() -> ExitCode {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    flag_checks::check(&cli)?;
     match &cli.command {
         Some(Command::Setup(args)) => setup::run(&cli.global, args).await,
         Some(Command::Undo(args)) => undo::run(&cli.global, args).await,

@@ -173,6 +173,24 @@ pub fn iam_role_name_of(arn: &str) -> Option<&str> {
     role_name_of(arn).filter(|n| !n.is_empty())
 }
 
+/// Checks a role ARN given on the command line: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`,
+/// a 12-digit account and a name IAM allows.
+pub fn validate_role_arn(arn: &str) -> Result<(), NameError> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let shaped = parts.len() == 6
+        && parts[1].starts_with("aws")
+        && parts[3].is_empty()
+        && parts[4].bytes().all(|b| b.is_ascii_digit());
+    match iam_role_name_of(arn).filter(|_| shaped) {
+        Some(name) => validate_role_name(name).map_err(|e| name_error("role ARN", arn, e.reason)),
+        None => Err(name_error(
+            "role ARN",
+            arn,
+            "expected arn:aws:iam::ACCOUNT:role/NAME (a 12-digit account)",
+        )),
+    }
+}
+
 /// The ARN of the OIDC provider for `host` in an account (`arn:aws:iam::ACCOUNT:oidc-provider/HOST`).
 pub fn oidc_provider_arn(partition: &str, account: &str, host: &str) -> String {
     format!("arn:{partition}:iam::{account}:oidc-provider/{host}")
@@ -347,6 +365,25 @@ mod tests {
         assert!(validate_hostname("https://app.terraform.io").is_err());
         assert!(validate_audience("aws.workload.identity").is_ok());
         assert!(validate_audience("a b").is_err());
+    }
+
+    #[test]
+    fn role_arns_given_as_flags_are_checked() {
+        assert!(validate_role_arn("arn:aws:iam::123456789012:role/teams/deploy").is_ok());
+        assert!(validate_role_arn("arn:aws-us-gov:iam::123456789012:role/r").is_ok());
+        for bad in [
+            "garbage",
+            "tfc-acme-platform",
+            "arn:aws:iam::1234:role/r",
+            "arn:aws:iam::12345678901x:role/r",
+            "arn:aws:iam:us-east-1:123456789012:role/r",
+            "arn:aws:sts::123456789012:assumed-role/r/s",
+            "arn:aws:iam::123456789012:user/r",
+            "arn:aws:iam::123456789012:role/has space",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            assert!(validate_role_arn(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

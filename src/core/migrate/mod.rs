@@ -155,9 +155,12 @@ impl MigrateError {
     pub fn is_usage(&self) -> bool {
         match self {
             MigrateError::Answers(_)
+            | MigrateError::UnknownWorkspace { .. }
+            | MigrateError::UnknownProject { .. }
             | MigrateError::RoleNameNeedsOneProject { .. }
             | MigrateError::RoleNameClash { .. } => true,
             MigrateError::Plan(e) => e.is_usage(),
+            MigrateError::Inventory(e) => e.is_usage(),
             _ => false,
         }
     }

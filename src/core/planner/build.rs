@@ -130,8 +130,10 @@ impl Builder<'_> {
                     arn: arn.clone(),
                     phase,
                     description: format!(
-                        "HCP Terraform {phase} runs of {}/{} (managed by tfc-oidc)",
-                        self.tfc.organization, self.tfc.project.name
+                        "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
+                        phase.assumed_by(self.tfc.stack.is_some()),
+                        self.tfc.organization,
+                        self.tfc.project.name
                     ),
                     trust_policy: spec.document(),
                     tags: self.tags.clone(),
