@@ -92,8 +92,8 @@ async fn one_workspace_plan_then_idempotent() {
     assert_eq!(p.changes[1].depends_on, vec![0]);
     assert_eq!(
         p.changes[3].depends_on,
-        vec![1],
-        "variables wait for the role"
+        vec![1, 2],
+        "variables wait for the role and its policy"
     );
     let journal = Journal::in_memory();
     apply_ok(&sb, &journal, p).await;
@@ -446,3 +446,7 @@ async fn aws_errors_name_the_step() {
 
 #[path = "core_setup/edges.rs"]
 mod edges;
+#[path = "core_setup/inputs.rs"]
+mod inputs;
+#[path = "core_setup/words.rs"]
+mod words;

@@ -326,5 +326,7 @@ mod accounts;
 mod choices;
 #[path = "tui_flow/paths.rs"]
 mod paths;
+#[path = "tui_flow/permissions.rs"]
+mod permissions;
 #[path = "tui_flow/stacks.rs"]
 mod stacks;

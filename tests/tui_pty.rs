@@ -303,6 +303,20 @@ fn quitting_before_apply_restores_the_terminal() {
     );
 }
 
+/// The README's exit code table: q and Ctrl-C before Apply leave with 0 and change nothing.
+#[test]
+fn ctrl_c_before_apply_exits_0_and_changes_nothing() {
+    let Some(tmux) = tmux("ctrlc") else { return };
+    let home = tempfile::tempdir().unwrap();
+    tmux.start("ctrlc", home.path(), 80, 24);
+    tmux.wait_for("ctrlc", "signed in as demo-user");
+    tmux.send("ctrlc", "Enter");
+    tmux.wait_for("ctrlc", "› acme-corp");
+    tmux.send("ctrlc", "C-c");
+    let after = tmux.wait_for("ctrlc", "EXITED:0");
+    assert!(after.contains("Nothing was changed."), "{after}");
+}
+
 #[test]
 fn refuses_without_a_terminal() {
     let home = tempfile::tempdir().unwrap();

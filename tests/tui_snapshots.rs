@@ -431,5 +431,7 @@ mod accounts;
 mod choices;
 #[path = "tui_snapshots/paths.rs"]
 mod paths;
+#[path = "tui_snapshots/permissions.rs"]
+mod permissions;
 #[path = "tui_snapshots/stacks.rs"]
 mod stacks;

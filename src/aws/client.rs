@@ -243,6 +243,10 @@ impl Iam for IamClient {
     ) -> Result<Option<String>, IamError> {
         self.get_managed_policy_document_impl(policy_arn).await
     }
+
+    async fn managed_policy_exists(&self, policy_arn: &str) -> Result<bool, IamError> {
+        self.managed_policy_exists_impl(policy_arn).await
+    }
 }
 
 /// An access key ID shortened for messages (`AKIA…WXYZ`): not secret, but no need to echo it all.

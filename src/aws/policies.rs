@@ -1,6 +1,7 @@
 //! Managed policy documents of [`IamClient`]: `GetPolicy` names the default version,
 //! `GetPolicyVersion` returns its document, URL-encoded (RFC 3986) as IAM returns every policy
-//! document, decoded here like trust and inline policies ([`decode_policy`]).
+//! document, decoded here like trust and inline policies ([`decode_policy`]). `GetPolicy` alone
+//! says whether a policy exists, for the planner.
 
 use super::client::IamClient;
 use super::errors::classify;
@@ -12,6 +13,19 @@ fn policy_what(arn: &str) -> String {
 }
 
 impl IamClient {
+    pub(super) async fn managed_policy_exists_impl(
+        &self,
+        policy_arn: &str,
+    ) -> Result<bool, IamError> {
+        match self.iam.get_policy().policy_arn(policy_arn).send().await {
+            Ok(_) => Ok(true),
+            Err(e) => match classify(e, &policy_what(policy_arn), &self.iam_ctx) {
+                IamError::NoSuchEntity(_) => Ok(false),
+                other => Err(other),
+            },
+        }
+    }
+
     pub(super) async fn get_managed_policy_document_impl(
         &self,
         policy_arn: &str,

@@ -53,7 +53,7 @@ pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliErro
         time::Duration::try_from(args.since).map_err(|_| CliError::usage("--since is too long"))?;
     if since > time::Duration::days(HISTORY_DAYS) {
         notes.push(format!(
-            "CloudTrail's event history keeps {HISTORY_DAYS} days: reading those"
+            "CloudTrail's event history keeps {HISTORY_DAYS} days: --since is capped at {HISTORY_DAYS} days"
         ));
         since = time::Duration::days(HISTORY_DAYS);
     }
@@ -67,6 +67,9 @@ pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliErro
     let mut report = read_activity(trail.as_ref(), Some(iam.as_ref()), &query)
         .await
         .map_err(|e| CliError::failure(e.to_string()))?;
+    if let Some(role) = &args.role {
+        check_role_exists(iam.as_ref(), role, &report).await?;
+    }
     report.notes.extend(notes);
     if let Some(ports) = demo {
         ports.finish()?;
@@ -76,6 +79,28 @@ pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliErro
         Format::Text => print!("{}", report_text(&report, output::colour_enabled())),
     }
     Ok(())
+}
+
+/// `--role` names a role of the account, or one that events name (a deleted role's events
+/// stay in the history): a name that is neither could never match and is refused (exit 2), so a
+/// typo never reads as "no activity". When IAM cannot be read the name is taken as given.
+async fn check_role_exists(
+    iam: &dyn Iam,
+    role: &str,
+    report: &ActivityReport,
+) -> Result<(), CliError> {
+    let name = crate::core::names::role_name_of(role).unwrap_or(role);
+    if !report.events.is_empty() || !matches!(iam.get_role(name).await, Ok(None)) {
+        return Ok(());
+    }
+    let trusting = match report.trusting_roles.as_slice() {
+        [] => "none".to_string(),
+        names => names.join(", "),
+    };
+    Err(CliError::usage(format!(
+        "--role {role}: no role of that name in the AWS account, and no event names it (roles trusting https://{}: {trusting})",
+        report.host
+    )))
 }
 
 /// Organization / project / workspace (or Stack / deployment) and the phase (or operation).
@@ -184,9 +209,8 @@ pub fn report_text(r: &ActivityReport, colour: bool) -> String {
             }
         }
         out.push_str(&format!(
-            "\n{} event{}, {} refused.\n",
-            r.events.len(),
-            if r.events.len() == 1 { "" } else { "s" },
+            "\n{}, {} refused.\n",
+            crate::core::text::counted(r.events.len(), "event", "events"),
             r.refused()
         ));
     }

@@ -47,6 +47,9 @@ pub enum Command {
     /// Print an AWS Organizations resource control policy that only lets the named organizations' runs assume roles
     #[command(after_help = crate::cli::examples::GUARDRAIL)]
     Guardrail(GuardrailArgs),
+    /// Print the least IAM policy and HCP Terraform token permissions a command needs
+    #[command(after_help = crate::cli::examples::PERMISSIONS)]
+    Permissions(PermissionsArgs),
     /// Print a man page (roff), generated from the same definitions as --help
     #[command(after_help = crate::cli::examples::MAN)]
     Man(ManArgs),
@@ -131,9 +134,16 @@ pub struct RoleArgs {
     /// Give the role no permissions
     #[arg(long, conflicts_with_all = ["policy_arns", "policy_file"])]
     pub no_policy: bool,
-    /// Separate plan and apply roles (TFC_AWS_PLAN_ROLE_ARN / TFC_AWS_APPLY_ROLE_ARN)
+    /// Separate plan and apply roles (TFC_AWS_PLAN_ROLE_ARN / TFC_AWS_APPLY_ROLE_ARN); the
+    /// policies above go to the apply role, the plan role gets ReadOnlyAccess
     #[arg(long)]
     pub split_roles: bool,
+    /// With --split-roles: managed policy for the plan role instead of ReadOnlyAccess (repeatable)
+    #[arg(long = "plan-policy-arn", value_name = "ARN", requires = "split_roles")]
+    pub plan_policy_arns: Vec<String>,
+    /// With --split-roles: inline policy JSON for the plan role instead of ReadOnlyAccess
+    #[arg(long, value_name = "FILE", requires = "split_roles")]
+    pub plan_policy_file: Option<PathBuf>,
     /// Token audience (also set as TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE when not the default)
     #[arg(long, value_name = "AUD", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
     pub audience: String,
@@ -181,6 +191,17 @@ pub struct GuardrailArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = GuardrailFormat::Json)]
     pub format: GuardrailFormat,
+}
+
+/// `permissions`.
+#[derive(Debug, Clone, Args)]
+pub struct PermissionsArgs {
+    /// The command: setup, migrate, review, explain, verify, activity, undo or guardrail
+    #[arg(value_name = "COMMAND")]
+    pub command: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `man`.
@@ -285,7 +306,7 @@ pub struct ActivityArgs {
     /// Only this IAM role (name or ARN)
     #[arg(long, value_name = "NAME")]
     pub role: Option<String>,
-    /// How far back to look (CloudTrail's event history keeps 90 days)
+    /// How far back to look; longer than 90 days is capped at 90 (CloudTrail's event history keeps no more)
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = crate::cli::duration::parse_duration)]
     pub since: std::time::Duration,
     /// Output format
@@ -420,9 +441,9 @@ pub struct ExplainArgs {
     /// The Stack operation
     #[arg(long, value_enum, requires = "stack", conflicts_with = "phase")]
     pub operation: Option<PhaseArg>,
-    /// The audience of the Stack's identity_token block
-    #[arg(long, value_name = "AUD", requires = "stack", default_value = crate::core::answers::DEFAULT_AUDIENCE)]
-    pub audience: String,
+    /// The audience of the Stack's identity_token block [default: aws.workload.identity]
+    #[arg(long, value_name = "AUD", requires = "stack")]
+    pub audience: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

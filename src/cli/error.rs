@@ -2,10 +2,16 @@
 
 use crate::core::error::{ApplyError, PlanError};
 
-/// Exit codes of SPEC.md.
+/// The exit codes of the README's table ("Exit codes"; 0 is success, and also a declined
+/// confirmation or the wizard left before Apply). `tests/e2e/exit_codes.rs` runs one case per row.
 pub mod code {
+    /// A failure (a service refused or failed), or the answer is no: findings at or above
+    /// `--fail-on`, `explain`'s deny, a `verify` run that did not authenticate.
     pub const FAILURE: u8 = 1;
+    /// The command line is wrong: a bad, contradictory or ignored flag, a malformed name or ARN,
+    /// a name that does not exist, no `--yes` without a terminal.
     pub const USAGE: u8 = 2;
+    /// An apply stopped part way; the journal has what was done.
     pub const PARTIAL: u8 = 3;
 }
 
@@ -36,6 +42,14 @@ impl CliError {
             message: message.into(),
         }
     }
+    /// A usage error (exit 2) when `usage` says the cause is the user's input (a flag, or a name
+    /// that does not exist), else a failure (exit 1).
+    pub fn usage_if(usage: bool, message: impl Into<String>) -> CliError {
+        match usage {
+            true => CliError::usage(message),
+            false => CliError::failure(message),
+        }
+    }
 }
 
 impl std::fmt::Display for CliError {
@@ -46,15 +60,7 @@ impl std::fmt::Display for CliError {
 
 impl From<PlanError> for CliError {
     fn from(e: PlanError) -> CliError {
-        let code = if e.is_usage() {
-            code::USAGE
-        } else {
-            code::FAILURE
-        };
-        CliError {
-            code,
-            message: e.to_string(),
-        }
+        CliError::usage_if(e.is_usage(), e.to_string())
     }
 }
 

@@ -58,6 +58,12 @@ Examples:
   tfc-oidc guardrail --org acme --host app.terraform.io --host app.eu.terraform.io --format terraform
   tfc-oidc guardrail --org acme --format cloudformation > guardrail.yaml";
 
+pub const PERMISSIONS: &str = "\
+Examples:
+  # the read-only policy for a review in CI
+  tfc-oidc permissions review --format json
+  tfc-oidc permissions setup";
+
 pub const MAN: &str = "\
 Examples:
   tfc-oidc man | man -l -
@@ -97,7 +103,8 @@ mod tests {
             .map(str::trim)
             .filter(|l| l.starts_with("tfc-oidc "))
             .map(|l| {
-                let command = l.split(" | ").next().unwrap();
+                // What the shell runs as tfc-oidc: the words before a pipe or a redirection.
+                let command = l.split(['|', '>']).next().unwrap();
                 command.split_whitespace().map(String::from).collect()
             })
             .collect()

@@ -50,7 +50,7 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
             args.role_arn.as_deref(),
             extra,
         )
-        .map_err(|e| CliError::failure(e.to_string()))
+        .map_err(|e| CliError::usage_if(e.is_usage(), e.to_string()))
     };
     let first = run(None)?;
     let explanation = with_unlisted_role(iam, first, run).await?;

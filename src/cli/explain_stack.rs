@@ -39,10 +39,14 @@ pub(crate) async fn explain_stack_command(
         deployment,
         operation: run_phase(operation),
         role_arn,
-        audience: &args.audience,
+        audience: args
+            .audience
+            .as_deref()
+            .unwrap_or(crate::core::answers::DEFAULT_AUDIENCE),
     };
     let explain = |extra: Option<&crate::core::ports::Role>| {
-        explain_stack(&inv, &run, extra).map_err(|e| CliError::failure(e.to_string()))
+        explain_stack(&inv, &run, extra)
+            .map_err(|e| CliError::usage_if(e.is_usage(), e.to_string()))
     };
     let first = explain(None)?;
     let explanation = with_unlisted_role(iam, first, explain).await?;

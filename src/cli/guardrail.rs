@@ -42,8 +42,8 @@ fn hosts(global: &GlobalArgs, args: &GuardrailArgs) -> Result<Vec<String>, CliEr
 fn description(hosts: &[String], organizations: &[String]) -> String {
     format!(
         "Only runs of {} may assume roles through {} (tfc-oidc guardrail)",
-        crate::core::text::join_and(organizations),
-        crate::core::text::join_and(hosts)
+        crate::core::text::and_list(organizations),
+        crate::core::text::and_list(hosts)
     )
 }
 

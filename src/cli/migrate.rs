@@ -22,11 +22,7 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError
 }
 
 fn error(e: MigrateError) -> CliError {
-    if e.is_usage() {
-        CliError::usage(e.to_string())
-    } else {
-        CliError::failure(e.to_string())
-    }
+    CliError::usage_if(e.is_usage(), e.to_string())
 }
 
 /// Setup's flags for the role, so setup's reading and checking of them (policy file, thumbprint,
@@ -68,6 +64,7 @@ pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateReque
         role_name: args.role.role_name.clone(),
         split_roles: answers.split_roles,
         permissions: answers.permissions,
+        plan_permissions: answers.plan_permissions,
         audience: answers.audience,
         varset: args.role.target == Target::Varset,
         thumbprints: answers.thumbprints,

@@ -227,8 +227,8 @@ pub fn after_text(plan: &Plan, still: &[StillReceiving], colour: bool) -> String
     out
 }
 
+/// The key and what IAM says of it; the id whole (the text report shortens it).
 fn owner_json(id: &str, owner: Option<&KeyOwner>, now: OffsetDateTime) -> Value {
-    let id = mask_key_id(id);
     match owner {
         Some(KeyOwner::ThisAccount {
             user,

@@ -10,6 +10,7 @@ mod examples;
 pub mod explain;
 mod explain_stack;
 pub mod export;
+mod flag_checks;
 pub mod flow;
 pub mod guardrail;
 pub mod logging;
@@ -17,6 +18,7 @@ pub mod man;
 pub mod migrate;
 pub mod migrate_output;
 pub mod output;
+pub mod permissions;
 pub mod progress;
 pub mod review;
 mod review_activity;
@@ -68,6 +70,7 @@ pub fn main() -> ExitCode {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    flag_checks::check(&cli)?;
     match &cli.command {
         Some(Command::Setup(args)) => setup::run(&cli.global, args).await,
         Some(Command::Undo(args)) => undo::run(&cli.global, args).await,
@@ -86,6 +89,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Some(Command::Man(args)) => man::run(args),
+        Some(Command::Permissions(args)) => permissions::run(args),
         Some(Command::Guardrail(args)) => guardrail::run(&cli.global, args),
         Some(Command::Migrate(args)) => migrate::run(&cli.global, args).await,
         Some(Command::Wizard) | None => wizard::run(&cli.global).await,

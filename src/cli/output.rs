@@ -3,6 +3,7 @@
 use crate::core::apply::ApplyReport;
 use crate::core::change::CreateVariable;
 use crate::core::plan::{Change, Plan, PlannedVariable, Side, VariableTarget, Verb};
+use crate::core::subject::for_stack;
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 
@@ -111,7 +112,8 @@ pub fn summary_text(plan: &Plan, colour: bool) -> String {
     out.push_str(&bold("Done.", colour));
     out.push('\n');
     for role in &plan.roles {
-        out.push_str(&format!("\nRole ({} phase): {}\n", role.phase, role.arn));
+        let label = role.phase.role_label(for_stack(&role.subjects));
+        out.push_str(&format!("\nRole ({label}): {}\n", role.arn));
         for s in &role.subjects {
             out.push_str(&format!("  trusts {}\n", escape(s)));
         }
@@ -153,11 +155,13 @@ pub fn summary_text(plan: &Plan, colour: bool) -> String {
     out.push_str(&format!(
         "\nNext: queue a plan in {first}; its AWS provider now authenticates through {}.\n\
          AWS CloudTrail records each run as an AssumeRoleWithWebIdentity event.\n",
-        plan.roles
-            .iter()
-            .map(|r| r.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" and "),
+        crate::core::text::and_list(
+            &plan
+                .roles
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+        ),
     ));
     out
 }
@@ -174,18 +178,10 @@ pub fn change_json(plan: &Plan, index: usize) -> Value {
     let planned = &plan.changes[index];
     let mut v = serde_json::to_value(planned).unwrap_or(Value::Null);
     if let Some(obj) = v.as_object_mut() {
+        // Key ids stay whole here (`access_key_id`, an `AWS_ACCESS_KEY_ID`'s `expected_value`):
+        // programs match them against IAM; they are ids, not secrets. The summary, for people,
+        // shows them shortened.
         obj.insert("summary".into(), Value::String(planned.change.summary()));
-        // Key ids are shown masked, as in every other output.
-        let is_key_id = obj.get("key").and_then(Value::as_str) == Some("AWS_ACCESS_KEY_ID");
-        for field in ["access_key_id", "expected_value"] {
-            if field == "expected_value" && !is_key_id {
-                continue;
-            }
-            if let Some(Value::String(id)) = obj.get(field) {
-                let masked = crate::core::plan::mask_key_id(id);
-                obj.insert(field.into(), Value::String(masked));
-            }
-        }
     }
     v
 }
@@ -224,7 +220,7 @@ fn target_eq(a: &VariableTarget, b: &VariableTarget) -> bool {
     }
 }
 
-/// The JSON document of SPEC.md for `setup`.
+/// The JSON document of `setup --format json` (and the base of `migrate`'s).
 pub fn setup_json(plan: &Plan, report: Option<&ApplyReport>, applied: bool) -> Value {
     json!({
         "plan": (0..plan.changes.len()).map(|i| change_json(plan, i)).collect::<Vec<_>>(),

@@ -64,7 +64,7 @@ pub async fn read_inventory(
 
 /// An inventory error as one line.
 pub fn inventory_error(e: InventoryError) -> CliError {
-    CliError::failure(e.to_string())
+    CliError::usage_if(e.is_usage(), e.to_string())
 }
 
 fn threshold(f: FailOn) -> Option<Severity> {

@@ -9,6 +9,7 @@ use crate::cli::connect::Ports;
 use crate::core::activity::{read_activity, ActivityQuery, ActivityReport};
 use crate::core::ports::AuditTrail;
 use crate::core::review::activity::ACTIVITY_DAYS;
+use crate::core::text::counted;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
@@ -39,12 +40,12 @@ impl ReviewActivity {
     pub(crate) fn summary(&self) -> String {
         match self {
             ReviewActivity::Read(r) if r.truncated => format!(
-                "CloudTrail: {} events of the last {ACTIVITY_DAYS} days, more than could be read (TFCOIDC015 skipped)",
-                r.events.len()
+                "CloudTrail: {} of the last {ACTIVITY_DAYS} days, more than could be read (TFCOIDC015 skipped)",
+                counted(r.events.len(), "event", "events")
             ),
             ReviewActivity::Read(r) => format!(
-                "CloudTrail: {} events of the last {ACTIVITY_DAYS} days",
-                r.events.len()
+                "CloudTrail: {} of the last {ACTIVITY_DAYS} days",
+                counted(r.events.len(), "event", "events")
             ),
             ReviewActivity::Skipped(why) => {
                 format!("CloudTrail not read ({why}): TFCOIDC015 and TFCOIDC016 skipped")
@@ -111,6 +112,13 @@ mod tests {
             read.summary().starts_with("CloudTrail: "),
             "{}",
             read.summary()
+        );
+
+        let mut one = report.clone();
+        one.events.truncate(1);
+        assert_eq!(
+            ReviewActivity::Read(one).summary(),
+            "CloudTrail: 1 event of the last 90 days"
         );
 
         let denied =

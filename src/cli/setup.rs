@@ -5,10 +5,12 @@ use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::output;
-use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
+use crate::core::answers::{Answers, Permissions, TargetChoice, WorkspaceSelection};
 use crate::core::names;
 use crate::core::plan::Plan;
 use crate::core::planner;
+use crate::core::policy::check_permission_policy;
+use std::path::Path;
 
 /// Turns the flags into answers (host from the connected HCP Terraform).
 pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliError> {
@@ -30,16 +32,17 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
     answers.adopt_role = args.role.adopt_role;
     answers.allow_admin = args.role.allow_admin;
     answers.alias = args.role.alias.clone();
-    answers.permissions.managed_policy_arns = args.role.policy_arns.clone();
-    answers.permissions.none = args.role.no_policy;
-    if let Some(path) = &args.role.policy_file {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            CliError::usage(format!("cannot read policy file {}: {e}", path.display()))
-        })?;
-        names::validate_policy_document("policy file", &text, names::INLINE_POLICY_MAX)
-            .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
-        answers.permissions.inline_policy = Some(text);
-    }
+    answers.permissions = Permissions {
+        managed_policy_arns: args.role.policy_arns.clone(),
+        inline_policy: policy_file(args.role.policy_file.as_deref())?,
+        none: args.role.no_policy,
+    };
+    let plan = Permissions {
+        managed_policy_arns: args.role.plan_policy_arns.clone(),
+        inline_policy: policy_file(args.role.plan_policy_file.as_deref())?,
+        none: false,
+    };
+    answers.plan_permissions = (!plan.is_empty()).then_some(plan);
     answers.audience = args.role.audience.clone();
     if args.role.target == Target::Varset {
         let name = args
@@ -66,6 +69,19 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
         answers.thumbprints = vec![t];
     }
     Ok(answers)
+}
+
+/// Reads and checks a policy file; a problem is one line naming the file and the position
+/// (`deploy.json:4:15: …`), never the file's content.
+fn policy_file(path: Option<&Path>) -> Result<Option<String>, CliError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("cannot read policy file {}: {e}", path.display())))?;
+    check_permission_policy(&text, names::INLINE_POLICY_MAX)
+        .map_err(|p| CliError::usage(format!("policy file {}:{p}", path.display())))?;
+    Ok(Some(text))
 }
 
 /// Runs `setup`.

@@ -50,7 +50,7 @@ async fn verify(ports: &Ports, args: &VerifyArgs) -> Result<VerifyReport, CliErr
     let host = tfc.host().to_string();
     let state = read_workspace(tfc, &args.org, &args.workspace)
         .await
-        .map_err(|e| CliError::failure(e.to_string()))?;
+        .map_err(|e| CliError::usage_if(e.is_not_found(), e.to_string()))?;
     if let Some(cause) = precheck(&state) {
         return Ok(not_started(&state, &host, cause));
     }

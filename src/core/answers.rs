@@ -1,12 +1,21 @@
 //! What the user chose, from flags (CLI) or screens (TUI), and the one validation both use.
 
 use crate::core::names::{self, NameError};
+use crate::core::policy::{check_permission_policy, PolicyProblem};
+use crate::core::subject::Phase;
 use serde::{Deserialize, Serialize};
 
 /// The audience HCP Terraform puts in AWS tokens unless told otherwise.
 pub const DEFAULT_AUDIENCE: &str = "aws.workload.identity";
 /// The name of the inline policy tfc-oidc puts on a role from `--policy-file`.
 pub const INLINE_POLICY_NAME: &str = "tfc-oidc";
+/// The AWS-managed policy a split plan role gets unless told otherwise: plan runs only read.
+pub const PLAN_ROLE_DEFAULT_POLICY: &str = "ReadOnlyAccess";
+
+/// The ARN of AWS-managed policy `name` in `partition` (`arn:aws:iam::aws:policy/NAME`).
+pub fn aws_managed_policy_arn(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::aws:policy/{name}")
+}
 
 /// Which workspaces of the project are set up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +46,25 @@ impl Permissions {
     pub fn is_empty(&self) -> bool {
         self.managed_policy_arns.is_empty() && self.inline_policy.is_none()
     }
+
+    /// Checks the choice: exactly one of none or some policies, each ARN well formed, the
+    /// inline document IAM's grammar within its size limit.
+    fn validate(&self, which: &'static str) -> Result<(), AnswerError> {
+        if self.none && !self.is_empty() {
+            return Err(AnswerError::ConflictingPermissions);
+        }
+        if !self.none && self.is_empty() {
+            return Err(AnswerError::NoPermissions);
+        }
+        for arn in &self.managed_policy_arns {
+            names::validate_policy_arn(arn)?;
+        }
+        if let Some(doc) = &self.inline_policy {
+            check_permission_policy(doc, names::INLINE_POLICY_MAX)
+                .map_err(|problem| AnswerError::InlinePolicy { which, problem })?;
+        }
+        Ok(())
+    }
 }
 
 /// Where the variables go.
@@ -61,7 +89,13 @@ pub struct Answers {
     pub role_name: String,
     /// Separate plan and apply roles.
     pub split_roles: bool,
+    /// What the role may do; with split roles, the apply role.
     pub permissions: Permissions,
+    /// With split roles, what the plan role may do (`--plan-policy-arn`, `--plan-policy-file`).
+    /// `None` is the default: ReadOnlyAccess, or nothing when `permissions` is `--no-policy`.
+    /// Skipped when `None`, so journals and fingerprints of earlier answers read the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_permissions: Option<Permissions>,
     pub audience: String,
     pub target: TargetChoice,
     /// Thumbprints for a new provider; empty lets IAM use its CA library.
@@ -91,6 +125,13 @@ pub enum AnswerError {
     NoPermissions,
     #[error("--no-policy cannot be combined with --policy-arn or --policy-file")]
     ConflictingPermissions,
+    #[error("the {which} is not a valid IAM policy at {problem}")]
+    InlinePolicy {
+        which: &'static str,
+        problem: PolicyProblem,
+    },
+    #[error("--plan-policy-arn and --plan-policy-file choose the plan role's permissions: they need --split-roles")]
+    PlanPermissionsWithoutSplit,
     #[error("the Stack's token subject {subject} is {length} characters, over HCP Terraform's limit of {max}: shorten the organization, project, Stack or deployment name")]
     StackSubjectTooLong {
         subject: String,
@@ -133,6 +174,7 @@ impl Answers {
             role_name: names::default_role_name(organization, project),
             split_roles: false,
             permissions: Permissions::default(),
+            plan_permissions: None,
             audience: DEFAULT_AUDIENCE.to_string(),
             target: TargetChoice::Workspaces,
             thumbprints: Vec::new(),
@@ -193,18 +235,11 @@ impl Answers {
             names::validate_role_name(&plan)?;
             names::validate_role_name(&apply)?;
         }
-        let p = &self.permissions;
-        if p.none && !p.is_empty() {
-            return Err(AnswerError::ConflictingPermissions);
-        }
-        if !p.none && p.is_empty() {
-            return Err(AnswerError::NoPermissions);
-        }
-        for arn in &p.managed_policy_arns {
-            names::validate_policy_arn(arn)?;
-        }
-        if let Some(doc) = &p.inline_policy {
-            names::validate_policy_document("policy file", doc, names::INLINE_POLICY_MAX)?;
+        self.permissions.validate("inline policy")?;
+        match (&self.plan_permissions, self.split_roles) {
+            (Some(p), true) => p.validate("plan role's inline policy")?,
+            (Some(_), false) => return Err(AnswerError::PlanPermissionsWithoutSplit),
+            (None, _) => {}
         }
         names::validate_audience(&self.audience)?;
         if let Some(tag) = &self.alias {
@@ -232,14 +267,38 @@ impl Answers {
     }
 
     /// The role names with their phases.
-    pub fn roles(&self) -> Vec<(String, crate::core::subject::Phase)> {
-        use crate::core::subject::Phase;
+    pub fn roles(&self) -> Vec<(String, Phase)> {
         if self.split_roles {
             let (plan, apply) = names::split_role_names(&self.role_name);
             vec![(plan, Phase::Plan), (apply, Phase::Apply)]
         } else {
             vec![(self.role_name.clone(), Phase::Run)]
         }
+    }
+
+    /// What the role of `phase` may do: with split roles the plan role gets the plan
+    /// permissions, by default [`PLAN_ROLE_DEFAULT_POLICY`] (or none after `--no-policy`);
+    /// every other role the permissions. `partition` from the caller's ARN.
+    pub fn permissions_for(&self, phase: Phase, partition: &str) -> Permissions {
+        if phase != Phase::Plan {
+            return self.permissions.clone();
+        }
+        match &self.plan_permissions {
+            Some(p) => p.clone(),
+            None if self.permissions.none => self.permissions.clone(),
+            None => Permissions {
+                managed_policy_arns: vec![aws_managed_policy_arn(
+                    partition,
+                    PLAN_ROLE_DEFAULT_POLICY,
+                )],
+                ..Permissions::default()
+            },
+        }
+    }
+
+    /// The plan role gets [`PLAN_ROLE_DEFAULT_POLICY`] because nothing else was chosen.
+    pub fn plan_role_defaulted(&self) -> bool {
+        self.split_roles && self.plan_permissions.is_none() && !self.permissions.none
     }
 
     /// A short stable digest of the answers: a resumed apply continues the journal of an

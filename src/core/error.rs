@@ -61,6 +61,8 @@ pub enum PlanError {
         deployment: String,
         known: Vec<String>,
     },
+    #[error("managed policy {arn} does not exist: check the ARN (AWS-managed policies are arn:aws:iam::aws:policy/NAME, the account's own arn:aws:iam::ACCOUNT:policy/NAME)")]
+    UnknownPolicy { arn: String },
     #[error("project '{project}' not found in organization '{organization}' (projects: {})", known.join(", "))]
     UnknownProject {
         organization: String,
@@ -82,12 +84,18 @@ impl PlanError {
 
     /// Whether the error is the user's input (exit 2) rather than a failure (exit 1).
     pub fn is_usage(&self) -> bool {
-        matches!(
-            self,
+        match self {
             PlanError::Answers(_)
-                | PlanError::ForeignRole { .. }
-                | PlanError::AdminNeedsFlag { .. }
-        )
+            | PlanError::UnknownPolicy { .. }
+            | PlanError::ForeignRole { .. }
+            | PlanError::AdminNeedsFlag { .. }
+            | PlanError::WrongProject { .. }
+            | PlanError::UnknownStack { .. }
+            | PlanError::UnknownDeployment { .. }
+            | PlanError::UnknownProject { .. } => true,
+            PlanError::Tfc { source, .. } => source.is_not_found(),
+            _ => false,
+        }
     }
 }
 
@@ -106,7 +114,7 @@ pub enum ChangeError {
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
     /// Some changes were applied, one failed, the rest did not start. The journal has the details.
-    #[error("apply stopped part way: {done} of {total} changes done; '{failed}' failed: {error}")]
+    #[error("apply stopped part way: {done} of {} done; '{failed}' failed: {error}", crate::core::text::counted(*total, "change", "changes"))]
     Partial {
         done: usize,
         total: usize,
@@ -114,7 +122,7 @@ pub enum ApplyError {
         error: ChangeError,
     },
     /// Ctrl-C: the calls in flight finished and were journaled, nothing new started.
-    #[error("interrupted: {done} of {total} changes done{}", if done < total { ", the rest not started" } else { "" })]
+    #[error("interrupted: {done} of {} done{}", crate::core::text::counted(*total, "change", "changes"), if done < total { ", the rest not started" } else { "" })]
     Interrupted { done: usize, total: usize },
     /// Another tfc-oidc run holds the lock on the journal.
     #[error("another tfc-oidc run is applying changes (lock {path} held); wait for it to finish and try again")]

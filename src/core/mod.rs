@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod journal;
 pub mod migrate;
 pub mod names;
+pub mod permissions;
 pub mod plan;
 pub mod planner;
 pub mod policy;

@@ -121,32 +121,6 @@ pub const TRUST_POLICY_MAX: usize = 2048;
 /// Maximum size of all of a role's inline policies together.
 pub const INLINE_POLICY_MAX: usize = 10_240;
 
-/// Checks an IAM policy document: a JSON object with a `Statement`, within `max` characters.
-pub fn validate_policy_document(
-    what: &'static str,
-    text: &str,
-    max: usize,
-) -> Result<serde_json::Value, NameError> {
-    let short = || text.chars().take(40).collect::<String>();
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| name_error(what, &short(), format!("it is not JSON ({e})")))?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| name_error(what, &short(), "it must be a JSON object"))?;
-    if !obj.contains_key("Statement") {
-        return Err(name_error(what, &short(), "it has no Statement"));
-    }
-    let size = policy_size(&value);
-    if size > max {
-        return Err(name_error(
-            what,
-            &short(),
-            format!("it is {size} characters, IAM allows {max}"),
-        ));
-    }
-    Ok(value)
-}
-
 /// The size IAM counts: the document without insignificant whitespace.
 pub fn policy_size(value: &serde_json::Value) -> usize {
     value.to_string().chars().count()
@@ -197,6 +171,24 @@ pub fn iam_role_name_of(arn: &str) -> Option<&str> {
         return None;
     }
     role_name_of(arn).filter(|n| !n.is_empty())
+}
+
+/// Checks a role ARN given on the command line: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`,
+/// a 12-digit account and a name IAM allows.
+pub fn validate_role_arn(arn: &str) -> Result<(), NameError> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let shaped = parts.len() == 6
+        && parts[1].starts_with("aws")
+        && parts[3].is_empty()
+        && parts[4].bytes().all(|b| b.is_ascii_digit());
+    match iam_role_name_of(arn).filter(|_| shaped) {
+        Some(name) => validate_role_name(name).map_err(|e| name_error("role ARN", arn, e.reason)),
+        None => Err(name_error(
+            "role ARN",
+            arn,
+            "expected arn:aws:iam::ACCOUNT:role/NAME (a 12-digit account)",
+        )),
+    }
 }
 
 /// The ARN of the OIDC provider for `host` in an account (`arn:aws:iam::ACCOUNT:oidc-provider/HOST`).
@@ -356,15 +348,6 @@ mod tests {
 
     #[test]
     fn policies() {
-        assert!(validate_policy_document(
-            "policy",
-            r#"{"Version":"2012-10-17","Statement":[]}"#,
-            100
-        )
-        .is_ok());
-        assert!(validate_policy_document("policy", "{", 100).is_err());
-        assert!(validate_policy_document("policy", "[]", 100).is_err());
-        assert!(validate_policy_document("policy", r#"{"Statement":[]}"#, 5).is_err());
         assert!(validate_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess").is_ok());
         assert!(validate_policy_arn("arn:aws:iam::123456789012:policy/x/y").is_ok());
         assert!(validate_policy_arn("arn:aws:iam::12:policy/x").is_err());
@@ -382,6 +365,25 @@ mod tests {
         assert!(validate_hostname("https://app.terraform.io").is_err());
         assert!(validate_audience("aws.workload.identity").is_ok());
         assert!(validate_audience("a b").is_err());
+    }
+
+    #[test]
+    fn role_arns_given_as_flags_are_checked() {
+        assert!(validate_role_arn("arn:aws:iam::123456789012:role/teams/deploy").is_ok());
+        assert!(validate_role_arn("arn:aws-us-gov:iam::123456789012:role/r").is_ok());
+        for bad in [
+            "garbage",
+            "tfc-acme-platform",
+            "arn:aws:iam::1234:role/r",
+            "arn:aws:iam::12345678901x:role/r",
+            "arn:aws:iam:us-east-1:123456789012:role/r",
+            "arn:aws:sts::123456789012:assumed-role/r/s",
+            "arn:aws:iam::123456789012:user/r",
+            "arn:aws:iam::123456789012:role/has space",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            assert!(validate_role_arn(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

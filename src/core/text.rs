@@ -25,14 +25,14 @@ pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Items as a sentence lists them: "a", "a and b", "a, b and c".
-pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+/// A list in words: "A", "A and B", "A, B and C" (empty for none).
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
-        [rest @ .., last] => {
-            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", rest.join(", "), last.as_ref())
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
         }
     }
 }
@@ -42,10 +42,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lists_read_as_a_sentence() {
-        assert_eq!(join_and(&["a"]), "a");
-        assert_eq!(join_and(&["a", "b"]), "a and b");
-        assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
+    fn lists_read_as_sentences() {
+        assert_eq!(and_list::<&str>(&[]), "");
+        assert_eq!(and_list(&["a"]), "a");
+        assert_eq!(and_list(&["a", "b"]), "a and b");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(
+            and_list(&["a".to_string(), "b".into(), "c".into(), "d".into()]),
+            "a, b, c and d"
+        );
     }
 
     #[test]

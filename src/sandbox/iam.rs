@@ -19,14 +19,14 @@ use std::time::Duration;
 
 /// Every operation of the port, for [`SandboxIam::fail_on`].
 #[rustfmt::skip]
-const OPS: &[&str] = &[
+pub(crate) const OPS: &[&str] = &[
     "caller_identity", "list_oidc_providers", "get_oidc_provider", "create_oidc_provider",
     "add_client_id", "remove_client_id", "delete_oidc_provider", "get_role", "list_roles",
     "create_role", "update_trust_policy", "delete_role", "list_attached_policies", "attach_policy",
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
     "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
     "access_key_last_used", "list_access_keys", "access_key_account",
-    "get_managed_policy_document",
+    "get_managed_policy_document", "managed_policy_exists",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).
@@ -378,6 +378,13 @@ impl Iam for SandboxIam {
             .enter("get_managed_policy_document", false, policy_arn)
             .await?;
         Ok(self.st().managed_policy_document(policy_arn))
+    }
+
+    async fn managed_policy_exists(&self, policy_arn: &str) -> Result<bool, IamError> {
+        self.rec
+            .enter("managed_policy_exists", false, policy_arn)
+            .await?;
+        Ok(self.st().policy_exists(policy_arn))
     }
 }
 

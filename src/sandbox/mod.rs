@@ -40,6 +40,10 @@ pub struct Sandbox {
     pub tfc: Arc<SandboxTfc>,
 }
 
+/// Every operation the two sandboxes record, by port (the permissions table must list each).
+#[cfg(test)]
+pub(crate) const RECORDED_OPS: [&[&str]; 2] = [iam::OPS, tfc::OPS];
+
 /// The version of the saved state: 2 added Stacks, the review roles, key ages and the trail.
 const STATE_VERSION: u32 = 2;
 

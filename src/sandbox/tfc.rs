@@ -23,7 +23,7 @@ use vars::{create_var, delete_var, not_found, update_var, views};
 
 /// Every operation of the port, for [`SandboxTfc::fail_on`].
 #[rustfmt::skip]
-const OPS: &[&str] = &[
+pub(crate) const OPS: &[&str] = &[
     "account", "organizations", "organization", "projects", "project", "workspaces", "workspace",
     "workspace_variables", "effective_variables", "create_workspace_variable",
     "update_workspace_variable", "delete_workspace_variable", "variable_sets", "workspace_variable_sets", "variable_set",

@@ -190,11 +190,12 @@ impl App {
         answers.role_name = self.role.role_name();
         answers.split_roles = self.role.split_roles();
         answers.permissions = self.role.permissions(&cx.partition);
+        answers.plan_permissions = self.role.plan_permissions(&cx.partition);
         // Picking an existing role on the screen that shows its trust and policies is the
         // wizard's way of saying --adopt-role; picking AdministratorAccess (shown with its
         // warning) is its --allow-admin.
         answers.adopt_role = self.role.kind == crate::tui::steps::role::RoleKind::Existing;
-        answers.allow_admin = self.role.permission == crate::tui::steps::role::Permission::Admin;
+        answers.allow_admin = self.role.allows_admin();
         answers.target = self.variables.target();
         answers.alias = self.alias();
         if self.is_stack() {
@@ -349,6 +350,7 @@ impl App {
             role_name: one_project.then(|| a.role_name.clone()),
             split_roles: a.split_roles,
             permissions: a.permissions.clone(),
+            plan_permissions: a.plan_permissions.clone(),
             audience: a.audience.clone(),
             varset: false,
             thumbprints: a.thumbprints.clone(),

@@ -24,6 +24,8 @@ use tokio::task::AbortHandle;
 
 #[path = "effects_paths.rs"]
 mod paths;
+#[path = "effects_roles.rs"]
+mod roles;
 
 /// Something `update` wants done outside itself.
 #[derive(Debug)]
@@ -46,8 +48,8 @@ pub enum Effect {
         project: String,
         project_id: String,
     },
-    /// Every role of the account (the role step keeps those trusting the issuer).
-    LoadRoles,
+    /// The roles trusting the provider of this ARN, with their policies.
+    LoadRoles(String),
     LoadVariableSets {
         org: String,
     },
@@ -286,13 +288,9 @@ impl Runner {
                     });
                 Some(Msg::AwsAccess { project_id, result })
             }),
-            Effect::LoadRoles => self.spawn(Slot::Roles, "listing roles", async move {
-                let result = match conn {
-                    Ok(c) => c.iam.list_roles().await,
-                    Err(e) => Err(crate::core::ports::IamError::Other(e.to_string())),
-                };
-                Some(Msg::Roles(result))
-            }),
+            Effect::LoadRoles(provider) => {
+                self.spawn(Slot::Roles, "listing roles", roles::load(conn, provider))
+            }
             Effect::LoadVariableSets { org } => {
                 self.spawn(Slot::VariableSets, "listing variable sets", async move {
                     let result = match conn {

@@ -6,8 +6,7 @@ use crate::core::error::PlanError;
 use crate::core::inventory::{AwsAccess, InventoryError, VariableSource};
 use crate::core::plan::Plan;
 use crate::core::ports::{
-    CallerIdentity, IamError, Organization, Project, Role, TfcError, TfcUser, VariableSet,
-    Workspace,
+    CallerIdentity, IamError, Organization, Project, TfcError, TfcUser, VariableSet, Workspace,
 };
 use crate::tui::connector::ConnectError;
 use crate::tui::report::{Configured, Report};
@@ -105,7 +104,7 @@ pub enum Msg {
         project_id: String,
         result: Result<Vec<(String, AwsAccess)>, InventoryError>,
     },
-    Roles(Result<Vec<Role>, IamError>),
+    Roles(Result<Vec<crate::tui::steps::role_permissions::TrustingRole>, IamError>),
     VariableSets {
         org: String,
         result: Result<Vec<VariableSet>, TfcError>,

@@ -194,3 +194,29 @@ async fn customer_managed_policy_documents_are_read_back_decoded() {
     iam.detach_policy(&name, &arn).await.unwrap();
     iam.delete_role(&name).await.unwrap();
 }
+
+/// `GetPolicy` through the port: what the planner asks before it plans an attach.
+#[tokio::test]
+async fn managed_policy_exists_answers_get_policy() {
+    let iam = moto_client!();
+    let own = iam
+        .iam_sdk()
+        .create_policy()
+        .policy_name(unique("exists"))
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .and_then(|p| p.arn())
+        .unwrap()
+        .to_owned();
+    assert!(iam.managed_policy_exists(&own).await.unwrap());
+    let account = own.split(':').nth(4).unwrap();
+    let missing = format!("arn:aws:iam::{account}:policy/{}", unique("never-made"));
+    assert!(!iam.managed_policy_exists(&missing).await.unwrap());
+    assert!(!iam
+        .managed_policy_exists("arn:aws:iam::aws:policy/NoSuchPolicyAtAll")
+        .await
+        .unwrap());
+}

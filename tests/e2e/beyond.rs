@@ -192,7 +192,11 @@ async fn a_stack_is_trusted_per_deployment_and_gets_its_deployment_config() {
         "--no-policy",
         "--dry-run",
     ]);
-    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(
+        unknown.status.code(),
+        Some(2),
+        "an unknown name is a usage error"
+    );
     assert!(
         text(&unknown.stderr).contains("net-stack"),
         "{}",

@@ -28,7 +28,11 @@ fn unknown_organization_and_workspace_are_named() {
         return;
     };
     let out = env.dry_run("nope", "network").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a name nobody knows is the user's input"
+    );
     assert_stderr_contains(&out, "organization 'nope'");
     let out = env.dry_run("acme", "ghost").output().unwrap();
     assert_stderr_contains(&out, "workspace 'ghost'");

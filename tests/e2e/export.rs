@@ -205,7 +205,7 @@ async fn export_writes_a_stack_as_setup_trusts_it() {
     unknown.extend(stack);
     unknown[8] = "nope";
     let out = env.run(&unknown);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("net-stack"),
         "{}",

@@ -10,7 +10,10 @@
 mod activity;
 mod beyond;
 mod errors;
+mod exit_codes;
 mod export;
+mod inputs;
+mod key_ids;
 mod migrate;
 mod resume_undo;
 mod review;

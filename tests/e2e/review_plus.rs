@@ -256,7 +256,11 @@ async fn explain_stack_allows_the_trusted_deployment_and_denies_the_rest() {
         "--role-arn",
         &arn,
     ]);
-    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "an unknown Stack is a usage error"
+    );
     let err = text(&missing.stderr);
     assert_eq!(
         err.trim_end(),

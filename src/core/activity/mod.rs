@@ -96,7 +96,10 @@ pub async fn read_activity(
         }
     }
     if unreadable > 0 {
-        notes.push(format!("{unreadable} event(s) could not be read"));
+        notes.push(format!(
+            "{} could not be read",
+            crate::core::text::counted(unreadable, "event", "events")
+        ));
     }
     events.sort_by(|a, b| b.time.cmp(&a.time));
     Ok(ActivityReport {

@@ -33,7 +33,9 @@ impl ChangeKind for CreateRole {
     }
 
     fn summary(&self) -> String {
-        format!("create role {} ({} phase)", self.name, self.phase)
+        let subjects = self.policy().map(|d| d.subject_values()).unwrap_or_default();
+        let label = self.phase.role_label(crate::core::subject::for_stack(&subjects));
+        format!("create role {} ({label})", self.name)
     }
 
     fn details(&self) -> Vec<String> {

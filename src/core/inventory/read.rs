@@ -35,6 +35,17 @@ pub enum InventoryError {
     },
 }
 
+impl InventoryError {
+    /// Whether the error is a name the user gave that does not exist (exit 2), not a failure.
+    pub fn is_usage(&self) -> bool {
+        match self {
+            InventoryError::UnknownProject { .. } => true,
+            InventoryError::Tfc { source, .. } => source.is_not_found(),
+            InventoryError::Aws { .. } => false,
+        }
+    }
+}
+
 /// Counts port calls for the progress callback: `expect` before a call starts, `tick` when it
 /// ends, so `done <= total` in every report and the last report has `done == total`. Reports
 /// are made under the lock, so they arrive in order.

@@ -53,6 +53,10 @@ pub struct MigrateRequest {
     pub role_name: Option<String>,
     pub split_roles: bool,
     pub permissions: Permissions,
+    /// Setup's plan-role permissions (`--plan-policy-arn`, `--plan-policy-file`); skipped when
+    /// `None`, so the fingerprint of an earlier request's journal still matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_permissions: Option<Permissions>,
     pub audience: String,
     /// The OIDC variables go in a variable set per project (setup's `--target varset`).
     pub varset: bool,
@@ -151,9 +155,12 @@ impl MigrateError {
     pub fn is_usage(&self) -> bool {
         match self {
             MigrateError::Answers(_)
+            | MigrateError::UnknownWorkspace { .. }
+            | MigrateError::UnknownProject { .. }
             | MigrateError::RoleNameNeedsOneProject { .. }
             | MigrateError::RoleNameClash { .. } => true,
             MigrateError::Plan(e) => e.is_usage(),
+            MigrateError::Inventory(e) => e.is_usage(),
             _ => false,
         }
     }

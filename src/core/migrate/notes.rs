@@ -57,7 +57,7 @@ pub(super) fn keeps_role(workspace: &str, roles: &[String]) -> Note {
         format!("workspace {workspace}"),
         format!(
             "workspace {workspace} already authenticates through {}: it keeps it, only its static keys are removed",
-            roles.join(" and ")
+            crate::core::text::and_list(roles)
         ),
     )
 }
@@ -231,4 +231,20 @@ pub(super) fn keys_stay_active(owners: &BTreeMap<String, KeyOwner>) -> Option<No
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_kept_read_as_a_list() {
+        let roles = ["a".to_string(), "b".into(), "c".into()];
+        let note = keeps_role("web", &roles);
+        assert!(
+            note.text.contains("authenticates through a, b and c:"),
+            "{}",
+            note.text
+        );
+    }
 }

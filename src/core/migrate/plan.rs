@@ -30,6 +30,7 @@ fn answers_for(req: &MigrateRequest, project: &str, names: Vec<String>) -> Answe
     }
     a.split_roles = req.split_roles;
     a.permissions = req.permissions.clone();
+    a.plan_permissions = req.plan_permissions.clone();
     a.audience = req.audience.clone();
     a.thumbprints = req.thumbprints.clone();
     a.adopt_role = req.adopt_role;
@@ -190,6 +191,7 @@ pub async fn discover_keys(
         role_name: None,
         split_roles: false,
         permissions: Default::default(),
+        plan_permissions: None,
         audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
         varset: false,
         thumbprints: Vec::new(),

@@ -1,7 +1,11 @@
 //! Turning what exists and what was chosen into changes with dependencies: the provider first,
-//! then roles (trust, permissions), then variables, then the variable set's attachment.
+//! then roles (trust, permissions), then variables (only once every role they name is ready),
+//! then the variable set's attachment.
 
-use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
+use crate::core::answers::{
+    Answers, Permissions, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME,
+    PLAN_ROLE_DEFAULT_POLICY,
+};
 use crate::core::change::{
     AddOidcAudience, AttachRolePolicy, AttachVariableSet, CreateOidcProvider, CreateRole,
     PutRolePolicy, UpdateTrustPolicy,
@@ -15,6 +19,9 @@ use crate::core::trust_policy::{self, TrustSpec};
 use serde_json::Value;
 
 use super::{guard, provider_arn, role_arn, AwsState, RoleState, TfcState};
+
+/// IAM's default quota of managed policies attached to one role (adjustable up to 20).
+const MANAGED_POLICIES_PER_ROLE: usize = 10;
 
 /// Collects changes and notes while a plan is built.
 pub(super) struct Builder<'a> {
@@ -98,15 +105,16 @@ impl Builder<'_> {
         }
     }
 
-    /// One role: created, or its trust extended. Returns the role and the change (if any) that
-    /// variables pointing at it must wait for.
+    /// One role: created, or its trust extended, and given its permissions. Returns the role and
+    /// the changes variables pointing at it must wait for: a workspace is told to assume a role
+    /// only once the role trusts it and holds all its permissions.
     fn role(
         &mut self,
         name: &str,
         phase: Phase,
         state: Option<&RoleState>,
         provider_deps: &[usize],
-    ) -> Result<(PlannedRole, Option<usize>), PlanError> {
+    ) -> Result<(PlannedRole, Vec<usize>), PlanError> {
         let a = self.answers;
         let arn = state.map_or_else(|| role_arn(&self.aws.caller, name), |s| s.role.arn.clone());
         let spec = TrustSpec {
@@ -122,8 +130,10 @@ impl Builder<'_> {
                     arn: arn.clone(),
                     phase,
                     description: format!(
-                        "HCP Terraform {phase} runs of {}/{} (managed by tfc-oidc)",
-                        self.tfc.organization, self.tfc.project.name
+                        "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
+                        phase.assumed_by(self.tfc.stack.is_some()),
+                        self.tfc.organization,
+                        self.tfc.project.name
                     ),
                     trust_policy: spec.document(),
                     tags: self.tags.clone(),
@@ -156,11 +166,9 @@ impl Builder<'_> {
                 })
             }
         };
-        if let Some(note) = guard::check_admin(a, name, phase, self.tfc.workspaces.len())? {
-            self.notes.push(note);
-        }
         let created = if state.is_none() { change } else { None };
-        self.permissions(name, state, created.into_iter().collect());
+        let mut ready: Vec<usize> = change.into_iter().collect();
+        ready.extend(self.role_permissions(name, phase, state, created)?);
         let role = PlannedRole {
             name: name.to_string(),
             arn,
@@ -172,12 +180,42 @@ impl Builder<'_> {
                 .collect(),
             exists: state.is_some(),
         };
-        Ok((role, change))
+        Ok((role, ready))
     }
 
-    /// Managed and inline policies the role still lacks.
-    fn permissions(&mut self, name: &str, state: Option<&RoleState>, deps: Vec<usize>) {
-        let permissions = &self.answers.permissions;
+    /// What the role of `phase` may do: checked (AdministratorAccess), said (a split plan role's
+    /// read-only default) and planned after `created`; returns the changes that give it.
+    fn role_permissions(
+        &mut self,
+        name: &str,
+        phase: Phase,
+        state: Option<&RoleState>,
+        created: Option<usize>,
+    ) -> Result<Vec<usize>, PlanError> {
+        let a = self.answers;
+        let permissions = a.permissions_for(phase, self.aws.caller.partition());
+        let workspaces = self.tfc.workspaces.len();
+        if let Some(note) = guard::check_admin(a, &permissions, name, phase, workspaces)? {
+            self.notes.push(note);
+        }
+        if phase == Phase::Plan && a.plan_role_defaulted() {
+            self.notes.push(Note::info(
+                format!("role {name}"),
+                format!("role {name} (plan runs) gets {PLAN_ROLE_DEFAULT_POLICY}: plans only read, so only the apply role gets the chosen permissions"),
+            ));
+        }
+        Ok(self.permissions(name, &permissions, state, created.into_iter().collect()))
+    }
+
+    /// Managed and inline policies the role still lacks; returns the changes that give them.
+    fn permissions(
+        &mut self,
+        name: &str,
+        permissions: &Permissions,
+        state: Option<&RoleState>,
+        deps: Vec<usize>,
+    ) -> Vec<usize> {
+        let mut given = Vec::new();
         let attached = state.map(|s| s.attached.clone()).unwrap_or_default();
         for arn in &permissions.managed_policy_arns {
             if !attached.contains(arn) {
@@ -185,8 +223,15 @@ impl Builder<'_> {
                     role_name: name.to_string(),
                     policy_arn: arn.clone(),
                 });
-                self.push(change, deps.clone());
+                given.push(self.push(change, deps.clone()));
             }
+        }
+        let total = attached.len() + given.len();
+        if total > MANAGED_POLICIES_PER_ROLE && !given.is_empty() {
+            self.notes.push(Note::warning(
+                format!("role {name}"),
+                format!("role {name} would have {total} managed policies, over IAM's default quota of {MANAGED_POLICIES_PER_ROLE} per role: unless the account's quota was raised, the attach fails part way"),
+            ));
         }
         if let Some(doc) = &permissions.inline_policy {
             let new: Value = serde_json::from_str(doc).unwrap_or(Value::Null);
@@ -200,9 +245,10 @@ impl Builder<'_> {
                     document: new,
                     old,
                 });
-                self.push(change, deps);
+                given.push(self.push(change, deps));
             }
         }
+        given
     }
 
     /// A variable set reaches its workspaces only once it holds every variable.
@@ -297,13 +343,19 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     if let Some(set) = &tfc.varset {
         guard::check_varset_reach(answers, set, &tfc, &tfc.project_workspace_ids)?;
     }
+    for arn in &aws.unchecked_policies {
+        b.notes.push(Note::warning(
+            format!("policy {arn}"),
+            format!("could not check that policy {arn} exists (iam:GetPolicy denied): the apply fails part way if it does not"),
+        ));
+    }
     let provider_deps = b.provider();
     let mut roles = Vec::new();
     let mut role_deps = Vec::new();
     for (name, phase, state) in &aws.roles {
-        let (role, change) = b.role(name, *phase, state.as_ref(), &provider_deps)?;
+        let (role, ready) = b.role(name, *phase, state.as_ref(), &provider_deps)?;
         roles.push(role);
-        role_deps.extend(change);
+        role_deps.extend(ready);
     }
     let (variables, attach_deps) = b.variables(&roles, role_deps);
     b.attach_varset(attach_deps);

@@ -7,7 +7,7 @@
 //! chosen.
 
 use super::{RoleState, TfcState};
-use crate::core::answers::{Answers, WorkspaceSelection};
+use crate::core::answers::{Answers, Permissions, WorkspaceSelection};
 use crate::core::error::PlanError;
 use crate::core::plan::Note;
 use crate::core::policy::{broad_trust, BroadTrust, PolicyDocument};
@@ -148,12 +148,12 @@ pub fn describe_trust(doc: &PolicyDocument, host: &str) -> String {
 /// the user's explicit consent.
 pub(super) fn check_admin(
     answers: &Answers,
+    permissions: &Permissions,
     role: &str,
     phase: Phase,
     workspaces: usize,
 ) -> Result<Option<Note>, PlanError> {
-    let admin = answers
-        .permissions
+    let admin = permissions
         .managed_policy_arns
         .iter()
         .any(|a| a.ends_with(":policy/AdministratorAccess"));

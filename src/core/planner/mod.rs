@@ -32,6 +32,8 @@ pub(super) struct AwsState {
     pub(super) caller: CallerIdentity,
     pub(super) provider: Option<OidcProvider>,
     pub(super) roles: Vec<(String, Phase, Option<RoleState>)>,
+    /// Managed policies whose existence IAM would not tell (`iam:GetPolicy` denied).
+    pub(super) unchecked_policies: Vec<String>,
 }
 
 /// What the HCP Terraform side looks like.

@@ -4,7 +4,7 @@ use crate::core::answers::check_stack_subject;
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
 use crate::core::error::PlanError;
 use crate::core::plan::{VariableTarget, VarsetRef, WorkspaceRef};
-use crate::core::ports::{Iam, Project, Stack, Tfc};
+use crate::core::ports::{Iam, IamError, Project, Stack, Tfc};
 use crate::core::subject::RunSubject;
 use futures::future::try_join_all;
 
@@ -16,13 +16,18 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
         .await
         .map_err(PlanError::aws("read the AWS caller identity"))?;
     let arn = provider_arn(&caller, &answers.host);
-    let wanted_inline = answers.permissions.inline_policy.is_some();
+    let partition = caller.partition();
     let provider = async {
         iam.get_oidc_provider(&arn)
             .await
             .map_err(PlanError::aws("read the OIDC provider"))
     };
+    let policies = check_policies_exist(answers, iam, partition);
     let roles = try_join_all(answers.roles().into_iter().map(|(name, phase)| async move {
+        let wanted_inline = answers
+            .permissions_for(phase, partition)
+            .inline_policy
+            .is_some();
         let Some(role) = iam
             .get_role(&name)
             .await
@@ -54,12 +59,51 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
             }),
         ))
     }));
-    let (provider, roles) = futures::try_join!(provider, roles)?;
+    let (provider, roles, unchecked_policies) = futures::try_join!(provider, roles, policies)?;
     Ok(AwsState {
         caller,
         provider,
         roles,
+        unchecked_policies,
     })
+}
+
+/// Every managed policy the roles are to get exists (`GetPolicy`): an attach of one that does
+/// not would fail after the provider and roles are written. Returns those IAM would not say
+/// anything about (access denied), for the plan to name.
+async fn check_policies_exist(
+    answers: &Answers,
+    iam: &dyn Iam,
+    partition: &str,
+) -> Result<Vec<String>, PlanError> {
+    let mut arns: Vec<String> = Vec::new();
+    for (_, phase) in answers.roles() {
+        for arn in answers
+            .permissions_for(phase, partition)
+            .managed_policy_arns
+        {
+            if !arns.contains(&arn) {
+                arns.push(arn);
+            }
+        }
+    }
+    let found = try_join_all(arns.iter().map(|arn| async move {
+        match iam.managed_policy_exists(arn).await {
+            Ok(exists) => Ok(Some(exists)),
+            Err(IamError::AccessDenied(_)) => Ok(None),
+            Err(e) => Err(PlanError::aws("read the managed policy")(e)),
+        }
+    }))
+    .await?;
+    let mut unchecked = Vec::new();
+    for (arn, exists) in arns.into_iter().zip(found) {
+        match exists {
+            Some(true) => {}
+            Some(false) => return Err(PlanError::UnknownPolicy { arn }),
+            None => unchecked.push(arn),
+        }
+    }
+    Ok(unchecked)
 }
 
 /// The project named in the answers (exact spelling first, then ignoring case).

@@ -27,6 +27,7 @@ pub fn plan_from_scratch(
             .into_iter()
             .map(|(name, phase)| (name, phase, None))
             .collect(),
+        unchecked_policies: Vec::new(),
     };
     let targets = match &answers.target {
         TargetChoice::Workspaces => workspaces

@@ -64,7 +64,7 @@ impl Builder<'_> {
                     target.to_string(),
                     format!(
                         "{target} still holds {}: {STATIC_KEYS_NOTE}",
-                        static_keys.join(" and ")
+                        crate::core::text::and_list(&static_keys)
                     ),
                 ));
             }

@@ -19,6 +19,8 @@ pub struct Claims {
     pub host: String,
     pub provider_arn: String,
     pub aud: String,
+    /// The token's subject; empty stands for a token without the claim (HCP Terraform always
+    /// sends one; the guardrail's `Null` check is about tokens that do not).
     pub sub: String,
 }
 

@@ -1,10 +1,13 @@
 //! Trust policies as types: a lossless [`PolicyDocument`] and IAM's evaluation of it against the
 //! claims of an HCP Terraform token ([`evaluate`]). Setup's extension, undo's removal, `review`'s
-//! findings and `explain` all read policies through this module, never as strings.
+//! findings and `explain` all read policies through this module, never as strings. Permission
+//! policies (`--policy-file`) are checked against IAM's grammar here too ([`check_permission_policy`]).
 
 mod document;
 mod evaluate;
+mod grammar;
 mod risk;
+pub mod spanned;
 
 pub use document::{
     action_matches, principal_matches, Actions, Condition, Effect, Operator, PolicyDocument,
@@ -15,6 +18,7 @@ pub use evaluate::{
     WEB_IDENTITY_ACTION,
 };
 
+pub use grammar::{check_permission_policy, PolicyProblem};
 pub use risk::{broad_trust, restricts, BroadTrust};
 
 use crate::core::subject::RunSubject;
@@ -260,7 +264,8 @@ mod tests {
         fn agrees_with_the_reference(
             op in prop_oneof![Just("StringEquals"), Just("StringLike")],
             patterns in proptest::collection::vec("[a-c:*?]{0,6}|\\$\\{[*?$]\\}", 1..4),
-            sub in "[a-c:*?$]{0,8}",
+            // An empty sub stands for a token without one (see `Claims::sub`).
+            sub in "[a-c:*?$]{1,8}",
         ) {
             let p = doc(json!([allow(json!({op: {"app.terraform.io:sub": patterns}}))]));
             prop_assert_eq!(evaluate(&p, &claims(&sub)).allowed, reference(op, &patterns, &sub));

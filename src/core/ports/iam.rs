@@ -182,6 +182,9 @@ pub trait Iam: Send + Sync {
         &self,
         policy_arn: &str,
     ) -> Result<Option<String>, IamError>;
+    /// `GetPolicy`: whether managed policy `policy_arn` (AWS-managed or the account's) exists,
+    /// so a plan refuses one an attach would fail on.
+    async fn managed_policy_exists(&self, policy_arn: &str) -> Result<bool, IamError>;
 }
 
 /// What `GetAccessKeyLastUsed` says about an access key of the caller's account.

@@ -113,6 +113,14 @@ pub enum TfcError {
     Protocol(String),
 }
 
+impl TfcError {
+    /// A 404 while reading: the organization, project or workspace named does not exist (or the
+    /// token cannot see it), which is the user's input to correct (exit 2), not a failure.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, TfcError::NotFound { .. })
+    }
+}
+
 /// The HCP Terraform API v2, as much of it as tfc-oidc needs. List methods follow every page.
 #[async_trait]
 pub trait Tfc: Send + Sync {

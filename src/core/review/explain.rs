@@ -220,6 +220,13 @@ pub enum ExplainError {
     },
 }
 
+impl ExplainError {
+    /// Whether the error is a name the user gave that does not exist (exit 2), not a failure.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, ExplainError::NoWorkspace { .. })
+    }
+}
+
 /// What `explain` prints.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {

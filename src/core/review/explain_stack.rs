@@ -60,6 +60,16 @@ pub enum StackExplainError {
     Explain(#[from] ExplainError),
 }
 
+impl StackExplainError {
+    /// Whether the error is a name the user gave that does not exist (exit 2), not a failure.
+    pub fn is_usage(&self) -> bool {
+        match self {
+            StackExplainError::NoStack { .. } => true,
+            StackExplainError::Explain(e) => e.is_usage(),
+        }
+    }
+}
+
 /// Explains `run` against the inventory (read with AWS). `extra` is the role read separately
 /// when it does not trust the provider (so it is not in the inventory).
 pub fn explain_stack(

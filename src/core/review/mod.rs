@@ -97,6 +97,10 @@ pub struct Finding {
     /// (serialized 1-based, as messages count statements).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "one_based")]
     pub statement: Option<usize>,
+    /// For static keys (TFCOIDC004): the whole `AWS_ACCESS_KEY_ID` value, for programs (the
+    /// detail, meant for people, shows it shortened). An id, not a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
 }
 
 fn one_based<S: serde::Serializer>(index: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
@@ -119,7 +123,14 @@ impl Finding {
             detail: detail.into(),
             fix: entry.fix.to_string(),
             statement: None,
+            access_key_id: None,
         }
+    }
+
+    /// Names the access key id the finding is about.
+    pub fn with_access_key_id(mut self, id: Option<String>) -> Finding {
+        self.access_key_id = id;
+        self
     }
 
     /// Replaces the generic fix with a specific one.

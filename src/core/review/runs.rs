@@ -98,7 +98,7 @@ fn config_findings(
             "{} (from {}) names {arn}; {} runs{} are refused: {}",
             first.key,
             first.source,
-            phases.join(" and "),
+            crate::core::text::and_list(&phases),
             c.label(),
             reasons.join("; ")
         );

@@ -10,6 +10,7 @@ use crate::core::inventory::{Inventory, VariableSource, WorkspaceEntry};
 use crate::core::plan::mask_key_id;
 use crate::core::ports::VariableCategory;
 use crate::core::subject::Phase;
+use crate::core::text::and_list;
 use std::collections::BTreeMap;
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
@@ -36,14 +37,6 @@ fn describe_key(key: &str, value: Option<&str>) -> String {
     match value {
         Some(id) if key == STATIC_KEYS[0] => format!("{key} ({})", mask_key_id(id)),
         _ => key.to_string(),
-    }
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -79,13 +72,18 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
                 if own.len() == 1 { "is" } else { "are" }
             );
             let fix = migrate_command(inv, &[&ws.workspace.name]);
+            let key_id = keys
+                .iter()
+                .find(|k| k.source == VariableSource::Workspace && k.key == STATIC_KEYS[0])
+                .and_then(|k| k.value.clone());
             out.push(
                 Finding::new(
                     FindingId::StaticKeys,
                     ResourceRef::workspace(inv, ws),
                     detail,
                 )
-                .with_fix(fix),
+                .with_fix(fix)
+                .with_access_key_id(key_id),
             );
         }
         for k in &keys {
@@ -98,16 +96,18 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
         }
     }
     for ((id, name), workspaces) in by_set {
-        let keys: Vec<String> = inv
+        let set_keys: Vec<_> = inv
             .varset(&id)
-            .map(|s| {
-                s.variables
-                    .iter()
-                    .filter(|v| is_static_key(v))
-                    .map(|v| describe_key(&v.key, v.value.as_deref()))
-                    .collect()
-            })
+            .map(|s| s.variables.iter().filter(|v| is_static_key(v)).collect())
             .unwrap_or_default();
+        let keys: Vec<String> = set_keys
+            .iter()
+            .map(|v| describe_key(&v.key, v.value.as_deref()))
+            .collect();
+        let key_id = set_keys
+            .iter()
+            .find(|v| v.key == STATIC_KEYS[0])
+            .and_then(|v| v.value.clone());
         let names: Vec<&str> = workspaces
             .iter()
             .map(|w| w.workspace.name.as_str())
@@ -133,7 +133,11 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
             name,
         };
         let fix = migrate_command(inv, &names);
-        out.push(Finding::new(FindingId::StaticKeys, resource, detail).with_fix(fix));
+        out.push(
+            Finding::new(FindingId::StaticKeys, resource, detail)
+                .with_fix(fix)
+                .with_access_key_id(key_id),
+        );
     }
     out
 }
@@ -249,7 +253,7 @@ fn half_set(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<Findi
             format!(
                 "{auth_key}=true but no {} reaches the workspace (no role for {} runs)",
                 c.key(VarKind::RoleArn(Phase::Run)),
-                phases.join(" and ")
+                and_list(&phases)
             )
         }
         (false, None) => return None,

@@ -50,6 +50,40 @@ impl Phase {
     }
 }
 
+impl Phase {
+    /// Who assumes a role of this phase, in words: "plan and apply runs", "plan runs", "apply
+    /// runs"; a Stack's role is assumed by its deployments' operations, which have no run phase.
+    pub fn assumed_by(self, stack: bool) -> String {
+        match (stack, self) {
+            (false, Phase::Run) => "plan and apply runs".into(),
+            (false, phase) => format!("{phase} runs"),
+            (true, Phase::Run) => "Stack plan and apply operations".into(),
+            (true, phase) => format!("Stack {phase} operations"),
+        }
+    }
+
+    /// A role's label in a plan: "run phase", "plan phase", "apply phase", or for a Stack's role
+    /// "Stack operations", "Stack plan operations"…
+    pub fn role_label(self, stack: bool) -> String {
+        match (stack, self) {
+            (false, phase) => format!("{phase} phase"),
+            (true, Phase::Run) => "Stack operations".into(),
+            (true, phase) => format!("Stack {phase} operations"),
+        }
+    }
+}
+
+/// Whether `subjects` (of one role) are all a Stack's (`…:stack:S:deployment:D:operation:X`).
+pub fn for_stack<S: AsRef<str>>(subjects: &[S]) -> bool {
+    !subjects.is_empty()
+        && subjects.iter().all(|s| {
+            matches!(
+                RunSubject::parse(s.as_ref()),
+                Some(RunSubject::Stack { .. })
+            )
+        })
+}
+
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -312,6 +346,20 @@ pub fn has_wildcard(pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_are_named_by_who_assumes_them() {
+        assert_eq!(Phase::Run.assumed_by(false), "plan and apply runs");
+        assert_eq!(Phase::Apply.assumed_by(false), "apply runs");
+        assert_eq!(Phase::Run.role_label(false), "run phase");
+        assert_eq!(Phase::Run.role_label(true), "Stack operations");
+        assert_eq!(Phase::Plan.role_label(true), "Stack plan operations");
+        let stack = "organization:o:project:p:stack:s:deployment:*:operation:*";
+        let named_stack = "organization:o:project:p:workspace:stack:run_phase:*";
+        assert!(for_stack(&[stack]));
+        assert!(!for_stack(&[named_stack]), "a workspace named stack");
+        assert!(!for_stack::<&str>(&[]));
+    }
     use proptest::prelude::*;
 
     fn pattern(org: &str, project: &str, ws: Option<&str>, phase: Phase) -> SubjectPattern {

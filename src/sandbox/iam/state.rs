@@ -157,7 +157,7 @@ impl IamState {
             .ok_or_else(|| missing(format!("OIDC provider {arn}")))
     }
 
-    fn policy_exists(&self, arn: &str) -> bool {
+    pub(crate) fn policy_exists(&self, arn: &str) -> bool {
         let aws = format!("arn:{}:iam::aws:policy/", self.identity.partition());
         match arn.strip_prefix(&aws) {
             Some(name) => AWS_MANAGED.contains(&name),

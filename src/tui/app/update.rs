@@ -408,11 +408,14 @@ impl App {
                         .unwrap_or_default(),
                     _ => cx.project.clone(),
                 };
-                self.role.enter(&role_pattern::prefilled_role_name(
+                let provider =
+                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
+                let name = role_pattern::prefilled_role_name(
                     self.role_pattern.as_deref(),
                     &cx.organization,
                     &project,
-                ))
+                );
+                self.role.enter(&name, &provider)
             }
             Step::Variables => {
                 let ids = self.workspaces.ids_of(&cx.workspace_names);

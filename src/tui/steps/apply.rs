@@ -131,9 +131,9 @@ impl ApplyStep {
         };
         let intro = intro(title, &sub, t, w);
         let mut tail = vec![Line::raw(format!(
-            "{} of {} changes done.",
+            "{} of {} done.",
             done_count(&self.statuses),
-            self.statuses.len()
+            crate::core::text::counted(self.statuses.len(), "change", "changes")
         ))];
         if let Some(e) = &self.failure {
             // A failed change shows its own error; anything else (the journal) is said here.

@@ -4,7 +4,6 @@
 //! shell say the same thing.
 
 use crate::core::plan::Plan;
-use crate::core::subject::Phase;
 use crate::tui::msg::KeySource;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, paragraph, subject_lines, wrapped};
@@ -42,11 +41,9 @@ pub(crate) fn plan_lines(plan: &Plan, w: usize, t: Theme) -> Vec<Line<'static>> 
     let mut out = Vec::new();
     for role in &plan.roles {
         out.push(Line::raw(""));
-        let runs = match role.phase {
-            Phase::Run => "plan and apply runs",
-            Phase::Plan => "plan runs",
-            Phase::Apply => "apply runs",
-        };
+        let runs = role
+            .phase
+            .assumed_by(crate::core::subject::for_stack(&role.subjects));
         out.push(Line::styled(format!("Role for {runs}"), t.bold()));
         out.extend(wrapped(Span::raw("  "), &role.arn, t.accent(), w));
         for s in &role.subjects {

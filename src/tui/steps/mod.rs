@@ -18,6 +18,8 @@ pub mod refused;
 pub mod review;
 pub mod review_confirm;
 pub mod role;
+mod role_details;
+pub mod role_permissions;
 mod role_view;
 pub mod variables;
 pub mod verify_status;

@@ -1,17 +1,23 @@
 //! Step 5: the IAM role runs assume. A new one (name prefilled from organization and project,
 //! checked live against IAM's rules) or an existing one that already trusts the issuer; its
-//! permissions; and optionally separate plan and apply roles.
+//! permissions; and optionally separate plan and apply roles, each with its own permissions
+//! (the plan role read-only unless changed).
 
 use crate::core::answers::Permissions;
 use crate::core::names::{self, INLINE_POLICY_MAX};
+use crate::core::policy::check_permission_policy;
 use crate::core::ports::{IamError, Role};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::refused::role_refusal;
+use crate::tui::steps::role_permissions::TrustingRole;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
+use crate::tui::steps::role_permissions::{Pending, PermissionChoice};
 use crate::tui::steps::role_view;
+
+pub use crate::tui::steps::role_permissions::Permission;
 
 /// New role or existing role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,40 +27,8 @@ pub enum RoleKind {
     Existing,
 }
 
-/// The permission choices, least privilege first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Permission {
-    #[default]
-    ReadOnly,
-    PowerUser,
-    Admin,
-    PolicyFile,
-}
-
-impl Permission {
-    /// The choices, in the order shown.
-    pub const ALL: [Permission; 4] = [
-        Permission::ReadOnly,
-        Permission::PowerUser,
-        Permission::Admin,
-        Permission::PolicyFile,
-    ];
-
-    /// The choice as shown.
-    pub fn label(self) -> &'static str {
-        match self {
-            Permission::ReadOnly => "ReadOnlyAccess",
-            Permission::PowerUser => "PowerUserAccess",
-            Permission::Admin => "AdministratorAccess",
-            Permission::PolicyFile => "Policy file…",
-        }
-    }
-
-    fn cycle(self, delta: isize) -> Permission {
-        let i = Permission::ALL.iter().position(|p| *p == self).unwrap_or(0) as isize;
-        Permission::ALL[(i + delta).rem_euclid(Permission::ALL.len() as isize) as usize]
-    }
-}
+/// A role's attached policy ARNs and inline policy names, when IAM would list them.
+pub type RolePolicies = Option<(Vec<String>, Vec<String>)>;
 
 /// The form's fields, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,8 +38,12 @@ pub enum Field {
     Name,
     Existing,
     Permissions,
+    PolicyArn,
     PolicyPath,
     Split,
+    PlanPermissions,
+    PlanPolicyArn,
+    PlanPolicyPath,
 }
 
 /// The role step's state.
@@ -78,14 +56,19 @@ pub struct RoleStep {
     pub trusting: Vec<Role>,
     /// For each of `trusting`, why it cannot be chosen (see [`role_refusal`]), if it cannot.
     pub refused: Vec<Option<String>>,
+    /// What each of them has now: attached policy ARNs and inline policy names (`None`:
+    /// unreadable).
+    pub trusting_policies: Vec<RolePolicies>,
+    /// `t`: what each role trusts and may do, instead of the form.
+    pub show_details: bool,
     roles_loaded: bool,
     pub roles_loading: bool,
     pub roles_error: Option<String>,
     pub existing: usize,
-    pub permission: Permission,
-    pub policy_path: TextInput,
-    /// The policy file read and checked: (path, document).
-    policy_doc: Option<(String, String)>,
+    /// What the role may do; with split roles, the apply role.
+    pub permissions: PermissionChoice,
+    /// With split roles, what the plan role may do (read-only unless changed).
+    pub plan_permissions: PermissionChoice,
     pub reading_policy: bool,
     pub split: bool,
     pub focus: Field,
@@ -97,8 +80,9 @@ impl RoleStep {
         RoleStep::default()
     }
 
-    /// Prefills the name (unless the user edited it) and loads the account's roles once.
-    pub fn enter(&mut self, default_name: &str) -> Vec<Effect> {
+    /// Prefills the name (unless the user edited it) and loads, once, the account's roles that
+    /// trust the provider `provider_arn`.
+    pub fn enter(&mut self, default_name: &str, provider_arn: &str) -> Vec<Effect> {
         if !self.name_edited {
             self.name.set(default_name);
         }
@@ -106,18 +90,17 @@ impl RoleStep {
             return vec![];
         }
         self.roles_loading = true;
-        vec![Effect::LoadRoles]
+        let provider_arn = provider_arn.to_string();
+        vec![Effect::LoadRoles(provider_arn)]
     }
 
-    /// Keeps the roles whose trust names the provider `provider_arn`.
-    pub fn on_roles(&mut self, provider_arn: &str, result: Result<Vec<Role>, IamError>) {
+    /// Keeps the roles trusting the provider, and the policies each has now.
+    pub fn on_roles(&mut self, provider_arn: &str, result: Result<Vec<TrustingRole>, IamError>) {
         self.roles_loading = false;
         match result {
             Ok(roles) => {
-                self.trusting = roles
-                    .into_iter()
-                    .filter(|r| crate::core::inventory::trusts_provider(r, provider_arn))
-                    .collect();
+                (self.trusting, self.trusting_policies) =
+                    roles.into_iter().map(|r| (r.role, r.policies)).unzip();
                 let refusal = |r: &Role| role_refusal(r, provider_arn);
                 self.refused = self.trusting.iter().map(refusal).collect();
                 self.roles_loaded = true;
@@ -136,18 +119,35 @@ impl RoleStep {
             Field::Existing
         });
         f.push(Field::Permissions);
-        if self.permission == Permission::PolicyFile {
-            f.push(Field::PolicyPath);
+        match self.permissions.permission {
+            Permission::PolicyArn => f.push(Field::PolicyArn),
+            Permission::PolicyFile => f.push(Field::PolicyPath),
+            _ => {}
         }
         if self.kind == RoleKind::New {
             f.push(Field::Split);
+        }
+        if self.split_roles() {
+            f.push(Field::PlanPermissions);
+            match self.plan_permissions.permission {
+                Permission::PolicyArn => f.push(Field::PlanPolicyArn),
+                Permission::PolicyFile => f.push(Field::PlanPolicyPath),
+                _ => {}
+            }
         }
         f
     }
 
     /// A text field has the focus.
     pub fn text_mode(&self) -> bool {
-        matches!(self.focus, Field::Name | Field::PolicyPath)
+        matches!(
+            self.focus,
+            Field::Name
+                | Field::PolicyArn
+                | Field::PolicyPath
+                | Field::PlanPolicyArn
+                | Field::PlanPolicyPath
+        )
     }
 
     /// The role name the answers use.
@@ -175,19 +175,23 @@ impl RoleStep {
         self.kind == RoleKind::New && self.split
     }
 
-    /// The permissions for the answers (`partition` from the caller's ARN).
+    /// The permissions for the answers (`partition` from the caller's ARN); with split roles,
+    /// the apply role's.
     pub fn permissions(&self, partition: &str) -> Permissions {
-        let managed = |name: &str| Permissions {
-            managed_policy_arns: vec![format!("arn:{partition}:iam::aws:policy/{name}")],
-            ..Permissions::default()
-        };
-        match self.permission {
-            Permission::PolicyFile => Permissions {
-                inline_policy: self.policy_doc.as_ref().map(|(_, doc)| doc.clone()),
-                ..Permissions::default()
-            },
-            p => managed(p.label()),
-        }
+        self.permissions.permissions(partition)
+    }
+
+    /// The plan role's permissions, when the roles are split.
+    pub fn plan_permissions(&self, partition: &str) -> Option<Permissions> {
+        self.split_roles()
+            .then(|| self.plan_permissions.permissions(partition))
+    }
+
+    /// AdministratorAccess was chosen for a role (shown with its warning): the wizard's
+    /// `--allow-admin`.
+    pub fn allows_admin(&self) -> bool {
+        self.permissions.permission == Permission::Admin
+            || (self.split_roles() && self.plan_permissions.permission == Permission::Admin)
     }
 
     /// The name's problem, if any (checked as the user types).
@@ -228,7 +232,8 @@ impl RoleStep {
                 let n = self.trusting.len() as isize;
                 self.existing = (self.existing as isize + delta).rem_euclid(n) as usize;
             }
-            Field::Permissions => self.permission = self.permission.cycle(delta),
+            Field::Permissions => self.permissions.cycle(delta),
+            Field::PlanPermissions => self.plan_permissions.cycle(delta),
             Field::Split => self.split = !self.split,
             _ => {}
         }
@@ -240,7 +245,14 @@ impl RoleStep {
             Input::Edit(key) => {
                 match self.focus {
                     Field::Name => self.name_edited |= self.name.handle(&key),
-                    Field::PolicyPath if self.policy_path.handle(&key) => self.policy_doc = None,
+                    Field::PolicyArn => _ = self.permissions.arn.handle(&key),
+                    Field::PlanPolicyArn => _ = self.plan_permissions.arn.handle(&key),
+                    Field::PolicyPath if self.permissions.policy_path.handle(&key) => {
+                        self.permissions.path_edited()
+                    }
+                    Field::PlanPolicyPath if self.plan_permissions.policy_path.handle(&key) => {
+                        self.plan_permissions.path_edited()
+                    }
                     _ => {}
                 }
                 return Reaction::stay();
@@ -248,11 +260,16 @@ impl RoleStep {
             Input::Action(a) => a,
         };
         match action {
+            // The form is hidden behind the `t` view: nothing there changes unseen.
+            Action::Back if self.show_details => self.show_details = false,
+            Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle
+                if self.show_details => {}
             Action::Up | Action::PrevField => self.move_focus(-1),
             Action::Down | Action::NextField => self.move_focus(1),
             Action::Left => self.change(-1),
             Action::Right | Action::Toggle => self.change(1),
             Action::Back => return Reaction::back(),
+            Action::TrustPolicy => self.show_details = !self.show_details,
             Action::Accept => return self.accept(),
             _ => {}
         }
@@ -281,39 +298,68 @@ impl RoleStep {
                 "Role {name} cannot be used (why is under it): choose another"
             ));
         }
-        if self.permission == Permission::PolicyFile {
-            let path = self.policy_path.value().trim().to_string();
-            if path.is_empty() {
-                self.focus = Field::PolicyPath;
-                return Reaction::refuse("Enter the path of a JSON policy document");
+        let split = self.split_roles();
+        let pending = [
+            (
+                self.permissions.pending(),
+                Field::PolicyArn,
+                Field::PolicyPath,
+            ),
+            (
+                self.plan_permissions.pending().filter(|_| split),
+                Field::PlanPolicyArn,
+                Field::PlanPolicyPath,
+            ),
+        ];
+        for (pending, arn_field, path_field) in pending {
+            match pending {
+                None => {}
+                Some(Pending::Arn(why)) => {
+                    self.focus = arn_field;
+                    return Reaction::refuse(why);
+                }
+                Some(Pending::NoPath) => {
+                    self.focus = path_field;
+                    return Reaction::refuse("Enter the path of a JSON policy document");
+                }
+                Some(Pending::Read(path)) => {
+                    self.reading_policy = true;
+                    return Reaction::effect(Effect::ReadPolicyFile { path });
+                }
             }
-            if self.policy_doc.as_ref().is_some_and(|(p, _)| *p == path) {
-                return Reaction::next();
-            }
-            self.reading_policy = true;
-            return Reaction::effect(Effect::ReadPolicyFile { path });
         }
         Reaction::next()
     }
 
-    /// The policy file was read: checked, it completes the step.
+    /// A policy file was read: checked, it goes to the choice (or both) naming it, and the step
+    /// continues as Enter would (reading the other file, if any).
     pub fn on_policy_file(&mut self, path: String, result: Result<String, String>) -> Reaction {
         self.reading_policy = false;
-        if path != self.policy_path.value().trim() {
+        let wanted = [&self.permissions, &self.plan_permissions]
+            .iter()
+            .any(|c| c.pending() == Some(Pending::Read(path.clone())));
+        if !wanted {
             return Reaction::stay();
         }
         let checked = result.and_then(|text| {
-            names::validate_policy_document("policy file", &text, INLINE_POLICY_MAX)
+            check_permission_policy(&text, INLINE_POLICY_MAX)
                 .map(|_| text)
-                .map_err(|e| e.to_string())
+                .map_err(|p| format!("{path}:{p}"))
         });
         match checked {
             Ok(doc) => {
-                self.policy_doc = Some((path, doc));
-                Reaction::next()
+                self.permissions.take_document(&path, &doc);
+                self.plan_permissions.take_document(&path, &doc);
+                self.accept()
             }
             Err(e) => {
-                self.focus = Field::PolicyPath;
+                let plan_only = self.permissions.policy_path.value().trim() != path
+                    || self.permissions.permission != Permission::PolicyFile;
+                self.focus = if plan_only {
+                    Field::PlanPolicyPath
+                } else {
+                    Field::PolicyPath
+                };
                 Reaction::refuse(e)
             }
         }
@@ -321,16 +367,21 @@ impl RoleStep {
 
     /// The keys this screen offers now.
     pub fn hints(&self) -> Vec<Hint> {
-        let mut h = vec![
-            hint(Action::Accept, "continue"),
-            hints2(Action::Up, Action::Down, "field"),
-        ];
+        let mut h = vec![hint(Action::Accept, "continue")];
+        if self.show_details {
+            h.push(hint(Action::TrustPolicy, "form"));
+            return h;
+        }
+        h.push(hints2(Action::Up, Action::Down, "field"));
         match self.focus {
-            Field::Kind | Field::Existing | Field::Permissions => {
+            Field::Kind | Field::Existing | Field::Permissions | Field::PlanPermissions => {
                 h.push(hints2(Action::Left, Action::Right, "change"))
             }
             Field::Split => h.push(hint(Action::Toggle, "toggle")),
             _ => {}
+        }
+        if !self.text_mode() {
+            h.push(hint(Action::TrustPolicy, "policies"));
         }
         h.push(hint(Action::Back, "back"));
         h

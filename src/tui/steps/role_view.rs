@@ -4,6 +4,7 @@ use crate::core::names;
 use crate::core::ports::Role;
 use crate::tui::steps::refused::adoption_note;
 use crate::tui::steps::role::{Field, Permission, RoleKind, RoleStep};
+use crate::tui::steps::role_permissions::PermissionChoice;
 use crate::tui::steps::ViewCtx;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{heading, subject_lines, wrapped};
@@ -49,20 +50,8 @@ fn choice(text: &str, focused: bool, t: Theme) -> Vec<Span<'static>> {
     ]
 }
 
-fn permission_note(p: Permission, account: &str) -> (String, bool) {
-    match p {
-        Permission::ReadOnly => ("AWS managed policy: read every resource, change nothing.".into(), false),
-        Permission::PowerUser => ("AWS managed policy: everything except IAM users, roles and Organizations.".into(), false),
-        Permission::Admin => (
-            format!("Warning: every run of these workspaces could do anything in account {account}, IAM included."),
-            true,
-        ),
-        Permission::PolicyFile => ("A JSON policy document, put on the role as its inline policy 'tfc-oidc'.".into(), false),
-    }
-}
-
 /// The `sub` patterns a trust policy admits, as written.
-fn trusted_subjects(policy: &str) -> Vec<String> {
+pub(super) fn trusted_subjects(policy: &str) -> Vec<String> {
     let doc: serde_json::Value = serde_json::from_str(policy).unwrap_or_default();
     let mut out = Vec::new();
     for stmt in doc["Statement"].as_array().into_iter().flatten() {
@@ -109,8 +98,73 @@ fn adoption_lines(step: &RoleStep, role: &Role, v: &ViewCtx, w: usize) -> Vec<Li
     lines
 }
 
+/// What drawing a permission choice needs besides the lines.
+struct Form<'a, 'b> {
+    step: &'a RoleStep,
+    area: Rect,
+    v: &'a ViewCtx<'b>,
+}
+
+impl Form<'_, '_> {
+    /// A permission choice (`fields`: the choice, its ARN and its path field): the choice with
+    /// its note, then the ARN or path typed for it.
+    fn choice(
+        &self,
+        lines: &mut Vec<Line<'static>>,
+        cursor: &mut Option<(u16, u16)>,
+        choice: &PermissionChoice,
+        (field, arn_field, path_field): (Field, Field, Field),
+        title: &str,
+    ) {
+        let (step, t, w) = (self.step, self.v.theme, self.area.width as usize);
+        let existing = step.kind == RoleKind::Existing;
+        let mut row = label(step, field, title, t);
+        row.extend(self::choice(
+            choice.permission.label(existing),
+            step.focus == field,
+            t,
+        ));
+        row.push(Span::styled(
+            format!(
+                "  {} of {}",
+                choice.permission.number(),
+                Permission::ALL.len()
+            ),
+            t.dim(),
+        ));
+        lines.push(Line::from(row));
+        let (text, warning) = choice.note(existing, &self.v.cx.account);
+        lines.extend(note(&text, if warning { t.warn() } else { t.dim() }, w));
+        let (input, input_field, title) = match choice.permission {
+            Permission::PolicyArn => (&choice.arn, arn_field, "Policy ARN"),
+            Permission::PolicyFile => (&choice.policy_path, path_field, "Policy file"),
+            _ => return,
+        };
+        let field_width = w.saturating_sub(LABEL + 1).clamp(8, 50);
+        let mut row = label(step, input_field, title, t);
+        let (rendered, x) = input.render(field_width, step.focus == input_field, t);
+        if let Some(x) = x {
+            let y = self.area.y + lines.len() as u16;
+            *cursor = Some((self.area.x + LABEL as u16 + x, y));
+        }
+        row.extend(rendered.spans);
+        lines.push(Line::from(row));
+        if choice.permission == Permission::PolicyArn {
+            if let Some(problem) = choice.arn_problem() {
+                lines.extend(note(&format!("✗ {problem}"), t.error(), w));
+            }
+        } else if step.reading_policy {
+            let text = format!("{} reading the file…", self.v.spinner);
+            lines.extend(note(&text, t.dim(), w));
+        }
+    }
+}
+
 /// Draws the form.
 pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    if step.show_details {
+        return super::role_details::render(step, frame, area, v);
+    }
     let t = v.theme;
     let w = area.width as usize;
     let mut lines = vec![
@@ -198,46 +252,11 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
         }
     }
 
-    let mut row = label(step, Field::Permissions, "Permissions", t);
-    row.extend(choice(
-        step.permission.label(),
-        step.focus == Field::Permissions,
-        t,
-    ));
-    row.push(Span::styled(
-        format!(
-            "  {} of {}",
-            Permission::ALL
-                .iter()
-                .position(|p| *p == step.permission)
-                .unwrap_or(0)
-                + 1,
-            Permission::ALL.len()
-        ),
-        t.dim(),
-    ));
-    lines.push(Line::from(row));
-    let (text, warning) = permission_note(step.permission, &v.cx.account);
-    lines.extend(note(&text, if warning { t.warn() } else { t.dim() }, w));
-
-    if step.permission == Permission::PolicyFile {
-        let mut row = label(step, Field::PolicyPath, "Policy file", t);
-        let (field, x) = step
-            .policy_path
-            .render(field_width, step.focus == Field::PolicyPath, t);
-        if let Some(x) = x {
-            cursor = Some((area.x + LABEL as u16 + x, area.y + lines.len() as u16));
-        }
-        row.extend(field.spans);
-        lines.push(Line::from(row));
-        if step.reading_policy {
-            lines.extend(note(
-                &format!("{} reading the file…", v.spinner),
-                t.dim(),
-                w,
-            ));
-        }
-    }
+    let split = step.split_roles();
+    let fields = (Field::Permissions, Field::PolicyArn, Field::PolicyPath);
+    let title = if split { "Apply role" } else { "Permissions" };
+    let form = Form { step, area, v };
+    form.choice(&mut lines, &mut cursor, &step.permissions, fields, title);
 
     if step.kind == RoleKind::New {
         let mut row = label(step, Field::Split, "Split roles", t);
@@ -256,6 +275,20 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
         } else {
             lines.extend(note("One role for plan and apply runs.", t.dim(), w));
         }
+    }
+    if split {
+        let fields = (
+            Field::PlanPermissions,
+            Field::PlanPolicyArn,
+            Field::PlanPolicyPath,
+        );
+        form.choice(
+            &mut lines,
+            &mut cursor,
+            &step.plan_permissions,
+            fields,
+            "Plan role",
+        );
     }
 
     if let Some(pos) = cursor {

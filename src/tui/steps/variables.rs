@@ -312,7 +312,7 @@ fn set_note(set: &VariableSet, cx: &Context) -> String {
     let now = if parts.is_empty() {
         "attached nowhere yet".to_string()
     } else {
-        format!("now attached to {}", parts.join(" and "))
+        format!("now attached to {}", crate::core::text::and_list(&parts))
     };
     let to = match &cx.selection {
         Some(WorkspaceSelection::All) => format!("project {}", cx.project),

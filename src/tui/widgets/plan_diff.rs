@@ -105,8 +105,10 @@ pub fn trust_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>
             // Continuation lines go deeper than the line they continue.
             let body = wrap(raw.trim_start(), width.saturating_sub(indent + 2), 2);
             for (i, chunk) in body.into_iter().enumerate() {
-                let lead = " ".repeat(indent + 2 + if i == 0 { 0 } else { 2 });
-                lines.push(Line::raw(format!("{lead}{chunk}")));
+                let wanted = indent + 2 + if i == 0 { 0 } else { 2 };
+                // A long value (an ARN, a subject) moves left rather than being cut off.
+                let lead = Span::raw(" ".repeat(wanted));
+                lines.extend(wrapped(lead, &chunk, Style::default(), width));
             }
         }
     }
@@ -116,4 +118,35 @@ pub fn trust_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>
         ));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::answers::{Answers, WorkspaceSelection};
+
+    #[tokio::test]
+    async fn trust_values_stay_whole_at_80_columns() {
+        let sb = crate::sandbox::Sandbox::demo();
+        let ws = WorkspaceSelection::Named(vec!["network-prod".into()]);
+        let mut a = Answers::new("app.terraform.io", "acme-corp", "platform", ws);
+        a.permissions.none = true;
+        let plan = crate::core::planner::plan(&a, sb.iam.as_ref(), sb.tfc.as_ref())
+            .await
+            .unwrap();
+        let lines: Vec<String> = trust_lines(&plan, Theme { colour: false }, 80)
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        let subject =
+            "\"organization:acme-corp:project:platform:workspace:network-prod:run_phase:*\"";
+        let provider = "\"arn:aws:iam::123456789012:oidc-provider/app.terraform.io\"";
+        for token in [subject, provider] {
+            assert!(
+                lines.iter().any(|l| l.contains(token)),
+                "{token}: {lines:#?}"
+            );
+        }
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{lines:#?}");
+    }
 }

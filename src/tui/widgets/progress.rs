@@ -70,7 +70,7 @@ pub fn done_count(statuses: &[Status]) -> usize {
 pub fn tally(statuses: &[Status]) -> Line<'static> {
     let done = done_count(statuses);
     Line::from(Span::raw(format!(
-        "{done} of {} changes done",
-        statuses.len()
+        "{done} of {} done",
+        crate::core::text::counted(statuses.len(), "change", "changes")
     )))
 }

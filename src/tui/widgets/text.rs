@@ -13,46 +13,38 @@ pub fn spinner(tick: usize) -> &'static str {
     SPINNER[tick % SPINNER.len()]
 }
 
-/// Splits `text` into lines of at most `width` columns, breaking at spaces where it can and
-/// inside words longer than a line (ARNs). Lines after the first are meant to be indented by the
-/// caller, so they get `width - indent` columns.
+/// Splits `text` into lines of at most `width` columns, breaking at spaces only: a word longer
+/// than a line (an ARN, a run id, a command's argument) stands whole on a line of its own and
+/// overflows it, so text meant to be copied is never cut inside a token. Lines after the first
+/// are meant to be indented by the caller, so they get `width - indent` columns.
 pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    let limit = |lines: &Vec<String>| {
-        if lines.is_empty() {
+    for word in text.split(' ') {
+        let max = if lines.is_empty() {
             width.max(4)
         } else {
             width.saturating_sub(indent).max(4)
+        };
+        let used = current.chars().count();
+        if used > 0 && used + 1 + word.chars().count() > max {
+            lines.push(std::mem::take(&mut current));
         }
-    };
-    for word in text.split(' ') {
-        let mut word: Vec<char> = word.chars().collect();
-        loop {
-            let max = limit(&lines);
-            let used = current.chars().count();
-            let sep = usize::from(used > 0);
-            if used + sep + word.len() <= max {
-                if sep == 1 {
-                    current.push(' ');
-                }
-                current.extend(word.iter());
-                break;
-            }
-            if used > 0 {
-                lines.push(std::mem::take(&mut current));
-                continue;
-            }
-            // A word longer than a whole line: cut it.
-            let rest = word.split_off(max);
-            lines.push(word.iter().collect());
-            word = rest;
+        if !current.is_empty() {
+            current.push(' ');
         }
+        current.push_str(word);
     }
     if !current.is_empty() || lines.is_empty() {
         lines.push(current);
     }
     lines
+}
+
+/// The indent for a continuation line of `len` columns that wants `indent`: less when the line
+/// would not fit `width` otherwise, so a long token is shown whole instead of cut off.
+pub fn fitting_indent(indent: usize, len: usize, width: usize) -> usize {
+    indent.min(width.saturating_sub(len))
 }
 
 /// Wraps a trust subject (`organization:…:run_phase:*`) after its `:` separators only: project
@@ -110,7 +102,10 @@ pub fn subject_lines(
         .collect()
 }
 
-/// `prefix` then `text` wrapped to `width`, continuation lines indented to the prefix's width.
+/// `prefix` then `text` wrapped to `width` at spaces, continuation lines indented to the
+/// prefix's width. A long token (an ARN) moves left to fit rather than being cut; only one wider
+/// than the whole screen, which no row could show whole, is cut at the screen's edge instead of
+/// being hidden by it.
 pub fn wrapped(
     prefix: Span<'static>,
     text: &str,
@@ -118,18 +113,40 @@ pub fn wrapped(
     width: usize,
 ) -> Vec<Line<'static>> {
     let indent = prefix.content.chars().count();
-    wrap(text, width.saturating_sub(indent), 0)
+    let blank_prefix = prefix.content.trim().is_empty();
+    let mut lines = Vec::new();
+    for (i, chunk) in wrap(text, width.saturating_sub(indent), 0)
         .into_iter()
         .enumerate()
-        .map(|(i, chunk)| {
-            let lead = if i == 0 {
-                prefix.clone()
-            } else {
-                Span::raw(" ".repeat(indent))
-            };
-            Line::from(vec![lead, Span::styled(chunk, style)])
-        })
-        .collect()
+    {
+        let len = chunk.chars().count();
+        let lead = if i == 0 && !blank_prefix {
+            prefix.clone()
+        } else {
+            let spaces = " ".repeat(fitting_indent(indent, len, width));
+            Span::styled(
+                spaces,
+                if i == 0 {
+                    prefix.style
+                } else {
+                    Style::default()
+                },
+            )
+        };
+        let room = width.saturating_sub(lead.content.chars().count()).max(1);
+        let chars: Vec<char> = chunk.chars().collect();
+        for (j, piece) in chars.chunks(room).enumerate() {
+            let piece: String = piece.iter().collect();
+            match j {
+                0 => lines.push(Line::from(vec![lead.clone(), Span::styled(piece, style)])),
+                _ => lines.push(Line::from(Span::styled(piece, style))),
+            }
+        }
+        if chars.is_empty() {
+            lines.push(Line::from(vec![lead, Span::styled(String::new(), style)]));
+        }
+    }
+    lines
 }
 
 /// Plain text wrapped to `width` with an indent of `indent` on every line.
@@ -240,15 +257,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps_words_and_cuts_long_ones() {
+    fn wraps_at_spaces_and_never_inside_a_word() {
         assert_eq!(wrap("a bb ccc", 4, 0), ["a bb", "ccc"]);
-        assert_eq!(wrap("abcdefghijkl", 8, 2), ["abcdefgh", "ijkl"]);
+        assert_eq!(wrap("abcdefghijkl", 8, 2), ["abcdefghijkl"]);
         assert_eq!(wrap("", 10, 0), [""]);
+        let arn = "arn:aws:iam::123456789012:role/tfc-acme-corp-platform-network-production";
+        let sentence = format!("the role {arn} now trusts run-AbCdEfGhIjKlMnOp of network");
+        let lines = wrap(&sentence, 40, 2);
+        assert_eq!(
+            lines,
+            [
+                "the role",
+                arn,
+                "now trusts run-AbCdEfGhIjKlMnOp of",
+                "network"
+            ]
+        );
+        assert_eq!(lines.join(" "), sentence);
         let long = "x ".repeat(30);
         assert!(wrap(long.trim(), 20, 4)
             .iter()
             .skip(1)
             .all(|l| l.chars().count() <= 16));
+    }
+
+    #[test]
+    fn a_long_token_keeps_whole_and_moves_left_to_fit() {
+        let arn = "arn:aws:iam::123456789012:role/tfc-acme-corp-platform";
+        let text = format!("role {arn}");
+        let lines = wrapped(Span::raw("    "), &text, Style::default(), arn.len() + 4);
+        let text_of = |lines: Vec<Line>| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        assert_eq!(text_of(lines), ["    role", &format!("    {arn}")]);
+        // Two columns narrower: the ARN moves two columns left instead of losing its end.
+        let narrow = wrapped(Span::raw("    "), &text, Style::default(), arn.len() + 2);
+        assert_eq!(text_of(narrow), ["    role", &format!("  {arn}")]);
+        assert_eq!(fitting_indent(6, 90, 80), 0);
+        // Alone after a blank prefix, it moves left too.
+        let alone = wrapped(Span::raw("  "), arn, Style::default(), arn.len() + 1);
+        assert_eq!(text_of(alone), [format!(" {arn}")]);
+        // Wider than the screen: cut at its edge, nothing hidden past it.
+        let cut = wrapped(Span::raw("  "), arn, Style::default(), 40);
+        assert_eq!(text_of(cut).concat(), arn);
     }
 
     #[test]

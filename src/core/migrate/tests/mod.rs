@@ -29,6 +29,7 @@ pub(super) fn request(scope: MigrationScope) -> MigrateRequest {
             none: true,
             ..Permissions::default()
         },
+        plan_permissions: None,
         audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
         varset: false,
         thumbprints: Vec::new(),

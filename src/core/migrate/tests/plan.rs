@@ -319,3 +319,49 @@ async fn a_workspace_already_on_a_working_role_only_loses_its_keys() {
         "workspace network-staging already authenticates through arn:aws:iam::123456789012:role/their-own-role"
     )));
 }
+
+#[tokio::test]
+async fn split_roles_split_permissions_and_keys_go_only_once_the_roles_are_ready() {
+    let sb = Sandbox::demo();
+    let mut req = request(names(&["network-staging"]));
+    req.split_roles = true;
+    req.permissions = Permissions {
+        managed_policy_arns: vec!["arn:aws:iam::aws:policy/PowerUserAccess".into()],
+        ..Permissions::default()
+    };
+    let m = migrate(&sb, &req).await;
+    let attaches: Vec<(usize, String, String)> = (0..m.plan.changes.len())
+        .filter_map(|i| match &m.plan.changes[i].change {
+            Change::AttachRolePolicy(a) => Some((i, a.role_name.clone(), a.policy_arn.clone())),
+            _ => None,
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = attaches
+        .iter()
+        .map(|(_, role, arn)| (role.as_str(), arn.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (
+                "tfc-acme-corp-platform-plan",
+                "arn:aws:iam::aws:policy/ReadOnlyAccess"
+            ),
+            (
+                "tfc-acme-corp-platform-apply",
+                "arn:aws:iam::aws:policy/PowerUserAccess"
+            ),
+        ]
+    );
+    let removals: Vec<usize> = (0..m.plan.changes.len())
+        .filter(|i| matches!(m.plan.changes[*i].change, Change::DeleteVariable(_)))
+        .collect();
+    assert!(!removals.is_empty());
+    for i in removals {
+        let before = ancestors(&m, i);
+        assert!(
+            attaches.iter().all(|(j, ..)| before.contains(j)),
+            "{before:?}"
+        );
+    }
+}

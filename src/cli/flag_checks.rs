@@ -1,0 +1,223 @@
+//! Flags clap accepts but that would change nothing, or that cannot name anything: each is
+//! refused with its reason (exit 2) before any call, so no flag is ever silently ignored.
+//!
+//! clap's own `requires` is not enough: clap waives it when the required flag conflicts with one
+//! that is present, so `setup --workspace w --deployment d` (`--deployment` requires `--stack`,
+//! which conflicts with `--workspace`) parsed cleanly and planned as if `--deployment` were not
+//! there. Those relations are checked here.
+
+use crate::cli::args::{ActivityArgs, Cli, Command, ExplainArgs, GlobalArgs, SetupArgs};
+use crate::cli::error::CliError;
+use crate::core::names;
+
+/// Refuses (exit 2) the first flag of `cli` that would be ignored or names nothing.
+pub fn check(cli: &Cli) -> Result<(), CliError> {
+    check_demo(&cli.global)?;
+    match &cli.command {
+        Some(Command::Setup(args)) => check_stack_flags(&args.choices),
+        Some(Command::Export(args)) => check_stack_flags(&args.choices),
+        Some(Command::Explain(args)) => check_explain(args),
+        Some(Command::Activity(args)) => check_activity(args),
+        _ => Ok(()),
+    }
+}
+
+/// `--demo` runs against the sandbox: a profile, host, API address or region would not be used.
+fn check_demo(global: &GlobalArgs) -> Result<(), CliError> {
+    if !global.demo {
+        return Ok(());
+    }
+    let given: Vec<&str> = [
+        ("--hostname", global.hostname.is_some()),
+        ("--api-url", global.api_url.is_some()),
+        ("--profile", global.profile.is_some()),
+        ("--region", global.region.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, set)| set.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    let flags = crate::core::text::and_list(&given);
+    Err(CliError::usage(format!(
+        "--demo runs against the built-in sandbox, where {flags} {} no effect: drop {flags}, or drop --demo to use the real services",
+        if given.len() == 1 { "has" } else { "have" },
+    )))
+}
+
+/// `--deployment` only means something for a Stack, `--alias` (a suffix for variables) only for
+/// workspaces: a Stack writes no variables.
+fn check_stack_flags(args: &SetupArgs) -> Result<(), CliError> {
+    if args.stack.is_none() && !args.deployments.is_empty() {
+        return Err(CliError::usage(
+            "--deployment needs --stack NAME (deployments belong to a Stack; workspaces have none)",
+        ));
+    }
+    if args.stack.is_some() && args.role.alias.is_some() {
+        return Err(CliError::usage(
+            "--alias does not apply to --stack: a Stack writes no variables to tag (its deployment configuration names the role)",
+        ));
+    }
+    Ok(())
+}
+
+/// `explain`: the Stack flags need `--stack`, and `--role-arn` must be a role ARN.
+fn check_explain(args: &ExplainArgs) -> Result<(), CliError> {
+    if args.stack.is_none() {
+        let stack_only = [
+            ("--deployment", args.deployment.is_some()),
+            ("--operation", args.operation.is_some()),
+            ("--audience", args.audience.is_some()),
+        ];
+        if let Some((flag, _)) = stack_only.iter().find(|(_, set)| *set) {
+            return Err(CliError::usage(format!(
+                "{flag} needs --stack NAME (it describes a Stack deployment; for a workspace use --workspace and --phase)"
+            )));
+        }
+    }
+    if let Some(arn) = &args.role_arn {
+        names::validate_role_arn(arn).map_err(|e| CliError::usage(format!("--role-arn: {e}")))?;
+    }
+    Ok(())
+}
+
+/// `activity --role` takes a role name or a role ARN; anything else could never match.
+fn check_activity(args: &ActivityArgs) -> Result<(), CliError> {
+    let Some(role) = &args.role else {
+        return Ok(());
+    };
+    let checked = if role.starts_with("arn:") {
+        names::validate_role_arn(role)
+    } else {
+        names::validate_role_name(role)
+    };
+    checked.map_err(|e| CliError::usage(format!("--role: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::error::code;
+    use clap::Parser;
+
+    /// Why the command line is refused (by clap or by [`check`], always exit 2), if it is.
+    fn refusal(args: &[&str]) -> Option<String> {
+        let line = std::iter::once("tfc-oidc").chain(args.iter().copied());
+        let cli = match Cli::try_parse_from(line) {
+            Ok(cli) => cli,
+            Err(e) => {
+                assert_eq!(e.exit_code(), i32::from(code::USAGE), "{e}");
+                return Some(e.to_string());
+            }
+        };
+        check(&cli).err().map(|e| {
+            assert_eq!(e.code, code::USAGE, "{}", e.message);
+            e.message
+        })
+    }
+
+    const SETUP: [&str; 8] = [
+        "setup",
+        "--org",
+        "o",
+        "--project",
+        "p",
+        "--workspace",
+        "w",
+        "--no-policy",
+    ];
+
+    #[test]
+    fn deployment_without_stack_is_refused() {
+        let mut args = SETUP.to_vec();
+        assert_eq!(refusal(&args), None);
+        args.extend(["--deployment", "prod"]);
+        assert!(refusal(&args)
+            .unwrap()
+            .contains("--deployment needs --stack"));
+        args[0] = "export";
+        assert!(refusal(&args).is_some());
+        let stack = [
+            "setup",
+            "--org",
+            "o",
+            "--project",
+            "p",
+            "--stack",
+            "s",
+            "--deployment",
+            "prod",
+            "--no-policy",
+        ];
+        assert_eq!(refusal(&stack), None);
+        let tagged: Vec<&str> = stack.into_iter().chain(["--alias", "STAGING"]).collect();
+        assert!(refusal(&tagged)
+            .unwrap()
+            .contains("--alias does not apply to --stack"));
+    }
+
+    #[test]
+    fn demo_refuses_flags_it_would_not_use() {
+        let mut args = vec!["--demo", "--profile", "prod"];
+        args.extend(SETUP);
+        let message = refusal(&args).unwrap();
+        assert!(message.contains("drop --profile,") || message.contains("drop --profile "));
+        let both = [
+            "--demo",
+            "--hostname",
+            "h.example",
+            "--region",
+            "eu-west-1",
+            "review",
+        ];
+        let both: Vec<&str> = both.into_iter().chain(["--org", "o"]).collect();
+        assert!(refusal(&both)
+            .unwrap()
+            .contains("drop --hostname and --region"));
+        assert_eq!(refusal(&["--demo", "review", "--org", "o"]), None);
+        assert_eq!(refusal(&["--profile", "x", "review", "--org", "o"]), None);
+    }
+
+    #[test]
+    fn explain_checks_stack_flags_and_the_role_arn() {
+        let ws = [
+            "explain",
+            "--org",
+            "o",
+            "--project",
+            "p",
+            "--workspace",
+            "w",
+            "--phase",
+            "plan",
+        ];
+        assert_eq!(refusal(&ws), None);
+        for extra in [["--deployment", "d"], ["--audience", "a"]] {
+            let args: Vec<&str> = ws.iter().copied().chain(extra).collect();
+            assert!(refusal(&args).unwrap().contains("--stack"), "{extra:?}");
+        }
+        let bad: Vec<&str> = ws
+            .iter()
+            .copied()
+            .chain(["--role-arn", "garbage"])
+            .collect();
+        assert!(refusal(&bad)
+            .unwrap()
+            .starts_with("--role-arn: role ARN 'garbage'"));
+        let good = "arn:aws:iam::123456789012:role/r";
+        let ok: Vec<&str> = ws.iter().copied().chain(["--role-arn", good]).collect();
+        assert_eq!(refusal(&ok), None);
+    }
+
+    #[test]
+    fn activity_role_must_be_a_role_name_or_arn() {
+        assert_eq!(refusal(&["activity", "--role", "deploy"]), None);
+        assert_eq!(
+            refusal(&["activity", "--role", "arn:aws:iam::123456789012:role/r"]),
+            None
+        );
+        assert!(refusal(&["activity", "--role", "not a role"]).is_some());
+        assert!(refusal(&["activity", "--role", "arn:aws:iam::1:role/r"]).is_some());
+    }
+}

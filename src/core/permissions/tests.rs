@@ -1,0 +1,115 @@
+//! The table against the code: every port method has a row, and each command's calls on the
+//! sandbox stay inside what `permissions` says it needs.
+
+use super::*;
+use crate::core::answers::{Answers, WorkspaceSelection};
+use crate::core::apply::apply;
+use crate::core::inventory::{self, InventoryScope};
+use crate::core::journal::{Journal, RecordKind};
+use crate::core::planner::plan;
+use crate::core::undo::plan_undo;
+use crate::sandbox::{Sandbox, RECORDED_OPS};
+
+#[test]
+fn every_port_method_has_a_row() {
+    for op in RECORDED_OPS.iter().flat_map(|ops| ops.iter()) {
+        assert!(port_call(op).is_some(), "no permissions row for {op}");
+    }
+    for command in COMMANDS {
+        for op in command_calls(command).unwrap() {
+            assert!(port_call(op).is_some(), "{command} lists unknown call {op}");
+        }
+    }
+}
+
+#[test]
+fn review_and_explain_only_read_and_guardrail_needs_nothing() {
+    for command in ["review", "explain", "activity"] {
+        let r = requirements(command).unwrap();
+        assert!(r.read_only, "{command}");
+        let text = r.aws_policy.to_string();
+        for verb in ["Create", "Update", "Delete", "Put", "Attach", "Tag"] {
+            assert!(!text.contains(&format!(":{verb}")), "{command}: {text}");
+        }
+    }
+    assert!(!requirements("setup").unwrap().read_only);
+    let guardrail = requirements("guardrail").unwrap();
+    assert!(guardrail.aws_policy.is_null() && guardrail.tfc_permissions.is_empty());
+    assert!(requirements("wizard").is_none());
+}
+
+/// The operations recorded since `from` on both ports.
+fn ops_since(sb: &Sandbox, from: (usize, usize)) -> Vec<&'static str> {
+    let iam = sb.iam.calls().into_iter().skip(from.0).map(|c| c.op);
+    let tfc = sb.tfc.calls().into_iter().skip(from.1).map(|c| c.op);
+    iam.chain(tfc).collect()
+}
+
+fn marks(sb: &Sandbox) -> (usize, usize) {
+    (sb.iam.calls().len(), sb.tfc.calls().len())
+}
+
+fn assert_within(command: &str, ops: &[&str]) {
+    let allowed = command_calls(command).unwrap();
+    for op in ops {
+        assert!(
+            allowed.contains(op),
+            "{command} called {op}, which its row lacks"
+        );
+    }
+}
+
+fn quiet(_: crate::core::apply::Progress) {}
+
+#[tokio::test]
+async fn setup_and_undo_stay_inside_their_rows() {
+    let sb = Sandbox::demo();
+    let mut a = Answers::new(
+        "app.terraform.io",
+        "acme-corp",
+        "Default Project",
+        WorkspaceSelection::Named(vec!["sandbox".into()]),
+    );
+    a.permissions
+        .managed_policy_arns
+        .push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::at(dir.path());
+    let start = marks(&sb);
+    let p = plan(&a, sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap();
+    let mut w = journal.begin(&p, RecordKind::Apply).unwrap();
+    apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .unwrap();
+    assert_within("setup", &ops_since(&sb, start));
+
+    let start = marks(&sb);
+    let record = journal.last_apply().unwrap();
+    let p = plan_undo(&record, sb.iam.as_ref(), sb.tfc.as_ref())
+        .await
+        .unwrap();
+    let mut w = journal.begin(&p, RecordKind::Undo).unwrap();
+    apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .unwrap();
+    assert_within("undo", &ops_since(&sb, start));
+}
+
+#[tokio::test]
+async fn review_reads_stay_inside_its_row() {
+    let sb = Sandbox::demo();
+    let scope = InventoryScope {
+        host: "app.terraform.io".into(),
+        organization: "acme-corp".into(),
+        project: None,
+    };
+    let start = marks(&sb);
+    let iam: &dyn crate::core::ports::Iam = sb.iam.as_ref();
+    inventory::read(&scope, sb.tfc.as_ref(), Some(iam), &|_| {})
+        .await
+        .unwrap();
+    let ops = ops_since(&sb, start);
+    assert!(!ops.is_empty());
+    assert_within("review", &ops);
+    assert_within("explain", &ops);
+}
