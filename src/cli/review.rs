@@ -213,26 +213,7 @@ fn print_review(args: &ReviewArgs, o: &Outcome) -> Result<(), CliError> {
             print!("{}", review_markdown::report(findings, &heading, &line));
         }
         ReviewFormat::Json => {
-            let activity = o.activity;
-            let extra = json!({
-                "host": inv.host,
-                "organization": inv.organization,
-                "project": inv.scope_project,
-                "aws_read": inv.aws.is_some(),
-                "aws_skipped_reason": o.skipped,
-                "activity_read": activity.report().is_some(),
-                "activity_events": activity.report().map(|r| r.events.len()),
-                "activity_truncated": activity.report().map(|r| r.truncated),
-                "activity_skipped_reason": match activity {
-                    ReviewActivity::Skipped(why) => Some(why.clone()),
-                    ReviewActivity::Read(_) => None,
-                },
-                "unchecked_policies": unchecked,
-                "fail_on": o.threshold.map(|t| t.as_str()).unwrap_or("never"),
-                "failed": o.failed,
-                "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
-                "suppressed": suppressed,
-            });
+            let extra = json_summary_extra(args, o, &unchecked);
             println!("{}", review_output::json(findings, &summary, extra));
         }
         ReviewFormat::Sarif => {
@@ -244,4 +225,33 @@ fn print_review(args: &ReviewArgs, o: &Outcome) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// What the JSON summary says beyond the counts: what was read, what was skipped and why, the
+/// threshold and the baseline.
+fn json_summary_extra(
+    args: &ReviewArgs,
+    o: &Outcome,
+    unchecked: &[review::UncheckedPolicy],
+) -> serde_json::Value {
+    let (inv, activity) = (o.inv, o.activity);
+    json!({
+        "host": inv.host,
+        "organization": inv.organization,
+        "project": inv.scope_project,
+        "aws_read": inv.aws.is_some(),
+        "aws_skipped_reason": o.skipped,
+        "activity_read": activity.report().is_some(),
+        "activity_events": activity.report().map(|r| r.events.len()),
+        "activity_truncated": activity.report().map(|r| r.truncated),
+        "activity_skipped_reason": match activity {
+            ReviewActivity::Skipped(why) => Some(why.clone()),
+            ReviewActivity::Read(_) => None,
+        },
+        "unchecked_policies": unchecked,
+        "fail_on": o.threshold.map(|t| t.as_str()).unwrap_or("never"),
+        "failed": o.failed,
+        "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
+        "suppressed": o.filtered.suppressed,
+    })
 }
