@@ -41,6 +41,21 @@ pub fn inline(s: &str) -> String {
     out
 }
 
+/// [`inline`] text that starts a paragraph: a leading `-`, `+`, `=` or `1.` would make it a list
+/// item or a heading underline, so that first marker is escaped too.
+fn paragraph(s: &str) -> String {
+    let text = inline(s);
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let list_number = digits > 0 && matches!(text[digits..].chars().next(), Some('.' | ')'));
+    if list_number {
+        format!("{}\\{}", &text[..digits], &text[digits..])
+    } else if text.starts_with(['-', '+', '=']) {
+        format!("\\{text}")
+    } else {
+        text
+    }
+}
+
 fn table_row(f: &Finding) -> String {
     format!(
         "| {} | {} | {} {} | {} |\n",
@@ -60,7 +75,7 @@ fn section(f: &Finding, number: usize) -> String {
         f.severity,
         f.resource_ref.kind(),
         inline(&f.resource),
-        inline(&f.detail),
+        paragraph(&f.detail),
         inline(&f.fix)
     )
 }
@@ -68,7 +83,7 @@ fn section(f: &Finding, number: usize) -> String {
 /// The report. `heading` names what was reviewed; `summary_line` is the text output's last
 /// line (counts, what was read, CloudTrail, the baseline).
 pub fn report(findings: &[Finding], heading: &str, summary_line: &str) -> String {
-    let mut out = format!("# {}\n\n{}\n", inline(heading), inline(summary_line));
+    let mut out = format!("# {}\n\n{}\n", inline(heading), paragraph(summary_line));
     if findings.is_empty() {
         return out;
     }
@@ -119,6 +134,17 @@ mod tests {
         );
         assert_eq!(inline("<script>"), "\\<script\\>");
         assert_eq!(inline("Default Project"), "Default Project");
+    }
+
+    #[test]
+    fn a_paragraph_cannot_start_a_list() {
+        assert_eq!(paragraph("1. first"), "1\\. first");
+        assert_eq!(paragraph("- item"), "\\- item");
+        assert_eq!(paragraph("1 refused call"), "1 refused call");
+        assert_eq!(
+            paragraph("16 findings: 2 critical"),
+            "16 findings: 2 critical"
+        );
     }
 
     #[test]
