@@ -58,6 +58,14 @@ pub struct ConditionFailure {
     pub indeterminate: bool,
 }
 
+impl ConditionFailure {
+    /// Whether the key is `…:aud` or `…:sub`, the claims IAM evaluates for a generic provider.
+    fn names_evaluated_claim(&self) -> bool {
+        let claim = self.key.rsplit(':').next().unwrap_or_default();
+        claim.eq_ignore_ascii_case("aud") || claim.eq_ignore_ascii_case("sub")
+    }
+}
+
 impl fmt::Display for ConditionFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let patterns = self.patterns.join(", ");
@@ -65,6 +73,13 @@ impl fmt::Display for ConditionFailure {
             (_, true) => write!(
                 f,
                 "{} {} cannot be checked here (the request's value is unknown; patterns: {patterns})",
+                self.operator, self.key
+            ),
+            // Only aud and sub become condition keys for a generic OIDC provider (review's
+            // TFCOIDC017): any other claim is missing from the request even when the token has it.
+            (None, false) if !self.names_evaluated_claim() => write!(
+                f,
+                "{} {} fails: IAM does not evaluate that claim for this issuer (only aud and sub), so no request has the key (patterns: {patterns})",
                 self.operator, self.key
             ),
             (None, false) => write!(

@@ -119,7 +119,11 @@ mod tests {
         )]));
         let d = evaluate(&p, &claims(SUB));
         assert!(!d.allowed);
-        assert!(d.explain().contains("no such claim"));
+        assert!(
+            d.explain().contains("IAM does not evaluate that claim"),
+            "{}",
+            d.explain()
+        );
         let p = doc(json!([allow(
             json!({"ForAllValues:StringEquals": {"app.terraform.io:amr": "x"}})
         )]));
