@@ -324,5 +324,7 @@ async fn a_custom_role_name_prefills_the_next_run() {
 mod accounts;
 #[path = "tui_flow/paths.rs"]
 mod paths;
+#[path = "tui_flow/run_lock.rs"]
+mod run_lock;
 #[path = "tui_flow/stacks.rs"]
 mod stacks;

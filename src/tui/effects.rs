@@ -3,9 +3,8 @@
 //! effect of the same kind cancels the older one (going back and choosing again), except applies.
 
 use crate::core::answers::Answers;
-use crate::core::apply::{apply, Progress};
-use crate::core::inventory::{self, aws_access, InventoryScope};
-use crate::core::journal::{Journal, RecordKind};
+use crate::core::inventory::{self, InventoryScope};
+use crate::core::journal::Journal;
 use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
 use crate::core::planner;
@@ -24,6 +23,8 @@ use tokio::task::AbortHandle;
 
 #[path = "effects_paths.rs"]
 mod paths;
+#[path = "effects_run.rs"]
+mod run;
 
 /// Something `update` wants done outside itself.
 #[derive(Debug)]
@@ -59,10 +60,13 @@ pub enum Effect {
         generation: u64,
         answers: Box<Answers>,
     },
-    /// Apply the plan, journaled; progress comes back as [`Msg::Progress`].
+    /// Apply the plan, journaled, under the run lock; progress comes back as
+    /// [`Msg::Progress`].
     Apply {
         plan: Box<Plan>,
     },
+    /// No plan is on screen any more: let the run lock go (planning took it).
+    ReleaseRunLock,
     /// Write the export of `answers` (what exists as `plan` found it) to `path`, never over an
     /// existing file; the result comes back as [`Msg::Exported`].
     Export {
@@ -134,7 +138,7 @@ impl Drop for InFlight {
 pub struct Runner {
     connector: Arc<dyn Connector>,
     connection: Arc<Mutex<Option<Connection>>>,
-    journal: Journal,
+    run_lock: run::RunLockSlot,
     tx: UnboundedSender<Msg>,
     in_flight: Arc<AtomicUsize>,
     tasks: HashMap<Slot, AbortHandle>,
@@ -150,7 +154,7 @@ impl Runner {
         Runner {
             connector,
             connection: Arc::new(Mutex::new(None)),
-            journal,
+            run_lock: run::RunLockSlot::new(journal, tx.clone()),
             tx,
             in_flight: Arc::new(AtomicUsize::new(0)),
             tasks: HashMap::new(),
@@ -278,12 +282,7 @@ impl Runner {
                 };
                 let result = inventory::read(&scope, tfc.as_ref(), None, &|_| {})
                     .await
-                    .map(|inv| {
-                        inv.workspaces
-                            .iter()
-                            .map(|w| (w.workspace.id.clone(), aws_access(w)))
-                            .collect()
-                    });
+                    .map(|inv| crate::tui::msg::Badge::of_inventory(&inv));
                 Some(Msg::AwsAccess { project_id, result })
             }),
             Effect::LoadRoles => self.spawn(Slot::Roles, "listing roles", async move {
@@ -314,54 +313,36 @@ impl Runner {
             Effect::Plan {
                 generation,
                 answers,
-            } => self.spawn(Slot::Plan, "planning", async move {
-                let result = match conn {
-                    Ok(c) => planner::plan(&answers, c.iam.as_ref(), c.tfc.as_ref()).await,
-                    Err(e) => Err(crate::core::error::PlanError::Tfc {
-                        action: "plan",
-                        source: e,
-                    }),
-                };
-                Some(Msg::Planned { generation, result })
-            }),
+            } => {
+                let run_lock = self.run_lock.clone();
+                self.spawn(Slot::Plan, "planning", async move {
+                    let result = match (conn, run_lock.hold().await) {
+                        (Ok(c), Ok(())) => {
+                            planner::plan(&answers, c.iam.as_ref(), c.tfc.as_ref()).await
+                        }
+                        (Err(e), _) => Err(crate::core::error::PlanError::Tfc {
+                            action: "plan",
+                            source: e,
+                        }),
+                        (_, Err(e)) => Err(crate::core::error::PlanError::Locked(e)),
+                    };
+                    Some(Msg::Planned { generation, result })
+                })
+            }
             Effect::Apply { plan } => {
-                let journal = self.journal.clone();
-                let tx = self.tx.clone();
+                let (run_lock, connector, tx) =
+                    (self.run_lock.clone(), self.connector.clone(), self.tx.clone());
                 self.spawn(Slot::Apply, "applying", async move {
                     let conn = match conn {
                         Ok(c) => c,
                         Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
                     };
-                    // Another tfc-oidc run applying now: refuse rather than interleave with it
-                    // (the trust is re-read before writing either way).
-                    let lock_journal = journal.clone();
-                    let lock = tokio::task::spawn_blocking(move || {
-                        lock_journal.lock(std::time::Duration::from_secs(5), &|| {})
-                    })
-                    .await;
-                    let _lock = match lock {
-                        Ok(Ok(l)) => l,
-                        Ok(Err(e)) => return Some(Msg::Applied(Err(e.to_string()))),
-                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
-                    };
-                    let mut writer = match journal.begin(&plan, RecordKind::Apply) {
-                        Ok(w) => w,
-                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
-                    };
-                    let progress = move |p: Progress| {
-                        let _ = tx.send(Msg::Progress(p));
-                    };
-                    let result = apply(
-                        *plan,
-                        conn.iam.as_ref(),
-                        conn.tfc.as_ref(),
-                        &mut writer,
-                        &progress,
-                    )
-                    .await;
-                    Some(Msg::Applied(result.map_err(|e| e.to_string())))
+                    let msg = run_lock.apply(conn, *plan).await;
+                    run::persist(connector.as_ref(), &tx);
+                    Some(msg)
                 })
             }
+            Effect::ReleaseRunLock => self.run_lock.release(),
             Effect::Export {
                 path,
                 format,
@@ -372,6 +353,7 @@ impl Runner {
             }),
             Effect::Verify { org, workspace } => {
                 let tx = self.tx.clone();
+                let (connector, tx_done) = (self.connector.clone(), self.tx.clone());
                 // The sandbox's runs move on every poll: no need to wait a second between.
                 let first_interval = if self.connector.is_demo() {
                     std::time::Duration::from_millis(300)
@@ -399,6 +381,8 @@ impl Runner {
                         &on_event,
                     )
                     .await;
+                    // The run it queued is kept, as the CLI's `--demo verify` keeps it.
+                    run::persist(connector.as_ref(), &tx_done);
                     Some(Msg::Verify(VerifyUpdate::Done(
                         result.map(Box::new).map_err(|e| e.to_string()),
                     )))
@@ -412,13 +396,17 @@ impl Runner {
             Effect::PlanMigration {
                 generation,
                 request,
-            } => self.spawn(Slot::Plan, "planning the migration", async move {
-                Some(paths::plan(conn, generation, *request).await)
-            }),
+            } => {
+                let run_lock = self.run_lock.clone();
+                self.spawn(Slot::Plan, "planning the migration", async move {
+                    let locked = run_lock.hold().await;
+                    Some(paths::plan(conn, locked, generation, *request).await)
+                })
+            }
             Effect::ReadInventory { org } => {
-                let tx = self.tx.clone();
+                let (tx, demo) = (self.tx.clone(), self.connector.is_demo());
                 self.spawn(Slot::Inventory, "reading the organization", async move {
-                    Some(paths::read_inventory(conn, org, tx).await)
+                    Some(paths::read_inventory(conn, org, demo, tx).await)
                 })
             }
             Effect::LoadProfiles => {
@@ -431,12 +419,13 @@ impl Runner {
                 let connector = self.connector.clone();
                 let slot = self.connection.clone();
                 self.spawn(Slot::Connect, "connecting to AWS", async move {
+                    let trail = connector.connect_trail(&profile).await;
                     let result = match connector.connect_aws(&profile).await {
                         Ok(iam) => match iam.caller_identity().await {
                             Ok(caller) => {
                                 let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
                                 if let Some(conn) = guard.as_mut() {
-                                    conn.iam = iam;
+                                    (conn.iam, conn.trail) = (iam, trail);
                                 }
                                 Ok(caller)
                             }

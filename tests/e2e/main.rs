@@ -9,6 +9,7 @@
 
 mod activity;
 mod beyond;
+mod demo_shared;
 mod errors;
 mod export;
 mod migrate;
