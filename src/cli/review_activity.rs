@@ -25,7 +25,10 @@ pub(crate) async fn read_review_activity(
         Some(sb) => sb.iam.clone(),
         None => {
             let sdk = load_sdk_config(global.profile.as_deref(), global.region.as_deref()).await;
-            Arc::new(CloudTrailClient::with_attempts(&sdk, crate::connect::REVIEW_TRAIL_ATTEMPTS))
+            Arc::new(CloudTrailClient::with_attempts(
+                &sdk,
+                crate::connect::REVIEW_TRAIL_ATTEMPTS,
+            ))
         }
     };
     read_from(trail.as_ref(), ports.tfc.host(), org).await

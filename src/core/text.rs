@@ -27,7 +27,15 @@ pub fn counted(n: usize, one: &str, many: &str) -> String {
 
 /// The commands a hint may suggest (`tfc-oidc setup …`), and `--hostname` that may precede one.
 const COMMAND_WORDS: &[&str] = &[
-    "setup", "migrate", "undo", "verify", "explain", "activity", "review", "export", "--hostname",
+    "setup",
+    "migrate",
+    "undo",
+    "verify",
+    "explain",
+    "activity",
+    "review",
+    "export",
+    "--hostname",
 ];
 
 /// `text` as the `--demo` sandbox says it: every suggested command (`tfc-oidc setup …`,
@@ -76,7 +84,6 @@ mod tests {
         assert_eq!(demo_hints("tfc-oidc --demo undo"), "tfc-oidc --demo undo");
         assert_eq!(hints_for(false, "tfc-oidc undo"), "tfc-oidc undo");
     }
-
 
     #[test]
     fn counts_read_in_the_right_number() {

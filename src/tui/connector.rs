@@ -131,9 +131,9 @@ impl Connector for SandboxConnector {
         let Some(path) = &self.state else {
             return Ok(());
         };
-        self.sandbox.save(path).map_err(|e| {
-            format!("cannot save the demo state to {}: {e}", path.display())
-        })
+        self.sandbox
+            .save(path)
+            .map_err(|e| format!("cannot save the demo state to {}: {e}", path.display()))
     }
 
     async fn connect_trail(&self, profile: &str) -> Option<Arc<dyn AuditTrail>> {

@@ -330,8 +330,11 @@ impl Runner {
                 })
             }
             Effect::Apply { plan } => {
-                let (run_lock, connector, tx) =
-                    (self.run_lock.clone(), self.connector.clone(), self.tx.clone());
+                let (run_lock, connector, tx) = (
+                    self.run_lock.clone(),
+                    self.connector.clone(),
+                    self.tx.clone(),
+                );
                 self.spawn(Slot::Apply, "applying", async move {
                     let conn = match conn {
                         Ok(c) => c,

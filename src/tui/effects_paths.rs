@@ -88,7 +88,9 @@ pub(super) async fn read_inventory(
     );
     let activity = async {
         match &conn.trail {
-            Some(trail) => read_review_activity(trail.as_ref(), &scope.host, &scope.organization).await,
+            Some(trail) => {
+                read_review_activity(trail.as_ref(), &scope.host, &scope.organization).await
+            }
             None => ActivityRead::Skipped("no CloudTrail for this account".into()),
         }
     };

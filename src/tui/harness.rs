@@ -60,7 +60,12 @@ impl Harness {
         width: u16,
         height: u16,
     ) -> Harness {
-        Harness::with_journal(sandbox, connector, Journal::in_memory(), (demo, width, height))
+        Harness::with_journal(
+            sandbox,
+            connector,
+            Journal::in_memory(),
+            (demo, width, height),
+        )
     }
 
     /// A wizard over `connector`, journaling in `journal`.

@@ -4,13 +4,13 @@
 use crate::core::apply::{ApplyReport, Progress};
 use crate::core::error::PlanError;
 use crate::core::inventory::{aws_access, AwsAccess, Inventory, InventoryError, VariableSource};
-use crate::core::review::assess::failing_oidc;
-use crate::core::review::{assess, ActivityRead};
 use crate::core::plan::Plan;
 use crate::core::ports::{
     CallerIdentity, IamError, Organization, Project, Role, TfcError, TfcUser, VariableSet,
     Workspace,
 };
+use crate::core::review::assess::failing_oidc;
+use crate::core::review::{assess, ActivityRead};
 use crate::tui::connector::ConnectError;
 use crate::tui::report::{Configured, Report};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};

@@ -96,7 +96,10 @@ async fn leftover_static_keys_are_pointed_out_for_a_variable_set_target_too() {
     let warning = p
         .notes
         .iter()
-        .find(|n| n.text.contains("network-staging still holds AWS_ACCESS_KEY_ID"))
+        .find(|n| {
+            n.text
+                .contains("network-staging still holds AWS_ACCESS_KEY_ID")
+        })
         .unwrap_or_else(|| panic!("{:?}", p.notes));
     assert!(warning.is_warning());
     assert_eq!(warning.resource, "workspace network-staging");

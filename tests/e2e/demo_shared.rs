@@ -43,7 +43,12 @@ async fn a_role_made_by_the_demo_cli_shows_in_the_demo_wizard() {
 
     let mut h = wizard(home.path());
     h.settle().await;
-    let role = h.sandbox.iam.get_role("tfc-acme-corp-platform").await.unwrap();
+    let role = h
+        .sandbox
+        .iam
+        .get_role("tfc-acme-corp-platform")
+        .await
+        .unwrap();
     assert!(role.is_some(), "the wizard's sandbox has the CLI's role");
     // Setup → acme-corp → platform (the fourth project): the badge says what the CLI did.
     h.keys(&[Enter, Enter, Down, Down, Down, Enter]).await;
@@ -66,7 +71,14 @@ async fn an_apply_in_the_demo_wizard_is_seen_by_demo_verify_and_undo() {
 
     let verify = demo(
         home.path(),
-        &["verify", "--org", "acme-corp", "--workspace", "sandbox", "--yes"],
+        &[
+            "verify",
+            "--org",
+            "acme-corp",
+            "--workspace",
+            "sandbox",
+            "--yes",
+        ],
     );
     assert_success(&verify);
     let said = text(&verify.stdout);
@@ -98,7 +110,12 @@ async fn the_demo_wizard_reviews_as_the_demo_cli_does() {
             f["resource"].as_str().unwrap_or_default()
         )
     };
-    let from_cli: Vec<String> = cli["findings"].as_array().unwrap().iter().map(listed).collect();
+    let from_cli: Vec<String> = cli["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(listed)
+        .collect();
     let from_wizard: Vec<String> = h
         .session
         .app
@@ -142,6 +159,21 @@ fn every_suggested_command_of_the_demo_review_runs_as_printed() {
     let doc = json(&out);
     let mut ran = Vec::new();
     for f in doc["findings"].as_array().unwrap() {
+        // Every command the fix's text names is one of its runnable commands.
+        let fix = f["fix"].as_str().unwrap();
+        let commands: Vec<&str> = f["commands"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (at, _) in fix.match_indices("tfc-oidc --demo ") {
+            assert!(
+                commands.iter().any(|c| fix[at..].starts_with(c)),
+                "{}: a command in the fix is not runnable as printed: {fix}",
+                f["id"]
+            );
+        }
         for command in f["commands"].as_array().into_iter().flatten() {
             let command = command.as_str().unwrap();
             assert!(
@@ -173,6 +205,9 @@ fn every_suggested_command_of_the_demo_review_runs_as_printed() {
         }
     }
     for id in ["TFCOIDC004", "TFCOIDC006", "TFCOIDC007", "TFCOIDC016"] {
-        assert!(ran.iter().any(|r| r == id), "no command of {id} ran: {ran:?}");
+        assert!(
+            ran.iter().any(|r| r == id),
+            "no command of {id} ran: {ran:?}"
+        );
     }
 }

@@ -24,7 +24,10 @@ async fn the_wizard_locks_before_planning_and_lets_go_when_leaving_review() {
     let _ = h.session.press(Enter);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(h.session.app.step, Step::Review);
-    assert!(h.session.app.review.plan.is_none(), "planned under another run's lock");
+    assert!(
+        h.session.app.review.plan.is_none(),
+        "planned under another run's lock"
+    );
     drop(other);
     h.settle().await;
     assert!(h.session.app.review.plan.is_some());

@@ -177,7 +177,9 @@ fn keys_and_oidc(
             ResourceRef::workspace(inv, ws),
             detail,
         )
-        .with_fix(format!("remove the static key variables: {cmd}{NO_POLICY_HINT}"))
+        .with_fix(format!(
+            "remove the static key variables: {cmd}{NO_POLICY_HINT}"
+        ))
         .suggesting(cmd),
     )
 }

@@ -4,9 +4,9 @@
 //! workspace or through which variable set, with `m` to migrate them). After a migration it
 //! lists the keys removed and which migrated workspaces still receive keys, and why.
 
-use crate::core::text::hints_for;
 use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
+use crate::core::text::hints_for;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{KeySource, VerifyUpdate};
 use crate::tui::report::Configured;

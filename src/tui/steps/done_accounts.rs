@@ -100,7 +100,10 @@ pub(crate) fn stack_next_lines(w: usize, t: Theme, demo: bool) -> Vec<Line<'stat
     ));
     out.extend(wrapped(
         Span::raw("  2. "),
-        &crate::core::text::hints_for(demo, "'tfc-oidc activity' lists each run assuming the role."),
+        &crate::core::text::hints_for(
+            demo,
+            "'tfc-oidc activity' lists each run assuming the role.",
+        ),
         Style::default(),
         w,
     ));

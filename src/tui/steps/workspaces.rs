@@ -454,7 +454,10 @@ mod tests {
             "prj-1",
             Ok(vec![
                 ("ws-1".into(), Badge::of(&keys, None)),
-                ("ws-2".into(), Badge::of(&crate::core::inventory::AwsAccess::default(), None)),
+                (
+                    "ws-2".into(),
+                    Badge::of(&crate::core::inventory::AwsAccess::default(), None),
+                ),
             ]),
         );
         assert!(!step.badges_pending());
