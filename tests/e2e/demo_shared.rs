@@ -211,3 +211,41 @@ fn every_suggested_command_of_the_demo_review_runs_as_printed() {
         );
     }
 }
+
+#[test]
+fn the_demos_hints_name_the_demo() {
+    let home = tempfile::tempdir().unwrap();
+    let verify = demo(
+        home.path(),
+        &[
+            "verify",
+            "--org",
+            "acme-corp",
+            "--workspace",
+            "etl",
+            "--yes",
+        ],
+    );
+    let said = text(&verify.stdout);
+    assert!(said.contains("'tfc-oidc --demo migrate'"), "{said}");
+    let explain = demo(
+        home.path(),
+        &[
+            "explain",
+            "--org",
+            "acme-corp",
+            "--project",
+            "platform",
+            "--workspace",
+            "dns",
+            "--phase",
+            "plan",
+        ],
+    );
+    let err = text(&explain.stderr);
+    assert!(err.contains("'tfc-oidc --demo setup'"), "{err}");
+    let review = demo(home.path(), &["review", "--org", "acme-corp"]);
+    let shown = text(&review.stdout);
+    assert!(!shown.contains("tfc-oidc setup"), "{shown}");
+    assert!(shown.contains("tfc-oidc --demo setup"), "{shown}");
+}
