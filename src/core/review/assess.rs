@@ -134,3 +134,41 @@ pub fn failing_oidc<'a>(
         .iter()
         .find(|f| f.resource_ref == this && FAILING_OIDC.contains(&f.id))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::inventory::{read, InventoryScope};
+    use crate::sandbox::{Sandbox, DEMO_HOST};
+
+    #[tokio::test]
+    async fn one_review_with_cloudtrail_and_the_demos_commands() {
+        let sb = Sandbox::demo();
+        let scope = InventoryScope {
+            host: DEMO_HOST.into(),
+            organization: "acme-corp".into(),
+            project: None,
+        };
+        let inv = read(&scope, sb.tfc.as_ref(), Some(sb.iam.as_ref()), &|_| {})
+            .await
+            .unwrap();
+        let now = OffsetDateTime::now_utc();
+        let activity = read_review_activity(sb.iam.as_ref(), DEMO_HOST, "acme-corp").await;
+        let with = assess(&inv, &activity, now, true);
+        let without = assess(&inv, &ActivityRead::Skipped("test".into()), now, false);
+        let refused = |a: &Assessment| {
+            a.findings
+                .iter()
+                .filter(|f| f.id == FindingId::RefusedRuns)
+                .count()
+        };
+        assert_eq!((refused(&with), refused(&without)), (1, 0));
+        assert_eq!(with.summary.high, without.summary.high + 1);
+        let commands: Vec<&String> = with.findings.iter().flat_map(|f| &f.commands).collect();
+        assert!(!commands.is_empty());
+        assert!(commands.iter().all(|c| c.starts_with("tfc-oidc --demo ")));
+        let dns = inv.workspace("dns").unwrap();
+        let failing = failing_oidc(&inv, dns, &without.findings).map(|f| f.id);
+        assert_eq!(failing, Some(FindingId::NoRoleArn));
+    }
+}
