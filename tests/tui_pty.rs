@@ -298,8 +298,9 @@ fn refuses_without_a_terminal() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    // The demo's hint runs against the demo when copied.
     assert!(
-        err.contains("tfc-oidc setup") && err.lines().count() == 1,
+        err.contains("tfc-oidc --demo setup") && err.lines().count() == 1,
         "{err}"
     );
 }
