@@ -345,7 +345,13 @@ impl Runner {
                     Some(msg)
                 })
             }
-            Effect::ReleaseRunLock => self.run_lock.release(),
+            // A plan still waiting for the lock is dropped too, so it cannot take it late.
+            Effect::ReleaseRunLock => {
+                if let Some(plan) = self.tasks.remove(&Slot::Plan) {
+                    plan.abort();
+                }
+                self.run_lock.release();
+            }
             Effect::Export {
                 path,
                 format,

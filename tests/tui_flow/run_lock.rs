@@ -38,6 +38,17 @@ async fn the_wizard_locks_before_planning_and_lets_go_when_leaving_review() {
     assert_eq!(h.session.app.step, Step::Variables);
     assert!(free(&journal));
 
+    // Leaving Review while still waiting gives up the wait: the lock is not taken late.
+    let other = journal.lock(Duration::ZERO, &|| {}).unwrap();
+    let _ = h.session.press(Enter);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = h.session.press(Esc);
+    drop(other);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    h.settle().await;
+    assert_eq!(h.session.app.step, Step::Variables);
+    assert!(free(&journal), "a plan given up took the lock");
+
     // Planned again and applied: the lock goes when the apply ends.
     h.keys(&[Enter, Enter]).await;
     assert_eq!(h.session.app.step, Step::Done);
