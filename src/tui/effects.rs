@@ -11,7 +11,7 @@ use crate::core::planner;
 use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::{ConnectReport, Msg, Outcome, VerifyUpdate};
+use crate::tui::msg::{ConnectReport, Msg, Outcome};
 use futures::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
@@ -361,40 +361,9 @@ impl Runner {
                 Some(Msg::Exported(write_export(&path, format, &answers, &plan)))
             }),
             Effect::Verify { org, workspace } => {
-                let tx = self.tx.clone();
-                let (connector, tx_done) = (self.connector.clone(), self.tx.clone());
-                // The sandbox's runs move on every poll: no need to wait a second between.
-                let first_interval = if self.connector.is_demo() {
-                    std::time::Duration::from_millis(300)
-                } else {
-                    std::time::Duration::from_secs(1)
-                };
+                let (connector, tx) = (self.connector.clone(), self.tx.clone());
                 self.spawn(Slot::Verify, "verifying", async move {
-                    let conn = match conn {
-                        Ok(c) => c,
-                        Err(e) => return Some(Msg::Verify(VerifyUpdate::Done(Err(e.to_string())))),
-                    };
-                    let options = crate::core::verify::follow::FollowOptions {
-                        first_interval,
-                        ..Default::default()
-                    };
-                    let on_event = move |e| {
-                        let _ = tx.send(Msg::Verify(VerifyUpdate::Event(e)));
-                    };
-                    let result = crate::core::verify::verify_workspace(
-                        conn.tfc.as_ref(),
-                        Some(conn.iam.as_ref()),
-                        &org,
-                        &workspace,
-                        options,
-                        &on_event,
-                    )
-                    .await;
-                    // The run it queued is kept, as the CLI's `--demo verify` keeps it.
-                    run::persist(connector.as_ref(), &tx_done);
-                    Some(Msg::Verify(VerifyUpdate::Done(
-                        result.map(Box::new).map_err(|e| e.to_string()),
-                    )))
+                    Some(run::verify(conn, connector, org, workspace, tx).await)
                 })
             }
             Effect::DiscoverKeys { org } => {

@@ -1,4 +1,6 @@
-//! The run lock in the wizard and the apply task. The wizard follows the CLI's rule
+//! The wizard's tasks that write: the apply under the run lock, and verify's plan-only run.
+//!
+//! The run lock and the apply task. The wizard follows the CLI's rule
 //! ([`Journal::lock_for_run`]): the lock is taken before planning, held while the plan is on
 //! the Review screen and through its apply, and let go when the apply ends or the wizard leaves
 //! Review for an earlier screen — so no plan is reviewed from a state another run is changing.
@@ -6,8 +8,9 @@
 use crate::core::apply::{apply, Progress};
 use crate::core::journal::{Journal, RecordKind, RunLock};
 use crate::core::plan::Plan;
+use crate::core::ports::TfcError;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::Msg;
+use crate::tui::msg::{Msg, VerifyUpdate};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -99,4 +102,46 @@ pub(super) fn persist(connector: &dyn Connector, tx: &UnboundedSender<Msg>) {
     if let Err(e) = connector.persist() {
         let _ = tx.send(Msg::TaskFailed(e));
     }
+}
+
+/// Queues a plan-only run on `workspace` and follows it (news on `tx`), then keeps the demo's
+/// state: the run it queued is kept, as the CLI's `--demo verify` keeps it.
+pub(super) async fn verify(
+    conn: Result<Connection, TfcError>,
+    connector: Arc<dyn Connector>,
+    org: String,
+    workspace: String,
+    tx: UnboundedSender<Msg>,
+) -> Msg {
+    let conn = match conn {
+        Ok(c) => c,
+        Err(e) => return Msg::Verify(VerifyUpdate::Done(Err(e.to_string()))),
+    };
+    // The sandbox's runs move on every poll: no need to wait a second between.
+    let first_interval = if connector.is_demo() {
+        std::time::Duration::from_millis(300)
+    } else {
+        std::time::Duration::from_secs(1)
+    };
+    let options = crate::core::verify::follow::FollowOptions {
+        first_interval,
+        ..Default::default()
+    };
+    let events = tx.clone();
+    let on_event = move |e| {
+        let _ = events.send(Msg::Verify(VerifyUpdate::Event(e)));
+    };
+    let result = crate::core::verify::verify_workspace(
+        conn.tfc.as_ref(),
+        Some(conn.iam.as_ref()),
+        &org,
+        &workspace,
+        options,
+        &on_event,
+    )
+    .await;
+    persist(connector.as_ref(), &tx);
+    Msg::Verify(VerifyUpdate::Done(
+        result.map(Box::new).map_err(|e| e.to_string()),
+    ))
 }
