@@ -4,12 +4,12 @@
 
 use crate::aws::{load_sdk_config, CloudTrailClient, IamClient};
 use crate::core::ports::{AuditTrail, Iam, Tfc};
+use crate::tfc::{discover_token, ApiToken, Endpoint, EndpointError, TfcClient, TokenSource};
+use std::sync::Arc;
 
 /// Attempts per CloudTrail page when a review reads the event history: one retry (throttling),
 /// then the review goes on without it.
 pub const REVIEW_TRAIL_ATTEMPTS: u32 = 2;
-use crate::tfc::{discover_token, ApiToken, Endpoint, EndpointError, TfcClient, TokenSource};
-use std::sync::Arc;
 
 /// Where to connect, as the user said it (flags, with the environment behind them). Plain data:
 /// the fronts fill it from clap or from remembered defaults.

@@ -41,6 +41,11 @@ pub trait Connector: Send + Sync {
     fn persist(&self) -> Result<(), String> {
         Ok(())
     }
+    /// Takes in what other runs kept there since (the demo's state file, which a `--demo`
+    /// command may have changed meanwhile); called under the run lock, before planning.
+    fn refresh(&self) -> Result<(), String> {
+        Ok(())
+    }
     /// The IAM port of another AWS account, through `profile`.
     async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
         Err(ConnectError::Setup(format!(
@@ -125,6 +130,18 @@ impl Connector for SandboxConnector {
 
     fn profiles(&self) -> Vec<String> {
         vec![DEMO_SECOND_PROFILE.to_string()]
+    }
+
+    fn refresh(&self) -> Result<(), String> {
+        let Some(path) = &self.state else {
+            return Ok(());
+        };
+        self.sandbox.reload(path).map_err(|e| {
+            format!(
+                "cannot read the demo sandbox state {}: {e}; delete it to start afresh",
+                path.display()
+            )
+        })
     }
 
     fn persist(&self) -> Result<(), String> {

@@ -152,9 +152,9 @@ impl Runner {
         tx: UnboundedSender<Msg>,
     ) -> Runner {
         Runner {
+            run_lock: run::RunLockSlot::new(journal, connector.clone(), tx.clone()),
             connector,
             connection: Arc::new(Mutex::new(None)),
-            run_lock: run::RunLockSlot::new(journal, tx.clone()),
             tx,
             in_flight: Arc::new(AtomicUsize::new(0)),
             tasks: HashMap::new(),

@@ -18,14 +18,21 @@ use tokio::sync::mpsc::UnboundedSender;
 #[derive(Clone)]
 pub(super) struct RunLockSlot {
     journal: Journal,
+    /// Refreshed once the lock is taken: planning starts from what the last run kept.
+    connector: Arc<dyn Connector>,
     held: Arc<Mutex<Option<RunLock>>>,
     tx: UnboundedSender<Msg>,
 }
 
 impl RunLockSlot {
-    pub(super) fn new(journal: Journal, tx: UnboundedSender<Msg>) -> RunLockSlot {
+    pub(super) fn new(
+        journal: Journal,
+        connector: Arc<dyn Connector>,
+        tx: UnboundedSender<Msg>,
+    ) -> RunLockSlot {
         RunLockSlot {
             journal,
+            connector,
             held: Arc::new(Mutex::new(None)),
             tx,
         }
@@ -35,8 +42,8 @@ impl RunLockSlot {
         self.held.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes the lock unless it is held already (a plan computed again keeps it); one line on
-    /// why not.
+    /// Takes the lock unless it is held already (a plan computed again keeps it), then takes in
+    /// what the run before kept (the demo's state); one line on why not.
     pub(super) async fn hold(&self) -> Result<(), String> {
         if self.guard().is_some() {
             return Ok(());
@@ -52,6 +59,7 @@ impl RunLockSlot {
             .lock_for_run(waiting)
             .await
             .map_err(|e| e.to_string())?;
+        self.connector.refresh()?;
         *self.guard() = Some(lock);
         Ok(())
     }

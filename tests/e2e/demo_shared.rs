@@ -249,3 +249,32 @@ fn the_demos_hints_name_the_demo() {
     assert!(!shown.contains("tfc-oidc setup"), "{shown}");
     assert!(shown.contains("tfc-oidc --demo setup"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_wizard_open_while_the_demo_cli_writes_keeps_what_the_cli_did() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = wizard(home.path());
+    h.settle().await;
+    let args = [
+        "setup",
+        "--org",
+        "acme-corp",
+        "--project",
+        "platform",
+        "--workspace",
+        "network-prod",
+        "--policy-arn",
+        READ_ONLY,
+        "--yes",
+    ];
+    assert_success(&demo(home.path(), &args));
+    // The wizard plans after the CLI's apply, from what it kept, and saves both.
+    h.keys(&[Enter; 7]).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    let (state, _) = demo_files(home.path());
+    let saved = tfc_oidc::sandbox::Sandbox::load(&state).unwrap();
+    for role in ["tfc-acme-corp-platform", "tfc-acme-corp-default-project"] {
+        let found = saved.iam.get_role(role).await.unwrap();
+        assert!(found.is_some(), "{role} is in the demo state");
+    }
+}

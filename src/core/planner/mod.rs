@@ -45,8 +45,8 @@ pub(super) struct TfcState {
     /// The variable set, when the target is one and it exists.
     pub(super) varset: Option<VariableSet>,
     /// With a variable set as the target, each chosen workspace's own variables: static keys
-    /// there still win over the set's OIDC variables, so the plan warns about them as it does
-    /// when the workspaces are the target.
+    /// there still reach its runs (the AWS provider prefers them to OIDC), so the plan warns
+    /// about them as it does when the workspaces are the target.
     pub(super) workspace_variables: Vec<(VariableTarget, Vec<Variable>)>,
     /// Every workspace of the project, when the selection is all of it (a set attached to one of
     /// them is inside the selection).

@@ -51,8 +51,8 @@ impl Builder<'_> {
             });
             deps.push(self.push(change, vec![]));
         }
-        // Every target is warned about alike: the set itself, or the workspaces (whose own keys
-        // still win over a set's OIDC variables).
+        // Every target is warned about alike: the set itself and the chosen workspaces (whose
+        // own keys still reach their runs), or the workspaces.
         let holders = self.tfc.targets.iter().chain(&self.tfc.workspace_variables);
         let warnings: Vec<Note> = holders
             .filter_map(|(target, vars)| static_keys_note(target, vars))
