@@ -203,6 +203,7 @@ impl Connector for PromptConnector {
             Some(_) => Ok(Connection {
                 iam: self.sandbox.iam.clone(),
                 tfc: self.sandbox.tfc.clone(),
+                trail: Some(self.sandbox.iam.clone()),
                 token_source: "the token you entered (kept for this session only)".into(),
             }),
         }

@@ -18,8 +18,7 @@ use crate::cli::review_activity::{read_review_activity, ReviewActivity};
 use crate::cli::{output, review_output, sarif};
 use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
 use crate::core::ports::{Iam, IamError};
-use crate::core::review::activity::SeenActivity;
-use crate::core::review::{self, fails_at, Severity, Summary};
+use crate::core::review::{self, fails_at, Severity};
 use serde_json::json;
 
 /// Runs `review`.
@@ -97,16 +96,9 @@ async fn review_command(
     );
     let inv = inv?;
     let now = time::OffsetDateTime::now_utc();
-    let mut findings = review::review_at(&inv, now);
-    if let Some(report) = activity.report() {
-        let seen = SeenActivity {
-            events: &report.events,
-            truncated: report.truncated,
-        };
-        findings.extend(review::activity::check(&inv, seen, now));
-        review::sort(&mut findings);
-    }
-    let summary = Summary::of(&inv, &findings);
+    let review::Assessment {
+        findings, summary, ..
+    } = review::assess(&inv, &activity, now, global.demo);
     let threshold = threshold(args.fail_on);
     let failed = threshold.is_some_and(|t| fails_at(&findings, t));
     if let Some(reason) = &skipped {

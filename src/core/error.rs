@@ -24,6 +24,9 @@ pub enum PlanError {
         expected: String,
         actual: String,
     },
+    /// The run lock could not be taken (another run held it too long), in one line.
+    #[error("{0}")]
+    Locked(String),
     #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}: trust the whole project with --all-workspaces (one workspace:* pattern), or split the workspaces across roles")]
     TrustPolicyTooLarge {
         role: String,

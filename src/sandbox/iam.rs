@@ -86,6 +86,13 @@ impl SandboxIam {
         Ok(Self::with_state(serde_json::from_str(json)?))
     }
 
+    /// Replaces the account with [`SandboxIam::state_json`]'s output (the call log, faults and
+    /// latency stay).
+    pub fn restore_state_json(&self, json: &str) -> Result<(), serde_json::Error> {
+        *self.st() = serde_json::from_str(json)?;
+        Ok(())
+    }
+
     /// Every call made through the port so far, oldest first (failed ones included).
     pub fn calls(&self) -> Vec<Call> {
         self.rec.calls()

@@ -123,6 +123,23 @@ impl Sandbox {
         ))
     }
 
+    /// Takes in what [`Sandbox::save`] wrote at `path` since this sandbox was loaded (nothing
+    /// there: it stays as it is), so a long-lived sandbox (the wizard's) plans from what other
+    /// `--demo` commands did meanwhile, and its next save keeps their changes.
+    pub fn reload(&self, path: &Path) -> io::Result<()> {
+        let saved = match Sandbox::load(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            other => other?,
+        };
+        let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
+        self.iam
+            .restore_state_json(&saved.iam.state_json())
+            .map_err(bad)?;
+        self.tfc
+            .restore_state_json(&saved.tfc.state_json())
+            .map_err(bad)
+    }
+
     /// [`Sandbox::load`] if `path` exists, else a fresh [`Sandbox::demo`].
     pub fn load_or_demo(path: &Path) -> io::Result<Sandbox> {
         match Sandbox::load(path) {

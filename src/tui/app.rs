@@ -80,6 +80,8 @@ pub struct App {
     /// Prefills the role name when set (see [`AppOptions::role_pattern`]).
     pub role_pattern: Option<String>,
     plan_generation: u64,
+    /// A plan effect took the run lock and nothing has let it go yet.
+    holds_run_lock: bool,
     quit_after_apply: bool,
     /// The paths finished before the current one, when the user went on from their Done screen
     /// (`m`, `a`): the exit summary lists them, even when the next path is left before it applies.
@@ -120,6 +122,7 @@ impl App {
             export: ExportPrompt::default(),
             role_pattern: options.role_pattern,
             plan_generation: 0,
+            holds_run_lock: false,
             quit_after_apply: false,
             finished: Vec::new(),
             from_findings: false,

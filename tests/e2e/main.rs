@@ -9,6 +9,7 @@
 
 mod activity;
 mod beyond;
+mod demo_shared;
 mod errors;
 mod exit_codes;
 mod export;

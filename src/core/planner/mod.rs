@@ -7,7 +7,7 @@ mod read;
 mod scratch;
 mod variables;
 
-pub use guard::{ownership, reach_beyond, readable_trust, Beyond, RoleRefusal};
+pub use guard::{made_for, ownership, reach_beyond, readable_trust, Beyond, RoleRefusal};
 pub use scratch::plan_from_scratch;
 pub use variables::STATIC_KEYS_NOTE;
 
@@ -46,6 +46,10 @@ pub(super) struct TfcState {
     pub(super) targets: Vec<(VariableTarget, Vec<Variable>)>,
     /// The variable set, when the target is one and it exists.
     pub(super) varset: Option<VariableSet>,
+    /// With a variable set as the target, each chosen workspace's own variables: static keys
+    /// there still reach its runs (the AWS provider prefers them to OIDC), so the plan warns
+    /// about them as it does when the workspaces are the target.
+    pub(super) workspace_variables: Vec<(VariableTarget, Vec<Variable>)>,
     /// Every workspace of the project, when the selection is all of it (a set attached to one of
     /// them is inside the selection).
     pub(super) project_workspace_ids: Vec<String>,

@@ -54,6 +54,7 @@ pub fn plan_from_scratch(
         workspaces: workspaces.to_vec(),
         targets,
         varset: None,
+        workspace_variables: Vec::new(),
         project_workspace_ids: workspaces.iter().map(|w| w.id.clone()).collect(),
         stack: stack_of(answers, project),
         names: Vec::new(),

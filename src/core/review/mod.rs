@@ -9,6 +9,7 @@
 //! which the caller reads and passes in: trusted but unused, runs refused).
 
 pub mod activity;
+pub mod assess;
 pub mod catalogue;
 pub mod explain;
 pub mod explain_stack;
@@ -20,6 +21,7 @@ mod trusted;
 mod workspaces;
 
 pub use crate::core::inventory::access::RunPhase;
+pub use assess::{assess, ActivityRead, Assessment};
 pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
 pub use permissions::{unchecked_policies, UncheckedPolicy};
 
@@ -93,6 +95,10 @@ pub struct Finding {
     pub detail: String,
     /// What to do about it.
     pub fix: String,
+    /// The commands `fix` suggests, each runnable as printed (permissions flag, `--adopt-role`,
+    /// `--alias` included); a dry run of each is accepted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
     /// For trust findings: the 0-based index of the decisive statement of the trust policy
     /// (serialized 1-based, as messages count statements).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "one_based")]
@@ -122,6 +128,7 @@ impl Finding {
             resource_ref: resource,
             detail: detail.into(),
             fix: entry.fix.to_string(),
+            commands: Vec::new(),
             statement: None,
             access_key_id: None,
         }
@@ -136,6 +143,12 @@ impl Finding {
     /// Replaces the generic fix with a specific one.
     pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = fix.into();
+        self
+    }
+
+    /// Records a command the fix suggests (the fix's text names it too).
+    pub fn suggesting(mut self, command: impl Into<String>) -> Finding {
+        self.commands.push(command.into());
         self
     }
 

@@ -35,7 +35,7 @@ pub(super) fn check(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
         if let Some(detail) = unused(role, now) {
             out.push(
                 Finding::new(FindingId::UnusedRole, resource, detail).with_fix(format!(
-                "delete role {} if nothing needs it any more (tfc-oidc undo removes roles it made)",
+                "delete role {} if nothing needs it any more (undo removes the roles tfc-oidc made)",
                 role.role.name
             )),
             );
@@ -185,7 +185,7 @@ fn admin_for_many(
     let grant = admin_grant(aws, role)?;
     let detail = format!("{grant}, and the role is trusted for {why}");
     let fix = format!(
-        "replace the administrator permissions of {} with least-privilege policies, or split it per workspace into plan and apply roles (tfc-oidc setup --split-roles)",
+        "replace the administrator permissions of {} with least-privilege policies, or split it per workspace into plan and apply roles (setup's --split-roles makes them)",
         role.role.name
     );
     Some(Finding::new(FindingId::AdminForMany, resource.clone(), detail).with_fix(fix))
