@@ -431,3 +431,5 @@ mod accounts;
 mod paths;
 #[path = "tui_snapshots/stacks.rs"]
 mod stacks;
+#[path = "tui_snapshots/dormant.rs"]
+mod dormant;

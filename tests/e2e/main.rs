@@ -9,6 +9,7 @@
 
 mod activity;
 mod beyond;
+mod dormant;
 mod errors;
 mod export;
 mod migrate;

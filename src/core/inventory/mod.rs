@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 pub use access::{aws_access, AwsAccess};
 pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
 pub use read::{read, InventoryError};
+pub use read_aws::read_dormant;
 
 /// How many calls of one kind the reader starts at once; the HCP Terraform adapter's own
 /// limiter decides how fast they go.

@@ -44,6 +44,7 @@ impl Builder<'_> {
                 client_ids: vec![a.audience.clone()],
                 thumbprints: a.thumbprints.clone(),
                 tags: self.tags.clone(),
+                dormant_roles: self.aws.dormant.clone(),
             }),
             Some(p) if !p.client_ids.contains(&a.audience) => {
                 Change::AddOidcAudience(AddOidcAudience {
@@ -297,6 +298,8 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     if let Some(set) = &tfc.varset {
         guard::check_varset_reach(answers, set, &tfc, &tfc.project_workspace_ids)?;
     }
+    b.notes
+        .extend(super::dormant::check(answers, &b.provider_arn, &aws.dormant)?);
     let provider_deps = b.provider();
     let mut roles = Vec::new();
     let mut role_deps = Vec::new();
