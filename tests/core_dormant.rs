@@ -130,7 +130,7 @@ async fn a_broad_dormant_role_refuses_setup_until_the_risk_is_accepted() {
     assert!(err.is_usage(), "exit 2, as the admin guard");
     let text = err.to_string();
     assert!(text.contains("terraform-ci (TFCOIDC001 critical"), "{text}");
-    assert!(text.contains("TFCOIDC010 high"), "{text}");
+    assert!(text.contains("TFCOIDC010 medium"), "{text}");
     assert!(!text.contains("etl-deploy"), "only the broad ones: {text}");
     assert!(text.contains("--allow-dormant-trust"), "{text}");
     assert_eq!(sb.iam.write_count(), writes, "planning writes nothing");
@@ -159,7 +159,7 @@ async fn admin_for_one_workspace_is_narrow_but_for_many_is_broad() {
     let err = plan(&answers(), sb.iam.as_ref(), sb.tfc.as_ref())
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("many-ws (TFCOIDC010 high)"), "{err}");
+    assert!(err.to_string().contains("many-ws (TFCOIDC010 medium)"), "{err}");
 }
 
 #[tokio::test]
