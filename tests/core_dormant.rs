@@ -110,8 +110,9 @@ async fn a_narrow_dormant_role_is_named_in_a_note() {
     assert_eq!(dormant.len(), 1);
     assert_eq!(dormant[0].name, "etl-deploy");
     assert!(!dormant[0].broad);
-    assert!(p.note_lines().iter().any(|n| n
-        == "warning: creating the provider lets these roles be assumed again: etl-deploy"));
+    assert!(p.note_lines().iter().any(
+        |n| n == "warning: creating the provider lets these roles be assumed again: etl-deploy"
+    ));
     // The JSON shows it under the provider's change.
     let json = serde_json::to_value(&p).unwrap();
     assert_eq!(json["changes"][0]["dormant_roles"][0]["name"], "etl-deploy");
@@ -159,7 +160,10 @@ async fn admin_for_one_workspace_is_narrow_but_for_many_is_broad() {
     let err = plan(&answers(), sb.iam.as_ref(), sb.tfc.as_ref())
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("many-ws (TFCOIDC010 medium)"), "{err}");
+    assert!(
+        err.to_string().contains("many-ws (TFCOIDC010 medium)"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -188,12 +192,19 @@ async fn a_wildcard_organization_refuses_migrate_too() {
     let err = tfc_oidc::core::migrate::plan_migration(&req, iam, tfc, &[], &|_| {})
         .await
         .expect_err("migrate refuses as setup does");
-    assert!(err.to_string().contains("tfc-acme-shared (TFCOIDC002"), "{err}");
+    assert!(
+        err.to_string().contains("tfc-acme-shared (TFCOIDC002"),
+        "{err}"
+    );
     req.allow_dormant_trust = true;
     let m = tfc_oidc::core::migrate::plan_migration(&req, iam, tfc, &[], &|_| {})
         .await
         .unwrap();
-    assert!(m.plan.note_lines().iter().any(|n| n.contains("tfc-acme-shared")));
+    assert!(m
+        .plan
+        .note_lines()
+        .iter()
+        .any(|n| n.contains("tfc-acme-shared")));
 }
 
 #[tokio::test]
@@ -245,6 +256,9 @@ async fn undo_keeps_the_provider_for_a_role_trusted_after_the_apply_and_names_it
         .iter()
         .any(|c| matches!(c.change, Change::DeleteOidcProvider(_))));
     let notes = u.note_lines().join("\n");
-    assert!(notes.contains("roles etl-deploy, later-role trust it"), "{notes}");
+    assert!(
+        notes.contains("roles etl-deploy, later-role trust it"),
+        "{notes}"
+    );
     assert!(sb.iam.get_oidc_provider(PROVIDER).await.unwrap().is_some());
 }

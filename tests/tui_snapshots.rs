@@ -427,9 +427,9 @@ async fn export_prompt_on_review_and_done() {
 
 #[path = "tui_snapshots/accounts.rs"]
 mod accounts;
+#[path = "tui_snapshots/dormant.rs"]
+mod dormant;
 #[path = "tui_snapshots/paths.rs"]
 mod paths;
 #[path = "tui_snapshots/stacks.rs"]
 mod stacks;
-#[path = "tui_snapshots/dormant.rs"]
-mod dormant;

@@ -73,13 +73,14 @@ impl Sandbox {
         }
     }
 
-    /// The demo without the roles seeded for `review` ([`REVIEW_ROLES`]): an account no role
-    /// trusts HCP Terraform in yet, for wizard tests of that case.
+    /// The demo without the roles seeded for `review` ([`REVIEW_ROLES`]) and the provider they
+    /// trust: an account no role trusts HCP Terraform in yet, for tests of that case.
     pub fn demo_without_review_roles() -> Sandbox {
         let sandbox = Sandbox::demo();
         for name in REVIEW_ROLES {
             sandbox.iam.remove_role(name);
         }
+        sandbox.iam.remove_oidc_providers();
         sandbox
     }
 

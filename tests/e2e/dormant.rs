@@ -27,13 +27,19 @@ async fn setup_refuses_to_re_arm_a_broad_dormant_role_unless_told_to() {
     .await;
     let iam = iam().await;
     iam.attach_policy(dormant, ADMIN).await.unwrap();
-    let provider = format!(
-        "arn:aws:iam::123456789012:oidc-provider/{}",
-        env.host()
-    );
+    let provider = format!("arn:aws:iam::123456789012:oidc-provider/{}", env.host());
     let explain = [
-        "explain", "--org", "acme", "--project", "platform", "--workspace", "network",
-        "--phase", "apply", "--role-arn", &role_arn(dormant),
+        "explain",
+        "--org",
+        "acme",
+        "--project",
+        "platform",
+        "--workspace",
+        "network",
+        "--phase",
+        "apply",
+        "--role-arn",
+        &role_arn(dormant),
     ];
     let before = env.run(&explain);
     assert_eq!(before.status.code(), Some(1), "{}", text(&before.stdout));
@@ -44,26 +50,46 @@ async fn setup_refuses_to_re_arm_a_broad_dormant_role_unless_told_to() {
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
     let err = text(&refused.stderr);
     assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(err.contains(&format!("{dormant} (TFCOIDC001 critical")), "{err}");
+    assert!(
+        err.contains(&format!("{dormant} (TFCOIDC001 critical")),
+        "{err}"
+    );
     assert!(err.contains("--allow-dormant-trust"), "{err}");
     // Nothing written: no provider, no role, no variable.
     assert!(iam.get_oidc_provider(&provider).await.unwrap().is_none());
     assert!(iam.get_role(role).await.unwrap().is_none());
-    assert!(env.env_vars("edge").iter().all(|(k, _)| !k.starts_with("TFC_")));
+    assert!(env
+        .env_vars("edge")
+        .iter()
+        .all(|(k, _)| !k.starts_with("TFC_")));
 
     // The dry run shows the role under the provider's creation, in text and JSON.
     let dry = env.setup(
         role,
-        &["--workspace", "edge", "--no-policy", "--dry-run", "--allow-dormant-trust"],
+        &[
+            "--workspace",
+            "edge",
+            "--no-policy",
+            "--dry-run",
+            "--allow-dormant-trust",
+        ],
     );
     assert_success(&dry);
     let shown = text(&dry.stdout);
-    assert!(shown.contains(&format!("re-arms role {dormant} (TFCOIDC001 critical")), "{shown}");
+    assert!(
+        shown.contains(&format!("re-arms role {dormant} (TFCOIDC001 critical")),
+        "{shown}"
+    );
     let as_json = env.setup(
         role,
         &[
-            "--workspace", "edge", "--no-policy", "--dry-run", "--allow-dormant-trust",
-            "--format", "json",
+            "--workspace",
+            "edge",
+            "--no-policy",
+            "--dry-run",
+            "--allow-dormant-trust",
+            "--format",
+            "json",
         ],
     );
     let doc = json(&as_json);

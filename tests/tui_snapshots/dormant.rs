@@ -22,7 +22,11 @@ async fn with_a_dormant_admin_role() -> Harness {
     };
     sandbox.iam.create_role(&role).await.unwrap();
     let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
-    sandbox.iam.attach_policy("terraform-ci", admin).await.unwrap();
+    sandbox
+        .iam
+        .attach_policy("terraform-ci", admin)
+        .await
+        .unwrap();
     let connector = Arc::new(SandboxConnector::new(sandbox.clone()));
     Harness::with(sandbox, connector, true, 80, 24)
 }
@@ -33,7 +37,11 @@ async fn review_asks_before_re_arming_a_dormant_role() {
     to_review(&mut h).await;
     assert_snapshot!("07_review_dormant_role", shot(&mut h));
     h.press(Enter).await;
-    assert_eq!(h.session.app.step, Step::Review, "Enter alone does not apply");
+    assert_eq!(
+        h.session.app.step,
+        Step::Review,
+        "Enter alone does not apply"
+    );
     assert!(h.session.app.flash.is_some());
     h.press(Char(' ')).await;
     assert_snapshot!("07_review_dormant_role_acknowledged", shot(&mut h));

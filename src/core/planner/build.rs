@@ -298,8 +298,11 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
     if let Some(set) = &tfc.varset {
         guard::check_varset_reach(answers, set, &tfc, &tfc.project_workspace_ids)?;
     }
-    b.notes
-        .extend(super::dormant::check(answers, &b.provider_arn, &aws.dormant)?);
+    b.notes.extend(super::dormant::check(
+        answers,
+        &b.provider_arn,
+        &aws.dormant,
+    )?);
     let provider_deps = b.provider();
     let mut roles = Vec::new();
     let mut role_deps = Vec::new();

@@ -8,8 +8,8 @@ use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
 use crate::core::plan::{Change, DormantRole, Note, Plan, PlannedChange};
 use crate::core::policy::PolicyDocument;
-use crate::core::trust_policy;
 use crate::core::ports::{Iam, Tfc};
+use crate::core::trust_policy;
 
 /// The deletion of a static AWS key variable (by `migrate`).
 fn is_key_removal(change: &Change) -> bool {
@@ -73,7 +73,9 @@ async fn later_trusting_roles(
             None => now.into_value(),
         };
         let trusts = PolicyDocument::from_value(after.clone()).is_ok_and(|d| d.names_provider(arn));
-        let as_before = dormant.iter().any(|d| d.name == role.name && d.trust == after);
+        let as_before = dormant
+            .iter()
+            .any(|d| d.name == role.name && d.trust == after);
         if trusts && !as_before {
             users.push(role.name);
         }

@@ -51,7 +51,12 @@ fn dormant_lines(
         0,
     );
     for role in roles {
-        lines.extend(paragraph(&format!("· {}", role.label()), theme.error(), width, 2));
+        lines.extend(paragraph(
+            &format!("· {}", role.label()),
+            theme.error(),
+            width,
+            2,
+        ));
     }
     let mark = if acknowledged {
         "[x] acknowledged: Enter applies"
