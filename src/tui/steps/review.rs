@@ -164,9 +164,9 @@ impl ReviewStep {
                 let mut hints = vec![hint(Action::Accept, accept)];
                 if !broad_dormant_roles(plan).is_empty() {
                     let ack = if self.dormant_acknowledged {
-                        "withdraw acknowledgement"
+                        "withdraw"
                     } else {
-                        "acknowledge re-armed roles"
+                        "acknowledge"
                     };
                     hints.push(hint(Action::Toggle, ack));
                 }
@@ -200,7 +200,7 @@ impl ReviewStep {
             ),
             Some(_) if self.needs_acknowledgement() => (
                 "Review the plan",
-                "Nothing is written yet: Space acknowledges the roles below, then Enter applies.",
+                "Nothing written yet: press Space to acknowledge the roles below, then Enter.",
             ),
             Some(_) => (
                 "Review the plan",
