@@ -121,7 +121,10 @@ const DEMO_SETUP: &[(&str, &str)] = &[
     ("no AWS credentials", "Enter"),
     ("Which IAM role", "Enter"),
     ("Where should the variables go", "Enter"),
-    ("+ create role tfc-acme-corp-default-project (run phase)", "Enter"),
+    (
+        "+ create role tfc-acme-corp-default-project (run phase)",
+        "Enter",
+    ),
 ];
 
 #[test]

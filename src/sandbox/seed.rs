@@ -36,7 +36,7 @@
 //! [`REVIEW_ROLES`] names the roles; `Sandbox::demo_without_review_roles` drops them and the
 //! provider, for tests that need an account no role trusts yet.
 
-use super::{SandboxIam, SandboxTfc, ACCOUNT_ID, DEMO_ACCESS_KEY_ID, DEMO_HOST, DEMO_KEY_USER};
+use super::{SandboxIam, SandboxTfc, DEMO_ACCESS_KEY_ID, DEMO_HOST, DEMO_KEY_USER};
 use crate::core::ports::{
     AccessKeyStatus, NewRole, NewVariable, NewVariableSet, TfcError, VariableCategory,
 };
