@@ -93,10 +93,12 @@ async fn setup_refuses_to_re_arm_a_broad_dormant_role_unless_told_to() {
         ],
     );
     let doc = json(&as_json);
-    let create = &doc["changes"][0];
+    let create = &doc["plan"][0];
     assert_eq!(create["type"], "create_oidc_provider");
     assert_eq!(create["dormant_roles"][0]["name"], dormant);
     assert_eq!(create["dormant_roles"][0]["broad"], true);
+    let notes = doc["notes"].to_string();
+    assert!(notes.contains("although they admit too much"), "{notes}");
 
     let accepted = env.setup(role, &[&flags[..], &["--allow-dormant-trust"]].concat());
     assert_success(&accepted);
