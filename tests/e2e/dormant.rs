@@ -112,3 +112,33 @@ async fn setup_refuses_to_re_arm_a_broad_dormant_role_unless_told_to() {
     let undone = env.run(&explain);
     assert_eq!(undone.status.code(), Some(1), "{}", text(&undone.stdout));
 }
+
+/// Export creates nothing, so the consent to re-arm roles has no place there: refused, exit 2.
+#[test]
+fn export_refuses_allow_dormant_trust() {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tfc-oidc"))
+        .args([
+            "--demo",
+            "export",
+            "--format",
+            "terraform",
+            "--org",
+            "acme-corp",
+        ])
+        .args([
+            "--project",
+            "platform",
+            "--workspace",
+            "network-prod",
+            "--no-policy",
+        ])
+        .arg("--allow-dormant-trust")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("applies to setup and migrate"));
+}
