@@ -262,3 +262,39 @@ async fn undo_keeps_the_provider_for_a_role_trusted_after_the_apply_and_names_it
     );
     assert!(sb.iam.get_oidc_provider(PROVIDER).await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn undo_deletes_the_provider_when_the_dormant_role_it_extended_is_as_before() {
+    use tfc_oidc::core::plan::managed_tags;
+    let sb = Sandbox::demo_without_review_roles();
+    // tfc-oidc's own role from an earlier setup, whose provider was deleted to revoke it.
+    let earlier = "organization:acme-corp:project:platform:workspace:network-staging:run_phase:*";
+    sb.iam
+        .create_role(&NewRole {
+            name: "tfc-acme-corp-platform".into(),
+            trust_policy: trust(Some(earlier)),
+            description: String::new(),
+            tags: managed_tags("acme-corp", "platform"),
+        })
+        .await
+        .unwrap();
+    let (_dir, journal) = journal();
+    let p = setup(&sb, &journal, &answers()).await;
+    assert_eq!(
+        provider_change(&p).dormant_roles[0].name,
+        "tfc-acme-corp-platform"
+    );
+    assert!(p
+        .changes
+        .iter()
+        .any(|c| matches!(c.change, Change::UpdateTrustPolicy(_))));
+    let u = undo(&sb, &journal).await;
+    assert!(
+        u.changes
+            .iter()
+            .any(|c| matches!(c.change, Change::DeleteOidcProvider(_))),
+        "{:?}",
+        u.note_lines()
+    );
+    assert!(sb.iam.get_oidc_provider(PROVIDER).await.unwrap().is_none());
+}

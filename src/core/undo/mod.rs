@@ -10,6 +10,7 @@ use crate::core::plan::{Change, DormantRole, Note, Plan, PlannedChange};
 use crate::core::policy::PolicyDocument;
 use crate::core::ports::{Iam, Tfc};
 use crate::core::trust_policy;
+use serde_json::Value;
 
 /// The deletion of a static AWS key variable (by `migrate`).
 fn is_key_removal(change: &Change) -> bool {
@@ -29,6 +30,28 @@ fn lost_keys(done: &[(&Change, &Outcome)]) -> Vec<String> {
         }
     }
     targets
+}
+
+/// Whether two policy documents say the same, as IAM reads them: a one-element list is its
+/// element, and the order of a list does not matter (extending then retracting a trust may turn
+/// `"sub": "x"` into `"sub": ["x"]`).
+fn same_policy(a: &Value, b: &Value) -> bool {
+    fn normal(v: &Value) -> Value {
+        match v {
+            Value::Array(list) if list.len() == 1 => normal(&list[0]),
+            Value::Array(list) => {
+                let mut items: Vec<Value> = list.iter().map(normal).collect();
+                items.sort_by_key(|x| x.to_string());
+                Value::Array(items)
+            }
+            Value::Object(map) => {
+                let entries = map.iter().map(|(k, x)| (k.clone(), normal(x)));
+                Value::Object(entries.collect())
+            }
+            other => other.clone(),
+        }
+    }
+    normal(a) == normal(b)
 }
 
 /// The roles that will still trust the provider `arn` after the undo because of something done
@@ -75,7 +98,7 @@ async fn later_trusting_roles(
         let trusts = PolicyDocument::from_value(after.clone()).is_ok_and(|d| d.names_provider(arn));
         let as_before = dormant
             .iter()
-            .any(|d| d.name == role.name && d.trust == after);
+            .any(|d| d.name == role.name && same_policy(&d.trust, &after));
         if trusts && !as_before {
             users.push(role.name);
         }
