@@ -47,7 +47,7 @@ pub enum PlanError {
     },
     #[error("AdministratorAccess on role {role}, which is trusted for {scope}: pass --allow-admin if that is really wanted (split plan and apply roles with --split-roles, or use a narrower policy)")]
     AdminNeedsFlag { role: String, scope: String },
-    #[error("creating the OIDC provider for {host} would let roles that already trust it be assumed again, and these admit too much: {roles}; narrow their trust (a StringLike condition on {host}:sub naming organization, project, workspace and run phase; no administrator permissions on a role trusted for several workspaces) or delete them ({review} review --org {organization} details each), or pass --allow-dormant-trust to accept the risk")]
+    #[error("creating the OIDC provider for {host} would let roles that already trust it be assumed again, and these admit too much: {roles}; narrow their trust (a StringLike condition on {host}:sub naming organization, project, workspace and run phase; no administrator permissions on a role trusted for several workspaces) or delete them (their findings: {review} review --org {organization}), or pass --allow-dormant-trust to accept the risk")]
     DormantTrust {
         host: String,
         roles: String,
