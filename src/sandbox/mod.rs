@@ -40,8 +40,9 @@ pub struct Sandbox {
     pub tfc: Arc<SandboxTfc>,
 }
 
-/// The version of the saved state: 2 added Stacks, the review roles, key ages and the trail.
-const STATE_VERSION: u32 = 2;
+/// The version of the saved state: 2 added Stacks, the review roles, key ages and the trail; 3
+/// the OIDC provider the review roles trust (without it, setup refuses to re-arm them).
+const STATE_VERSION: u32 = 3;
 
 /// What [`Sandbox::save`] writes.
 #[derive(Serialize, Deserialize)]
@@ -106,8 +107,8 @@ impl Sandbox {
         let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
         let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path)?).map_err(bad)?;
         if snap.version < STATE_VERSION {
-            // An older demo (before Stacks, the review roles and the key ages): start afresh,
-            // as the demo it was saved from no longer exists.
+            // An older demo (before Stacks, the review roles, the key ages or the provider):
+            // start afresh, as the demo it was saved from no longer exists.
             return Ok(Sandbox::demo());
         }
         if snap.version != STATE_VERSION {
@@ -170,6 +171,23 @@ mod tests {
             Sandbox::load(&junk).err().unwrap().kind(),
             io::ErrorKind::InvalidData
         );
+    }
+
+    /// A demo saved before its review roles had their provider starts afresh, with it: the old
+    /// state would have setup refuse to create a provider those broad roles already trust.
+    #[tokio::test]
+    async fn a_state_from_before_the_provider_starts_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.json");
+        let old = Sandbox::demo_without_review_roles();
+        let snap = serde_json::json!({
+            "version": 2,
+            "iam": serde_json::from_str::<serde_json::Value>(&old.iam.state_json()).unwrap(),
+            "tfc": serde_json::from_str::<serde_json::Value>(&old.tfc.state_json()).unwrap(),
+        });
+        std::fs::write(&path, snap.to_string()).unwrap();
+        let back = Sandbox::load(&path).unwrap();
+        assert_eq!(back.iam.list_oidc_providers().await.unwrap().len(), 1);
     }
 
     #[tokio::test]
