@@ -122,7 +122,10 @@ const DEMO_SETUP: &[(&str, &str)] = &[
     ("no AWS credentials", "Enter"),
     ("Which IAM role", "Enter"),
     ("Where should the variables go", "Enter"),
-    ("5 changes: 5 to create", "Enter"),
+    (
+        "+ create role tfc-acme-corp-default-project (run phase)",
+        "Enter",
+    ),
 ];
 
 #[test]

@@ -430,6 +430,8 @@ async fn export_prompt_on_review_and_done() {
 mod accounts;
 #[path = "tui_snapshots/choices.rs"]
 mod choices;
+#[path = "tui_snapshots/dormant.rs"]
+mod dormant;
 #[path = "tui_snapshots/paths.rs"]
 mod paths;
 #[path = "tui_snapshots/permissions.rs"]

@@ -50,6 +50,13 @@ pub enum PlanError {
     },
     #[error("AdministratorAccess on role {role}, which is trusted for {scope}: pass --allow-admin if that is really wanted (split plan and apply roles with --split-roles, or use a narrower policy)")]
     AdminNeedsFlag { role: String, scope: String },
+    #[error("creating the OIDC provider for {host} would let roles that already trust it be assumed again, and these admit too much: {roles}; narrow their trust (a StringLike condition on {host}:sub naming organization, project, workspace and run phase; no administrator permissions on a role trusted for several workspaces) or delete them (their findings: {review} review --org {organization}), or pass --allow-dormant-trust to accept the risk")]
+    DormantTrust {
+        host: String,
+        roles: String,
+        review: String,
+        organization: String,
+    },
     #[error("variable set {set} also reaches {others}: writing the role ARN there would point them at a role that does not trust them; choose another --varset-name")]
     VarsetReachesOthers { set: String, others: String },
     #[error("Stack '{stack}' not found in project '{project}' (Stacks: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
@@ -92,6 +99,7 @@ impl PlanError {
             | PlanError::UnknownPolicy { .. }
             | PlanError::ForeignRole { .. }
             | PlanError::AdminNeedsFlag { .. }
+            | PlanError::DormantTrust { .. }
             | PlanError::WrongProject { .. }
             | PlanError::UnknownStack { .. }
             | PlanError::UnknownDeployment { .. }

@@ -182,6 +182,11 @@ impl SandboxIam {
         Ok(())
     }
 
+    /// Creates an OIDC provider (setup: not logged).
+    pub fn add_oidc_provider(&self, provider: &NewOidcProvider) -> Result<String, IamError> {
+        self.st().create_provider(provider)
+    }
+
     /// Creates a customer-managed policy `name` whose default version is `document`, and
     /// returns its ARN (`arn:aws:iam::ACCOUNT:policy/NAME`) to attach (setup: not logged).
     pub fn add_managed_policy(&self, name: &str, document: &str) -> Result<String, IamError> {
@@ -191,6 +196,11 @@ impl SandboxIam {
     /// Deletes a role with its policies (setup: not logged).
     pub fn remove_role(&self, name: &str) {
         self.st().roles.remove(&name.to_lowercase());
+    }
+
+    /// Deletes every OIDC provider (setup: not logged).
+    pub fn remove_oidc_providers(&self) {
+        self.st().providers.clear();
     }
 
     /// Sets a role's creation time (RFC 3339), e.g. to seed an old role.

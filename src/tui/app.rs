@@ -199,6 +199,9 @@ impl App {
         // warning) is its --allow-admin.
         answers.adopt_role = self.role.kind == crate::tui::steps::role::RoleKind::Existing;
         answers.allow_admin = self.role.allows_admin();
+        // Roles that already trust a provider the plan creates are shown on the Review screen,
+        // which will not apply until the user acknowledges the broad ones there.
+        answers.allow_dormant_trust = true;
         answers.target = self.variables.target();
         answers.alias = self.alias();
         if self.is_stack() {
@@ -359,6 +362,7 @@ impl App {
             thumbprints: a.thumbprints.clone(),
             adopt_role: a.adopt_role,
             allow_admin: a.allow_admin,
+            allow_dormant_trust: a.allow_dormant_trust,
             alias: None,
             deactivate_keys: self.migrate_pick.deactivate_keys,
         }

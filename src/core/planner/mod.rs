@@ -2,6 +2,7 @@
 //! and the HCP Terraform side are read concurrently, and nothing is ever written.
 
 mod build;
+mod dormant;
 mod guard;
 mod read;
 mod scratch;
@@ -31,6 +32,8 @@ pub(super) struct RoleState {
 pub(super) struct AwsState {
     pub(super) caller: CallerIdentity,
     pub(super) provider: Option<OidcProvider>,
+    /// When there is no provider: the roles that already name it.
+    pub(super) dormant: Vec<crate::core::plan::DormantRole>,
     pub(super) roles: Vec<(String, Phase, Option<RoleState>)>,
     /// Managed policies whose existence IAM would not tell (`iam:GetPolicy` denied).
     pub(super) unchecked_policies: Vec<String>,

@@ -18,9 +18,16 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
     let arn = provider_arn(&caller, &answers.host);
     let partition = caller.partition();
     let provider = async {
-        iam.get_oidc_provider(&arn)
+        let found = iam
+            .get_oidc_provider(&arn)
             .await
-            .map_err(PlanError::aws("read the OIDC provider"))
+            .map_err(PlanError::aws("read the OIDC provider"))?;
+        // Creating the provider re-arms every role that already names it.
+        let dormant = match &found {
+            None => super::dormant::read(answers, iam, &caller, &arn).await?,
+            Some(_) => Vec::new(),
+        };
+        Ok::<_, PlanError>((found, dormant))
     };
     let policies = check_policies_exist(answers, iam, partition);
     let roles = try_join_all(answers.roles().into_iter().map(|(name, phase)| async move {
@@ -59,10 +66,12 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
             }),
         ))
     }));
-    let (provider, roles, unchecked_policies) = futures::try_join!(provider, roles, policies)?;
+    let ((provider, dormant), roles, unchecked_policies) =
+        futures::try_join!(provider, roles, policies)?;
     Ok(AwsState {
         caller,
         provider,
+        dormant,
         roles,
         unchecked_policies,
     })

@@ -22,6 +22,7 @@ pub fn plan_from_scratch(
     let aws = AwsState {
         caller: caller.clone(),
         provider: None,
+        dormant: Vec::new(),
         roles: answers
             .roles()
             .into_iter()

@@ -23,7 +23,7 @@ mod workspaces;
 pub use crate::core::inventory::access::RunPhase;
 pub use assess::{assess, ActivityRead, Assessment};
 pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
-pub use permissions::{unchecked_policies, UncheckedPolicy};
+pub use permissions::{admin_for_many_workspaces, unchecked_policies, UncheckedPolicy};
 
 use crate::core::inventory::{Inventory, WorkspaceEntry};
 use serde::Serialize;
@@ -172,6 +172,24 @@ pub fn review_at(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
     out.extend(trust::check(inv));
     out.extend(permissions::check(inv, now));
     out.extend(stacks::check(inv));
+    sort(&mut out);
+    out
+}
+
+/// The verdicts on the roles themselves, whatever uses them: the shape of each trust
+/// (TFCOIDC001/002/003/008) and administrator permissions on a broad trust (010). Setup weighs
+/// these before it creates a provider that existing roles already name.
+pub fn role_verdicts(inv: &Inventory) -> Vec<Finding> {
+    const ROLE_IDS: [FindingId; 5] = [
+        FindingId::NoSubCondition,
+        FindingId::WildcardOrganization,
+        FindingId::Audience,
+        FindingId::OperatorMisuse,
+        FindingId::AdminForMany,
+    ];
+    let mut out = trust::check(inv);
+    out.extend(permissions::admin_check(inv));
+    out.retain(|f| ROLE_IDS.contains(&f.id));
     sort(&mut out);
     out
 }
