@@ -2,10 +2,14 @@
 //! where HCP Terraform is ([`ConnectOptions`] → [`Endpoint`]), which token to use (SPEC order,
 //! or one typed into the wizard's prompt), and the real clients behind the core's ports.
 
-use crate::aws::{load_sdk_config, IamClient};
-use crate::core::ports::{Iam, Tfc};
+use crate::aws::{load_sdk_config, CloudTrailClient, IamClient};
+use crate::core::ports::{AuditTrail, Iam, Tfc};
 use crate::tfc::{discover_token, ApiToken, Endpoint, EndpointError, TfcClient, TokenSource};
 use std::sync::Arc;
+
+/// Attempts per CloudTrail page when a review reads the event history: one retry (throttling),
+/// then the review goes on without it.
+pub const REVIEW_TRAIL_ATTEMPTS: u32 = 2;
 
 /// Where to connect, as the user said it (flags, with the environment behind them). Plain data:
 /// the fronts fill it from clap or from remembered defaults.
@@ -31,6 +35,8 @@ impl ConnectOptions {
 pub struct LivePorts {
     pub iam: Arc<dyn Iam>,
     pub tfc: Arc<dyn Tfc>,
+    /// CloudTrail of the same account, read by the review (one retry per page).
+    pub trail: Arc<dyn AuditTrail>,
     pub token_source: TokenSource,
 }
 
@@ -82,9 +88,11 @@ pub async fn connect_live(
     let tfc = TfcClient::new(endpoint, token, http);
     let sdk = load_sdk_config(profile, region).await;
     let iam = IamClient::new(&sdk).with_profile(profile);
+    let trail = CloudTrailClient::with_attempts(&sdk, REVIEW_TRAIL_ATTEMPTS);
     Ok(LivePorts {
         iam: Arc::new(iam),
         tfc: Arc::new(tfc),
+        trail: Arc::new(trail),
         token_source,
     })
 }

@@ -69,7 +69,8 @@ async fn env_value(sb: &Sandbox, ws: &str, key: &str) -> Option<String> {
 
 #[tokio::test]
 async fn one_workspace_plan_then_idempotent() {
-    let sb = Sandbox::demo();
+    // An account with no OIDC provider yet (the demo's review roles trust the one it has).
+    let sb = Sandbox::demo_without_review_roles();
     let a = answers(&["network-prod"]);
     let p = plan_ok(&sb, &a).await;
     assert_eq!(
@@ -170,7 +171,8 @@ async fn split_roles_make_two_roles_and_phase_variables() {
 
 #[tokio::test]
 async fn varset_target_creates_fills_and_attaches_then_reuses() {
-    let sb = Sandbox::demo();
+    // An account with no OIDC provider yet (the demo's review roles trust the one it has).
+    let sb = Sandbox::demo_without_review_roles();
     let mut a = answers(&["network-prod", "network-staging"]);
     a.target = TargetChoice::VariableSet {
         name: "aws-oidc".into(),
@@ -382,7 +384,8 @@ async fn failure_mid_apply_is_journaled_and_a_rerun_resumes_then_undo_reverts() 
 
 #[tokio::test]
 async fn undo_keeps_a_provider_other_roles_trust() {
-    let sb = Sandbox::demo();
+    // An account with no OIDC provider yet (the demo's review roles trust the one it has).
+    let sb = Sandbox::demo_without_review_roles();
     let journal = Journal::in_memory();
     let mut w = journal
         .begin(

@@ -142,7 +142,10 @@ async fn the_event_loop_runs_the_demo_and_sleeps_when_idle() {
         ("no AWS credentials", Enter),
         ("Which IAM role", Enter),
         ("Where should the variables go", Enter),
-        ("5 changes: 5 to create", Enter),
+        (
+            "+ create role tfc-acme-corp-default-project (run phase)",
+            Enter,
+        ),
         ("Done: HCP Terraform runs", Char('q')),
     ] {
         wait_for(&screen, expect).await;

@@ -328,5 +328,7 @@ mod choices;
 mod paths;
 #[path = "tui_flow/permissions.rs"]
 mod permissions;
+#[path = "tui_flow/run_lock.rs"]
+mod run_lock;
 #[path = "tui_flow/stacks.rs"]
 mod stacks;

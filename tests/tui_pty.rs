@@ -122,7 +122,10 @@ const DEMO_SETUP: &[(&str, &str)] = &[
     ("no AWS credentials", "Enter"),
     ("Which IAM role", "Enter"),
     ("Where should the variables go", "Enter"),
-    ("5 changes: 5 to create", "Enter"),
+    (
+        "+ create role tfc-acme-corp-default-project (run phase)",
+        "Enter",
+    ),
 ];
 
 #[test]
@@ -153,6 +156,20 @@ fn demo_in_a_real_terminal() {
             && after.contains("  arn:aws:iam::123456789012:role/tfc-acme-corp-default-project"),
         "the summary stays in the shell, in Done's words:\n{after}"
     );
+
+    // The wizard kept its apply in the demo's state and journal: the CLI's `--demo undo` finds it.
+    let d = home.path();
+    let undo = Command::new(env!("CARGO_BIN_EXE_tfc-oidc"))
+        .args(["--demo", "undo", "--dry-run"])
+        .env("HOME", d)
+        .env("XDG_CONFIG_HOME", d.join("config"))
+        .env("XDG_DATA_HOME", d.join("data"))
+        .env("XDG_STATE_HOME", d.join("state"))
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&undo.stdout);
+    assert!(undo.status.success(), "{plan}");
+    assert!(plan.contains("tfc-acme-corp-default-project"), "{plan}");
 }
 
 /// The migrate path in the real binary: "Migrate" on the Connect screen; the pick starts with
@@ -329,8 +346,9 @@ fn refuses_without_a_terminal() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    // The demo's hint runs against the demo when copied.
     assert!(
-        err.contains("tfc-oidc setup") && err.lines().count() == 1,
+        err.contains("tfc-oidc --demo setup") && err.lines().count() == 1,
         "{err}"
     );
 }

@@ -203,6 +203,7 @@ impl Connector for PromptConnector {
             Some(_) => Ok(Connection {
                 iam: self.sandbox.iam.clone(),
                 tfc: self.sandbox.tfc.clone(),
+                trail: Some(self.sandbox.iam.clone()),
                 token_source: "the token you entered (kept for this session only)".into(),
             }),
         }
@@ -429,6 +430,8 @@ async fn export_prompt_on_review_and_done() {
 mod accounts;
 #[path = "tui_snapshots/choices.rs"]
 mod choices;
+#[path = "tui_snapshots/dormant.rs"]
+mod dormant;
 #[path = "tui_snapshots/paths.rs"]
 mod paths;
 #[path = "tui_snapshots/permissions.rs"]

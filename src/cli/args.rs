@@ -162,6 +162,10 @@ pub struct RoleArgs {
     /// Allow AdministratorAccess on a role trusted for plan runs or several workspaces
     #[arg(long)]
     pub allow_admin: bool,
+    /// Create the OIDC provider although roles that already trust it admit any organization or
+    /// hold administrator permissions for several workspaces (they become assumable again)
+    #[arg(long)]
+    pub allow_dormant_trust: bool,
     /// A tagged configuration for another AWS account (variables get the _TAG suffix)
     #[arg(long, value_name = "TAG")]
     pub alias: Option<String>,

@@ -70,6 +70,7 @@ pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateReque
         thumbprints: answers.thumbprints,
         adopt_role: answers.adopt_role,
         allow_admin: answers.allow_admin,
+        allow_dormant_trust: answers.allow_dormant_trust,
         alias: answers.alias,
         deactivate_keys: args.deactivate_keys,
     })

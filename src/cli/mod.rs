@@ -57,12 +57,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(error::code::FAILURE);
         }
     };
+    let demo = cli.global.demo;
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.message.is_empty() => ExitCode::from(e.code),
         Err(e) => {
             tracing::error!(code = e.code, "{}", e.message);
-            eprintln!("error: {}", output::escape(&e.message));
+            // A command the error suggests runs against the same sandbox when copied.
+            let message = crate::core::text::hints_for(demo, &e.message);
+            eprintln!("error: {}", output::escape(&message));
             ExitCode::from(e.code)
         }
     }

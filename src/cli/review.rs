@@ -19,7 +19,6 @@ use crate::cli::review_baseline::{Baseline, Filtered};
 use crate::cli::{output, review_markdown, review_output, sarif};
 use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
 use crate::core::ports::{Iam, IamError};
-use crate::core::review::activity::SeenActivity;
 use crate::core::review::{self, fails_at, Finding, Severity, Summary};
 use serde_json::json;
 
@@ -114,15 +113,7 @@ async fn review_command(
     );
     let inv = inv?;
     let now = time::OffsetDateTime::now_utc();
-    let mut findings = review::review_at(&inv, now);
-    if let Some(report) = activity.report() {
-        let seen = SeenActivity {
-            events: &report.events,
-            truncated: report.truncated,
-        };
-        findings.extend(review::activity::check(&inv, seen, now));
-        review::sort(&mut findings);
-    }
+    let findings = review::assess(&inv, &activity, now, global.demo).findings;
     // Only what the baseline does not hold is shown, counted and failed on.
     let filtered = match baseline {
         Some(b) => b.filter(&findings),

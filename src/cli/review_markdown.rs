@@ -68,7 +68,7 @@ fn table_row(f: &Finding) -> String {
 }
 
 fn section(f: &Finding, number: usize) -> String {
-    format!(
+    let mut out = format!(
         "### {number}. {}: {}\n\n**Severity:** {} · **Resource:** {} {}\n\n{}\n\n**Fix:** {}\n\n",
         f.id.code(),
         inline(f.title),
@@ -77,7 +77,28 @@ fn section(f: &Finding, number: usize) -> String {
         inline(&f.resource),
         paragraph(&f.detail),
         inline(&f.fix)
-    )
+    );
+    if !f.commands.is_empty() {
+        out.push_str(&code_block(&f.commands));
+    }
+    out
+}
+
+/// The fix's commands as a `sh` code block to copy. The fence is longer than any run of
+/// backticks inside, so no command can close it; control characters are written out.
+fn code_block(commands: &[String]) -> String {
+    let lines: Vec<String> = commands
+        .iter()
+        .map(|c| crate::core::text::escape_control(c).into_owned())
+        .collect();
+    let longest_run = lines
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!("{fence}sh\n{}\n{fence}\n\n", lines.join("\n"))
 }
 
 /// The report. `heading` names what was reviewed; `summary_line` is the text output's last
@@ -165,6 +186,20 @@ mod tests {
         assert_eq!(bare.matches('|').count(), 5, "{row}");
         assert!(row.contains("keys \\| old<br>set"), "{row}");
         assert!(!out.contains('\x1b'));
+    }
+
+    #[test]
+    fn commands_are_a_code_block_no_command_can_close() {
+        assert_eq!(
+            code_block(&["tfc-oidc migrate --org acme".into()]),
+            "```sh\ntfc-oidc migrate --org acme\n```\n\n"
+        );
+        let block = code_block(&["echo ```x`\x1b".into()]);
+        assert!(block.starts_with("````sh\n"), "{block}");
+        assert!(
+            block.contains("\\u{1b}") && !block.contains('\x1b'),
+            "{block}"
+        );
     }
 
     #[test]

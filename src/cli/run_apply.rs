@@ -8,23 +8,16 @@ use crate::core::journal::{JournalWriter, RunLock};
 use crate::core::plan::Plan;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-/// How long a run waits for another one holding the journal's lock.
-const LOCK_WAIT: Duration = Duration::from_secs(30);
-
-/// Takes the journal's lock before planning, so a second run at once waits (then refuses)
-/// instead of planning from a state the first one is changing.
+/// Takes the journal's lock before planning ([`crate::core::journal::Journal::lock_for_run`],
+/// the rule the wizard follows too), so a second run at once waits (then refuses) instead of
+/// planning from a state the first one is changing.
 pub async fn lock(ports: &Ports) -> Result<RunLock, CliError> {
-    let journal = ports.journal.clone();
-    tokio::task::spawn_blocking(move || {
-        journal.lock(LOCK_WAIT, &|| {
-            eprintln!("waiting for another tfc-oidc run to finish…");
-        })
-    })
-    .await
-    .map_err(|e| CliError::failure(format!("cannot take the journal's lock: {e}")))?
-    .map_err(CliError::from)
+    ports
+        .journal
+        .lock_for_run(|| eprintln!("waiting for another tfc-oidc run to finish…"))
+        .await
+        .map_err(CliError::from)
 }
 
 /// Applies `plan`; in text mode each finished change is printed as `✓` or `✗`.

@@ -31,6 +31,7 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
     answers.split_roles = args.role.split_roles;
     answers.adopt_role = args.role.adopt_role;
     answers.allow_admin = args.role.allow_admin;
+    answers.allow_dormant_trust = args.role.allow_dormant_trust;
     answers.alias = args.role.alias.clone();
     answers.permissions = Permissions {
         managed_policy_arns: args.role.policy_arns.clone(),

@@ -23,7 +23,7 @@ pub async fn run(global: &GlobalArgs, args: &VerifyArgs) -> Result<(), CliError>
     let result = verify(&ports, args).await;
     ports.finish()?;
     let report = result?;
-    print_report(&report, args.format);
+    print_report(&report, args.format, global.demo);
     if report.authenticated {
         Ok(())
     } else {
@@ -38,10 +38,14 @@ pub async fn run(global: &GlobalArgs, args: &VerifyArgs) -> Result<(), CliError>
     }
 }
 
-fn print_report(report: &VerifyReport, format: Format) {
+/// Prints the report; the demo's suggested commands carry `--demo`.
+fn print_report(report: &VerifyReport, format: Format, demo: bool) {
     match format {
         Format::Json => println!("{}", report_json(report)),
-        Format::Text => print!("{}", report_text(report, output::colour_enabled())),
+        Format::Text => {
+            let text = report_text(report, output::colour_enabled());
+            print!("{}", crate::core::text::hints_for(demo, &text))
+        }
     }
 }
 

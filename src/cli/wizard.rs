@@ -5,6 +5,7 @@
 use crate::cli::args::GlobalArgs;
 use crate::cli::error::{code, CliError};
 use crate::cli::output;
+use crate::core::text::hints_for;
 use crate::tui::msg::Outcome;
 use crate::tui::{run_wizard, WizardError};
 use std::io::IsTerminal;
@@ -30,13 +31,13 @@ pub async fn run(global: &GlobalArgs) -> Result<(), CliError> {
             Ok(())
         }
         Outcome::Applied(report) | Outcome::NothingToDo(report) => {
-            print!("{}", report.text(colour, width()));
+            print!("{}", hints_for(global.demo, &report.text(colour, width())));
             Ok(())
         }
         Outcome::Partial { message, earlier } => {
             // What the session finished before the apply that stopped is done: say so first.
             if let Some(report) = earlier {
-                print!("{}", report.text(colour, width()));
+                print!("{}", hints_for(global.demo, &report.text(colour, width())));
             }
             Err(CliError {
                 code: code::PARTIAL,

@@ -106,6 +106,11 @@ pub struct Answers {
     /// The user agreed to AdministratorAccess on a role trusted for plans or several workspaces.
     #[serde(default)]
     pub allow_admin: bool,
+    /// The user agreed to create the OIDC provider although roles that already name it admit
+    /// any organization or hold administrator permissions for several workspaces. Left out of
+    /// the JSON when false, so the fingerprints of earlier answers stay what they were.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_dormant_trust: bool,
     /// A tagged configuration (`--alias TAG`): the variables get HCP Terraform's `_TAG` suffix,
     /// so several AWS accounts serve one workspace side by side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,6 +185,7 @@ impl Answers {
             thumbprints: Vec::new(),
             adopt_role: false,
             allow_admin: false,
+            allow_dormant_trust: false,
             alias: None,
         }
     }

@@ -24,6 +24,9 @@ pub enum PlanError {
         expected: String,
         actual: String,
     },
+    /// The run lock could not be taken (another run held it too long), in one line.
+    #[error("{0}")]
+    Locked(String),
     #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}: trust the whole project with --all-workspaces (one workspace:* pattern), or split the workspaces across roles")]
     TrustPolicyTooLarge {
         role: String,
@@ -47,6 +50,13 @@ pub enum PlanError {
     },
     #[error("AdministratorAccess on role {role}, which is trusted for {scope}: pass --allow-admin if that is really wanted (split plan and apply roles with --split-roles, or use a narrower policy)")]
     AdminNeedsFlag { role: String, scope: String },
+    #[error("creating the OIDC provider for {host} would let roles that already trust it be assumed again, and these admit too much: {roles}; narrow their trust (a StringLike condition on {host}:sub naming organization, project, workspace and run phase; no administrator permissions on a role trusted for several workspaces) or delete them (their findings: {review} review --org {organization}), or pass --allow-dormant-trust to accept the risk")]
+    DormantTrust {
+        host: String,
+        roles: String,
+        review: String,
+        organization: String,
+    },
     #[error("variable set {set} also reaches {others}: writing the role ARN there would point them at a role that does not trust them; choose another --varset-name")]
     VarsetReachesOthers { set: String, others: String },
     #[error("Stack '{stack}' not found in project '{project}' (Stacks: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
@@ -89,6 +99,7 @@ impl PlanError {
             | PlanError::UnknownPolicy { .. }
             | PlanError::ForeignRole { .. }
             | PlanError::AdminNeedsFlag { .. }
+            | PlanError::DormantTrust { .. }
             | PlanError::WrongProject { .. }
             | PlanError::UnknownStack { .. }
             | PlanError::UnknownDeployment { .. }

@@ -169,6 +169,9 @@ pub struct Journal {
     nowhere: bool,
 }
 
+/// How long a run waits for another one holding the journal's lock, then refuses.
+pub const RUN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Held while a run plans and applies: a second run waits for it or refuses.
 #[derive(Debug)]
 pub struct RunLock {
@@ -329,6 +332,23 @@ impl Journal {
             planned: plan.changes.len(),
         })?;
         Ok(w)
+    }
+
+    /// Takes the run lock before planning, the one rule of every front (the CLI's `setup`,
+    /// `migrate` and `undo`, and the wizard): wait up to [`RUN_LOCK_WAIT`] for another run,
+    /// calling `waiting` once if it has to, so no plan is computed from a state another run is
+    /// changing. Held until the apply ends (or the plan is dropped).
+    pub async fn lock_for_run(
+        &self,
+        waiting: impl Fn() + Send + 'static,
+    ) -> Result<RunLock, crate::core::error::ApplyError> {
+        let journal = self.clone();
+        tokio::task::spawn_blocking(move || journal.lock(RUN_LOCK_WAIT, &waiting))
+            .await
+            .map_err(|e| crate::core::error::ApplyError::Journal {
+                path: "the run lock".into(),
+                detail: e.to_string(),
+            })?
     }
 
     /// Takes the journal's lock for a whole plan-and-apply, waiting up to `wait` for another run

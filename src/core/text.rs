@@ -37,6 +37,48 @@ pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// The commands a hint may suggest (`tfc-oidc setup …`), and `--hostname` that may precede one.
+const COMMAND_WORDS: &[&str] = &[
+    "setup",
+    "migrate",
+    "undo",
+    "verify",
+    "explain",
+    "activity",
+    "review",
+    "export",
+    "--hostname",
+];
+
+/// `text` as the `--demo` sandbox says it: every suggested command (`tfc-oidc setup …`,
+/// `'tfc-oidc undo'`) gets `--demo`, so it runs against the same sandbox when copied. Text that
+/// only names the tool ("tfc-oidc never replaces…") is left as it is.
+pub fn demo_hints(text: &str) -> String {
+    const TOOL: &str = "tfc-oidc ";
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(at) = rest.find(TOOL) {
+        let (before, from) = rest.split_at(at + TOOL.len());
+        out.push_str(before);
+        let next = from.split([' ', '\'', ')', ',', ';']).next().unwrap_or("");
+        if COMMAND_WORDS.contains(&next) {
+            out.push_str("--demo ");
+        }
+        rest = from;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`demo_hints`] when `demo`, else `text` unchanged.
+pub fn hints_for(demo: bool, text: &str) -> String {
+    if demo {
+        demo_hints(text)
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +93,20 @@ mod tests {
             and_list(&["a".to_string(), "b".into(), "c".into(), "d".into()]),
             "a, b, c and d"
         );
+    }
+
+    #[test]
+    fn demo_hints_add_demo_to_suggested_commands_only() {
+        assert_eq!(
+            demo_hints("run 'tfc-oidc undo' to revert; tfc-oidc never replaces it"),
+            "run 'tfc-oidc --demo undo' to revert; tfc-oidc never replaces it"
+        );
+        assert_eq!(
+            demo_hints("tfc-oidc setup --org a: tfc-oidc --hostname h migrate"),
+            "tfc-oidc --demo setup --org a: tfc-oidc --demo --hostname h migrate"
+        );
+        assert_eq!(demo_hints("tfc-oidc --demo undo"), "tfc-oidc --demo undo");
+        assert_eq!(hints_for(false, "tfc-oidc undo"), "tfc-oidc undo");
     }
 
     #[test]

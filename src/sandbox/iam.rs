@@ -86,6 +86,13 @@ impl SandboxIam {
         Ok(Self::with_state(serde_json::from_str(json)?))
     }
 
+    /// Replaces the account with [`SandboxIam::state_json`]'s output (the call log, faults and
+    /// latency stay).
+    pub fn restore_state_json(&self, json: &str) -> Result<(), serde_json::Error> {
+        *self.st() = serde_json::from_str(json)?;
+        Ok(())
+    }
+
     /// Every call made through the port so far, oldest first (failed ones included).
     pub fn calls(&self) -> Vec<Call> {
         self.rec.calls()
@@ -175,6 +182,11 @@ impl SandboxIam {
         Ok(())
     }
 
+    /// Creates an OIDC provider (setup: not logged).
+    pub fn add_oidc_provider(&self, provider: &NewOidcProvider) -> Result<String, IamError> {
+        self.st().create_provider(provider)
+    }
+
     /// Creates a customer-managed policy `name` whose default version is `document`, and
     /// returns its ARN (`arn:aws:iam::ACCOUNT:policy/NAME`) to attach (setup: not logged).
     pub fn add_managed_policy(&self, name: &str, document: &str) -> Result<String, IamError> {
@@ -184,6 +196,11 @@ impl SandboxIam {
     /// Deletes a role with its policies (setup: not logged).
     pub fn remove_role(&self, name: &str) {
         self.st().roles.remove(&name.to_lowercase());
+    }
+
+    /// Deletes every OIDC provider (setup: not logged).
+    pub fn remove_oidc_providers(&self) {
+        self.st().providers.clear();
     }
 
     /// Sets a role's creation time (RFC 3339), e.g. to seed an old role.

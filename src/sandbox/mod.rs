@@ -44,8 +44,9 @@ pub struct Sandbox {
 #[cfg(test)]
 pub(crate) const RECORDED_OPS: [&[&str]; 2] = [iam::OPS, tfc::OPS];
 
-/// The version of the saved state: 2 added Stacks, the review roles, key ages and the trail.
-const STATE_VERSION: u32 = 2;
+/// The version of the saved state: 2 added Stacks, the review roles, key ages and the trail; 3
+/// the OIDC provider the review roles trust (without it, setup refuses to re-arm them).
+const STATE_VERSION: u32 = 3;
 
 /// What [`Sandbox::save`] writes.
 #[derive(Serialize, Deserialize)]
@@ -77,13 +78,14 @@ impl Sandbox {
         }
     }
 
-    /// The demo without the roles seeded for `review` ([`REVIEW_ROLES`]): an account no role
-    /// trusts HCP Terraform in yet, for wizard tests of that case.
+    /// The demo without the roles seeded for `review` ([`REVIEW_ROLES`]) and the provider they
+    /// trust: an account no role trusts HCP Terraform in yet, for tests of that case.
     pub fn demo_without_review_roles() -> Sandbox {
         let sandbox = Sandbox::demo();
         for name in REVIEW_ROLES {
             sandbox.iam.remove_role(name);
         }
+        sandbox.iam.remove_oidc_providers();
         sandbox
     }
 
@@ -109,8 +111,8 @@ impl Sandbox {
         let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
         let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path)?).map_err(bad)?;
         if snap.version < STATE_VERSION {
-            // An older demo (before Stacks, the review roles and the key ages): start afresh,
-            // as the demo it was saved from no longer exists.
+            // An older demo (before Stacks, the review roles, the key ages or the provider):
+            // start afresh, as the demo it was saved from no longer exists.
             return Ok(Sandbox::demo());
         }
         if snap.version != STATE_VERSION {
@@ -121,6 +123,23 @@ impl Sandbox {
             SandboxIam::from_state_json(&snap.iam.to_string()).map_err(bad)?,
             SandboxTfc::from_state_json(&snap.tfc.to_string()).map_err(bad)?,
         ))
+    }
+
+    /// Takes in what [`Sandbox::save`] wrote at `path` since this sandbox was loaded (nothing
+    /// there: it stays as it is), so a long-lived sandbox (the wizard's) plans from what other
+    /// `--demo` commands did meanwhile, and its next save keeps their changes.
+    pub fn reload(&self, path: &Path) -> io::Result<()> {
+        let saved = match Sandbox::load(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            other => other?,
+        };
+        let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
+        self.iam
+            .restore_state_json(&saved.iam.state_json())
+            .map_err(bad)?;
+        self.tfc
+            .restore_state_json(&saved.tfc.state_json())
+            .map_err(bad)
     }
 
     /// [`Sandbox::load`] if `path` exists, else a fresh [`Sandbox::demo`].
@@ -173,6 +192,23 @@ mod tests {
             Sandbox::load(&junk).err().unwrap().kind(),
             io::ErrorKind::InvalidData
         );
+    }
+
+    /// A demo saved before its review roles had their provider starts afresh, with it: the old
+    /// state would have setup refuse to create a provider those broad roles already trust.
+    #[tokio::test]
+    async fn a_state_from_before_the_provider_starts_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.json");
+        let old = Sandbox::demo_without_review_roles();
+        let snap = serde_json::json!({
+            "version": 2,
+            "iam": serde_json::from_str::<serde_json::Value>(&old.iam.state_json()).unwrap(),
+            "tfc": serde_json::from_str::<serde_json::Value>(&old.tfc.state_json()).unwrap(),
+        });
+        std::fs::write(&path, snap.to_string()).unwrap();
+        let back = Sandbox::load(&path).unwrap();
+        assert_eq!(back.iam.list_oidc_providers().await.unwrap().len(), 1);
     }
 
     #[tokio::test]

@@ -17,7 +17,9 @@
 //! Every workspace has a configuration version except `playground` (for `verify`).
 //! Static keys are `AWS_ACCESS_KEY_ID=AKIAEXAMPLE0000001` (env, readable) and a sensitive
 //! `AWS_SECRET_ACCESS_KEY`. The AWS account holds the IAM user `ci-deployer` with that key,
-//! active (412 days old, last used by S3 two days ago), and no OIDC provider.
+//! active (412 days old, last used by S3 two days ago), and the OIDC provider for
+//! `app.terraform.io` (audience `aws.workload.identity`) that the review roles below trust: were
+//! it missing, setup would refuse to create it under those broad roles.
 //!
 //! For `review`, a few deliberate misconfigurations that leave the wizard's screens as they were
 //! (no new project, workspace or variable set; no variable a badge reads):
@@ -31,9 +33,10 @@
 //! | workspace `warehouse` | tagged configuration `ANALYTICS` naming `analytics-reader` | 007 |
 //! | workspace `network-prod` | `TFC_AWS_RUN_ROLE_ARN_SHARED` without `TFC_AWS_PROVIDER_AUTH_SHARED` | 014 |
 //!
-//! [`REVIEW_ROLES`] names the roles, for tests that need an account no role trusts yet.
+//! [`REVIEW_ROLES`] names the roles; `Sandbox::demo_without_review_roles` drops them and the
+//! provider, for tests that need an account no role trusts yet.
 
-use super::{SandboxIam, SandboxTfc, ACCOUNT_ID, DEMO_ACCESS_KEY_ID, DEMO_HOST, DEMO_KEY_USER};
+use super::{SandboxIam, SandboxTfc, DEMO_ACCESS_KEY_ID, DEMO_HOST, DEMO_KEY_USER};
 use crate::core::ports::{
     AccessKeyStatus, NewRole, NewVariable, NewVariableSet, TfcError, VariableCategory,
 };
@@ -174,7 +177,14 @@ const REVIEW_ROLE_SEEDS: &[(&str, &str, &[&str], Option<&str>)] = &[
 ];
 
 fn seed_review_roles(iam: &SandboxIam) -> Result<(), crate::core::ports::IamError> {
-    let provider = format!("arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{DEMO_HOST}");
+    // The roles trust a provider that exists: a provider created later would re-arm them, and
+    // setup refuses to create one that broad roles already name.
+    let provider = iam.add_oidc_provider(&crate::core::ports::NewOidcProvider {
+        url: format!("https://{DEMO_HOST}"),
+        client_ids: vec![crate::core::answers::DEFAULT_AUDIENCE.into()],
+        thumbprints: vec![],
+        tags: vec![],
+    })?;
     for (name, condition, policies, created) in REVIEW_ROLE_SEEDS {
         let trust = format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}]}}"#
@@ -324,7 +334,11 @@ mod tests {
         let mut review = super::REVIEW_ROLES.to_vec();
         review.sort_unstable();
         assert_eq!(names, review, "only the review roles");
-        assert!(sb.iam.list_oidc_providers().await.unwrap().is_empty());
+        let providers = sb.iam.list_oidc_providers().await.unwrap();
+        assert_eq!(
+            providers,
+            ["arn:aws:iam::123456789012:oidc-provider/app.terraform.io"]
+        );
         assert_eq!(sb.tfc.write_count() + sb.iam.write_count(), 0);
     }
 

@@ -85,6 +85,13 @@ impl SandboxTfc {
         Ok(Self::with_state(serde_json::from_str(json)?))
     }
 
+    /// Replaces the organizations with [`SandboxTfc::state_json`]'s output (the call log,
+    /// faults, latency and the linked AWS account stay).
+    pub fn restore_state_json(&self, json: &str) -> Result<(), serde_json::Error> {
+        *self.st() = serde_json::from_str(json)?;
+        Ok(())
+    }
+
     /// Every call made through the port so far, oldest first (failed ones included).
     pub fn calls(&self) -> Vec<Call> {
         self.rec.calls()

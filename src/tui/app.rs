@@ -80,6 +80,8 @@ pub struct App {
     /// Prefills the role name when set (see [`AppOptions::role_pattern`]).
     pub role_pattern: Option<String>,
     plan_generation: u64,
+    /// A plan effect took the run lock and nothing has let it go yet.
+    holds_run_lock: bool,
     quit_after_apply: bool,
     /// The paths finished before the current one, when the user went on from their Done screen
     /// (`m`, `a`): the exit summary lists them, even when the next path is left before it applies.
@@ -120,6 +122,7 @@ impl App {
             export: ExportPrompt::default(),
             role_pattern: options.role_pattern,
             plan_generation: 0,
+            holds_run_lock: false,
             quit_after_apply: false,
             finished: Vec::new(),
             from_findings: false,
@@ -196,6 +199,9 @@ impl App {
         // warning) is its --allow-admin.
         answers.adopt_role = self.role.kind == crate::tui::steps::role::RoleKind::Existing;
         answers.allow_admin = self.role.allows_admin();
+        // Roles that already trust a provider the plan creates are shown on the Review screen,
+        // which will not apply until the user acknowledges the broad ones there.
+        answers.allow_dormant_trust = true;
         answers.target = self.variables.target();
         answers.alias = self.alias();
         if self.is_stack() {
@@ -356,6 +362,7 @@ impl App {
             thumbprints: a.thumbprints.clone(),
             adopt_role: a.adopt_role,
             allow_admin: a.allow_admin,
+            allow_dormant_trust: a.allow_dormant_trust,
             alias: None,
             deactivate_keys: self.migrate_pick.deactivate_keys,
         }

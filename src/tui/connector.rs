@@ -4,10 +4,11 @@
 
 use crate::connect::connect_live;
 pub use crate::connect::ConnectError;
-use crate::core::ports::{Iam, Tfc};
+use crate::core::ports::{AuditTrail, Iam, Tfc};
 use crate::sandbox::{Sandbox, SandboxIam};
 use crate::tfc::{ApiToken, Endpoint, TokenSource};
 use async_trait::async_trait;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Both ports, once connected.
@@ -15,6 +16,9 @@ use std::sync::Arc;
 pub struct Connection {
     pub iam: Arc<dyn Iam>,
     pub tfc: Arc<dyn Tfc>,
+    /// CloudTrail's event history of the AWS account, for the review's TFCOIDC015/016 (`None`:
+    /// not read, and the review says so).
+    pub trail: Option<Arc<dyn AuditTrail>>,
     /// Where the token came from, for the connect screen (`TFE_TOKEN`, `~/.terraform.d/…`).
     pub token_source: String,
 }
@@ -32,11 +36,25 @@ pub trait Connector: Send + Sync {
     fn profiles(&self) -> Vec<String> {
         crate::tui::aws_profiles::read_profiles()
     }
+    /// Keeps what was written where the next run finds it: the demo's state file, which the
+    /// CLI's `--demo` commands share (nothing to do for the real services). One line on failure.
+    fn persist(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// Takes in what other runs kept there since (the demo's state file, which a `--demo`
+    /// command may have changed meanwhile); called under the run lock, before planning.
+    fn refresh(&self) -> Result<(), String> {
+        Ok(())
+    }
     /// The IAM port of another AWS account, through `profile`.
     async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
         Err(ConnectError::Setup(format!(
             "cannot connect to AWS profile {profile} here"
         )))
+    }
+    /// CloudTrail of the account behind `profile` (`None`: the review skips the events).
+    async fn connect_trail(&self, _profile: &str) -> Option<Arc<dyn AuditTrail>> {
+        None
     }
 }
 
@@ -45,10 +63,13 @@ pub const DEMO_SECOND_PROFILE: &str = "demo-analytics";
 /// The demo's second AWS account id.
 pub const DEMO_SECOND_ACCOUNT: &str = "210987654321";
 
-/// The built-in sandbox: always the same fresh demo, no credentials.
+/// The built-in sandbox, no credentials: the demo's saved state (shared with the CLI's `--demo`
+/// commands), or a fresh demo kept in memory.
 pub struct SandboxConnector {
     sandbox: Sandbox,
     second: Arc<SandboxIam>,
+    /// Where the state is saved after every write (`None`: in memory only).
+    state: Option<PathBuf>,
 }
 
 impl SandboxConnector {
@@ -57,7 +78,28 @@ impl SandboxConnector {
         SandboxConnector {
             sandbox,
             second: Arc::new(SandboxIam::with_account(DEMO_SECOND_ACCOUNT)),
+            state: None,
         }
+    }
+
+    /// Serves the state saved at `path` (a fresh demo when there is none yet) and saves it there
+    /// after every write, as the CLI's `--demo` commands do: what one front does, the other sees.
+    pub fn persisted(path: &Path) -> Result<SandboxConnector, String> {
+        let sandbox = Sandbox::load_or_demo(path).map_err(|e| {
+            format!(
+                "cannot read the demo sandbox state {}: {e}; delete it to start afresh",
+                path.display()
+            )
+        })?;
+        Ok(SandboxConnector {
+            state: Some(path.to_path_buf()),
+            ..SandboxConnector::new(sandbox)
+        })
+    }
+
+    /// The sandbox served (tests look at what the wizard wrote).
+    pub fn sandbox(&self) -> &Sandbox {
+        &self.sandbox
     }
 
     /// The made-up second AWS account offered as profile [`DEMO_SECOND_PROFILE`]. The demo's
@@ -81,12 +123,38 @@ impl Connector for SandboxConnector {
         Ok(Connection {
             iam: self.sandbox.iam.clone(),
             tfc: self.sandbox.tfc.clone(),
+            trail: Some(self.sandbox.iam.clone()),
             token_source: "the built-in sandbox (--demo): no credentials needed".into(),
         })
     }
 
     fn profiles(&self) -> Vec<String> {
         vec![DEMO_SECOND_PROFILE.to_string()]
+    }
+
+    fn refresh(&self) -> Result<(), String> {
+        let Some(path) = &self.state else {
+            return Ok(());
+        };
+        self.sandbox.reload(path).map_err(|e| {
+            format!(
+                "cannot read the demo sandbox state {}: {e}; delete it to start afresh",
+                path.display()
+            )
+        })
+    }
+
+    fn persist(&self) -> Result<(), String> {
+        let Some(path) = &self.state else {
+            return Ok(());
+        };
+        self.sandbox
+            .save(path)
+            .map_err(|e| format!("cannot save the demo state to {}: {e}", path.display()))
+    }
+
+    async fn connect_trail(&self, profile: &str) -> Option<Arc<dyn AuditTrail>> {
+        (profile == DEMO_SECOND_PROFILE).then(|| self.second.clone() as Arc<dyn AuditTrail>)
     }
 
     async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
@@ -141,6 +209,7 @@ impl Connector for LiveConnector {
         )
         .await?;
         let (iam, tfc, source) = (live.iam, live.tfc, live.token_source);
+        let trail = Some(live.trail);
         let token_source = match source {
             TokenSource::Prompt => "the prompt (kept for this session only)".to_string(),
             other => other.to_string(),
@@ -148,8 +217,17 @@ impl Connector for LiveConnector {
         Ok(Connection {
             iam,
             tfc,
+            trail,
             token_source,
         })
+    }
+
+    async fn connect_trail(&self, profile: &str) -> Option<Arc<dyn AuditTrail>> {
+        let sdk = crate::aws::load_sdk_config(Some(profile), self.region.as_deref()).await;
+        Some(Arc::new(crate::aws::CloudTrailClient::with_attempts(
+            &sdk,
+            crate::connect::REVIEW_TRAIL_ATTEMPTS,
+        )))
     }
 
     async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {

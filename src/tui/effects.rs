@@ -3,16 +3,15 @@
 //! effect of the same kind cancels the older one (going back and choosing again), except applies.
 
 use crate::core::answers::Answers;
-use crate::core::apply::{apply, Progress};
-use crate::core::inventory::{self, aws_access, InventoryScope};
-use crate::core::journal::{Journal, RecordKind};
+use crate::core::inventory::{self, InventoryScope};
+use crate::core::journal::Journal;
 use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
 use crate::core::planner;
 use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::{ConnectReport, Msg, Outcome, VerifyUpdate};
+use crate::tui::msg::{ConnectReport, Msg, Outcome};
 use futures::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
@@ -26,6 +25,8 @@ use tokio::task::AbortHandle;
 mod paths;
 #[path = "effects_roles.rs"]
 mod roles;
+#[path = "effects_run.rs"]
+mod run;
 
 /// Something `update` wants done outside itself.
 #[derive(Debug)]
@@ -61,10 +62,13 @@ pub enum Effect {
         generation: u64,
         answers: Box<Answers>,
     },
-    /// Apply the plan, journaled; progress comes back as [`Msg::Progress`].
+    /// Apply the plan, journaled, under the run lock; progress comes back as
+    /// [`Msg::Progress`].
     Apply {
         plan: Box<Plan>,
     },
+    /// No plan is on screen any more: let the run lock go (planning took it).
+    ReleaseRunLock,
     /// Write the export of `answers` (what exists as `plan` found it) to `path`, never over an
     /// existing file; the result comes back as [`Msg::Exported`].
     Export {
@@ -136,7 +140,7 @@ impl Drop for InFlight {
 pub struct Runner {
     connector: Arc<dyn Connector>,
     connection: Arc<Mutex<Option<Connection>>>,
-    journal: Journal,
+    run_lock: run::RunLockSlot,
     tx: UnboundedSender<Msg>,
     in_flight: Arc<AtomicUsize>,
     tasks: HashMap<Slot, AbortHandle>,
@@ -150,9 +154,9 @@ impl Runner {
         tx: UnboundedSender<Msg>,
     ) -> Runner {
         Runner {
+            run_lock: run::RunLockSlot::new(journal, connector.clone(), tx.clone()),
             connector,
             connection: Arc::new(Mutex::new(None)),
-            journal,
             tx,
             in_flight: Arc::new(AtomicUsize::new(0)),
             tasks: HashMap::new(),
@@ -280,12 +284,7 @@ impl Runner {
                 };
                 let result = inventory::read(&scope, tfc.as_ref(), None, &|_| {})
                     .await
-                    .map(|inv| {
-                        inv.workspaces
-                            .iter()
-                            .map(|w| (w.workspace.id.clone(), aws_access(w)))
-                            .collect()
-                    });
+                    .map(|inv| crate::tui::msg::Badge::of_inventory(&inv));
                 Some(Msg::AwsAccess { project_id, result })
             }),
             Effect::LoadRoles(provider) => {
@@ -312,53 +311,44 @@ impl Runner {
             Effect::Plan {
                 generation,
                 answers,
-            } => self.spawn(Slot::Plan, "planning", async move {
-                let result = match conn {
-                    Ok(c) => planner::plan(&answers, c.iam.as_ref(), c.tfc.as_ref()).await,
-                    Err(e) => Err(crate::core::error::PlanError::Tfc {
-                        action: "plan",
-                        source: e,
-                    }),
-                };
-                Some(Msg::Planned { generation, result })
-            }),
+            } => {
+                let run_lock = self.run_lock.clone();
+                self.spawn(Slot::Plan, "planning", async move {
+                    let result = match (conn, run_lock.hold().await) {
+                        (Ok(c), Ok(())) => {
+                            planner::plan(&answers, c.iam.as_ref(), c.tfc.as_ref()).await
+                        }
+                        (Err(e), _) => Err(crate::core::error::PlanError::Tfc {
+                            action: "plan",
+                            source: e,
+                        }),
+                        (_, Err(e)) => Err(crate::core::error::PlanError::Locked(e)),
+                    };
+                    Some(Msg::Planned { generation, result })
+                })
+            }
             Effect::Apply { plan } => {
-                let journal = self.journal.clone();
-                let tx = self.tx.clone();
+                let (run_lock, connector, tx) = (
+                    self.run_lock.clone(),
+                    self.connector.clone(),
+                    self.tx.clone(),
+                );
                 self.spawn(Slot::Apply, "applying", async move {
                     let conn = match conn {
                         Ok(c) => c,
                         Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
                     };
-                    // Another tfc-oidc run applying now: refuse rather than interleave with it
-                    // (the trust is re-read before writing either way).
-                    let lock_journal = journal.clone();
-                    let lock = tokio::task::spawn_blocking(move || {
-                        lock_journal.lock(std::time::Duration::from_secs(5), &|| {})
-                    })
-                    .await;
-                    let _lock = match lock {
-                        Ok(Ok(l)) => l,
-                        Ok(Err(e)) => return Some(Msg::Applied(Err(e.to_string()))),
-                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
-                    };
-                    let mut writer = match journal.begin(&plan, RecordKind::Apply) {
-                        Ok(w) => w,
-                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
-                    };
-                    let progress = move |p: Progress| {
-                        let _ = tx.send(Msg::Progress(p));
-                    };
-                    let result = apply(
-                        *plan,
-                        conn.iam.as_ref(),
-                        conn.tfc.as_ref(),
-                        &mut writer,
-                        &progress,
-                    )
-                    .await;
-                    Some(Msg::Applied(result.map_err(|e| e.to_string())))
+                    let msg = run_lock.apply(conn, *plan).await;
+                    run::persist(connector.as_ref(), &tx);
+                    Some(msg)
                 })
+            }
+            // A plan still waiting for the lock is dropped too, so it cannot take it late.
+            Effect::ReleaseRunLock => {
+                if let Some(plan) = self.tasks.remove(&Slot::Plan) {
+                    plan.abort();
+                }
+                self.run_lock.release();
             }
             Effect::Export {
                 path,
@@ -369,37 +359,9 @@ impl Runner {
                 Some(Msg::Exported(write_export(&path, format, &answers, &plan)))
             }),
             Effect::Verify { org, workspace } => {
-                let tx = self.tx.clone();
-                // The sandbox's runs move on every poll: no need to wait a second between.
-                let first_interval = if self.connector.is_demo() {
-                    std::time::Duration::from_millis(300)
-                } else {
-                    std::time::Duration::from_secs(1)
-                };
+                let (connector, tx) = (self.connector.clone(), self.tx.clone());
                 self.spawn(Slot::Verify, "verifying", async move {
-                    let conn = match conn {
-                        Ok(c) => c,
-                        Err(e) => return Some(Msg::Verify(VerifyUpdate::Done(Err(e.to_string())))),
-                    };
-                    let options = crate::core::verify::follow::FollowOptions {
-                        first_interval,
-                        ..Default::default()
-                    };
-                    let on_event = move |e| {
-                        let _ = tx.send(Msg::Verify(VerifyUpdate::Event(e)));
-                    };
-                    let result = crate::core::verify::verify_workspace(
-                        conn.tfc.as_ref(),
-                        Some(conn.iam.as_ref()),
-                        &org,
-                        &workspace,
-                        options,
-                        &on_event,
-                    )
-                    .await;
-                    Some(Msg::Verify(VerifyUpdate::Done(
-                        result.map(Box::new).map_err(|e| e.to_string()),
-                    )))
+                    Some(run::verify(conn, connector, org, workspace, tx).await)
                 })
             }
             Effect::DiscoverKeys { org } => {
@@ -410,13 +372,17 @@ impl Runner {
             Effect::PlanMigration {
                 generation,
                 request,
-            } => self.spawn(Slot::Plan, "planning the migration", async move {
-                Some(paths::plan(conn, generation, *request).await)
-            }),
+            } => {
+                let run_lock = self.run_lock.clone();
+                self.spawn(Slot::Plan, "planning the migration", async move {
+                    let locked = run_lock.hold().await;
+                    Some(paths::plan(conn, locked, generation, *request).await)
+                })
+            }
             Effect::ReadInventory { org } => {
-                let tx = self.tx.clone();
+                let (tx, demo) = (self.tx.clone(), self.connector.is_demo());
                 self.spawn(Slot::Inventory, "reading the organization", async move {
-                    Some(paths::read_inventory(conn, org, tx).await)
+                    Some(paths::read_inventory(conn, org, demo, tx).await)
                 })
             }
             Effect::LoadProfiles => {
@@ -429,12 +395,13 @@ impl Runner {
                 let connector = self.connector.clone();
                 let slot = self.connection.clone();
                 self.spawn(Slot::Connect, "connecting to AWS", async move {
+                    let trail = connector.connect_trail(&profile).await;
                     let result = match connector.connect_aws(&profile).await {
                         Ok(iam) => match iam.caller_identity().await {
                             Ok(caller) => {
                                 let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
                                 if let Some(conn) = guard.as_mut() {
-                                    conn.iam = iam;
+                                    (conn.iam, conn.trail) = (iam, trail);
                                 }
                                 Ok(caller)
                             }

@@ -7,6 +7,8 @@ use crate::core::inventory::{self, InventoryError, InventoryScope};
 use crate::core::migrate::MigrationScope;
 use crate::core::migrate::{discover_keys, plan_migration, MigrateError, MigrateRequest};
 use crate::core::ports::TfcError;
+use crate::core::review::assess::read_review_activity;
+use crate::core::review::{assess, ActivityRead};
 use crate::tui::connector::Connection;
 use crate::tui::msg::Msg;
 use tokio::sync::mpsc::UnboundedSender;
@@ -30,17 +32,22 @@ pub(super) async fn discover(conn: Result<Connection, TfcError>, org: String) ->
 }
 
 /// The migration's plan (reads only; a retry after a failed apply plans again from what exists).
+/// It plans only once the run lock is held (`locked`), as every plan does.
 pub(super) async fn plan(
     conn: Result<Connection, TfcError>,
+    locked: Result<(), String>,
     generation: u64,
     request: MigrateRequest,
 ) -> Msg {
-    let result = match conn {
-        Ok(c) => plan_migration(&request, c.iam.as_ref(), c.tfc.as_ref(), &[], &|_| {}).await,
-        Err(e) => Err(MigrateError::Plan(PlanError::Tfc {
+    let result = match (conn, locked) {
+        (Ok(c), Ok(())) => {
+            plan_migration(&request, c.iam.as_ref(), c.tfc.as_ref(), &[], &|_| {}).await
+        }
+        (Err(e), _) => Err(MigrateError::Plan(PlanError::Tfc {
             action: "plan",
             source: e,
         })),
+        (_, Err(e)) => Err(MigrateError::Plan(PlanError::Locked(e))),
     };
     Msg::MigrationPlanned {
         generation,
@@ -48,10 +55,12 @@ pub(super) async fn plan(
     }
 }
 
-/// The organization and the AWS account read for the review, with progress sent on `tx`.
+/// The organization, the AWS account and CloudTrail read for the review (progress sent on
+/// `tx`), reviewed as the CLI's `review` does ([`assess`]).
 pub(super) async fn read_inventory(
     conn: Result<Connection, TfcError>,
     org: String,
+    demo: bool,
     tx: UnboundedSender<Msg>,
 ) -> Msg {
     let conn = match conn {
@@ -71,12 +80,21 @@ pub(super) async fn read_inventory(
     let progress = move |p| {
         let _ = tx.send(Msg::InventoryProgress(p));
     };
-    let result = inventory::read(
+    let read = inventory::read(
         &scope,
         conn.tfc.as_ref(),
         Some(conn.iam.as_ref()),
         &progress,
-    )
-    .await;
-    Msg::InventoryRead(result.map(Box::new))
+    );
+    let activity = async {
+        match &conn.trail {
+            Some(trail) => {
+                read_review_activity(trail.as_ref(), &scope.host, &scope.organization).await
+            }
+            None => ActivityRead::Skipped("no CloudTrail for this account".into()),
+        }
+    };
+    let (inv, activity) = futures::join!(read, activity);
+    let now = time::OffsetDateTime::now_utc();
+    Msg::InventoryRead(inv.map(|inv| Box::new(assess(&inv, &activity, now, demo))))
 }

@@ -32,6 +32,26 @@ impl Harness {
         Harness::with(sandbox, connector, true, width, height)
     }
 
+    /// The `--demo` wizard as `tfc-oidc --demo` opens it: on the demo state saved at `state`
+    /// (shared with the CLI's `--demo` commands, saved after every write) with the journal in
+    /// `journal_dir` (where `--demo undo` looks).
+    pub fn demo_persisted(
+        state: &std::path::Path,
+        journal_dir: &std::path::Path,
+        width: u16,
+        height: u16,
+    ) -> Result<Harness, String> {
+        let connector = SandboxConnector::persisted(state)?;
+        let sandbox = connector.sandbox().clone();
+        let journal = Journal::at(journal_dir.to_path_buf());
+        Ok(Harness::with_journal(
+            sandbox,
+            Arc::new(connector),
+            journal,
+            (true, width, height),
+        ))
+    }
+
     /// A wizard over any connector (`sandbox` is what tests inspect afterwards).
     pub fn with(
         sandbox: Sandbox,
@@ -39,6 +59,21 @@ impl Harness {
         demo: bool,
         width: u16,
         height: u16,
+    ) -> Harness {
+        Harness::with_journal(
+            sandbox,
+            connector,
+            Journal::in_memory(),
+            (demo, width, height),
+        )
+    }
+
+    /// A wizard over `connector`, journaling in `journal`.
+    fn with_journal(
+        sandbox: Sandbox,
+        connector: Arc<dyn Connector>,
+        journal: Journal,
+        (demo, width, height): (bool, u16, u16),
     ) -> Harness {
         let app = App::new(AppOptions {
             host: connector.host(),
@@ -48,7 +83,7 @@ impl Harness {
             last_project: None,
             role_pattern: None,
         });
-        let mut session = Session::start(app, connector, Journal::in_memory());
+        let mut session = Session::start(app, connector, journal);
         session.dispatch(Msg::Resize(width, height));
         let terminal =
             Terminal::new(TestBackend::new(width, height)).expect("TestBackend never fails");

@@ -47,8 +47,17 @@ pub enum WizardError {
     Failure(String),
 }
 
-/// Opens the wizard on this terminal: the live services, or with `--demo` a fresh sandbox (the
-/// same demo every time, kept in memory only).
+/// The `--demo` sandbox: the state the CLI's `--demo` commands keep in the data directory,
+/// saved again after every write (in memory only when there is no data directory).
+fn demo_connector() -> Result<SandboxConnector, WizardError> {
+    match paths::demo_state() {
+        Some(path) => SandboxConnector::persisted(&path).map_err(WizardError::Failure),
+        None => Ok(SandboxConnector::new(Sandbox::demo())),
+    }
+}
+
+/// Opens the wizard on this terminal: the live services, or with `--demo` the sandbox whose
+/// state the CLI's `--demo` commands share, with their journal (so `--demo undo` reverts it).
 pub async fn run_wizard(global: &ConnectOptions) -> Result<Outcome, WizardError> {
     let remembered = if global.demo {
         defaults::Remembered::default()
@@ -56,14 +65,12 @@ pub async fn run_wizard(global: &ConnectOptions) -> Result<Outcome, WizardError>
         defaults::load()
     };
     let (connector, journal): (Arc<dyn Connector>, Journal) = if global.demo {
-        let sandbox = Sandbox::demo();
+        let connector = demo_connector()?;
         // A little latency makes the demo look like the real thing: spinners, live progress.
-        sandbox.iam.set_latency(DEMO_LATENCY);
-        sandbox.tfc.set_latency(DEMO_LATENCY);
-        (
-            Arc::new(SandboxConnector::new(sandbox)),
-            Journal::in_memory(),
-        )
+        connector.sandbox().iam.set_latency(DEMO_LATENCY);
+        connector.sandbox().tfc.set_latency(DEMO_LATENCY);
+        let journal = paths::journal_dir(true).map_or_else(Journal::in_memory, Journal::at);
+        (Arc::new(connector), journal)
     } else {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         // The last host is a default only: flags and environment still win.

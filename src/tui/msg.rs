@@ -3,11 +3,13 @@
 
 use crate::core::apply::{ApplyReport, Progress};
 use crate::core::error::PlanError;
-use crate::core::inventory::{AwsAccess, InventoryError, VariableSource};
+use crate::core::inventory::{aws_access, AwsAccess, Inventory, InventoryError, VariableSource};
 use crate::core::plan::Plan;
 use crate::core::ports::{
     CallerIdentity, IamError, Organization, Project, TfcError, TfcUser, VariableSet, Workspace,
 };
+use crate::core::review::assess::failing_oidc;
+use crate::core::review::{assess, ActivityRead};
 use crate::tui::connector::ConnectError;
 use crate::tui::report::{Configured, Report};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
@@ -27,6 +29,9 @@ pub struct ConnectReport {
 pub enum Badge {
     /// `TFC_AWS_PROVIDER_AUTH=true` (the default configuration).
     Oidc,
+    /// `TFC_AWS_PROVIDER_AUTH=true`, but the review finds its runs get no credentials (the
+    /// finding's code: TFCOIDC006 no role ARN, 007 a role that refuses it, 016 refused runs).
+    OidcFailing(&'static str),
     /// Only tagged configurations (`TFC_AWS_PROVIDER_AUTH_TAG=true`): the provider blocks that
     /// name no alias get no credentials from them.
     TaggedOidc(Vec<String>),
@@ -59,8 +64,25 @@ impl From<&VariableSource> for KeySource {
 }
 
 impl Badge {
-    /// The badge of a workspace that reaches AWS as `access` says.
-    pub fn of(access: &AwsAccess) -> Badge {
+    /// Every workspace's badge (by id), from the one review of the inventory
+    /// ([`crate::core::review::assess`]) the review screen and the CLI show: a workspace the
+    /// review says gets no credentials is never called configured.
+    pub fn of_inventory(inv: &Inventory) -> Vec<(String, Badge)> {
+        let hcp_only = ActivityRead::Skipped("badges read HCP Terraform only".into());
+        let now = time::OffsetDateTime::now_utc();
+        let review = assess(inv, &hcp_only, now, false);
+        inv.workspaces
+            .iter()
+            .map(|w| {
+                let failing = failing_oidc(inv, w, &review.findings).map(|f| f.id.code());
+                (w.workspace.id.clone(), Badge::of(&aws_access(w), failing))
+            })
+            .collect()
+    }
+
+    /// The badge of a workspace that reaches AWS as `access` says, `failing` the code of the
+    /// review's finding that its OIDC gets its runs no credentials, if there is one.
+    pub fn of(access: &AwsAccess, failing: Option<&'static str>) -> Badge {
         let keys = access.static_key_source().map(KeySource::from);
         let default = access.default_configuration().is_some_and(|c| c.enabled());
         let tags: Vec<String> = access
@@ -69,12 +91,13 @@ impl Badge {
             .filter(|c| c.enabled())
             .filter_map(|c| c.tag.clone())
             .collect();
-        match (access.oidc_enabled(), keys) {
-            (true, Some(from)) => Badge::Both(from),
-            (true, None) if !default => Badge::TaggedOidc(tags),
-            (true, None) => Badge::Oidc,
-            (false, Some(from)) => Badge::StaticKeys(from),
-            (false, None) => Badge::Nothing,
+        match (access.oidc_enabled(), keys, failing) {
+            (true, Some(from), _) => Badge::Both(from),
+            (true, None, Some(code)) => Badge::OidcFailing(code),
+            (true, None, None) if !default => Badge::TaggedOidc(tags),
+            (true, None, None) => Badge::Oidc,
+            (false, Some(from), _) => Badge::StaticKeys(from),
+            (false, None, _) => Badge::Nothing,
         }
     }
 }
@@ -102,7 +125,7 @@ pub enum Msg {
     /// How each workspace of the project reaches AWS (by workspace id), from the inventory.
     AwsAccess {
         project_id: String,
-        result: Result<Vec<(String, AwsAccess)>, InventoryError>,
+        result: Result<Vec<(String, Badge)>, InventoryError>,
     },
     Roles(Result<Vec<crate::tui::steps::role_permissions::TrustingRole>, IamError>),
     VariableSets {
@@ -122,6 +145,8 @@ pub enum Msg {
     Applied(Result<ApplyReport, String>),
     /// An effect's task panicked; the message says which.
     TaskFailed(String),
+    /// Something to tell while a task goes on (waiting for another run's lock).
+    Notice(String),
     /// The export was written (what to tell), or not (why).
     Exported(Result<String, String>),
     /// How `verify` on the Done screen is going.
@@ -136,7 +161,7 @@ pub enum Msg {
     /// How far the review path's read of the organization has got.
     InventoryProgress(crate::core::inventory::ReadProgress),
     /// The review path's read ended.
-    InventoryRead(Result<Box<crate::core::inventory::Inventory>, InventoryError>),
+    InventoryRead(Result<Box<crate::core::review::Assessment>, InventoryError>),
     /// The Stacks of the project (listed beside its workspaces; none when they cannot be read).
     Stacks {
         project_id: String,

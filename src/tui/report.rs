@@ -130,7 +130,8 @@ impl Report {
             out.extend(sections::plan_lines(&c.plan, UNWRAPPED, t));
             if let Some(config) = &c.plan.deployment_config {
                 out.extend(stack_config_lines(config, UNWRAPPED, t));
-                out.extend(stack_next_lines(w, t));
+                // The shell's copy gets `--demo` as a whole (`cli::wizard`).
+                out.extend(stack_next_lines(w, t, false));
             }
         }
         if all.iter().any(|c| c.plan.deployment_config.is_some()) {

@@ -84,3 +84,23 @@ async fn calls_on_a_just_created_role_ride_out_iam_eventual_consistency() {
         .unwrap();
     assert_eq!(attached, vec![READ_ONLY.to_string()]);
 }
+
+#[tokio::test]
+async fn leftover_static_keys_are_pointed_out_for_a_variable_set_target_too() {
+    let sb = Sandbox::demo();
+    let mut a = answers(&["network-staging"]);
+    a.target = TargetChoice::VariableSet {
+        name: "platform-oidc".into(),
+    };
+    let p = plan_ok(&sb, &a).await;
+    let warning = p
+        .notes
+        .iter()
+        .find(|n| {
+            n.text
+                .contains("network-staging still holds AWS_ACCESS_KEY_ID")
+        })
+        .unwrap_or_else(|| panic!("{:?}", p.notes));
+    assert!(warning.is_warning());
+    assert_eq!(warning.resource, "workspace network-staging");
+}

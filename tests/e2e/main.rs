@@ -9,6 +9,8 @@
 
 mod activity;
 mod beyond;
+mod demo_shared;
+mod dormant;
 mod errors;
 mod exit_codes;
 mod export;

@@ -12,7 +12,7 @@ use tfc_oidc::sandbox::Sandbox;
 #[tokio::test]
 async fn exported_trust_policies_are_setups_documents() {
     for case in all_cases() {
-        let sandbox = Sandbox::demo();
+        let sandbox = Sandbox::demo_without_review_roles();
         let (plan, facts) = setup_plan(&sandbox, &case.answers).await;
         let documents = setup_documents(&plan);
         assert_eq!(documents.len(), case.answers.roles().len(), "{}", case.name);
@@ -43,7 +43,7 @@ async fn exported_trust_policies_are_setups_documents() {
 /// data source; the trust still names it.
 #[tokio::test]
 async fn an_existing_provider_is_referred_to() {
-    let sandbox = Sandbox::demo();
+    let sandbox = Sandbox::demo_without_review_roles();
     let provider = NewOidcProvider {
         url: format!("https://{HOST}"),
         client_ids: vec!["aws.workload.identity".into()],
@@ -76,7 +76,7 @@ async fn an_existing_provider_is_referred_to() {
 #[tokio::test]
 async fn terraform_uses_current_resource_forms() {
     for case in cases() {
-        let sandbox = Sandbox::demo();
+        let sandbox = Sandbox::demo_without_review_roles();
         let (_, facts) = setup_plan(&sandbox, &case.answers).await;
         let tf = render(ExportFormat::Terraform, &case.answers, &facts).unwrap();
         let body = hcl::parse(&tf).unwrap();
@@ -162,7 +162,7 @@ async fn stacks_take_parameters_and_no_variables() {
         let WorkspaceSelection::Stack { deployments, .. } = &case.answers.workspaces else {
             unreachable!("a Stack case");
         };
-        let sandbox = Sandbox::demo();
+        let sandbox = Sandbox::demo_without_review_roles();
         let (plan, facts) = setup_plan(&sandbox, &case.answers).await;
         assert!(plan.variables.is_empty(), "{}", case.name);
         let config = plan
@@ -229,7 +229,7 @@ async fn an_alias_tags_the_variables_and_not_the_trust() {
         a.alias = Some("STAGING".into())
     });
     let plain = case("plain", "platform", &["network-prod"], |_| {});
-    let sandbox = Sandbox::demo();
+    let sandbox = Sandbox::demo_without_review_roles();
     let (plan, facts) = setup_plan(&sandbox, &tagged.answers).await;
     let (plain_plan, _) = setup_plan(&sandbox, &plain.answers).await;
     assert_eq!(setup_documents(&plan), setup_documents(&plain_plan));

@@ -188,3 +188,25 @@ async fn a_finding_opens_setup_on_its_workspace() {
     assert_eq!(h.session.app.step, Step::Findings);
     assert_eq!(h.session.app.task, tfc_oidc::tui::steps::Task::Review);
 }
+
+#[tokio::test]
+async fn the_varset_review_warns_about_keys_left_on_the_workspace() {
+    use crossterm::event::KeyCode::Down;
+    let mut h = Harness::demo(100, 40);
+    h.settle().await;
+    // Setup → acme-corp → platform → network-staging (static keys) → role → a new set.
+    h.keys(&[
+        Enter, Enter, Down, Down, Down, Enter, Down, Down, Enter, Enter, Down, Enter,
+    ])
+    .await;
+    assert_eq!(h.session.app.step, Step::Review);
+    let screen = h.screen();
+    let plan = h.session.app.review.plan.as_ref().expect("planned");
+    assert!(
+        plan.notes.iter().any(|n| n.is_warning()
+            && n.text
+                .contains("workspace network-staging still holds AWS_ACCESS_KEY_ID")),
+        "{:?}\n{screen}",
+        plan.notes
+    );
+}

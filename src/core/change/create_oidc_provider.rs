@@ -1,4 +1,7 @@
-//! Creating the IAM OIDC provider for the HCP Terraform host.
+//! Creating the IAM OIDC provider for the HCP Terraform host. Roles that already name the
+//! provider (it was deleted to revoke them, or never made) become assumable the moment it exists:
+//! the change carries them, as the plan read them, so the plan shows them and `undo` can tell
+//! them from roles trusted only after the apply.
 
 use super::{Change, ChangeKind, DeleteOidcProvider, Outcome, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
@@ -13,6 +16,49 @@ pub struct CreateOidcProvider {
     pub client_ids: Vec<String>,
     pub thumbprints: Vec<String>,
     pub tags: Vec<Tag>,
+    /// Existing roles whose trust already names this provider, with review's verdict on each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dormant_roles: Vec<DormantRole>,
+}
+
+/// A role whose trust names a provider that does not exist yet: creating the provider makes it
+/// assumable again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DormantRole {
+    pub name: String,
+    pub arn: String,
+    /// Its trust policy when the plan read it: `undo` keeps the provider for a role whose trust
+    /// has changed since, and deletes it when the role is as it was before the apply.
+    pub trust: serde_json::Value,
+    /// Review's findings on the role (TFCOIDC001/002/003/008/010).
+    pub findings: Vec<DormantFinding>,
+    /// Admits any organization (TFCOIDC001/002) or holds administrator permissions for more
+    /// than one workspace (TFCOIDC010): setup refuses to re-arm it without the user's consent.
+    pub broad: bool,
+}
+
+/// One review finding on a dormant role, as the plan and the journal keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DormantFinding {
+    /// `TFCOIDC001` …
+    pub code: String,
+    pub severity: String,
+    pub detail: String,
+}
+
+impl DormantRole {
+    /// `name (TFCOIDC001 critical, TFCOIDC010 high)`, or just the name without findings.
+    pub fn label(&self) -> String {
+        if self.findings.is_empty() {
+            return self.name.clone();
+        }
+        let codes: Vec<String> = self
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.code, f.severity))
+            .collect();
+        format!("{} ({})", self.name, codes.join(", "))
+    }
 }
 
 #[async_trait]
@@ -27,6 +73,13 @@ impl ChangeKind for CreateOidcProvider {
             self.url,
             self.client_ids.join(", ")
         )
+    }
+
+    fn details(&self) -> Vec<String> {
+        let dormant = self.dormant_roles.iter();
+        dormant
+            .map(|r| format!("re-arms role {}", r.label()))
+            .collect()
     }
 
     async fn execute(&self, iam: &dyn Iam, _tfc: &dyn Tfc) -> Result<Outcome, ChangeError> {

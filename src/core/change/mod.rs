@@ -183,6 +183,8 @@ kinds! {
     DeleteOidcProvider in delete_oidc_provider,
 }
 
+pub use create_oidc_provider::{DormantFinding, DormantRole};
+
 impl Change {
     pub fn side(&self) -> Side {
         self.kind().shape().0

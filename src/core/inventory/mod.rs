@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 pub use access::{aws_access, AwsAccess};
 pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
 pub use read::{read, InventoryError};
+pub use read_aws::read_dormant;
 
 /// How many calls of one kind the reader starts at once; the HCP Terraform adapter's own
 /// limiter decides how fast they go.
@@ -226,19 +227,11 @@ mod tests {
 
     #[tokio::test]
     async fn progress_counts_every_call_in_order_and_ends_complete() {
-        use crate::core::ports::{Iam, NewOidcProvider, NewRole};
+        use crate::core::ports::{Iam, NewRole};
         use std::sync::Mutex;
         let sb = Sandbox::demo();
-        let provider = sb
-            .iam
-            .create_oidc_provider(&NewOidcProvider {
-                url: "https://app.terraform.io".into(),
-                client_ids: vec!["aws.workload.identity".into()],
-                thumbprints: vec![],
-                tags: vec![],
-            })
-            .await
-            .unwrap();
+        // The demo's provider, which its review roles trust.
+        let provider = sb.iam.list_oidc_providers().await.unwrap().remove(0);
         let trust = format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider}"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}"#
         );

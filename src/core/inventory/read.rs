@@ -54,7 +54,14 @@ pub(super) struct Counter<'a> {
     report: &'a (dyn Fn(ReadProgress) + Send + Sync),
 }
 
-impl Counter<'_> {
+impl<'a> Counter<'a> {
+    pub(super) fn new(report: &'a (dyn Fn(ReadProgress) + Send + Sync)) -> Counter<'a> {
+        Counter {
+            counts: Mutex::new(ReadProgress { done: 0, total: 0 }),
+            report,
+        }
+    }
+
     pub(super) fn expect(&self, n: usize) {
         if n > 0 {
             self.update(|p| p.total += n);
@@ -120,10 +127,7 @@ pub async fn read(
     iam: Option<&dyn Iam>,
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Inventory, InventoryError> {
-    let counter = Counter {
-        counts: Mutex::new(ReadProgress { done: 0, total: 0 }),
-        report: progress,
-    };
+    let counter = Counter::new(progress);
     let aws = async {
         match iam {
             Some(iam) => read_aws(&scope.host, iam, &counter).await.map(Some),

@@ -7,7 +7,7 @@
 use super::read::{each, Counter, InventoryError};
 use super::{is_aws_managed, role_entry, trusts_provider, AwsInventory, ManagedPolicy, RoleEntry};
 use crate::core::policy::PolicyDocument;
-use crate::core::ports::{Iam, Role};
+use crate::core::ports::{CallerIdentity, Iam, OidcProvider, Role};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Reads the AWS account; the providers and the roles are read side by side.
@@ -33,22 +33,51 @@ pub(super) async fn read_aws(
         .await?;
         Ok(found.into_iter().flatten().collect::<Vec<_>>())
     };
-    let roles = async {
-        let listed = counter.aws("list the roles", iam.list_roles()).await?;
-        let ours: Vec<Role> = listed
-            .into_iter()
-            .filter(|r| trusts_provider(r, &host_provider_arn))
-            .collect();
-        counter.expect(ours.len() * 3);
-        let roles = each(&ours, |r| read_role(iam, r, counter)).await?;
-        let policies = read_managed_policies(iam, &roles, counter).await?;
-        Ok((roles, policies))
-    };
+    let roles = roles_trusting(iam, &host_provider_arn, counter);
     let (providers, (roles, managed_policies)) = futures::try_join!(providers, roles)?;
     Ok(AwsInventory {
         caller,
         providers,
         host_provider_arn,
+        roles,
+        managed_policies,
+    })
+}
+
+/// The roles whose trust names `provider_arn`, each with its policies, and the documents of
+/// their customer-managed policies.
+async fn roles_trusting(
+    iam: &dyn Iam,
+    provider_arn: &str,
+    counter: &Counter<'_>,
+) -> Result<(Vec<RoleEntry>, BTreeMap<String, ManagedPolicy>), InventoryError> {
+    let listed = counter.aws("list the roles", iam.list_roles()).await?;
+    let ours: Vec<Role> = listed
+        .into_iter()
+        .filter(|r| trusts_provider(r, provider_arn))
+        .collect();
+    counter.expect(ours.len() * 3);
+    let roles = each(&ours, |r| read_role(iam, r, counter)).await?;
+    let policies = read_managed_policies(iam, &roles, counter).await?;
+    Ok((roles, policies))
+}
+
+/// The AWS part of an inventory for a provider that does not exist yet (`provider` is what it
+/// will be): the roles that already name it, read as `review` reads them, so their verdicts
+/// are review's own.
+pub async fn read_dormant(
+    iam: &dyn Iam,
+    caller: &CallerIdentity,
+    provider: OidcProvider,
+) -> Result<AwsInventory, InventoryError> {
+    let silent = |_| {};
+    let counter = Counter::new(&silent);
+    counter.expect(1);
+    let (roles, managed_policies) = roles_trusting(iam, &provider.arn, &counter).await?;
+    Ok(AwsInventory {
+        caller: caller.clone(),
+        host_provider_arn: provider.arn.clone(),
+        providers: vec![provider],
         roles,
         managed_policies,
     })

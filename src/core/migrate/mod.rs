@@ -67,6 +67,9 @@ pub struct MigrateRequest {
     /// Setup's `--allow-admin`.
     #[serde(default)]
     pub allow_admin: bool,
+    /// Setup's `--allow-dormant-trust` (left out of the JSON when false, as in the answers).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_dormant_trust: bool,
     /// Setup's `--alias TAG`: tagged variables for another AWS account.
     #[serde(default)]
     pub alias: Option<String>,

@@ -35,6 +35,7 @@ fn answers_for(req: &MigrateRequest, project: &str, names: Vec<String>) -> Answe
     a.thumbprints = req.thumbprints.clone();
     a.adopt_role = req.adopt_role;
     a.allow_admin = req.allow_admin;
+    a.allow_dormant_trust = req.allow_dormant_trust;
     a.alias = req.alias.clone();
     if req.varset {
         a.target = TargetChoice::VariableSet {
@@ -197,6 +198,7 @@ pub async fn discover_keys(
         thumbprints: Vec::new(),
         adopt_role: false,
         allow_admin: false,
+        allow_dormant_trust: false,
         alias: None,
         deactivate_keys: false,
     };

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 mod note;
 pub use crate::core::change::{
-    mask_key_id, AttachScope, Change, Side, VariableTarget, VarsetRef, Verb, WorkspaceRef,
+    mask_key_id, AttachScope, Change, DormantFinding, DormantRole, Side, VariableTarget, VarsetRef,
+    Verb, WorkspaceRef,
 };
 pub use note::{Note, NoteLevel};
 

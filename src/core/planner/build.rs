@@ -51,6 +51,7 @@ impl Builder<'_> {
                 client_ids: vec![a.audience.clone()],
                 thumbprints: a.thumbprints.clone(),
                 tags: self.tags.clone(),
+                dormant_roles: self.aws.dormant.clone(),
             }),
             Some(p) if !p.client_ids.contains(&a.audience) => {
                 Change::AddOidcAudience(AddOidcAudience {
@@ -349,6 +350,11 @@ pub(super) fn build(answers: &Answers, aws: AwsState, tfc: TfcState) -> Result<P
             format!("could not check that policy {arn} exists (iam:GetPolicy denied): the apply fails part way if it does not"),
         ));
     }
+    b.notes.extend(super::dormant::check(
+        answers,
+        &b.provider_arn,
+        &aws.dormant,
+    )?);
     let provider_deps = b.provider();
     let mut roles = Vec::new();
     let mut role_deps = Vec::new();

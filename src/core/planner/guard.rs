@@ -61,7 +61,12 @@ pub(super) fn existing_trust(
 /// Whether tfc-oidc made the role for this organization and project; otherwise why not (a
 /// role that is not is reused only when adopted).
 pub fn ownership(role: &Role, organization: &str, project: &str) -> Result<(), String> {
-    let tags = &role.tags;
+    made_for(&role.tags, organization, project)
+}
+
+/// Whether a role with these tags was made by tfc-oidc for this organization and project (so
+/// `setup` reuses it without `--adopt-role`); otherwise why not.
+pub fn made_for(tags: &[Tag], organization: &str, project: &str) -> Result<(), String> {
     if tag(tags, "managed-by") != Some("tfc-oidc") {
         return Err("was not made by tfc-oidc".into());
     }

@@ -2,12 +2,13 @@
 //! and the HCP Terraform side are read concurrently, and nothing is ever written.
 
 mod build;
+mod dormant;
 mod guard;
 mod read;
 mod scratch;
 mod variables;
 
-pub use guard::{ownership, reach_beyond, readable_trust, Beyond, RoleRefusal};
+pub use guard::{made_for, ownership, reach_beyond, readable_trust, Beyond, RoleRefusal};
 pub use scratch::plan_from_scratch;
 pub use variables::STATIC_KEYS_NOTE;
 
@@ -31,6 +32,8 @@ pub(super) struct RoleState {
 pub(super) struct AwsState {
     pub(super) caller: CallerIdentity,
     pub(super) provider: Option<OidcProvider>,
+    /// When there is no provider: the roles that already name it.
+    pub(super) dormant: Vec<crate::core::plan::DormantRole>,
     pub(super) roles: Vec<(String, Phase, Option<RoleState>)>,
     /// Managed policies whose existence IAM would not tell (`iam:GetPolicy` denied).
     pub(super) unchecked_policies: Vec<String>,
@@ -46,6 +49,10 @@ pub(super) struct TfcState {
     pub(super) targets: Vec<(VariableTarget, Vec<Variable>)>,
     /// The variable set, when the target is one and it exists.
     pub(super) varset: Option<VariableSet>,
+    /// With a variable set as the target, each chosen workspace's own variables: static keys
+    /// there still reach its runs (the AWS provider prefers them to OIDC), so the plan warns
+    /// about them as it does when the workspaces are the target.
+    pub(super) workspace_variables: Vec<(VariableTarget, Vec<Variable>)>,
     /// Every workspace of the project, when the selection is all of it (a set attached to one of
     /// them is inside the selection).
     pub(super) project_workspace_ids: Vec<String>,

@@ -4,7 +4,7 @@ use crate::core::answers::check_stack_subject;
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
 use crate::core::error::PlanError;
 use crate::core::plan::{VariableTarget, VarsetRef, WorkspaceRef};
-use crate::core::ports::{Iam, IamError, Project, Stack, Tfc};
+use crate::core::ports::{Iam, IamError, Project, Stack, Tfc, Variable, Workspace};
 use crate::core::subject::RunSubject;
 use futures::future::try_join_all;
 
@@ -18,9 +18,16 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
     let arn = provider_arn(&caller, &answers.host);
     let partition = caller.partition();
     let provider = async {
-        iam.get_oidc_provider(&arn)
+        let found = iam
+            .get_oidc_provider(&arn)
             .await
-            .map_err(PlanError::aws("read the OIDC provider"))
+            .map_err(PlanError::aws("read the OIDC provider"))?;
+        // Creating the provider re-arms every role that already names it.
+        let dormant = match &found {
+            None => super::dormant::read(answers, iam, &caller, &arn).await?,
+            Some(_) => Vec::new(),
+        };
+        Ok::<_, PlanError>((found, dormant))
     };
     let policies = check_policies_exist(answers, iam, partition);
     let roles = try_join_all(answers.roles().into_iter().map(|(name, phase)| async move {
@@ -59,10 +66,12 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
             }),
         ))
     }));
-    let (provider, roles, unchecked_policies) = futures::try_join!(provider, roles, policies)?;
+    let ((provider, dormant), roles, unchecked_policies) =
+        futures::try_join!(provider, roles, policies)?;
     Ok(AwsState {
         caller,
         provider,
+        dormant,
         roles,
         unchecked_policies,
     })
@@ -227,26 +236,8 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
             (project, Vec::new())
         }
     };
-    let (targets, varset) = match &answers.target {
-        TargetChoice::Workspaces => {
-            let vars = try_join_all(workspaces.iter().map(|ws| tfc.workspace_variables(&ws.id)))
-                .await
-                .map_err(PlanError::tfc("read the workspace variables"))?;
-            let targets = workspaces
-                .iter()
-                .zip(vars)
-                .map(|(ws, v)| {
-                    (
-                        VariableTarget::Workspace(WorkspaceRef {
-                            id: ws.id.clone(),
-                            name: ws.name.clone(),
-                        }),
-                        v,
-                    )
-                })
-                .collect();
-            (targets, None)
-        }
+    let (targets, varset, workspace_variables) = match &answers.target {
+        TargetChoice::Workspaces => (workspace_targets(tfc, &workspaces).await?, None, vec![]),
         TargetChoice::VariableSet { name } => {
             let sets = tfc
                 .variable_sets(org)
@@ -264,7 +255,8 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
                 id: existing.as_ref().map(|s| s.id.clone()),
                 name: name.clone(),
             });
-            (vec![(target, vars)], existing)
+            let own = workspace_targets(tfc, &workspaces).await?;
+            (vec![(target, vars)], existing, own)
         }
     };
     // A set that reaches more than the selection is refused; the refusal names what else it
@@ -302,8 +294,30 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
         workspaces,
         targets,
         varset,
+        workspace_variables,
         project_workspace_ids,
         stack,
         names,
     })
+}
+
+/// Each workspace as a variable target, with the variables it holds itself.
+async fn workspace_targets(
+    tfc: &dyn Tfc,
+    workspaces: &[Workspace],
+) -> Result<Vec<(VariableTarget, Vec<Variable>)>, PlanError> {
+    let vars = try_join_all(workspaces.iter().map(|ws| tfc.workspace_variables(&ws.id)))
+        .await
+        .map_err(PlanError::tfc("read the workspace variables"))?;
+    Ok(workspaces
+        .iter()
+        .zip(vars)
+        .map(|(ws, v)| {
+            let target = VariableTarget::Workspace(WorkspaceRef {
+                id: ws.id.clone(),
+                name: ws.name.clone(),
+            });
+            (target, v)
+        })
+        .collect())
 }

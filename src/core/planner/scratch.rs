@@ -22,6 +22,7 @@ pub fn plan_from_scratch(
     let aws = AwsState {
         caller: caller.clone(),
         provider: None,
+        dormant: Vec::new(),
         roles: answers
             .roles()
             .into_iter()
@@ -54,6 +55,7 @@ pub fn plan_from_scratch(
         workspaces: workspaces.to_vec(),
         targets,
         varset: None,
+        workspace_variables: Vec::new(),
         project_workspace_ids: workspaces.iter().map(|w| w.id.clone()).collect(),
         stack: stack_of(answers, project),
         names: Vec::new(),

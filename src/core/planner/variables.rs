@@ -6,8 +6,8 @@ use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
 use crate::core::change::{CreateVariable, CreateVariableSet, DeleteVariable, UpdateVariable};
 use crate::core::dynamic_vars::{self, VarKind};
 use crate::core::inventory::access::is_static_key;
-use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable};
-use crate::core::ports::VariableCategory;
+use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable, VariableTarget};
+use crate::core::ports::{Variable, VariableCategory};
 
 const DESCRIPTION: &str = "AWS dynamic credentials, managed by tfc-oidc";
 
@@ -51,23 +51,16 @@ impl Builder<'_> {
             });
             deps.push(self.push(change, vec![]));
         }
+        // Every target is warned about alike: the set itself and the chosen workspaces (whose
+        // own keys still reach their runs), or the workspaces.
+        let holders = self.tfc.targets.iter().chain(&self.tfc.workspace_variables);
+        let warnings: Vec<Note> = holders
+            .filter_map(|(target, vars)| static_keys_note(target, vars))
+            .collect();
+        self.notes.extend(warnings);
         let mut variables = Vec::new();
         let mut written = Vec::new();
         for (target, existing) in &self.tfc.targets {
-            let static_keys: Vec<&str> = existing
-                .iter()
-                .filter(|v| is_static_key(v))
-                .map(|v| v.key.as_str())
-                .collect();
-            if !static_keys.is_empty() {
-                self.notes.push(Note::warning(
-                    target.to_string(),
-                    format!(
-                        "{target} still holds {}: {STATIC_KEYS_NOTE}",
-                        crate::core::text::and_list(&static_keys)
-                    ),
-                ));
-            }
             for (key, value) in &wanted {
                 let found = existing
                     .iter()
@@ -138,4 +131,22 @@ impl Builder<'_> {
         deps.extend(written);
         (variables, deps)
     }
+}
+
+/// The warning for static keys `target` still holds, if it holds any.
+fn static_keys_note(target: &VariableTarget, vars: &[Variable]) -> Option<Note> {
+    let keys: Vec<&str> = vars
+        .iter()
+        .filter(|v| is_static_key(v))
+        .map(|v| v.key.as_str())
+        .collect();
+    (!keys.is_empty()).then(|| {
+        Note::warning(
+            target.to_string(),
+            format!(
+                "{target} still holds {}: {STATIC_KEYS_NOTE}",
+                crate::core::text::and_list(&keys)
+            ),
+        )
+    })
 }

@@ -181,8 +181,8 @@ fn refused_finding(
         "{refusals} refused AssumeRoleWithWebIdentity {calls} in the last {ACTIVITY_DAYS} days and no success since (CloudTrail); latest {}: {error} for role {role}, {phase} phase",
         latest.time
     );
-    let fix = format!(
-        "see which condition refuses it: {} explain --org {} --project {} --workspace {} --phase {} --role-arn {}; then fix the trust policy or the workspace's variables",
+    let explain = format!(
+        "{} explain --org {} --project {} --workspace {} --phase {} --role-arn {}",
         tfc_oidc(&inv.host),
         shell_word(&inv.organization),
         shell_word(project),
@@ -190,5 +190,10 @@ fn refused_finding(
         shell_word(phase),
         shell_word(role_arn)
     );
-    Finding::new(FindingId::RefusedRuns, resource, detail).with_fix(fix)
+    let fix = format!(
+        "see which condition refuses it: {explain}; then fix the trust policy or the workspace's variables"
+    );
+    Finding::new(FindingId::RefusedRuns, resource, detail)
+        .with_fix(fix)
+        .suggesting(explain)
 }

@@ -172,7 +172,7 @@ pub const CATALOGUE: &[Entry] = &[
         code: "TFCOIDC012",
         severity: Severity::Low,
         title: "no split between plan and apply roles",
-        fix: "use separate plan and apply roles: tfc-oidc setup --split-roles",
+        fix: "use separate plan and apply roles (setup's --split-roles makes them)",
         help: "A role trusted for run_phase:* gives plan runs, which execute unreviewed code, the same permissions as applies. A read-only plan role (TFC_AWS_PLAN_ROLE_ARN, trusted for run_phase:plan) and an apply role (TFC_AWS_APPLY_ROLE_ARN, run_phase:apply) limit that.",
     },
     Entry {

@@ -9,6 +9,7 @@
 //! which the caller reads and passes in: trusted but unused, runs refused).
 
 pub mod activity;
+pub mod assess;
 pub mod catalogue;
 pub mod explain;
 pub mod explain_stack;
@@ -20,8 +21,9 @@ mod trusted;
 mod workspaces;
 
 pub use crate::core::inventory::access::RunPhase;
+pub use assess::{assess, ActivityRead, Assessment};
 pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
-pub use permissions::{unchecked_policies, UncheckedPolicy};
+pub use permissions::{admin_for_many_workspaces, unchecked_policies, UncheckedPolicy};
 
 use crate::core::inventory::{Inventory, WorkspaceEntry};
 use serde::Serialize;
@@ -93,6 +95,10 @@ pub struct Finding {
     pub detail: String,
     /// What to do about it.
     pub fix: String,
+    /// The commands `fix` suggests, each runnable as printed (permissions flag, `--adopt-role`,
+    /// `--alias` included); a dry run of each is accepted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
     /// For trust findings: the 0-based index of the decisive statement of the trust policy
     /// (serialized 1-based, as messages count statements).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "one_based")]
@@ -122,6 +128,7 @@ impl Finding {
             resource_ref: resource,
             detail: detail.into(),
             fix: entry.fix.to_string(),
+            commands: Vec::new(),
             statement: None,
             access_key_id: None,
         }
@@ -136,6 +143,12 @@ impl Finding {
     /// Replaces the generic fix with a specific one.
     pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = fix.into();
+        self
+    }
+
+    /// Records a command the fix suggests (the fix's text names it too).
+    pub fn suggesting(mut self, command: impl Into<String>) -> Finding {
+        self.commands.push(command.into());
         self
     }
 
@@ -159,6 +172,24 @@ pub fn review_at(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
     out.extend(trust::check(inv));
     out.extend(permissions::check(inv, now));
     out.extend(stacks::check(inv));
+    sort(&mut out);
+    out
+}
+
+/// The verdicts on the roles themselves, whatever uses them: the shape of each trust
+/// (TFCOIDC001/002/003/008) and administrator permissions on a broad trust (010). Setup weighs
+/// these before it creates a provider that existing roles already name.
+pub fn role_verdicts(inv: &Inventory) -> Vec<Finding> {
+    const ROLE_IDS: [FindingId; 5] = [
+        FindingId::NoSubCondition,
+        FindingId::WildcardOrganization,
+        FindingId::Audience,
+        FindingId::OperatorMisuse,
+        FindingId::AdminForMany,
+    ];
+    let mut out = trust::check(inv);
+    out.extend(permissions::admin_check(inv));
+    out.retain(|f| ROLE_IDS.contains(&f.id));
     sort(&mut out);
     out
 }

@@ -23,25 +23,37 @@ pub(super) fn check(inv: &Inventory, now: OffsetDateTime) -> Vec<Finding> {
     let Some(aws) = &inv.aws else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut out = admin_check(inv);
     for role in &aws.roles {
         let resource = ResourceRef::Role {
             arn: role.role.arn.clone(),
             name: role.role.name.clone(),
         };
-        if let Some(f) = admin_for_many(inv, aws, role, &resource) {
-            out.push(f);
-        }
         if let Some(detail) = unused(role, now) {
             out.push(
                 Finding::new(FindingId::UnusedRole, resource, detail).with_fix(format!(
-                "delete role {} if nothing needs it any more (tfc-oidc undo removes roles it made)",
+                "delete role {} if nothing needs it any more (undo removes the roles tfc-oidc made)",
                 role.role.name
             )),
             );
         }
     }
     out
+}
+
+/// TFCOIDC010 on every role of the inventory.
+pub(super) fn admin_check(inv: &Inventory) -> Vec<Finding> {
+    let Some(aws) = &inv.aws else {
+        return Vec::new();
+    };
+    let role_findings = aws.roles.iter().filter_map(|role| {
+        let resource = ResourceRef::Role {
+            arn: role.role.arn.clone(),
+            name: role.role.name.clone(),
+        };
+        admin_for_many(inv, aws, role, &resource)
+    });
+    role_findings.collect()
 }
 
 fn aws_managed(arn: &str, name: &str) -> bool {
@@ -144,6 +156,28 @@ fn admin_grant(aws: &AwsInventory, role: &RoleEntry) -> Option<String> {
 /// Why the role's trust is broad enough for TFCOIDC010 (more than one workspace, plan runs, or
 /// both), if it is.
 fn broad_trust(inv: &Inventory, provider_arn: &str, role: &RoleEntry) -> Option<&'static str> {
+    let (many, plans) = trust_reach(inv, provider_arn, role)?;
+    match (many, plans) {
+        (true, true) => Some("more than one workspace and plan runs"),
+        (true, false) => Some("more than one workspace"),
+        (false, true) => Some("plan runs"),
+        (false, false) => None,
+    }
+}
+
+/// Whether the role holds administrator permissions and is trusted for more than one
+/// workspace: the TFCOIDC010 case setup will not re-arm without consent (the admin guard's
+/// rule for the roles it writes).
+pub fn admin_for_many_workspaces(inv: &Inventory, role: &RoleEntry) -> bool {
+    let Some(aws) = &inv.aws else {
+        return false;
+    };
+    let many = trust_reach(inv, &aws.host_provider_arn, role).is_some_and(|(many, _)| many);
+    many && admin_grant(aws, role).is_some()
+}
+
+/// Whether the role's trust admits more than one workspace, and whether it admits plan runs.
+fn trust_reach(inv: &Inventory, provider_arn: &str, role: &RoleEntry) -> Option<(bool, bool)> {
     let doc = role.trust.as_ref().ok()?;
     let mut patterns: Vec<String> = Vec::new();
     let mut unconditioned = None;
@@ -166,12 +200,7 @@ fn broad_trust(inv: &Inventory, provider_arn: &str, role: &RoleEntry) -> Option<
         || keys.len() > 1
         || patterns.iter().any(|p| admits_many_workspaces(p));
     let plans = unconditioned.is_some() || patterns.iter().any(|p| admits_plan(p));
-    match (many, plans) {
-        (true, true) => Some("more than one workspace and plan runs"),
-        (true, false) => Some("more than one workspace"),
-        (false, true) => Some("plan runs"),
-        (false, false) => None,
-    }
+    Some((many, plans))
 }
 
 /// TFCOIDC010: administrator permissions on a role trusted for several workspaces or for plans.
@@ -185,7 +214,7 @@ fn admin_for_many(
     let grant = admin_grant(aws, role)?;
     let detail = format!("{grant}, and the role is trusted for {why}");
     let fix = format!(
-        "replace the administrator permissions of {} with least-privilege policies, or split it per workspace into plan and apply roles (tfc-oidc setup --split-roles)",
+        "replace the administrator permissions of {} with least-privilege policies, or split it per workspace into plan and apply roles (setup's --split-roles makes them)",
         role.role.name
     );
     Some(Finding::new(FindingId::AdminForMany, resource.clone(), detail).with_fix(fix))

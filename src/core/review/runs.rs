@@ -9,6 +9,7 @@ use crate::core::dynamic_vars::VarKind;
 use crate::core::inventory::access::{aws_access, OidcConfiguration as AwsConfig, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
 use crate::core::names::role_name_of;
+use crate::core::planner::made_for;
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     let Some(aws) = &inv.aws else {
@@ -102,18 +103,15 @@ fn config_findings(
             c.label(),
             reasons.join("; ")
         );
+        let (setup, explain) = fix_commands(inv, aws, ws, c, arn, first.phase);
         let fix = format!(
-            "trust this workspace in the role ({cmd} setup --org {org} --project {project} --workspace {name} --role-name {role}), or correct {}; {cmd} explain --org {org} --project {project} --workspace {name} --phase {}{alias} shows the evaluation",
+            "trust this workspace in the role ({setup}), or correct {}; {explain} shows the evaluation",
             first.key,
-            first.phase,
-            cmd = tfc_oidc(&inv.host),
-            org = shell_word(&inv.organization),
-            project = shell_word(&ws.project_name),
-            name = shell_word(&ws.workspace.name),
-            role = shell_word(role_name_of(arn).unwrap_or(arn)),
-            alias = c.tag.as_ref().map_or_else(String::new, |t| format!(" --alias {t}")),
         );
-        let mut f = Finding::new(FindingId::RoleRefusesRun, resource.clone(), detail).with_fix(fix);
+        let mut f = Finding::new(FindingId::RoleRefusesRun, resource.clone(), detail)
+            .with_fix(fix)
+            .suggesting(setup)
+            .suggesting(explain);
         if let Some(i) = first.check.decisive_statement() {
             f = f.at_statement(i);
         }
@@ -142,4 +140,39 @@ fn config_findings(
         out.push(Finding::new(FindingId::Audience, resource, detail).with_fix(fix));
     }
     out
+}
+
+/// TFCOIDC007's commands, runnable as printed: `setup` trusting the workspace in the role it
+/// names (`--adopt-role` unless tfc-oidc made the role for this project, `--no-policy` so its
+/// permissions stay as they are, `--alias` for a tagged configuration), and `explain`.
+fn fix_commands(
+    inv: &Inventory,
+    aws: &AwsInventory,
+    ws: &WorkspaceEntry,
+    c: &AwsConfig,
+    arn: &str,
+    phase: RunPhase,
+) -> (String, String) {
+    let (cmd, org, project, name) = (
+        tfc_oidc(&inv.host),
+        shell_word(&inv.organization),
+        shell_word(&ws.project_name),
+        shell_word(&ws.workspace.name),
+    );
+    let role = shell_word(role_name_of(arn).unwrap_or(arn));
+    let alias = c
+        .tag
+        .as_ref()
+        .map_or_else(String::new, |t| format!(" --alias {}", shell_word(t)));
+    let ours = aws.roles.iter().any(|r| {
+        r.role.arn == arn && made_for(&r.role.tags, &inv.organization, &ws.project_name).is_ok()
+    });
+    let adopt = if ours { "" } else { " --adopt-role" };
+    let setup = format!(
+        "{cmd} setup --org {org} --project {project} --workspace {name} --role-name {role}{adopt} --no-policy{alias}"
+    );
+    let explain = format!(
+        "{cmd} explain --org {org} --project {project} --workspace {name} --phase {phase}{alias}"
+    );
+    (setup, explain)
 }

@@ -40,6 +40,12 @@ fn describe_key(key: &str, value: Option<&str>) -> String {
     }
 }
 
+/// Said after a suggested command that gives a new role `--no-policy`: the command runs as
+/// printed, and the permissions are the user's choice.
+const NO_POLICY_HINT: &str =
+    " (--no-policy keeps the command runnable as printed: replace it with --policy-arn ARN for the permissions the runs need)";
+
+/// `migrate` for these workspaces, runnable as printed.
 fn migrate_command(inv: &Inventory, workspaces: &[&str]) -> String {
     let (host, org) = (&inv.host, &inv.organization);
     let mut cmd = format!("{} migrate --org {}", tfc_oidc(host), shell_word(org));
@@ -50,6 +56,7 @@ fn migrate_command(inv: &Inventory, workspaces: &[&str]) -> String {
             cmd.push_str(&format!(" --workspace {}", shell_word(ws)));
         }
     }
+    cmd.push_str(" --no-policy");
     cmd
 }
 
@@ -71,7 +78,7 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
                 and_list(&own),
                 if own.len() == 1 { "is" } else { "are" }
             );
-            let fix = migrate_command(inv, &[&ws.workspace.name]);
+            let cmd = migrate_command(inv, &[&ws.workspace.name]);
             let key_id = keys
                 .iter()
                 .find(|k| k.source == VariableSource::Workspace && k.key == STATIC_KEYS[0])
@@ -82,7 +89,8 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
                     ResourceRef::workspace(inv, ws),
                     detail,
                 )
-                .with_fix(fix)
+                .with_fix(format!("{cmd}{NO_POLICY_HINT}"))
+                .suggesting(cmd)
                 .with_access_key_id(key_id),
             );
         }
@@ -132,10 +140,11 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
             id,
             name,
         };
-        let fix = migrate_command(inv, &names);
+        let cmd = migrate_command(inv, &names);
         out.push(
             Finding::new(FindingId::StaticKeys, resource, detail)
-                .with_fix(fix)
+                .with_fix(format!("{cmd}{NO_POLICY_HINT}"))
+                .suggesting(cmd)
                 .with_access_key_id(key_id),
         );
     }
@@ -162,17 +171,17 @@ fn keys_and_oidc(
         key.key,
         from(&key.source)
     );
-    let fix = format!(
-        "remove the static key variables: {}",
-        migrate_command(inv, &[&ws.workspace.name])
-    );
+    let cmd = migrate_command(inv, &[&ws.workspace.name]);
     Some(
         Finding::new(
             FindingId::KeysAndOidc,
             ResourceRef::workspace(inv, ws),
             detail,
         )
-        .with_fix(fix),
+        .with_fix(format!(
+            "remove the static key variables: {cmd}{NO_POLICY_HINT}"
+        ))
+        .suggesting(cmd),
     )
 }
 
@@ -186,7 +195,7 @@ fn phases_without_role(c: &AwsConfig) -> Vec<RunPhase> {
 
 fn setup_command(inv: &Inventory, ws: &WorkspaceEntry) -> String {
     format!(
-        "{} setup --org {} --project {} --workspace {} --policy-arn <policy ARN>",
+        "{} setup --org {} --project {} --workspace {} --no-policy",
         tfc_oidc(&inv.host),
         shell_word(&inv.organization),
         shell_word(&ws.project_name),
@@ -218,14 +227,16 @@ fn missing_role(inv: &Inventory, ws: &WorkspaceEntry, c: &AwsConfig) -> Option<F
         )
     };
     let detail = format!("{PROVIDER_AUTH}=true ({}) but {what}", from(&auth.source));
-    let fix = format!("set the role ARN variable: {}", setup_command(inv, ws));
+    let cmd = setup_command(inv, ws);
+    let fix = format!("set the role ARN variable: {cmd}{NO_POLICY_HINT}");
     Some(
         Finding::new(
             FindingId::NoRoleArn,
             ResourceRef::workspace(inv, ws),
             detail,
         )
-        .with_fix(fix),
+        .with_fix(fix)
+        .suggesting(cmd),
     )
 }
 

@@ -1,13 +1,16 @@
 //! Reverting the last journaled apply: each done change has an inverse, run newest first. What
-//! was created is deleted, changed values are restored, and an OIDC provider that other roles
-//! still trust is kept.
+//! was created is deleted, changed values are restored, and an OIDC provider the apply created is
+//! deleted unless a role created or changed after the apply trusts it.
 
 use crate::core::change::{Held, Holder};
 use crate::core::dynamic_vars::STATIC_KEYS;
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
-use crate::core::plan::{Change, Note, Plan, PlannedChange};
+use crate::core::plan::{Change, DormantRole, Note, Plan, PlannedChange};
+use crate::core::policy::PolicyDocument;
 use crate::core::ports::{Iam, Tfc};
+use crate::core::trust_policy;
+use serde_json::Value;
 
 /// The deletion of a static AWS key variable (by `migrate`).
 fn is_key_removal(change: &Change) -> bool {
@@ -27,6 +30,80 @@ fn lost_keys(done: &[(&Change, &Outcome)]) -> Vec<String> {
         }
     }
     targets
+}
+
+/// Whether two policy documents say the same, as IAM reads them: a one-element list is its
+/// element, and the order of a list does not matter (extending then retracting a trust may turn
+/// `"sub": "x"` into `"sub": ["x"]`).
+fn same_policy(a: &Value, b: &Value) -> bool {
+    fn normal(v: &Value) -> Value {
+        match v {
+            Value::Array(list) if list.len() == 1 => normal(&list[0]),
+            Value::Array(list) => {
+                let mut items: Vec<Value> = list.iter().map(normal).collect();
+                items.sort_by_key(|x| x.to_string());
+                Value::Array(items)
+            }
+            Value::Object(map) => {
+                let entries = map.iter().map(|(k, x)| (k.clone(), normal(x)));
+                Value::Object(entries.collect())
+            }
+            other => other.clone(),
+        }
+    }
+    normal(a) == normal(b)
+}
+
+/// The roles that will still trust the provider `arn` after the undo because of something done
+/// after the apply that created it: not a role the undo deletes, not a role whose trust the
+/// undo returns to what it was before the apply. A role that named the provider before it was
+/// created (the plan recorded its trust) was not assumable before the apply, so it must not
+/// keep the provider alive after the undo; one created or changed since is named.
+async fn later_trusting_roles(
+    iam: &dyn Iam,
+    arn: &str,
+    done: &[(&Change, &Outcome)],
+    deleted_roles: &[String],
+) -> Result<Vec<String>, PlanError> {
+    let dormant: &[DormantRole] = done
+        .iter()
+        .find_map(|(c, _)| match c {
+            Change::CreateOidcProvider(p) if p.arn == arn => Some(p.dormant_roles.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let extended = |name: &str| {
+        done.iter().find_map(|(c, _)| match c {
+            Change::UpdateTrustPolicy(u) if u.role_name == name && !u.host.is_empty() => Some(u),
+            _ => None,
+        })
+    };
+    let roles = iam
+        .list_roles()
+        .await
+        .map_err(PlanError::aws("list roles that trust the provider"))?;
+    let mut users = Vec::new();
+    for role in roles {
+        if deleted_roles.contains(&role.name) {
+            continue;
+        }
+        let Ok(now) = PolicyDocument::parse(&role.trust_policy) else {
+            continue;
+        };
+        // The trust as the undo leaves it: without the subjects this apply added.
+        let after = match extended(&role.name) {
+            Some(u) => trust_policy::retract(&now, &u.host, &u.provider_arn, &u.added_subjects).0,
+            None => now.into_value(),
+        };
+        let trusts = PolicyDocument::from_value(after.clone()).is_ok_and(|d| d.names_provider(arn));
+        let as_before = dormant
+            .iter()
+            .any(|d| d.name == role.name && same_policy(&d.trust, &after));
+        if trusts && !as_before {
+            users.push(role.name);
+        }
+    }
+    Ok(users)
 }
 
 /// Plans the undo of `record`: inverses newest first, each waiting for the one before. Changes
@@ -97,24 +174,13 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
         let Change::DeleteOidcProvider(provider) = &inverses[pos] else {
             unreachable!()
         };
-        let arn = &provider.arn;
-        let roles = iam
-            .list_roles()
-            .await
-            .map_err(PlanError::aws("list roles that trust the provider"))?;
-        let users: Vec<String> = roles
-            .iter()
-            .filter(|r| {
-                !deleted_roles.contains(&r.name)
-                    && crate::core::inventory::trusts_provider(r, arn.as_str())
-            })
-            .map(|r| r.name.clone())
-            .collect();
+        let arn = provider.arn.clone();
+        let users = later_trusting_roles(iam, &arn, &done, &deleted_roles).await?;
         if !users.is_empty() {
             notes.push(Note::info(
                 arn.clone(),
                 format!(
-                    "keeping OIDC provider {arn}: roles {} still trust it",
+                    "keeping OIDC provider {arn}: roles {} trust it through changes made after the apply",
                     users.join(", ")
                 ),
             ));

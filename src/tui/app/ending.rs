@@ -23,6 +23,7 @@ impl App {
             })
             .collect();
         self.done = DoneStep::new(plan, self.apply.applied(), static_keys);
+        self.done.demo = self.demo;
         if self.task == Task::AddAccount {
             // The keys advice and `m` belong to the default configuration's Done screen (and
             // the ports now reach the other account).

@@ -21,6 +21,20 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 impl App {
     /// The one entry point: a message in, effects out.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = self.update_step(msg);
+        // What the demo suggests runs against the same sandbox when copied.
+        if let Some(flash) = self.flash.as_mut().filter(|_| self.demo) {
+            flash.text = crate::core::text::demo_hints(&flash.text);
+        }
+        // Planning took the run lock; once no plan is reviewed or applied, it goes.
+        if self.holds_run_lock && !matches!(self.step, Step::Review | Step::Apply) {
+            self.holds_run_lock = false;
+            effects.push(Effect::ReleaseRunLock);
+        }
+        effects
+    }
+
+    fn update_step(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Tick => {
@@ -117,6 +131,10 @@ impl App {
             }
             Msg::TaskFailed(text) => {
                 self.flash = Some(Flash { text, error: true });
+                vec![]
+            }
+            Msg::Notice(text) => {
+                self.flash = Some(Flash { text, error: false });
                 vec![]
             }
             Msg::Discovered(result) => {
@@ -441,8 +459,10 @@ impl App {
         vec![self.plan_effect()]
     }
 
-    /// The effect that plans the current path at the current generation.
-    fn plan_effect(&self) -> Effect {
+    /// The effect that plans the current path at the current generation (it takes the run
+    /// lock first).
+    fn plan_effect(&mut self) -> Effect {
+        self.holds_run_lock = true;
         match self.task {
             Task::Migrate => Effect::PlanMigration {
                 generation: self.plan_generation,

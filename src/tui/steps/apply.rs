@@ -141,7 +141,7 @@ impl ApplyStep {
                 tail.extend(paragraph(e, t.error(), w, 0));
             }
             tail.extend(paragraph(
-                "r retries: it plans again and applies what is left (the journal resumes). q quits: the journal keeps what was done ('tfc-oidc undo' reverts it).",
+                &crate::core::text::hints_for(v.cx.demo, "r retries: it plans again and applies what is left (the journal resumes). q quits: the journal keeps what was done ('tfc-oidc undo' reverts it)."),
                 Style::default(),
                 w,
                 0,

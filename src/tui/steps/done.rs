@@ -6,6 +6,7 @@
 
 use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
+use crate::core::text::hints_for;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{KeySource, VerifyUpdate};
 use crate::tui::report::Configured;
@@ -43,6 +44,8 @@ pub struct DoneStep {
     pub earlier: Vec<(Option<String>, Plan)>,
     /// This configuration's tag (`None`: the default configuration).
     pub alias: Option<String>,
+    /// The `--demo` sandbox: suggested commands carry `--demo`.
+    pub demo: bool,
     scroll: usize,
 }
 
@@ -57,6 +60,7 @@ impl DoneStep {
             still_receiving: None,
             earlier: Vec::new(),
             alias: None,
+            demo: false,
             scroll: 0,
         }
     }
@@ -173,7 +177,9 @@ impl DoneStep {
         self.still_receiving.is_none() && !self.static_keys.is_empty()
     }
 
+    /// The screen's lines; in the demo, suggested commands carry `--demo`.
     fn lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
+        let demo = self.demo;
         let Some(plan) = &self.plan else {
             return vec![];
         };
@@ -191,14 +197,14 @@ impl DoneStep {
                 .collect();
             out.extend(accounts::configuration_lines(&all, w, t));
         }
-        let verify = self.verify.lines(w, t, spinner);
+        let verify = self.verify.lines(w, t, spinner, demo);
         if !verify.is_empty() {
             out.push(Line::raw(""));
             out.extend(verify);
         }
         out.extend(sections::plan_lines(plan, w, t));
         if let Some(config) = &plan.deployment_config {
-            out.extend(accounts::stack_lines(config, w, t));
+            out.extend(accounts::stack_lines(config, w, t, demo));
             return out;
         }
         out.extend(accounts::terraform_lines(&self.tags(), w, t));
@@ -207,7 +213,8 @@ impl DoneStep {
             Some(tag) => sections::alias_text(&first, tag, &plan.account),
             None => sections::verify_text("Press v", &first),
         };
-        let mut items = vec![(step1, false), (sections::ACTIVITY_TEXT.to_string(), false)];
+        let activity = hints_for(demo, sections::ACTIVITY_TEXT);
+        let mut items = vec![(step1, false), (activity, false)];
         items.extend(self.static_key_advice().into_iter().map(|a| (a, true)));
         out.extend(sections::next_lines(&items, w, t));
         out

@@ -62,9 +62,9 @@ pub(crate) fn terraform_lines(tags: &[String], w: usize, t: Theme) -> Vec<Line<'
 }
 
 /// A Stack's deployment configuration and what to do with it.
-pub(crate) fn stack_lines(config: &str, w: usize, t: Theme) -> Vec<Line<'static>> {
+pub(crate) fn stack_lines(config: &str, w: usize, t: Theme, demo: bool) -> Vec<Line<'static>> {
     let mut out = stack_config_lines(config, w, t);
-    out.extend(stack_next_lines(w, t));
+    out.extend(stack_next_lines(w, t, demo));
     out
 }
 
@@ -90,7 +90,7 @@ pub(crate) fn stack_config_lines(config: &str, w: usize, t: Theme) -> Vec<Line<'
 }
 
 /// What to do with a Stack's deployment configuration.
-pub(crate) fn stack_next_lines(w: usize, t: Theme) -> Vec<Line<'static>> {
+pub(crate) fn stack_next_lines(w: usize, t: Theme, demo: bool) -> Vec<Line<'static>> {
     let mut out = vec![Line::raw(""), Line::styled("Next", t.bold())];
     out.extend(wrapped(
         Span::raw("  1. "),
@@ -100,7 +100,10 @@ pub(crate) fn stack_next_lines(w: usize, t: Theme) -> Vec<Line<'static>> {
     ));
     out.extend(wrapped(
         Span::raw("  2. "),
-        "'tfc-oidc activity' lists each run assuming the role.",
+        &crate::core::text::hints_for(
+            demo,
+            "'tfc-oidc activity' lists each run assuming the role.",
+        ),
         Style::default(),
         w,
     ));

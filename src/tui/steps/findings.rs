@@ -1,11 +1,11 @@
 //! The review path's screen: a progress line while the organization and the AWS account are
-//! read, then the findings of [`crate::core::review::review`] as a list (severity in colour,
+//! read, then the findings of [`crate::core::review::assess`] (the CLI's review) as a list (severity in colour,
 //! `s` cycles a severity filter) over a detail pane (resource, detail, fix, and the decisive
 //! trust statement). For a finding setup or migrate can fix, `f` starts that path with the
 //! finding's workspace chosen (the app does the switch; [`FindingsStep::fix`] says what).
 
-use crate::core::inventory::{Inventory, InventoryError, ReadProgress};
-use crate::core::review::{self, Finding, FindingId, ResourceRef, Severity, Summary};
+use crate::core::inventory::{InventoryError, ReadProgress};
+use crate::core::review::{Assessment, Finding, FindingId, ResourceRef, Severity, Summary};
 use crate::core::text::counted;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
@@ -75,14 +75,19 @@ impl FindingsStep {
         }
     }
 
-    /// The read ended: review it.
-    pub fn on_read(&mut self, result: Result<Box<Inventory>, InventoryError>) {
+    /// The read ended, reviewed as the CLI's `review` reviews it.
+    pub fn on_read(&mut self, result: Result<Box<Assessment>, InventoryError>) {
         self.reading = false;
         match result {
-            Ok(inv) => {
-                self.findings = review::review(&inv);
-                self.summary = Some(Summary::of(&inv, &self.findings));
-                self.unchecked = review::unchecked_policies(&inv).len();
+            Ok(assessment) => {
+                let Assessment {
+                    findings,
+                    summary,
+                    unchecked,
+                } = *assessment;
+                self.findings = findings;
+                self.summary = Some(summary);
+                self.unchecked = unchecked;
             }
             Err(e) => self.error = Some(e.to_string()),
         }
@@ -370,7 +375,7 @@ impl FindingsStep {
             .selected()
             .map(|f| self.detail_lines(f, w, t))
             .unwrap_or_default();
-        detail.extend(self.verify.lines(w, t, v.spinner));
+        detail.extend(self.verify.lines(w, t, v.spinner, v.cx.demo));
         let list_rows = area.height.saturating_sub(2 + detail.len() as u16).max(3);
         let [top, list, pane] = Layout::vertical([
             Constraint::Length(2),

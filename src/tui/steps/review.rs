@@ -1,9 +1,12 @@
 //! Step 7: the plan as a diff, grouped AWS / HCP Terraform, with the exact trust policy JSON a
 //! key away. Planning runs as an effect; nothing has been written yet, and leaving changes nothing.
 //! A plan that takes something away applies only after a typed `yes` (see [`super::review_confirm`]).
+//! When the plan creates an OIDC provider that broad roles already trust (they become assumable
+//! again), Enter applies only once Space has acknowledged them: the wizard's
+//! `--allow-dormant-trust`.
 
 use crate::core::error::PlanError;
-use crate::core::plan::Plan;
+use crate::core::plan::{Change, DormantRole, Plan};
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::review_confirm::{removal_text, DeleteConfirm};
 use crate::tui::steps::{Reaction, ViewCtx};
@@ -25,6 +28,49 @@ pub struct ReviewStep {
     pub show_trust: bool,
     /// The typed `yes` a plan that removes something needs before it applies.
     pub confirm: DeleteConfirm,
+    /// Space acknowledged the broad roles the plan's new provider makes assumable again.
+    pub dormant_acknowledged: bool,
+}
+
+/// The broad roles (any organization, or administrator permissions for several workspaces)
+/// that creating the plan's provider makes assumable again.
+pub fn broad_dormant_roles(plan: &Plan) -> Vec<&DormantRole> {
+    let created = plan.changes.iter().filter_map(|c| match &c.change {
+        Change::CreateOidcProvider(p) => Some(&p.dormant_roles),
+        _ => None,
+    });
+    created.flatten().filter(|r| r.broad).collect()
+}
+
+/// The warning above the plan, and whether it has been acknowledged.
+fn dormant_lines(
+    roles: &[&DormantRole],
+    acknowledged: bool,
+    theme: crate::tui::theme::Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let mut lines = paragraph(
+        "Creating the OIDC provider makes these roles assumable again, and they admit too much (any organization, or administrator permissions for several workspaces):",
+        theme.error(),
+        width,
+        0,
+    );
+    for role in roles {
+        lines.extend(paragraph(
+            &format!("· {}", role.label()),
+            theme.error(),
+            width,
+            2,
+        ));
+    }
+    let mark = if acknowledged {
+        "[x] acknowledged: Enter applies"
+    } else {
+        "[ ] Space acknowledges the risk; Enter applies only then"
+    };
+    lines.push(Line::styled(format!("  {mark}"), theme.warn()));
+    lines.push(Line::raw(""));
+    lines
 }
 
 /// Rows above the scrolled text.
@@ -84,9 +130,23 @@ impl ReviewStep {
     fn lines(&self, v_width: usize, theme: Theme) -> Vec<Line<'static>> {
         match &self.plan {
             Some(plan) if self.show_trust => trust_lines(plan, theme, v_width),
-            Some(plan) => plan_lines(plan, theme, v_width),
+            Some(plan) => {
+                let broad = broad_dormant_roles(plan);
+                let mut lines = Vec::new();
+                if !broad.is_empty() {
+                    lines = dormant_lines(&broad, self.dormant_acknowledged, theme, v_width);
+                }
+                lines.extend(plan_lines(plan, theme, v_width));
+                lines
+            }
             None => Vec::new(),
         }
+    }
+
+    /// Whether Enter must wait for Space: broad roles become assumable and nobody said yes.
+    fn needs_acknowledgement(&self) -> bool {
+        let broad = self.plan.as_ref().map(broad_dormant_roles);
+        broad.is_some_and(|b| !b.is_empty()) && !self.dormant_acknowledged
     }
 
     /// `body` is the size of the step's area, to keep scrolling within the text.
@@ -116,7 +176,15 @@ impl ReviewStep {
                 self.scroll = 0;
             }
             Action::Back => return Reaction::back(),
+            Action::Toggle if self.plan.as_ref().is_some_and(|p| !broad_dormant_roles(p).is_empty()) => {
+                self.dormant_acknowledged = !self.dormant_acknowledged;
+            }
             Action::Accept if self.planning => return Reaction::info("Still planning…"),
+            Action::Accept if self.needs_acknowledgement() => {
+                return Reaction::refuse(
+                    "Roles that admit too much become assumable again: press Space to acknowledge, then Enter",
+                )
+            }
             Action::Accept if self.removals().is_some() => self.confirm.open(),
             Action::Accept if self.plan.is_some() => return Reaction::next(),
             _ => {}
@@ -143,13 +211,22 @@ impl ReviewStep {
                 } else {
                     "trust policy"
                 };
-                vec![
-                    hint(Action::Accept, accept),
+                let mut hints = vec![hint(Action::Accept, accept)];
+                if !broad_dormant_roles(plan).is_empty() {
+                    let ack = if self.dormant_acknowledged {
+                        "withdraw"
+                    } else {
+                        "acknowledge"
+                    };
+                    hints.push(hint(Action::Toggle, ack));
+                }
+                hints.extend([
                     hint(Action::TrustPolicy, trust),
                     hints2(Action::Up, Action::Down, "scroll"),
                     hint(Action::Back, "back"),
                     hint(Action::Export, "export"),
-                ]
+                ]);
+                hints
             }
             (None, Some(_)) => vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")],
             _ => vec![hint(Action::Back, "back")],
@@ -170,6 +247,10 @@ impl ReviewStep {
             Some(_) if self.show_trust => (
                 "Review: trust policy",
                 "The exact documents written to IAM (t goes back to the plan).",
+            ),
+            Some(_) if self.needs_acknowledgement() => (
+                "Review the plan",
+                "Nothing written yet: press Space to acknowledge the roles below, then Enter.",
             ),
             Some(_) if self.removals().is_some() => (
                 "Review the plan",

@@ -1,6 +1,7 @@
 //! The live status of a verification (`v`): a plan-only run queued on a workspace, followed to
 //! its verdict. Shown on the Done screen and on the review's findings screen.
 
+use crate::core::text::hints_for;
 use crate::core::verify::{VerifyEvent, VerifyReport};
 use crate::tui::effects::Effect;
 use crate::tui::msg::VerifyUpdate;
@@ -63,8 +64,9 @@ impl VerifyState {
         }
     }
 
-    /// The live status line (and what follows it) of the verification.
-    pub fn lines(&self, w: usize, t: Theme, spinner: &str) -> Vec<Line<'static>> {
+    /// The live status line (and what follows it) of the verification; with `demo`, suggested
+    /// commands carry `--demo`.
+    pub fn lines(&self, w: usize, t: Theme, spinner: &str, demo: bool) -> Vec<Line<'static>> {
         let mut out = Vec::new();
         match self {
             VerifyState::Idle => return out,
@@ -100,8 +102,9 @@ impl VerifyState {
                     |c| c.summary.clone(),
                 );
                 let text = format!("✗ {} did not authenticate: {why}", r.workspace);
-                out.extend(paragraph(&text, t.warn(), w, 0));
+                out.extend(paragraph(&hints_for(demo, &text), t.warn(), w, 0));
                 if let Some(fix) = r.cause().and_then(|c| c.fix.clone()) {
+                    let fix = hints_for(demo, &fix);
                     out.extend(wrapped(Span::raw("  fix: "), &fix, Style::default(), w));
                 }
                 if let Some(run) = &r.run {

@@ -3,7 +3,7 @@
 //! the core's inventory of the project (`core::inventory::access`).
 
 use crate::core::answers::WorkspaceSelection;
-use crate::core::inventory::{AwsAccess, InventoryError};
+use crate::core::inventory::InventoryError;
 use crate::core::ports::{Stack, TfcError, Workspace};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
@@ -132,7 +132,7 @@ impl WorkspacesStep {
     pub fn on_access(
         &mut self,
         project_id: &str,
-        result: Result<Vec<(String, AwsAccess)>, InventoryError>,
+        result: Result<Vec<(String, Badge)>, InventoryError>,
     ) {
         if self.loaded_for.as_deref() != Some(project_id) {
             return;
@@ -140,7 +140,7 @@ impl WorkspacesStep {
         for ws in &self.workspaces {
             let badge = match &result {
                 Ok(found) => match found.iter().find(|(id, _)| *id == ws.id) {
-                    Some((_, access)) => Badge::of(access),
+                    Some((_, badge)) => badge.clone(),
                     None => Badge::Unknown("not found when its variables were read".into()),
                 },
                 Err(e) => Badge::Unknown(e.to_string()),
@@ -376,6 +376,9 @@ pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Spa
     match badge {
         None => Span::styled(spinner, t.dim()),
         Some(Badge::Oidc) => Span::styled("OIDC configured", t.ok()),
+        Some(Badge::OidcFailing(code)) => {
+            Span::styled(format!("OIDC incomplete ({code})"), t.warn())
+        }
         Some(Badge::TaggedOidc(tags)) => {
             Span::styled(format!("OIDC only for alias {}", tags.join(", ")), t.ok())
         }
@@ -456,8 +459,11 @@ mod tests {
         step.on_access(
             "prj-1",
             Ok(vec![
-                ("ws-1".into(), keys),
-                ("ws-2".into(), AwsAccess::default()),
+                ("ws-1".into(), Badge::of(&keys, None)),
+                (
+                    "ws-2".into(),
+                    Badge::of(&crate::core::inventory::AwsAccess::default(), None),
+                ),
             ]),
         );
         assert!(!step.badges_pending());

@@ -35,6 +35,7 @@ pub(super) fn request(scope: MigrationScope) -> MigrateRequest {
         thumbprints: Vec::new(),
         adopt_role: false,
         allow_admin: false,
+        allow_dormant_trust: false,
         alias: None,
         deactivate_keys: true,
     }
