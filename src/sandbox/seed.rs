@@ -194,6 +194,7 @@ fn seed_review_roles(iam: &SandboxIam) -> Result<(), crate::core::ports::IamErro
             trust_policy: trust,
             description: "demo: a deliberate misconfiguration for tfc-oidc review".into(),
             tags: vec![],
+            permissions_boundary: None,
         };
         let arns: Vec<String> = policies
             .iter()

@@ -138,6 +138,9 @@ impl Builder<'_> {
                     ),
                     trust_policy: spec.document(),
                     tags: self.tags.clone(),
+                    permissions_boundary: a
+                        .permissions_for(phase, self.aws.caller.partition())
+                        .boundary,
                 }),
                 provider_deps.to_vec(),
             )),
@@ -246,7 +249,22 @@ impl Builder<'_> {
                     document: new,
                     old,
                 });
-                given.push(self.push(change, deps));
+                given.push(self.push(change, deps.clone()));
+            }
+        }
+        for policy in &permissions.named_inline_policies {
+            let new: Value = serde_json::from_str(&policy.document).unwrap_or(Value::Null);
+            let old = state
+                .and_then(|s| s.named_inline.get(&policy.name))
+                .and_then(|t| serde_json::from_str::<Value>(t).ok());
+            if old.as_ref() != Some(&new) {
+                let change = Change::PutRolePolicy(PutRolePolicy {
+                    role_name: name.to_string(),
+                    policy_name: policy.name.clone(),
+                    document: new,
+                    old,
+                });
+                given.push(self.push(change, deps.clone()));
             }
         }
         given
