@@ -41,6 +41,14 @@ fn role_flags(args: &MigrateArgs) -> SetupArgs {
     }
 }
 
+/// `--same-permissions`, or no permissions flag at all: the key's user's permissions are the
+/// default (a user that cannot be read then asks for a flag).
+fn same_permissions(args: &MigrateArgs) -> bool {
+    let role = &args.role;
+    let chosen = !role.policy_arns.is_empty() || role.policy_file.is_some() || role.no_policy;
+    args.same_permissions || !chosen
+}
+
 /// Turns the flags into the core's request (host from the connected HCP Terraform).
 pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateRequest, CliError> {
     let answers = crate::cli::setup::answers_from(&role_flags(args), host).await?;
@@ -73,6 +81,7 @@ pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateReque
         allow_dormant_trust: answers.allow_dormant_trust,
         alias: answers.alias,
         deactivate_keys: args.deactivate_keys,
+        same_permissions: same_permissions(args),
     })
 }
 
