@@ -1,7 +1,7 @@
 //! `tfc-oidc migrate`: find the workspaces that receive static AWS keys, set up OIDC for them and
 //! remove the keys, through the same plan → confirm → journal → apply flow as `setup`.
 
-use crate::cli::args::{Format, GlobalArgs, MigrateArgs, SetupArgs, Target};
+use crate::cli::args::{Format, GlobalArgs, MigrateArgs, RoleArgs, SetupArgs, Target};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
@@ -36,7 +36,11 @@ fn role_flags(args: &MigrateArgs) -> SetupArgs {
         all_workspaces: false,
         stack: None,
         deployments: Vec::new(),
-        role: args.role.clone(),
+        role: RoleArgs {
+            // The key's user's permissions replace setup's choice (read once the keys are).
+            no_policy: args.role.no_policy || same_permissions(args),
+            ..args.role.clone()
+        },
         varset_name: None,
     }
 }
