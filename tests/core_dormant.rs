@@ -188,6 +188,7 @@ async fn a_wildcard_organization_refuses_migrate_too() {
         allow_dormant_trust: false,
         alias: None,
         deactivate_keys: false,
+        same_permissions: false,
     };
     req.permissions.none = true;
     let (iam, tfc) = (sb.iam.as_ref(), sb.tfc.as_ref());

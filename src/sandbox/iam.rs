@@ -436,7 +436,9 @@ impl Iam for SandboxIam {
     }
 
     async fn group_inline_policies(&self, group: &str) -> Result<Vec<InlinePolicy>, IamError> {
-        self.rec.enter("group_inline_policies", false, group).await?;
+        self.rec
+            .enter("group_inline_policies", false, group)
+            .await?;
         self.st().group_inline(group)
     }
 }

@@ -16,9 +16,9 @@ mod oidc;
 mod overridden;
 mod permission_notes;
 mod plan;
+pub mod removals;
 mod role_groups;
 pub mod user_permissions;
-pub mod removals;
 
 use crate::core::answers::{AnswerError, Permissions};
 use crate::core::error::PlanError;

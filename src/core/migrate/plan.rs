@@ -99,7 +99,11 @@ pub async fn plan_migration(
     let needed: BTreeSet<String> = found
         .keyed
         .iter()
-        .filter(|w| to_set_up.get(&w.project).is_some_and(|n| n.contains(&w.name)))
+        .filter(|w| {
+            to_set_up
+                .get(&w.project)
+                .is_some_and(|n| n.contains(&w.name))
+        })
         .filter_map(|w| role_groups::key_user(w, &owners).ok().map(String::from))
         .collect();
     let users = user_permissions::read_users(iam, &needed).await;

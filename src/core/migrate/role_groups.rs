@@ -1,7 +1,7 @@
 //! Which role each workspace to set up gets. With the chosen permissions (`--policy-arn`,
 //! `--policy-file`, `--no-policy`) every project gets one role, as setup gives it. With the key's
 //! same permissions, workspaces of a project whose keys belong to users with different
-//! permissions get one role per distinct permission set, named after the first such user
+//! permissions get one role per distinct permission set, named after the set's alphabetically first user
 //! (`tfc-acme-platform-ci-deployer`): permissions of different users are never merged.
 
 use super::discover::KeyedWorkspace;
@@ -29,15 +29,17 @@ pub(super) fn key_user<'a>(
     ws: &KeyedWorkspace,
     owners: &'a BTreeMap<String, KeyOwner>,
 ) -> Result<&'a str, String> {
-    let effective = ws.sources.iter().find(|s| s.effective).or(ws.sources.first());
+    let effective = ws
+        .sources
+        .iter()
+        .find(|s| s.effective)
+        .or(ws.sources.first());
     let Some(key_id) = effective.and_then(|s| s.key_id.as_ref()) else {
         return Err("its AWS_ACCESS_KEY_ID is sensitive, so its key's IAM user is unknown".into());
     };
     match owners.get(key_id) {
         Some(KeyOwner::ThisAccount { user, .. }) => Ok(user),
-        Some(KeyOwner::OtherAccount { .. }) => {
-            Err("its key belongs to another AWS account".into())
-        }
+        Some(KeyOwner::OtherAccount { .. }) => Err("its key belongs to another AWS account".into()),
         Some(KeyOwner::Unknown { reason }) => Err(reason.clone()),
         None => Err("its key was not looked up".into()),
     }
@@ -72,13 +74,17 @@ pub(super) fn per_permission_set(
                 workspace: name.clone(),
                 reason,
             };
-            let ws = keyed.iter().find(|w| &w.name == name && &w.project == project);
+            let ws = keyed
+                .iter()
+                .find(|w| &w.name == name && &w.project == project);
             let ws = ws.ok_or_else(|| unknown("it was not found".into()))?;
             let user = key_user(ws, owners).map_err(unknown)?;
             let read = users.get(user).cloned();
             let read = read.unwrap_or_else(|| Err(format!("user {user} was not read")));
             let perms = read.map_err(|e| unknown(format!("user {user}: {e}")))?;
-            let entry = sets.entry(perms.set()).or_insert_with(|| (perms, Vec::new()));
+            let entry = sets
+                .entry(perms.set())
+                .or_insert_with(|| (perms, Vec::new()));
             entry.1.push(name.clone());
         }
         let several = sets.len() > 1;

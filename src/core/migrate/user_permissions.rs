@@ -239,7 +239,10 @@ mod tests {
     #[tokio::test]
     async fn equal_permissions_compare_equal_whatever_the_inline_names() {
         let iam = SandboxIam::new();
-        for (user, name, doc) in [("a", "x", r#"{"Statement": []}"#), ("b", "y", r#"{"Statement":[]}"#)] {
+        for (user, name, doc) in [
+            ("a", "x", r#"{"Statement": []}"#),
+            ("b", "y", r#"{"Statement":[]}"#),
+        ] {
             iam.add_user(user);
             iam.put_user_policy(user, name, doc);
         }

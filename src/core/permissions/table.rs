@@ -179,7 +179,12 @@ pub const PORT_CALLS: &[PortCall] = &[
         On::Policy,
         false,
     ),
-    aws("user_permissions_boundary", &["iam:GetUser"], On::User, false),
+    aws(
+        "user_permissions_boundary",
+        &["iam:GetUser"],
+        On::User,
+        false,
+    ),
     aws(
         "list_attached_user_policies",
         &["iam:ListAttachedUserPolicies"],

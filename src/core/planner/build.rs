@@ -125,25 +125,27 @@ impl Builder<'_> {
             subjects: self.subjects(phase),
         };
         let change = match state {
-            None => Some(self.push(
-                Change::CreateRole(CreateRole {
-                    name: name.to_string(),
-                    arn: arn.clone(),
-                    phase,
-                    description: format!(
-                        "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
-                        phase.assumed_by(self.tfc.stack.is_some()),
-                        self.tfc.organization,
-                        self.tfc.project.name
-                    ),
-                    trust_policy: spec.document(),
-                    tags: self.tags.clone(),
-                    permissions_boundary: a
-                        .permissions_for(phase, self.aws.caller.partition())
-                        .boundary,
-                }),
-                provider_deps.to_vec(),
-            )),
+            None => Some(
+                self.push(
+                    Change::CreateRole(CreateRole {
+                        name: name.to_string(),
+                        arn: arn.clone(),
+                        phase,
+                        description: format!(
+                            "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
+                            phase.assumed_by(self.tfc.stack.is_some()),
+                            self.tfc.organization,
+                            self.tfc.project.name
+                        ),
+                        trust_policy: spec.document(),
+                        tags: self.tags.clone(),
+                        permissions_boundary: a
+                            .permissions_for(phase, self.aws.caller.partition())
+                            .boundary,
+                    }),
+                    provider_deps.to_vec(),
+                ),
+            ),
             Some(s) => {
                 let doc = guard::existing_trust(s, &a.host, &self.provider_arn)?;
                 match guard::check_reuse(a, s, &doc, self.tfc, &a.host)? {

@@ -68,8 +68,7 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
                 Ok::<_, PlanError>(doc.map(|d| (policy.clone(), d)))
             }
         }));
-        let (attached, inline, named_inline) =
-            futures::try_join!(attached, inline, named_inline)?;
+        let (attached, inline, named_inline) = futures::try_join!(attached, inline, named_inline)?;
         Ok((
             name,
             phase,
