@@ -22,6 +22,7 @@ mod review;
 mod review_plus;
 mod review_policies;
 mod safety;
+mod same_permissions;
 mod setup;
 mod support;
 mod varset;
