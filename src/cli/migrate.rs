@@ -126,10 +126,12 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
         keys,
         plan,
         still_receiving,
+        users,
     } = migration;
     let found = out::Found {
         workspaces: &workspaces,
         keys: &keys,
+        users: &users,
         now,
     };
     let show = |plan: &Plan| {

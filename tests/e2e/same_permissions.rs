@@ -8,7 +8,7 @@
 use fake_tfc::SeedVar;
 
 use crate::migrate::{moto_key, seed_with_key};
-use crate::support::{assert_success, iam, text, Env};
+use crate::support::{assert_success, iam, json, text, Env};
 
 const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:ListQueues","Resource":"*"}]}"#;
 
@@ -72,8 +72,25 @@ async fn two_users_of_one_project_get_two_roles_each_with_its_users_permissions(
         return;
     };
     let args = ["migrate", "--org", "acme", "--workspace", "edge"];
-    let args = [&args[..], &["--workspace", "network", "--yes"]].concat();
-    let out = env.run(&args);
+    let args = [&args[..], &["--workspace", "network"]].concat();
+    let dry = env.run(&[&args[..], &["--dry-run", "--format", "json"]].concat());
+    assert_success(&dry);
+    let doc = json(&dry);
+    let users = doc["key_users"].as_array().unwrap();
+    let of_wide = users.iter().find(|u| u["user"] == wide.as_str()).unwrap();
+    assert_eq!(of_wide["groups"][0], group.as_str());
+    assert_eq!(of_wide["managed"].as_array().unwrap().len(), 2);
+    let copied: Vec<&str> = of_wide["inline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["copied_as"].as_str())
+        .collect();
+    assert_eq!(
+        copied,
+        [format!("user-{wide}-mine"), format!("group-{group}-ours")]
+    );
+    let out = env.run(&[&args[..], &["--yes"]].concat());
     assert_success(&out);
     let shown = text(&out.stdout);
     assert!(

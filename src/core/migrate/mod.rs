@@ -123,6 +123,9 @@ pub struct Migration {
     pub plan: Plan,
     /// Migrated workspaces that will still receive keys once the plan is applied.
     pub still_receiving: Vec<StillReceiving>,
+    /// What the IAM users of the keys of the workspaces set up may do (those that could be
+    /// read), by user name.
+    pub users: BTreeMap<String, user_permissions::UserPermissions>,
 }
 
 /// Why a migration cannot be planned. Nothing was written.

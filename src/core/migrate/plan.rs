@@ -161,7 +161,9 @@ pub async fn plan_migration(
         notes.push(notes::alias_needs_configuration(tag));
     }
     let plan = finish(req, &inv, &found.keyed, asm, notes);
+    let users = users.into_iter().filter_map(|(u, p)| Some((u, p.ok()?)));
     Ok(Migration {
+        users: users.collect(),
         still_receiving: still_receiving(&found.keyed, &removals),
         workspaces: found.keyed,
         keys: owners,
