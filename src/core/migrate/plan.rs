@@ -96,21 +96,7 @@ pub async fn plan_migration(
                 .push(ws.name.clone()),
         }
     }
-    let needed: BTreeSet<String> = found
-        .keyed
-        .iter()
-        .filter(|w| {
-            to_set_up
-                .get(&w.project)
-                .is_some_and(|n| n.contains(&w.name))
-        })
-        .filter_map(|w| role_groups::key_user(w, &owners).ok().map(String::from))
-        .collect();
-    let users = user_permissions::read_users(iam, &needed).await;
-    let groups = match req.same_permissions {
-        true => role_groups::per_permission_set(&found.keyed, &to_set_up, &owners, &users)?,
-        false => role_groups::per_project(&to_set_up),
-    };
+    let (groups, users) = group_by_role(req, iam, &found.keyed, &to_set_up, &owners).await?;
     let context = (found.keyed.as_slice(), &owners, &users);
     let project_plans = plan_projects(req, iam, tfc, &groups, context).await?;
 
@@ -247,6 +233,33 @@ pub async fn discover_keys(
         workspaces: read.found.keyed,
         keys: read.owners,
     })
+}
+
+/// Reads the IAM users of the keys of the workspaces to set up, then groups those workspaces
+/// by the role they get: per project, or per project and distinct permission set.
+async fn group_by_role(
+    req: &MigrateRequest,
+    iam: &dyn Iam,
+    keyed: &[KeyedWorkspace],
+    to_set_up: &BTreeMap<String, Vec<String>>,
+    owners: &BTreeMap<String, KeyOwner>,
+) -> Result<(Vec<RoleGroup>, role_groups::Users), MigrateError> {
+    let set_up = |w: &&KeyedWorkspace| {
+        to_set_up
+            .get(&w.project)
+            .is_some_and(|n| n.contains(&w.name))
+    };
+    let needed: BTreeSet<String> = keyed
+        .iter()
+        .filter(set_up)
+        .filter_map(|w| role_groups::key_user(w, owners).ok().map(String::from))
+        .collect();
+    let users = user_permissions::read_users(iam, &needed).await;
+    let groups = match req.same_permissions {
+        true => role_groups::per_permission_set(keyed, to_set_up, owners, &users)?,
+        false => role_groups::per_project(to_set_up),
+    };
+    Ok((groups, users))
 }
 
 /// What the notes about the key users' permissions need: the keyed workspaces, the key
