@@ -166,6 +166,14 @@ async fn a_key_whose_user_cannot_be_read_asks_for_a_permissions_flag() {
             && err.contains("--policy-arn, --policy-file or --no-policy"),
         "{err}"
     );
+    let both = [
+        "--workspace",
+        "network",
+        "--no-policy",
+        "--same-permissions",
+    ];
+    let out = env.run(&[&["migrate", "--org", "acme"][..], &both].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let chosen = ["--workspace", "network", "--no-policy", "--dry-run"];
     let out = env.run(&[&["migrate", "--org", "acme"][..], &chosen].concat());
     assert_success(&out);

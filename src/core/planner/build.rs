@@ -155,6 +155,16 @@ impl Builder<'_> {
                         format!("reusing the existing role {name}"),
                     )),
                 }
+                let boundary = a
+                    .permissions_for(phase, self.aws.caller.partition())
+                    .boundary;
+                if let Some(b) = boundary {
+                    // A boundary is set on CreateRole only: an existing role keeps its own.
+                    self.notes.push(Note::warning(
+                        format!("role {name}"),
+                        format!("role {name} exists: its permissions boundary is left as it is, not set to {b}"),
+                    ));
+                }
                 let ext = trust_policy::extend(&doc, &spec);
                 ext.changed().then(|| {
                     self.push(

@@ -170,3 +170,17 @@ async fn chosen_permissions_say_what_the_role_will_lack_and_user_variables_are_n
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_reused_role_keeps_its_boundary_and_says_so() {
+    let sb = shop_with_users().await;
+    let journal = Journal::in_memory();
+    let first = migrate(&sb, &same(names(&["web"]))).await;
+    apply_plan(&sb, &journal, first).await.unwrap();
+    let again = migrate(&sb, &same(names(&["batch"]))).await;
+    let text: Vec<String> = again.plan.notes.iter().map(|n| n.to_string()).collect();
+    assert!(
+        text.contains(&format!("warning: role tfc-acme-corp-shop exists: its permissions boundary is left as it is, not set to {BOUNDARY}")),
+        "{text:?}"
+    );
+}
