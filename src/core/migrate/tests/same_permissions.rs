@@ -184,3 +184,25 @@ async fn a_reused_role_keeps_its_boundary_and_says_so() {
         "{text:?}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_key_user_has_policies_to_copy() {
+    let sb = Sandbox::demo();
+    let m = migrate(&sb, &same(MigrationScope::All)).await;
+    let text: Vec<String> = m.plan.notes.iter().map(|n| n.to_string()).collect();
+    let text = text.join("\n");
+    assert!(
+        text.contains("IAM user ci-deployer may do: AmazonS3FullAccess (own), PowerUserAccess (group deployers), inline terraform-state (own), inline own-access-keys (group deployers)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "inline policy own-access-keys (group deployers) of user ci-deployer uses aws:username"
+        ),
+        "{text}"
+    );
+    let puts = m.plan.changes.iter().filter(|c| {
+        matches!(&c.change, Change::PutRolePolicy(p) if p.policy_name == "group-deployers-own-access-keys")
+    });
+    assert_eq!(puts.count(), 3, "one copy per project's role");
+}
