@@ -119,6 +119,7 @@ async fn roles(sandbox: &Sandbox) {
             trust_policy: trust.to_string(),
             description: String::new(),
             tags: vec![],
+            permissions_boundary: None,
         };
         sandbox.iam.create_role(&role).await.expect("role");
     }

@@ -50,6 +50,7 @@ async fn make_role(sb: &Sandbox, name: &str, subjects: Option<&str>, policies: &
             trust_policy: trust(subjects),
             description: String::new(),
             tags: vec![],
+            permissions_boundary: None,
         })
         .await
         .unwrap();
@@ -187,6 +188,7 @@ async fn a_wildcard_organization_refuses_migrate_too() {
         allow_dormant_trust: false,
         alias: None,
         deactivate_keys: false,
+        same_permissions: false,
     };
     req.permissions.none = true;
     let (iam, tfc) = (sb.iam.as_ref(), sb.tfc.as_ref());
@@ -276,6 +278,7 @@ async fn undo_deletes_the_provider_when_the_dormant_role_it_extended_is_as_befor
             trust_policy: trust(Some(earlier)),
             description: String::new(),
             tags: managed_tags("acme-corp", "platform"),
+            permissions_boundary: None,
         })
         .await
         .unwrap();

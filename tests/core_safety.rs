@@ -81,6 +81,7 @@ async fn make_role(sb: &Sandbox, name: &str, trust_policy: String, tags: Vec<Tag
             trust_policy,
             description: String::new(),
             tags,
+            permissions_boundary: None,
         })
         .await
         .unwrap();

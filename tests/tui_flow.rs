@@ -183,6 +183,7 @@ async fn an_existing_role_that_trusts_the_issuer_is_extended() {
         trust_policy: trust.to_string(),
         description: String::new(),
         tags: vec![],
+        permissions_boundary: None,
     };
     sandbox.iam.create_role(&role).await.unwrap();
     let unrelated = NewRole {
@@ -190,6 +191,7 @@ async fn an_existing_role_that_trusts_the_issuer_is_extended() {
         trust_policy: r#"{"Statement":[]}"#.into(),
         description: String::new(),
         tags: vec![],
+        permissions_boundary: None,
     };
     sandbox.iam.create_role(&unrelated).await.unwrap();
     sandbox.iam.clear_calls();

@@ -350,6 +350,7 @@ async fn an_existing_role_and_its_trust_update() {
             trust_policy: trust.clone(),
             description: String::new(),
             tags: vec![],
+            permissions_boundary: None,
         };
         sandbox.iam.create_role(&role).await.unwrap();
     }

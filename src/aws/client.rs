@@ -11,7 +11,7 @@ use aws_sdk_iam::types::StatusType;
 use super::errors::{classify, ErrorContext};
 use crate::core::ports::{
     AccessKeyLastUsed, AccessKeyMetadata, AccessKeyStatus, CallerIdentity, Iam, IamError,
-    NewOidcProvider, NewRole, OidcProvider, Role,
+    InlinePolicy, NewOidcProvider, NewRole, OidcProvider, Role,
 };
 
 /// Attempts per request (first try + retries) for the SDK's standard retry strategy, which
@@ -246,6 +246,30 @@ impl Iam for IamClient {
 
     async fn managed_policy_exists(&self, policy_arn: &str) -> Result<bool, IamError> {
         self.managed_policy_exists_impl(policy_arn).await
+    }
+
+    async fn user_permissions_boundary(&self, user: &str) -> Result<Option<String>, IamError> {
+        self.user_permissions_boundary_impl(user).await
+    }
+
+    async fn list_attached_user_policies(&self, user: &str) -> Result<Vec<String>, IamError> {
+        self.list_attached_user_policies_impl(user).await
+    }
+
+    async fn list_groups_for_user(&self, user: &str) -> Result<Vec<String>, IamError> {
+        self.list_groups_for_user_impl(user).await
+    }
+
+    async fn list_attached_group_policies(&self, group: &str) -> Result<Vec<String>, IamError> {
+        self.list_attached_group_policies_impl(group).await
+    }
+
+    async fn user_inline_policies(&self, user: &str) -> Result<Vec<InlinePolicy>, IamError> {
+        self.user_inline_policies_impl(user).await
+    }
+
+    async fn group_inline_policies(&self, group: &str) -> Result<Vec<InlinePolicy>, IamError> {
+        self.group_inline_policies_impl(group).await
     }
 }
 

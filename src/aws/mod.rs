@@ -10,6 +10,7 @@ mod policies;
 mod providers;
 mod roles;
 pub mod thumbprint;
+mod users;
 
 pub use client::IamClient;
 pub use cloudtrail::CloudTrailClient;

@@ -58,6 +58,9 @@ impl IamClient {
         if !role.tags.is_empty() {
             req = req.set_tags(Some(tags_to_sdk(&role.tags)?));
         }
+        if let Some(boundary) = &role.permissions_boundary {
+            req = req.permissions_boundary(boundary);
+        }
         let out = req
             .send()
             .await

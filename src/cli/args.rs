@@ -345,6 +345,12 @@ pub struct MigrateArgs {
     pub all: bool,
     #[command(flatten)]
     pub role: RoleArgs,
+    /// Give each role what its workspaces' key's IAM user may do: its own and its groups'
+    /// managed policies, their inline policies copied, its permissions boundary; users with
+    /// different permissions get different roles [default when no --policy-arn, --policy-file
+    /// or --no-policy is given]
+    #[arg(long, conflicts_with_all = ["policy_arns", "policy_file", "no_policy"])]
+    pub same_permissions: bool,
     /// Also mark the IAM access keys Inactive (never deleted) once no workspace uses them
     #[arg(long)]
     pub deactivate_keys: bool,

@@ -1,7 +1,7 @@
 //! `tfc-oidc migrate`: find the workspaces that receive static AWS keys, set up OIDC for them and
 //! remove the keys, through the same plan → confirm → journal → apply flow as `setup`.
 
-use crate::cli::args::{Format, GlobalArgs, MigrateArgs, SetupArgs, Target};
+use crate::cli::args::{Format, GlobalArgs, MigrateArgs, RoleArgs, SetupArgs, Target};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
@@ -36,9 +36,21 @@ fn role_flags(args: &MigrateArgs) -> SetupArgs {
         all_workspaces: false,
         stack: None,
         deployments: Vec::new(),
-        role: args.role.clone(),
+        role: RoleArgs {
+            // The key's user's permissions replace setup's choice (read once the keys are).
+            no_policy: args.role.no_policy || same_permissions(args),
+            ..args.role.clone()
+        },
         varset_name: None,
     }
+}
+
+/// `--same-permissions`, or no permissions flag at all: the key's user's permissions are the
+/// default (a user that cannot be read then asks for a flag).
+fn same_permissions(args: &MigrateArgs) -> bool {
+    let role = &args.role;
+    let chosen = !role.policy_arns.is_empty() || role.policy_file.is_some() || role.no_policy;
+    args.same_permissions || !chosen
 }
 
 /// Turns the flags into the core's request (host from the connected HCP Terraform).
@@ -73,6 +85,7 @@ pub async fn request_from(args: &MigrateArgs, host: &str) -> Result<MigrateReque
         allow_dormant_trust: answers.allow_dormant_trust,
         alias: answers.alias,
         deactivate_keys: args.deactivate_keys,
+        same_permissions: same_permissions(args),
     })
 }
 
@@ -113,10 +126,12 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
         keys,
         plan,
         still_receiving,
+        users,
     } = migration;
     let found = out::Found {
         workspaces: &workspaces,
         keys: &keys,
+        users: &users,
         now,
     };
     let show = |plan: &Plan| {

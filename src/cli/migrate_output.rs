@@ -8,6 +8,7 @@ use crate::cli::output::escape;
 use crate::core::apply::ApplyReport;
 use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::{days_since, days_text};
+use crate::core::migrate::user_permissions::{copied_name, UserPermissions};
 use crate::core::migrate::{KeyOwner, KeySource, KeyedWorkspace, Left, LeftReason, StillReceiving};
 use crate::core::plan::{mask_key_id, Plan};
 use serde_json::{json, Value};
@@ -18,7 +19,27 @@ use time::OffsetDateTime;
 pub struct Found<'a> {
     pub workspaces: &'a [KeyedWorkspace],
     pub keys: &'a BTreeMap<String, KeyOwner>,
+    /// What the keys' IAM users may do (the ones read).
+    pub users: &'a BTreeMap<String, UserPermissions>,
     pub now: OffsetDateTime,
+}
+
+/// One key user's permissions for the JSON: every policy by name and where it comes from.
+fn user_json(p: &UserPermissions) -> Value {
+    let managed: Vec<Value> = p
+        .managed
+        .iter()
+        .map(|(arn, origin)| json!({ "arn": arn, "from": origin.label() }))
+        .collect();
+    let inline: Vec<Value> = p
+        .inline
+        .iter()
+        .map(|i| json!({ "name": i.policy.name, "from": i.origin.label(), "copied_as": copied_name(&p.user, i) }))
+        .collect();
+    json!({
+        "user": p.user, "groups": p.groups, "managed": managed, "inline": inline,
+        "boundary": p.boundary,
+    })
 }
 
 /// `workspace`, `set NAME (project)`, `set NAME (global, priority)`.
@@ -301,6 +322,8 @@ pub fn migrate_json(
     if let Some(obj) = doc.as_object_mut() {
         obj.insert("discovered".into(), Value::Array(discovered));
         obj.insert("still_receiving".into(), Value::Array(still));
+        let users = found.users.values().map(user_json).collect();
+        obj.insert("key_users".into(), Value::Array(users));
     }
     doc
 }

@@ -37,11 +37,13 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
         managed_policy_arns: args.role.policy_arns.clone(),
         inline_policy: policy_file(args.role.policy_file.as_deref())?,
         none: args.role.no_policy,
+        ..Permissions::default()
     };
     let plan = Permissions {
         managed_policy_arns: args.role.plan_policy_arns.clone(),
         inline_policy: policy_file(args.role.plan_policy_file.as_deref())?,
         none: false,
+        ..Permissions::default()
     };
     answers.plan_permissions = (!plan.is_empty()).then_some(plan);
     answers.audience = args.role.audience.clone();

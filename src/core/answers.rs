@@ -40,11 +40,21 @@ pub struct Permissions {
     pub inline_policy: Option<String>,
     /// The user said `--no-policy`: the role gets no permissions from us.
     pub none: bool,
+    /// Inline policies copied from an IAM user and its groups (migrate's same permissions),
+    /// each under its own name. Left out of the JSON when empty, so earlier answers' journals
+    /// and fingerprints read the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub named_inline_policies: Vec<crate::core::ports::InlinePolicy>,
+    /// The permissions boundary set on a role this plan creates (an IAM user's, copied).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<String>,
 }
 
 impl Permissions {
     pub fn is_empty(&self) -> bool {
-        self.managed_policy_arns.is_empty() && self.inline_policy.is_none()
+        self.managed_policy_arns.is_empty()
+            && self.inline_policy.is_none()
+            && self.named_inline_policies.is_empty()
     }
 
     /// Checks the choice: exactly one of none or some policies, each ARN well formed, the

@@ -258,6 +258,7 @@ impl Blueprint {
                     description,
                     trust_policy,
                     tags,
+                    ..
                 }) => {
                     let subjects = plan
                         .roles

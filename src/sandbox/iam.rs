@@ -3,6 +3,7 @@
 
 mod state;
 mod trail;
+mod users;
 
 pub(crate) use trail::WebIdentityCall;
 
@@ -10,7 +11,7 @@ use super::recorder::{lock, Call, Recorder};
 use super::ACCOUNT_ID;
 use crate::core::ports::{
     AccessKeyLastUsed, AccessKeyMetadata, AccessKeyStatus, CallerIdentity, Iam, IamError,
-    NewOidcProvider, NewRole, OidcProvider, Role,
+    InlinePolicy, NewOidcProvider, NewRole, OidcProvider, Role,
 };
 use async_trait::async_trait;
 use state::{AccessKey, IamState};
@@ -26,7 +27,9 @@ pub(crate) const OPS: &[&str] = &[
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
     "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
     "access_key_last_used", "list_access_keys", "access_key_account",
-    "get_managed_policy_document", "managed_policy_exists",
+    "get_managed_policy_document", "managed_policy_exists", "user_permissions_boundary",
+    "list_attached_user_policies", "list_groups_for_user", "list_attached_group_policies",
+    "user_inline_policies", "group_inline_policies",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).
@@ -402,6 +405,41 @@ impl Iam for SandboxIam {
             .enter("managed_policy_exists", false, policy_arn)
             .await?;
         Ok(self.st().policy_exists(policy_arn))
+    }
+
+    async fn user_permissions_boundary(&self, user: &str) -> Result<Option<String>, IamError> {
+        let op = "user_permissions_boundary";
+        self.rec.enter(op, false, user).await?;
+        self.st().user_boundary(user)
+    }
+
+    async fn list_attached_user_policies(&self, user: &str) -> Result<Vec<String>, IamError> {
+        let op = "list_attached_user_policies";
+        self.rec.enter(op, false, user).await?;
+        self.st().user_attached(user)
+    }
+
+    async fn list_groups_for_user(&self, user: &str) -> Result<Vec<String>, IamError> {
+        self.rec.enter("list_groups_for_user", false, user).await?;
+        self.st().user_groups(user)
+    }
+
+    async fn list_attached_group_policies(&self, group: &str) -> Result<Vec<String>, IamError> {
+        let op = "list_attached_group_policies";
+        self.rec.enter(op, false, group).await?;
+        self.st().group_attached(group)
+    }
+
+    async fn user_inline_policies(&self, user: &str) -> Result<Vec<InlinePolicy>, IamError> {
+        self.rec.enter("user_inline_policies", false, user).await?;
+        self.st().user_inline(user)
+    }
+
+    async fn group_inline_policies(&self, group: &str) -> Result<Vec<InlinePolicy>, IamError> {
+        self.rec
+            .enter("group_inline_policies", false, group)
+            .await?;
+        self.st().group_inline(group)
     }
 }
 

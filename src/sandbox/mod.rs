@@ -166,6 +166,7 @@ mod tests {
             trust_policy: r#"{"Statement":[]}"#.into(),
             description: String::new(),
             tags: vec![],
+            permissions_boundary: None,
         };
         sb.iam.create_role(&role).await.unwrap();
         sb.save(&path).unwrap();

@@ -147,7 +147,28 @@ pub(super) fn seed_iam(iam: &SandboxIam) {
     let (created, used) = (day(DEMO_KEY_AGE_DAYS), day(DEMO_KEY_LAST_USED_DAYS));
     let last_use = Some((used.as_str(), "s3", "us-east-1"));
     iam.set_access_key_use(DEMO_ACCESS_KEY_ID, Some(&created), last_use);
+    seed_key_user_permissions(iam);
     seed_review_roles(iam).expect("the review roles are valid");
+}
+
+/// What `ci-deployer` may do, so `migrate`'s same permissions have something to copy: S3 of its
+/// own, an inline policy on its state bucket, and group `deployers` with PowerUserAccess and an
+/// inline policy keyed on `${aws:username}` (which cannot carry over to a role).
+fn seed_key_user_permissions(iam: &SandboxIam) {
+    let user = DEMO_KEY_USER;
+    iam.attach_user_policy(user, "arn:aws:iam::aws:policy/AmazonS3FullAccess");
+    iam.put_user_policy(
+        user,
+        "terraform-state",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:DeleteItem"],"Resource":"arn:aws:dynamodb:us-east-1:123456789012:table/terraform-locks"}]}"#,
+    );
+    iam.add_user_to_group(user, "deployers");
+    iam.attach_group_policy("deployers", "arn:aws:iam::aws:policy/PowerUserAccess");
+    iam.put_group_policy(
+        "deployers",
+        "own-access-keys",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","iam:ListAccessKeys"],"Resource":"arn:aws:iam::123456789012:user/${aws:username}"}]}"#,
+    );
 }
 
 /// The roles [`seed_iam`] adds for `review`, all trusting the `app.terraform.io` provider.
@@ -194,6 +215,7 @@ fn seed_review_roles(iam: &SandboxIam) -> Result<(), crate::core::ports::IamErro
             trust_policy: trust,
             description: "demo: a deliberate misconfiguration for tfc-oidc review".into(),
             tags: vec![],
+            permissions_boundary: None,
         };
         let arns: Vec<String> = policies
             .iter()

@@ -365,6 +365,7 @@ impl App {
             allow_dormant_trust: a.allow_dormant_trust,
             alias: None,
             deactivate_keys: self.migrate_pick.deactivate_keys,
+            same_permissions: false,
         }
     }
 

@@ -31,3 +31,4 @@ mod policies;
 mod providers;
 mod roles;
 mod support;
+mod users;

@@ -94,6 +94,7 @@ pub fn new_role(name: &str) -> NewRole {
         ),
         description: "test role".into(),
         tags: tags("acme"),
+        permissions_boundary: None,
     }
 }
 

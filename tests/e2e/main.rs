@@ -23,6 +23,7 @@ mod review_ci;
 mod review_plus;
 mod review_policies;
 mod safety;
+mod same_permissions;
 mod setup;
 mod support;
 mod varset;

@@ -51,6 +51,7 @@ async fn put_role(name: &str, trust: &str) {
         trust_policy: trust.into(),
         description: String::new(),
         tags: vec![],
+        permissions_boundary: None,
     };
     let iam = iam().await;
     match iam.create_role(&role).await {

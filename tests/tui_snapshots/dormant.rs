@@ -19,6 +19,7 @@ async fn with_a_dormant_admin_role() -> Harness {
         trust_policy: trust,
         description: String::new(),
         tags: vec![],
+        permissions_boundary: None,
     };
     sandbox.iam.create_role(&role).await.unwrap();
     let admin = "arn:aws:iam::aws:policy/AdministratorAccess";

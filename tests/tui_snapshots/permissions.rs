@@ -70,6 +70,7 @@ async fn a_role_that_exists_can_keep_what_it_has() {
         trust_policy: trust,
         description: String::new(),
         tags: vec![],
+        permissions_boundary: None,
     };
     sandbox.iam.create_role(&role).await.unwrap();
     sandbox

@@ -18,6 +18,11 @@ pub struct CreateRole {
     pub description: String,
     pub trust_policy: Value,
     pub tags: Vec<Tag>,
+    /// The managed policy set as the role's permissions boundary (the IAM user's, when the
+    /// role takes a key's same permissions). Left out of the JSON when `None`, so journals of
+    /// earlier versions read the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
 }
 
 impl CreateRole {
@@ -40,7 +45,11 @@ impl ChangeKind for CreateRole {
 
     fn details(&self) -> Vec<String> {
         let subjects = self.policy().map(|d| d.subject_values()).unwrap_or_default();
-        subjects.into_iter().map(|s| format!("trusts {s}")).collect()
+        let trusts = subjects.into_iter().map(|s| format!("trusts {s}"));
+        let boundary = self.permissions_boundary.iter();
+        trusts
+            .chain(boundary.map(|b| format!("permissions boundary {b}")))
+            .collect()
     }
 
     async fn execute(&self, iam: &dyn Iam, _tfc: &dyn Tfc) -> Result<Outcome, ChangeError> {
@@ -49,6 +58,7 @@ impl ChangeKind for CreateRole {
             trust_policy: self.trust_policy.to_string(),
             description: self.description.clone(),
             tags: self.tags.clone(),
+            permissions_boundary: self.permissions_boundary.clone(),
         };
         let made = settle(|| iam.create_role(&role)).await?;
         Ok(Outcome {

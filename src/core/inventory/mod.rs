@@ -241,6 +241,7 @@ mod tests {
                 trust_policy: trust,
                 description: String::new(),
                 tags: vec![],
+                permissions_boundary: None,
             })
             .await
             .unwrap();

@@ -14,8 +14,11 @@ pub mod keys;
 mod notes;
 mod oidc;
 mod overridden;
+mod permission_notes;
 mod plan;
 pub mod removals;
+mod role_groups;
+pub mod user_permissions;
 
 use crate::core::answers::{AnswerError, Permissions};
 use crate::core::error::PlanError;
@@ -75,6 +78,11 @@ pub struct MigrateRequest {
     pub alias: Option<String>,
     /// Mark the IAM access keys nobody uses any more `Inactive`.
     pub deactivate_keys: bool,
+    /// Give each role what its workspaces' key's IAM user may do (`--same-permissions`, and
+    /// the default when no permissions flag is given), instead of `permissions`. Left out of
+    /// the JSON when false, so earlier requests' fingerprints stay what they were.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub same_permissions: bool,
 }
 
 impl MigrateRequest {
@@ -115,6 +123,9 @@ pub struct Migration {
     pub plan: Plan,
     /// Migrated workspaces that will still receive keys once the plan is applied.
     pub still_receiving: Vec<StillReceiving>,
+    /// What the IAM users of the keys of the workspaces set up may do (those that could be
+    /// read), by user name.
+    pub users: BTreeMap<String, user_permissions::UserPermissions>,
 }
 
 /// Why a migration cannot be planned. Nothing was written.
@@ -145,6 +156,8 @@ pub enum MigrateError {
         first: String,
         second: String,
     },
+    #[error("workspace '{workspace}': the permissions of its key cannot be read ({reason}): choose the role's permissions with --policy-arn, --policy-file or --no-policy")]
+    PermissionsUnknown { workspace: String, reason: String },
     #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}: migrate fewer workspaces at a time (--workspace)")]
     TrustPolicyTooLarge {
         role: String,
@@ -161,7 +174,8 @@ impl MigrateError {
             | MigrateError::UnknownWorkspace { .. }
             | MigrateError::UnknownProject { .. }
             | MigrateError::RoleNameNeedsOneProject { .. }
-            | MigrateError::RoleNameClash { .. } => true,
+            | MigrateError::RoleNameClash { .. }
+            | MigrateError::PermissionsUnknown { .. } => true,
             MigrateError::Plan(e) => e.is_usage(),
             MigrateError::Inventory(e) => e.is_usage(),
             _ => false,

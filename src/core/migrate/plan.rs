@@ -6,9 +6,10 @@ use super::discover::{discover, Found, KeyedWorkspace};
 use super::keys::{self, KeyOwner};
 use super::removals::{self, Removals};
 use super::removals::{Left, LeftReason};
-use super::{notes, oidc, overridden};
+use super::role_groups::{self, RoleGroup};
+use super::{notes, oidc, overridden, permission_notes, user_permissions};
 use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope, StillReceiving};
-use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
+use crate::core::answers::{Answers, Permissions, TargetChoice, WorkspaceSelection};
 use crate::core::change::DeleteVariable;
 use crate::core::error::PlanError;
 use crate::core::inventory::{self, Inventory, InventoryScope, ReadProgress};
@@ -17,8 +18,14 @@ use crate::core::planner::{self, STATIC_KEYS_NOTE};
 use crate::core::ports::{Iam, Tfc};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Setup's answers for the workspaces `names` of `project`, with the request's role choices.
-fn answers_for(req: &MigrateRequest, project: &str, names: Vec<String>) -> Answers {
+/// Setup's answers for the workspaces `names` of `project`, with the request's role choices
+/// (the user's permissions instead of the request's for a same-permissions `group`).
+fn answers_for(
+    req: &MigrateRequest,
+    project: &str,
+    names: Vec<String>,
+    group: Option<&RoleGroup>,
+) -> Answers {
     let mut a = Answers::new(
         &req.host,
         &req.organization,
@@ -28,8 +35,19 @@ fn answers_for(req: &MigrateRequest, project: &str, names: Vec<String>) -> Answe
     if let Some(name) = &req.role_name {
         a.role_name = name.clone();
     }
+    if let Some(suffix) = group.and_then(|g| g.suffix.as_ref()) {
+        a.role_name = format!("{}-{suffix}", a.role_name);
+    }
     a.split_roles = req.split_roles;
-    a.permissions = req.permissions.clone();
+    a.permissions = match group.and_then(|g| g.same_as.as_ref()) {
+        Some(user) => user.to_permissions(),
+        // Checked before the users are read: their permissions are not known yet.
+        None if req.same_permissions => Permissions {
+            none: true,
+            ..Permissions::default()
+        },
+        None => req.permissions.clone(),
+    };
     a.plan_permissions = req.plan_permissions.clone();
     a.audience = req.audience.clone();
     a.thumbprints = req.thumbprints.clone();
@@ -55,7 +73,7 @@ pub async fn plan_migration(
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Migration, MigrateError> {
     // The role choices are checked before anything is read, as setup checks them.
-    answers_for(req, "Default Project", vec!["placeholder".into()]).validate()?;
+    answers_for(req, "Default Project", vec!["placeholder".into()], None).validate()?;
     let extra: Vec<String> = resumed
         .iter()
         .filter_map(|c| match c {
@@ -78,12 +96,16 @@ pub async fn plan_migration(
                 .push(ws.name.clone()),
         }
     }
-    let project_plans = plan_projects(req, iam, tfc, &to_set_up).await?;
+    let (groups, users) = group_by_role(req, iam, &found.keyed, &to_set_up, &owners).await?;
+    let context = (found.keyed.as_slice(), &owners, &users);
+    let project_plans = plan_projects(req, iam, tfc, &groups, context).await?;
 
     // Workspaces whose runs would not get the planned OIDC variables keep their keys.
     let mut hidden: BTreeMap<String, String> = BTreeMap::new();
     for ws in &found.keyed {
-        let planned = project_plans.iter().find(|(p, _)| p == &ws.project);
+        let planned = project_plans.iter().find(|(p, plan)| {
+            p == &ws.project && plan.workspaces.iter().any(|w| w.name == ws.name)
+        });
         let by = planned.and_then(|(_, plan)| overridden::hidden_by(&inv, ws, &plan.variables));
         if let Some(by) = by {
             notes.push(notes::oidc_hidden(&ws.name, &by));
@@ -125,7 +147,9 @@ pub async fn plan_migration(
         notes.push(notes::alias_needs_configuration(tag));
     }
     let plan = finish(req, &inv, &found.keyed, asm, notes);
+    let users = users.into_iter().filter_map(|(u, p)| Some((u, p.ok()?)));
     Ok(Migration {
+        users: users.collect(),
         still_receiving: still_receiving(&found.keyed, &removals),
         workspaces: found.keyed,
         keys: owners,
@@ -201,6 +225,7 @@ pub async fn discover_keys(
         allow_dormant_trust: false,
         alias: None,
         deactivate_keys: false,
+        same_permissions: false,
     };
     let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
     Ok(Discovery {
@@ -210,22 +235,61 @@ pub async fn discover_keys(
     })
 }
 
-/// Setup's plan for each project that has workspaces to set up.
+/// Reads the IAM users of the keys of the workspaces to set up, then groups those workspaces
+/// by the role they get: per project, or per project and distinct permission set.
+async fn group_by_role(
+    req: &MigrateRequest,
+    iam: &dyn Iam,
+    keyed: &[KeyedWorkspace],
+    to_set_up: &BTreeMap<String, Vec<String>>,
+    owners: &BTreeMap<String, KeyOwner>,
+) -> Result<(Vec<RoleGroup>, role_groups::Users), MigrateError> {
+    let set_up = |w: &&KeyedWorkspace| {
+        to_set_up
+            .get(&w.project)
+            .is_some_and(|n| n.contains(&w.name))
+    };
+    let needed: BTreeSet<String> = keyed
+        .iter()
+        .filter(set_up)
+        .filter_map(|w| role_groups::key_user(w, owners).ok().map(String::from))
+        .collect();
+    let users = user_permissions::read_users(iam, &needed).await;
+    let groups = match req.same_permissions {
+        true => role_groups::per_permission_set(keyed, to_set_up, owners, &users)?,
+        false => role_groups::per_project(to_set_up),
+    };
+    Ok((groups, users))
+}
+
+/// What the notes about the key users' permissions need: the keyed workspaces, the key
+/// owners, the users read.
+type UserContext<'a> = (
+    &'a [KeyedWorkspace],
+    &'a BTreeMap<String, KeyOwner>,
+    &'a role_groups::Users,
+);
+
+/// Setup's plan for each group of workspaces (a project, or a project's workspaces whose keys'
+/// users have the same permissions), with the notes about those users' permissions.
 async fn plan_projects(
     req: &MigrateRequest,
     iam: &dyn Iam,
     tfc: &dyn Tfc,
-    to_set_up: &BTreeMap<String, Vec<String>>,
+    groups: &[RoleGroup],
+    users: UserContext<'_>,
 ) -> Result<Vec<(String, Plan)>, MigrateError> {
-    if req.role_name.is_some() && to_set_up.len() > 1 {
+    let projects: BTreeSet<&String> = groups.iter().map(|g| &g.project).collect();
+    if req.role_name.is_some() && projects.len() > 1 {
         return Err(MigrateError::RoleNameNeedsOneProject {
-            projects: to_set_up.keys().cloned().collect(),
+            projects: projects.into_iter().cloned().collect(),
         });
     }
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut plans = Vec::new();
-    for (project, names) in to_set_up {
-        let answers = answers_for(req, project, names.clone());
+    for group in groups {
+        let project = &group.project;
+        let answers = answers_for(req, project, group.workspaces.clone(), Some(group));
         answers.validate()?;
         // IAM role names are unique regardless of case.
         for (role, _) in answers.roles() {
@@ -237,7 +301,7 @@ async fn plan_projects(
                 });
             }
         }
-        let plan = planner::plan(&answers, iam, tfc)
+        let mut plan = planner::plan(&answers, iam, tfc)
             .await
             .map_err(|e| match e {
                 PlanError::TrustPolicyTooLarge { role, size, max } => {
@@ -245,9 +309,43 @@ async fn plan_projects(
                 }
                 other => MigrateError::Plan(other),
             })?;
+        plan.notes.extend(user_notes(group, &answers, users));
         plans.push((project.clone(), plan));
     }
     Ok(plans)
+}
+
+/// For each user whose key a workspace of `group` uses: its policies by name, then what cannot
+/// carry over to the role (same permissions) or what the role will lack (chosen permissions).
+fn user_notes(
+    group: &RoleGroup,
+    answers: &Answers,
+    (keyed, owners, users): UserContext<'_>,
+) -> Vec<Note> {
+    let roles: Vec<String> = answers.roles().into_iter().map(|(r, _)| r).collect();
+    let role = crate::core::text::and_list(&roles);
+    let mut notes = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for ws in keyed.iter().filter(|w| w.project == group.project) {
+        if !group.workspaces.contains(&ws.name) {
+            continue;
+        }
+        let Ok(user) = role_groups::key_user(ws, owners) else {
+            continue;
+        };
+        let Some(Ok(p)) = users.get(user) else {
+            continue;
+        };
+        if !seen.insert(user) {
+            continue;
+        }
+        notes.push(permission_notes::user_policies(p));
+        match &group.same_as {
+            Some(_) => notes.extend(permission_notes::cannot_carry_over(p, &role)),
+            None => notes.extend(permission_notes::lacks(p, &answers.permissions, &role)),
+        }
+    }
+    notes
 }
 
 /// The one plan: the projects' summaries and notes (without setup's warning about the static

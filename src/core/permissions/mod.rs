@@ -73,6 +73,7 @@ fn resource(on: On) -> &'static str {
         On::Role => "arn:aws:iam::*:role/*",
         On::OidcProvider => "arn:aws:iam::*:oidc-provider/*",
         On::User => "arn:aws:iam::*:user/*",
+        On::Group => "arn:aws:iam::*:group/*",
         On::Policy => "arn:aws:iam::*:policy/*",
     }
 }
@@ -83,6 +84,7 @@ fn sid(on: On) -> &'static str {
         On::Role => "Roles",
         On::OidcProvider => "OidcProviders",
         On::User => "AccessKeys",
+        On::Group => "Groups",
         On::Policy => "ManagedPolicies",
     }
 }

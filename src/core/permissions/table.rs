@@ -11,6 +11,7 @@ pub enum On {
     Role,
     OidcProvider,
     User,
+    Group,
     Policy,
 }
 
@@ -179,6 +180,42 @@ pub const PORT_CALLS: &[PortCall] = &[
         false,
     ),
     aws(
+        "user_permissions_boundary",
+        &["iam:GetUser"],
+        On::User,
+        false,
+    ),
+    aws(
+        "list_attached_user_policies",
+        &["iam:ListAttachedUserPolicies"],
+        On::User,
+        false,
+    ),
+    aws(
+        "list_groups_for_user",
+        &["iam:ListGroupsForUser"],
+        On::User,
+        false,
+    ),
+    aws(
+        "list_attached_group_policies",
+        &["iam:ListAttachedGroupPolicies"],
+        On::Group,
+        false,
+    ),
+    aws(
+        "user_inline_policies",
+        &["iam:ListUserPolicies", "iam:GetUserPolicy"],
+        On::User,
+        false,
+    ),
+    aws(
+        "group_inline_policies",
+        &["iam:ListGroupPolicies", "iam:GetGroupPolicy"],
+        On::Group,
+        false,
+    ),
+    aws(
         "web_identity_events",
         &["cloudtrail:LookupEvents"],
         On::Any,
@@ -292,6 +329,12 @@ const SETUP: &[&str] = &[
 /// key status).
 const MIGRATE_EXTRA: &[&str] = &[
     "set_access_key_status",
+    "user_permissions_boundary",
+    "list_attached_user_policies",
+    "list_groups_for_user",
+    "list_attached_group_policies",
+    "user_inline_policies",
+    "group_inline_policies",
     "detach_variable_set_from_workspaces",
 ];
 

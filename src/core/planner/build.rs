@@ -125,22 +125,27 @@ impl Builder<'_> {
             subjects: self.subjects(phase),
         };
         let change = match state {
-            None => Some(self.push(
-                Change::CreateRole(CreateRole {
-                    name: name.to_string(),
-                    arn: arn.clone(),
-                    phase,
-                    description: format!(
-                        "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
-                        phase.assumed_by(self.tfc.stack.is_some()),
-                        self.tfc.organization,
-                        self.tfc.project.name
-                    ),
-                    trust_policy: spec.document(),
-                    tags: self.tags.clone(),
-                }),
-                provider_deps.to_vec(),
-            )),
+            None => Some(
+                self.push(
+                    Change::CreateRole(CreateRole {
+                        name: name.to_string(),
+                        arn: arn.clone(),
+                        phase,
+                        description: format!(
+                            "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
+                            phase.assumed_by(self.tfc.stack.is_some()),
+                            self.tfc.organization,
+                            self.tfc.project.name
+                        ),
+                        trust_policy: spec.document(),
+                        tags: self.tags.clone(),
+                        permissions_boundary: a
+                            .permissions_for(phase, self.aws.caller.partition())
+                            .boundary,
+                    }),
+                    provider_deps.to_vec(),
+                ),
+            ),
             Some(s) => {
                 let doc = guard::existing_trust(s, &a.host, &self.provider_arn)?;
                 match guard::check_reuse(a, s, &doc, self.tfc, &a.host)? {
@@ -149,6 +154,16 @@ impl Builder<'_> {
                         format!("role {name}"),
                         format!("reusing the existing role {name}"),
                     )),
+                }
+                let boundary = a
+                    .permissions_for(phase, self.aws.caller.partition())
+                    .boundary;
+                if let Some(b) = boundary {
+                    // A boundary is set on CreateRole only: an existing role keeps its own.
+                    self.notes.push(Note::warning(
+                        format!("role {name}"),
+                        format!("role {name} exists: its permissions boundary is left as it is, not set to {b}"),
+                    ));
                 }
                 let ext = trust_policy::extend(&doc, &spec);
                 ext.changed().then(|| {
@@ -246,7 +261,22 @@ impl Builder<'_> {
                     document: new,
                     old,
                 });
-                given.push(self.push(change, deps));
+                given.push(self.push(change, deps.clone()));
+            }
+        }
+        for policy in &permissions.named_inline_policies {
+            let new: Value = serde_json::from_str(&policy.document).unwrap_or(Value::Null);
+            let old = state
+                .and_then(|s| s.named_inline.get(&policy.name))
+                .and_then(|t| serde_json::from_str::<Value>(t).ok());
+            if old.as_ref() != Some(&new) {
+                let change = Change::PutRolePolicy(PutRolePolicy {
+                    role_name: name.to_string(),
+                    policy_name: policy.name.clone(),
+                    document: new,
+                    old,
+                });
+                given.push(self.push(change, deps.clone()));
             }
         }
         given

@@ -26,6 +26,8 @@ pub(super) struct RoleState {
     pub(super) role: Role,
     pub(super) attached: Vec<String>,
     pub(super) inline: Option<String>,
+    /// The documents of the named inline policies the answers want, where the role has them.
+    pub(super) named_inline: std::collections::BTreeMap<String, String>,
 }
 
 /// What the AWS side looks like.

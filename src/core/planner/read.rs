@@ -31,10 +31,13 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
     };
     let policies = check_policies_exist(answers, iam, partition);
     let roles = try_join_all(answers.roles().into_iter().map(|(name, phase)| async move {
-        let wanted_inline = answers
-            .permissions_for(phase, partition)
-            .inline_policy
-            .is_some();
+        let wanted = answers.permissions_for(phase, partition);
+        let wanted_inline = wanted.inline_policy.is_some();
+        let named: Vec<String> = wanted
+            .named_inline_policies
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
         let Some(role) = iam
             .get_role(&name)
             .await
@@ -55,7 +58,17 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
                 .await
                 .map_err(PlanError::aws("read the role's inline policy"))
         };
-        let (attached, inline) = futures::try_join!(attached, inline)?;
+        let named_inline = try_join_all(named.iter().map(|policy| {
+            let name = &name;
+            async move {
+                let doc = iam
+                    .get_inline_policy(name, policy)
+                    .await
+                    .map_err(PlanError::aws("read the role's inline policy"))?;
+                Ok::<_, PlanError>(doc.map(|d| (policy.clone(), d)))
+            }
+        }));
+        let (attached, inline, named_inline) = futures::try_join!(attached, inline, named_inline)?;
         Ok((
             name,
             phase,
@@ -63,6 +76,7 @@ pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsStat
                 role,
                 attached,
                 inline,
+                named_inline: named_inline.into_iter().flatten().collect(),
             }),
         ))
     }));

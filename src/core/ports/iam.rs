@@ -67,6 +67,9 @@ pub struct NewRole {
     pub trust_policy: String,
     pub description: String,
     pub tags: Vec<Tag>,
+    /// The managed policy ARN set as the role's permissions boundary (`None`: no boundary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
 }
 
 /// What creating an OIDC provider needs.
@@ -185,6 +188,29 @@ pub trait Iam: Send + Sync {
     /// `GetPolicy`: whether managed policy `policy_arn` (AWS-managed or the account's) exists,
     /// so a plan refuses one an attach would fail on.
     async fn managed_policy_exists(&self, policy_arn: &str) -> Result<bool, IamError>;
+
+    // --- what an IAM user may do (migrate's same permissions) ---
+    /// `GetUser`: the ARN of the user's permissions boundary, `None` when it has none.
+    /// `NoSuchEntity` when the user does not exist.
+    async fn user_permissions_boundary(&self, user: &str) -> Result<Option<String>, IamError>;
+    /// `ListAttachedUserPolicies` (every page): the ARNs of the user's managed policies.
+    async fn list_attached_user_policies(&self, user: &str) -> Result<Vec<String>, IamError>;
+    /// `ListGroupsForUser` (every page): the names of the user's groups.
+    async fn list_groups_for_user(&self, user: &str) -> Result<Vec<String>, IamError>;
+    /// `ListAttachedGroupPolicies` (every page): the ARNs of the group's managed policies.
+    async fn list_attached_group_policies(&self, group: &str) -> Result<Vec<String>, IamError>;
+    /// `ListUserPolicies` then `GetUserPolicy` for each: the user's inline policies, by name,
+    /// documents URL-decoded.
+    async fn user_inline_policies(&self, user: &str) -> Result<Vec<InlinePolicy>, IamError>;
+    /// `ListGroupPolicies` then `GetGroupPolicy` for each: the group's inline policies.
+    async fn group_inline_policies(&self, group: &str) -> Result<Vec<InlinePolicy>, IamError>;
+}
+
+/// An inline policy of a user, group or role: its name and its JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    pub document: String,
 }
 
 /// What `GetAccessKeyLastUsed` says about an access key of the caller's account.

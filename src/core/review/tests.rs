@@ -55,6 +55,7 @@ impl Fx {
             trust_policy,
             description: String::new(),
             tags: vec![],
+            permissions_boundary: None,
         };
         self.sb.iam.create_role(&role).await.unwrap();
     }

@@ -49,6 +49,12 @@ pub(crate) struct IamState {
     /// Customer-managed policies created with a document: ARN → the default version's document.
     #[serde(default)]
     pub(crate) policies: BTreeMap<String, String>,
+    /// What IAM users may do (policies, groups, boundary), by user name.
+    #[serde(default)]
+    pub(crate) user_policies: BTreeMap<String, super::users::Principal>,
+    /// IAM groups' policies, by group name.
+    #[serde(default)]
+    pub(crate) groups: BTreeMap<String, super::users::Principal>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,6 +62,9 @@ pub(crate) struct RoleState {
     pub(crate) role: Role,
     pub(crate) attached: Vec<String>,
     pub(crate) inline: BTreeMap<String, String>,
+    /// The permissions boundary set on CreateRole.
+    #[serde(default)]
+    pub(crate) boundary: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -134,6 +143,8 @@ impl IamState {
             trail: Vec::new(),
             demo_trail: false,
             policies: BTreeMap::new(),
+            user_policies: BTreeMap::new(),
+            groups: BTreeMap::new(),
         }
     }
 
@@ -248,6 +259,7 @@ impl IamState {
             role: role.clone(),
             attached,
             inline,
+            boundary: r.permissions_boundary.clone(),
         };
         self.roles.insert(r.name.to_lowercase(), state);
         Ok(role)
@@ -412,6 +424,7 @@ mod tests {
             trust_policy: policy.into(),
             description,
             tags,
+            permissions_boundary: None,
         }
     }
 

@@ -13,6 +13,7 @@ fn role(name: &str, policy: &str) -> NewRole {
         trust_policy: policy.into(),
         description,
         tags,
+        permissions_boundary: None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod apply;
 mod plan;
+mod same_permissions;
 
 use super::*;
 use crate::core::apply::apply;
@@ -38,6 +39,7 @@ pub(super) fn request(scope: MigrationScope) -> MigrateRequest {
         allow_dormant_trust: false,
         alias: None,
         deactivate_keys: true,
+        same_permissions: false,
     }
 }
 

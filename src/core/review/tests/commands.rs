@@ -52,6 +52,7 @@ async fn refused_fix_for(ours: bool) -> Vec<String> {
         } else {
             vec![]
         },
+        permissions_boundary: None,
     };
     fx.sb.iam.create_role(&role).await.unwrap();
     let db = fx.workspace("db");
