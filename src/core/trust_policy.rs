@@ -2,8 +2,8 @@
 //! without ever narrowing it.
 
 use crate::core::policy::{evaluate, Claims, PolicyDocument, Statement};
-use crate::core::subject::{token_subject, Phase, RunSubject, SubjectPattern, WorkspaceScope};
-use serde_json::{json, Map, Value};
+use crate::core::subject::{token_subject, RunSubject, SubjectPattern, WorkspaceScope};
+use serde_json::{json, Value};
 
 /// What a trust policy has to admit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,28 +295,10 @@ pub fn trusted_patterns(doc: &PolicyDocument, host: &str, provider_arn: &str) ->
     doc.sub_patterns(host, provider_arn)
 }
 
-/// Pretty JSON for display, keeping the document's own key order.
-pub fn pretty(doc: &Value) -> String {
-    serde_json::to_string_pretty(doc).unwrap_or_else(|_| doc.to_string())
-}
-
-/// An empty JSON object, for callers that need a placeholder document.
-pub fn empty_object() -> Value {
-    Value::Object(Map::new())
-}
-
-/// All phases a set of roles covers, in a stable order.
-pub fn phases_for(split: bool) -> Vec<Phase> {
-    if split {
-        vec![Phase::Plan, Phase::Apply]
-    } else {
-        vec![Phase::Run]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::subject::Phase;
 
     fn doc(v: Value) -> PolicyDocument {
         PolicyDocument::from_value(v).unwrap()
