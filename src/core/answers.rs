@@ -255,13 +255,7 @@ impl Answers {
             names::validate_varset_name(name)?;
         }
         for t in &self.thumbprints {
-            if t.len() != 40 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(AnswerError::Name(NameError {
-                    what: "thumbprint",
-                    value: t.clone(),
-                    reason: "expected 40 hexadecimal characters (a SHA-1)".into(),
-                }));
-            }
+            names::validate_thumbprint(t)?;
         }
         for (k, v) in [
             ("tfc-oidc:organization", self.organization.as_str()),
