@@ -1,6 +1,7 @@
 //! What the user chose, from flags (CLI) or screens (TUI), and the one validation both use.
 
 use crate::core::names::{self, NameError};
+use crate::core::plan::managed_tag;
 use crate::core::policy::{check_permission_policy, PolicyProblem};
 use crate::core::subject::Phase;
 use serde::{Deserialize, Serialize};
@@ -258,8 +259,8 @@ impl Answers {
             names::validate_thumbprint(t)?;
         }
         for (k, v) in [
-            ("tfc-oidc:organization", self.organization.as_str()),
-            ("tfc-oidc:project", self.project.as_str()),
+            (managed_tag::ORGANIZATION, self.organization.as_str()),
+            (managed_tag::PROJECT, self.project.as_str()),
         ] {
             names::validate_tag(k, v)?;
         }
