@@ -29,12 +29,13 @@ impl TrustSpec {
             .collect()
     }
 
-    /// The statement tfc-oidc writes, in exactly the form SPEC.md gives.
+    /// The statement tfc-oidc writes, always in one form: the provider as federated principal,
+    /// `StringEquals` on `aud`, `StringLike` on the `sub` patterns (the README's introduction).
     pub fn statement(&self) -> Value {
         self.statement_with(&self.patterns())
     }
 
-    /// The statement of SPEC's form for these subject patterns.
+    /// The statement of that form for these subject patterns.
     fn statement_with(&self, patterns: &[String]) -> Value {
         json!({
             "Effect": "Allow",
@@ -182,7 +183,8 @@ pub fn add_raw_patterns(
     Some(doc.into_value())
 }
 
-/// Puts `patterns` into the first mergeable statement, or a new statement of SPEC's form.
+/// Puts `patterns` into the first mergeable statement, or a new statement of
+/// [`TrustSpec::statement`]'s form.
 fn add_patterns(doc: &mut PolicyDocument, spec: &TrustSpec, patterns: &[String]) {
     let target = doc
         .statements()
