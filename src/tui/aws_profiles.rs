@@ -53,23 +53,23 @@ mod tests {
 
     #[test]
     fn reads_profile_sections_of_both_files() {
-        let config = "[default]\nregion = us-east-1\n[profile analytics]\nrole_arn = x\n[profilex]\n[sso-session corp]\n";
-        let credentials = "[default]\naws_access_key_id = A\n[legacy]\n";
-        assert_eq!(
-            parse_profiles(config, credentials),
-            ["default", "analytics", "legacy"]
-        );
-    }
-
-    #[test]
-    fn default_comes_first_then_names_in_order() {
-        let config = "[profile zeta]\nregion = eu-west-1\n[profile alpha]\nregion = eu-west-1\n";
-        let credentials = "[default]\naws_access_key_id = A\n";
-        assert_eq!(
-            parse_profiles(config, credentials),
-            ["default", "alpha", "zeta"]
-        );
-        assert!(parse_profiles("", "").is_empty());
+        let cases: [(&str, &str, &[&str]); 3] = [
+            (
+                "[default]\nregion = us-east-1\n[profile analytics]\nrole_arn = x\n[profilex]\n[sso-session corp]\n",
+                "[default]\naws_access_key_id = A\n[legacy]\n",
+                &["default", "analytics", "legacy"],
+            ),
+            // `default` first, then by name.
+            (
+                "[profile zeta]\nregion = eu-west-1\n[profile alpha]\nregion = eu-west-1\n",
+                "[default]\naws_access_key_id = A\n",
+                &["default", "alpha", "zeta"],
+            ),
+            ("", "", &[]),
+        ];
+        for (config, credentials, expected) in cases {
+            assert_eq!(parse_profiles(config, credentials), expected, "{config}");
+        }
     }
 
     #[test]
