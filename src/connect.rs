@@ -1,6 +1,7 @@
 //! Connecting to the two services, shared by every front (the CLI's commands and the wizard):
-//! where HCP Terraform is ([`ConnectOptions`] → [`Endpoint`]), which token to use (SPEC order,
-//! or one typed into the wizard's prompt), and the real clients behind the core's ports.
+//! where HCP Terraform is ([`ConnectOptions`] → [`Endpoint`]), which token to use (in the order
+//! of the README's "Where it connects", or one typed into the wizard's prompt), and the real
+//! clients behind the core's ports.
 
 use crate::aws::{load_sdk_config, CloudTrailClient, IamClient};
 use crate::core::ports::{AuditTrail, Iam, Tfc};
@@ -24,7 +25,8 @@ pub struct ConnectOptions {
 }
 
 impl ConnectOptions {
-    /// The HCP Terraform endpoint (SPEC's order: flag, `TFE_HOSTNAME`, `TFE_ADDRESS`, default).
+    /// The HCP Terraform endpoint (the README's "Where it connects": flag, `TFE_HOSTNAME`,
+    /// `TFE_ADDRESS`, default).
     pub fn endpoint(&self) -> Result<Endpoint, EndpointError> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Endpoint::resolve(self.hostname.as_deref(), self.api_url.as_deref(), &env)

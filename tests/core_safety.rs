@@ -1,6 +1,7 @@
-//! The safety rules of SPEC.md on the sandbox: roles tfc-oidc may not reuse, consent for
-//! AdministratorAccess, variable sets that reach too far, sensitive variables, trust re-read
-//! before writing, undo that removes exactly what the apply added, in-flight changes, the lock.
+//! The safety rules of the README's "Safety" section on the sandbox: roles tfc-oidc may not
+//! reuse, consent for AdministratorAccess, variable sets that reach too far, sensitive variables,
+//! trust re-read before writing, undo that removes exactly what the apply added, in-flight
+//! changes, the lock.
 
 use serde_json::json;
 use std::time::Duration;

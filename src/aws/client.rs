@@ -180,23 +180,6 @@ impl Iam for IamClient {
         self.delete_inline_policy_impl(role_name, policy_name).await
     }
 
-    async fn access_key_user(&self, access_key_id: &str) -> Result<Option<String>, IamError> {
-        let what = format!("access key {}", redact_key_id(access_key_id));
-        match self
-            .iam
-            .get_access_key_last_used()
-            .access_key_id(access_key_id)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out.user_name().filter(|u| !u.is_empty()).map(str::to_owned)),
-            Err(e) => match classify(e, &what, &self.iam_ctx) {
-                IamError::NoSuchEntity(_) => Ok(None),
-                other => Err(other),
-            },
-        }
-    }
-
     async fn set_access_key_status(
         &self,
         user: &str,

@@ -149,7 +149,7 @@ pub fn select_top_intermediate(chain: &[CertificateDer<'_>]) -> usize {
 /// prints them), returned in lowercase without colons.
 pub fn validate_thumbprint(s: &str) -> Result<String, ThumbprintError> {
     let cleaned: String = s.trim().chars().filter(|c| *c != ':').collect();
-    if cleaned.len() == 40 && cleaned.chars().all(|c| c.is_ascii_hexdigit()) {
+    if crate::core::names::validate_thumbprint(&cleaned).is_ok() {
         Ok(cleaned.to_ascii_lowercase())
     } else {
         let shown: String = s.chars().take(64).filter(|c| !c.is_control()).collect();

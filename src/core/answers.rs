@@ -1,6 +1,7 @@
 //! What the user chose, from flags (CLI) or screens (TUI), and the one validation both use.
 
 use crate::core::names::{self, NameError};
+use crate::core::plan::managed_tag;
 use crate::core::policy::{check_permission_policy, PolicyProblem};
 use crate::core::subject::Phase;
 use serde::{Deserialize, Serialize};
@@ -265,17 +266,11 @@ impl Answers {
             names::validate_varset_name(name)?;
         }
         for t in &self.thumbprints {
-            if t.len() != 40 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(AnswerError::Name(NameError {
-                    what: "thumbprint",
-                    value: t.clone(),
-                    reason: "expected 40 hexadecimal characters (a SHA-1)".into(),
-                }));
-            }
+            names::validate_thumbprint(t)?;
         }
         for (k, v) in [
-            ("tfc-oidc:organization", self.organization.as_str()),
-            ("tfc-oidc:project", self.project.as_str()),
+            (managed_tag::ORGANIZATION, self.organization.as_str()),
+            (managed_tag::PROJECT, self.project.as_str()),
         ] {
             names::validate_tag(k, v)?;
         }

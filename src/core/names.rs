@@ -280,6 +280,19 @@ pub fn validate_varset_name(name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// OIDC provider thumbprints as IAM takes them: the SHA-1 of a certificate, 40 hex characters.
+/// The one check of that rule; the CLI cleans `openssl`'s colons off before calling it.
+pub fn validate_thumbprint(thumbprint: &str) -> Result<(), NameError> {
+    if thumbprint.len() != 40 || !thumbprint.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(name_error(
+            "thumbprint",
+            thumbprint,
+            "expected 40 hexadecimal characters (a SHA-1)",
+        ));
+    }
+    Ok(())
+}
+
 /// The audience is an IAM client ID: 1–255 characters, no whitespace.
 pub fn validate_audience(aud: &str) -> Result<(), NameError> {
     if aud.is_empty() || aud.chars().count() > 255 || aud.chars().any(char::is_whitespace) {
@@ -365,6 +378,20 @@ mod tests {
         assert!(validate_hostname("https://app.terraform.io").is_err());
         assert!(validate_audience("aws.workload.identity").is_ok());
         assert!(validate_audience("a b").is_err());
+    }
+
+    #[test]
+    fn thumbprints_are_forty_hex_digits() {
+        assert!(
+            validate_thumbprint(&"9e99a48a9960b14926bb7f3b02e22da2b0ab7280".to_uppercase()).is_ok()
+        );
+        let short = validate_thumbprint("abc").unwrap_err();
+        assert_eq!(
+            short.to_string(),
+            "thumbprint 'abc' is not valid: expected 40 hexadecimal characters (a SHA-1)"
+        );
+        assert!(validate_thumbprint(&"g".repeat(40)).is_err());
+        assert!(validate_thumbprint(&"a".repeat(41)).is_err());
     }
 
     #[test]

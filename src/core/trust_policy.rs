@@ -2,8 +2,8 @@
 //! without ever narrowing it.
 
 use crate::core::policy::{evaluate, Claims, PolicyDocument, Statement};
-use crate::core::subject::{token_subject, Phase, RunSubject, SubjectPattern, WorkspaceScope};
-use serde_json::{json, Map, Value};
+use crate::core::subject::{token_subject, RunSubject, SubjectPattern, WorkspaceScope};
+use serde_json::{json, Value};
 
 /// What a trust policy has to admit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +29,13 @@ impl TrustSpec {
             .collect()
     }
 
-    /// The statement tfc-oidc writes, in exactly the form SPEC.md gives.
+    /// The statement tfc-oidc writes, always in one form: the provider as federated principal,
+    /// `StringEquals` on `aud`, `StringLike` on the `sub` patterns (the README's introduction).
     pub fn statement(&self) -> Value {
         self.statement_with(&self.patterns())
     }
 
-    /// The statement of SPEC's form for these subject patterns.
+    /// The statement of that form for these subject patterns.
     fn statement_with(&self, patterns: &[String]) -> Value {
         json!({
             "Effect": "Allow",
@@ -182,7 +183,8 @@ pub fn add_raw_patterns(
     Some(doc.into_value())
 }
 
-/// Puts `patterns` into the first mergeable statement, or a new statement of SPEC's form.
+/// Puts `patterns` into the first mergeable statement, or a new statement of
+/// [`TrustSpec::statement`]'s form.
 fn add_patterns(doc: &mut PolicyDocument, spec: &TrustSpec, patterns: &[String]) {
     let target = doc
         .statements()
@@ -295,28 +297,10 @@ pub fn trusted_patterns(doc: &PolicyDocument, host: &str, provider_arn: &str) ->
     doc.sub_patterns(host, provider_arn)
 }
 
-/// Pretty JSON for display, keeping the document's own key order.
-pub fn pretty(doc: &Value) -> String {
-    serde_json::to_string_pretty(doc).unwrap_or_else(|_| doc.to_string())
-}
-
-/// An empty JSON object, for callers that need a placeholder document.
-pub fn empty_object() -> Value {
-    Value::Object(Map::new())
-}
-
-/// All phases a set of roles covers, in a stable order.
-pub fn phases_for(split: bool) -> Vec<Phase> {
-    if split {
-        vec![Phase::Plan, Phase::Apply]
-    } else {
-        vec![Phase::Run]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::subject::Phase;
 
     fn doc(v: Value) -> PolicyDocument {
         PolicyDocument::from_value(v).unwrap()

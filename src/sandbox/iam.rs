@@ -25,7 +25,7 @@ pub(crate) const OPS: &[&str] = &[
     "add_client_id", "remove_client_id", "delete_oidc_provider", "get_role", "list_roles",
     "create_role", "update_trust_policy", "delete_role", "list_attached_policies", "attach_policy",
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
-    "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
+    "delete_inline_policy", "set_access_key_status", "web_identity_events",
     "access_key_last_used", "list_access_keys", "access_key_account",
     "get_managed_policy_document", "managed_policy_exists", "user_permissions_boundary",
     "list_attached_user_policies", "list_groups_for_user", "list_attached_group_policies",
@@ -345,13 +345,6 @@ impl Iam for SandboxIam {
             .enter("delete_inline_policy", true, format!("{role}/{name}"))
             .await?;
         self.st().delete_inline(role, name)
-    }
-
-    async fn access_key_user(&self, access_key_id: &str) -> Result<Option<String>, IamError> {
-        self.rec
-            .enter("access_key_user", false, access_key_id)
-            .await?;
-        Ok(self.st().key_user(access_key_id))
     }
 
     async fn set_access_key_status(

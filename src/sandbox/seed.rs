@@ -346,9 +346,10 @@ mod tests {
         assert_eq!(names, ["acme-defaults", "legacy-aws-keys"]);
         let user = sb
             .iam
-            .access_key_user(super::DEMO_ACCESS_KEY_ID)
+            .access_key_last_used(super::DEMO_ACCESS_KEY_ID)
             .await
-            .unwrap();
+            .unwrap()
+            .map(|u| u.user);
         assert_eq!(user.as_deref(), Some("ci-deployer"));
         let roles = sb.iam.list_roles().await.unwrap();
         let mut names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();

@@ -1,5 +1,5 @@
 //! Where HCP Terraform is: the host name (also the OIDC issuer's host) and the API base address,
-//! resolved from flags, then the environment, then defaults (SPEC "Where it connects").
+//! resolved from flags, then the environment, then defaults (the README's "Where it connects").
 
 use std::net::IpAddr;
 

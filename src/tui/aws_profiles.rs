@@ -1,57 +1,50 @@
 //! The AWS profiles named in the shared config files (`~/.aws/config`, `~/.aws/credentials`, or
 //! `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`), for the "add another AWS account" screen.
-//! Only the section names are read: never a key.
+//! The SDK's own profile parser reads them, so the list holds exactly the profiles the SDK can
+//! connect with; only their names are kept, never a key.
 
-use std::path::PathBuf;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_types::os_shim_internal::{Env, Fs};
 
 /// The profile names of a config file (`[default]`, `[profile NAME]`) and a credentials file
-/// (`[NAME]`), each once, in the order first met.
+/// (`[NAME]`), each once: `default` first, then by name.
 pub fn parse_profiles(config: &str, credentials: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |name: &str| {
-        let name = name.trim();
-        if !name.is_empty() && !out.iter().any(|n| n == name) {
-            out.push(name.to_string());
-        }
-    };
-    for section in sections(config) {
-        if section == "default" {
-            add("default");
-        } else if let Some(name) = section.strip_prefix("profile") {
-            // `[profile NAME]` needs the space: `[profilex]` is no profile.
-            if name.starts_with(char::is_whitespace) {
-                add(name);
-            }
-        }
-    }
-    for section in sections(credentials) {
-        add(&section);
-    }
-    out
-}
-
-/// The `[...]` section names of an INI text.
-fn sections(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter_map(|l| l.strip_prefix('[')?.strip_suffix(']'))
-        .map(|s| s.trim().to_string())
-        .collect()
+    let files = EnvConfigFiles::builder()
+        .with_contents(EnvConfigFileKind::Config, config)
+        .with_contents(EnvConfigFileKind::Credentials, credentials)
+        .build();
+    profiles_of(&files, &Fs::from_slice(&[]), &Env::from_slice(&[]))
 }
 
 /// Reads both files (a missing one counts as empty), honouring the SDK's variables.
 pub fn read_profiles() -> Vec<String> {
-    let home = directories::BaseDirs::new().map(|b| b.home_dir().join(".aws"));
-    let path = |var: &str, file: &str| -> Option<PathBuf> {
-        match std::env::var_os(var) {
-            Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-            _ => home.as_ref().map(|h| h.join(file)),
-        }
+    profiles_of(&EnvConfigFiles::default(), &Fs::real(), &Env::real())
+}
+
+/// What the SDK's loader finds in `files`; none when a file does not parse (the SDK could not
+/// connect with any of its profiles either).
+fn profiles_of(files: &EnvConfigFiles, fs: &Fs, env: &Env) -> Vec<String> {
+    let load = aws_config::profile::load(fs, env, files, None);
+    let Some(Ok(set)) = ready(load) else {
+        return Vec::new();
     };
-    let read = |p: Option<PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok());
-    let config = read(path("AWS_CONFIG_FILE", "config")).unwrap_or_default();
-    let credentials = read(path("AWS_SHARED_CREDENTIALS_FILE", "credentials")).unwrap_or_default();
-    parse_profiles(&config, &credentials)
+    let mut names: Vec<String> = set.profiles().map(str::to_owned).collect();
+    names.sort_by(|a, b| (a != "default", a).cmp(&(b != "default", b)));
+    names
+}
+
+/// The output of a future that needs no runtime. The SDK's loader is async in signature only:
+/// it reads the files with `std::fs` (or from memory), so it is ready on its first poll; this
+/// keeps the wizard's profile list a plain call instead of an effect.
+fn ready<F: Future>(future: F) -> Option<F::Output> {
+    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
+    }
 }
 
 #[cfg(test)]
@@ -60,11 +53,46 @@ mod tests {
 
     #[test]
     fn reads_profile_sections_of_both_files() {
-        let config = "[default]\nregion = us-east-1\n[profile analytics]\nrole_arn = x\n[profilex]\n[sso-session corp]\n";
-        let credentials = "[default]\naws_access_key_id = A\n[legacy]\n";
-        assert_eq!(
-            parse_profiles(config, credentials),
-            ["default", "analytics", "legacy"]
-        );
+        let cases: [(&str, &str, &[&str]); 3] = [
+            (
+                "[default]\nregion = us-east-1\n[profile analytics]\nrole_arn = x\n[profilex]\n[sso-session corp]\n",
+                "[default]\naws_access_key_id = A\n[legacy]\n",
+                &["default", "analytics", "legacy"],
+            ),
+            // `default` first, then by name.
+            (
+                "[profile zeta]\nregion = eu-west-1\n[profile alpha]\nregion = eu-west-1\n",
+                "[default]\naws_access_key_id = A\n",
+                &["default", "alpha", "zeta"],
+            ),
+            ("", "", &[]),
+        ];
+        for (config, credentials, expected) in cases {
+            assert_eq!(parse_profiles(config, credentials), expected, "{config}");
+        }
+    }
+
+    #[test]
+    fn files_are_found_where_the_sdk_looks_for_them() {
+        let fs = Fs::from_slice(&[
+            (
+                "/home/u/.aws/config",
+                "[profile home]\nregion = eu-west-1\n",
+            ),
+            (
+                "/home/u/.aws/credentials",
+                "[keys]\naws_access_key_id = A\n",
+            ),
+            (
+                "/etc/aws/other",
+                "[profile elsewhere]\nregion = eu-west-1\n",
+            ),
+        ]);
+        let home = Env::from_slice(&[("HOME", "/home/u")]);
+        let found = profiles_of(&EnvConfigFiles::default(), &fs, &home);
+        assert_eq!(found, ["home", "keys"]);
+        let moved = Env::from_slice(&[("HOME", "/home/u"), ("AWS_CONFIG_FILE", "/etc/aws/other")]);
+        let found = profiles_of(&EnvConfigFiles::default(), &fs, &moved);
+        assert_eq!(found, ["elsewhere", "keys"]);
     }
 }

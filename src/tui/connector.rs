@@ -168,7 +168,8 @@ impl Connector for SandboxConnector {
     }
 }
 
-/// The real services: token discovery (SPEC order), `TfcClient`, and the AWS SDK chain.
+/// The real services: token discovery (the README's "Where it connects"), `TfcClient`, and the
+/// AWS SDK chain.
 pub struct LiveConnector {
     endpoint: Endpoint,
     profile: Option<String>,

@@ -21,11 +21,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-#[path = "effects_paths.rs"]
 mod paths;
-#[path = "effects_roles.rs"]
 mod roles;
-#[path = "effects_run.rs"]
 mod run;
 
 /// Something `update` wants done outside itself.

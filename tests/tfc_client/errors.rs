@@ -33,7 +33,10 @@ async fn not_found_says_whether_the_organization_or_the_workspace_is_missing() {
         "/api/v2/organizations/acme/workspaces/a%2Fb%20c%3Fd"
     );
 
-    let err = tfc.variable_set("varset-missing").await.unwrap_err();
+    let err = tfc
+        .variable_set_variables("varset-missing")
+        .await
+        .unwrap_err();
     assert_eq!(
         err,
         TfcError::NotFound {

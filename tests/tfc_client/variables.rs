@@ -4,20 +4,12 @@
 use fake_tfc::{FakeTfc, Seed};
 use tfc_oidc::core::ports::{NewVariableSet, Tfc};
 
-use crate::support::{client, env_var, requests_to, ws_id};
+use crate::support::{client, env_var, ws_id};
 
 #[tokio::test]
-async fn effective_variables_are_one_request_and_an_empty_attach_none() {
+async fn an_empty_attach_sends_nothing() {
     let fake = FakeTfc::start(Seed::example());
     let tfc = client(&fake);
-    let dns = ws_id(&fake, "acme", "dns");
-    fake.clear_requests();
-    let vars = tfc.effective_variables(&dns).await.unwrap();
-    assert!(vars.iter().any(|v| v.key == "AWS_ACCESS_KEY_ID"));
-    let path = format!("/api/v2/workspaces/{dns}/all-vars");
-    assert_eq!(requests_to(&fake, "GET", &path).len(), 1);
-    assert_eq!(fake.requests().len(), 1);
-
     let new = NewVariableSet {
         name: "aws-oidc".into(),
         description: String::new(),

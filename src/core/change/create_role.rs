@@ -3,6 +3,7 @@
 use super::support::settle;
 use super::{Change, ChangeKind, DeleteRole, Held, Holder, Outcome, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
+use crate::core::plan::managed_tag;
 use crate::core::policy::PolicyDocument;
 use crate::core::ports::{Iam, NewRole, Tag, Tfc};
 use crate::core::subject::Phase;
@@ -106,7 +107,7 @@ impl ChangeKind for CreateRole {
         let ours = role
             .tags
             .iter()
-            .any(|t| t.key == "managed-by" && t.value == "tfc-oidc");
+            .any(|t| t.key == managed_tag::MANAGED_BY && t.value == managed_tag::MANAGED_BY_VALUE);
         ours.then(|| Outcome {
             id: Some(role.arn.clone()),
             unique_id: Some(role.id.clone()).filter(|i| !i.is_empty()),

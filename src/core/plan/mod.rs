@@ -128,20 +128,27 @@ pub fn approves(answer: &str) -> bool {
     answer.trim() == "yes"
 }
 
+/// The tags that mark what tfc-oidc created, and for which organization and project: written by
+/// [`managed_tags`], read back to decide whether a role is tfc-oidc's to reuse.
+pub mod managed_tag {
+    /// Key of the tag whose value is [`MANAGED_BY_VALUE`] on everything tfc-oidc creates.
+    pub const MANAGED_BY: &str = "managed-by";
+    pub const MANAGED_BY_VALUE: &str = "tfc-oidc";
+    /// Key of the tag holding the HCP Terraform organization the role was made for.
+    pub const ORGANIZATION: &str = "tfc-oidc:organization";
+    /// Key of the tag holding the HCP Terraform project the role was made for.
+    pub const PROJECT: &str = "tfc-oidc:project";
+}
+
 /// Tags tfc-oidc puts on what it creates.
 pub fn managed_tags(org: &str, project: &str) -> Vec<Tag> {
+    let tag = |key: &str, value: &str| Tag {
+        key: key.into(),
+        value: value.into(),
+    };
     vec![
-        Tag {
-            key: "managed-by".into(),
-            value: "tfc-oidc".into(),
-        },
-        Tag {
-            key: "tfc-oidc:organization".into(),
-            value: org.into(),
-        },
-        Tag {
-            key: "tfc-oidc:project".into(),
-            value: project.into(),
-        },
+        tag(managed_tag::MANAGED_BY, managed_tag::MANAGED_BY_VALUE),
+        tag(managed_tag::ORGANIZATION, org),
+        tag(managed_tag::PROJECT, project),
     ]
 }

@@ -9,7 +9,7 @@
 use super::{RoleState, TfcState};
 use crate::core::answers::{Answers, Permissions, WorkspaceSelection};
 use crate::core::error::PlanError;
-use crate::core::plan::Note;
+use crate::core::plan::{managed_tag, Note};
 use crate::core::policy::{broad_trust, BroadTrust, PolicyDocument};
 use crate::core::ports::{Role, Tag, VariableSet};
 use crate::core::subject::Phase;
@@ -67,12 +67,12 @@ pub fn ownership(role: &Role, organization: &str, project: &str) -> Result<(), S
 /// Whether a role with these tags was made by tfc-oidc for this organization and project (so
 /// `setup` reuses it without `--adopt-role`); otherwise why not.
 pub fn made_for(tags: &[Tag], organization: &str, project: &str) -> Result<(), String> {
-    if tag(tags, "managed-by") != Some("tfc-oidc") {
+    if tag(tags, managed_tag::MANAGED_BY) != Some(managed_tag::MANAGED_BY_VALUE) {
         return Err("was not made by tfc-oidc".into());
     }
     let (org, prj) = (
-        tag(tags, "tfc-oidc:organization").unwrap_or(""),
-        tag(tags, "tfc-oidc:project").unwrap_or(""),
+        tag(tags, managed_tag::ORGANIZATION).unwrap_or(""),
+        tag(tags, managed_tag::PROJECT).unwrap_or(""),
     );
     if org != organization || prj != project {
         return Err(format!(

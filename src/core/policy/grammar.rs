@@ -386,5 +386,4 @@ fn quoted(text: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "grammar_tests.rs"]
 mod tests;

@@ -154,8 +154,6 @@ pub trait Iam: Send + Sync {
         policy_name: &str,
     ) -> Result<(), IamError>;
 
-    /// The IAM user an access key belongs to (`GetAccessKeyLastUsed`), `None` if unknown.
-    async fn access_key_user(&self, access_key_id: &str) -> Result<Option<String>, IamError>;
     async fn set_access_key_status(
         &self,
         user: &str,

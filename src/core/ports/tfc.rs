@@ -157,9 +157,6 @@ pub trait Tfc: Send + Sync {
     }
 
     async fn workspace_variables(&self, workspace_id: &str) -> Result<Vec<Variable>, TfcError>;
-    /// The variables a run of the workspace gets: its own and those of variable sets that reach it
-    /// (`GET /workspaces/:id/all-vars`), one per key and category, highest precedence first wins.
-    async fn effective_variables(&self, workspace_id: &str) -> Result<Vec<Variable>, TfcError>;
     async fn create_workspace_variable(
         &self,
         workspace_id: &str,
@@ -184,7 +181,6 @@ pub trait Tfc: Send + Sync {
         &self,
         workspace_id: &str,
     ) -> Result<Vec<VariableSet>, TfcError>;
-    async fn variable_set(&self, id: &str) -> Result<VariableSet, TfcError>;
     async fn create_variable_set(
         &self,
         org: &str,

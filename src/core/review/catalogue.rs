@@ -69,7 +69,7 @@ pub struct Entry {
     /// `TFCOIDC001` …
     pub code: &'static str,
     pub severity: Severity,
-    /// One line, as in SPEC.md's table.
+    /// One line: the finding's name wherever it is shown.
     pub title: &'static str,
     /// The generic fix; a finding's own `fix` may be more specific.
     pub fix: &'static str,
@@ -191,8 +191,8 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "set both TFC_AWS_PROVIDER_AUTH_TAG=true and TFC_AWS_RUN_ROLE_ARN_TAG, or remove both",
         help: "A tagged dynamic-credentials configuration (TFC_AWS_*_TAG) needs TFC_AWS_PROVIDER_AUTH_TAG=true and a role ARN for the same tag. With only one of them, HCP Terraform does not create the aliased configuration, or fails the run, and the provider block that uses the alias gets no credentials.",
     },
-    // TFCOIDC015 and 016 extend SPEC.md's table: they need CloudTrail's event history
-    // (`cloudtrail:LookupEvents`), and `review` skips them when it cannot be read.
+    // TFCOIDC015 and 016 need CloudTrail's event history (`cloudtrail:LookupEvents`), and
+    // `review` skips them when it cannot be read.
     Entry {
         id: FindingId::UnusedSubject,
         code: "TFCOIDC015",

@@ -191,8 +191,8 @@ impl IamState {
             );
             return Err(invalid(msg));
         }
-        let hex40 = |t: &String| t.len() == 40 && t.chars().all(|c| c.is_ascii_hexdigit());
-        if p.thumbprints.len() > 5 || !p.thumbprints.iter().all(hex40) {
+        let sha1_hex = |t: &String| crate::core::names::validate_thumbprint(t).is_ok();
+        if p.thumbprints.len() > 5 || !p.thumbprints.iter().all(sha1_hex) {
             return Err(invalid(
                 "ValidationError: thumbprints must be up to 5 SHA-1 hex digests",
             ));

@@ -138,11 +138,12 @@ async fn roles_and_policies() {
 async fn access_keys() {
     let iam = SandboxIam::new();
     iam.add_access_key("ci-deployer", "AKIA1", Active);
-    assert_eq!(
-        iam.access_key_user("AKIA1").await.unwrap().as_deref(),
-        Some("ci-deployer")
-    );
-    assert_eq!(iam.access_key_user("AKIA2").await.unwrap(), None);
+    let user = |key: &'static str| {
+        let iam = &iam;
+        async move { iam.access_key_last_used(key).await.unwrap().map(|u| u.user) }
+    };
+    assert_eq!(user("AKIA1").await.as_deref(), Some("ci-deployer"));
+    assert_eq!(user("AKIA2").await, None);
     iam.set_access_key_status("ci-deployer", "AKIA1", Inactive)
         .await
         .unwrap();

@@ -73,10 +73,6 @@ impl Tfc for TfcClient {
         self.list_workspace_variables(workspace_id).await
     }
 
-    async fn effective_variables(&self, workspace_id: &str) -> Result<Vec<Variable>, TfcError> {
-        self.list_effective_variables(workspace_id).await
-    }
-
     async fn create_workspace_variable(
         &self,
         workspace_id: &str,
@@ -113,10 +109,6 @@ impl Tfc for TfcClient {
         workspace_id: &str,
     ) -> Result<Vec<VariableSet>, TfcError> {
         self.list_workspace_variable_sets(workspace_id).await
-    }
-
-    async fn variable_set(&self, id: &str) -> Result<VariableSet, TfcError> {
-        self.get_variable_set(id).await
     }
 
     async fn create_variable_set(

@@ -36,13 +36,6 @@ impl TfcClient {
         Ok(sets.into_iter().map(VariableSet::from).collect())
     }
 
-    pub(super) async fn get_variable_set(&self, id: &str) -> Result<VariableSet, TfcError> {
-        let doc = self
-            .get_one::<VariableSetAttributes>(self.url(&["varsets", id]), &set_what(id))
-            .await?;
-        Ok(doc.data.into())
-    }
-
     pub(super) async fn post_variable_set(
         &self,
         org: &str,

@@ -1,4 +1,4 @@
-//! Workspace variables: list (own, or effective with variable sets), create, update, delete.
+//! Workspace variables: list the workspace's own, create, update, delete.
 
 use reqwest::Method;
 
@@ -19,24 +19,8 @@ impl TfcClient {
         &self,
         workspace_id: &str,
     ) -> Result<Vec<Variable>, TfcError> {
-        self.read_variables(workspace_id, "vars").await
-    }
-
-    pub(super) async fn list_effective_variables(
-        &self,
-        workspace_id: &str,
-    ) -> Result<Vec<Variable>, TfcError> {
-        self.read_variables(workspace_id, "all-vars").await
-    }
-
-    /// `/vars` (the workspace's own) or `/all-vars` (with those of variable sets): both are one
-    /// unpaginated list of `vars` resources.
-    async fn read_variables(
-        &self,
-        workspace_id: &str,
-        list: &str,
-    ) -> Result<Vec<Variable>, TfcError> {
-        let url = self.url(&["workspaces", workspace_id, list]);
+        // One unpaginated list of `vars` resources.
+        let url = self.url(&["workspaces", workspace_id, "vars"]);
         let (vars, _) = self
             .get_all::<VariableAttributes>(url, &workspace_what(workspace_id))
             .await?;

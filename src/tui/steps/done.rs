@@ -16,11 +16,8 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::text::page_of;
 use migration::migration_lines;
 
-#[path = "done_accounts.rs"]
 pub(crate) mod accounts;
-#[path = "done_migration.rs"]
 pub(crate) mod migration;
-#[path = "done_sections.rs"]
 pub(crate) mod sections;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

@@ -440,5 +440,4 @@ fn severity_style(s: Severity, t: Theme) -> Style {
 }
 
 #[cfg(test)]
-#[path = "findings_tests.rs"]
 mod tests;

@@ -1,6 +1,7 @@
 //! Drawing the role step's form (kept apart from its state and keys in `role.rs`).
 
 use crate::core::names;
+use crate::core::policy::PolicyDocument;
 use crate::core::ports::Role;
 use crate::tui::steps::refused::adoption_note;
 use crate::tui::steps::role::{Field, Permission, RoleKind, RoleStep};
@@ -50,30 +51,11 @@ fn choice(text: &str, focused: bool, t: Theme) -> Vec<Span<'static>> {
     ]
 }
 
-/// The `sub` patterns a trust policy admits, as written.
+/// The `sub` patterns a role's trust names, as written; nothing when the document is unreadable.
 pub(super) fn trusted_subjects(policy: &str) -> Vec<String> {
-    let doc: serde_json::Value = serde_json::from_str(policy).unwrap_or_default();
-    let mut out = Vec::new();
-    for stmt in doc["Statement"].as_array().into_iter().flatten() {
-        for op in stmt["Condition"]
-            .as_object()
-            .into_iter()
-            .flat_map(|c| c.values())
-        {
-            for (key, value) in op.as_object().into_iter().flatten() {
-                if key.ends_with(":sub") {
-                    match value {
-                        serde_json::Value::String(s) => out.push(s.clone()),
-                        serde_json::Value::Array(a) => {
-                            out.extend(a.iter().filter_map(|v| v.as_str().map(String::from)))
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-    }
-    out
+    PolicyDocument::parse(policy)
+        .map(|doc| doc.subject_values())
+        .unwrap_or_default()
 }
 
 /// Under an existing role: why it cannot be chosen, or what choosing it does (adopting one
@@ -295,4 +277,31 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
         frame.set_cursor_position(pos);
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trusted_subjects;
+
+    #[test]
+    fn trusted_subjects_are_the_sub_values_of_the_trust_as_written() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/app.terraform.io"},
+             "Action":"sts:AssumeRoleWithWebIdentity","Condition":{
+               "StringEquals":{"app.terraform.io:aud":"aws.workload.identity"},
+               "StringLike":{"app.terraform.io:sub":["organization:a:project:p:workspace:w:run_phase:*",
+                                                     "organization:a:project:p:workspace:x:run_phase:plan"]}}},
+            {"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/tfe.example.com"},
+             "Action":"sts:AssumeRoleWithWebIdentity",
+             "Condition":{"StringEquals":{"tfe.example.com:sub":"organization:b:project:*"}}}]}"#;
+        assert_eq!(
+            trusted_subjects(policy),
+            [
+                "organization:a:project:p:workspace:w:run_phase:*",
+                "organization:a:project:p:workspace:x:run_phase:plan",
+                "organization:b:project:*",
+            ]
+        );
+        assert!(trusted_subjects("not json").is_empty());
+    }
 }
