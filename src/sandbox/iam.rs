@@ -1,6 +1,7 @@
 //! [`SandboxIam`]: an in-memory AWS account behind the [`Iam`] port. IAM's rules live in
 //! `iam/state.rs`; this file adds the call log, fault injection, latency and persistence.
 
+mod organizations;
 mod state;
 mod trail;
 
@@ -26,7 +27,8 @@ pub(crate) const OPS: &[&str] = &[
     "detach_policy", "list_inline_policies", "get_inline_policy", "put_inline_policy",
     "delete_inline_policy", "access_key_user", "set_access_key_status", "web_identity_events",
     "access_key_last_used", "list_access_keys", "access_key_account",
-    "get_managed_policy_document", "managed_policy_exists",
+    "get_managed_policy_document", "managed_policy_exists", "resource_control_policies",
+    "policy_content", "policy_targets", "org_parents",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).

@@ -49,6 +49,9 @@ pub(crate) struct IamState {
     /// Customer-managed policies created with a document: ARN → the default version's document.
     #[serde(default)]
     pub(crate) policies: BTreeMap<String, String>,
+    /// The AWS organization the account is in (none in the demo), with its RCPs.
+    #[serde(default)]
+    pub(crate) organization: Option<super::organizations::SandboxOrganization>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,6 +136,7 @@ impl IamState {
             roles_created: 0,
             trail: Vec::new(),
             demo_trail: false,
+            organization: None,
             policies: BTreeMap::new(),
         }
     }
