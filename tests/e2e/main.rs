@@ -14,6 +14,7 @@ mod dormant;
 mod errors;
 mod exit_codes;
 mod export;
+mod guardrail_coverage;
 mod inputs;
 mod key_ids;
 mod migrate;
