@@ -8,6 +8,7 @@
 //! with a module per concern, so the crate is linked once for all of them.
 
 mod activity;
+mod activity_refusals;
 mod beyond;
 mod demo_shared;
 mod dormant;
