@@ -94,7 +94,7 @@ async fn each_refusal_says_why_in_json_and_text() {
     assert_success(&out);
     let shown = text(&out.stdout);
     assert!(
-        shown.contains("    why: another organization (acme-evil) probing: its sub is not of ours"),
+        shown.contains("    why: another organization (acme-evil) probing: its sub names none of our organizations"),
         "{shown}"
     );
     assert!(

@@ -47,7 +47,7 @@ impl Refusal {
         match self {
             Refusal::MissingProvider => "no OIDC provider for the issuer in the account".into(),
             Refusal::OtherOrganization { organization } => {
-                format!("another organization ({organization}) probing: its sub is not of ours")
+                format!("another organization ({organization}) probing: its sub names none of our organizations")
             }
             Refusal::AudienceMismatch { audience } => format!(
                 "audience mismatch: the token's audience {} is not one the provider accepts",
@@ -221,7 +221,7 @@ mod tests {
                 organization: "x".into()
             }
             .describe(),
-            "another organization (x) probing: its sub is not of ours"
+            "another organization (x) probing: its sub names none of our organizations"
         );
     }
 }
