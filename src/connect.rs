@@ -3,8 +3,8 @@
 //! of the README's "Where it connects", or one typed into the wizard's prompt), and the real
 //! clients behind the core's ports.
 
-use crate::aws::{load_sdk_config, CloudTrailClient, IamClient};
-use crate::core::ports::{AuditTrail, Iam, Tfc};
+use crate::aws::{load_sdk_config, CloudTrailClient, IamClient, OrganizationsClient};
+use crate::core::ports::{AuditTrail, Iam, Organizations, Tfc};
 use crate::tfc::{discover_token, ApiToken, Endpoint, EndpointError, TfcClient, TokenSource};
 use std::sync::Arc;
 
@@ -39,6 +39,8 @@ pub struct LivePorts {
     pub tfc: Arc<dyn Tfc>,
     /// CloudTrail of the same account, read by the review (one retry per page).
     pub trail: Arc<dyn AuditTrail>,
+    /// AWS Organizations, read by the review for the guardrail's coverage.
+    pub organizations: Arc<dyn Organizations>,
     pub token_source: TokenSource,
 }
 
@@ -95,6 +97,7 @@ pub async fn connect_live(
         iam: Arc::new(iam),
         tfc: Arc::new(tfc),
         trail: Arc::new(trail),
+        organizations: Arc::new(OrganizationsClient::new(&sdk)),
         token_source,
     })
 }

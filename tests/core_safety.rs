@@ -121,6 +121,56 @@ async fn a_role_tfc_oidc_did_not_make_needs_adopt_role() {
     );
 }
 
+/// The role HashiCorp's AWS setup example (`terraform-dynamic-credentials-setup-examples`)
+/// makes: `tfc-role`, untagged, both subject forms of one workspace.
+fn hashicorp_example_trust(org: &str, project: &str) -> String {
+    trust(
+        json!([
+            format!("organization:{org}:workspace:dns:run_phase:*"),
+            format!("organization:{org}:project:{project}:workspace:dns:run_phase:*"),
+        ]),
+        None,
+    )
+}
+
+#[tokio::test]
+async fn the_role_hashicorps_aws_setup_made_is_adopted_with_a_note() {
+    let sb = Sandbox::demo();
+    let hashicorp = hashicorp_example_trust("acme-corp", "platform");
+    make_role(&sb, "tfc-role", hashicorp, vec![]).await;
+    let mut a = answers(&["network-prod"]);
+    a.role_name = "tfc-role".into();
+    let p = plan(&a, sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap();
+    assert!(
+        p.notes.iter().any(|n| n.text.starts_with(
+            "adopting role tfc-role: HashiCorp's AWS dynamic-credentials setup made it"
+        )),
+        "{:?}",
+        p.notes
+    );
+
+    // Made for another project, or claimed by a tool: not HashiCorp's for this one.
+    let sb = Sandbox::demo();
+    make_role(
+        &sb,
+        "tfc-role",
+        hashicorp_example_trust("acme-corp", "data"),
+        vec![],
+    )
+    .await;
+    let err = plan_err(&sb, &a).await;
+    assert!(matches!(err, PlanError::ForeignRole { .. }), "{err}");
+    let sb = Sandbox::demo();
+    let tag = Tag {
+        key: "managed-by".into(),
+        value: "other-tool".into(),
+    };
+    let hashicorp = hashicorp_example_trust("acme-corp", "platform");
+    make_role(&sb, "tfc-role", hashicorp, vec![tag]).await;
+    let err = plan_err(&sb, &a).await;
+    assert!(matches!(err, PlanError::ForeignRole { .. }), "{err}");
+}
+
 #[tokio::test]
 async fn broad_or_unreadable_trust_is_never_reused() {
     let sb = Sandbox::demo();

@@ -1,11 +1,12 @@
 //! AWS adapter: aws-sdk-iam and aws-sdk-sts behind the core's `Iam` port, aws-sdk-cloudtrail
-//! behind `AuditTrail`, the SDK configuration loader, and OIDC provider thumbprints.
+//! behind `AuditTrail`, aws-sdk-organizations behind `Organizations`, the SDK configuration loader, and OIDC provider thumbprints.
 
 mod access_keys;
 pub mod client;
 pub mod cloudtrail;
 pub mod config;
 mod errors;
+pub mod organizations;
 mod policies;
 mod providers;
 mod roles;
@@ -15,6 +16,7 @@ mod users;
 pub use client::IamClient;
 pub use cloudtrail::CloudTrailClient;
 pub use config::{https_client, load_sdk_config, FALLBACK_REGION};
+pub use organizations::OrganizationsClient;
 pub use thumbprint::{
     compute_thumbprint, select_top_intermediate, validate_thumbprint, ThumbprintError,
 };

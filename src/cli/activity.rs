@@ -206,6 +206,9 @@ pub fn report_text(r: &ActivityReport, colour: bool) -> String {
                     escape(a.subject.as_deref().unwrap_or("(no subject recorded)")),
                     escape(a.error_message.as_deref().unwrap_or_default())
                 ));
+                if let Some(why) = &a.refusal {
+                    out.push_str(&format!("    why: {}\n", escape(&why.describe())));
+                }
             }
         }
         out.push_str(&format!(

@@ -5,7 +5,7 @@ use crate::cli::args::GlobalArgs;
 use crate::cli::error::CliError;
 use crate::connect::{connect_live, ConnectError, ConnectOptions};
 use crate::core::journal::Journal;
-use crate::core::ports::{Iam, Tfc};
+use crate::core::ports::{Iam, Organizations, Tfc};
 use crate::paths;
 use crate::sandbox::Sandbox;
 use std::path::PathBuf;
@@ -15,6 +15,8 @@ use std::sync::Arc;
 pub struct Ports {
     pub iam: Arc<dyn Iam>,
     pub tfc: Arc<dyn Tfc>,
+    /// AWS Organizations (the sandbox's in `--demo`), for the review's guardrail coverage.
+    pub organizations: Arc<dyn Organizations>,
     pub journal: Journal,
     demo: Option<(Sandbox, Option<PathBuf>)>,
 }
@@ -57,6 +59,7 @@ impl Ports {
         Ok(Ports {
             iam: live.iam,
             tfc: live.tfc,
+            organizations: live.organizations,
             journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
             demo: None,
         })
@@ -77,6 +80,7 @@ impl Ports {
         Ok(Ports {
             iam: sandbox.iam.clone(),
             tfc: sandbox.tfc.clone(),
+            organizations: sandbox.iam.clone(),
             journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
             demo: Some((sandbox, path)),
         })

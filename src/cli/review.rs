@@ -7,7 +7,9 @@
 //! CloudTrail's event history is read beside the inventory for TFCOIDC015/016 unless
 //! `--no-activity`; when it cannot be read the summary says why and the review goes on. A
 //! customer-managed policy that could not be read (TFCOIDC010 did not check it) is named in a
-//! note on stderr and in the JSON summary's `unchecked_policies`.
+//! note on stderr and in the JSON summary's `unchecked_policies`. Whether an AWS Organizations
+//! resource control policy guards the account is one more summary part (`guardrail` in JSON):
+//! covered, not covered, or could not tell — never an error.
 
 use crate::cli::args::{FailOn, GlobalArgs, ReviewArgs, ReviewFormat};
 use crate::cli::connect::Ports;
@@ -19,6 +21,7 @@ use crate::cli::review_baseline::{Baseline, Filtered};
 use crate::cli::{output, review_markdown, review_output, sarif};
 use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
 use crate::core::ports::{Iam, IamError};
+use crate::core::review::guardrail::{self, GuardrailCoverage};
 use crate::core::review::{self, fails_at, Finding, Severity, Summary};
 use serde_json::json;
 
@@ -112,6 +115,7 @@ async fn review_command(
         read_review_activity(global, ports, &args.org, activity_skip)
     );
     let inv = inv?;
+    let guardrail = guardrail_coverage(ports, &inv).await;
     let now = time::OffsetDateTime::now_utc();
     let findings = review::assess(&inv, &activity, now, global.demo).findings;
     // Only what the baseline does not hold is shown, counted and failed on.
@@ -132,6 +136,7 @@ async fn review_command(
         all: &findings,
         filtered,
         activity: &activity,
+        guardrail,
         skipped,
         threshold,
         failed,
@@ -143,6 +148,19 @@ async fn review_command(
     Ok(())
 }
 
+/// Whether a resource control policy guards the reviewed account (could not tell without AWS).
+async fn guardrail_coverage(ports: &Ports, inv: &Inventory) -> GuardrailCoverage {
+    match &inv.aws {
+        Some(aws) => {
+            let orgs = ports.organizations.as_ref();
+            guardrail::coverage(orgs, &inv.host, &aws.caller.account, &inv.organization).await
+        }
+        None => GuardrailCoverage::Unknown {
+            reason: "AWS was not read".into(),
+        },
+    }
+}
+
 /// One review's findings, the baseline's split of them, and what the output says beside them.
 struct Outcome<'a> {
     inv: &'a Inventory,
@@ -150,6 +168,7 @@ struct Outcome<'a> {
     all: &'a [Finding],
     filtered: Filtered,
     activity: &'a ReviewActivity,
+    guardrail: GuardrailCoverage,
     skipped: Option<String>,
     threshold: Option<Severity>,
     failed: bool,
@@ -180,6 +199,7 @@ fn print_review(args: &ReviewArgs, o: &Outcome) -> Result<(), CliError> {
         )
     });
     let summary_parts: Vec<String> = std::iter::once(o.activity.summary())
+        .chain(std::iter::once(o.guardrail.summary(&inv.host)))
         .chain(suppressed_line)
         .collect();
     match args.format {
@@ -240,6 +260,7 @@ fn json_summary_extra(
             ReviewActivity::Read(_) => None,
         },
         "unchecked_policies": unchecked,
+        "guardrail": o.guardrail,
         "fail_on": o.threshold.map(|t| t.as_str()).unwrap_or("never"),
         "failed": o.failed,
         "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),

@@ -1,6 +1,7 @@
 //! [`SandboxIam`]: an in-memory AWS account behind the [`Iam`] port. IAM's rules live in
 //! `iam/state.rs`; this file adds the call log, fault injection, latency and persistence.
 
+mod organizations;
 mod state;
 mod trail;
 mod users;
@@ -30,6 +31,7 @@ pub(crate) const OPS: &[&str] = &[
     "get_managed_policy_document", "managed_policy_exists", "user_permissions_boundary",
     "list_attached_user_policies", "list_groups_for_user", "list_attached_group_policies",
     "user_inline_policies", "group_inline_policies",
+    "resource_control_policies", "policy_content", "policy_targets", "org_parents",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).

@@ -1,4 +1,4 @@
-//! `IamClient` (the real AWS adapter) against moto.
+//! `IamClient` (the real AWS adapter) against moto, and `OrganizationsClient` against its Organizations.
 //!
 //! `scripts/test` starts `moto_server` on a free loopback port and exports
 //! `AWS_ENDPOINT_URL=http://127.0.0.1:PORT`, test credentials, `AWS_REGION=us-east-1` and
@@ -27,6 +27,7 @@
 
 mod access_keys;
 mod identity;
+mod organizations;
 mod policies;
 mod providers;
 mod roles;

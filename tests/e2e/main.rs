@@ -8,12 +8,14 @@
 //! with a module per concern, so the crate is linked once for all of them.
 
 mod activity;
+mod activity_refusals;
 mod beyond;
 mod demo_shared;
 mod dormant;
 mod errors;
 mod exit_codes;
 mod export;
+mod guardrail_coverage;
 mod inputs;
 mod key_ids;
 mod migrate;

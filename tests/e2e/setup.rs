@@ -127,3 +127,32 @@ fn demo_needs_no_credentials() {
     assert!(text(&out.stdout).contains("arn:aws:iam::123456789012:role/tfc-acme-corp-platform"));
     assert!(Path::new(&home.path().join("data/tfc-oidc/demo/sandbox.json")).exists());
 }
+
+/// The role HashiCorp's AWS setup example makes (`tfc-role`, untagged, one workspace's two
+/// subject forms) is adopted with a note, without `--adopt-role`.
+#[tokio::test]
+async fn the_role_hashicorps_aws_setup_made_is_adopted_without_adopt_role() {
+    let Some(env) = Env::new("e2e-hashicorp-role") else {
+        return;
+    };
+    let host = env.host().to_string();
+    let condition = serde_json::json!({
+        "StringEquals": { format!("{host}:aud"): "aws.workload.identity" },
+        "StringLike": { format!("{host}:sub"): [
+            "organization:acme:workspace:network:run_phase:*",
+            "organization:acme:project:platform:workspace:network:run_phase:*"
+        ]}
+    });
+    crate::review::trusting_role(&env, "tfc-role", condition).await;
+    let out = env
+        .dry_run("acme", "network")
+        .args(["--role-name", "tfc-role"])
+        .output()
+        .unwrap();
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        all.contains("adopting role tfc-role: HashiCorp's AWS dynamic-credentials setup made it"),
+        "{all}"
+    );
+}

@@ -36,6 +36,9 @@ pub struct Activity {
     /// `AccessDenied`, `InvalidIdentityToken`, …; `None` when the role was assumed.
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+    /// Why a refusal happened, as far as can be told (see `refusal.rs`); `None` for a success.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<super::Refusal>,
 }
 
 impl Activity {
@@ -129,6 +132,7 @@ pub fn parse_event(event: &TrailEvent) -> Result<Activity, String> {
         region: text(&v, &["awsRegion"]),
         error_code: text(&v, &["errorCode"]),
         error_message: text(&v, &["errorMessage"]),
+        refusal: None,
     })
 }
 

@@ -2,19 +2,24 @@
 //! [`AuditTrail`] port) for the roles that trust this host's OIDC provider, each read into an
 //! [`Activity`]: time, role, the run's organization / project / workspace / phase (or Stack /
 //! deployment / operation) from the token's subject, the run id from the session name, the
-//! source IP, and the refusals with the subject that was refused.
+//! source IP, and the refusals with the subject that was refused and why ([`Refusal`]: another
+//! organization probing, a workspace that no longer exists, an audience mismatch, no provider,
+//! or the trust's conditions).
 //!
 //! An event belongs to this host when its identity provider is the host's (which also catches
 //! refusals for roles that do not trust it) or when its role trusts the host's provider.
 
 pub mod event;
+pub mod refusal;
 
 use crate::core::inventory::trusts_provider;
-use crate::core::ports::{AuditTrail, Iam, IamError};
+use crate::core::policy::PolicyDocument;
+use crate::core::ports::{AuditTrail, Iam, IamError, Role};
 use serde::Serialize;
 use time::OffsetDateTime;
 
 pub use event::{parse_event, Activity};
+pub use refusal::{classify, Refusal, RefusalContext};
 
 /// What to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,17 +76,19 @@ pub async fn read_activity(
     query: &ActivityQuery,
 ) -> Result<ActivityReport, ActivityError> {
     let mut notes = Vec::new();
-    let trusting = match iam {
-        Some(iam) => trusting_roles(iam, &query.host)
-            .await
-            .unwrap_or_else(|e| {
-                notes.push(format!(
-                    "the roles could not be listed ({e}): events are kept by their identity provider only"
-                ));
-                vec![]
-            }),
-        None => vec![],
+    let (trusting, mut context) = match iam {
+        Some(iam) => account_view(iam, &query.host).await.unwrap_or_else(|e| {
+            notes.push(format!(
+                "the roles could not be listed ({e}): events are kept by their identity provider only"
+            ));
+            (vec![], RefusalContext::default())
+        }),
+        None => (vec![], RefusalContext::default()),
     };
+    // The organization asked for is ours; else those the account's roles trust are.
+    if let Some(org) = &query.organization {
+        context.organizations = vec![org.clone()];
+    }
     let found = trail
         .web_identity_events(query.start, query.end)
         .await
@@ -102,6 +109,9 @@ pub async fn read_activity(
         ));
     }
     events.sort_by(|a, b| b.time.cmp(&a.time));
+    for e in &mut events {
+        e.refusal = classify(e, &context);
+    }
     Ok(ActivityReport {
         host: query.host.clone(),
         region: found.region,
@@ -114,18 +124,57 @@ pub async fn read_activity(
     })
 }
 
-/// `(name, arn)` of every role whose trust policy names the host's provider.
-async fn trusting_roles(iam: &dyn Iam, host: &str) -> Result<Vec<(String, String)>, IamError> {
+/// `(name, arn)` of every role whose trust policy names the host's provider, and what the
+/// account tells about refusals: the organizations those roles trust, and the provider.
+async fn account_view(
+    iam: &dyn Iam,
+    host: &str,
+) -> Result<(Vec<(String, String)>, RefusalContext), IamError> {
     let caller = iam.caller_identity().await?;
     let provider_arn =
         crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, host);
-    Ok(iam
+    let roles: Vec<Role> = iam
         .list_roles()
         .await?
         .into_iter()
         .filter(|r| trusts_provider(r, &provider_arn))
-        .map(|r| (r.name, r.arn))
-        .collect())
+        .collect();
+    let mut organizations: Vec<String> = roles
+        .iter()
+        .flat_map(|r| trusted_organizations(r, host))
+        .collect();
+    organizations.sort_unstable();
+    organizations.dedup();
+    // The provider's audiences today judge the tokens of the window. Its absence today is not
+    // taken to explain older refusals: STS's own message says when it was missing.
+    let provider = iam.get_oidc_provider(&provider_arn).await.ok().flatten();
+    let context = RefusalContext {
+        organizations,
+        workspaces: None,
+        audiences: provider.map(|p| p.client_ids),
+        provider_exists: None,
+    };
+    let trusting = roles.into_iter().map(|r| (r.name, r.arn)).collect();
+    Ok((trusting, context))
+}
+
+/// The organizations a role's trust names exactly in its `sub` conditions.
+fn trusted_organizations(role: &Role, host: &str) -> Vec<String> {
+    let Ok(doc) = PolicyDocument::parse(&role.trust_policy) else {
+        return vec![];
+    };
+    doc.statements()
+        .iter()
+        .flat_map(|s| {
+            let mut subs = s.claim_values(host, "sub", "StringLike");
+            subs.extend(s.claim_values(host, "sub", "StringEquals"));
+            subs.into_iter()
+                .filter_map(|sub| sub.strip_prefix("organization:")?.split(':').next())
+                .filter(|org| !org.is_empty() && !org.contains(['*', '?', '$']))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn belongs(a: &Activity, q: &ActivityQuery, trusting: &[(String, String)]) -> bool {

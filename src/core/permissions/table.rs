@@ -6,7 +6,7 @@
 /// Which kind of resource an AWS action acts on, so the policy can name it instead of `*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum On {
-    /// Actions IAM authorises on `*` only (lists, STS, CloudTrail).
+    /// Actions IAM authorises on `*` only (lists, STS, CloudTrail), and Organizations' reads.
     Any,
     Role,
     OidcProvider,
@@ -215,6 +215,30 @@ pub const PORT_CALLS: &[PortCall] = &[
         On::Any,
         false,
     ),
+    aws(
+        "resource_control_policies",
+        &["organizations:ListPolicies"],
+        On::Any,
+        false,
+    ),
+    aws(
+        "policy_content",
+        &["organizations:DescribePolicy"],
+        On::Any,
+        false,
+    ),
+    aws(
+        "policy_targets",
+        &["organizations:ListTargetsForPolicy"],
+        On::Any,
+        false,
+    ),
+    aws(
+        "org_parents",
+        &["organizations:ListParents"],
+        On::Any,
+        false,
+    ),
     tfc("account", READ_ORG, false),
     tfc("organizations", READ_ORG, false),
     tfc("organization", READ_ORG, false),
@@ -384,12 +408,20 @@ const ACTIVITY: &[&str] = &[
     "web_identity_events",
 ];
 
+/// Whether a resource control policy guards the account (review only).
+const GUARDRAIL_COVERAGE: &[&str] = &[
+    "resource_control_policies",
+    "policy_content",
+    "policy_targets",
+    "org_parents",
+];
+
 /// Which commands exist for `permissions`, with the calls each can make.
 pub fn command_calls(command: &str) -> Option<Vec<&'static str>> {
     let parts: &[&[&str]] = match command {
         "setup" => &[SETUP],
         "migrate" => &[SETUP, INVENTORY, MIGRATE_EXTRA],
-        "review" => &[INVENTORY, ACTIVITY],
+        "review" => &[INVENTORY, ACTIVITY, GUARDRAIL_COVERAGE],
         "explain" => &[INVENTORY],
         "verify" => &[VERIFY],
         "activity" => &[ACTIVITY],

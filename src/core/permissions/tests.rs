@@ -113,3 +113,33 @@ async fn review_reads_stay_inside_its_row() {
     assert_within("review", &ops);
     assert_within("explain", &ops);
 }
+
+#[tokio::test]
+async fn the_guardrail_coverage_read_stays_inside_reviews_row() {
+    let sb = Sandbox::demo();
+    sb.iam.join_organization(&["r-sand", "ou-sand-apps"]);
+    let rcp = crate::core::guardrail::resource_control_policy(
+        &["app.terraform.io".to_string()],
+        &["acme-corp".to_string()],
+    )
+    .unwrap();
+    sb.iam
+        .add_resource_control_policy("guardrail", &rcp.to_string(), &["ou-sand-apps"]);
+    let start = marks(&sb);
+    let orgs: &dyn crate::core::ports::Organizations = sb.iam.as_ref();
+    let c = crate::core::review::guardrail::coverage(
+        orgs,
+        "app.terraform.io",
+        crate::sandbox::ACCOUNT_ID,
+        "acme-corp",
+    )
+    .await;
+    assert!(matches!(
+        c,
+        crate::core::review::guardrail::GuardrailCoverage::Covered { .. }
+    ));
+    let ops = ops_since(&sb, start);
+    // The list, the content, the OU and the root above the account, the targets.
+    assert_eq!(ops.len(), 5, "{ops:?}");
+    assert_within("review", &ops);
+}

@@ -83,7 +83,7 @@ pub fn made_for(tags: &[Tag], organization: &str, project: &str) -> Result<(), S
 }
 
 /// A role that exists: reused silently when it is ours for this organization and project,
-/// with `--adopt-role` otherwise. Returns a note describing an adopted role.
+/// adopted with a note when HashiCorp's setup made it for them, with `--adopt-role` otherwise. Returns a note describing an adopted role.
 pub(super) fn check_reuse(
     answers: &Answers,
     state: &RoleState,
@@ -100,6 +100,22 @@ pub(super) fn check_reuse(
     } else {
         state.attached.join(", ")
     };
+    let hashicorp = super::hashicorp_made::made_by_hashicorp_setup(
+        &state.role,
+        doc,
+        host,
+        &tfc.organization,
+        &tfc.project.name,
+    );
+    if hashicorp && !answers.adopt_role {
+        return Ok(Some(Note::info(
+            format!("role {}", state.role.name),
+            format!(
+                "adopting role {}: HashiCorp's AWS dynamic-credentials setup made it (its name, no tags, a trust for {}/{} only); it trusts: {trusts}; policies: {policies}",
+                state.role.name, tfc.organization, tfc.project.name
+            ),
+        )));
+    }
     if !answers.adopt_role {
         return Err(PlanError::ForeignRole {
             role: state.role.name.clone(),

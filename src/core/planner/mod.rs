@@ -4,6 +4,7 @@
 mod build;
 mod dormant;
 mod guard;
+pub mod hashicorp_made;
 mod read;
 mod scratch;
 mod variables;

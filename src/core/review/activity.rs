@@ -5,7 +5,7 @@
 
 use super::trusted::{trusted_patterns, Trusted};
 use super::{shell_word, tfc_oidc, Finding, FindingId, ResourceRef};
-use crate::core::activity::Activity;
+use crate::core::activity::{classify, Activity, RefusalContext};
 use crate::core::inventory::Inventory;
 use crate::core::subject::{has_wildcard, RunSubject};
 use crate::core::subject::{unescape, workspace_pattern};
@@ -157,6 +157,23 @@ fn refused_runs(inv: &Inventory, events: &[Activity]) -> Vec<Finding> {
     out
 }
 
+/// What the inventory tells about a refusal: our organization, its workspaces in scope, and the
+/// host's provider when AWS was read.
+fn refusal_context(inv: &Inventory) -> RefusalContext {
+    let provider = inv.aws.as_ref().map(|a| a.host_provider());
+    RefusalContext {
+        organizations: vec![inv.organization.clone()],
+        workspaces: Some(
+            inv.workspaces
+                .iter()
+                .map(|w| (w.project_name.clone(), w.workspace.name.clone()))
+                .collect(),
+        ),
+        audiences: provider.flatten().map(|p| p.client_ids.clone()),
+        provider_exists: provider.map(|p| p.is_some()),
+    }
+}
+
 fn refused_finding(
     inv: &Inventory,
     project: &str,
@@ -177,8 +194,11 @@ fn refused_finding(
         workspace: workspace.to_string(),
     };
     let calls = if refusals == 1 { "call" } else { "calls" };
+    let why = classify(latest, &refusal_context(inv))
+        .map(|r| format!(" ({})", r.describe()))
+        .unwrap_or_default();
     let detail = format!(
-        "{refusals} refused AssumeRoleWithWebIdentity {calls} in the last {ACTIVITY_DAYS} days and no success since (CloudTrail); latest {}: {error} for role {role}, {phase} phase",
+        "{refusals} refused AssumeRoleWithWebIdentity {calls} in the last {ACTIVITY_DAYS} days and no success since (CloudTrail); latest {}: {error} for role {role}, {phase} phase{why}",
         latest.time
     );
     let explain = format!(

@@ -13,6 +13,7 @@ pub mod assess;
 pub mod catalogue;
 pub mod explain;
 pub mod explain_stack;
+pub mod guardrail;
 mod permissions;
 mod runs;
 mod stacks;

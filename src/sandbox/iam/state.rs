@@ -55,6 +55,9 @@ pub(crate) struct IamState {
     /// IAM groups' policies, by group name.
     #[serde(default)]
     pub(crate) groups: BTreeMap<String, super::users::Principal>,
+    /// The AWS organization the account is in (none in the demo), with its RCPs.
+    #[serde(default)]
+    pub(crate) organization: Option<super::organizations::SandboxOrganization>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -142,6 +145,7 @@ impl IamState {
             roles_created: 0,
             trail: Vec::new(),
             demo_trail: false,
+            organization: None,
             policies: BTreeMap::new(),
             user_policies: BTreeMap::new(),
             groups: BTreeMap::new(),

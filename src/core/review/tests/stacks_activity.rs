@@ -255,3 +255,28 @@ async fn stacks_that_cannot_be_listed_skip_the_stack_checks_only() {
     assert_eq!(inv.stacks, None);
     assert_eq!(review(&inv), vec![]);
 }
+
+#[tokio::test]
+async fn tfcoidc016_says_why_the_runs_were_refused() {
+    let fx = clean().await;
+    let inv = inventory(&fx).await;
+    let f = with_activity(&inv, &[event(3, &sub("api", "plan"), PLAN_ROLE, true)]);
+    let refused = f.iter().find(|f| f.id == FindingId::RefusedRuns).unwrap();
+    assert!(
+        refused
+            .detail
+            .ends_with("plan phase (the role's trust conditions refused the token)"),
+        "{}",
+        refused.detail
+    );
+    // A workspace renamed since: the trust still names the old subject.
+    let f = with_activity(&inv, &[event(3, &sub("api-old", "plan"), PLAN_ROLE, true)]);
+    let refused = f.iter().find(|f| f.id == FindingId::RefusedRuns).unwrap();
+    assert!(
+        refused.detail.ends_with(
+            "(our workspace apps/api-old does not exist now (renamed or deleted): the trust still names the old subject)"
+        ),
+        "{}",
+        refused.detail
+    );
+}
