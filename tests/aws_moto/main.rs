@@ -30,6 +30,7 @@ mod identity;
 mod organizations;
 mod policies;
 mod providers;
+mod recorded;
 mod roles;
 mod support;
 mod users;
