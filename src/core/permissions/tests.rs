@@ -143,3 +143,40 @@ async fn the_guardrail_coverage_read_stays_inside_reviews_row() {
     assert_eq!(ops.len(), 5, "{ops:?}");
     assert_within("review", &ops);
 }
+
+#[tokio::test]
+async fn a_migration_with_the_keys_permissions_stays_inside_its_row() {
+    use crate::core::migrate::{plan_migration, MigrateRequest, MigrationScope};
+    let sb = Sandbox::demo();
+    let req = MigrateRequest {
+        host: "app.terraform.io".into(),
+        organization: "acme-corp".into(),
+        scope: MigrationScope::All,
+        role_name: None,
+        split_roles: false,
+        permissions: Default::default(),
+        plan_permissions: None,
+        audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
+        varset: false,
+        thumbprints: Vec::new(),
+        adopt_role: false,
+        allow_admin: false,
+        allow_dormant_trust: false,
+        alias: None,
+        deactivate_keys: true,
+        same_permissions: true,
+    };
+    let start = marks(&sb);
+    let m = plan_migration(&req, sb.iam.as_ref(), sb.tfc.as_ref(), &[], &|_| {})
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::at(dir.path());
+    let mut w = journal.begin(&m.plan, RecordKind::Apply).unwrap();
+    apply(m.plan, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .unwrap();
+    let ops = ops_since(&sb, start);
+    assert!(ops.contains(&"set_access_key_status") && ops.contains(&"list_groups_for_user"));
+    assert_within("migrate", &ops);
+}
