@@ -386,12 +386,14 @@ const UNDO: &[&str] = &[
 ];
 
 const VERIFY: &[&str] = &[
+    "variable_set_variables",
     "caller_identity",
     "get_role",
     "get_oidc_provider",
     "organization",
     "workspace",
     "workspace_variables",
+    "workspace_variable_sets",
     "current_configuration",
     "create_plan_only_run",
     "run",

@@ -180,3 +180,64 @@ async fn a_migration_with_the_keys_permissions_stays_inside_its_row() {
     assert!(ops.contains(&"set_access_key_status") && ops.contains(&"list_groups_for_user"));
     assert_within("migrate", &ops);
 }
+
+#[tokio::test]
+async fn verify_stays_inside_its_row() {
+    use crate::core::verify::follow::FollowOptions;
+    use crate::core::verify::verify_workspace;
+    let sb = Sandbox::demo();
+    let mut a = Answers::new(
+        "app.terraform.io",
+        "acme-corp",
+        "Default Project",
+        WorkspaceSelection::Named(vec!["sandbox".into()]),
+    );
+    a.permissions.none = true;
+    let p = plan(&a, sb.iam.as_ref(), sb.tfc.as_ref()).await.unwrap();
+    let mut w = Journal::in_memory().begin(&p, RecordKind::Apply).unwrap();
+    apply(p, sb.iam.as_ref(), sb.tfc.as_ref(), &mut w, &quiet)
+        .await
+        .unwrap();
+    let start = marks(&sb);
+    let fast = FollowOptions {
+        timeout: std::time::Duration::from_secs(5),
+        first_interval: std::time::Duration::from_millis(1),
+        max_interval: std::time::Duration::from_millis(5),
+    };
+    let iam: &dyn crate::core::ports::Iam = sb.iam.as_ref();
+    verify_workspace(
+        sb.tfc.as_ref(),
+        Some(iam),
+        "acme-corp",
+        "sandbox",
+        fast,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let ops = ops_since(&sb, start);
+    assert!(ops.contains(&"create_plan_only_run"), "{ops:?}");
+    assert_within("verify", &ops);
+}
+
+#[tokio::test]
+async fn activity_stays_inside_its_row() {
+    use crate::core::activity::{read_activity, ActivityQuery};
+    let sb = Sandbox::demo();
+    let now = time::OffsetDateTime::now_utc();
+    let query = ActivityQuery {
+        host: "app.terraform.io".into(),
+        organization: None,
+        role: None,
+        start: now - time::Duration::days(90),
+        end: now,
+    };
+    let start = marks(&sb);
+    let iam: &dyn crate::core::ports::Iam = sb.iam.as_ref();
+    read_activity(sb.iam.as_ref(), Some(iam), &query)
+        .await
+        .unwrap();
+    let ops = ops_since(&sb, start);
+    assert!(ops.contains(&"web_identity_events"), "{ops:?}");
+    assert_within("activity", &ops);
+}
