@@ -172,24 +172,11 @@ async fn a_wildcard_organization_refuses_migrate_too() {
     let sb = Sandbox::demo_without_review_roles();
     let wild = "organization:acme-*:project:*:workspace:*:run_phase:*";
     make_role(&sb, "tfc-acme-shared", Some(wild), &[READ_ONLY]).await;
-    let mut req = tfc_oidc::core::migrate::MigrateRequest {
-        host: "app.terraform.io".into(),
-        organization: "acme-corp".into(),
-        scope: tfc_oidc::core::migrate::MigrationScope::All,
-        role_name: None,
-        split_roles: false,
-        permissions: Default::default(),
-        plan_permissions: None,
-        audience: "aws.workload.identity".into(),
-        varset: false,
-        thumbprints: vec![],
-        adopt_role: false,
-        allow_admin: false,
-        allow_dormant_trust: false,
-        alias: None,
-        deactivate_keys: false,
-        same_permissions: false,
-    };
+    let mut req = tfc_oidc::core::migrate::MigrateRequest::new(
+        "app.terraform.io",
+        "acme-corp",
+        tfc_oidc::core::migrate::MigrationScope::All,
+    );
     req.permissions.none = true;
     let (iam, tfc) = (sb.iam.as_ref(), sb.tfc.as_ref());
     let err = tfc_oidc::core::migrate::plan_migration(&req, iam, tfc, &[], &|_| {})

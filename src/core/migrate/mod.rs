@@ -86,6 +86,29 @@ pub struct MigrateRequest {
 }
 
 impl MigrateRequest {
+    /// A request for `scope` with every choice at its default: no role name, no permissions
+    /// chosen, the default audience, variables on the workspaces, nothing deactivated.
+    pub fn new(host: &str, organization: &str, scope: MigrationScope) -> MigrateRequest {
+        MigrateRequest {
+            host: host.to_string(),
+            organization: organization.to_string(),
+            scope,
+            role_name: None,
+            split_roles: false,
+            permissions: Permissions::default(),
+            plan_permissions: None,
+            audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
+            varset: false,
+            thumbprints: Vec::new(),
+            adopt_role: false,
+            allow_admin: false,
+            allow_dormant_trust: false,
+            alias: None,
+            deactivate_keys: false,
+            same_permissions: false,
+        }
+    }
+
     /// Ties a journal to this request, so a re-run of the same command resumes its record.
     pub fn fingerprint(&self) -> String {
         let text = serde_json::to_string(self).unwrap_or_default();

@@ -209,24 +209,7 @@ pub async fn discover_keys(
     tfc: &dyn Tfc,
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Discovery, MigrateError> {
-    let req = MigrateRequest {
-        host: host.to_string(),
-        organization: organization.to_string(),
-        scope,
-        role_name: None,
-        split_roles: false,
-        permissions: Default::default(),
-        plan_permissions: None,
-        audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
-        varset: false,
-        thumbprints: Vec::new(),
-        adopt_role: false,
-        allow_admin: false,
-        allow_dormant_trust: false,
-        alias: None,
-        deactivate_keys: false,
-        same_permissions: false,
-    };
+    let req = MigrateRequest::new(host, organization, scope);
     let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
     Ok(Discovery {
         organization: read.inventory.organization,

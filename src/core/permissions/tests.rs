@@ -149,22 +149,9 @@ async fn a_migration_with_the_keys_permissions_stays_inside_its_row() {
     use crate::core::migrate::{plan_migration, MigrateRequest, MigrationScope};
     let sb = Sandbox::demo();
     let req = MigrateRequest {
-        host: "app.terraform.io".into(),
-        organization: "acme-corp".into(),
-        scope: MigrationScope::All,
-        role_name: None,
-        split_roles: false,
-        permissions: Default::default(),
-        plan_permissions: None,
-        audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
-        varset: false,
-        thumbprints: Vec::new(),
-        adopt_role: false,
-        allow_admin: false,
-        allow_dormant_trust: false,
-        alias: None,
         deactivate_keys: true,
         same_permissions: true,
+        ..MigrateRequest::new("app.terraform.io", "acme-corp", MigrationScope::All)
     };
     let start = marks(&sb);
     let m = plan_migration(&req, sb.iam.as_ref(), sb.tfc.as_ref(), &[], &|_| {})

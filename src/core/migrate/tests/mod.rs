@@ -21,25 +21,12 @@ use std::collections::BTreeSet;
 
 pub(super) fn request(scope: MigrationScope) -> MigrateRequest {
     MigrateRequest {
-        host: DEMO_HOST.into(),
-        organization: "acme-corp".into(),
-        scope,
-        role_name: None,
-        split_roles: false,
         permissions: Permissions {
             none: true,
             ..Permissions::default()
         },
-        plan_permissions: None,
-        audience: crate::core::answers::DEFAULT_AUDIENCE.into(),
-        varset: false,
-        thumbprints: Vec::new(),
-        adopt_role: false,
-        allow_admin: false,
-        allow_dormant_trust: false,
-        alias: None,
         deactivate_keys: true,
-        same_permissions: false,
+        ..MigrateRequest::new(DEMO_HOST, "acme-corp", scope)
     }
 }
 
