@@ -28,9 +28,7 @@ pub fn run(global: &GlobalArgs, args: &GuardrailArgs) -> Result<(), CliError> {
 /// `--host` as given, else the one HCP Terraform host the global flags resolve to.
 fn hosts(global: &GlobalArgs, args: &GuardrailArgs) -> Result<Vec<String>, CliError> {
     if !args.hosts.is_empty() {
-        let mut hosts = args.hosts.clone();
-        hosts.dedup();
-        return Ok(hosts);
+        return Ok(args.hosts.clone());
     }
     let endpoint = global
         .connect_options()

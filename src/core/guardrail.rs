@@ -40,8 +40,14 @@ pub fn resource_control_policy(
         names::validate_organization_name(org)?;
     }
     let mut statements = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for host in hosts {
         names::validate_hostname(host)?;
+        // A host named twice would repeat its statements and their Sids, which IAM refuses.
+        if seen.contains(&host.to_ascii_lowercase()) {
+            continue;
+        }
+        seen.push(host.to_ascii_lowercase());
         statements.push(only_these_organizations(host, organizations));
         statements.push(no_token_without_sub(host));
     }
@@ -173,6 +179,15 @@ mod tests {
             text.contains("DenyOtherOrganizationsAppEuTerraformIo"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_host_named_twice_gets_its_statements_once() {
+        let hosts: Vec<String> = ["app.terraform.io", "tfe.example.com", "App.Terraform.io"]
+            .map(String::from)
+            .to_vec();
+        let policy = resource_control_policy(&hosts, &["acme".into()]).unwrap();
+        assert_eq!(policy["Statement"].as_array().unwrap().len(), 4);
     }
 
     #[test]
