@@ -13,6 +13,20 @@ use tfc_oidc::core::ports::Iam;
 use tfc_oidc::tui::harness::Harness;
 use tfc_oidc::tui::steps::Step;
 
+/// The `--demo` CLI's setup of `platform/network-prod` that two tests start from.
+const SETUP_NETWORK_PROD: [&str; 10] = [
+    "setup",
+    "--org",
+    "acme-corp",
+    "--project",
+    "platform",
+    "--workspace",
+    "network-prod",
+    "--policy-arn",
+    READ_ONLY,
+    "--yes",
+];
+
 /// Where `--demo` keeps its state and journal under the test's `XDG_DATA_HOME`.
 fn demo_files(home: &Path) -> (PathBuf, PathBuf) {
     let dir = home.join("data").join("tfc-oidc").join("demo");
@@ -27,19 +41,7 @@ fn wizard(home: &Path) -> Harness {
 #[tokio::test]
 async fn a_role_made_by_the_demo_cli_shows_in_the_demo_wizard() {
     let home = tempfile::tempdir().unwrap();
-    let args = [
-        "setup",
-        "--org",
-        "acme-corp",
-        "--project",
-        "platform",
-        "--workspace",
-        "network-prod",
-        "--policy-arn",
-        READ_ONLY,
-        "--yes",
-    ];
-    assert_success(&demo(home.path(), &args));
+    assert_success(&demo(home.path(), &SETUP_NETWORK_PROD));
 
     let mut h = wizard(home.path());
     h.settle().await;
@@ -255,19 +257,7 @@ async fn a_wizard_open_while_the_demo_cli_writes_keeps_what_the_cli_did() {
     let home = tempfile::tempdir().unwrap();
     let mut h = wizard(home.path());
     h.settle().await;
-    let args = [
-        "setup",
-        "--org",
-        "acme-corp",
-        "--project",
-        "platform",
-        "--workspace",
-        "network-prod",
-        "--policy-arn",
-        READ_ONLY,
-        "--yes",
-    ];
-    assert_success(&demo(home.path(), &args));
+    assert_success(&demo(home.path(), &SETUP_NETWORK_PROD));
     // The wizard plans after the CLI's apply, from what it kept, and saves both.
     h.keys(&[Enter; 7]).await;
     assert_eq!(h.session.app.step, Step::Done);
