@@ -12,11 +12,11 @@ use std::path::Path;
 pub fn run(args: &ManArgs) -> Result<(), CliError> {
     let root = built_command();
     if let Some(dir) = &args.dir {
-        return write_all(dir);
+        return write_all(&root, dir);
     }
     let page = match &args.command {
         None => render(&root)?,
-        Some(name) => render(&subcommand_page(&root, name)?)?,
+        Some(name) => render(&as_page(&root, find_command(&root, name)?))?,
     };
     std::io::stdout()
         .write_all(&page)
@@ -24,11 +24,10 @@ pub fn run(args: &ManArgs) -> Result<(), CliError> {
 }
 
 /// Every page's file name (`tfc-oidc.1`, `tfc-oidc-setup.1`, …) and roff text.
-pub fn pages() -> Result<Vec<(String, Vec<u8>)>, CliError> {
-    let root = built_command();
-    let mut pages = vec![("tfc-oidc.1".to_string(), render(&root)?)];
+fn pages(root: &clap::Command) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+    let mut pages = vec![("tfc-oidc.1".to_string(), render(root)?)];
     for sub in root.get_subcommands().filter(|s| has_page(s)) {
-        let page = subcommand_page(&root, sub.get_name())?;
+        let page = as_page(root, sub);
         pages.push((format!("{}.1", page.get_name()), render(&page)?));
     }
     Ok(pages)
@@ -47,29 +46,29 @@ fn has_page(sub: &clap::Command) -> bool {
     !sub.is_hide_set() && sub.get_name() != "help"
 }
 
+/// The command named `name` that has a page, or a usage error listing those that do.
+fn find_command<'a>(root: &'a clap::Command, name: &str) -> Result<&'a clap::Command, CliError> {
+    let mut with_page = root.get_subcommands().filter(|s| has_page(s));
+    with_page.find(|s| s.get_name() == name).ok_or_else(|| {
+        let known: Vec<&str> = root
+            .get_subcommands()
+            .filter(|s| has_page(s))
+            .map(|s| s.get_name())
+            .collect();
+        CliError::usage(format!(
+            "no command '{name}': the man pages are for {}",
+            known.join(", ")
+        ))
+    })
+}
+
 /// A subcommand as a page of its own: `tfc-oidc-setup(1)`, its usage line `tfc-oidc setup …`.
-fn subcommand_page(root: &clap::Command, name: &str) -> Result<clap::Command, CliError> {
-    let sub = root
-        .get_subcommands()
-        .find(|s| s.get_name() == name && has_page(s))
-        .ok_or_else(|| {
-            let known: Vec<&str> = root
-                .get_subcommands()
-                .filter(|s| has_page(s))
-                .map(|s| s.get_name())
-                .collect();
-            CliError::usage(format!(
-                "no command '{name}': the man pages are for {}",
-                known.join(", ")
-            ))
-        })?;
-    let page_name = format!("tfc-oidc-{}", sub.get_name());
-    let usage = format!("tfc-oidc {}", sub.get_name());
-    Ok(sub
-        .clone()
-        .name(page_name)
-        .bin_name(usage)
-        .version(env!("CARGO_PKG_VERSION")))
+fn as_page(root: &clap::Command, sub: &clap::Command) -> clap::Command {
+    let name = sub.get_name();
+    sub.clone()
+        .name(format!("tfc-oidc-{name}"))
+        .bin_name(format!("{} {name}", root.get_name()))
+        .version(env!("CARGO_PKG_VERSION"))
 }
 
 fn render(cmd: &clap::Command) -> Result<Vec<u8>, CliError> {
@@ -99,10 +98,10 @@ fn examples_section(roff: &str) -> String {
     )
 }
 
-fn write_all(dir: &Path) -> Result<(), CliError> {
+fn write_all(root: &clap::Command, dir: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
-    for (file, page) in pages()? {
+    for (file, page) in pages(root)? {
         let path = dir.join(file);
         std::fs::write(&path, page)
             .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
