@@ -50,12 +50,6 @@ fn write(path: &Path, text: &str, force: bool) -> Result<(), CliError> {
 /// Runs `export`.
 pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<(), CliError> {
     let format = format_of(args)?;
-    if args.choices.role.allow_dormant_trust {
-        // Export creates nothing here: the consent belongs to the run that creates the provider.
-        return Err(CliError::usage(
-            "--allow-dormant-trust applies to setup and migrate, which create the OIDC provider; export only writes code",
-        ));
-    }
     if let Some(path) = &args.output {
         if !args.force && path.exists() {
             return Err(exists_error(path));

@@ -15,7 +15,10 @@ pub fn check(cli: &Cli) -> Result<(), CliError> {
     check_demo(&cli.global)?;
     match &cli.command {
         Some(Command::Setup(args)) => check_stack_flags(&args.choices),
-        Some(Command::Export(args)) => check_stack_flags(&args.choices),
+        Some(Command::Export(args)) => {
+            check_stack_flags(&args.choices)?;
+            check_export(&args.choices)
+        }
         Some(Command::Explain(args)) => check_explain(args),
         Some(Command::Activity(args)) => check_activity(args),
         _ => Ok(()),
@@ -57,6 +60,17 @@ fn check_stack_flags(args: &SetupArgs) -> Result<(), CliError> {
     if args.stack.is_some() && args.role.alias.is_some() {
         return Err(CliError::usage(
             "--alias does not apply to --stack: a Stack writes no variables to tag (its deployment configuration names the role)",
+        ));
+    }
+    Ok(())
+}
+
+/// `export` creates nothing: the consent to re-arm dormant roles belongs to the run that creates
+/// the OIDC provider.
+fn check_export(args: &SetupArgs) -> Result<(), CliError> {
+    if args.role.allow_dormant_trust {
+        return Err(CliError::usage(
+            "--allow-dormant-trust applies to setup and migrate, which create the OIDC provider; export only writes code",
         ));
     }
     Ok(())
