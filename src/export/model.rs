@@ -251,34 +251,7 @@ impl Blueprint {
                     self.provider.thumbprints = thumbprints.clone();
                     self.provider.tags = tags.clone();
                 }
-                Change::CreateRole(CreateRole {
-                    name,
-                    arn,
-                    phase,
-                    description,
-                    trust_policy,
-                    tags,
-                    ..
-                }) => {
-                    let subjects = plan
-                        .roles
-                        .iter()
-                        .find(|r| &r.name == name)
-                        .map(|r| r.subjects.clone())
-                        .unwrap_or_default();
-                    self.roles.push(RolePlan {
-                        name: name.clone(),
-                        phase: *phase,
-                        description: description.clone(),
-                        trust: trust_policy.clone(),
-                        subjects,
-                        subject_template: SubjectTemplate::new(self.scope.template_kind(), *phase),
-                        tags: tags.clone(),
-                        managed_policies: Vec::new(),
-                        inline_policy: None,
-                        planned_arn: arn.clone(),
-                    });
-                }
+                Change::CreateRole(role) => self.read_role(plan, role),
                 Change::AttachRolePolicy(AttachRolePolicy {
                     role_name,
                     policy_arn,
@@ -305,29 +278,64 @@ impl Blueprint {
                         description: description.clone(),
                     });
                 }
-                Change::CreateVariable(CreateVariable {
-                    key,
-                    value,
-                    description,
-                    ..
-                }) => {
-                    if self.variables.iter().any(|v| &v.key == key) {
-                        continue;
-                    }
-                    let value = match self.roles.iter().position(|r| &r.planned_arn == value) {
-                        Some(i) => VariableValue::RoleArn(i),
-                        None => VariableValue::Text(value.clone()),
-                    };
-                    self.variables.push(VariablePlan {
-                        key: key.clone(),
-                        value,
-                        description: description.clone(),
-                    });
-                }
+                Change::CreateVariable(variable) => self.read_variable(variable),
                 // Attachments follow from the scope; a plan from scratch has nothing else.
                 _ => {}
             }
         }
+    }
+
+    /// A role the plan creates, with the subjects its trust admits.
+    fn read_role(&mut self, plan: &Plan, role: &CreateRole) {
+        let CreateRole {
+            name,
+            arn,
+            phase,
+            description,
+            trust_policy,
+            tags,
+            ..
+        } = role;
+        let subjects = plan
+            .roles
+            .iter()
+            .find(|r| &r.name == name)
+            .map(|r| r.subjects.clone())
+            .unwrap_or_default();
+        self.roles.push(RolePlan {
+            name: name.clone(),
+            phase: *phase,
+            description: description.clone(),
+            trust: trust_policy.clone(),
+            subjects,
+            subject_template: SubjectTemplate::new(self.scope.template_kind(), *phase),
+            tags: tags.clone(),
+            managed_policies: Vec::new(),
+            inline_policy: None,
+            planned_arn: arn.clone(),
+        });
+    }
+
+    /// A variable the plan creates (once per key); a role ARN value points at the role.
+    fn read_variable(&mut self, variable: &CreateVariable) {
+        let CreateVariable {
+            key,
+            value,
+            description,
+            ..
+        } = variable;
+        if self.variables.iter().any(|v| &v.key == key) {
+            return;
+        }
+        let value = match self.roles.iter().position(|r| &r.planned_arn == value) {
+            Some(i) => VariableValue::RoleArn(i),
+            None => VariableValue::Text(value.clone()),
+        };
+        self.variables.push(VariablePlan {
+            key: key.clone(),
+            value,
+            description: description.clone(),
+        });
     }
 
     fn note(&mut self, answers: &Answers, facts: &Facts) {

@@ -43,6 +43,19 @@ fn config_findings(
     ws: &WorkspaceEntry,
     c: &AwsConfig,
 ) -> Vec<Finding> {
+    let checks = phase_checks(inv, aws, ws, c);
+    let mut out = refused_runs(inv, aws, ws, c, &checks);
+    out.extend(unlisted_audience(inv, ws, c, &checks));
+    out
+}
+
+/// Each phase whose role variable names a readable role of this account, checked.
+fn phase_checks(
+    inv: &Inventory,
+    aws: &AwsInventory,
+    ws: &WorkspaceEntry,
+    c: &AwsConfig,
+) -> Vec<PhaseCheck> {
     let aud = c.audience_value();
     let mut checks: Vec<PhaseCheck> = Vec::new();
     for phase in RunPhase::BOTH {
@@ -63,11 +76,21 @@ fn config_findings(
             check: check_run(inv, aws, ws, &aud, phase, arn, None),
         });
     }
+    checks
+}
+
+/// TFCOIDC007: phases refused by the same role, grouped into one finding per role.
+fn refused_runs(
+    inv: &Inventory,
+    aws: &AwsInventory,
+    ws: &WorkspaceEntry,
+    c: &AwsConfig,
+    checks: &[PhaseCheck],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let resource = ResourceRef::workspace(inv, ws);
-    // TFCOIDC007: group phases refused by the same role into one finding.
     let mut done: Vec<&str> = Vec::new();
-    for pc in &checks {
+    for pc in checks {
         let arn = pc.check.role_arn.as_str();
         if done.contains(&arn) {
             continue;
@@ -81,27 +104,13 @@ fn config_findings(
         };
         done.push(arn);
         let phases: Vec<&str> = failing.iter().map(|f| f.phase.as_str()).collect();
-        let reasons: Vec<String> = first
-            .check
-            .problems
-            .iter()
-            .filter(|p| !matches!(p, Problem::AudienceNotListed { .. }))
-            .map(|p| match p {
-                Problem::RoleMissing { .. } => format!(
-                    "role {} does not exist, or does not trust the OIDC provider of {}",
-                    role_name_of(arn).unwrap_or(arn),
-                    inv.host
-                ),
-                other => other.describe(),
-            })
-            .collect();
         let detail = format!(
             "{} (from {}) names {arn}; {} runs{} are refused: {}",
             first.key,
             first.source,
             crate::core::text::and_list(&phases),
             c.label(),
-            reasons.join("; ")
+            refusal_reasons(inv, first, arn).join("; ")
         );
         let (setup, explain) = fix_commands(inv, aws, ws, c, arn, first.phase);
         let fix = format!(
@@ -117,29 +126,57 @@ fn config_findings(
         }
         out.push(f);
     }
-    // TFCOIDC003: the provider exists but does not list the audience the workspace sends.
-    if let Some(Problem::AudienceNotListed { aud, client_ids }) = checks
+    out
+}
+
+/// Why a phase's run is refused, one reason per problem (the audience has its own finding).
+fn refusal_reasons(inv: &Inventory, check: &PhaseCheck, arn: &str) -> Vec<String> {
+    check
+        .check
+        .problems
+        .iter()
+        .filter(|p| !matches!(p, Problem::AudienceNotListed { .. }))
+        .map(|p| match p {
+            Problem::RoleMissing { .. } => format!(
+                "role {} does not exist, or does not trust the OIDC provider of {}",
+                role_name_of(arn).unwrap_or(arn),
+                inv.host
+            ),
+            other => other.describe(),
+        })
+        .collect()
+}
+
+/// TFCOIDC003: the provider exists but does not list the audience the workspace sends.
+fn unlisted_audience(
+    inv: &Inventory,
+    ws: &WorkspaceEntry,
+    c: &AwsConfig,
+    checks: &[PhaseCheck],
+) -> Option<Finding> {
+    let Some(Problem::AudienceNotListed { aud, client_ids }) = checks
         .iter()
         .flat_map(|pc| pc.check.problems.iter())
         .find(|p| matches!(p, Problem::AudienceNotListed { .. }))
-    {
-        let from = c.audience.as_ref().map_or_else(
-            || "the default".to_string(),
-            |v| format!("{} from {}", v.key, v.source.describe()),
-        );
-        let detail = format!(
-            "runs{} send aud {aud} ({from}), which the OIDC provider for {} does not list (client IDs: {}): STS refuses the token",
-            c.label(),
-            inv.host,
-            client_ids.join(", ")
-        );
-        let fix = format!(
-            "add {aud} to the provider's client IDs (tfc-oidc setup adds it), or change {}",
-            c.key(VarKind::Audience)
-        );
-        out.push(Finding::new(FindingId::Audience, resource, detail).with_fix(fix));
-    }
-    out
+    else {
+        return None;
+    };
+    let from = c.audience.as_ref().map_or_else(
+        || "the default".to_string(),
+        |v| format!("{} from {}", v.key, v.source.describe()),
+    );
+    let detail = format!(
+        "runs{} send aud {aud} ({from}), which the OIDC provider for {} does not list (client IDs: {}): STS refuses the token",
+        c.label(),
+        inv.host,
+        client_ids.join(", ")
+    );
+    let fix = format!(
+        "add {aud} to the provider's client IDs (tfc-oidc setup adds it), or change {}",
+        c.key(VarKind::Audience)
+    );
+    let resource = ResourceRef::workspace(inv, ws);
+    Some(Finding::new(FindingId::Audience, resource, detail).with_fix(fix))
 }
 
 /// TFCOIDC007's commands, runnable as printed: `setup` trusting the workspace in the role it

@@ -67,33 +67,7 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
     let mut by_set: BTreeMap<(String, String), Vec<&WorkspaceEntry>> = BTreeMap::new();
     for ws in &inv.workspaces {
         let keys = aws_access(ws).static_keys;
-        let own: Vec<String> = keys
-            .iter()
-            .filter(|k| k.source == VariableSource::Workspace)
-            .map(|k| describe_key(&k.key, k.value.as_deref()))
-            .collect();
-        if !own.is_empty() {
-            let detail = format!(
-                "{} {} set on the workspace itself",
-                and_list(&own),
-                if own.len() == 1 { "is" } else { "are" }
-            );
-            let cmd = migrate_command(inv, &[&ws.workspace.name]);
-            let key_id = keys
-                .iter()
-                .find(|k| k.source == VariableSource::Workspace && k.key == STATIC_KEYS[0])
-                .and_then(|k| k.value.clone());
-            out.push(
-                Finding::new(
-                    FindingId::StaticKeys,
-                    ResourceRef::workspace(inv, ws),
-                    detail,
-                )
-                .with_fix(format!("{cmd}{NO_POLICY_HINT}"))
-                .suggesting(cmd)
-                .with_access_key_id(key_id),
-            );
-        }
+        out.extend(own_keys_finding(inv, ws, &keys));
         for k in &keys {
             if let VariableSource::VariableSet { id, name, .. } = &k.source {
                 let list = by_set.entry((id.clone(), name.clone())).or_default();
@@ -104,51 +78,92 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
         }
     }
     for ((id, name), workspaces) in by_set {
-        let set_keys: Vec<_> = inv
-            .varset(&id)
-            .map(|s| s.variables.iter().filter(|v| is_static_key(v)).collect())
-            .unwrap_or_default();
-        let keys: Vec<String> = set_keys
-            .iter()
-            .map(|v| describe_key(&v.key, v.value.as_deref()))
-            .collect();
-        let key_id = set_keys
-            .iter()
-            .find(|v| v.key == STATIC_KEYS[0])
-            .and_then(|v| v.value.clone());
-        let names: Vec<&str> = workspaces
-            .iter()
-            .map(|w| w.workspace.name.as_str())
-            .collect();
-        let shown: Vec<String> = names.iter().take(5).map(|n| n.to_string()).collect();
-        let more = names.len().saturating_sub(shown.len());
-        let detail = format!(
-            "{} reach{} {} workspace{}: {}{}",
-            and_list(&keys),
-            if keys.len() == 1 { "es" } else { "" },
-            names.len(),
-            if names.len() == 1 { "" } else { "s" },
-            shown.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        );
-        let resource = ResourceRef::VariableSet {
-            organization: inv.organization.clone(),
-            id,
-            name,
-        };
-        let cmd = migrate_command(inv, &names);
-        out.push(
-            Finding::new(FindingId::StaticKeys, resource, detail)
-                .with_fix(format!("{cmd}{NO_POLICY_HINT}"))
-                .suggesting(cmd)
-                .with_access_key_id(key_id),
-        );
+        out.push(set_keys_finding(inv, id, name, &workspaces));
     }
     out
+}
+
+/// The keys a workspace holds itself, if any.
+fn own_keys_finding(
+    inv: &Inventory,
+    ws: &WorkspaceEntry,
+    keys: &[crate::core::inventory::access::StaticKey],
+) -> Option<Finding> {
+    let own: Vec<String> = keys
+        .iter()
+        .filter(|k| k.source == VariableSource::Workspace)
+        .map(|k| describe_key(&k.key, k.value.as_deref()))
+        .collect();
+    if own.is_empty() {
+        return None;
+    }
+    let detail = format!(
+        "{} {} set on the workspace itself",
+        and_list(&own),
+        if own.len() == 1 { "is" } else { "are" }
+    );
+    let cmd = migrate_command(inv, &[&ws.workspace.name]);
+    let key_id = keys
+        .iter()
+        .find(|k| k.source == VariableSource::Workspace && k.key == STATIC_KEYS[0])
+        .and_then(|k| k.value.clone());
+    let resource = ResourceRef::workspace(inv, ws);
+    Some(
+        Finding::new(FindingId::StaticKeys, resource, detail)
+            .with_fix(format!("{cmd}{NO_POLICY_HINT}"))
+            .suggesting(cmd)
+            .with_access_key_id(key_id),
+    )
+}
+
+/// A variable set's keys and the workspaces they reach (the first five named).
+fn set_keys_finding(
+    inv: &Inventory,
+    id: String,
+    name: String,
+    workspaces: &[&WorkspaceEntry],
+) -> Finding {
+    let set_keys: Vec<_> = inv
+        .varset(&id)
+        .map(|s| s.variables.iter().filter(|v| is_static_key(v)).collect())
+        .unwrap_or_default();
+    let keys: Vec<String> = set_keys
+        .iter()
+        .map(|v| describe_key(&v.key, v.value.as_deref()))
+        .collect();
+    let key_id = set_keys
+        .iter()
+        .find(|v| v.key == STATIC_KEYS[0])
+        .and_then(|v| v.value.clone());
+    let names: Vec<&str> = workspaces
+        .iter()
+        .map(|w| w.workspace.name.as_str())
+        .collect();
+    let shown: Vec<String> = names.iter().take(5).map(|n| n.to_string()).collect();
+    let more = names.len().saturating_sub(shown.len());
+    let detail = format!(
+        "{} reach{} {} workspace{}: {}{}",
+        and_list(&keys),
+        if keys.len() == 1 { "es" } else { "" },
+        names.len(),
+        if names.len() == 1 { "" } else { "s" },
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    );
+    let resource = ResourceRef::VariableSet {
+        organization: inv.organization.clone(),
+        id,
+        name,
+    };
+    let cmd = migrate_command(inv, &names);
+    Finding::new(FindingId::StaticKeys, resource, detail)
+        .with_fix(format!("{cmd}{NO_POLICY_HINT}"))
+        .suggesting(cmd)
+        .with_access_key_id(key_id)
 }
 
 fn from(source: &VariableSource) -> String {

@@ -188,27 +188,7 @@ fn explain_aws_error(
         AwsAuthError::AccessDenied { .. } => has(CauseCode::RoleMissing)
             .or_else(|| has(CauseCode::TrustPolicy))
             .map(|c| c.detail(said.clone()))
-            .or_else(|| {
-                let mut c = Cause::new(
-                    CauseCode::AccessDenied,
-                    "STS refused AssumeRoleWithWebIdentity for the plan role",
-                );
-                if let Some(f) = facts {
-                    if f.decision.as_ref().is_some_and(|d| d.allowed) {
-                        c = c
-                            .detail(format!(
-                                "tfc-oidc's evaluation of the trust policy of {} admits {}",
-                                f.role_arn, f.claims.sub
-                            ))
-                            .fix("look for an explicit Deny, a service control policy, or a trust policy changed since the run");
-                    } else if let RoleLookup::OtherAccount { account } = &f.role {
-                        c = c.detail(format!(
-                            "the role is in account {account}; run 'tfc-oidc explain' with credentials for that account"
-                        ));
-                    }
-                }
-                with_said(c)
-            }),
+            .or_else(|| with_said(access_denied(facts))),
         AwsAuthError::InvalidIdentityToken { .. } => with_said(Cause::new(
             CauseCode::InvalidIdentityToken,
             "STS rejected the workload identity token",
@@ -232,6 +212,29 @@ fn explain_aws_error(
             .fix("remove AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY so the run uses dynamic credentials ('tfc-oidc migrate')"),
         ),
     }
+}
+
+/// STS refused the role and no known fact says why: what the facts still tell.
+fn access_denied(facts: Option<&AwsFacts>) -> Cause {
+    let mut c = Cause::new(
+        CauseCode::AccessDenied,
+        "STS refused AssumeRoleWithWebIdentity for the plan role",
+    );
+    if let Some(f) = facts {
+        if f.decision.as_ref().is_some_and(|d| d.allowed) {
+            c = c
+                .detail(format!(
+                    "tfc-oidc's evaluation of the trust policy of {} admits {}",
+                    f.role_arn, f.claims.sub
+                ))
+                .fix("look for an explicit Deny, a service control policy, or a trust policy changed since the run");
+        } else if let RoleLookup::OtherAccount { account } = &f.role {
+            c = c.detail(format!(
+                "the role is in account {account}; run 'tfc-oidc explain' with credentials for that account"
+            ));
+        }
+    }
+    c
 }
 
 /// One line for an AWS error.
