@@ -365,7 +365,8 @@ impl App {
             allow_dormant_trust: a.allow_dormant_trust,
             alias: None,
             deactivate_keys: self.migrate_pick.deactivate_keys,
-            same_permissions: false,
+            same_permissions: self.role.permissions.permission
+                == crate::tui::steps::role::Permission::SameAsKeyUser,
         }
     }
 

@@ -193,3 +193,24 @@ async fn a_role_with_a_broad_trust_is_refused_where_it_is_chosen() {
     refused.sort();
     assert_eq!(refused, ["terraform-ci", "tfc-acme-shared"]);
 }
+
+#[tokio::test]
+async fn the_migrate_role_offers_the_key_users_permissions_first() {
+    let mut h = Harness::demo(80, 24);
+    to_migrate_pick(&mut h).await;
+    h.keys(&[KeyCode::Down, KeyCode::Down, Char(' '), Enter])
+        .await;
+    assert_eq!(h.session.app.step, Step::Role);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Same as the key's IAM user")
+            && screen.contains("ci-deployer")
+            && screen.contains("AmazonS3FullAccess (own)"),
+        "{screen}"
+    );
+    assert!(h.session.app.migrate_request().same_permissions);
+    // Another choice is a plain migrate with that policy.
+    h.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Right])
+        .await;
+    assert!(!h.session.app.migrate_request().same_permissions);
+}

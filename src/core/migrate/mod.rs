@@ -133,6 +133,48 @@ pub struct Discovery {
     pub workspaces: Vec<KeyedWorkspace>,
     /// What IAM says about each readable key id.
     pub keys: BTreeMap<String, KeyOwner>,
+    /// What each IAM user of those keys may do (the wizard offers "same as the key's user"),
+    /// or why it could not be read, by user name.
+    pub users: BTreeMap<String, Result<user_permissions::UserPermissions, String>>,
+}
+
+/// The IAM user of a key some chosen workspaces receive, with what it may do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyUser<'a> {
+    /// The user, or `None` when the key's user is unknown (the workspace says which).
+    pub user: Option<String>,
+    /// The first chosen workspace receiving the key.
+    pub workspace: String,
+    /// What the user may do, or why that is unknown.
+    pub permissions: Result<&'a user_permissions::UserPermissions, String>,
+}
+
+impl Discovery {
+    /// The IAM users of the keys of workspaces `names`, each once, with what each may do or
+    /// why that is unknown (a sensitive key id, another account's key, a denied read).
+    pub fn key_users_of(&self, names: &[String]) -> Vec<KeyUser<'_>> {
+        let mut out: Vec<KeyUser<'_>> = Vec::new();
+        for ws in self.workspaces.iter().filter(|w| names.contains(&w.name)) {
+            let (user, permissions) = match role_groups::key_user(ws, &self.keys) {
+                Ok(u) if out.iter().any(|k| k.user.as_deref() == Some(u)) => continue,
+                Ok(u) => {
+                    let read = match self.users.get(u) {
+                        Some(Ok(p)) => Ok(p),
+                        Some(Err(e)) => Err(e.clone()),
+                        None => Err("not read".to_string()),
+                    };
+                    (Some(u.to_string()), read)
+                }
+                Err(why) => (None, Err(why)),
+            };
+            out.push(KeyUser {
+                user,
+                workspace: ws.name.clone(),
+                permissions,
+            });
+        }
+        out
+    }
 }
 
 /// What [`plan_migration`] found and plans.

@@ -200,7 +200,8 @@ async fn read_and_discover(
 }
 
 /// Discovery alone (what the wizard lists before the user picks): the workspaces of `scope`
-/// that receive static keys and what IAM says about their keys. Reads only.
+/// that receive static keys, what IAM says about their keys, and what the keys' users may do.
+/// Reads only.
 pub async fn discover_keys(
     host: &str,
     organization: &str,
@@ -211,10 +212,22 @@ pub async fn discover_keys(
 ) -> Result<Discovery, MigrateError> {
     let req = MigrateRequest::new(host, organization, scope);
     let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
+    let key_users: BTreeSet<String> = read
+        .found
+        .keyed
+        .iter()
+        .filter_map(|w| {
+            role_groups::key_user(w, &read.owners)
+                .ok()
+                .map(String::from)
+        })
+        .collect();
+    let users = user_permissions::read_users(iam, &key_users).await;
     Ok(Discovery {
         organization: read.inventory.organization,
         workspaces: read.found.keyed,
         keys: read.owners,
+        users,
     })
 }
 

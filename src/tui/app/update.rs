@@ -433,6 +433,10 @@ impl App {
                     &cx.organization,
                     &project,
                 );
+                if self.task == Task::Migrate {
+                    let offer = self.migrate_pick.key_user_offer(&chosen);
+                    self.role.permissions.offer_key_users(offer);
+                }
                 self.role.enter(&name, &provider)
             }
             Step::Variables => {

@@ -12,6 +12,7 @@ use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::days_since;
 use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
+use crate::tui::steps::role_permissions::KeyUserOffer;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
 use crate::tui::widgets::text::{draw_intro, intro, loading, problem};
@@ -137,6 +138,12 @@ impl MigratePickStep {
 
     fn workspaces(&self) -> &[KeyedWorkspace] {
         self.discovery.as_ref().map_or(&[], |d| &d.workspaces)
+    }
+
+    /// What the keys' IAM users of workspaces `chosen` may do, for the role screen.
+    pub fn key_user_offer(&self, chosen: &[String]) -> KeyUserOffer {
+        let users = self.discovery.as_ref().map(|d| d.key_users_of(chosen));
+        KeyUserOffer::of(&users.unwrap_or_default())
     }
 
     /// Discovery's result arrived.

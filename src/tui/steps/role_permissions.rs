@@ -1,5 +1,6 @@
-//! One permission choice of the role step: an AWS-managed policy, nothing (for a role that exists:
-//! keep what it has), a policy ARN typed in, or a policy file. The role step holds two when the
+//! One permission choice of the role step: on the migrate path first what the keys' IAM users
+//! may do, then an AWS-managed policy, nothing (for a role that exists: keep what it has), a
+//! policy ARN typed in, or a policy file. The role step holds two when the
 //! roles are split (apply and plan), so the plan role can stay read-only.
 
 use crate::core::answers::{aws_managed_policy_arn, Permissions};
@@ -19,6 +20,9 @@ pub struct TrustingRole {
 /// The permission choices, in the order shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Permission {
+    /// What the IAM user of each workspace's key may do (migrate only; one role per distinct
+    /// set of permissions, made by the core).
+    SameAsKeyUser,
     #[default]
     ReadOnly,
     PowerUser,
@@ -31,7 +35,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    /// The choices, in the order shown.
+    /// The choices every path offers, in the order shown.
     pub const ALL: [Permission; 6] = [
         Permission::ReadOnly,
         Permission::PowerUser,
@@ -44,6 +48,7 @@ impl Permission {
     /// The choice as shown; nothing reads "Keep what the role has" for a role that exists.
     pub fn label(self, existing: bool) -> &'static str {
         match self {
+            Permission::SameAsKeyUser => "Same as the key's IAM user",
             Permission::ReadOnly => "ReadOnlyAccess",
             Permission::PowerUser => "PowerUserAccess",
             Permission::Admin => "AdministratorAccess",
@@ -63,15 +68,43 @@ impl Permission {
             _ => None,
         }
     }
+}
 
-    fn cycle(self, delta: isize) -> Permission {
-        let i = Permission::ALL.iter().position(|p| *p == self).unwrap_or(0) as isize;
-        Permission::ALL[(i + delta).rem_euclid(Permission::ALL.len() as isize) as usize]
-    }
+/// What the keys of the migrated workspaces' IAM users may do, as the role screen offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeyUserOffer {
+    /// One line per user: `ci-deployer: AmazonS3FullAccess (own), …`, or why it is unknown.
+    pub lines: Vec<String>,
+    /// Some user could not be read: choosing this would stop at Review.
+    pub incomplete: bool,
+}
 
-    /// The 1-based position among the choices, for "3 of 6".
-    pub fn number(self) -> usize {
-        Permission::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
+impl KeyUserOffer {
+    /// The offer for `users` (from the migrate discovery).
+    pub fn of(users: &[crate::core::migrate::KeyUser<'_>]) -> KeyUserOffer {
+        let mut offer = KeyUserOffer::default();
+        for u in users {
+            let line = match (&u.user, &u.permissions) {
+                (Some(name), Ok(p)) => {
+                    let mut policies = p.policy_names();
+                    if let Some(b) = &p.boundary {
+                        policies.push(format!("boundary {}", b.rsplit('/').next().unwrap_or(b)));
+                    }
+                    if policies.is_empty() {
+                        policies.push("nothing".into());
+                    }
+                    format!("{name}: {}", policies.join(", "))
+                }
+                (Some(name), Err(why)) => format!("{name}: cannot be read ({why})"),
+                (None, read) => {
+                    let why = read.as_ref().err().cloned().unwrap_or_default();
+                    format!("the key of {}: user unknown ({why})", u.workspace)
+                }
+            };
+            offer.incomplete |= u.permissions.is_err();
+            offer.lines.push(line);
+        }
+        offer
     }
 }
 
@@ -79,6 +112,8 @@ impl Permission {
 #[derive(Debug, Clone, Default)]
 pub struct PermissionChoice {
     pub permission: Permission,
+    /// Offered first on the migrate path: what the keys' users may do.
+    pub key_users: Option<KeyUserOffer>,
     pub arn: TextInput,
     pub policy_path: TextInput,
     /// The policy file read and checked: (path, document).
@@ -97,8 +132,35 @@ pub enum Pending {
 }
 
 impl PermissionChoice {
+    /// The choices offered, in the order shown.
+    pub fn choices(&self) -> Vec<Permission> {
+        let first = self.key_users.as_ref().map(|_| Permission::SameAsKeyUser);
+        first.into_iter().chain(Permission::ALL).collect()
+    }
+
     pub fn cycle(&mut self, delta: isize) {
-        self.permission = self.permission.cycle(delta);
+        let all = self.choices();
+        let i = all.iter().position(|p| *p == self.permission).unwrap_or(0) as isize;
+        self.permission = all[(i + delta).rem_euclid(all.len() as isize) as usize];
+    }
+
+    /// "3 of 7": the choice's 1-based position and how many there are.
+    pub fn position(&self) -> (usize, usize) {
+        let all = self.choices();
+        let i = all.iter().position(|p| *p == self.permission).unwrap_or(0);
+        (i + 1, all.len())
+    }
+
+    /// Offers what the keys' users may do, chosen unless some user could not be read.
+    pub fn offer_key_users(&mut self, offer: KeyUserOffer) {
+        // Entering the screen again keeps what the user chose from the same offer.
+        if offer.lines.is_empty() || self.key_users.as_ref() == Some(&offer) {
+            return;
+        }
+        if !offer.incomplete {
+            self.permission = Permission::SameAsKeyUser;
+        }
+        self.key_users = Some(offer);
     }
 
     /// The typed ARN's problem, checked as the user types (`None` while empty).
@@ -182,12 +244,26 @@ impl PermissionChoice {
                     true,
                 )
             }
+            Permission::SameAsKeyUser => return self.key_user_note(),
             Permission::Nothing if existing => "The role's policies stay as they are; nothing is attached or removed.".into(),
             Permission::Nothing => "No policy: the runs can assume the role but do nothing until you attach one.".into(),
             Permission::PolicyArn => "A managed policy of AWS or of this account, attached to the role (its existence is checked at Review).".into(),
             Permission::PolicyFile => "A JSON policy document, put on the role as its inline policy 'tfc-oidc'.".into(),
         };
         (text, false)
+    }
+
+    /// Each user's policies; a warning when some user could not be read.
+    fn key_user_note(&self) -> (String, bool) {
+        let offer = self.key_users.clone().unwrap_or_default();
+        let mut text = String::from("Each role gets what its workspaces' key user may do: managed policies attached, inline ones copied, the boundary set; users with different permissions get separate roles. ");
+        text.push_str(&offer.lines.join("; "));
+        if offer.incomplete {
+            text.push_str(
+                ". Review stops on a user that could not be read: choose a policy instead.",
+            );
+        }
+        (text, offer.incomplete)
     }
 }
 
@@ -222,5 +298,40 @@ mod tests {
         c.take_document("p.json", "{}");
         assert_eq!(c.pending(), None);
         assert_eq!(c.permissions("aws").inline_policy.as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn the_key_users_choice_comes_first_only_when_offered_and_complete() {
+        let mut c = PermissionChoice::default();
+        assert_eq!(c.position(), (1, 6));
+        let offer = KeyUserOffer {
+            lines: vec!["ci: ReadOnlyAccess (own)".into()],
+            incomplete: false,
+        };
+        c.offer_key_users(offer.clone());
+        assert_eq!(c.permission, Permission::SameAsKeyUser);
+        assert_eq!(c.position(), (1, 7));
+        assert!(
+            c.permissions("aws").none,
+            "the core gives each role its user's"
+        );
+        c.cycle(1);
+        c.offer_key_users(offer);
+        assert_eq!(
+            c.permission,
+            Permission::ReadOnly,
+            "entering again keeps the choice"
+        );
+        c.cycle(-2);
+        assert_eq!(c.permission, Permission::PolicyFile);
+        let mut c = PermissionChoice::default();
+        c.offer_key_users(KeyUserOffer {
+            lines: vec!["the key of etl: user unknown (sensitive)".into()],
+            incomplete: true,
+        });
+        assert_eq!(c.permission, Permission::ReadOnly);
+        c.cycle(-1);
+        assert_eq!(c.permission, Permission::SameAsKeyUser);
+        assert!(c.note(false, "1").1, "an incomplete offer warns");
     }
 }

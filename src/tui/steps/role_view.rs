@@ -106,14 +106,8 @@ impl Form<'_, '_> {
             step.focus == field,
             t,
         ));
-        row.push(Span::styled(
-            format!(
-                "  {} of {}",
-                choice.permission.number(),
-                Permission::ALL.len()
-            ),
-            t.dim(),
-        ));
+        let (number, of) = choice.position();
+        row.push(Span::styled(format!("  {number} of {of}"), t.dim()));
         lines.push(Line::from(row));
         let (text, warning) = choice.note(existing, &self.v.cx.account);
         lines.extend(note(&text, if warning { t.warn() } else { t.dim() }, w));
