@@ -4,11 +4,17 @@ use crate::core::answers::check_stack_subject;
 use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POLICY_NAME};
 use crate::core::error::PlanError;
 use crate::core::plan::{VariableTarget, VarsetRef, WorkspaceRef};
-use crate::core::ports::{Iam, IamError, Project, Stack, Tfc, Variable, Workspace};
+use crate::core::ports::{Iam, IamError, Project, Stack, Tfc, Variable, VariableSet, Workspace};
 use crate::core::subject::RunSubject;
 use futures::future::try_join_all;
 
 use super::{provider_arn, AwsState, RoleState, TfcState};
+
+/// Variable targets with what each holds: where the variables go, and what the workspaces hold.
+type Targets = Vec<(VariableTarget, Vec<Variable>)>;
+
+/// A variable-set target: the set's target, the set if it exists, the workspaces' own variables.
+type VarsetTarget = (Targets, Option<VariableSet>, Targets);
 
 pub(super) async fn read_aws(answers: &Answers, iam: &dyn Iam) -> Result<AwsState, PlanError> {
     let caller = iam
@@ -204,38 +210,7 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
     let org = &answers.organization;
     let mut stack = None;
     let (project, workspaces) = match &answers.workspaces {
-        WorkspaceSelection::Named(names) => {
-            let found = try_join_all(names.iter().map(|n| tfc.workspace(org, n)))
-                .await
-                .map_err(PlanError::tfc("read the workspaces"))?;
-            let mut project: Option<Project> = None;
-            for ws in &found {
-                let name = match &ws.project_name {
-                    Some(n) => n.clone(),
-                    None => {
-                        tfc.project(&ws.project_id)
-                            .await
-                            .map_err(PlanError::tfc("read the project"))?
-                            .name
-                    }
-                };
-                if !name.eq_ignore_ascii_case(&answers.project) {
-                    return Err(PlanError::WrongProject {
-                        workspace: ws.name.clone(),
-                        expected: answers.project.clone(),
-                        actual: name,
-                    });
-                }
-                project.get_or_insert(Project {
-                    id: ws.project_id.clone(),
-                    name,
-                });
-            }
-            (
-                project.expect("at least one workspace was validated"),
-                found,
-            )
-        }
+        WorkspaceSelection::Named(names) => named_workspaces(answers, tfc, names).await?,
         WorkspaceSelection::All => {
             let project = find_project(answers, tfc).await?;
             let workspaces = tfc
@@ -252,48 +227,12 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
     };
     let (targets, varset, workspace_variables) = match &answers.target {
         TargetChoice::Workspaces => (workspace_targets(tfc, &workspaces).await?, None, vec![]),
-        TargetChoice::VariableSet { name } => {
-            let sets = tfc
-                .variable_sets(org)
-                .await
-                .map_err(PlanError::tfc("list the variable sets"))?;
-            let existing = sets.into_iter().find(|s| &s.name == name);
-            let vars = match &existing {
-                Some(set) => tfc
-                    .variable_set_variables(&set.id)
-                    .await
-                    .map_err(PlanError::tfc("read the variable set"))?,
-                None => Vec::new(),
-            };
-            let target = VariableTarget::VariableSet(VarsetRef {
-                id: existing.as_ref().map(|s| s.id.clone()),
-                name: name.clone(),
-            });
-            let own = workspace_targets(tfc, &workspaces).await?;
-            (vec![(target, vars)], existing, own)
-        }
+        TargetChoice::VariableSet { name } => varset_target(tfc, org, name, &workspaces).await?,
     };
-    // A set that reaches more than the selection is refused; the refusal names what else it
-    // reaches, which takes the organization's names (read only in that case).
-    let mut names = Vec::new();
-    if let Some(set) = &varset {
-        let chosen: Vec<&str> = workspaces.iter().map(|w| w.id.as_str()).collect();
-        let beyond = set.global
-            || !set.project_ids.is_empty()
-            || set
-                .workspace_ids
-                .iter()
-                .any(|w| !chosen.contains(&w.as_str()));
-        if beyond {
-            let (all_ws, projects) =
-                futures::try_join!(async { tfc.workspaces(org, None).await }, async {
-                    tfc.projects(org).await
-                })
-                .map_err(PlanError::tfc("name what the variable set reaches"))?;
-            names.extend(all_ws.into_iter().map(|w| (w.id, w.name)));
-            names.extend(projects.into_iter().map(|p| (p.id, p.name)));
-        }
-    }
+    let names = match &varset {
+        Some(set) => names_beyond(tfc, org, set, &workspaces).await?,
+        None => Vec::new(),
+    };
     let organization = workspaces
         .iter()
         .find_map(|w| w.organization.clone())
@@ -313,6 +252,99 @@ pub(super) async fn read_tfc(answers: &Answers, tfc: &dyn Tfc) -> Result<TfcStat
         stack,
         names,
     })
+}
+
+/// The named workspaces, which must all be in the answers' project (and that project).
+async fn named_workspaces(
+    answers: &Answers,
+    tfc: &dyn Tfc,
+    names: &[String],
+) -> Result<(Project, Vec<Workspace>), PlanError> {
+    let org = &answers.organization;
+    let found = try_join_all(names.iter().map(|n| tfc.workspace(org, n)))
+        .await
+        .map_err(PlanError::tfc("read the workspaces"))?;
+    let mut project: Option<Project> = None;
+    for ws in &found {
+        let name = match &ws.project_name {
+            Some(n) => n.clone(),
+            None => {
+                tfc.project(&ws.project_id)
+                    .await
+                    .map_err(PlanError::tfc("read the project"))?
+                    .name
+            }
+        };
+        if !name.eq_ignore_ascii_case(&answers.project) {
+            return Err(PlanError::WrongProject {
+                workspace: ws.name.clone(),
+                expected: answers.project.clone(),
+                actual: name,
+            });
+        }
+        project.get_or_insert(Project {
+            id: ws.project_id.clone(),
+            name,
+        });
+    }
+    let project = project.expect("at least one workspace was validated");
+    Ok((project, found))
+}
+
+/// The variable set `name` as the target (with what it holds, if it exists), and the
+/// variables each workspace holds itself.
+async fn varset_target(
+    tfc: &dyn Tfc,
+    org: &str,
+    name: &str,
+    workspaces: &[Workspace],
+) -> Result<VarsetTarget, PlanError> {
+    let sets = tfc
+        .variable_sets(org)
+        .await
+        .map_err(PlanError::tfc("list the variable sets"))?;
+    let existing = sets.into_iter().find(|s| s.name == name);
+    let vars = match &existing {
+        Some(set) => tfc
+            .variable_set_variables(&set.id)
+            .await
+            .map_err(PlanError::tfc("read the variable set"))?,
+        None => Vec::new(),
+    };
+    let target = VariableTarget::VariableSet(VarsetRef {
+        id: existing.as_ref().map(|s| s.id.clone()),
+        name: name.to_string(),
+    });
+    let own = workspace_targets(tfc, workspaces).await?;
+    Ok((vec![(target, vars)], existing, own))
+}
+
+/// A set that reaches more than the selection is refused; the refusal names what else it
+/// reaches, which takes the organization's names (read only in that case).
+async fn names_beyond(
+    tfc: &dyn Tfc,
+    org: &str,
+    set: &VariableSet,
+    workspaces: &[Workspace],
+) -> Result<Vec<(String, String)>, PlanError> {
+    let chosen: Vec<&str> = workspaces.iter().map(|w| w.id.as_str()).collect();
+    let beyond = set.global
+        || !set.project_ids.is_empty()
+        || set
+            .workspace_ids
+            .iter()
+            .any(|w| !chosen.contains(&w.as_str()));
+    let mut names = Vec::new();
+    if beyond {
+        let (all_ws, projects) =
+            futures::try_join!(async { tfc.workspaces(org, None).await }, async {
+                tfc.projects(org).await
+            })
+            .map_err(PlanError::tfc("name what the variable set reaches"))?;
+        names.extend(all_ws.into_iter().map(|w| (w.id, w.name)));
+        names.extend(projects.into_iter().map(|p| (p.id, p.name)));
+    }
+    Ok(names)
 }
 
 /// Each workspace as a variable target, with the variables it holds itself.

@@ -23,6 +23,40 @@ impl Builder<'_> {
         roles: &[PlannedRole],
         role_deps: Vec<usize>,
     ) -> (Vec<PlannedVariable>, Vec<usize>) {
+        let wanted = self.wanted_values(roles);
+        let mut deps = role_deps;
+        deps.extend(self.create_missing_set());
+        // Every target is warned about alike: the set itself and the chosen workspaces (whose
+        // own keys still reach their runs), or the workspaces.
+        let holders = self.tfc.targets.iter().chain(&self.tfc.workspace_variables);
+        let warnings: Vec<Note> = holders
+            .filter_map(|(target, vars)| static_keys_note(target, vars))
+            .collect();
+        self.notes.extend(warnings);
+        let mut variables = Vec::new();
+        let mut written = Vec::new();
+        let tfc = self.tfc;
+        for (target, existing) in &tfc.targets {
+            for (key, value) in &wanted {
+                let found = existing
+                    .iter()
+                    .find(|v| &v.key == key && v.category == VariableCategory::Env);
+                written.extend(self.write_variable(target, found, key, value, &deps));
+                variables.push(PlannedVariable {
+                    target: target.clone(),
+                    key: key.clone(),
+                    value: value.clone(),
+                    id: found.filter(|v| !v.sensitive).map(|v| v.id.clone()),
+                });
+            }
+        }
+        deps.extend(written);
+        (variables, deps)
+    }
+
+    /// Each variable the answers want, with its value: provider auth, the role ARN of each
+    /// role's phase, and a custom audience.
+    fn wanted_values(&self, roles: &[PlannedRole]) -> Vec<(String, String)> {
         let a = self.answers;
         let tag = a.alias.as_deref();
         let mut wanted: Vec<(String, String)> = vec![(
@@ -39,97 +73,83 @@ impl Builder<'_> {
                 a.audience.clone(),
             ));
         }
-        let mut deps = role_deps;
-        if let (TargetChoice::VariableSet { name }, None) = (&a.target, &self.tfc.varset) {
-            let change = Change::CreateVariableSet(CreateVariableSet {
-                organization: a.organization.clone(),
-                name: name.clone(),
-                description: format!(
-                    "AWS dynamic credentials for {}/{} (managed by tfc-oidc)",
-                    self.tfc.organization, self.tfc.project.name
-                ),
-            });
-            deps.push(self.push(change, vec![]));
-        }
-        // Every target is warned about alike: the set itself and the chosen workspaces (whose
-        // own keys still reach their runs), or the workspaces.
-        let holders = self.tfc.targets.iter().chain(&self.tfc.workspace_variables);
-        let warnings: Vec<Note> = holders
-            .filter_map(|(target, vars)| static_keys_note(target, vars))
-            .collect();
-        self.notes.extend(warnings);
-        let mut variables = Vec::new();
-        let mut written = Vec::new();
-        for (target, existing) in &self.tfc.targets {
-            for (key, value) in &wanted {
-                let found = existing
-                    .iter()
-                    .find(|v| &v.key == key && v.category == VariableCategory::Env);
-                let change = match found {
-                    None => Some(Change::CreateVariable(CreateVariable {
+        wanted
+    }
+
+    /// The variable set the answers target, created when it does not exist yet.
+    fn create_missing_set(&mut self) -> Option<usize> {
+        let a = self.answers;
+        let (TargetChoice::VariableSet { name }, None) = (&a.target, &self.tfc.varset) else {
+            return None;
+        };
+        let change = Change::CreateVariableSet(CreateVariableSet {
+            organization: a.organization.clone(),
+            name: name.clone(),
+            description: format!(
+                "AWS dynamic credentials for {}/{} (managed by tfc-oidc)",
+                self.tfc.organization, self.tfc.project.name
+            ),
+        });
+        Some(self.push(change, vec![]))
+    }
+
+    /// Sets `key` to `value` on `target` unless `found` already says so: created, updated, or
+    /// (sensitive, so neither readable nor comparable) replaced. Returns the changes planned.
+    fn write_variable(
+        &mut self,
+        target: &VariableTarget,
+        found: Option<&Variable>,
+        key: &str,
+        value: &str,
+        deps: &[usize],
+    ) -> Vec<usize> {
+        let create = || {
+            Change::CreateVariable(CreateVariable {
+                target: target.clone(),
+                key: key.to_string(),
+                value: value.to_string(),
+                description: DESCRIPTION.into(),
+            })
+        };
+        let change = match found {
+            None => create(),
+            // The API refuses to make a sensitive variable readable again, and its value
+            // cannot be compared: replace it, so the next run finds it equal.
+            Some(v) if v.sensitive => {
+                let delete = self.push(
+                    Change::DeleteVariable(DeleteVariable {
                         target: target.clone(),
-                        key: key.clone(),
-                        value: value.clone(),
-                        description: DESCRIPTION.into(),
-                    })),
-                    // The API refuses to make a sensitive variable readable again, and its value
-                    // cannot be compared: replace it, so the next run finds it equal.
-                    Some(v) if v.sensitive => {
-                        let delete = self.push(
-                            Change::DeleteVariable(DeleteVariable {
-                                target: target.clone(),
-                                variable_id: v.id.clone(),
-                                key: key.clone(),
-                                sensitive: true,
-                                expected_value: None,
-                                access_key_id: None,
-                            }),
-                            deps.clone(),
-                        );
-                        self.notes.push(Note::info(
-                            target.to_string(),
-                            format!(
-                                "{key} on {target} is sensitive: it is replaced by a readable variable"
-                            ),
-                        ));
-                        let mut after = deps.clone();
-                        after.push(delete);
-                        written.push(self.push(
-                            Change::CreateVariable(CreateVariable {
-                                target: target.clone(),
-                                key: key.clone(),
-                                value: value.clone(),
-                                description: DESCRIPTION.into(),
-                            }),
-                            after,
-                        ));
-                        None
-                    }
-                    Some(v) if v.value.as_deref() != Some(value.as_str()) => {
-                        Some(Change::UpdateVariable(UpdateVariable {
-                            target: target.clone(),
-                            variable_id: v.id.clone(),
-                            key: key.clone(),
-                            old_value: if v.sensitive { None } else { v.value.clone() },
-                            new_value: value.clone(),
-                            description: DESCRIPTION.into(),
-                        }))
-                    }
-                    Some(_) => None,
-                };
-                if let Some(change) = change {
-                    written.push(self.push(change, deps.clone()));
-                }
-                variables.push(PlannedVariable {
-                    target: target.clone(),
-                    key: key.clone(),
-                    value: value.clone(),
-                    id: found.filter(|v| !v.sensitive).map(|v| v.id.clone()),
-                });
+                        variable_id: v.id.clone(),
+                        key: key.to_string(),
+                        sensitive: true,
+                        expected_value: None,
+                        access_key_id: None,
+                    }),
+                    deps.to_vec(),
+                );
+                self.notes.push(Note::info(
+                    target.to_string(),
+                    format!(
+                        "{key} on {target} is sensitive: it is replaced by a readable variable"
+                    ),
+                ));
+                let mut after = deps.to_vec();
+                after.push(delete);
+                return vec![self.push(create(), after)];
             }
-        }
-        deps.extend(written);
-        (variables, deps)
+            Some(v) if v.value.as_deref() != Some(value) => {
+                Change::UpdateVariable(UpdateVariable {
+                    target: target.clone(),
+                    variable_id: v.id.clone(),
+                    key: key.to_string(),
+                    old_value: v.value.clone(),
+                    new_value: value.to_string(),
+                    description: DESCRIPTION.into(),
+                })
+            }
+            Some(_) => return vec![],
+        };
+        vec![self.push(change, deps.to_vec())]
     }
 }
 
