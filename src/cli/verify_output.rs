@@ -41,6 +41,14 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
         None => out.push_str("No run was queued.\n"),
     }
     out.push('\n');
+    verdict(&mut out, r, colour);
+    log_errors(&mut out, r);
+    notes(&mut out, r);
+    out
+}
+
+/// Authenticated, not verified (no run) or not authenticated, with the causes.
+fn verdict(out: &mut String, r: &VerifyReport, colour: bool) {
     let role = r.role_arn.as_deref().map(escape);
     let origin = r
         .credentials
@@ -55,15 +63,11 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
             r.phase,
             role.as_deref().unwrap_or("the role")
         ));
-    } else if r.run.is_none() {
+        return;
+    }
+    if r.run.is_none() {
         out.push_str(&paint("Not verified", "31;1", colour));
         out.push_str(": no run could be queued.\n");
-        if !r.causes.is_empty() {
-            out.push_str("\nWhy:\n");
-            for c in &r.causes {
-                cause_lines(&mut out, c);
-            }
-        }
     } else {
         out.push_str(&paint("Not authenticated", "31;1", colour));
         match &role {
@@ -76,32 +80,41 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
                 r.phase
             )),
         }
-        if !r.causes.is_empty() {
-            out.push_str("\nWhy:\n");
-            for c in &r.causes {
-                cause_lines(&mut out, c);
-            }
+    }
+    if !r.causes.is_empty() {
+        out.push_str("\nWhy:\n");
+        for c in &r.causes {
+            cause_lines(out, c);
         }
     }
-    if let Some(log) = &r.log {
-        let errors: Vec<String> = log
-            .errors
-            .iter()
-            .filter(|e| {
-                !r.causes
-                    .iter()
-                    .any(|c| c.details.iter().any(|d| d.contains(e.as_str())))
-            })
-            .take(5)
-            .cloned()
-            .collect();
-        if !errors.is_empty() && !r.authenticated {
-            out.push_str("\nErrors in the plan log:\n");
-            for e in errors {
-                out.push_str(&format!("  {}\n", escape(&cut(&e, 400))));
-            }
+}
+
+/// Up to five errors of the plan log that no cause already quotes (when not authenticated).
+fn log_errors(out: &mut String, r: &VerifyReport) {
+    let Some(log) = r.log.as_ref().filter(|_| !r.authenticated) else {
+        return;
+    };
+    let errors: Vec<String> = log
+        .errors
+        .iter()
+        .filter(|e| {
+            !r.causes
+                .iter()
+                .any(|c| c.details.iter().any(|d| d.contains(e.as_str())))
+        })
+        .take(5)
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        out.push_str("\nErrors in the plan log:\n");
+        for e in errors {
+            out.push_str(&format!("  {}\n", escape(&cut(&e, 400))));
         }
     }
+}
+
+/// Problems that do not block, and the report's notes.
+fn notes(out: &mut String, r: &VerifyReport) {
     let warnings: Vec<String> = r
         .credentials
         .problems
@@ -116,7 +129,6 @@ pub fn report_text(r: &VerifyReport, colour: bool) -> String {
             out.push_str(&format!("  {}\n", escape(&w)));
         }
     }
-    out
 }
 
 fn cut(text: &str, max: usize) -> String {
