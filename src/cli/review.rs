@@ -112,7 +112,7 @@ async fn review_command(
     // CloudTrail is read beside HCP Terraform and IAM.
     let (inv, activity) = futures::join!(
         read_inventory(ports, &scope, iam),
-        read_review_activity(global, ports, &args.org, activity_skip)
+        read_review_activity(ports, &args.org, activity_skip)
     );
     let inv = inv?;
     let guardrail = guardrail_coverage(ports, &inv).await;
