@@ -30,10 +30,7 @@ pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliErro
         (host, trail, ports.iam.clone(), Some(ports))
     } else {
         // No HCP Terraform token is needed: only the host, and the AWS clients of the builder.
-        let endpoint = global
-            .connect_options()
-            .endpoint()
-            .map_err(|e| CliError::usage(e.to_string()))?;
+        let endpoint = global.connect_options().endpoint()?;
         let aws = AwsClients::load(global.profile.as_deref(), global.region.as_deref()).await;
         let trail = aws.trail(ACTIVITY_TRAIL_ATTEMPTS);
         (endpoint.host().to_string(), trail, aws.iam(), None)
@@ -55,9 +52,7 @@ pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliErro
         start: end - since,
         end,
     };
-    let mut report = read_activity(trail.as_ref(), Some(iam.as_ref()), &query)
-        .await
-        .map_err(|e| CliError::failure(e.to_string()))?;
+    let mut report = read_activity(trail.as_ref(), Some(iam.as_ref()), &query).await?;
     if let Some(role) = &args.role {
         check_role_exists(iam.as_ref(), role, &report).await?;
     }

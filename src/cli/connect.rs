@@ -44,17 +44,14 @@ impl Ports {
         if options.demo {
             return Ports::demo();
         }
-        let endpoint = options
-            .endpoint()
-            .map_err(|e| CliError::usage(e.to_string()))?;
+        let endpoint = options.endpoint()?;
         let bundle = connect_live(
             endpoint,
             options.profile.as_deref(),
             options.region.as_deref(),
             None,
         )
-        .await
-        .map_err(|e| CliError::failure(e.to_string()))?;
+        .await?;
         Ok(Ports {
             bundle,
             journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
