@@ -90,9 +90,4 @@ impl Ports {
         }
         Ok(())
     }
-
-    /// The sandbox behind `--demo` (`None` for the real services).
-    pub fn sandbox(&self) -> Option<&Sandbox> {
-        self.demo.as_ref().map(|(sandbox, _)| sandbox)
-    }
 }
