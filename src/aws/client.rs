@@ -1,18 +1,12 @@
-//! [`IamClient`]: the real AWS adapter behind the core's [`Iam`] port (aws-sdk-iam + aws-sdk-sts).
-//!
-//! The OIDC provider calls live in `providers.rs`, the role and policy calls in `roles.rs`; this
-//! file holds the client, the trait implementation that forwards to them, STS and access keys.
+//! [`IamClient`]: the real AWS adapter behind the core's [`Iam`](crate::core::ports::Iam) port
+//! (aws-sdk-iam + aws-sdk-sts): the client and its construction. The port's calls are in
+//! `iam.rs`, one method per call under the port's name.
 
-use async_trait::async_trait;
 use aws_config::SdkConfig;
 use aws_sdk_iam::config::retry::RetryConfig;
-use aws_sdk_iam::types::StatusType;
 
-use super::errors::{classify, ErrorContext};
-use crate::core::ports::{
-    AccessKeyLastUsed, AccessKeyMetadata, AccessKeyStatus, CallerIdentity, Iam, IamError,
-    InlinePolicy, NewOidcProvider, NewRole, OidcProvider, Role,
-};
+use super::errors::ErrorContext;
+use crate::core::ports::IamError;
 
 /// Attempts per request (first try + retries) for the SDK's standard retry strategy, which
 /// already backs off on throttling and transient errors.
@@ -76,183 +70,13 @@ impl IamClient {
     }
 }
 
-#[async_trait]
-impl Iam for IamClient {
-    async fn caller_identity(&self) -> Result<CallerIdentity, IamError> {
-        let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| classify(e, "the caller identity", &self.sts_ctx))?;
-        Ok(CallerIdentity {
-            account: out.account().unwrap_or_default().to_owned(),
-            arn: out.arn().unwrap_or_default().to_owned(),
-            user_id: out.user_id().unwrap_or_default().to_owned(),
-        })
-    }
-
-    async fn list_oidc_providers(&self) -> Result<Vec<String>, IamError> {
-        self.list_oidc_providers_impl().await
-    }
-
-    async fn get_oidc_provider(&self, arn: &str) -> Result<Option<OidcProvider>, IamError> {
-        self.get_oidc_provider_impl(arn).await
-    }
-
-    async fn create_oidc_provider(&self, provider: &NewOidcProvider) -> Result<String, IamError> {
-        self.create_oidc_provider_impl(provider).await
-    }
-
-    async fn add_client_id(&self, provider_arn: &str, client_id: &str) -> Result<(), IamError> {
-        self.add_client_id_impl(provider_arn, client_id).await
-    }
-
-    async fn remove_client_id(&self, provider_arn: &str, client_id: &str) -> Result<(), IamError> {
-        self.remove_client_id_impl(provider_arn, client_id).await
-    }
-
-    async fn delete_oidc_provider(&self, arn: &str) -> Result<(), IamError> {
-        self.delete_oidc_provider_impl(arn).await
-    }
-
-    async fn get_role(&self, name: &str) -> Result<Option<Role>, IamError> {
-        self.get_role_impl(name).await
-    }
-
-    /// Note: IAM's ListRoles leaves out tags and RoleLastUsed, so the roles returned here have
-    /// empty `tags` and no `last_used`; call [`Iam::get_role`] when those matter.
-    async fn list_roles(&self) -> Result<Vec<Role>, IamError> {
-        self.list_roles_impl().await
-    }
-
-    async fn create_role(&self, role: &NewRole) -> Result<Role, IamError> {
-        self.create_role_impl(role).await
-    }
-
-    async fn update_trust_policy(&self, role_name: &str, document: &str) -> Result<(), IamError> {
-        self.update_trust_policy_impl(role_name, document).await
-    }
-
-    async fn delete_role(&self, name: &str) -> Result<(), IamError> {
-        self.delete_role_impl(name).await
-    }
-
-    async fn list_attached_policies(&self, role_name: &str) -> Result<Vec<String>, IamError> {
-        self.list_attached_policies_impl(role_name).await
-    }
-
-    async fn attach_policy(&self, role_name: &str, policy_arn: &str) -> Result<(), IamError> {
-        self.attach_policy_impl(role_name, policy_arn).await
-    }
-
-    async fn detach_policy(&self, role_name: &str, policy_arn: &str) -> Result<(), IamError> {
-        self.detach_policy_impl(role_name, policy_arn).await
-    }
-
-    async fn list_inline_policies(&self, role_name: &str) -> Result<Vec<String>, IamError> {
-        self.list_inline_policies_impl(role_name).await
-    }
-
-    async fn get_inline_policy(
-        &self,
-        role_name: &str,
-        policy_name: &str,
-    ) -> Result<Option<String>, IamError> {
-        self.get_inline_policy_impl(role_name, policy_name).await
-    }
-
-    async fn put_inline_policy(
-        &self,
-        role_name: &str,
-        policy_name: &str,
-        document: &str,
-    ) -> Result<(), IamError> {
-        self.put_inline_policy_impl(role_name, policy_name, document)
-            .await
-    }
-
-    async fn delete_inline_policy(
-        &self,
-        role_name: &str,
-        policy_name: &str,
-    ) -> Result<(), IamError> {
-        self.delete_inline_policy_impl(role_name, policy_name).await
-    }
-
-    async fn set_access_key_status(
-        &self,
-        user: &str,
-        access_key_id: &str,
-        status: AccessKeyStatus,
-    ) -> Result<(), IamError> {
-        let what = format!(
-            "access key {} of user '{user}'",
-            redact_key_id(access_key_id)
-        );
-        let status = match status {
-            AccessKeyStatus::Active => StatusType::Active,
-            AccessKeyStatus::Inactive => StatusType::Inactive,
-        };
-        self.iam
-            .update_access_key()
-            .user_name(user)
-            .access_key_id(access_key_id)
-            .status(status)
-            .send()
-            .await
-            .map_err(|e| classify(e, &what, &self.iam_ctx))?;
-        Ok(())
-    }
-
-    async fn access_key_last_used(
-        &self,
-        access_key_id: &str,
-    ) -> Result<Option<AccessKeyLastUsed>, IamError> {
-        self.access_key_last_used_impl(access_key_id).await
-    }
-
-    async fn list_access_keys(&self, user: &str) -> Result<Vec<AccessKeyMetadata>, IamError> {
-        self.list_access_keys_impl(user).await
-    }
-
-    async fn access_key_account(&self, access_key_id: &str) -> Result<Option<String>, IamError> {
-        self.access_key_account_impl(access_key_id).await
-    }
-
-    async fn get_managed_policy_document(
-        &self,
-        policy_arn: &str,
-    ) -> Result<Option<String>, IamError> {
-        self.get_managed_policy_document_impl(policy_arn).await
-    }
-
-    async fn managed_policy_exists(&self, policy_arn: &str) -> Result<bool, IamError> {
-        self.managed_policy_exists_impl(policy_arn).await
-    }
-
-    async fn user_permissions_boundary(&self, user: &str) -> Result<Option<String>, IamError> {
-        self.user_permissions_boundary_impl(user).await
-    }
-
-    async fn list_attached_user_policies(&self, user: &str) -> Result<Vec<String>, IamError> {
-        self.list_attached_user_policies_impl(user).await
-    }
-
-    async fn list_groups_for_user(&self, user: &str) -> Result<Vec<String>, IamError> {
-        self.list_groups_for_user_impl(user).await
-    }
-
-    async fn list_attached_group_policies(&self, group: &str) -> Result<Vec<String>, IamError> {
-        self.list_attached_group_policies_impl(group).await
-    }
-
-    async fn user_inline_policies(&self, user: &str) -> Result<Vec<InlinePolicy>, IamError> {
-        self.user_inline_policies_impl(user).await
-    }
-
-    async fn group_inline_policies(&self, group: &str) -> Result<Vec<InlinePolicy>, IamError> {
-        self.group_inline_policies_impl(group).await
+/// `Ok(None)` when the entity does not exist: the port's lookups say "absent" that way, so
+/// the planner never matches on errors for the common case.
+pub(super) fn absent_as_none<T>(result: Result<T, IamError>) -> Result<Option<T>, IamError> {
+    match result {
+        Ok(found) => Ok(Some(found)),
+        Err(IamError::NoSuchEntity(_)) => Ok(None),
+        Err(other) => Err(other),
     }
 }
 
@@ -269,7 +93,17 @@ pub(super) fn redact_key_id(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_key_id;
+    use super::{absent_as_none, redact_key_id};
+    use crate::core::ports::IamError;
+
+    #[test]
+    fn a_missing_entity_is_none_and_other_errors_stay() {
+        assert_eq!(absent_as_none(Ok::<_, IamError>(1)), Ok(Some(1)));
+        let missing = IamError::NoSuchEntity("role 'x'".into());
+        assert_eq!(absent_as_none::<u8>(Err(missing)), Ok(None));
+        let denied = IamError::AccessDenied("iam:GetRole".into());
+        assert_eq!(absent_as_none::<u8>(Err(denied.clone())), Err(denied));
+    }
 
     #[test]
     fn key_ids_are_shortened() {

@@ -6,12 +6,11 @@ pub mod client;
 pub mod cloudtrail;
 pub mod config;
 mod errors;
+mod iam;
 pub mod organizations;
-mod policies;
 mod providers;
 mod roles;
 pub mod thumbprint;
-mod users;
 
 pub use client::IamClient;
 pub use cloudtrail::CloudTrailClient;

@@ -3,18 +3,16 @@
 //! `cloudtrail:LookupEvents` (and `iam:ListRoles` to know the trusting roles), not an HCP
 //! Terraform token.
 
-use crate::aws::{load_sdk_config, CloudTrailClient, IamClient};
 use crate::cli::args::{ActivityArgs, Format, GlobalArgs};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::output;
 use crate::cli::output::{escape, paint};
+use crate::connect::{AwsClients, ACTIVITY_TRAIL_ATTEMPTS};
 use crate::core::activity::{read_activity, Activity, ActivityQuery, ActivityReport};
-use crate::core::ports::{AuditTrail, Iam};
+use crate::core::ports::Iam;
 use crate::core::subject::RunSubject;
-use crate::tfc::Endpoint;
 use serde_json::json;
-use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// CloudTrail's event history keeps 90 days.
@@ -24,28 +22,18 @@ const HISTORY_DAYS: i64 = 90;
 pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliError> {
     let (host, trail, iam, demo) = if global.demo {
         let ports = Ports::demo()?;
-        let sb = ports
-            .sandbox()
-            .cloned()
-            .ok_or_else(|| CliError::failure("the demo sandbox is not available"))?;
-        let trail: Arc<dyn AuditTrail> = sb.iam.clone();
-        let iam: Arc<dyn Iam> = sb.iam.clone();
-        (
-            crate::sandbox::DEMO_HOST.to_string(),
-            trail,
-            iam,
-            Some(ports),
-        )
+        let trail = ports
+            .trail
+            .clone()
+            .ok_or_else(|| CliError::failure("the demo sandbox keeps no CloudTrail events"))?;
+        let host = ports.tfc.host().to_string();
+        (host, trail, ports.iam.clone(), Some(ports))
     } else {
-        let env = |k: &str| std::env::var(k).ok();
-        let endpoint =
-            Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)
-                .map_err(|e| CliError::usage(e.to_string()))?;
-        let sdk = load_sdk_config(global.profile.as_deref(), global.region.as_deref()).await;
-        let trail: Arc<dyn AuditTrail> = Arc::new(CloudTrailClient::new(&sdk));
-        let iam: Arc<dyn Iam> =
-            Arc::new(IamClient::new(&sdk).with_profile(global.profile.as_deref()));
-        (endpoint.host().to_string(), trail, iam, None)
+        // No HCP Terraform token is needed: only the host, and the AWS clients of the builder.
+        let endpoint = global.connect_options().endpoint()?;
+        let aws = AwsClients::load(global.profile.as_deref(), global.region.as_deref()).await;
+        let trail = aws.trail(ACTIVITY_TRAIL_ATTEMPTS);
+        (endpoint.host().to_string(), trail, aws.iam(), None)
     };
     let end = OffsetDateTime::now_utc();
     let mut notes = Vec::new();
@@ -64,9 +52,7 @@ pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliErro
         start: end - since,
         end,
     };
-    let mut report = read_activity(trail.as_ref(), Some(iam.as_ref()), &query)
-        .await
-        .map_err(|e| CliError::failure(e.to_string()))?;
+    let mut report = read_activity(trail.as_ref(), Some(iam.as_ref()), &query).await?;
     if let Some(role) = &args.role {
         check_role_exists(iam.as_ref(), role, &report).await?;
     }

@@ -50,7 +50,7 @@ fn read_answer() -> Result<Decision, CliError> {
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+        .map_err(|e| CliError::local_io("cannot read the answer", e))?;
     let decision = decide(&line);
     if decision == Decision::Cancelled && !line.trim().is_empty() {
         // Say why a near miss ("y", "Yes") did nothing, so it is not mistaken for a failure.

@@ -3,22 +3,25 @@
 
 use crate::cli::args::GlobalArgs;
 use crate::cli::error::CliError;
-use crate::connect::{connect_live, ConnectError, ConnectOptions};
+use crate::connect::{connect_live, ConnectOptions, PortBundle};
 use crate::core::journal::Journal;
-use crate::core::ports::{Iam, Organizations, Tfc};
 use crate::paths;
 use crate::sandbox::Sandbox;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-/// The adapters and journal one command uses.
+/// The ports one command works through (the bundle every front holds, `ports.iam`,
+/// `ports.tfc`, … through `Deref`), its journal, and with `--demo` where the sandbox is kept.
 pub struct Ports {
-    pub iam: Arc<dyn Iam>,
-    pub tfc: Arc<dyn Tfc>,
-    /// AWS Organizations (the sandbox's in `--demo`), for the review's guardrail coverage.
-    pub organizations: Arc<dyn Organizations>,
+    pub bundle: PortBundle,
     pub journal: Journal,
     demo: Option<(Sandbox, Option<PathBuf>)>,
+}
+
+impl std::ops::Deref for Ports {
+    type Target = PortBundle;
+    fn deref(&self) -> &PortBundle {
+        &self.bundle
+    }
 }
 
 impl GlobalArgs {
@@ -41,25 +44,16 @@ impl Ports {
         if options.demo {
             return Ports::demo();
         }
-        let endpoint = options
-            .endpoint()
-            .map_err(|e| CliError::usage(e.to_string()))?;
-        let live = connect_live(
+        let endpoint = options.endpoint()?;
+        let bundle = connect_live(
             endpoint,
             options.profile.as_deref(),
             options.region.as_deref(),
             None,
         )
-        .await
-        .map_err(|e| match e {
-            ConnectError::NoToken { .. } | ConnectError::Token(_) | ConnectError::Setup(_) => {
-                CliError::failure(e.to_string())
-            }
-        })?;
+        .await?;
         Ok(Ports {
-            iam: live.iam,
-            tfc: live.tfc,
-            organizations: live.organizations,
+            bundle,
             journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
             demo: None,
         })
@@ -78,9 +72,7 @@ impl Ports {
             None => Sandbox::demo(),
         };
         Ok(Ports {
-            iam: sandbox.iam.clone(),
-            tfc: sandbox.tfc.clone(),
-            organizations: sandbox.iam.clone(),
+            bundle: PortBundle::sandbox(&sandbox),
             journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
             demo: Some((sandbox, path)),
         })
@@ -97,10 +89,5 @@ impl Ports {
             })?;
         }
         Ok(())
-    }
-
-    /// The sandbox behind `--demo` (`None` for the real services).
-    pub fn sandbox(&self) -> Option<&Sandbox> {
-        self.demo.as_ref().map(|(sandbox, _)| sandbox)
     }
 }

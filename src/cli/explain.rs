@@ -5,7 +5,7 @@
 
 use crate::cli::args::{ExplainArgs, Format, GlobalArgs, PhaseArg};
 use crate::cli::connect::Ports;
-use crate::cli::error::{code, CliError};
+use crate::cli::error::CliError;
 use crate::cli::output::escape;
 use crate::cli::review::{read_inventory, usable_aws};
 use crate::core::inventory::{Inventory, InventoryScope};
@@ -50,7 +50,7 @@ async fn explain_command(ports: &Ports, args: &ExplainArgs) -> Result<(), CliErr
             args.role_arn.as_deref(),
             extra,
         )
-        .map_err(|e| CliError::usage_if(e.is_usage(), e.to_string()))
+        .map_err(CliError::from)
     };
     let first = run(None)?;
     let explanation = with_unlisted_role(iam, first, run).await?;
@@ -82,7 +82,7 @@ pub(crate) async fn with_unlisted_role<T: Checked>(
     let role = iam
         .get_role(name)
         .await
-        .map_err(|e| CliError::failure(format!("cannot read role {name}: {e}")))?;
+        .map_err(|e| CliError::service(&format!("cannot read role {name}"), e))?;
     match role {
         Some(role) => again(Some(&role)),
         None => Ok(first),
@@ -145,7 +145,7 @@ pub(crate) fn report(
     if allowed {
         Ok(())
     } else {
-        Err(CliError::exit(code::FAILURE))
+        Err(CliError::answer_no())
     }
 }
 

@@ -45,8 +45,7 @@ pub(crate) async fn explain_stack_command(
             .unwrap_or(crate::core::answers::DEFAULT_AUDIENCE),
     };
     let explain = |extra: Option<&crate::core::ports::Role>| {
-        explain_stack(&inv, &run, extra)
-            .map_err(|e| CliError::usage_if(e.is_usage(), e.to_string()))
+        explain_stack(&inv, &run, extra).map_err(CliError::from)
     };
     let first = explain(None)?;
     let explanation = with_unlisted_role(iam, first, explain).await?;

@@ -5,7 +5,7 @@
 
 use crate::cli::args::{ExportArgs, ExportFormat as FormatArg, GlobalArgs};
 use crate::cli::connect::Ports;
-use crate::cli::error::{code, CliError};
+use crate::cli::error::{CliError, ErrorKind};
 use crate::cli::setup::answers_from;
 use crate::export::{read_facts, render, ExportError, ExportFormat, Facts};
 use crate::tfc::Endpoint;
@@ -61,10 +61,9 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<(), CliError>
             let facts = read_facts(&answers, ports.iam.as_ref(), ports.tfc.as_ref()).await?;
             (answers, facts)
         }
-        Err(e) if e.code == code::FAILURE => {
+        Err(e) if e.kind == ErrorKind::Failure => {
             let endpoint =
-                Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)
-                    .map_err(|e| CliError::usage(e.to_string()))?;
+                Endpoint::resolve(global.hostname.as_deref(), global.api_url.as_deref(), &env)?;
             let answers = answers_from(&args.choices, endpoint.host()).await?;
             let facts = Facts::unread(&answers, e.message);
             (answers, facts)

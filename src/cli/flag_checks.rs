@@ -91,7 +91,7 @@ fn check_explain(args: &ExplainArgs) -> Result<(), CliError> {
         }
     }
     if let Some(arn) = &args.role_arn {
-        names::validate_role_arn(arn).map_err(|e| CliError::usage(format!("--role-arn: {e}")))?;
+        names::validate_role_arn(arn).map_err(|e| CliError::flag("--role-arn", e))?;
     }
     Ok(())
 }
@@ -106,7 +106,7 @@ fn check_activity(args: &ActivityArgs) -> Result<(), CliError> {
     } else {
         names::validate_role_name(role)
     };
-    checked.map_err(|e| CliError::usage(format!("--role: {e}")))
+    checked.map_err(|e| CliError::flag("--role", e))
 }
 
 #[cfg(test)]
@@ -126,7 +126,7 @@ mod tests {
             }
         };
         check(&cli).err().map(|e| {
-            assert_eq!(e.code, code::USAGE, "{}", e.message);
+            assert_eq!(e.code(), code::USAGE, "{}", e.message);
             e.message
         })
     }

@@ -13,8 +13,7 @@ const POLICY_NAME: &str = "tfc-oidc-guardrail";
 
 pub fn run(global: &GlobalArgs, args: &GuardrailArgs) -> Result<(), CliError> {
     let hosts = hosts(global, args)?;
-    let policy = guardrail::resource_control_policy(&hosts, &args.organizations)
-        .map_err(|e| CliError::usage(e.to_string()))?;
+    let policy = guardrail::resource_control_policy(&hosts, &args.organizations)?;
     let description = description(&hosts, &args.organizations);
     let text = match args.format {
         GuardrailFormat::Json => serde_json::to_string_pretty(&policy).unwrap_or_default() + "\n",
@@ -30,10 +29,7 @@ fn hosts(global: &GlobalArgs, args: &GuardrailArgs) -> Result<Vec<String>, CliEr
     if !args.hosts.is_empty() {
         return Ok(args.hosts.clone());
     }
-    let endpoint = global
-        .connect_options()
-        .endpoint()
-        .map_err(|e| CliError::usage(e.to_string()))?;
+    let endpoint = global.connect_options().endpoint()?;
     Ok(vec![endpoint.host().to_string()])
 }
 

@@ -20,7 +20,7 @@ pub fn run(args: &ManArgs) -> Result<(), CliError> {
     };
     std::io::stdout()
         .write_all(&page)
-        .map_err(|e| CliError::failure(format!("cannot write the man page: {e}")))
+        .map_err(|e| CliError::local_io("cannot write the man page", e))
 }
 
 /// Every page's file name (`tfc-oidc.1`, `tfc-oidc-setup.1`, …) and roff text.
@@ -75,7 +75,7 @@ fn render(cmd: &clap::Command) -> Result<Vec<u8>, CliError> {
     let mut out = Vec::new();
     clap_mangen::Man::new(cmd.clone())
         .render(&mut out)
-        .map_err(|e| CliError::failure(format!("cannot render the man page: {e}")))?;
+        .map_err(|e| CliError::local_io("cannot render the man page", e))?;
     Ok(examples_section(&String::from_utf8_lossy(&out)).into_bytes())
 }
 
@@ -100,11 +100,11 @@ fn examples_section(roff: &str) -> String {
 
 fn write_all(root: &clap::Command, dir: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| CliError::failure(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| CliError::local_io(&format!("cannot create {}", dir.display()), e))?;
     for (file, page) in pages(root)? {
         let path = dir.join(file);
         std::fs::write(&path, page)
-            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
+            .map_err(|e| CliError::local_io(&format!("cannot write {}", path.display()), e))?;
         println!("{}", path.display());
     }
     Ok(())

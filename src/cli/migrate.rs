@@ -8,9 +8,7 @@ use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::migrate_output as out;
 use crate::cli::output;
 use crate::core::journal::{Journal, RecordKind};
-use crate::core::migrate::{
-    plan_migration, MigrateError, MigrateRequest, Migration, MigrationScope,
-};
+use crate::core::migrate::{plan_migration, MigrateRequest, Migration, MigrationScope};
 use crate::core::plan::{Change, Plan};
 
 /// Runs `migrate`.
@@ -19,10 +17,6 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError
     let result = migrate(&ports, args).await;
     ports.finish()?;
     result
-}
-
-fn error(e: MigrateError) -> CliError {
-    CliError::usage_if(e.is_usage(), e.to_string())
 }
 
 /// Setup's flags for the role, so setup's reading and checking of them (policy file, thumbprint,
@@ -116,8 +110,7 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
         &earlier,
         &|_| {},
     )
-    .await
-    .map_err(error)?;
+    .await?;
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;
     let now = time::OffsetDateTime::now_utc();

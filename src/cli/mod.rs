@@ -60,13 +60,13 @@ pub fn main() -> ExitCode {
     let demo = cli.global.demo;
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.message.is_empty() => ExitCode::from(e.code),
+        Err(e) if e.message.is_empty() => ExitCode::from(e.code()),
         Err(e) => {
-            tracing::error!(code = e.code, "{}", e.message);
+            tracing::error!(code = e.code(), "{}", e.message);
             // A command the error suggests runs against the same sandbox when copied.
             let message = crate::core::text::hints_for(demo, &e.message);
             eprintln!("error: {}", output::escape(&message));
-            ExitCode::from(e.code)
+            ExitCode::from(e.code())
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::cli::progress::ReadBar;
 use crate::cli::review_activity::{read_review_activity, ReviewActivity};
 use crate::cli::review_baseline::{Baseline, Filtered};
 use crate::cli::{output, review_markdown, review_output, sarif};
-use crate::core::inventory::{self, Inventory, InventoryError, InventoryScope};
+use crate::core::inventory::{self, Inventory, InventoryScope};
 use crate::core::ports::{Iam, IamError};
 use crate::core::review::guardrail::{self, GuardrailCoverage};
 use crate::core::review::{self, fails_at, Finding, Severity, Summary};
@@ -61,12 +61,7 @@ pub async fn read_inventory(
     let callback = bar.callback();
     let inv = inventory::read(scope, ports.tfc.as_ref(), iam, &callback).await;
     bar.finish();
-    inv.map_err(inventory_error)
-}
-
-/// An inventory error as one line.
-pub fn inventory_error(e: InventoryError) -> CliError {
-    CliError::usage_if(e.is_usage(), e.to_string())
+    Ok(inv?)
 }
 
 fn threshold(f: FailOn) -> Option<Severity> {
@@ -112,7 +107,7 @@ async fn review_command(
     // CloudTrail is read beside HCP Terraform and IAM.
     let (inv, activity) = futures::join!(
         read_inventory(ports, &scope, iam),
-        read_review_activity(global, ports, &args.org, activity_skip)
+        read_review_activity(ports, &args.org, activity_skip)
     );
     let inv = inv?;
     let guardrail = guardrail_coverage(ports, &inv).await;
@@ -143,7 +138,7 @@ async fn review_command(
     };
     print_review(args, &outcome)?;
     if failed {
-        return Err(CliError::exit(crate::cli::error::code::FAILURE));
+        return Err(CliError::answer_no());
     }
     Ok(())
 }
@@ -231,7 +226,7 @@ fn print_review(args: &ReviewArgs, o: &Outcome) -> Result<(), CliError> {
             let suppressed = args.baseline.is_some().then_some(suppressed);
             let log = sarif::log(inv, o.all, &o.filtered.known, suppressed);
             let text = serde_json::to_string_pretty(&log)
-                .map_err(|e| CliError::failure(format!("cannot write SARIF: {e}")))?;
+                .map_err(|e| CliError::local_io("cannot write SARIF", e))?;
             println!("{text}");
         }
     }

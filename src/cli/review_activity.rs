@@ -3,17 +3,12 @@
 //! credentials, with `--no-activity`, or when CloudTrail refuses (no `cloudtrail:LookupEvents`)
 //! or fails, the review goes on without them and its summary says why.
 
-use crate::aws::{load_sdk_config, CloudTrailClient};
-use crate::cli::args::GlobalArgs;
 use crate::cli::connect::Ports;
-use crate::core::ports::AuditTrail;
 use crate::core::review::assess::read_review_activity as read_from;
 pub(crate) use crate::core::review::ActivityRead as ReviewActivity;
-use std::sync::Arc;
 
 /// Reads the events of the last 90 days of runs of `org`, unless `skip` says why not.
 pub(crate) async fn read_review_activity(
-    global: &GlobalArgs,
     ports: &Ports,
     org: &str,
     skip: Option<String>,
@@ -21,17 +16,10 @@ pub(crate) async fn read_review_activity(
     if let Some(why) = skip {
         return ReviewActivity::Skipped(why);
     }
-    let trail: Arc<dyn AuditTrail> = match ports.sandbox() {
-        Some(sb) => sb.iam.clone(),
-        None => {
-            let sdk = load_sdk_config(global.profile.as_deref(), global.region.as_deref()).await;
-            Arc::new(CloudTrailClient::with_attempts(
-                &sdk,
-                crate::connect::REVIEW_TRAIL_ATTEMPTS,
-            ))
-        }
-    };
-    read_from(trail.as_ref(), ports.tfc.host(), org).await
+    match &ports.trail {
+        Some(trail) => read_from(trail.as_ref(), ports.tfc.host(), org).await,
+        None => ReviewActivity::Skipped("no CloudTrail client was set up".into()),
+    }
 }
 
 #[cfg(test)]

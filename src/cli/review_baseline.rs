@@ -88,7 +88,7 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, CliError> {
         let shown = path.display();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(format!("cannot read the baseline {shown}: {e}")))?;
+            .map_err(|e| CliError::input_file(&format!("the baseline {shown}"), e))?;
         Baseline::parse(&text).map_err(|why| {
             // A JSON position follows the file name as FILE:LINE:COLUMN.
             let sep = if why.starts_with(|c: char| c.is_ascii_digit()) {
@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn an_unreadable_baseline_is_a_usage_error_naming_the_file() {
         let err = Baseline::load(Path::new("/nonexistent/base.json")).unwrap_err();
-        assert_eq!(err.code, crate::cli::error::code::USAGE);
+        assert_eq!(err.code(), crate::cli::error::code::USAGE);
         assert!(err.message.contains("/nonexistent/base.json"), "{err}");
     }
 }

@@ -57,7 +57,7 @@ pub async fn answers_from(args: &SetupArgs, host: &str) -> Result<Answers, CliEr
         return Err(CliError::usage("--varset-name needs --target varset"));
     }
     if let Some(t) = &args.role.thumbprint {
-        let t = crate::aws::validate_thumbprint(t).map_err(|e| CliError::usage(e.to_string()))?;
+        let t = crate::aws::validate_thumbprint(t)?;
         answers.thumbprints = vec![t];
     }
     answers.validate()?;
@@ -81,7 +81,7 @@ fn policy_file(path: Option<&Path>) -> Result<Option<String>, CliError> {
         return Ok(None);
     };
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::usage(format!("cannot read policy file {}: {e}", path.display())))?;
+        .map_err(|e| CliError::input_file(&format!("policy file {}", path.display()), e))?;
     check_permission_policy(&text, names::INLINE_POLICY_MAX)
         .map_err(|p| CliError::usage(format!("policy file {}:{p}", path.display())))?;
     Ok(Some(text))

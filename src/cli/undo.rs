@@ -43,11 +43,7 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
                 ports.tfc.host()
             )));
         }
-        let caller = ports
-            .iam
-            .caller_identity()
-            .await
-            .map_err(|e| CliError::failure(e.to_string()))?;
+        let caller = ports.iam.caller_identity().await?;
         if &caller.account != account {
             return Err(CliError::usage(format!(
                 "the last apply was in AWS account {account}, but the credentials are for {}: switch --profile",

@@ -52,9 +52,7 @@ fn print_report(report: &VerifyReport, format: Format, demo: bool) {
 async fn verify(ports: &Ports, args: &VerifyArgs) -> Result<VerifyReport, CliError> {
     let tfc = ports.tfc.as_ref();
     let host = tfc.host().to_string();
-    let state = read_workspace(tfc, &args.org, &args.workspace)
-        .await
-        .map_err(|e| CliError::usage_if(e.is_not_found(), e.to_string()))?;
+    let state = read_workspace(tfc, &args.org, &args.workspace).await?;
     if let Some(cause) = precheck(&state) {
         return Ok(not_started(&state, &host, cause));
     }
@@ -69,10 +67,7 @@ async fn verify(ports: &Ports, args: &VerifyArgs) -> Result<VerifyReport, CliErr
     if ask_or_refuse(args.yes, "Queue the run?", refusal)? == Decision::Cancelled {
         return Err(CliError::failure("cancelled: no run was queued"));
     }
-    let run = match start(tfc, &state)
-        .await
-        .map_err(|e| CliError::failure(e.to_string()))?
-    {
+    let run = match start(tfc, &state).await? {
         Ok(run) => run,
         Err(cause) => return Ok(not_started(&state, &host, cause)),
     };
@@ -87,7 +82,7 @@ async fn verify(ports: &Ports, args: &VerifyArgs) -> Result<VerifyReport, CliErr
     let on_change = |r: &RunInfo, elapsed: Duration| line.status(r, elapsed);
     let end = follow(tfc, run, options, &on_change)
         .await
-        .map_err(|e| CliError::failure(format!("while following run {}: {e}", rec.id)))?;
+        .map_err(|e| CliError::service(&format!("while following run {}", rec.id), e))?;
     line.done();
     Ok(conclude(
         tfc,

@@ -3,7 +3,7 @@
 //! of the wizard's Done screen ([`crate::tui::report`]).
 
 use crate::cli::args::GlobalArgs;
-use crate::cli::error::{code, CliError};
+use crate::cli::error::CliError;
 use crate::cli::output;
 use crate::core::text::hints_for;
 use crate::tui::msg::Outcome;
@@ -39,12 +39,9 @@ pub async fn run(global: &GlobalArgs) -> Result<(), CliError> {
             if let Some(report) = earlier {
                 print!("{}", hints_for(global.demo, &report.text(colour, width())));
             }
-            Err(CliError {
-                code: code::PARTIAL,
-                message: format!(
-                    "{message}; the journal has the details: run the wizard again with the same answers to finish, or 'tfc-oidc undo' to revert"
-                ),
-            })
+            Err(CliError::partial(format!(
+                "{message}; the journal has the details: run the wizard again with the same answers to finish, or 'tfc-oidc undo' to revert"
+            )))
         }
     }
 }

@@ -1,27 +1,19 @@
 //! How the wizard gets its ports. The connect step asks a [`Connector`]: the live one finds the
 //! HCP Terraform token (or takes the one typed into the prompt) and builds the real clients; the
-//! sandbox one hands out a fresh in-memory demo.
+//! sandbox one hands out a fresh in-memory demo. Both build through `crate::connect`, the
+//! builder the CLI's commands use too.
 
-use crate::connect::connect_live;
 pub use crate::connect::ConnectError;
+use crate::connect::{connect_live, iam_for_profile, trail_for_profile, PortBundle};
 use crate::core::ports::{AuditTrail, Iam, Tfc};
 use crate::sandbox::{Sandbox, SandboxIam};
-use crate::tfc::{ApiToken, Endpoint, TokenSource};
+use crate::tfc::{ApiToken, Endpoint};
 use async_trait::async_trait;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Both ports, once connected.
-#[derive(Clone)]
-pub struct Connection {
-    pub iam: Arc<dyn Iam>,
-    pub tfc: Arc<dyn Tfc>,
-    /// CloudTrail's event history of the AWS account, for the review's TFCOIDC015/016 (`None`:
-    /// not read, and the review says so).
-    pub trail: Option<Arc<dyn AuditTrail>>,
-    /// Where the token came from, for the connect screen (`TFE_TOKEN`, `~/.terraform.d/…`).
-    pub token_source: String,
-}
+/// The ports, once connected: the bundle every front holds.
+pub type Connection = PortBundle;
 
 /// Builds the ports the wizard works through.
 #[async_trait]
@@ -120,12 +112,7 @@ impl Connector for SandboxConnector {
     }
 
     async fn connect(&self, _token: Option<ApiToken>) -> Result<Connection, ConnectError> {
-        Ok(Connection {
-            iam: self.sandbox.iam.clone(),
-            tfc: self.sandbox.tfc.clone(),
-            trail: Some(self.sandbox.iam.clone()),
-            token_source: "the built-in sandbox (--demo): no credentials needed".into(),
-        })
+        Ok(PortBundle::sandbox(&self.sandbox))
     }
 
     fn profiles(&self) -> Vec<String> {
@@ -202,39 +189,20 @@ impl Connector for LiveConnector {
     }
 
     async fn connect(&self, token: Option<ApiToken>) -> Result<Connection, ConnectError> {
-        let live = connect_live(
+        connect_live(
             self.endpoint.clone(),
             self.profile.as_deref(),
             self.region.as_deref(),
             token,
         )
-        .await?;
-        let (iam, tfc, source) = (live.iam, live.tfc, live.token_source);
-        let trail = Some(live.trail);
-        let token_source = match source {
-            TokenSource::Prompt => "the prompt (kept for this session only)".to_string(),
-            other => other.to_string(),
-        };
-        Ok(Connection {
-            iam,
-            tfc,
-            trail,
-            token_source,
-        })
+        .await
     }
 
     async fn connect_trail(&self, profile: &str) -> Option<Arc<dyn AuditTrail>> {
-        let sdk = crate::aws::load_sdk_config(Some(profile), self.region.as_deref()).await;
-        Some(Arc::new(crate::aws::CloudTrailClient::with_attempts(
-            &sdk,
-            crate::connect::REVIEW_TRAIL_ATTEMPTS,
-        )))
+        Some(trail_for_profile(profile, self.region.as_deref()).await)
     }
 
     async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
-        let sdk = crate::aws::load_sdk_config(Some(profile), self.region.as_deref()).await;
-        Ok(Arc::new(
-            crate::aws::IamClient::new(&sdk).with_profile(Some(profile)),
-        ))
+        Ok(iam_for_profile(profile, self.region.as_deref()).await)
     }
 }

@@ -204,6 +204,7 @@ impl Connector for PromptConnector {
                 iam: self.sandbox.iam.clone(),
                 tfc: self.sandbox.tfc.clone(),
                 trail: Some(self.sandbox.iam.clone()),
+                organizations: self.sandbox.iam.clone(),
                 token_source: "the token you entered (kept for this session only)".into(),
             }),
         }

@@ -7,7 +7,6 @@
 //! its own that carries no `Authorization` header: the URL is the credential, and the API token
 //! must never leave for another host.
 
-use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
@@ -15,7 +14,7 @@ use url::Url;
 use crate::core::ports::{ConfigurationVersion, CurrentConfiguration, PlanInfo, RunInfo, TfcError};
 use crate::tfc::client::TfcClient;
 use crate::tfc::endpoint::is_loopback;
-use crate::tfc::jsonapi::{self, one_line, Resource};
+use crate::tfc::jsonapi::{one_line, Resource};
 
 /// The most of a plan log read (a plan log that trips authentication is a few kilobytes).
 const MAX_LOG_BYTES: usize = 8 * 1024 * 1024;
@@ -23,7 +22,7 @@ const MAX_LOG_BYTES: usize = 8 * 1024 * 1024;
 /// `runs` attributes.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-struct RunAttributes {
+pub(super) struct RunAttributes {
     status: String,
     #[serde(default)]
     plan_only: Option<bool>,
@@ -34,13 +33,13 @@ struct RunAttributes {
 /// `plans` attributes.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-struct PlanAttributes {
+pub(super) struct PlanAttributes {
     status: String,
     #[serde(default)]
     log_read_url: Option<String>,
 }
 
-fn run_info(r: Resource<RunAttributes>) -> RunInfo {
+pub(super) fn run_info(r: Resource<RunAttributes>) -> RunInfo {
     RunInfo {
         plan_id: r.related_ids("plan").into_iter().next(),
         id: r.id,
@@ -52,7 +51,7 @@ fn run_info(r: Resource<RunAttributes>) -> RunInfo {
 
 /// What a workspace document says of its current configuration version: `data: null` is none,
 /// a missing relationship (or one without `data`) is unknown.
-fn current_configuration(doc: &Value) -> CurrentConfiguration {
+pub(super) fn current_configuration(doc: &Value) -> CurrentConfiguration {
     let rel = &doc["data"]["relationships"]["current-configuration-version"];
     let Some(data) = rel.as_object().and_then(|r| r.get("data")) else {
         return CurrentConfiguration::Unknown;
@@ -89,60 +88,19 @@ pub(crate) fn plan_only_run_body(workspace_id: &str, message: &str) -> Value {
     })
 }
 
+/// A plan as the port gives it (an empty log URL is none).
+pub(super) fn plan_info(plan: Resource<PlanAttributes>) -> PlanInfo {
+    PlanInfo {
+        id: plan.id,
+        status: plan.attributes.status,
+        log_read_url: plan.attributes.log_read_url.filter(|u| !u.is_empty()),
+    }
+}
+
 impl TfcClient {
-    pub(super) async fn get_current_configuration(
-        &self,
-        workspace_id: &str,
-    ) -> Result<CurrentConfiguration, TfcError> {
-        let mut url = self.url(&["workspaces", workspace_id]);
-        url.query_pairs_mut()
-            .append_pair("include", "current_configuration_version");
-        let what = format!("workspace {workspace_id}");
-        let body = self.transport.send(Method::GET, url, None, &what).await?;
-        let doc: Value = jsonapi::parse(&body, &what)?;
-        Ok(current_configuration(&doc))
-    }
-
-    pub(super) async fn post_plan_only_run(
-        &self,
-        workspace_id: &str,
-        message: &str,
-    ) -> Result<RunInfo, TfcError> {
-        let body = plan_only_run_body(workspace_id, message);
-        let what = format!("workspace {workspace_id}");
-        let run = self
-            .write_one::<RunAttributes>(Method::POST, self.url(&["runs"]), &body, &what)
-            .await?;
-        Ok(run_info(run))
-    }
-
-    pub(super) async fn get_run(&self, run_id: &str) -> Result<RunInfo, TfcError> {
-        let what = format!("run {run_id}");
-        let doc = self
-            .get_one::<RunAttributes>(self.url(&["runs", run_id]), &what)
-            .await?;
-        Ok(run_info(doc.data))
-    }
-
-    pub(super) async fn get_plan(&self, plan_id: &str) -> Result<PlanInfo, TfcError> {
-        let what = format!("plan {plan_id}");
-        let doc = self
-            .get_one::<PlanAttributes>(self.url(&["plans", plan_id]), &what)
-            .await?;
-        Ok(PlanInfo {
-            id: doc.data.id,
-            status: doc.data.attributes.status,
-            log_read_url: doc.data.attributes.log_read_url.filter(|u| !u.is_empty()),
-        })
-    }
-
-    /// GETs the archive URL with a plain request: no `Authorization`, no redirects (the
-    /// client follows none), https only (http for loopback stand-ins).
-    pub(super) async fn read_plan_log(&self, plan: &PlanInfo) -> Result<String, TfcError> {
-        let raw = plan
-            .log_read_url
-            .as_deref()
-            .ok_or_else(|| TfcError::Protocol(format!("plan {} has no log-read-url", plan.id)))?;
+    /// GETs the plan log's archive URL with a plain request: no `Authorization`, no redirects
+    /// (the client follows none), https only (http for loopback stand-ins).
+    pub(super) async fn download_plan_log(&self, raw: &str) -> Result<String, TfcError> {
         let url = self.log_url(raw)?;
         let shown = format!(
             "{}://{}{}",

@@ -8,14 +8,13 @@
 
 use crate::core::ports::{Stack, TfcError};
 use crate::tfc::client::TfcClient;
+use crate::tfc::jsonapi::Resource;
 use futures::future::try_join_all;
 use serde::Deserialize;
 
-use super::organizations::org_what;
-
 /// `stacks` attributes.
 #[derive(Debug, Deserialize)]
-struct StackAttributes {
+pub(super) struct StackAttributes {
     name: String,
     #[serde(default, rename = "deployment-names")]
     deployment_names: Option<Vec<String>>,
@@ -28,23 +27,13 @@ struct DeploymentAttributes {
 }
 
 impl TfcClient {
-    pub(super) async fn list_stacks(
+    /// The Stacks listed, those of `project_id` only (a server that ignores the filter must not
+    /// widen a trust to other projects' Stacks), each with its deployment names.
+    pub(super) async fn stacks_with_deployments(
         &self,
-        org: &str,
+        stacks: Vec<Resource<StackAttributes>>,
         project_id: Option<&str>,
     ) -> Result<Vec<Stack>, TfcError> {
-        let mut url = self.url(&["organizations", org, "stacks"]);
-        if let Some(project) = project_id {
-            url.query_pairs_mut()
-                .append_pair("filter[project][id]", project);
-        }
-        let stacks = match self.get_all::<StackAttributes>(url, &org_what(org)).await {
-            Ok((stacks, _)) => stacks,
-            // Terraform Enterprise and organizations without Stacks answer 404.
-            Err(TfcError::NotFound { .. }) => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
-        // A server that ignores the filter must not widen a trust to other projects' Stacks.
         let wanted = stacks.into_iter().filter_map(|s| {
             let project = s.related_ids("project").into_iter().next();
             let project = project.unwrap_or_default();
