@@ -8,6 +8,7 @@ pub mod config;
 mod errors;
 pub mod organizations;
 mod policies;
+pub mod profile_accounts;
 mod providers;
 mod roles;
 pub mod thumbprint;

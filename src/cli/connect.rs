@@ -4,6 +4,7 @@
 use crate::cli::args::GlobalArgs;
 use crate::cli::error::CliError;
 use crate::connect::{connect_live, ConnectError, ConnectOptions};
+use crate::core::accounts::Accounts;
 use crate::core::journal::Journal;
 use crate::core::ports::{Iam, Organizations, Tfc};
 use crate::paths;
@@ -18,6 +19,9 @@ pub struct Ports {
     /// AWS Organizations (the sandbox's in `--demo`), for the review's guardrail coverage.
     pub organizations: Arc<dyn Organizations>,
     pub journal: Journal,
+    /// The other AWS accounts this command reaches (`--account-profile`, or an undone apply's
+    /// profiles); none until the command connects them.
+    pub accounts: Accounts,
     demo: Option<(Sandbox, Option<PathBuf>)>,
 }
 
@@ -61,6 +65,7 @@ impl Ports {
             tfc: live.tfc,
             organizations: live.organizations,
             journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
+            accounts: Accounts::none(),
             demo: None,
         })
     }
@@ -82,6 +87,7 @@ impl Ports {
             tfc: sandbox.tfc.clone(),
             organizations: sandbox.iam.clone(),
             journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
+            accounts: Accounts::none(),
             demo: Some((sandbox, path)),
         })
     }

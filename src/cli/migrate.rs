@@ -1,6 +1,7 @@
 //! `tfc-oidc migrate`: find the workspaces that receive static AWS keys, set up OIDC for them and
 //! remove the keys, through the same plan → confirm → journal → apply flow as `setup`.
 
+use crate::cli::account_ports::{connect_accounts, offered_flags, profiles_by_account};
 use crate::cli::args::{Format, GlobalArgs, MigrateArgs, RoleArgs, SetupArgs, Target};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
@@ -9,13 +10,16 @@ use crate::cli::migrate_output as out;
 use crate::cli::output;
 use crate::core::journal::{Journal, RecordKind};
 use crate::core::migrate::{
-    plan_migration, MigrateError, MigrateRequest, Migration, MigrationScope,
+    plan_migration_in, MigrateError, MigrateRequest, Migration, MigrationScope,
 };
 use crate::core::plan::{Change, Plan};
 
 /// Runs `migrate`.
 pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError> {
-    let ports = Ports::connect(global).await?;
+    let profiles = profiles_by_account(&args.account_profiles)?;
+    let mut ports = Ports::connect(global).await?;
+    let region = global.region.as_deref();
+    ports.accounts = connect_accounts(&profiles, region, ports.sandbox()).await?;
     let result = migrate(&ports, args).await;
     ports.finish()?;
     result
@@ -109,9 +113,9 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
         false => Some(crate::cli::run_apply::lock(ports).await?),
     };
     let earlier = resumed(&ports.journal, &req.fingerprint());
-    let migration = plan_migration(
+    let migration = plan_migration_in(
         &req,
-        ports.iam.as_ref(),
+        (ports.iam.as_ref(), &ports.accounts),
         ports.tfc.as_ref(),
         &earlier,
         &|_| {},
@@ -127,11 +131,21 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
         plan,
         still_receiving,
         users,
+        unreachable,
     } = migration;
+    let demo = ports.sandbox().is_some();
+    let unreachable: Vec<out::Unreachable> = unreachable
+        .into_iter()
+        .map(|account| out::Unreachable {
+            flags: offered_flags(&account.account, demo),
+            account,
+        })
+        .collect();
     let found = out::Found {
         workspaces: &workspaces,
         keys: &keys,
         users: &users,
+        unreachable: &unreachable,
         now,
     };
     let show = |plan: &Plan| {

@@ -8,6 +8,7 @@
 //!
 //! [`inventory`]: crate::core::inventory
 
+mod accounts;
 mod changes;
 pub mod discover;
 pub mod keys;
@@ -27,9 +28,10 @@ use crate::core::plan::Plan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use accounts::UnreachableAccount;
 pub use discover::{KeySource, KeyedWorkspace};
 pub use keys::KeyOwner;
-pub use plan::{discover_keys, plan_migration};
+pub use plan::{discover_keys, plan_migration, plan_migration_in};
 pub use removals::{Left, LeftReason};
 
 /// Which workspaces a migration covers.
@@ -149,6 +151,9 @@ pub struct Migration {
     /// What the IAM users of the keys of the workspaces set up may do (those that could be
     /// read), by user name.
     pub users: BTreeMap<String, user_permissions::UserPermissions>,
+    /// Accounts holding keys of workspaces of the scope that cannot be reached (those
+    /// workspaces are left on their keys).
+    pub unreachable: Vec<UnreachableAccount>,
 }
 
 /// Why a migration cannot be planned. Nothing was written.
