@@ -171,6 +171,15 @@ pub(super) fn seed_second_account(first: &SandboxIam, second: &SandboxIam) {
     let (user, key) = (DEMO_SECOND_KEY_USER, DEMO_SECOND_ACCESS_KEY_ID);
     first.add_foreign_access_key(key, DEMO_SECOND_ACCOUNT);
     second.add_access_key(user, key, AccessKeyStatus::Active);
+    // Created 200 days ago, last used by Athena a week ago.
+    let today = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+    let day = |ago: i64| {
+        (today - time::Duration::days(ago))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let (created, used) = (day(200), day(7));
+    second.set_access_key_use(key, Some(&created), Some((&used, "athena", "us-east-1")));
     second.attach_user_policy(user, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess");
     second.put_user_policy(
         user,

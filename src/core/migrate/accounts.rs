@@ -7,6 +7,7 @@
 
 use super::discover::KeyedWorkspace;
 use super::keys::{look_up_one, KeyOwner};
+use super::MigrateError;
 use crate::core::accounts::Accounts;
 use crate::core::plan::{mask_key_id, Note};
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,4 +140,27 @@ pub(super) fn unreachable_note(u: &UnreachableAccount) -> Note {
             keys.join(", ")
         ),
     )
+}
+
+/// With `--target varset` a project gets one variable set, named after its role, which can
+/// name one account's role only: a project whose workspaces' keys span accounts is refused.
+pub(super) fn one_account_per_varset(
+    to_set_up: &BTreeMap<Option<String>, BTreeMap<String, Vec<String>>>,
+) -> Result<(), MigrateError> {
+    let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (account, projects) in to_set_up {
+        for project in projects.keys() {
+            let name = account
+                .clone()
+                .unwrap_or_else(|| "the default credentials'".into());
+            seen.entry(project).or_default().push(name);
+        }
+    }
+    match seen.into_iter().find(|(_, accounts)| accounts.len() > 1) {
+        Some((project, accounts)) => Err(MigrateError::VarsetSpansAccounts {
+            project: project.to_string(),
+            accounts,
+        }),
+        None => Ok(()),
+    }
 }

@@ -96,28 +96,12 @@ pub async fn plan_migration_in(
         .collect();
     let read = read_and_discover(req, iam, tfc, &extra, progress).await?;
     let (inv, found, mut owners) = (read.inventory, read.found, read.owners);
-    let aws = inv.aws.as_ref().expect("the inventory was read with IAM");
     accounts::locate(&mut owners, accounts).await;
     let (placed, unreachable) = accounts::place(&found.keyed, &owners, accounts);
 
     let mut notes: Vec<Note> = found.clean.iter().map(|n| notes::clean(n)).collect();
     notes.extend(unreachable.iter().map(accounts::unreachable_note));
-    let mut to_set_up: ByAccount = BTreeMap::new();
-    for ws in &found.keyed {
-        // A workspace whose key's account has no way in is left alone.
-        let Some(account) = placed.get(&ws.id) else {
-            continue;
-        };
-        match oidc::working_roles(&inv, aws, ws) {
-            Some(roles) => notes.push(notes::keeps_role(&ws.name, &roles)),
-            None => to_set_up
-                .entry(account.clone())
-                .or_default()
-                .entry(ws.project.clone())
-                .or_default()
-                .push(ws.name.clone()),
-        }
-    }
+    let to_set_up = to_set_up(&inv, &found.keyed, &placed, &mut notes);
     let read = (found.keyed.as_slice(), &owners);
     let (project_plans, users) = plan_accounts(req, (iam, accounts), tfc, &to_set_up, read).await?;
 
@@ -186,6 +170,33 @@ pub async fn plan_migration_in(
 /// The workspaces to set up: by account (`None`: the default credentials'), then project.
 type ByAccount = BTreeMap<Option<String>, BTreeMap<String, Vec<String>>>;
 
+/// The workspaces to set up, by account and project: not those whose key's account has no way
+/// in (left alone), nor those OIDC already works for (a note says which role).
+fn to_set_up(
+    inv: &Inventory,
+    keyed: &[KeyedWorkspace],
+    placed: &BTreeMap<String, Option<String>>,
+    notes: &mut Vec<Note>,
+) -> ByAccount {
+    let aws = inv.aws.as_ref().expect("the inventory was read with IAM");
+    let mut to_set_up: ByAccount = BTreeMap::new();
+    for ws in keyed {
+        let Some(account) = placed.get(&ws.id) else {
+            continue;
+        };
+        match oidc::working_roles(inv, aws, ws) {
+            Some(roles) => notes.push(notes::keeps_role(&ws.name, &roles)),
+            None => to_set_up
+                .entry(account.clone())
+                .or_default()
+                .entry(ws.project.clone())
+                .or_default()
+                .push(ws.name.clone()),
+        }
+    }
+    to_set_up
+}
+
 /// Setup's plans for the workspaces to set up, account by account, each through its account's
 /// port, its AWS changes marked with the account; and the key users read, by name.
 async fn plan_accounts(
@@ -195,6 +206,9 @@ async fn plan_accounts(
     to_set_up: &ByAccount,
     (keyed, owners): (&[KeyedWorkspace], &BTreeMap<String, KeyOwner>),
 ) -> Result<(Vec<(String, Plan)>, role_groups::Users), MigrateError> {
+    if req.varset {
+        accounts::one_account_per_varset(to_set_up)?;
+    }
     let mut plans = Vec::new();
     let mut users = role_groups::Users::new();
     for (account, projects) in to_set_up {
@@ -268,8 +282,21 @@ pub async fn discover_keys(
     tfc: &dyn Tfc,
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Discovery, MigrateError> {
+    let none = Accounts::none();
+    discover_keys_in((host, organization, scope), (iam, &none), tfc, progress).await
+}
+
+/// [`discover_keys`] with the other accounts reachable: keys those accounts' IAM describes
+/// name their account ([`KeyOwner::account`]).
+pub async fn discover_keys_in(
+    (host, organization, scope): (&str, &str, MigrationScope),
+    (iam, accounts): (&dyn Iam, &Accounts),
+    tfc: &dyn Tfc,
+    progress: &(dyn Fn(ReadProgress) + Send + Sync),
+) -> Result<Discovery, MigrateError> {
     let req = MigrateRequest::new(host, organization, scope);
-    let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
+    let mut read = read_and_discover(&req, iam, tfc, &[], progress).await?;
+    accounts::locate(&mut read.owners, accounts).await;
     Ok(Discovery {
         organization: read.inventory.organization,
         workspaces: read.found.keyed,

@@ -193,3 +193,56 @@ async fn a_key_sts_cannot_place_is_confirmed_through_a_reachable_accounts_iam() 
         .unwrap();
     assert_eq!(role.account.as_deref(), Some("111122223333"));
 }
+
+/// A project's variable set names one role: workspaces of one project with keys of two
+/// accounts cannot share it.
+#[tokio::test]
+async fn a_varset_cannot_name_roles_of_two_accounts() {
+    let sb = Sandbox::demo();
+    let req = MigrateRequest {
+        varset: true,
+        ..request(names(&["warehouse", "etl"]))
+    };
+    let ports = (sb.iam.as_ref() as &dyn Iam, &reach_second(&sb));
+    let err = plan_migration_in(&req, ports, sb.tfc.as_ref(), &[], &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.is_usage());
+    assert!(
+        err.to_string()
+            .contains("project 'data' use keys of AWS accounts"),
+        "{err}"
+    );
+}
+
+/// What the wizard lists before the user picks: the second account's key, its user and age.
+#[tokio::test]
+async fn discovery_names_the_account_of_a_reachable_key() {
+    let sb = Sandbox::demo();
+    let accounts = reach_second(&sb);
+    let scope = (DEMO_HOST, "acme-corp", MigrationScope::All);
+    let ports = (sb.iam.as_ref() as &dyn Iam, &accounts);
+    let found = discover_keys_in(scope, ports, sb.tfc.as_ref(), &|_| {})
+        .await
+        .unwrap();
+    let owner = &found.keys[DEMO_SECOND_ACCESS_KEY_ID];
+    assert_eq!(owner.account(), Some(DEMO_SECOND_ACCOUNT));
+    assert_eq!(owner.user(), Some("analytics-loader"));
+    let (iam, tfc) = (sb.iam.as_ref(), sb.tfc.as_ref());
+    let alone = discover_keys(
+        DEMO_HOST,
+        "acme-corp",
+        MigrationScope::All,
+        iam,
+        tfc,
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        alone.keys[DEMO_SECOND_ACCESS_KEY_ID],
+        KeyOwner::OtherAccount {
+            account: Some(DEMO_SECOND_ACCOUNT.into())
+        }
+    );
+}
