@@ -241,6 +241,16 @@ fn the_demo_shows_per_account_roles() {
             && shown.contains("Add --account-profile 210987654321=demo-analytics"),
         "{shown}"
     );
+    let doc_args = [&base[..], &["--format", "json"]].concat();
+    let doc =
+        serde_json::from_slice::<serde_json::Value>(&demo(home.path(), &doc_args).stdout).unwrap();
+    let left = &doc["unreachable_accounts"][0];
+    assert_eq!(left["account"], "210987654321", "{doc:#}");
+    assert_eq!(left["workspaces"], serde_json::json!(["warehouse"]));
+    assert_eq!(
+        left["flags"],
+        serde_json::json!(["--account-profile 210987654321=demo-analytics"])
+    );
     let flag = ["--account-profile", "210987654321=demo-analytics"];
     let reached = demo(home.path(), &[&base[..], &flag].concat());
     assert_eq!(reached.status.code(), Some(0), "{}", text(&reached.stderr));
