@@ -1,6 +1,7 @@
 //! Which profiles of the shared config files (`~/.aws/config`, `~/.aws/credentials`, or
 //! `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`) act in an AWS account, as far as their
-//! settings say it without a call: `sso_account_id`, or the account of `role_arn`. `migrate`
+//! settings say it without a call: `sso_account_id`, or the account of `role_arn` (the others
+//! are left to their caller identity). `migrate`
 //! offers them as the `--account-profile` flag to add for an account it cannot reach. The SDK's
 //! own parser reads the files; only names and account ids are kept, never a key.
 
@@ -8,13 +9,13 @@ use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::{Env, Fs};
 use futures::FutureExt;
 
-/// (profile, account) for every profile whose settings name its account, by profile name.
-pub fn read_profile_accounts() -> Vec<(String, String)> {
+/// Every profile, with the account its settings name (`None`: they do not say), by name.
+pub fn read_profile_accounts() -> Vec<(String, Option<String>)> {
     accounts_of(&EnvConfigFiles::default(), &Fs::real(), &Env::real())
 }
 
 /// [`read_profile_accounts`] over the given file contents.
-pub fn parse_profile_accounts(config: &str, credentials: &str) -> Vec<(String, String)> {
+pub fn parse_profile_accounts(config: &str, credentials: &str) -> Vec<(String, Option<String>)> {
     let files = EnvConfigFiles::builder()
         .with_contents(EnvConfigFileKind::Config, config)
         .with_contents(EnvConfigFileKind::Credentials, credentials)
@@ -23,25 +24,25 @@ pub fn parse_profile_accounts(config: &str, credentials: &str) -> Vec<(String, S
 }
 
 /// The profiles of `account`, by name.
-pub fn profiles_for(pairs: &[(String, String)], account: &str) -> Vec<String> {
-    let of = pairs.iter().filter(|(_, a)| a == account);
+pub fn profiles_for(pairs: &[(String, Option<String>)], account: &str) -> Vec<String> {
+    let of = pairs.iter().filter(|(_, a)| a.as_deref() == Some(account));
     of.map(|(p, _)| p.clone()).collect()
 }
 
-fn accounts_of(files: &EnvConfigFiles, fs: &Fs, env: &Env) -> Vec<(String, String)> {
+fn accounts_of(files: &EnvConfigFiles, fs: &Fs, env: &Env) -> Vec<(String, Option<String>)> {
     // The loader reads with std::fs (or from memory): ready on its first poll.
     let load = aws_config::profile::load(fs, env, files, None).now_or_never();
     let Some(Ok(set)) = load else {
         return Vec::new();
     };
-    let mut pairs: Vec<(String, String)> = set
+    let mut pairs: Vec<(String, Option<String>)> = set
         .profiles()
         .filter_map(|name| {
             let profile = set.get_profile(name)?;
             let account = profile
                 .get("sso_account_id")
                 .map(str::to_owned)
-                .or_else(|| profile.get("role_arn").and_then(arn_account))?;
+                .or_else(|| profile.get("role_arn").and_then(arn_account));
             Some((name.to_owned(), account))
         })
         .collect();
@@ -74,6 +75,15 @@ mod tests {
         );
         assert_eq!(profiles_for(&pairs, "111122223333"), ["other"]);
         assert!(profiles_for(&pairs, "999999999999").is_empty());
+        let unsaid: Vec<&str> = (pairs.iter())
+            .filter(|(_, a)| a.is_none())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        assert_eq!(
+            unsaid,
+            ["broken", "default"],
+            "left to their caller identity"
+        );
         assert!(parse_profile_accounts("", "").is_empty());
     }
 }

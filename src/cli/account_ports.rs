@@ -89,18 +89,43 @@ pub async fn connect_accounts(
     Ok(accounts)
 }
 
-/// The exact flags to add for `account`: one per profile of the shared config files that acts
-/// in it (the demo's second account with `--demo`).
-pub fn offered_flags(account: &str, demo: bool) -> Vec<String> {
-    let profiles = match demo {
-        true if account == DEMO_SECOND_ACCOUNT => vec![DEMO_SECOND_PROFILE.to_string()],
-        true => Vec::new(),
-        false => {
-            let pairs = crate::aws::profile_accounts::read_profile_accounts();
-            crate::aws::profile_accounts::profiles_for(&pairs, account)
+/// How long one profile's caller identity may take when offering profiles: a profile that
+/// cannot answer soon (expired SSO session, slow credential process) is not offered.
+const CALLER_IDENTITY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The profiles of the shared config files and the account each acts in: the one its settings
+/// name (`sso_account_id`, `role_arn`), else its caller identity (asked concurrently, only
+/// when some account is unreachable). With `--demo`, the demo's second account's profile.
+pub async fn profile_accounts(demo: bool, region: Option<&str>) -> Vec<(String, Option<String>)> {
+    if demo {
+        let second = (
+            DEMO_SECOND_PROFILE.to_string(),
+            Some(DEMO_SECOND_ACCOUNT.to_string()),
+        );
+        return vec![second];
+    }
+    let pairs = crate::aws::profile_accounts::read_profile_accounts();
+    let asks = pairs.into_iter().map(|(profile, account)| async move {
+        if account.is_some() {
+            return (profile, account);
         }
-    };
-    profiles
+        let ask = async {
+            let sdk = crate::aws::load_sdk_config(Some(&profile), region).await;
+            let iam = crate::aws::IamClient::new(&sdk).with_profile(Some(&profile));
+            iam.caller_identity().await.ok().map(|c| c.account)
+        };
+        let account = tokio::time::timeout(CALLER_IDENTITY_WAIT, ask)
+            .await
+            .ok()
+            .flatten();
+        (profile, account)
+    });
+    futures::future::join_all(asks).await
+}
+
+/// The exact flags to add for `account`: one per profile that acts in it.
+pub fn offered_flags(account: &str, profiles: &[(String, Option<String>)]) -> Vec<String> {
+    crate::aws::profile_accounts::profiles_for(profiles, account)
         .into_iter()
         .map(|p| format!("--account-profile {account}={p}"))
         .collect()
@@ -155,11 +180,10 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("not 111122223333"), "{err}");
-        assert_eq!(
-            offered_flags(DEMO_SECOND_ACCOUNT, true),
-            [format!(
-                "--account-profile {DEMO_SECOND_ACCOUNT}={DEMO_SECOND_PROFILE}"
-            )]
-        );
+        let profiles = profile_accounts(true, None).await;
+        let flags = offered_flags(DEMO_SECOND_ACCOUNT, &profiles);
+        let expected = format!("--account-profile {DEMO_SECOND_ACCOUNT}={DEMO_SECOND_PROFILE}");
+        assert_eq!(flags, [expected]);
+        assert!(offered_flags("111122223333", &profiles).is_empty());
     }
 }

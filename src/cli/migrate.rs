@@ -1,7 +1,8 @@
 //! `tfc-oidc migrate`: find the workspaces that receive static AWS keys, set up OIDC for them and
 //! remove the keys, through the same plan → confirm → journal → apply flow as `setup`.
 
-use crate::cli::account_ports::{connect_accounts, offered_flags, profiles_by_account};
+use crate::cli::account_ports::profiles_by_account;
+use crate::cli::account_ports::{connect_accounts, offered_flags, profile_accounts};
 use crate::cli::args::{Format, GlobalArgs, MigrateArgs, RoleArgs, SetupArgs, Target};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
@@ -20,7 +21,7 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError
     let mut ports = Ports::connect(global).await?;
     let region = global.region.as_deref();
     ports.accounts = connect_accounts(&profiles, region, ports.sandbox()).await?;
-    let result = migrate(&ports, args).await;
+    let result = migrate(&ports, args, region).await;
     ports.finish()?;
     result
 }
@@ -106,7 +107,8 @@ fn resumed(journal: &Journal, fingerprint: &str) -> Vec<Change> {
     last.done().into_iter().map(|(c, _)| c.clone()).collect()
 }
 
-async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
+/// `region` is the SDK's, for asking profiles their account when one is unreachable.
+async fn migrate(ports: &Ports, args: &MigrateArgs, region: Option<&str>) -> Result<(), CliError> {
     let req = request_from(args, ports.tfc.host()).await?;
     let _lock = match args.dry_run {
         true => None,
@@ -133,11 +135,14 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
         users,
         unreachable,
     } = migration;
-    let demo = ports.sandbox().is_some();
+    let profiles = match unreachable.is_empty() {
+        true => Vec::new(),
+        false => profile_accounts(ports.sandbox().is_some(), region).await,
+    };
     let unreachable: Vec<out::Unreachable> = unreachable
         .into_iter()
         .map(|account| out::Unreachable {
-            flags: offered_flags(&account.account, demo),
+            flags: offered_flags(&account.account, &profiles),
             account,
         })
         .collect();
