@@ -30,7 +30,11 @@ pub async fn run_apply(
     let summaries: Vec<String> = plan
         .changes
         .iter()
-        .map(|c| crate::cli::output::escape(&c.change.summary()))
+        .map(|c| {
+            let place = c.account.as_ref().map(|a| format!(" (in AWS account {a})"));
+            let summary = crate::cli::output::escape(&c.change.summary());
+            format!("{summary}{}", place.unwrap_or_default())
+        })
         .collect();
     if !quiet {
         println!();

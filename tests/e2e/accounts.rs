@@ -157,6 +157,10 @@ async fn a_key_of_a_second_account_gets_its_role_there_and_undo_goes_back() {
         shown.contains(&format!("(in AWS account {SECOND})")),
         "{shown}"
     );
+    let tail = &key_id[key_id.len() - 4..];
+    let deactivated =
+        format!("✓ mark access key AKIA…{tail} of user {user} Inactive (in AWS account {SECOND})");
+    assert!(shown.contains(&deactivated), "{shown}");
     let arn = env
         .env_vars("edge")
         .into_iter()
