@@ -439,8 +439,7 @@ impl JournalWriter {
     }
 
     /// Records that `change`'s call is about to start; returns the intent's number.
-    /// `place` is the account the change acts in and the profile that reaches it, for a change
-    /// outside the default credentials' account.
+    /// `place`: (account, profile) of a change outside the default credentials' account.
     pub fn intent(
         &mut self,
         change: &Change,

@@ -199,6 +199,9 @@ mod tests {
         let back = Sandbox::load(&path).unwrap();
         assert_eq!(back.iam.state_json(), sb.iam.state_json());
         assert_eq!(back.tfc.state_json(), sb.tfc.state_json());
+        assert_eq!(back.second.state_json(), sb.second.state_json());
+        let second = back.second.caller_identity().await.unwrap();
+        assert_eq!(second.account, DEMO_SECOND_ACCOUNT);
         assert!(back.iam.calls().is_empty());
         assert!(back.iam.get_role("r1").await.unwrap().is_some());
         assert_eq!(back.tfc.host(), DEMO_HOST);
