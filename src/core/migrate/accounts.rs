@@ -29,27 +29,32 @@ pub struct UnreachableAccount {
 /// IAM (the one STS names first, when it names a reachable one): the first that describes it
 /// owns it. What no account describes stays as it was.
 pub(super) async fn locate(owners: &mut BTreeMap<String, KeyOwner>, accounts: &Accounts) {
-    if accounts.is_empty() {
+    // Each account's caller, asked once (an account that cannot answer is not asked about keys).
+    let mut callers = Vec::new();
+    for account in accounts.ids() {
+        let Some(reach) = accounts.get(account) else {
+            continue;
+        };
+        if let Ok(caller) = reach.iam.caller_identity().await {
+            callers.push((account, reach, caller));
+        }
+    }
+    if callers.is_empty() {
         return;
     }
     for (id, owner) in owners.iter_mut() {
+        // STS naming an account settles which IAM to ask; a key it cannot place (or places in
+        // the default account, as moto does) is asked of every reachable account.
         let named = match owner {
             KeyOwner::ThisAccount { .. } => continue,
             KeyOwner::OtherAccount { account } => account.clone(),
             KeyOwner::Unknown { .. } => None,
         };
-        let mut candidates: Vec<&str> = named.iter().map(String::as_str).collect();
-        if named.as_deref().is_none_or(|a| accounts.get(a).is_none()) {
-            candidates = accounts.ids().collect();
-        }
-        for account in candidates {
-            let Some(reach) = accounts.get(account) else {
-                continue;
-            };
-            let Ok(caller) = reach.iam.caller_identity().await else {
-                continue;
-            };
-            let found = look_up_one(reach.iam.as_ref(), &caller, id).await;
+        let candidates = callers
+            .iter()
+            .filter(|(account, _, _)| named.as_deref().is_none_or(|n| n == *account));
+        for (account, reach, caller) in candidates {
+            let found = look_up_one(reach.iam.as_ref(), caller, id).await;
             if let Ok(KeyOwner::ThisAccount {
                 user,
                 status,
