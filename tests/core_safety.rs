@@ -416,7 +416,7 @@ async fn undo_keeps_a_variable_changed_since_and_removes_in_flight_creations() {
         .iter()
         .find(|c| matches!(&c.change, Change::CreateVariable(v) if v.key == "TFC_AWS_RUN_ROLE_ARN"))
         .unwrap();
-    w.intent(&create.change).unwrap();
+    w.intent(&create.change, None).unwrap();
     create
         .change
         .execute(sb.iam.as_ref(), sb.tfc.as_ref())

@@ -196,7 +196,7 @@ fn demo_migration_in_a_real_terminal() {
     tmux.answer(
         "mig",
         &[
-            ("Enter migrates 3 workspaces", "Enter"),
+            ("Enter migrates 4 workspaces", "Enter"),
             ("Which IAM role", "Enter"),
             ("Enter apply (type yes)", "Enter"),
             ("Type yes to apply these removals", "y"),

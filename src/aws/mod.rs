@@ -8,6 +8,7 @@ pub mod config;
 mod errors;
 mod iam;
 pub mod organizations;
+pub mod profile_accounts;
 mod providers;
 mod roles;
 pub mod thumbprint;

@@ -354,6 +354,10 @@ pub struct MigrateArgs {
     /// Also mark the IAM access keys Inactive (never deleted) once no workspace uses them
     #[arg(long)]
     pub deactivate_keys: bool,
+    /// Reach AWS account ACCOUNT through profile PROFILE (repeatable): the roles of workspaces
+    /// whose keys are that account's are made there
+    #[arg(long = "account-profile", value_name = "ACCOUNT=PROFILE", value_parser = crate::cli::account_ports::parse_account_profile)]
+    pub account_profiles: Vec<crate::cli::account_ports::AccountProfile>,
     /// Print what was found and the plan, and change nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -4,6 +4,7 @@
 use crate::cli::args::GlobalArgs;
 use crate::cli::error::CliError;
 use crate::connect::{connect_live, ConnectOptions, PortBundle};
+use crate::core::accounts::Accounts;
 use crate::core::journal::Journal;
 use crate::paths;
 use crate::sandbox::Sandbox;
@@ -14,6 +15,9 @@ use std::path::PathBuf;
 pub struct Ports {
     pub bundle: PortBundle,
     pub journal: Journal,
+    /// The other AWS accounts this command reaches (`--account-profile`, or an undone apply's
+    /// profiles); none until the command connects them.
+    pub accounts: Accounts,
     demo: Option<(Sandbox, Option<PathBuf>)>,
 }
 
@@ -38,6 +42,11 @@ impl GlobalArgs {
 }
 
 impl Ports {
+    /// The sandbox behind `--demo` (`None` for the real services).
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.demo.as_ref().map(|(sandbox, _)| sandbox)
+    }
+
     /// Connects to HCP Terraform and AWS as the flags and environment say, or opens the sandbox.
     pub async fn connect(global: &GlobalArgs) -> Result<Ports, CliError> {
         let options = global.connect_options();
@@ -55,6 +64,7 @@ impl Ports {
         Ok(Ports {
             bundle,
             journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
+            accounts: Accounts::none(),
             demo: None,
         })
     }
@@ -74,6 +84,7 @@ impl Ports {
         Ok(Ports {
             bundle: PortBundle::sandbox(&sandbox),
             journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
+            accounts: Accounts::none(),
             demo: Some((sandbox, path)),
         })
     }

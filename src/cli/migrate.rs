@@ -1,6 +1,8 @@
 //! `tfc-oidc migrate`: find the workspaces that receive static AWS keys, set up OIDC for them and
 //! remove the keys, through the same plan → confirm → journal → apply flow as `setup`.
 
+use crate::cli::account_ports::profiles_by_account;
+use crate::cli::account_ports::{connect_accounts, offered_flags, profile_accounts};
 use crate::cli::args::{Format, GlobalArgs, MigrateArgs, RoleArgs, SetupArgs, Target};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
@@ -8,13 +10,16 @@ use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::migrate_output as out;
 use crate::cli::output;
 use crate::core::journal::{Journal, RecordKind};
-use crate::core::migrate::{plan_migration, MigrateRequest, Migration, MigrationScope};
+use crate::core::migrate::{plan_migration_in, MigrateRequest, Migration, MigrationScope};
 use crate::core::plan::{Change, Plan};
 
 /// Runs `migrate`.
 pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError> {
-    let ports = Ports::connect(global).await?;
-    let result = migrate(&ports, args).await;
+    let profiles = profiles_by_account(&args.account_profiles)?;
+    let mut ports = Ports::connect(global).await?;
+    let region = global.region.as_deref();
+    ports.accounts = connect_accounts(&profiles, region, ports.sandbox()).await?;
+    let result = migrate(&ports, args, region).await;
     ports.finish()?;
     result
 }
@@ -96,16 +101,17 @@ fn resumed(journal: &Journal, fingerprint: &str) -> Vec<Change> {
     last.done().into_iter().map(|(c, _)| c.clone()).collect()
 }
 
-async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
+/// `region` is the SDK's, for asking profiles their account when one is unreachable.
+async fn migrate(ports: &Ports, args: &MigrateArgs, region: Option<&str>) -> Result<(), CliError> {
     let req = request_from(args, ports.tfc.host()).await?;
     let _lock = match args.dry_run {
         true => None,
         false => Some(crate::cli::run_apply::lock(ports).await?),
     };
     let earlier = resumed(&ports.journal, &req.fingerprint());
-    let migration = plan_migration(
+    let migration = plan_migration_in(
         &req,
-        ports.iam.as_ref(),
+        (ports.iam.as_ref(), &ports.accounts),
         ports.tfc.as_ref(),
         &earlier,
         &|_| {},
@@ -120,11 +126,24 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
         plan,
         still_receiving,
         users,
+        unreachable,
     } = migration;
+    let profiles = match unreachable.is_empty() {
+        true => Vec::new(),
+        false => profile_accounts(ports.sandbox().is_some(), region).await,
+    };
+    let unreachable: Vec<out::Unreachable> = unreachable
+        .into_iter()
+        .map(|account| out::Unreachable {
+            flags: offered_flags(&account.account, &profiles),
+            account,
+        })
+        .collect();
     let found = out::Found {
         workspaces: &workspaces,
         keys: &keys,
         users: &users,
+        unreachable: &unreachable,
         now,
     };
     let show = |plan: &Plan| {

@@ -9,6 +9,7 @@ use crate::core::apply::ApplyReport;
 use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::{days_since, days_text};
 use crate::core::migrate::user_permissions::{copied_name, UserPermissions};
+use crate::core::migrate::UnreachableAccount;
 use crate::core::migrate::{KeyOwner, KeySource, KeyedWorkspace, Left, LeftReason, StillReceiving};
 use crate::core::plan::{mask_key_id, Plan};
 use serde_json::{json, Value};
@@ -21,7 +22,46 @@ pub struct Found<'a> {
     pub keys: &'a BTreeMap<String, KeyOwner>,
     /// What the keys' IAM users may do (the ones read).
     pub users: &'a BTreeMap<String, UserPermissions>,
+    /// Accounts holding keys that cannot be reached, with the flags that would reach them.
+    pub unreachable: &'a [Unreachable],
     pub now: OffsetDateTime,
+}
+
+/// An account with no way in, and the `--account-profile` flags the shared config files offer.
+pub struct Unreachable {
+    pub account: UnreachableAccount,
+    pub flags: Vec<String>,
+}
+
+/// What the text report says of an account with no way in.
+fn unreachable_text(u: &Unreachable) -> String {
+    let a = &u.account;
+    let keys: Vec<String> = a.keys.iter().map(|k| mask_key_id(k)).collect();
+    let mut out = format!(
+        "\nAWS account {} cannot be reached: {} stay{} on static keys ({}).\n",
+        a.account,
+        escape(&crate::core::text::and_list(&a.workspaces)),
+        if a.workspaces.len() == 1 { "s" } else { "" },
+        keys.join(", ")
+    );
+    let how = match (&a.profile, u.flags.as_slice()) {
+        (Some(p), _) => format!("  IAM of the account (profile {}) does not describe the keys.\n", escape(p)),
+        (None, []) => format!(
+            "  Add --account-profile {}=PROFILE with a profile of that account (none in the AWS config files names it).\n",
+            a.account
+        ),
+        (None, flags) => format!("  Add {}\n", escape(&flags.join(" or "))),
+    };
+    out.push_str(&how);
+    out
+}
+
+fn unreachable_json(u: &Unreachable) -> Value {
+    let a = &u.account;
+    json!({
+        "account": a.account, "profile": a.profile, "keys": a.keys,
+        "workspaces": a.workspaces, "flags": u.flags,
+    })
 }
 
 /// One key user's permissions for the JSON: every policy by name and where it comes from.
@@ -85,6 +125,7 @@ fn key_columns(source: &KeySource, found: &Found) -> [String; 3] {
             created,
             last_used,
             service,
+            account,
             ..
         }) => {
             let age = created
@@ -110,7 +151,9 @@ fn key_columns(source: &KeySource, found: &Found) -> [String; 3] {
             } else {
                 ""
             };
-            [format!("{}{inactive}", escape(user)), age, used]
+            let place = account.as_ref().map(|a| format!(" (account {a})"));
+            let user = format!("{}{}{inactive}", escape(user), place.unwrap_or_default());
+            [user, age, used]
         }
         Some(KeyOwner::OtherAccount { account }) => [
             match account {
@@ -132,6 +175,9 @@ pub fn discovery_text(found: &Found, organization: &str) -> String {
         escape(organization),
         if n == 1 { "" } else { "s" }
     );
+    for u in found.unreachable {
+        out.push_str(&unreachable_text(u));
+    }
     if n == 0 {
         return out;
     }
@@ -258,8 +304,10 @@ fn owner_json(id: &str, owner: Option<&KeyOwner>, now: OffsetDateTime) -> Value 
             last_used,
             service,
             region,
+            account,
         }) => json!({
-            "id": id, "owner": "this_account", "user": user, "status": status,
+            "id": id, "owner": if account.is_some() { "reached_account" } else { "this_account" },
+            "account": account, "user": user, "status": status,
             "created": created, "age_days": created.as_deref().and_then(|c| days_since(c, now)),
             "last_used": last_used, "service": service, "region": region,
         }),
@@ -324,6 +372,8 @@ pub fn migrate_json(
         obj.insert("still_receiving".into(), Value::Array(still));
         let users = found.users.values().map(user_json).collect();
         obj.insert("key_users".into(), Value::Array(users));
+        let unreachable = found.unreachable.iter().map(unreachable_json).collect();
+        obj.insert("unreachable_accounts".into(), Value::Array(unreachable));
     }
     doc
 }

@@ -1,5 +1,6 @@
 //! The command-line front: parses flags into answers, drives the core, prints results.
 
+pub mod account_ports;
 pub mod activity;
 pub mod args;
 pub mod confirm;

@@ -69,17 +69,27 @@ pub fn plan_text_or(plan: &Plan, colour: bool, when_empty: &str) -> String {
         out.push_str(&format!("\n{when_empty}\n"));
     }
     for (side, title) in [(Side::Aws, "AWS"), (Side::Tfc, "HCP Terraform")] {
-        let changes = plan.changes_on(side);
+        let changes: Vec<_> = plan
+            .changes
+            .iter()
+            .filter(|c| c.change.side() == side)
+            .collect();
         if changes.is_empty() {
             continue;
         }
         out.push('\n');
         out.push_str(&bold(title, colour));
         out.push('\n');
-        for change in changes {
+        for planned in changes {
+            let change = &planned.change;
             let verb = change.verb();
+            // A change of another account than the plan's says which.
+            let place = match &planned.account {
+                Some(a) => format!(" (in AWS account {a})"),
+                None => String::new(),
+            };
             out.push_str(&paint_change(
-                &format!("  {} {}", verb.symbol(), escape(&change.summary())),
+                &format!("  {} {}{place}", verb.symbol(), escape(&change.summary())),
                 verb,
                 colour,
             ));

@@ -2,7 +2,7 @@
 
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
-use crate::core::apply::{apply_until, ApplyReport, Progress};
+use crate::core::apply::{apply_in_accounts, ApplyReport, Progress};
 use crate::core::error::ApplyError;
 use crate::core::journal::{JournalWriter, RunLock};
 use crate::core::plan::Plan;
@@ -30,7 +30,11 @@ pub async fn run_apply(
     let summaries: Vec<String> = plan
         .changes
         .iter()
-        .map(|c| crate::cli::output::escape(&c.change.summary()))
+        .map(|c| {
+            let place = c.account.as_ref().map(|a| format!(" (in AWS account {a})"));
+            let summary = crate::cli::output::escape(&c.change.summary());
+            format!("{summary}{}", place.unwrap_or_default())
+        })
         .collect();
     if !quiet {
         println!();
@@ -61,9 +65,10 @@ pub async fn run_apply(
             }
         })
     };
-    let result = apply_until(
+    let result = apply_in_accounts(
         plan,
         ports.iam.as_ref(),
+        &ports.accounts,
         ports.tfc.as_ref(),
         journal,
         &progress,

@@ -1,17 +1,26 @@
 //! `tfc-oidc undo`: revert the last apply recorded in the journal.
 
+use crate::cli::account_ports::connect_accounts;
 use crate::cli::args::{Format, GlobalArgs, UndoArgs};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::output;
 use crate::core::journal::{Entry, RecordKind};
-use crate::core::undo::plan_undo;
+use crate::core::undo::plan_undo_in;
 use serde_json::json;
 
 /// Runs `undo`.
 pub async fn run(global: &GlobalArgs, args: &UndoArgs) -> Result<(), CliError> {
-    let ports = Ports::connect(global).await?;
+    let mut ports = Ports::connect(global).await?;
+    // The other accounts the apply acted in, through the profiles it recorded.
+    let profiles = ports
+        .journal
+        .last_apply()
+        .map(|r| r.account_profiles())
+        .unwrap_or_default();
+    let region = global.region.as_deref();
+    ports.accounts = connect_accounts(&profiles, region, ports.sandbox()).await?;
     let result = undo(&ports, args).await;
     ports.finish()?;
     result
@@ -51,7 +60,8 @@ async fn undo(ports: &Ports, args: &UndoArgs) -> Result<(), CliError> {
             )));
         }
     }
-    let plan = plan_undo(&record, ports.iam.as_ref(), ports.tfc.as_ref()).await?;
+    let iam = ports.iam.as_ref();
+    let plan = plan_undo_in(&record, iam, &ports.accounts, ports.tfc.as_ref()).await?;
     let colour = output::colour_enabled();
     let doc = |applied: bool, plan: &crate::core::plan::Plan| {
         json!({

@@ -54,6 +54,12 @@ pub enum Entry {
         at: String,
         seq: u64,
         change: Box<Change>,
+        /// The AWS account the change acts in and the profile that reaches it, when not the
+        /// default credentials' account (absent in older records).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile: Option<String>,
     },
     Done {
         at: String,
@@ -62,6 +68,11 @@ pub enum Entry {
         /// The intent this finishes (absent in version 1 records).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         intent: Option<u64>,
+        /// As in [`Entry::Intent`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile: Option<String>,
     },
     Failed {
         at: String,
@@ -428,7 +439,12 @@ impl JournalWriter {
     }
 
     /// Records that `change`'s call is about to start; returns the intent's number.
-    pub fn intent(&mut self, change: &Change) -> Result<u64, crate::core::error::ApplyError> {
+    /// `place`: (account, profile) of a change outside the default credentials' account.
+    pub fn intent(
+        &mut self,
+        change: &Change,
+        place: Option<(&str, &str)>,
+    ) -> Result<u64, crate::core::error::ApplyError> {
         // Resumed records continue after every number already used.
         let used = self.entries.iter().filter_map(|e| match e {
             Entry::Intent { seq, .. } => Some(*seq + 1),
@@ -440,6 +456,8 @@ impl JournalWriter {
             at: now(),
             seq,
             change: Box::new(change.clone()),
+            account: place.map(|(a, _)| a.to_string()),
+            profile: place.map(|(_, p)| p.to_string()),
         })?;
         Ok(seq)
     }
@@ -449,12 +467,15 @@ impl JournalWriter {
         intent: Option<u64>,
         change: &Change,
         outcome: &Outcome,
+        place: Option<(&str, &str)>,
     ) -> Result<(), crate::core::error::ApplyError> {
         self.write(Entry::Done {
             at: now(),
             change: Box::new(change.clone()),
             outcome: outcome.clone(),
             intent,
+            account: place.map(|(a, _)| a.to_string()),
+            profile: place.map(|(_, p)| p.to_string()),
         })
     }
 

@@ -1,6 +1,7 @@
 //! The UI-free core: what the user chose, what exists, the plan between them, and applying it.
 //! Nothing here knows about terminals, HTTP or the AWS SDK; it talks to the [`ports`].
 
+pub mod accounts;
 pub mod activity;
 pub mod answers;
 pub mod apply;

@@ -30,6 +30,13 @@ pub const DEMO_ACCESS_KEY_ID: &str = "AKIAEXAMPLE0000001";
 pub const DEMO_KEY_USER: &str = "ci-deployer";
 /// The HCP Terraform host of the demo.
 pub const DEMO_HOST: &str = "app.terraform.io";
+/// The demo's second AWS account, and the profile that reaches it (`--account-profile`).
+pub const DEMO_SECOND_ACCOUNT: &str = "210987654321";
+pub const DEMO_SECOND_PROFILE: &str = "demo-analytics";
+/// The static key of the second account (IAM user [`DEMO_SECOND_KEY_USER`] there), used by
+/// workspace `warehouse`.
+pub const DEMO_SECOND_ACCESS_KEY_ID: &str = "AKIAEXAMPLE0000002";
+pub const DEMO_SECOND_KEY_USER: &str = "analytics-loader";
 
 /// Both sandboxes, ready to be handed to the core as `Arc<dyn Iam>` / `Arc<dyn Tfc>`.
 #[derive(Clone)]
@@ -38,6 +45,9 @@ pub struct Sandbox {
     pub iam: Arc<SandboxIam>,
     /// The in-memory HCP Terraform.
     pub tfc: Arc<SandboxTfc>,
+    /// The demo's second AWS account ([`DEMO_SECOND_ACCOUNT`]), reached through profile
+    /// [`DEMO_SECOND_PROFILE`]. HCP Terraform's simulated runs authenticate against `iam` only.
+    pub second: Arc<SandboxIam>,
 }
 
 /// Every operation the two sandboxes record, by port (the permissions table must list each).
@@ -45,8 +55,9 @@ pub struct Sandbox {
 pub(crate) const RECORDED_OPS: [&[&str]; 2] = [iam::OPS, tfc::OPS];
 
 /// The version of the saved state: 2 added Stacks, the review roles, key ages and the trail; 3
-/// the OIDC provider the review roles trust (without it, setup refuses to re-arm them).
-const STATE_VERSION: u32 = 3;
+/// the OIDC provider the review roles trust (without it, setup refuses to re-arm them); 4 the
+/// second account and its key on `warehouse`.
+const STATE_VERSION: u32 = 4;
 
 /// What [`Sandbox::save`] writes.
 #[derive(Serialize, Deserialize)]
@@ -54,6 +65,7 @@ struct Snapshot {
     version: u32,
     iam: serde_json::Value,
     tfc: serde_json::Value,
+    second: serde_json::Value,
 }
 
 impl Sandbox {
@@ -63,18 +75,21 @@ impl Sandbox {
     pub fn demo() -> Sandbox {
         let iam = SandboxIam::new();
         let tfc = SandboxTfc::new(DEMO_HOST);
+        let second = SandboxIam::with_account(DEMO_SECOND_ACCOUNT);
         seed::seed_iam(&iam);
+        seed::seed_second_account(&iam, &second);
         seed::seed_tfc(&tfc);
-        Sandbox::linked(iam, tfc)
+        Sandbox::linked(iam, tfc, second)
     }
 
-    /// Both halves, the HCP Terraform runs authenticating against the AWS account.
-    fn linked(iam: SandboxIam, tfc: SandboxTfc) -> Sandbox {
+    /// Both halves, the HCP Terraform runs authenticating against the (first) AWS account.
+    fn linked(iam: SandboxIam, tfc: SandboxTfc, second: SandboxIam) -> Sandbox {
         let iam = Arc::new(iam);
         tfc.link_aws(iam.clone());
         Sandbox {
             iam,
             tfc: Arc::new(tfc),
+            second: Arc::new(second),
         }
     }
 
@@ -91,7 +106,8 @@ impl Sandbox {
 
     /// An empty AWS account and an HCP Terraform on `host` with a user and no organizations.
     pub fn empty(host: &str) -> Sandbox {
-        Sandbox::linked(SandboxIam::new(), SandboxTfc::new(host))
+        let second = SandboxIam::with_account(DEMO_SECOND_ACCOUNT);
+        Sandbox::linked(SandboxIam::new(), SandboxTfc::new(host), second)
     }
 
     /// Writes both states as JSON to `path` (through a temporary file and a rename). Call logs,
@@ -101,6 +117,7 @@ impl Sandbox {
             version: STATE_VERSION,
             iam: serde_json::from_str(&self.iam.state_json()).map_err(io::Error::other)?,
             tfc: serde_json::from_str(&self.tfc.state_json()).map_err(io::Error::other)?,
+            second: serde_json::from_str(&self.second.state_json()).map_err(io::Error::other)?,
         };
         let text = serde_json::to_string_pretty(&snap).map_err(io::Error::other)?;
         crate::core::private_files::write_atomic(path, &text)
@@ -109,12 +126,17 @@ impl Sandbox {
     /// Reads what [`Sandbox::save`] wrote.
     pub fn load(path: &Path) -> io::Result<Sandbox> {
         let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
-        let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path)?).map_err(bad)?;
-        if snap.version < STATE_VERSION {
+        let text = std::fs::read_to_string(path)?;
+        let version: serde_json::Value = serde_json::from_str(&text).map_err(bad)?;
+        if version["version"]
+            .as_u64()
+            .is_some_and(|v| v < u64::from(STATE_VERSION))
+        {
             // An older demo (before Stacks, the review roles, the key ages or the provider):
             // start afresh, as the demo it was saved from no longer exists.
             return Ok(Sandbox::demo());
         }
+        let snap: Snapshot = serde_json::from_str(&text).map_err(bad)?;
         if snap.version != STATE_VERSION {
             let msg = format!("unsupported sandbox state version {}", snap.version);
             return Err(io::Error::new(io::ErrorKind::InvalidData, msg));
@@ -122,6 +144,7 @@ impl Sandbox {
         Ok(Sandbox::linked(
             SandboxIam::from_state_json(&snap.iam.to_string()).map_err(bad)?,
             SandboxTfc::from_state_json(&snap.tfc.to_string()).map_err(bad)?,
+            SandboxIam::from_state_json(&snap.second.to_string()).map_err(bad)?,
         ))
     }
 
@@ -136,6 +159,9 @@ impl Sandbox {
         let bad = |e: serde_json::Error| io::Error::new(io::ErrorKind::InvalidData, e);
         self.iam
             .restore_state_json(&saved.iam.state_json())
+            .map_err(bad)?;
+        self.second
+            .restore_state_json(&saved.second.state_json())
             .map_err(bad)?;
         self.tfc
             .restore_state_json(&saved.tfc.state_json())
@@ -173,6 +199,9 @@ mod tests {
         let back = Sandbox::load(&path).unwrap();
         assert_eq!(back.iam.state_json(), sb.iam.state_json());
         assert_eq!(back.tfc.state_json(), sb.tfc.state_json());
+        assert_eq!(back.second.state_json(), sb.second.state_json());
+        let second = back.second.caller_identity().await.unwrap();
+        assert_eq!(second.account, DEMO_SECOND_ACCOUNT);
         assert!(back.iam.calls().is_empty());
         assert!(back.iam.get_role("r1").await.unwrap().is_some());
         assert_eq!(back.tfc.host(), DEMO_HOST);

@@ -7,7 +7,7 @@
 //! | organization | project (list order) | workspaces (list order) |
 //! | --- | --- | --- |
 //! | acme-corp | Default Project | sandbox |
-//! | | data | etl (static keys through variable set `legacy-aws-keys`), warehouse |
+//! | | data | etl (static keys through variable set `legacy-aws-keys`), warehouse (static keys of the second account) |
 //! | | payments | payments-api (sensitive `db_password`), payments-worker (static keys) |
 //! | | platform | dns (`TFC_AWS_PROVIDER_AUTH=true`, no role ARN), network-prod, network-staging (static keys) |
 //! | acme-sandbox | Default Project | playground |
@@ -20,6 +20,8 @@
 //! active (412 days old, last used by S3 two days ago), and the OIDC provider for
 //! `app.terraform.io` (audience `aws.workload.identity`) that the review roles below trust: were
 //! it missing, setup would refuse to create it under those broad roles.
+//! The second AWS account (`210987654321`, profile `demo-analytics`) holds the IAM user
+//! `analytics-loader` (S3 read-only, an inline Athena policy) and the key `warehouse` uses.
 //!
 //! For `review`, a few deliberate misconfigurations that leave the wizard's screens as they were
 //! (no new project, workspace or variable set; no variable a badge reads):
@@ -37,6 +39,7 @@
 //! provider, for tests that need an account no role trusts yet.
 
 use super::{SandboxIam, SandboxTfc, DEMO_ACCESS_KEY_ID, DEMO_HOST, DEMO_KEY_USER};
+use super::{DEMO_SECOND_ACCESS_KEY_ID, DEMO_SECOND_ACCOUNT, DEMO_SECOND_KEY_USER};
 use crate::core::ports::{
     AccessKeyStatus, NewRole, NewVariable, NewVariableSet, TfcError, VariableCategory,
 };
@@ -103,6 +106,16 @@ const WORKSPACE_VARS: &[Seed] = &[
     ("playground", "AWS_REGION", "us-east-1", Kind::Env, ""),
 ];
 
+/// The second account's key pair, on workspace `warehouse`.
+const SECOND_ACCOUNT_KEYS: &[(&str, &str, Kind)] = &[
+    ("AWS_ACCESS_KEY_ID", DEMO_SECOND_ACCESS_KEY_ID, Kind::Env),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI/K7MDENG",
+        Kind::SecretEnv,
+    ),
+];
+
 /// Workspaces holding the static key pair directly.
 const KEYED_WORKSPACES: &[&str] = &["network-staging", "payments-worker"];
 
@@ -149,6 +162,30 @@ pub(super) fn seed_iam(iam: &SandboxIam) {
     iam.set_access_key_use(DEMO_ACCESS_KEY_ID, Some(&created), last_use);
     seed_key_user_permissions(iam);
     seed_review_roles(iam).expect("the review roles are valid");
+}
+
+/// The demo's second AWS account: IAM user `analytics-loader`, narrower than `ci-deployer`
+/// (S3 read-only and an inline policy for Athena), with the active key workspace `warehouse`
+/// uses. STS in the first account names the second as the key's account.
+pub(super) fn seed_second_account(first: &SandboxIam, second: &SandboxIam) {
+    let (user, key) = (DEMO_SECOND_KEY_USER, DEMO_SECOND_ACCESS_KEY_ID);
+    first.add_foreign_access_key(key, DEMO_SECOND_ACCOUNT);
+    second.add_access_key(user, key, AccessKeyStatus::Active);
+    // Created 200 days ago, last used by Athena a week ago.
+    let today = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+    let day = |ago: i64| {
+        (today - time::Duration::days(ago))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let (created, used) = (day(200), day(7));
+    second.set_access_key_use(key, Some(&created), Some((&used, "athena", "us-east-1")));
+    second.attach_user_policy(user, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess");
+    second.put_user_policy(
+        user,
+        "athena-queries",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["athena:StartQueryExecution","athena:GetQueryResults"],"Resource":"*"}]}"#,
+    );
 }
 
 /// What `ci-deployer` may do, so `migrate`'s same permissions have something to copy: S3 of its
@@ -278,6 +315,9 @@ fn build(tfc: &SandboxTfc) -> Result<(), TfcError> {
         for (key, value, kind) in STATIC_KEYS {
             tfc.add_workspace_variable(&ws_ids[ws], &var(key, value, *kind, ""))?;
         }
+    }
+    for (key, value, kind) in SECOND_ACCOUNT_KEYS {
+        tfc.add_workspace_variable(&ws_ids["warehouse"], &var(key, value, *kind, ""))?;
     }
 
     let org = "acme-corp";

@@ -50,16 +50,12 @@ pub trait Connector: Send + Sync {
     }
 }
 
-/// The demo's second AWS account profile (backed by [`SandboxConnector::second_account`]).
-pub const DEMO_SECOND_PROFILE: &str = "demo-analytics";
-/// The demo's second AWS account id.
-pub const DEMO_SECOND_ACCOUNT: &str = "210987654321";
+pub use crate::sandbox::{DEMO_SECOND_ACCOUNT, DEMO_SECOND_PROFILE};
 
 /// The built-in sandbox, no credentials: the demo's saved state (shared with the CLI's `--demo`
 /// commands), or a fresh demo kept in memory.
 pub struct SandboxConnector {
     sandbox: Sandbox,
-    second: Arc<SandboxIam>,
     /// Where the state is saved after every write (`None`: in memory only).
     state: Option<PathBuf>,
 }
@@ -69,7 +65,6 @@ impl SandboxConnector {
     pub fn new(sandbox: Sandbox) -> SandboxConnector {
         SandboxConnector {
             sandbox,
-            second: Arc::new(SandboxIam::with_account(DEMO_SECOND_ACCOUNT)),
             state: None,
         }
     }
@@ -97,7 +92,7 @@ impl SandboxConnector {
     /// The made-up second AWS account offered as profile [`DEMO_SECOND_PROFILE`]. The demo's
     /// runs authenticate against the first account only, so `v` cannot verify this one.
     pub fn second_account(&self) -> Arc<SandboxIam> {
-        self.second.clone()
+        self.sandbox.second.clone()
     }
 }
 
@@ -141,12 +136,12 @@ impl Connector for SandboxConnector {
     }
 
     async fn connect_trail(&self, profile: &str) -> Option<Arc<dyn AuditTrail>> {
-        (profile == DEMO_SECOND_PROFILE).then(|| self.second.clone() as Arc<dyn AuditTrail>)
+        (profile == DEMO_SECOND_PROFILE).then(|| self.sandbox.second.clone() as Arc<dyn AuditTrail>)
     }
 
     async fn connect_aws(&self, profile: &str) -> Result<Arc<dyn Iam>, ConnectError> {
         if profile == DEMO_SECOND_PROFILE {
-            Ok(self.second.clone())
+            Ok(self.sandbox.second.clone())
         } else {
             Err(ConnectError::Setup(format!(
                 "the demo has no AWS profile {profile}"

@@ -7,6 +7,7 @@
 //! sharing an OIDC provider; the fake's API address is given with `--api-url`. One test binary
 //! with a module per concern, so the crate is linked once for all of them.
 
+mod accounts;
 mod activity;
 mod activity_refusals;
 mod beyond;

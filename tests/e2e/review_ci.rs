@@ -258,6 +258,6 @@ fn demo_review_as_markdown() {
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Severity"))
         .count();
-    assert_eq!(rows, 16, "one table row per finding");
+    assert_eq!(rows, 17, "one table row per finding");
     insta::assert_snapshot!("demo_review_markdown", without_dates(&md));
 }

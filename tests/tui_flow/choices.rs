@@ -35,29 +35,30 @@ async fn the_migrate_pick_starts_unchecked_and_space_unchecks_one() {
         h.press(KeyCode::Down).await;
     }
     assert_eq!(h.session.app.migrate_pick.chosen, None);
-    // "Every" checked, then Space on payments-worker unchecks it alone.
+    // "Every" checked, then Space on payments-worker (past etl and warehouse, whose key is the
+    // demo's second account's) unchecks it alone.
     h.keys(&[
         KeyCode::Up,
         KeyCode::Up,
         Char(' '),
         KeyCode::Down,
         KeyCode::Down,
+        KeyCode::Down,
     ])
     .await;
     h.keys(&[Char(' '), Enter]).await;
     assert_eq!(h.session.app.step, Step::Role);
-    assert_eq!(
-        h.session.app.migrate_pick.chosen,
-        Some(vec!["etl".to_string(), "network-staging".to_string()])
-    );
+    let chosen = ["etl", "warehouse", "network-staging"].map(String::from);
+    assert_eq!(h.session.app.migrate_pick.chosen, Some(chosen.to_vec()));
 }
 
 #[tokio::test]
 async fn a_migration_applies_only_after_a_typed_yes() {
     let mut h = Harness::demo(80, 24);
     to_migrate_pick(&mut h).await;
-    h.keys(&[KeyCode::Down, KeyCode::Down, Char(' '), Enter, Enter])
-        .await;
+    // payments-worker: past etl and warehouse.
+    let down = KeyCode::Down;
+    h.keys(&[down, down, down, Char(' '), Enter, Enter]).await;
     assert_eq!(h.session.app.step, Step::Review);
     let screen = h.screen();
     assert!(
@@ -198,8 +199,9 @@ async fn a_role_with_a_broad_trust_is_refused_where_it_is_chosen() {
 async fn the_migrate_role_offers_the_key_users_permissions_first() {
     let mut h = Harness::demo(80, 24);
     to_migrate_pick(&mut h).await;
-    h.keys(&[KeyCode::Down, KeyCode::Down, Char(' '), Enter])
-        .await;
+    // payments-worker (ci-deployer's key), past etl and warehouse.
+    let down = KeyCode::Down;
+    h.keys(&[down, down, down, Char(' '), Enter]).await;
     assert_eq!(h.session.app.step, Step::Role);
     let screen = h.screen();
     assert!(

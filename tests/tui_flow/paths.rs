@@ -15,9 +15,9 @@ async fn the_migrate_path_moves_a_workspace_off_its_keys() {
     assert_eq!(h.session.app.step, Step::Organization);
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::MigratePick);
-    // Nothing starts checked: down to payments-worker (second keyed workspace), check it.
-    h.keys(&[KeyCode::Down, KeyCode::Down, Char(' '), Enter])
-        .await;
+    // Nothing starts checked: down to payments-worker (third keyed workspace), check it.
+    let down = KeyCode::Down;
+    h.keys(&[down, down, down, Char(' '), Enter]).await;
     assert_eq!(
         h.session.app.migrate_pick.chosen,
         Some(vec!["payments-worker".to_string()])

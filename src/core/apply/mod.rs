@@ -2,10 +2,11 @@
 //! concurrently; each result is journaled before the next decision. On the first failure nothing
 //! new starts, running changes finish, and the error says what was and was not done.
 
+use crate::core::accounts::Accounts;
 use crate::core::change::Holder;
 use crate::core::error::{ApplyError, ChangeError};
 use crate::core::journal::{EndStatus, JournalWriter, Outcome};
-use crate::core::plan::{Change, Plan};
+use crate::core::plan::{Change, Plan, PlannedChange};
 use crate::core::ports::{Iam, Tfc};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::HashMap;
@@ -67,6 +68,21 @@ pub async fn apply_until(
     progress: &(dyn Fn(Progress) + Send + Sync),
     stop: &AtomicBool,
 ) -> Result<ApplyReport, ApplyError> {
+    let accounts = Accounts::none();
+    apply_in_accounts(plan, iam, &accounts, tfc, journal, progress, stop).await
+}
+
+/// Like [`apply_until`], each AWS change going to the account it names through `accounts`
+/// (`iam` for the default credentials' account), the journal recording account and profile.
+pub async fn apply_in_accounts(
+    plan: Plan,
+    iam: &dyn Iam,
+    accounts: &Accounts,
+    tfc: &dyn Tfc,
+    journal: &mut JournalWriter,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+    stop: &AtomicBool,
+) -> Result<ApplyReport, ApplyError> {
     let n = plan.changes.len();
     let mut state = vec![State::Pending; n];
     let mut outcomes = vec![Outcome::default(); n];
@@ -88,11 +104,16 @@ pub async fn apply_until(
                 }
                 state[i] = State::Running;
                 let change = resolve(&plan.changes[i].change, &created_sets);
+                let place = place_of(&plan.changes[i], accounts);
                 // The intent is on disk before the call: a kill during it is never lost.
-                intents[i] = Some(journal.intent(&change)?);
+                intents[i] = Some(journal.intent(&change, place)?);
                 progress(Progress::Started { index: i });
+                let port = accounts.iam(iam, plan.changes[i].account.as_deref());
                 running.push(async move {
-                    let result = change.execute(iam, tfc).await;
+                    let result = match port {
+                        Ok(port) => change.execute(port, tfc).await,
+                        Err(why) => Err(ChangeError::Internal(why)),
+                    };
                     (i, change, result)
                 });
             }
@@ -103,7 +124,8 @@ pub async fn apply_until(
         };
         match result {
             Ok(outcome) => {
-                journal.done(intents[i], &ran, &outcome)?;
+                let place = place_of(&plan.changes[i], accounts);
+                journal.done(intents[i], &ran, &outcome, place)?;
                 if let Some(Holder::VariableSet { id, name }) = ran.kind().creates(&outcome) {
                     created_sets.insert(name, id);
                 }
@@ -153,6 +175,13 @@ pub async fn apply_until(
         return Err(ApplyError::Interrupted { done, total: n });
     }
     Ok(ApplyReport { plan, outcomes })
+}
+
+/// The account a change acts in and the profile that reaches it, for the journal (`None`: the
+/// default credentials' account).
+fn place_of<'a>(planned: &'a PlannedChange, accounts: &'a Accounts) -> Option<(&'a str, &'a str)> {
+    let account = planned.account.as_deref()?;
+    Some((account, accounts.profile(account).unwrap_or_default()))
 }
 
 /// Fills in the id of a variable set this apply created.

@@ -58,7 +58,21 @@ fn delete_key(
 
 impl Assembly {
     fn push(&mut self, change: Change, depends_on: Vec<usize>) -> usize {
-        self.changes.push(PlannedChange { change, depends_on });
+        self.push_in(None, change, depends_on)
+    }
+
+    /// A change acting in `account` (`None`: the default credentials' account).
+    fn push_in(
+        &mut self,
+        account: Option<String>,
+        change: Change,
+        depends_on: Vec<usize>,
+    ) -> usize {
+        self.changes.push(PlannedChange {
+            change,
+            depends_on,
+            account,
+        });
         self.changes.len() - 1
     }
 
@@ -91,7 +105,7 @@ impl Assembly {
                 Some(j) => j,
                 None => {
                     let deps = planned.depends_on.iter().map(|d| index[*d]).collect();
-                    self.push(planned.change, deps)
+                    self.push_in(planned.account, planned.change, deps)
                 }
             };
             index.push(at);
@@ -241,6 +255,7 @@ pub(super) fn add_deactivations(
             access_key_id: key_id.clone(),
             status: AccessKeyStatus::Inactive,
         });
-        asm.push(change, deps.into_iter().collect());
+        let account = owner.account().map(String::from);
+        asm.push_in(account, change, deps.into_iter().collect());
     }
 }

@@ -15,7 +15,8 @@ use time::OffsetDateTime;
 /// Who an access key belongs to, and what IAM says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyOwner {
-    /// A key of an IAM user of the caller's account.
+    /// A key of an IAM user of the caller's account, or of an account reached through
+    /// `--account-profile` (`account`; `None`: the default credentials' account).
     ThisAccount {
         user: String,
         status: AccessKeyStatus,
@@ -25,6 +26,8 @@ pub enum KeyOwner {
         last_used: Option<String>,
         service: Option<String>,
         region: Option<String>,
+        /// The account reached through its profile; `None`: the default credentials'.
+        account: Option<String>,
     },
     /// A key of another AWS account (`account` when STS could tell which).
     OtherAccount { account: Option<String> },
@@ -37,6 +40,15 @@ impl KeyOwner {
     pub fn user(&self) -> Option<&str> {
         match self {
             KeyOwner::ThisAccount { user, .. } => Some(user),
+            _ => None,
+        }
+    }
+
+    /// The account a key of a reachable account is in (`None`: the default credentials' account,
+    /// or not a reachable account's key).
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            KeyOwner::ThisAccount { account, .. } => account.as_deref(),
             _ => None,
         }
     }
@@ -61,7 +73,7 @@ pub async fn look_up(
     found.into_iter().collect()
 }
 
-async fn look_up_one(
+pub(super) async fn look_up_one(
     iam: &dyn Iam,
     caller: &CallerIdentity,
     id: &str,
@@ -81,6 +93,7 @@ async fn look_up_one(
                 last_used: used.last_used,
                 service: used.service,
                 region: used.region,
+                account: None,
             });
         }
     }

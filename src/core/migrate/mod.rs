@@ -8,6 +8,7 @@
 //!
 //! [`inventory`]: crate::core::inventory
 
+mod accounts;
 mod changes;
 pub mod discover;
 pub mod keys;
@@ -27,9 +28,10 @@ use crate::core::plan::Plan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use accounts::UnreachableAccount;
 pub use discover::{KeySource, KeyedWorkspace};
 pub use keys::KeyOwner;
-pub use plan::{discover_keys, plan_migration};
+pub use plan::{discover_keys, discover_keys_in, plan_migration, plan_migration_in};
 pub use removals::{Left, LeftReason};
 
 /// Which workspaces a migration covers.
@@ -191,6 +193,9 @@ pub struct Migration {
     /// What the IAM users of the keys of the workspaces set up may do (those that could be
     /// read), by user name.
     pub users: BTreeMap<String, user_permissions::UserPermissions>,
+    /// Accounts holding keys of workspaces of the scope that cannot be reached (those
+    /// workspaces are left on their keys).
+    pub unreachable: Vec<UnreachableAccount>,
 }
 
 /// Why a migration cannot be planned. Nothing was written.
@@ -223,6 +228,11 @@ pub enum MigrateError {
     },
     #[error("workspace '{workspace}': the permissions of its key cannot be read ({reason}): choose the role's permissions with --policy-arn, --policy-file or --no-policy")]
     PermissionsUnknown { workspace: String, reason: String },
+    #[error("the workspaces of project '{project}' use keys of AWS accounts {}: --target varset gives the project one variable set, which can name one account's role; migrate one account's workspaces at a time (--workspace), or leave --target varset out", accounts.join(" and "))]
+    VarsetSpansAccounts {
+        project: String,
+        accounts: Vec<String>,
+    },
     #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}: migrate fewer workspaces at a time (--workspace)")]
     TrustPolicyTooLarge {
         role: String,
@@ -240,6 +250,7 @@ impl MigrateError {
             | MigrateError::UnknownProject { .. }
             | MigrateError::RoleNameNeedsOneProject { .. }
             | MigrateError::RoleNameClash { .. }
+            | MigrateError::VarsetSpansAccounts { .. }
             | MigrateError::PermissionsUnknown { .. } => true,
             MigrateError::Plan(e) => e.is_usage(),
             MigrateError::Inventory(e) => e.is_usage(),

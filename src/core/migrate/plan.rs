@@ -7,15 +7,16 @@ use super::keys::{self, KeyOwner};
 use super::removals::{self, Removals};
 use super::removals::{Left, LeftReason};
 use super::role_groups::{self, RoleGroup};
-use super::{notes, oidc, overridden, permission_notes, user_permissions};
+use super::{accounts, notes, oidc, overridden, permission_notes, user_permissions};
 use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope, StillReceiving};
+use crate::core::accounts::Accounts;
 use crate::core::answers::{Answers, Permissions, TargetChoice, WorkspaceSelection};
 use crate::core::change::DeleteVariable;
 use crate::core::error::PlanError;
 use crate::core::inventory::{self, Inventory, InventoryScope, ReadProgress};
-use crate::core::plan::{Change, Note, Plan, WorkspaceRef};
+use crate::core::plan::{Change, Note, Plan, Side, WorkspaceRef};
 use crate::core::planner::{self, STATIC_KEYS_NOTE};
-use crate::core::ports::{Iam, Tfc};
+use crate::core::ports::{Iam, IamError, Tfc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Setup's answers for the workspaces `names` of `project`, with the request's role choices
@@ -72,6 +73,18 @@ pub async fn plan_migration(
     resumed: &[Change],
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Migration, MigrateError> {
+    plan_migration_in(req, (iam, &Accounts::none()), tfc, resumed, progress).await
+}
+
+/// [`plan_migration`] across accounts: each workspace's role is made in its key's account,
+/// reached through `accounts` (`iam` is the default credentials' account).
+pub async fn plan_migration_in(
+    req: &MigrateRequest,
+    (iam, accounts): (&dyn Iam, &Accounts),
+    tfc: &dyn Tfc,
+    resumed: &[Change],
+    progress: &(dyn Fn(ReadProgress) + Send + Sync),
+) -> Result<Migration, MigrateError> {
     // The role choices are checked before anything is read, as setup checks them.
     answers_for(req, "Default Project", vec!["placeholder".into()], None).validate()?;
     let extra: Vec<String> = resumed
@@ -82,23 +95,15 @@ pub async fn plan_migration(
         })
         .collect();
     let read = read_and_discover(req, iam, tfc, &extra, progress).await?;
-    let (inv, found, owners) = (read.inventory, read.found, read.owners);
-    let aws = inv.aws.as_ref().expect("the inventory was read with IAM");
+    let (inv, found, mut owners) = (read.inventory, read.found, read.owners);
+    accounts::locate(&mut owners, accounts).await;
+    let (placed, unreachable) = accounts::place(&found.keyed, &owners, accounts);
 
     let mut notes: Vec<Note> = found.clean.iter().map(|n| notes::clean(n)).collect();
-    let mut to_set_up: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for ws in &found.keyed {
-        match oidc::working_roles(&inv, aws, ws) {
-            Some(roles) => notes.push(notes::keeps_role(&ws.name, &roles)),
-            None => to_set_up
-                .entry(ws.project.clone())
-                .or_default()
-                .push(ws.name.clone()),
-        }
-    }
-    let (groups, users) = group_by_role(req, iam, &found.keyed, &to_set_up, &owners).await?;
-    let context = (found.keyed.as_slice(), &owners, &users);
-    let project_plans = plan_projects(req, iam, tfc, &groups, context).await?;
+    notes.extend(unreachable.iter().map(accounts::unreachable_note));
+    let to_set_up = to_set_up(&inv, &found.keyed, &placed, &mut notes);
+    let read = (found.keyed.as_slice(), &owners);
+    let (project_plans, users) = plan_accounts(req, (iam, accounts), tfc, &to_set_up, read).await?;
 
     // Workspaces whose runs would not get the planned OIDC variables keep their keys.
     let mut hidden: BTreeMap<String, String> = BTreeMap::new();
@@ -115,7 +120,7 @@ pub async fn plan_migration(
     let migrated: Vec<KeyedWorkspace> = found
         .keyed
         .iter()
-        .filter(|w| !hidden.contains_key(&w.id))
+        .filter(|w| !hidden.contains_key(&w.id) && placed.contains_key(&w.id))
         .cloned()
         .collect();
     let mut removals = removals::decide(&inv, &migrated);
@@ -146,7 +151,11 @@ pub async fn plan_migration(
     if let Some(tag) = req.alias.as_deref().filter(|_| !asm.changes.is_empty()) {
         notes.push(notes::alias_needs_configuration(tag));
     }
-    let plan = finish(req, &inv, &found.keyed, asm, notes);
+    let covered: Vec<KeyedWorkspace> = (found.keyed.iter())
+        .filter(|w| placed.contains_key(&w.id))
+        .cloned()
+        .collect();
+    let plan = finish(req, &inv, &covered, asm, notes);
     let users = users.into_iter().filter_map(|(u, p)| Some((u, p.ok()?)));
     Ok(Migration {
         users: users.collect(),
@@ -154,7 +163,71 @@ pub async fn plan_migration(
         workspaces: found.keyed,
         keys: owners,
         plan,
+        unreachable,
     })
+}
+
+/// The workspaces to set up: by account (`None`: the default credentials'), then project.
+type ByAccount = BTreeMap<Option<String>, BTreeMap<String, Vec<String>>>;
+
+/// The workspaces to set up, by account and project: not those whose key's account has no way
+/// in (left alone), nor those OIDC already works for (a note says which role).
+fn to_set_up(
+    inv: &Inventory,
+    keyed: &[KeyedWorkspace],
+    placed: &BTreeMap<String, Option<String>>,
+    notes: &mut Vec<Note>,
+) -> ByAccount {
+    let aws = inv.aws.as_ref().expect("the inventory was read with IAM");
+    let mut to_set_up: ByAccount = BTreeMap::new();
+    for ws in keyed {
+        let Some(account) = placed.get(&ws.id) else {
+            continue;
+        };
+        match oidc::working_roles(inv, aws, ws) {
+            Some(roles) => notes.push(notes::keeps_role(&ws.name, &roles)),
+            None => to_set_up
+                .entry(account.clone())
+                .or_default()
+                .entry(ws.project.clone())
+                .or_default()
+                .push(ws.name.clone()),
+        }
+    }
+    to_set_up
+}
+
+/// Setup's plans for the workspaces to set up, account by account, each through its account's
+/// port, its AWS changes marked with the account; and the key users read, by name.
+async fn plan_accounts(
+    req: &MigrateRequest,
+    (iam, accounts): (&dyn Iam, &Accounts),
+    tfc: &dyn Tfc,
+    to_set_up: &ByAccount,
+    (keyed, owners): (&[KeyedWorkspace], &BTreeMap<String, KeyOwner>),
+) -> Result<(Vec<(String, Plan)>, role_groups::Users), MigrateError> {
+    if req.varset {
+        accounts::one_account_per_varset(to_set_up)?;
+    }
+    let mut plans = Vec::new();
+    let mut users = role_groups::Users::new();
+    for (account, projects) in to_set_up {
+        let port = accounts
+            .iam(iam, account.as_deref())
+            .map_err(|e| PlanError::aws("reach the key's account")(IamError::Credentials(e)))?;
+        let (groups, read) = group_by_role(req, port, keyed, projects, owners).await?;
+        let context = (keyed, owners, &read);
+        for (project, mut plan) in plan_projects(req, port, tfc, &groups, context).await? {
+            for planned in &mut plan.changes {
+                if planned.change.side() == Side::Aws {
+                    planned.account = account.clone();
+                }
+            }
+            plans.push((project, plan));
+        }
+        users.extend(read);
+    }
+    Ok((plans, users))
 }
 
 /// What one read gives: the inventory, the keyed workspaces of the scope, the key owners.
@@ -210,25 +283,58 @@ pub async fn discover_keys(
     tfc: &dyn Tfc,
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Discovery, MigrateError> {
+    let none = Accounts::none();
+    discover_keys_in((host, organization, scope), (iam, &none), tfc, progress).await
+}
+
+/// [`discover_keys`] with the other accounts reachable: keys those accounts' IAM describes
+/// name their account ([`KeyOwner::account`]).
+pub async fn discover_keys_in(
+    (host, organization, scope): (&str, &str, MigrationScope),
+    (iam, accounts): (&dyn Iam, &Accounts),
+    tfc: &dyn Tfc,
+    progress: &(dyn Fn(ReadProgress) + Send + Sync),
+) -> Result<Discovery, MigrateError> {
     let req = MigrateRequest::new(host, organization, scope);
-    let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
-    let key_users: BTreeSet<String> = read
-        .found
-        .keyed
-        .iter()
-        .filter_map(|w| {
-            role_groups::key_user(w, &read.owners)
-                .ok()
-                .map(String::from)
-        })
-        .collect();
-    let users = user_permissions::read_users(iam, &key_users).await;
+    let mut read = read_and_discover(&req, iam, tfc, &[], progress).await?;
+    accounts::locate(&mut read.owners, accounts).await;
+    let users = key_users(&read, (iam, accounts)).await;
     Ok(Discovery {
         organization: read.inventory.organization,
         workspaces: read.found.keyed,
         keys: read.owners,
         users,
     })
+}
+
+/// What each key's IAM user may do, read through the IAM of the key's own account (a user of
+/// an account this run cannot reach is said to be unreadable).
+async fn key_users(
+    read: &Read,
+    (iam, accounts): (&dyn Iam, &Accounts),
+) -> BTreeMap<String, Result<user_permissions::UserPermissions, String>> {
+    let mut by_account: BTreeMap<Option<&str>, BTreeSet<String>> = BTreeMap::new();
+    for w in &read.found.keyed {
+        let Ok(user) = role_groups::key_user(w, &read.owners) else {
+            continue;
+        };
+        let key_id = w.effective().and_then(|s| s.key_id.as_deref());
+        let account = key_id
+            .and_then(|k| read.owners.get(k))
+            .and_then(KeyOwner::account);
+        by_account
+            .entry(account)
+            .or_default()
+            .insert(user.to_string());
+    }
+    let mut users = BTreeMap::new();
+    for (account, names) in by_account {
+        match accounts.iam(iam, account) {
+            Ok(port) => users.extend(user_permissions::read_users(port, &names).await),
+            Err(why) => users.extend(names.into_iter().map(|u| (u, Err(why.clone())))),
+        }
+    }
+    users
 }
 
 /// Reads the IAM users of the keys of the workspaces to set up, then groups those workspaces

@@ -19,6 +19,10 @@ pub struct PlannedChange {
     pub change: Change,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub depends_on: Vec<usize>,
+    /// The AWS account an AWS change acts in, when it is not the default credentials' account
+    /// (see [`crate::core::accounts`]).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub account: Option<String>,
 }
 
 /// A role the plan ends with (created or reused).

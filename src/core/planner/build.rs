@@ -37,7 +37,11 @@ pub(super) struct Builder<'a> {
 impl Builder<'_> {
     /// Adds a change and returns its index.
     pub(super) fn push(&mut self, change: Change, depends_on: Vec<usize>) -> usize {
-        self.changes.push(PlannedChange { change, depends_on });
+        self.changes.push(PlannedChange {
+            change,
+            depends_on,
+            account: None,
+        });
         self.changes.len() - 1
     }
 

@@ -2,13 +2,14 @@
 //! was created is deleted, changed values are restored, and an OIDC provider the apply created is
 //! deleted unless a role created or changed after the apply trusts it.
 
+use crate::core::accounts::Accounts;
 use crate::core::change::{Held, Holder};
 use crate::core::dynamic_vars::STATIC_KEYS;
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
 use crate::core::plan::{Change, DormantRole, Note, Plan, PlannedChange};
 use crate::core::policy::PolicyDocument;
-use crate::core::ports::{Iam, Tfc};
+use crate::core::ports::{Iam, IamError, Tfc};
 use crate::core::trust_policy;
 use serde_json::Value;
 
@@ -111,14 +112,34 @@ async fn later_trusting_roles(
 /// After a `migrate` that deleted key variables, only the detachments and deactivations are
 /// reverted (sets reattached, keys reactivated); the OIDC setup stays, and a note says why.
 pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<Plan, PlanError> {
-    let mut resolved: Vec<(Change, Outcome)> = Vec::new();
-    for change in record.in_flight() {
-        if let Some(outcome) = change.kind().resolve_in_flight(iam, tfc).await {
-            resolved.push((change.clone(), outcome));
+    plan_undo_in(record, iam, &Accounts::none(), tfc).await
+}
+
+/// [`plan_undo`] for an apply that acted in several accounts: each inverse acts in the account
+/// of the change it undoes, reached through `accounts` (the profiles the journal recorded).
+pub async fn plan_undo_in(
+    record: &Record,
+    iam: &dyn Iam,
+    accounts: &Accounts,
+    tfc: &dyn Tfc,
+) -> Result<Plan, PlanError> {
+    let mut resolved: Vec<(Change, Outcome, Option<String>)> = Vec::new();
+    for (change, account) in record.in_flight_in_accounts() {
+        let Ok(port) = accounts.iam(iam, account) else {
+            continue;
+        };
+        if let Some(outcome) = change.kind().resolve_in_flight(port, tfc).await {
+            resolved.push((change.clone(), outcome, account.map(String::from)));
         }
     }
-    let mut done = record.done();
-    done.extend(resolved.iter().map(|(c, o)| (c, o)));
+    let recorded = record.done_in_accounts();
+    let mut done: Vec<(&Change, &Outcome)> = recorded.iter().map(|(c, o, _)| (*c, *o)).collect();
+    let mut done_in: Vec<Option<String>> = recorded
+        .iter()
+        .map(|(_, _, a)| a.map(String::from))
+        .collect();
+    done.extend(resolved.iter().map(|(c, o, _)| (c, o)));
+    done_in.extend(resolved.iter().map(|(_, _, a)| a.clone()));
     // Roles and variable sets this apply created: undo deletes them with what is inside.
     let holders: Vec<Holder> = done
         .iter()
@@ -142,8 +163,8 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
             ),
         ));
     }
-    let mut inverses = Vec::new();
-    for (change, outcome) in done.iter().rev() {
+    let mut inverses: Vec<(Change, Option<String>)> = Vec::new();
+    for ((change, outcome), account) in done.iter().zip(&done_in).rev() {
         let kind = change.kind();
         if !lost.is_empty() && (kind.is_setup() || is_key_removal(change)) {
             continue;
@@ -162,20 +183,23 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
             None => Vec::new(),
         };
         match kind.inverse(outcome, &held) {
-            Ok(Some(inv)) => inverses.push(inv),
+            Ok(Some(inv)) => inverses.push((inv, account.clone())),
             Ok(None) => {}
             Err(why) => notes.push(Note::warning(why.resource, why.text)),
         }
     }
     if let Some(pos) = inverses
         .iter()
-        .position(|c| matches!(c, Change::DeleteOidcProvider(_)))
+        .position(|(c, _)| matches!(c, Change::DeleteOidcProvider(_)))
     {
-        let Change::DeleteOidcProvider(provider) = &inverses[pos] else {
+        let (Change::DeleteOidcProvider(provider), account) = &inverses[pos] else {
             unreachable!()
         };
         let arn = provider.arn.clone();
-        let users = later_trusting_roles(iam, &arn, &done, &deleted_roles).await?;
+        let port = accounts.iam(iam, account.as_deref()).map_err(|e| {
+            PlanError::aws("reach the provider's account")(IamError::Credentials(e))
+        })?;
+        let users = later_trusting_roles(port, &arn, &done, &deleted_roles).await?;
         if !users.is_empty() {
             notes.push(Note::info(
                 arn.clone(),
@@ -211,9 +235,10 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
     let changes = inverses
         .into_iter()
         .enumerate()
-        .map(|(i, change)| PlannedChange {
+        .map(|(i, (change, account))| PlannedChange {
             change,
             depends_on: if i == 0 { vec![] } else { vec![i - 1] },
+            account,
         })
         .collect();
     Ok(Plan {

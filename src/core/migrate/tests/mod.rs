@@ -4,6 +4,7 @@
 //! scenarios' builders; the tests are in `plan.rs` (what is planned) and `apply.rs` (what
 //! applying, failing, resuming and undoing do).
 
+mod accounts;
 mod apply;
 mod plan;
 mod same_permissions;

@@ -9,7 +9,14 @@ async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
     let sb = Sandbox::demo_without_review_roles();
     let m = migrate(&sb, &request(MigrationScope::All)).await;
     let found: Vec<&str> = m.workspaces.iter().map(|w| w.name.as_str()).collect();
-    assert_eq!(found, ["etl", "payments-worker", "network-staging"]);
+    assert_eq!(
+        found,
+        ["etl", "warehouse", "payments-worker", "network-staging"]
+    );
+    // warehouse's key is the second account's, which this run cannot reach: left alone.
+    assert_eq!(m.unreachable.len(), 1);
+    assert_eq!(m.unreachable[0].workspaces, ["warehouse"]);
+    assert!(m.plan.workspaces.iter().all(|w| w.name != "warehouse"));
     let etl = &m.workspaces[0];
     assert!(matches!(
         &etl.sources[0].source,
@@ -76,7 +83,9 @@ async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
     );
     let again = migrate(&sb, &request(MigrationScope::All)).await;
     assert!(again.plan.is_empty(), "{:?}", again.plan.changes);
-    assert!(again.workspaces.is_empty());
+    // Only warehouse, whose key's account this run cannot reach, still receives keys.
+    let left: Vec<&str> = again.workspaces.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(left, ["warehouse"]);
 }
 
 #[tokio::test]
