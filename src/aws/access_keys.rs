@@ -1,6 +1,7 @@
 //! IAM user access key calls of [`IamClient`] for `migrate`: who owns a key and when it was last
 //! used (`GetAccessKeyLastUsed`), a user's keys with their age (`ListAccessKeys`), and which
-//! account a key belongs to (`sts:GetAccessKeyInfo`).
+//! account a key belongs to (`sts:GetAccessKeyInfo`), and whether a user has a console password
+//! (`GetLoginProfile`).
 
 use aws_sdk_iam::primitives::DateTimeFormat;
 use aws_sdk_iam::types::StatusType;
@@ -104,5 +105,16 @@ impl IamClient {
             .await
             .map_err(|e| classify(e, &what, &self.sts_ctx))?;
         Ok(out.account().filter(|a| !a.is_empty()).map(str::to_owned))
+    }
+
+    pub(super) async fn login_profile_exists_impl(&self, user: &str) -> Result<bool, IamError> {
+        let what = format!("the console password of user '{user}'");
+        match self.iam.get_login_profile().user_name(user).send().await {
+            Ok(_) => Ok(true),
+            Err(e) => match classify(e, &what, &self.iam_ctx) {
+                IamError::NoSuchEntity(_) => Ok(false),
+                other => Err(other),
+            },
+        }
     }
 }

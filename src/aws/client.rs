@@ -220,6 +220,10 @@ impl Iam for IamClient {
         self.access_key_account_impl(access_key_id).await
     }
 
+    async fn login_profile_exists(&self, user: &str) -> Result<bool, IamError> {
+        self.login_profile_exists_impl(user).await
+    }
+
     async fn get_managed_policy_document(
         &self,
         policy_arn: &str,

@@ -6,6 +6,8 @@ use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::migrate_output as out;
+use crate::cli::migrate_proof as proof;
+use crate::cli::migrate_proof_output as proof_out;
 use crate::cli::output;
 use crate::core::journal::{Journal, RecordKind};
 use crate::core::migrate::{
@@ -16,7 +18,7 @@ use crate::core::plan::{Change, Plan};
 /// Runs `migrate`.
 pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError> {
     let ports = Ports::connect(global).await?;
-    let result = migrate(&ports, args).await;
+    let result = migrate(global, &ports, args).await;
     ports.finish()?;
     result
 }
@@ -102,14 +104,14 @@ fn resumed(journal: &Journal, fingerprint: &str) -> Vec<Change> {
     last.done().into_iter().map(|(c, _)| c.clone()).collect()
 }
 
-async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
+async fn migrate(global: &GlobalArgs, ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
     let req = request_from(args, ports.tfc.host()).await?;
     let _lock = match args.dry_run {
         true => None,
         false => Some(crate::cli::run_apply::lock(ports).await?),
     };
     let earlier = resumed(&ports.journal, &req.fingerprint());
-    let migration = plan_migration(
+    let mut migration = plan_migration(
         &req,
         ports.iam.as_ref(),
         ports.tfc.as_ref(),
@@ -118,6 +120,8 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
     )
     .await
     .map_err(error)?;
+    let trail = proof::trail(global, ports).await;
+    let pending = proof::prepare(ports, trail.as_ref(), args, &mut migration).await;
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;
     let now = time::OffsetDateTime::now_utc();
@@ -151,14 +155,23 @@ async fn migrate(ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
             print!("\n{}", out::after_text(&plan, &still_receiving, colour));
         }
         Flow::Cancelled => {}
-        Flow::Applied { report, .. } if json => {
-            println!("{}", document(&report.plan, Some(&report), true))
-        }
         Flow::Applied { report, .. } => {
-            print!(
-                "\n{}",
-                out::after_text(&report.plan, &still_receiving, colour)
-            )
+            if !json {
+                print!(
+                    "\n{}",
+                    out::after_text(&report.plan, &still_receiving, colour)
+                );
+            }
+            let proven =
+                proof::after_apply(ports, trail.as_ref(), args, &report.plan, pending, now).await?;
+            if json {
+                let mut doc = document(&report.plan, Some(&report), true);
+                proof_out::add_proven_json(&mut doc, &proven);
+                println!("{doc}");
+            } else {
+                print!("{}", proof_out::proven_text(&proven));
+            }
+            return proof::exit_status(&proven);
         }
     }
     Ok(())

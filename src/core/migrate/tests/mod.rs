@@ -6,6 +6,7 @@
 
 mod apply;
 mod plan;
+mod proof;
 mod same_permissions;
 
 use super::*;
