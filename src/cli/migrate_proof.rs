@@ -10,16 +10,15 @@ use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::output;
 use crate::cli::output::escape;
-use crate::core::migrate::deactivation::{self, Deactivations, Proof};
-use crate::core::migrate::key_use::look_for_uses;
-use crate::core::migrate::leftovers::{migrated_keys_by_user, what_is_left, UserLeft};
-use crate::core::migrate::verification::{to_verify, verify_migrated, Verified};
+use crate::core::migrate::deactivation::{self, Deactivations};
+use crate::core::migrate::leftovers::UserLeft;
+use crate::core::migrate::proof::{self, Held, ProofChoices};
+use crate::core::migrate::verification::{verify_migrated, Verified};
 use crate::core::migrate::Migration;
-use crate::core::plan::{Plan, PlannedChange};
+use crate::core::plan::Plan;
 use crate::core::ports::AuditTrail;
 use crate::core::verify::follow::FollowOptions;
 use crate::core::verify::VerifyEvent;
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -43,67 +42,18 @@ pub async fn trail(global: &GlobalArgs, ports: &Ports) -> Arc<dyn AuditTrail> {
     }
 }
 
-/// What the apply leaves for the proof.
-pub struct Pending {
-    /// With `--verify`: the deactivations held back until the workspaces are proven.
-    held: Vec<PlannedChange>,
-    /// Without `--verify`: what was decided before the apply.
-    decided: Option<Deactivations>,
-    key_workspaces: BTreeMap<String, BTreeSet<String>>,
-    to_verify: Vec<(String, String)>,
-    by_user: BTreeMap<String, BTreeSet<String>>,
-    /// Keys a workspace still receives after the plan.
-    still_received: BTreeSet<String>,
-}
-
 /// Before the plan is shown: the deactivations looked at and put back, or held for the proof.
 pub async fn prepare(
     ports: &Ports,
     trail: &dyn AuditTrail,
     args: &MigrateArgs,
     migration: &mut Migration,
-) -> Pending {
-    let candidates = deactivation::take_deactivations(&mut migration.plan);
-    let key_workspaces = deactivation::key_workspaces(migration);
-    let still: BTreeSet<&str> = migration
-        .still_receiving
-        .iter()
-        .map(|s| s.workspace.as_str())
-        .collect();
-    let still_received = key_workspaces
-        .iter()
-        .filter(|(_, ws)| ws.iter().any(|w| still.contains(w.as_str())))
-        .map(|(k, _)| k.clone())
-        .collect();
-    let mut pending = Pending {
-        held: Vec::new(),
-        decided: None,
-        to_verify: to_verify(migration),
-        by_user: migrated_keys_by_user(&migration.keys),
-        key_workspaces,
-        still_received,
+) -> Held {
+    let choices = ProofChoices {
+        verify: args.verify,
+        deactivate_used: args.deactivate_used_keys,
     };
-    if args.verify {
-        migration
-            .plan
-            .notes
-            .extend(deactivation::deferred_note(&candidates));
-        pending.held = candidates;
-    } else if !candidates.is_empty() {
-        let keys = deactivation::candidate_keys(&candidates);
-        let now = OffsetDateTime::now_utc();
-        let uses = look_for_uses(ports.iam.as_ref(), Some(trail), &keys, now, None).await;
-        let proof = Proof {
-            key_workspaces: &pending.key_workspaces,
-            verified: None,
-            uses,
-            deactivate_used: args.deactivate_used_keys,
-        };
-        let decided = deactivation::decide(candidates, proof);
-        deactivation::put_back(&mut migration.plan, &decided);
-        pending.decided = Some(decided);
-    }
-    pending
+    proof::hold_deactivations(ports.iam.as_ref(), Some(trail), choices, migration).await
 }
 
 /// What the proof found after the apply.
@@ -131,12 +81,13 @@ pub async fn after_apply(
     trail: &dyn AuditTrail,
     args: &MigrateArgs,
     base: &Plan,
-    pending: Pending,
+    mut held: Held,
     removed_at: OffsetDateTime,
 ) -> Result<Proven, CliError> {
     let json = args.format == crate::cli::args::Format::Json;
+    let iam = ports.iam.as_ref();
     let verified = match args.verify {
-        true => Some(verify_all(ports, args, &pending.to_verify, json).await),
+        true => Some(verify_all(ports, args, &held.to_verify, json).await),
         false => None,
     };
     if let (Some(v), false) = (&verified, json) {
@@ -145,37 +96,24 @@ pub async fn after_apply(
             crate::cli::migrate_proof_output::verification_text(v)
         );
     }
-    let mut decided = pending.decided;
+    let mut decided = held.decided.take();
     let mut deactivated_after_proof = false;
-    if let (Some(v), false) = (&verified, pending.held.is_empty()) {
-        let keys = deactivation::candidate_keys(&pending.held);
-        let now = OffsetDateTime::now_utc();
-        let iam = ports.iam.as_ref();
-        let uses = look_for_uses(iam, Some(trail), &keys, now, Some(removed_at)).await;
-        let proof = Proof {
-            key_workspaces: &pending.key_workspaces,
-            verified: Some(v),
-            uses,
-            deactivate_used: args.deactivate_used_keys,
-        };
-        let d = deactivation::decide(pending.held, proof);
-        let plan = deactivation::second_plan(base, &d);
-        let colour = output::colour_enabled();
-        let show = |p: &Plan| print!("\n{}", output::plan_text(p, colour));
-        let opts = FlowOptions::apply(false, args.yes, json);
-        deactivated_after_proof = matches!(
-            confirm_and_apply(plan, ports, opts, &show).await?,
-            Flow::Applied { .. }
-        );
-        decided = Some(d);
+    if let Some(v) = &verified {
+        let used = args.deactivate_used_keys;
+        let d = proof::decide_after_verification(iam, Some(trail), &mut held, v, removed_at, used);
+        if let Some(d) = d.await {
+            let plan = deactivation::second_plan(base, &d);
+            let colour = output::colour_enabled();
+            let show = |p: &Plan| print!("\n{}", output::plan_text(p, colour));
+            let opts = FlowOptions::apply(false, args.yes, json);
+            deactivated_after_proof = matches!(
+                confirm_and_apply(plan, ports, opts, &show).await?,
+                Flow::Applied { .. }
+            );
+            decided = Some(d);
+        }
     }
-    let mut still_used = pending.still_received;
-    still_used.extend(
-        decided
-            .iter()
-            .flat_map(|d| d.kept.iter().map(|k| k.key_id.clone())),
-    );
-    let left = what_is_left(ports.iam.as_ref(), &pending.by_user, &still_used).await;
+    let left = proof::left_to_do(iam, &held, decided.as_ref()).await;
     Ok(Proven {
         verified,
         decided,

@@ -71,11 +71,13 @@ fn deactivation_text(d: &Deactivations, applied: bool) -> String {
         ));
     }
     for u in d.uses.values().filter(|u| u.trail_unread.is_some()) {
-        out.push_str(&format!(
-            "  {}: CloudTrail's event history could not be read ({}): only IAM's last use was checked\n",
-            mask_key_id(&u.key_id),
-            escape(u.trail_unread.as_deref().unwrap_or_default())
-        ));
+        if d.key_ids().contains(&u.key_id) {
+            out.push_str(&format!(
+                "  {}: CloudTrail's event history could not be read ({}): only IAM's last use was checked\n",
+                mask_key_id(&u.key_id),
+                escape(u.trail_unread.as_deref().unwrap_or_default())
+            ));
+        }
     }
     out
 }

@@ -235,6 +235,15 @@ pub fn notes(decided: &Deactivations) -> Vec<Note> {
             ),
         ));
     }
+    for key in &keys {
+        if let Some(why) = decided.uses.get(key).and_then(|u| u.trail_unread.as_ref()) {
+            let key = mask_key_id(key);
+            notes.push(Note::warning(
+                format!("access key {key}"),
+                format!("CloudTrail's event history could not be read for access key {key} ({why}): only IAM's last use was checked for its use outside HCP Terraform"),
+            ));
+        }
+    }
     for kept in &decided.kept {
         let key = mask_key_id(&kept.key_id);
         let why: Vec<String> = kept

@@ -21,6 +21,7 @@ mod oidc;
 mod overridden;
 mod permission_notes;
 mod plan;
+pub mod proof;
 pub mod removals;
 mod role_groups;
 pub mod user_permissions;

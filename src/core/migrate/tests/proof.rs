@@ -6,8 +6,8 @@
 use super::*;
 use crate::core::migrate::deactivation::{self, KeptReason, Proof};
 use crate::core::migrate::key_use::look_for_uses;
-use crate::core::migrate::leftovers::{migrated_keys_by_user, what_is_left};
-use crate::core::migrate::verification::{to_verify, verify_migrated};
+use crate::core::migrate::proof::{self, ProofChoices};
+use crate::core::migrate::verification::verify_migrated;
 use crate::core::verify::follow::FollowOptions;
 use std::time::Duration;
 
@@ -62,9 +62,14 @@ async fn only_a_proven_unused_key_is_deactivated_and_undo_reactivates_it() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::at(dir.path());
     let mut m = migrate(&sb, &request(MigrationScope::Project("proof".into()))).await;
-    let held = deactivation::take_deactivations(&mut m.plan);
+    let trail = sb.iam.as_ref() as &dyn crate::core::ports::AuditTrail;
+    let choices = ProofChoices {
+        verify: true,
+        deactivate_used: false,
+    };
+    let mut held = proof::hold_deactivations(sb.iam.as_ref(), Some(trail), choices, &mut m).await;
     assert_eq!(
-        deactivation::candidate_keys(&held),
+        deactivation::candidate_keys(&held.held),
         [API_KEY, BATCH_KEY, WEB_KEY]
     );
     assert!(m
@@ -77,9 +82,9 @@ async fn only_a_proven_unused_key_is_deactivated_and_undo_reactivates_it() {
         .changes
         .iter()
         .all(|c| c.depends_on.iter().all(|d| *d < m.plan.changes.len())));
-    let key_workspaces = deactivation::key_workspaces(&m);
-    let workspaces = to_verify(&m);
-    let by_user = migrated_keys_by_user(&m.keys);
+    assert!(m.plan.notes.iter().any(|n| n
+        .text
+        .contains("will be deactivated only after the verification runs")));
     let base = m.plan.clone();
     let removed_at = time::OffsetDateTime::now_utc();
     apply_plan(&sb, &journal, m).await.unwrap();
@@ -95,7 +100,7 @@ async fn only_a_proven_unused_key_is_deactivated_and_undo_reactivates_it() {
         sb.tfc.as_ref(),
         sb.iam.as_ref(),
         "acme-corp",
-        &workspaces,
+        &held.to_verify,
         fast(),
         &|_, _| {},
     )
@@ -111,17 +116,16 @@ async fn only_a_proven_unused_key_is_deactivated_and_undo_reactivates_it() {
         .unwrap()
         .contains("no configuration version"));
 
-    let keys = deactivation::candidate_keys(&held);
-    let now = time::OffsetDateTime::now_utc();
-    let trail = sb.iam.as_ref() as &dyn crate::core::ports::AuditTrail;
-    let uses = look_for_uses(sb.iam.as_ref(), Some(trail), &keys, now, Some(removed_at)).await;
-    let proof = Proof {
-        key_workspaces: &key_workspaces,
-        verified: Some(&verified),
-        uses,
-        deactivate_used: false,
-    };
-    let decided = deactivation::decide(held.clone(), proof);
+    let decided = proof::decide_after_verification(
+        sb.iam.as_ref(),
+        Some(trail),
+        &mut held,
+        &verified,
+        removed_at,
+        false,
+    )
+    .await
+    .expect("keys were held");
     assert_eq!(decided.key_ids(), [WEB_KEY]);
     let reasons: Vec<(&str, &[KeptReason])> = decided
         .kept
@@ -159,8 +163,7 @@ async fn only_a_proven_unused_key_is_deactivated_and_undo_reactivates_it() {
     use AccessKeyStatus::{Active, Inactive};
     assert_eq!(statuses, [Inactive, Active, Active]);
 
-    let still: BTreeSet<String> = [API_KEY, BATCH_KEY].map(String::from).into();
-    let left = what_is_left(sb.iam.as_ref(), &by_user, &still).await;
+    let left = proof::left_to_do(sb.iam.as_ref(), &held, Some(&decided)).await;
     let todo: Vec<(&str, bool)> = left
         .iter()
         .map(|u| (u.user.as_str(), u.removable))
