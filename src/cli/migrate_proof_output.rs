@@ -164,3 +164,113 @@ pub fn add_proven_json(doc: &mut Value, p: &Proven) {
     obj.insert("deactivation".into(), deactivation.unwrap_or(Value::Null));
     obj.insert("left_to_do".into(), json!(p.left));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::migrate::key_use::{KeyUse, UseElsewhere};
+    use crate::core::migrate::leftovers::KeyLeft;
+    use crate::core::plan::{Change, PlannedChange};
+    use crate::core::ports::AccessKeyStatus;
+
+    fn proven() -> Proven {
+        let deactivate = PlannedChange {
+            change: Change::SetAccessKeyStatus(crate::core::change::SetAccessKeyStatus {
+                user: "web-ci".into(),
+                access_key_id: "AKIAWEB000000001".into(),
+                status: AccessKeyStatus::Inactive,
+            }),
+            depends_on: vec![],
+        };
+        let used = KeyUse {
+            key_id: "AKIABATCH0000001".into(),
+            elsewhere: vec![UseElsewhere {
+                time: "2026-12-01T10:00:00Z".into(),
+                event_source: "s3.amazonaws.com".into(),
+                event_name: "ListBuckets".into(),
+                source_ip: "203.0.113.7".into(),
+                user_agent: "aws-cli/2.15.0".into(),
+                region: "eu-west-1".into(),
+            }],
+            elsewhere_count: 3,
+            ..KeyUse::default()
+        };
+        let decided = Deactivations {
+            deactivate: vec![deactivate],
+            kept: vec![
+                crate::core::migrate::deactivation::KeptActive {
+                    key_id: "AKIAAPI000000001".into(),
+                    user: "api-ci".into(),
+                    reasons: vec![KeptReason::NotAuthenticated {
+                        workspace: "api\u{1b}[31m".into(),
+                        why: "STS refused".into(),
+                    }],
+                },
+                crate::core::migrate::deactivation::KeptActive {
+                    key_id: "AKIABATCH0000001".into(),
+                    user: "batch-ci".into(),
+                    reasons: vec![KeptReason::UsedElsewhere],
+                },
+            ],
+            uses: [("AKIABATCH0000001".to_string(), used)].into(),
+            unproven: false,
+        };
+        let left = UserLeft {
+            user: "web-ci".into(),
+            keys: vec![KeyLeft {
+                key_id: "AKIAWEB000000001".into(),
+                status: AccessKeyStatus::Inactive,
+                migrated: true,
+                todo: "inactive: delete it".into(),
+            }],
+            console_password: Some(false),
+            removable: true,
+            todo: "user web-ci has no other credentials".into(),
+            unread: vec![],
+        };
+        Proven {
+            verified: Some(vec![]),
+            decided: Some(decided),
+            deactivated_after_proof: true,
+            left: vec![left],
+        }
+    }
+
+    #[test]
+    fn text_masks_keys_escapes_names_and_says_where_a_key_was_used() {
+        let text = proven_text(&proven());
+        assert!(
+            text.contains("AKIA…0001: deactivated: every workspace that used it authenticated"),
+            "{text}"
+        );
+        assert!(
+            text.contains("workspace api\\u{1b}[31m did not authenticate (STS refused)"),
+            "{text}"
+        );
+        assert!(text.contains("s3.amazonaws.com ListBuckets from 203.0.113.7 (aws-cli/2.15.0) at 2026-12-01T10:00:00Z, 3 calls"), "{text}");
+        assert!(text.contains("Left to do (tfc-oidc deletes nothing):\n  user web-ci has no other credentials\n    AKIA…0001 (Inactive)"), "{text}");
+        assert!(
+            !text.contains("AKIAWEB000000001") && !text.contains('\u{1b}'),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_carries_whole_ids_and_typed_reasons() {
+        let mut doc = json!({});
+        add_proven_json(&mut doc, &proven());
+        assert_eq!(
+            doc["deactivation"]["deactivated"],
+            json!(["AKIAWEB000000001"])
+        );
+        let kept = &doc["deactivation"]["kept_active"];
+        assert_eq!(kept[0]["reasons"][0]["reason"], "not_authenticated");
+        assert_eq!(kept[1]["reasons"][0]["reason"], "used_elsewhere");
+        assert_eq!(
+            doc["deactivation"]["key_use"][0]["elsewhere"][0]["source_ip"],
+            "203.0.113.7"
+        );
+        assert_eq!(doc["left_to_do"][0]["removable"], true);
+        assert_eq!(doc["verification"], json!([]));
+    }
+}
