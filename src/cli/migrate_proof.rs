@@ -104,7 +104,10 @@ pub async fn after_apply(
         if let Some(d) = d.await {
             let plan = deactivation::second_plan(base, &d);
             let colour = output::colour_enabled();
-            let show = |p: &Plan| print!("\n{}", output::plan_text(p, colour));
+            let show = |p: &Plan| {
+                println!("\nEvery workspace of these keys authenticated: the second step deactivates them.");
+                print!("\n{}", output::plan_text(p, colour));
+            };
             let opts = FlowOptions::apply(false, args.yes, json);
             deactivated_after_proof = matches!(
                 confirm_and_apply(plan, ports, opts, &show).await?,

@@ -73,150 +73,141 @@ fn by_workspace<'a>(doc: &'a Value, ws: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{ws} not verified: {doc:#}"))
 }
 
-#[tokio::test]
-async fn only_the_proven_unused_key_is_deactivated_and_the_report_says_why_not_the_others() {
-    let (edge_user, edge_key) = moto_key("proof-edge").await;
-    let (net_user, net_key) = moto_key("proof-net").await;
-    let (dns_user, dns_key) = moto_key("proof-dns").await;
+/// (user, key id) in moto for `edge`, `network` and `dns`.
+struct Keys {
+    edge: (String, String),
+    network: (String, String),
+    dns: (String, String),
+}
+
+/// The example organization with each platform workspace on its own moto key (no variable set),
+/// `network`'s runs refused by STS.
+async fn env_with_keys() -> Option<(Env, Keys)> {
+    let keys = Keys {
+        edge: moto_key("proof-edge").await,
+        network: moto_key("proof-net").await,
+        dns: moto_key("proof-dns").await,
+    };
     let mut seed = fake_tfc::Seed::example();
     seed.organizations[0].variable_sets.clear();
     for ws in seed.organizations[0].projects[1].workspaces.iter_mut() {
         ws.vars = match ws.name.as_str() {
-            "edge" => own_keys(&edge_key),
-            "network" => own_keys(&net_key),
-            _ => own_keys(&dns_key),
+            "edge" => own_keys(&keys.edge.1),
+            "network" => own_keys(&keys.network.1),
+            _ => own_keys(&keys.dns.1),
         };
     }
-    let Some(env) = Env::with_seed("e2e-proof", seed) else {
-        return;
-    };
-    env.fake.script_run(
-        "acme",
-        "network",
-        RunOutcome::AccessDenied,
-        LogFormat::JsonLines,
-    );
-    let trail = FakeCloudTrail::start(
-        vec![
-            key_call(
-                &dns_key,
-                &dns_user,
-                3,
-                ("s3.amazonaws.com", "ListBuckets"),
-                "203.0.113.50",
-                CLI_AGENT,
-            ),
-            key_call(
-                &edge_key,
-                &edge_user,
-                30,
-                ("sts.amazonaws.com", "GetCallerIdentity"),
-                "192.0.2.9",
-                TERRAFORM_AGENT,
-            ),
-        ],
-        50,
-    );
+    let env = Env::with_seed("e2e-proof", seed)?;
+    let refused = RunOutcome::AccessDenied;
+    env.fake
+        .script_run("acme", "network", refused, LogFormat::JsonLines);
+    Some((env, keys))
+}
+
+/// The stand-in's history: `dns`'s key used by the AWS CLI 3 hours ago, `edge`'s by Terraform.
+fn trail(keys: &Keys) -> FakeCloudTrail {
+    let (dns_user, dns_key) = &keys.dns;
+    let (edge_user, edge_key) = &keys.edge;
+    let s3 = ("s3.amazonaws.com", "ListBuckets");
+    let sts = ("sts.amazonaws.com", "GetCallerIdentity");
+    let records = vec![
+        key_call(dns_key, dns_user, 3, s3, "203.0.113.50", CLI_AGENT),
+        key_call(edge_key, edge_user, 30, sts, "192.0.2.9", TERRAFORM_AGENT),
+    ];
+    FakeCloudTrail::start(records, 50)
+}
+
+fn migrate_verified(env: &Env, trail: &FakeCloudTrail) -> std::process::Output {
     let role = format!("e2e-proof-{}", std::process::id());
-    let out = env
-        .cmd(&[
-            "migrate",
-            "--org",
-            "acme",
-            "--project",
-            "platform",
-            "--role-name",
-            &role,
-            "--no-policy",
-            "--verify",
-            "--deactivate-keys",
-            "--yes",
-            "--format",
-            "json",
-            "--poll-interval",
-            "20ms",
-        ])
+    let args = [
+        "migrate",
+        "--org",
+        "acme",
+        "--project",
+        "platform",
+        "--role-name",
+        &role,
+        "--no-policy",
+        "--verify",
+        "--deactivate-keys",
+        "--yes",
+        "--format",
+        "json",
+        "--poll-interval",
+        "20ms",
+    ];
+    env.cmd(&args)
         .env("AWS_ENDPOINT_URL_CLOUDTRAIL", trail.endpoint_url())
         .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr)
-            .contains("1 of 3 migrated workspaces did not authenticate through OIDC (network)"),
-        "{}",
-        text(&out.stderr)
-    );
-    let doc = json(&out);
-    assert_eq!(by_workspace(&doc, "edge")["authenticated"], true, "{doc:#}");
-    assert_eq!(by_workspace(&doc, "dns")["authenticated"], true);
-    let network = by_workspace(&doc, "network");
-    assert_eq!(network["authenticated"], false);
-    assert!(
-        network["why"].as_str().unwrap().contains("AccessDenied")
-            || network["cause"]["code"].is_string(),
-        "{network:#}"
-    );
+        .unwrap()
+}
 
+/// Each workspace's verification: `network`'s refused run fails it.
+fn assert_verification(doc: &Value) {
+    assert_eq!(by_workspace(doc, "edge")["authenticated"], true, "{doc:#}");
+    assert_eq!(by_workspace(doc, "dns")["authenticated"], true);
+    let network = by_workspace(doc, "network");
+    assert_eq!(network["authenticated"], false);
+    assert!(network["cause"]["code"].is_string(), "{network:#}");
+    assert!(network["run_id"].is_string(), "{network:#}");
+}
+
+/// Only `edge`'s key is deactivated; `network`'s (not authenticated) and `dns`'s (used by the
+/// AWS CLI, named) stay active.
+fn assert_deactivation(doc: &Value, keys: &Keys) {
     let d = &doc["deactivation"];
-    assert_eq!(d["deactivated"], json!([edge_key]), "{d:#}");
+    assert_eq!(d["deactivated"], json!([keys.edge.1]), "{d:#}");
     assert_eq!(d["unproven"], false);
     let kept = d["kept_active"].as_array().unwrap();
     let reason = |key: &str| {
-        kept.iter()
-            .find(|k| k["key_id"] == key)
-            .map(|k| k["reasons"][0].clone())
+        let k = kept.iter().find(|k| k["key_id"] == key).unwrap();
+        k["reasons"][0].clone()
     };
-    assert_eq!(reason(&net_key).unwrap()["reason"], "not_authenticated");
-    assert_eq!(reason(&net_key).unwrap()["workspace"], "network");
-    assert_eq!(reason(&dns_key).unwrap()["reason"], "used_elsewhere");
-    let dns_use = d["key_use"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["key_id"] == dns_key.as_str())
-        .unwrap();
-    let event = &dns_use["elsewhere"][0];
+    assert_eq!(reason(&keys.network.1)["reason"], "not_authenticated");
+    assert_eq!(reason(&keys.network.1)["workspace"], "network");
+    assert_eq!(reason(&keys.dns.1)["reason"], "used_elsewhere");
+    let uses = d["key_use"].as_array().unwrap();
+    let use_of = |key: &str| uses.iter().find(|u| u["key_id"] == key).unwrap();
+    let event = &use_of(&keys.dns.1)["elsewhere"][0];
+    let fields = ["event_source", "event_name", "source_ip", "user_agent"];
+    let named = fields.map(|f| event[f].as_str().unwrap_or_default());
+    let expected = ["s3.amazonaws.com", "ListBuckets", "203.0.113.50", CLI_AGENT];
+    assert_eq!(named, expected, "{event:#}");
     assert_eq!(
-        (
-            &event["event_source"],
-            &event["event_name"],
-            &event["source_ip"],
-            &event["user_agent"]
-        ),
-        (
-            &json!("s3.amazonaws.com"),
-            &json!("ListBuckets"),
-            &json!("203.0.113.50"),
-            &json!(CLI_AGENT)
-        )
-    );
-    let edge_use = d["key_use"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["key_id"] == edge_key.as_str())
-        .unwrap();
-    assert_eq!(
-        edge_use["terraform_calls"], 1,
+        use_of(&keys.edge.1)["terraform_calls"],
+        1,
         "Terraform's own calls are not use elsewhere"
     );
+}
+
+#[tokio::test]
+async fn only_the_proven_unused_key_is_deactivated_and_the_report_says_why_not_the_others() {
+    let Some((env, keys)) = env_with_keys().await else {
+        return;
+    };
+    let trail = trail(&keys);
+    let out = migrate_verified(&env, &trail);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let failed = "1 of 3 migrated workspaces did not authenticate through OIDC (network)";
+    assert!(stderr.contains(failed), "{stderr}");
+    let doc = json(&out);
+    assert_verification(&doc);
+    assert_deactivation(&doc, &keys);
+    let by_key = ("AccessKeyId".to_string(), keys.dns.1.clone());
     assert!(trail
         .requests()
         .iter()
-        .any(|r| r.attributes == [("AccessKeyId".to_string(), dns_key.clone())]));
+        .any(|r| r.attributes == [by_key.clone()]));
 
+    use StatusType::{Active, Inactive};
+    let (edge_user, edge_key) = &keys.edge;
+    assert_eq!(key_status(edge_user, edge_key).await, Some(Inactive));
     assert_eq!(
-        key_status(&edge_user, &edge_key).await,
-        Some(StatusType::Inactive)
+        key_status(&keys.network.0, &keys.network.1).await,
+        Some(Active)
     );
-    assert_eq!(
-        key_status(&net_user, &net_key).await,
-        Some(StatusType::Active)
-    );
-    assert_eq!(
-        key_status(&dns_user, &dns_key).await,
-        Some(StatusType::Active)
-    );
+    assert_eq!(key_status(&keys.dns.0, &keys.dns.1).await, Some(Active));
 
     let left = doc["left_to_do"].as_array().unwrap();
     let edge_left = left
@@ -230,10 +221,7 @@ async fn only_the_proven_unused_key_is_deactivated_and_the_report_says_why_not_t
     // The deactivation is the newest apply: undo reactivates the key and leaves the migration.
     let undo = env.run(&["undo", "--yes"]);
     assert!(undo.status.success(), "{}", text(&undo.stderr));
-    assert_eq!(
-        key_status(&edge_user, &edge_key).await,
-        Some(StatusType::Active)
-    );
+    assert_eq!(key_status(edge_user, edge_key).await, Some(Active));
     let vars: Vec<String> = env.env_vars("edge").into_iter().map(|(k, _)| k).collect();
     assert!(vars.iter().any(|k| k == "TFC_AWS_RUN_ROLE_ARN"), "{vars:?}");
 }
