@@ -2,7 +2,8 @@
 //! and `dns` of the fake HCP Terraform; `network`'s verification run is refused by STS (forced
 //! in the fake), and the CloudTrail stand-in shows `dns`'s key used by the AWS CLI. Only `edge`'s
 //! key is deactivated, in a second journaled step that `undo` reverts; the report says why the
-//! other two stay active and what is left for each user; the exit code is 1.
+//! other two stay active and what is left for each user; the exit code is 1. Without
+//! `--verify`, a key the stand-in shows used by the AWS CLI needs `--deactivate-used-keys`.
 
 use aws_sdk_iam::types::StatusType;
 use fake_tfc::{FakeCloudTrail, LogFormat, RunOutcome, SeedVar};
@@ -224,4 +225,55 @@ async fn only_the_proven_unused_key_is_deactivated_and_the_report_says_why_not_t
     assert_eq!(key_status(edge_user, edge_key).await, Some(Active));
     let vars: Vec<String> = env.env_vars("edge").into_iter().map(|(k, _)| k).collect();
     assert!(vars.iter().any(|k| k == "TFC_AWS_RUN_ROLE_ARN"), "{vars:?}");
+}
+
+/// Without `--verify`: a key the AWS CLI used stays active, and the plan names where it was
+/// used; `--deactivate-used-keys` deactivates it anyway, with the unproven warning.
+#[tokio::test]
+async fn a_key_used_elsewhere_needs_the_flag_and_without_verify_is_deactivated_unproven() {
+    let (user, key) = moto_key("proof-used").await;
+    let Some(env) = Env::with_seed("e2e-proof-used", crate::migrate::seed_with_key(&key)) else {
+        return;
+    };
+    let s3 = ("s3.amazonaws.com", "ListBuckets");
+    let records = vec![key_call(&key, &user, 5, s3, "203.0.113.51", CLI_AGENT)];
+    let trail = FakeCloudTrail::start(records, 50);
+    let role = format!("e2e-proof-used-{}", std::process::id());
+    let args = [
+        "migrate",
+        "--org",
+        "acme",
+        "--workspace",
+        "edge",
+        "--role-name",
+        &role,
+        "--no-policy",
+        "--deactivate-keys",
+    ];
+    let run = |extra: &[&str]| {
+        env.cmd(&[&args[..], extra].concat())
+            .env("AWS_ENDPOINT_URL_CLOUDTRAIL", trail.endpoint_url())
+            .output()
+            .unwrap()
+    };
+    let dry = run(&["--dry-run"]);
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let shown = text(&dry.stdout);
+    assert!(!shown.contains("mark access key"), "{shown}");
+    assert!(shown.contains("stays active: it was used outside HCP Terraform: s3.amazonaws.com ListBuckets from 203.0.113.51 (aws-cli/2.15.0"), "{shown}");
+    assert!(
+        shown.contains("--deactivate-used-keys deactivates it anyway"),
+        "{shown}"
+    );
+    assert!(!shown.contains(&key), "the key id is masked: {shown}");
+
+    let out = run(&["--deactivate-used-keys", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("deactivated unproven"), "{shown}");
+    assert!(
+        shown.contains("Left to do (tfc-oidc deletes nothing)"),
+        "{shown}"
+    );
+    assert_eq!(key_status(&user, &key).await, Some(StatusType::Inactive));
 }
