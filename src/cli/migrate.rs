@@ -7,7 +7,6 @@ use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::migrate_output as out;
 use crate::cli::migrate_proof as proof;
-use crate::cli::migrate_proof_output as proof_out;
 use crate::cli::output;
 use crate::core::journal::{Journal, RecordKind};
 use crate::core::migrate::{
@@ -149,29 +148,31 @@ async fn migrate(global: &GlobalArgs, ports: &Ports, args: &MigrateArgs) -> Resu
     match confirm_and_apply(plan, ports, opts, &show).await? {
         Flow::DryRun(plan) if json => println!("{}", document(&plan, None, false)),
         Flow::DryRun(plan) => show(&plan),
-        Flow::NothingToDo(plan) if json => println!("{}", document(&plan, None, true)),
-        Flow::NothingToDo(plan) => {
+        Flow::NothingToDo(plan) if json && pending.held.is_empty() => {
+            println!("{}", document(&plan, None, true))
+        }
+        Flow::NothingToDo(plan) if pending.held.is_empty() => {
             show(&plan);
             print!("\n{}", out::after_text(&plan, &still_receiving, colour));
         }
+        // Only held deactivations (a resumed apply): they still get their proof, never dropped.
+        Flow::NothingToDo(plan) => {
+            if !json {
+                show(&plan);
+            }
+            let doc = json.then(|| document(&plan, None, true));
+            return proof::prove_and_print(ports, trail.as_ref(), args, &plan, pending, now, doc)
+                .await;
+        }
         Flow::Cancelled => {}
         Flow::Applied { report, .. } => {
+            let plan = &report.plan;
             if !json {
-                print!(
-                    "\n{}",
-                    out::after_text(&report.plan, &still_receiving, colour)
-                );
+                print!("\n{}", out::after_text(plan, &still_receiving, colour));
             }
-            let proven =
-                proof::after_apply(ports, trail.as_ref(), args, &report.plan, pending, now).await?;
-            if json {
-                let mut doc = document(&report.plan, Some(&report), true);
-                proof_out::add_proven_json(&mut doc, &proven);
-                println!("{doc}");
-            } else {
-                print!("{}", proof_out::proven_text(&proven));
-            }
-            return proof::exit_status(&proven);
+            let doc = json.then(|| document(plan, Some(&report), true));
+            return proof::prove_and_print(ports, trail.as_ref(), args, plan, pending, now, doc)
+                .await;
         }
     }
     Ok(())

@@ -76,7 +76,7 @@ impl Proven {
 
 /// After the apply (`removed_at`: when it started): verification, the held deactivations as a
 /// second plan (confirmed, journaled and applied like the first), then what is left to do.
-pub async fn after_apply(
+async fn after_apply(
     ports: &Ports,
     trail: &dyn AuditTrail,
     args: &MigrateArgs,
@@ -166,6 +166,29 @@ async fn verify_all(
         &on_event,
     )
     .await
+}
+
+/// Runs the proof after the apply ([`after_apply`]) and prints it: into `doc` (the migrate
+/// JSON document) when there is one, as text otherwise. Exit 1 when a workspace did not
+/// authenticate.
+pub async fn prove_and_print(
+    ports: &Ports,
+    trail: &dyn AuditTrail,
+    args: &MigrateArgs,
+    plan: &Plan,
+    held: Held,
+    removed_at: OffsetDateTime,
+    doc: Option<serde_json::Value>,
+) -> Result<(), CliError> {
+    let proven = after_apply(ports, trail, args, plan, held, removed_at).await?;
+    match doc {
+        Some(mut doc) => {
+            crate::cli::migrate_proof_output::add_proven_json(&mut doc, &proven);
+            println!("{doc}");
+        }
+        None => print!("{}", crate::cli::migrate_proof_output::proven_text(&proven)),
+    }
+    exit_status(&proven)
 }
 
 /// Exit 1 when a migrated workspace did not authenticate: the migration is applied (undo

@@ -48,6 +48,7 @@ fn kept_reasons(d: &Deactivations, key: &str, reasons: &[KeptReason]) -> Vec<Str
                 escape(why)
             ),
             KeptReason::UsedElsewhere => escape(&deactivation::used_text(d.uses.get(key))),
+            KeptReason::NoWorkspaceVerified => deactivation::NOT_VERIFIED.into(),
         })
         .collect()
 }

@@ -18,6 +18,9 @@ use crate::core::plan::{mask_key_id, Change, Note, Plan, PlannedChange};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Why a key none of whose workspaces this run saw stays active.
+pub const NOT_VERIFIED: &str = "no workspace of this run received it, so no run proves it can go: verify its workspaces with 'tfc-oidc verify', then deactivate it";
+
 /// Why a key stays active.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
@@ -27,6 +30,9 @@ pub enum KeptReason {
     NotAuthenticated { workspace: String, why: String },
     /// The key was used outside HCP Terraform recently (`--deactivate-used-keys` not given).
     UsedElsewhere,
+    /// No workspace of this run received the key (an interrupted apply removed it), so no run
+    /// proves it can go.
+    NoWorkspaceVerified,
 }
 
 /// A key the migration would have deactivated, left active.
@@ -127,8 +133,11 @@ fn unproven_workspaces(key: &str, proof: &Proof) -> Vec<KeptReason> {
     let Some(verified) = proof.verified else {
         return Vec::new();
     };
-    let workspaces = proof.key_workspaces.get(key).into_iter().flatten();
+    let Some(workspaces) = proof.key_workspaces.get(key).filter(|w| !w.is_empty()) else {
+        return vec![KeptReason::NoWorkspaceVerified];
+    };
     workspaces
+        .iter()
         .filter_map(|ws| match verified.iter().find(|v| &v.workspace == ws) {
             Some(v) if v.authenticated => None,
             Some(v) => Some(KeptReason::NotAuthenticated {
@@ -254,6 +263,7 @@ pub fn notes(decided: &Deactivations) -> Vec<Note> {
                     format!("workspace {workspace} did not authenticate ({why})")
                 }
                 KeptReason::UsedElsewhere => used_text(decided.uses.get(&kept.key_id)),
+                KeptReason::NoWorkspaceVerified => NOT_VERIFIED.into(),
             })
             .collect();
         notes.push(Note::warning(
@@ -295,4 +305,44 @@ pub fn used_text(found: Option<&KeyUse>) -> String {
     }
     text.push_str("; --deactivate-used-keys deactivates it anyway");
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ports::AccessKeyStatus;
+
+    fn deactivate(key: &str) -> PlannedChange {
+        PlannedChange {
+            change: Change::SetAccessKeyStatus(SetAccessKeyStatus {
+                user: "ci".into(),
+                access_key_id: key.into(),
+                status: AccessKeyStatus::Inactive,
+            }),
+            depends_on: vec![],
+        }
+    }
+
+    #[test]
+    fn with_verify_a_key_no_workspace_of_this_run_received_stays_active() {
+        let none = BTreeMap::new();
+        let proof = Proof {
+            key_workspaces: &none,
+            verified: Some(&[]),
+            uses: BTreeMap::new(),
+            deactivate_used: true,
+        };
+        let decided = decide(vec![deactivate("AKIARESUMED00001")], proof);
+        assert!(decided.deactivate.is_empty());
+        assert_eq!(decided.kept[0].reasons, [KeptReason::NoWorkspaceVerified]);
+        let proof = Proof {
+            key_workspaces: &none,
+            verified: None,
+            uses: BTreeMap::new(),
+            deactivate_used: false,
+        };
+        let unproven = decide(vec![deactivate("AKIARESUMED00001")], proof);
+        assert_eq!(unproven.key_ids(), ["AKIARESUMED00001"]);
+        assert!(notes(&unproven)[0].text.contains("deactivated unproven"));
+    }
 }
