@@ -1,7 +1,7 @@
 //! [`CloudTrailClient`]: CloudTrail's event history (`LookupEvents`) behind the core's
-//! [`AuditTrail`] port. One lookup attribute (`EventName=AssumeRoleWithWebIdentity`), a time
-//! range, 50 events a page, following `NextToken` up to [`MAX_PAGES`] pages. The region is the
-//! SDK config's (event history is regional); the endpoint may be overridden with
+//! [`AuditTrail`] port. One lookup attribute (`EventName=AssumeRoleWithWebIdentity`, or
+//! `AccessKeyId=AKIA…` for where a static key was used), a time range, 50 events a page,
+//! following `NextToken` up to [`MAX_PAGES`] pages. The region is the SDK config's (event history is regional); the endpoint may be overridden with
 //! `AWS_ENDPOINT_URL_CLOUDTRAIL` or `AWS_ENDPOINT_URL`, as aws-config reads them.
 
 use async_trait::async_trait;
@@ -61,16 +61,19 @@ fn sdk_time(t: OffsetDateTime) -> DateTime {
     DateTime::from_secs(t.unix_timestamp())
 }
 
-#[async_trait]
-impl AuditTrail for CloudTrailClient {
-    async fn web_identity_events(
+impl CloudTrailClient {
+    /// Every page of `LookupEvents` for one lookup attribute between `start` and `end`, up to
+    /// [`MAX_PAGES`].
+    async fn lookup(
         &self,
+        key: LookupAttributeKey,
+        value: &str,
         start: OffsetDateTime,
         end: OffsetDateTime,
     ) -> Result<TrailEvents, IamError> {
         let attribute = LookupAttribute::builder()
-            .attribute_key(LookupAttributeKey::EventName)
-            .attribute_value(EVENT_NAME)
+            .attribute_key(key)
+            .attribute_value(value)
             .build()
             .map_err(|e| IamError::Other(e.to_string()))?;
         let mut events = Vec::new();
@@ -114,5 +117,27 @@ impl AuditTrail for CloudTrailClient {
             truncated: true,
             region: self.region.clone(),
         })
+    }
+}
+
+#[async_trait]
+impl AuditTrail for CloudTrailClient {
+    async fn web_identity_events(
+        &self,
+        start: OffsetDateTime,
+        end: OffsetDateTime,
+    ) -> Result<TrailEvents, IamError> {
+        self.lookup(LookupAttributeKey::EventName, EVENT_NAME, start, end)
+            .await
+    }
+
+    async fn access_key_events(
+        &self,
+        access_key_id: &str,
+        start: OffsetDateTime,
+        end: OffsetDateTime,
+    ) -> Result<TrailEvents, IamError> {
+        self.lookup(LookupAttributeKey::AccessKeyId, access_key_id, start, end)
+            .await
     }
 }

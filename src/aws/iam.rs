@@ -286,6 +286,14 @@ impl Iam for IamClient {
         Ok(out.account().filter(|a| !a.is_empty()).map(str::to_owned))
     }
 
+    /// `GetLoginProfile`: the user has a console password (`NoSuchEntity`: it has none).
+    async fn login_profile_exists(&self, user: &str) -> Result<bool, IamError> {
+        let what = format!("the console password of user '{user}'");
+        let out = self.iam.get_login_profile().user_name(user).send().await;
+        let out = out.map_err(|e| classify(e, &what, &self.iam_ctx));
+        Ok(absent_as_none(out)?.is_some())
+    }
+
     /// `GetPolicy` names the default version, `GetPolicyVersion` returns its document.
     async fn get_managed_policy_document(
         &self,

@@ -5,7 +5,7 @@
 
 use crate::cli::error::CliError;
 use crate::core::accounts::Accounts;
-use crate::core::ports::Iam;
+use crate::core::ports::{AuditTrail, Iam};
 use crate::sandbox::{Sandbox, DEMO_SECOND_ACCOUNT, DEMO_SECOND_PROFILE};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,6 +82,12 @@ pub async fn connect_accounts(
             )));
         }
         accounts.add(account, profile, iam);
+        // Where migrate looks for the use of that account's keys before deactivating them.
+        let trail: Arc<dyn AuditTrail> = match sandbox {
+            Some(sb) => sb.second.clone(),
+            None => crate::connect::trail_for_profile(profile, region).await,
+        };
+        accounts.add_trail(account, trail);
     }
     Ok(accounts)
 }

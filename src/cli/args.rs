@@ -358,6 +358,21 @@ pub struct MigrateArgs {
     /// whose keys are that account's are made there
     #[arg(long = "account-profile", value_name = "ACCOUNT=PROFILE", value_parser = crate::cli::account_ports::parse_account_profile)]
     pub account_profiles: Vec<crate::cli::account_ports::AccountProfile>,
+    /// After the apply, queue a plan-only run on each migrated workspace (as verify does) and
+    /// report whether it authenticated; --deactivate-keys then deactivates only keys all of
+    /// whose workspaces did, in a second step
+    #[arg(long)]
+    pub verify: bool,
+    /// Deactivate keys even when CloudTrail or IAM shows them used outside HCP Terraform in the
+    /// last 90 days
+    #[arg(long)]
+    pub deactivate_used_keys: bool,
+    /// With --verify: give up following each workspace's run after this long (90s, 10m, 1h)
+    #[arg(long, value_name = "DURATION", default_value = "10m", requires = "verify", value_parser = crate::cli::duration::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// With --verify: first wait between two polls of a run
+    #[arg(long, value_name = "DURATION", default_value = "1s", hide = true, requires = "verify", value_parser = crate::cli::duration::parse_duration)]
+    pub poll_interval: std::time::Duration,
     /// Print what was found and the plan, and change nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -15,8 +15,8 @@ pub const MIGRATE: &str = "\
 Examples:
   # every workspace of the organization that receives static keys: what was found, the plan
   tfc-oidc migrate --org acme --all --dry-run
-  # one project, and mark the freed IAM access keys Inactive
-  tfc-oidc migrate --org acme --project platform --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess --deactivate-keys
+  # one project; prove each workspace authenticates, then mark only the proven keys Inactive
+  tfc-oidc migrate --org acme --project platform --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess --verify --deactivate-keys
   # two workspaces, into a second AWS account as a tagged configuration
   tfc-oidc migrate --org acme --workspace network --workspace dns --profile analytics --alias ANALYTICS --no-policy";
 

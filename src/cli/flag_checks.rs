@@ -6,7 +6,9 @@
 //! which conflicts with `--workspace`) parsed cleanly and planned as if `--deployment` were not
 //! there. Those relations are checked here.
 
-use crate::cli::args::{ActivityArgs, Cli, Command, ExplainArgs, GlobalArgs, SetupArgs};
+use crate::cli::args::{
+    ActivityArgs, Cli, Command, ExplainArgs, GlobalArgs, MigrateArgs, SetupArgs,
+};
 use crate::cli::error::CliError;
 use crate::core::names;
 
@@ -21,6 +23,7 @@ pub fn check(cli: &Cli) -> Result<(), CliError> {
         }
         Some(Command::Explain(args)) => check_explain(args),
         Some(Command::Activity(args)) => check_activity(args),
+        Some(Command::Migrate(args)) => check_migrate(args),
         _ => Ok(()),
     }
 }
@@ -60,6 +63,17 @@ fn check_stack_flags(args: &SetupArgs) -> Result<(), CliError> {
     if args.stack.is_some() && args.role.alias.is_some() {
         return Err(CliError::usage(
             "--alias does not apply to --stack: a Stack writes no variables to tag (its deployment configuration names the role)",
+        ));
+    }
+    Ok(())
+}
+
+/// `migrate --deactivate-used-keys` is a consent about deactivating: without
+/// `--deactivate-keys` nothing is deactivated.
+fn check_migrate(args: &MigrateArgs) -> Result<(), CliError> {
+    if args.deactivate_used_keys && !args.deactivate_keys {
+        return Err(CliError::usage(
+            "--deactivate-used-keys only lets --deactivate-keys deactivate keys used outside HCP Terraform: add --deactivate-keys, or drop --deactivate-used-keys",
         ));
     }
     Ok(())
@@ -233,5 +247,21 @@ mod tests {
         );
         assert!(refusal(&["activity", "--role", "not a role"]).is_some());
         assert!(refusal(&["activity", "--role", "arn:aws:iam::1:role/r"]).is_some());
+    }
+
+    #[test]
+    fn migrate_proof_flags_need_what_they_qualify() {
+        let base = ["migrate", "--org", "o", "--workspace", "w"];
+        let with = |extra: &[&'static str]| -> Vec<&str> {
+            base.iter().copied().chain(extra.iter().copied()).collect()
+        };
+        assert_eq!(refusal(&with(&["--verify", "--deactivate-keys"])), None);
+        let used = with(&["--verify", "--deactivate-keys", "--deactivate-used-keys"]);
+        assert_eq!(refusal(&used), None);
+        assert!(refusal(&with(&["--deactivate-used-keys"]))
+            .unwrap()
+            .contains("add --deactivate-keys"));
+        assert!(refusal(&with(&["--timeout", "5m"])).is_some());
+        assert_eq!(refusal(&with(&["--verify", "--timeout", "5m"])), None);
     }
 }

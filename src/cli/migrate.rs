@@ -8,6 +8,7 @@ use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::migrate_output as out;
+use crate::cli::migrate_proof as proof;
 use crate::cli::output;
 use crate::core::journal::{Journal, RecordKind};
 use crate::core::migrate::{plan_migration_in, MigrateRequest, Migration, MigrationScope};
@@ -19,7 +20,7 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs) -> Result<(), CliError
     let mut ports = Ports::connect(global).await?;
     let region = global.region.as_deref();
     ports.accounts = connect_accounts(&profiles, region, ports.sandbox()).await?;
-    let result = migrate(&ports, args, region).await;
+    let result = migrate(global, &ports, args).await;
     ports.finish()?;
     result
 }
@@ -101,15 +102,16 @@ fn resumed(journal: &Journal, fingerprint: &str) -> Vec<Change> {
     last.done().into_iter().map(|(c, _)| c.clone()).collect()
 }
 
-/// `region` is the SDK's, for asking profiles their account when one is unreachable.
-async fn migrate(ports: &Ports, args: &MigrateArgs, region: Option<&str>) -> Result<(), CliError> {
+async fn migrate(global: &GlobalArgs, ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
+    // The SDK's region, for asking profiles their account when one is unreachable.
+    let region = global.region.as_deref();
     let req = request_from(args, ports.tfc.host()).await?;
     let _lock = match args.dry_run {
         true => None,
         false => Some(crate::cli::run_apply::lock(ports).await?),
     };
     let earlier = resumed(&ports.journal, &req.fingerprint());
-    let migration = plan_migration_in(
+    let mut migration = plan_migration_in(
         &req,
         (ports.iam.as_ref(), &ports.accounts),
         ports.tfc.as_ref(),
@@ -117,6 +119,7 @@ async fn migrate(ports: &Ports, args: &MigrateArgs, region: Option<&str>) -> Res
         &|_| {},
     )
     .await?;
+    let pending = proof::prepare(ports, args, &mut migration).await;
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;
     let now = time::OffsetDateTime::now_utc();
@@ -157,20 +160,29 @@ async fn migrate(ports: &Ports, args: &MigrateArgs, region: Option<&str>) -> Res
     match confirm_and_apply(plan, ports, opts, &show).await? {
         Flow::DryRun(plan) if json => println!("{}", document(&plan, None, false)),
         Flow::DryRun(plan) => show(&plan),
-        Flow::NothingToDo(plan) if json => println!("{}", document(&plan, None, true)),
-        Flow::NothingToDo(plan) => {
+        Flow::NothingToDo(plan) if json && pending.held.is_empty() => {
+            println!("{}", document(&plan, None, true))
+        }
+        Flow::NothingToDo(plan) if pending.held.is_empty() => {
             show(&plan);
             print!("\n{}", out::after_text(&plan, &still_receiving, colour));
         }
-        Flow::Cancelled => {}
-        Flow::Applied { report, .. } if json => {
-            println!("{}", document(&report.plan, Some(&report), true))
+        // Only held deactivations (a resumed apply): they still get their proof, never dropped.
+        Flow::NothingToDo(plan) => {
+            if !json {
+                show(&plan);
+            }
+            let doc = json.then(|| document(&plan, None, true));
+            return proof::prove_and_print(ports, args, &plan, pending, now, doc).await;
         }
+        Flow::Cancelled => {}
         Flow::Applied { report, .. } => {
-            print!(
-                "\n{}",
-                out::after_text(&report.plan, &still_receiving, colour)
-            )
+            let plan = &report.plan;
+            if !json {
+                print!("\n{}", out::after_text(plan, &still_receiving, colour));
+            }
+            let doc = json.then(|| document(plan, Some(&report), true));
+            return proof::prove_and_print(ports, args, plan, pending, now, doc).await;
         }
     }
     Ok(())

@@ -18,6 +18,8 @@ pub mod logging;
 pub mod man;
 pub mod migrate;
 pub mod migrate_output;
+mod migrate_proof;
+mod migrate_proof_output;
 pub mod output;
 pub mod permissions;
 pub mod progress;

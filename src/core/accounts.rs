@@ -6,7 +6,7 @@
 
 use crate::core::journal::{Entry, Outcome, Record};
 use crate::core::plan::Change;
-use crate::core::ports::Iam;
+use crate::core::ports::{AuditTrail, Iam};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -16,6 +16,8 @@ pub struct Reach {
     /// The AWS profile whose credentials act in the account.
     pub profile: String,
     pub iam: Arc<dyn Iam>,
+    /// The account's CloudTrail, where migrate looks for a key's use (`None`: not read).
+    pub trail: Option<Arc<dyn AuditTrail>>,
 }
 
 impl std::fmt::Debug for Reach {
@@ -43,8 +45,16 @@ impl Accounts {
         let reach = Reach {
             profile: profile.to_string(),
             iam,
+            trail: None,
         };
         self.reach.insert(account.to_string(), reach);
+    }
+
+    /// Reads `account`'s CloudTrail through `trail` (the account must have been added).
+    pub fn add_trail(&mut self, account: &str, trail: Arc<dyn AuditTrail>) {
+        if let Some(reach) = self.reach.get_mut(account) {
+            reach.trail = Some(trail);
+        }
     }
 
     pub fn get(&self, account: &str) -> Option<&Reach> {
@@ -77,6 +87,30 @@ impl Accounts {
             Some(a) => self.reach.get(a).map(|r| r.iam.as_ref()).ok_or_else(|| {
                 format!("AWS account {a} is not reachable in this run: pass --account-profile {a}=PROFILE")
             }),
+        }
+    }
+}
+
+/// Every AWS account a run reaches, with its IAM and CloudTrail: the default credentials'
+/// (`iam`, `trail`) and the [`Accounts`] besides.
+#[derive(Clone, Copy)]
+pub struct AwsReach<'a> {
+    pub iam: &'a dyn Iam,
+    pub trail: Option<&'a dyn AuditTrail>,
+    pub accounts: &'a Accounts,
+}
+
+impl<'a> AwsReach<'a> {
+    /// The IAM of `account` (`None`: the default credentials'), if this run reaches it.
+    pub fn iam_in(&self, account: Option<&str>) -> Option<&'a dyn Iam> {
+        self.accounts.iam(self.iam, account).ok()
+    }
+
+    /// The CloudTrail of `account`, if this run reads it.
+    pub fn trail_in(&self, account: Option<&str>) -> Option<&'a dyn AuditTrail> {
+        match account {
+            None => self.trail,
+            Some(a) => self.accounts.get(a).and_then(|r| r.trail.as_deref()),
         }
     }
 }

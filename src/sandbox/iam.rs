@@ -32,6 +32,7 @@ pub(crate) const OPS: &[&str] = &[
     "list_attached_user_policies", "list_groups_for_user", "list_attached_group_policies",
     "user_inline_policies", "group_inline_policies",
     "resource_control_policies", "policy_content", "policy_targets", "org_parents",
+    "access_key_events", "login_profile_exists",
 ];
 
 /// An in-memory AWS account (`123456789012`, caller `arn:aws:iam::123456789012:user/demo`).
@@ -382,6 +383,11 @@ impl Iam for SandboxIam {
             .enter("access_key_account", false, access_key_id)
             .await?;
         Ok(self.st().key_account(access_key_id))
+    }
+
+    async fn login_profile_exists(&self, user: &str) -> Result<bool, IamError> {
+        self.rec.enter("login_profile_exists", false, user).await?;
+        Ok(self.st().login_profiles.contains(user))
     }
 
     /// `None` for a policy never created with a document (see [`SandboxIam::add_managed_policy`]).

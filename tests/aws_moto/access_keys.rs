@@ -1,6 +1,7 @@
 //! What `migrate` asks IAM about a static key found in a workspace: its user and last use
 //! (`GetAccessKeyLastUsed`), the user's keys with their creation dates (`ListAccessKeys`) and the
-//! account a key belongs to (`sts:GetAccessKeyInfo`), for a key of this account and of another.
+//! account a key belongs to (`sts:GetAccessKeyInfo`), for a key of this account and of another;
+//! and whether a user has a console password (`GetLoginProfile`).
 //!
 //! moto differs from IAM here (checked against its source): `GetAccessKeyLastUsed` searches the
 //! keys of every account it holds, so a key of another account answers with that account's user
@@ -107,4 +108,21 @@ async fn a_key_of_another_account_is_not_among_this_accounts_keys() {
     assert!(iam.list_access_keys(&user).await.unwrap().is_empty());
     let account = iam.access_key_account(&key_id).await.unwrap();
     assert_eq!(account.as_deref(), Some(OTHER_ACCOUNT));
+}
+
+/// `GetLoginProfile` through the adapter: `NoSuchEntity` (no console password) is `false`.
+#[tokio::test]
+async fn a_console_password_is_found_and_its_absence_is_false() {
+    let iam = moto_client!();
+    let raw = iam.iam_sdk();
+    let user = unique("login");
+    raw.create_user().user_name(&user).send().await.unwrap();
+    assert!(!iam.login_profile_exists(&user).await.unwrap());
+    raw.create_login_profile()
+        .user_name(&user)
+        .password("Not-a-real-password-1!")
+        .send()
+        .await
+        .unwrap();
+    assert!(iam.login_profile_exists(&user).await.unwrap());
 }

@@ -228,6 +228,8 @@ async fn every_iam_call_sends_only_the_actions_its_permissions_row_lists() {
     check(&moto, "list_access_keys");
     let _ = iam.access_key_account(key).await;
     check(&moto, "access_key_account");
+    let _ = iam.login_profile_exists(user).await;
+    check(&moto, "login_profile_exists");
     let _ = iam
         .set_access_key_status(user, key, AccessKeyStatus::Inactive)
         .await;

@@ -20,6 +20,7 @@ mod guardrail_coverage;
 mod inputs;
 mod key_ids;
 mod migrate;
+mod proof;
 mod resume_undo;
 mod review;
 mod review_ci;

@@ -4,22 +4,29 @@
 //! one role per project), then the removal of the key variables ([`removals`]), each removal
 //! depending on the OIDC changes of the workspaces it affects, then (optionally) the
 //! deactivation of keys nobody uses any more. The plan goes through the same confirm → journal
-//! → apply path as setup's.
+//! → apply path as setup's. With `--verify` the workspaces are then proven ([`verification`])
+//! before any key is deactivated ([`deactivation`], after a look for its use elsewhere:
+//! [`key_use`]), and what is left of the keys' users is said ([`leftovers`]).
 //!
 //! [`inventory`]: crate::core::inventory
 
 mod accounts;
 mod changes;
+pub mod deactivation;
 pub mod discover;
+pub mod key_use;
 pub mod keys;
+pub mod leftovers;
 mod notes;
 mod oidc;
 mod overridden;
 mod permission_notes;
 mod plan;
+pub mod proof;
 pub mod removals;
 mod role_groups;
 pub mod user_permissions;
+pub mod verification;
 
 use crate::core::answers::{AnswerError, Permissions};
 use crate::core::error::PlanError;

@@ -156,6 +156,18 @@ pub const PORT_CALLS: &[PortCall] = &[
     ),
     aws("list_access_keys", &["iam:ListAccessKeys"], On::User, false),
     aws(
+        "login_profile_exists",
+        &["iam:GetLoginProfile"],
+        On::User,
+        false,
+    ),
+    aws(
+        "access_key_events",
+        &["cloudtrail:LookupEvents"],
+        On::Any,
+        false,
+    ),
+    aws(
         "access_key_account",
         &["sts:GetAccessKeyInfo"],
         On::Any,
@@ -337,9 +349,12 @@ const SETUP: &[&str] = &[
 ];
 
 /// Migrate: setup's calls, the inventory's, and removing keys (variables, set attachments,
-/// key status).
+/// key status); before deactivating, where a key was used; after, what is left of its user
+/// (and with `--verify`, verify's calls).
 const MIGRATE_EXTRA: &[&str] = &[
     "set_access_key_status",
+    "access_key_events",
+    "login_profile_exists",
     "user_permissions_boundary",
     "list_attached_user_policies",
     "list_groups_for_user",
@@ -422,7 +437,7 @@ const GUARDRAIL_COVERAGE: &[&str] = &[
 pub fn command_calls(command: &str) -> Option<Vec<&'static str>> {
     let parts: &[&[&str]] = match command {
         "setup" => &[SETUP],
-        "migrate" => &[SETUP, INVENTORY, MIGRATE_EXTRA],
+        "migrate" => &[SETUP, INVENTORY, MIGRATE_EXTRA, VERIFY],
         "review" => &[INVENTORY, ACTIVITY, GUARDRAIL_COVERAGE],
         "explain" => &[INVENTORY],
         "verify" => &[VERIFY],

@@ -174,6 +174,9 @@ pub trait Iam: Send + Sync {
     /// `sts:GetAccessKeyInfo`: the account an access key id belongs to (works for any
     /// account's key), `None` when STS cannot tell.
     async fn access_key_account(&self, access_key_id: &str) -> Result<Option<String>, IamError>;
+    /// `GetLoginProfile`: whether IAM user `user` has a console password (`NoSuchEntity` is
+    /// `false`), so a migration can say whether the user has other credentials than its keys.
+    async fn login_profile_exists(&self, user: &str) -> Result<bool, IamError>;
 
     // --- customer-managed policies ---
     /// The document of the default version of managed policy `policy_arn` (`GetPolicy` for its

@@ -1,4 +1,5 @@
-//! AWS CloudTrail's event history (`AuditTrail`), read by `activity` and `review`.
+//! AWS CloudTrail's event history (`AuditTrail`), read by `activity` and `review`, and by
+//! `migrate` for the use of a key before it deactivates it.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,16 @@ pub trait AuditTrail: Send + Sync {
     /// up to the reader's limit.
     async fn web_identity_events(
         &self,
+        start: time::OffsetDateTime,
+        end: time::OffsetDateTime,
+    ) -> Result<TrailEvents, IamError>;
+
+    /// Every event made with access key `access_key_id` (`LookupAttributeKey=AccessKeyId`)
+    /// between `start` and `end`, newest first, every page up to the reader's limit: where a
+    /// static key was used (migrate, before it deactivates a key).
+    async fn access_key_events(
+        &self,
+        access_key_id: &str,
         start: time::OffsetDateTime,
         end: time::OffsetDateTime,
     ) -> Result<TrailEvents, IamError>;

@@ -58,6 +58,12 @@ pub(crate) struct IamState {
     /// The AWS organization the account is in (none in the demo), with its RCPs.
     #[serde(default)]
     pub(crate) organization: Option<super::organizations::SandboxOrganization>,
+    /// Users with a console password (`GetLoginProfile`).
+    #[serde(default)]
+    pub(crate) login_profiles: std::collections::BTreeSet<String>,
+    /// CloudTrail events made with static access keys (`LookupEvents` by `AccessKeyId`).
+    #[serde(default)]
+    pub(crate) key_trail: Vec<crate::core::ports::TrailEvent>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -149,6 +155,8 @@ impl IamState {
             policies: BTreeMap::new(),
             user_policies: BTreeMap::new(),
             groups: BTreeMap::new(),
+            login_profiles: Default::default(),
+            key_trail: Vec::new(),
         }
     }
 

@@ -80,6 +80,13 @@ impl SandboxIam {
         st.user_policies.entry(user.to_string()).or_default();
     }
 
+    /// Gives `user` a console password (`GetLoginProfile` then finds one).
+    pub fn add_login_profile(&self, user: &str) {
+        let mut st = self.st();
+        st.user_policies.entry(user.to_string()).or_default();
+        st.login_profiles.insert(user.to_string());
+    }
+
     /// Attaches managed policy `arn` to `user`.
     pub fn attach_user_policy(&self, user: &str, arn: &str) {
         let mut st = self.st();

@@ -1,7 +1,8 @@
 //! [`FakeCloudTrail`]: a stand-in for CloudTrail's `LookupEvents`, which moto lacks. It speaks
 //! the AWS JSON 1.1 protocol (`POST /`, `X-Amz-Target: CloudTrail_20131101.LookupEvents` — the
 //! form aws-sdk-cloudtrail sends; the `com.amazonaws.cloudtrail.v20131101.` prefixed form is
-//! accepted too), filters recorded events by `LookupAttributes` (`EventName`) and
+//! accepted too), filters recorded events by `LookupAttributes` (`EventName`, `EventId`, or
+//! `AccessKeyId`, matched against the record's `userIdentity.accessKeyId`) and
 //! `StartTime`/`EndTime` (epoch seconds), returns them newest first and pages with `NextToken`.
 //! Reach it with `AWS_ENDPOINT_URL_CLOUDTRAIL`. Request signatures are not checked.
 
@@ -180,7 +181,7 @@ fn event_of(record: &Value) -> Value {
         "EventId": record["eventID"],
         "EventName": record["eventName"],
         "ReadOnly": "false",
-        "AccessKeyId": "",
+        "AccessKeyId": record["userIdentity"]["accessKeyId"].as_str().unwrap_or_default(),
         "EventTime": time,
         "EventSource": record["eventSource"],
         "Username": record["userIdentity"]["userName"],
@@ -219,6 +220,7 @@ async fn lookup(State(sh): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) 
             req.attributes.iter().all(|(k, v)| match k.as_str() {
                 "EventName" => r["eventName"].as_str() == Some(v.as_str()),
                 "EventId" => r["eventID"].as_str() == Some(v.as_str()),
+                "AccessKeyId" => r["userIdentity"]["accessKeyId"].as_str() == Some(v.as_str()),
                 _ => true,
             })
         })

@@ -7,6 +7,7 @@
 mod accounts;
 mod apply;
 mod plan;
+mod proof;
 mod same_permissions;
 
 use super::*;
