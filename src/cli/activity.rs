@@ -11,7 +11,7 @@ use crate::cli::output;
 use crate::cli::output::{escape, paint};
 use crate::core::activity::{read_activity, Activity, ActivityQuery, ActivityReport};
 use crate::core::ports::{AuditTrail, Iam};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
 use crate::tfc::Endpoint;
 use serde_json::json;
 use std::sync::Arc;

@@ -13,7 +13,7 @@ use crate::core::error::PlanError;
 use crate::core::plan::{Change, Plan};
 use crate::core::planner::plan_from_scratch;
 use crate::core::ports::{CallerIdentity, Project, Tag, Workspace};
-use crate::core::subject::Phase;
+use crate::core::trust::subject::Phase;
 use serde_json::Value;
 
 /// Which workspaces the setup covers.
@@ -411,11 +411,13 @@ impl Blueprint {
         let mut tags: Vec<String> = self
             .variables
             .iter()
-            .filter_map(|v| crate::core::dynamic_vars::parse(&v.key).and_then(|(_, t)| t))
+            .filter_map(|v| {
+                crate::core::variables::dynamic_vars::parse(&v.key).and_then(|(_, t)| t)
+            })
             .collect();
         tags.sort();
         tags.dedup();
-        (!tags.is_empty()).then(|| crate::core::dynamic_vars::terraform_for_tags(&tags))
+        (!tags.is_empty()).then(|| crate::core::variables::dynamic_vars::terraform_for_tags(&tags))
     }
 
     /// Whether every role's patterns are its template filled with the names, in order: the

@@ -3,13 +3,14 @@
 
 use crate::core::apply::{ApplyReport, Progress};
 use crate::core::error::PlanError;
-use crate::core::inventory::{aws_access, AwsAccess, Inventory, InventoryError, VariableSource};
+use crate::core::inventory::{Inventory, InventoryError};
 use crate::core::plan::Plan;
 use crate::core::ports::{
     CallerIdentity, IamError, Organization, Project, TfcError, TfcUser, VariableSet, Workspace,
 };
 use crate::core::review::assess::failing_oidc;
 use crate::core::review::{assess, ActivityRead};
+use crate::core::variables::{aws_access, AwsAccess, VariableSource};
 use crate::tui::connector::ConnectError;
 use crate::tui::report::{Configured, Report};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};

@@ -4,9 +4,9 @@
 //! migration only removes its keys (pointing it at another role would change its permissions).
 
 use super::discover::KeyedWorkspace;
-use crate::core::inventory::access::RunPhase;
 use crate::core::inventory::{AwsInventory, Inventory};
 use crate::core::review::explain::check_run;
+use crate::core::variables::access::RunPhase;
 
 /// The role ARN(s) of a working OIDC configuration, `None` when setup is needed.
 pub(super) fn working_roles(

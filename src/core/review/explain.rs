@@ -3,14 +3,14 @@
 //! and what else STS checks (the provider exists and lists the audience). Used by `explain` and
 //! by TFCOIDC007/003 in `review`.
 
-use crate::core::dynamic_vars::{self, VarKind};
-use crate::core::inventory::access::{self, aws_access, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
 use crate::core::names::{account_of, role_name_of};
-use crate::core::policy::{evaluate, Claims, Decision, Effect, PolicyDocument};
 use crate::core::ports::Role;
-use crate::core::subject::Phase;
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::Phase;
+use crate::core::trust::subject::RunSubject;
+use crate::core::trust::{evaluate, Claims, Decision, Effect, PolicyDocument};
+use crate::core::variables::access::{self, aws_access, RunPhase};
+use crate::core::variables::dynamic_vars::{self, VarKind};
 use serde::Serialize;
 
 /// Why the run would be refused (each one alone is enough).

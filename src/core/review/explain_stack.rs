@@ -4,11 +4,11 @@
 //! the deployment's `role_arn` input, not from variables, so the role is always given.
 
 use super::explain::{check_subject, ExplainError, RunCheck};
-use crate::core::inventory::access::RunPhase;
 use crate::core::inventory::Inventory;
 use crate::core::names::account_of;
 use crate::core::ports::Role;
-use crate::core::subject::{RunSubject, STACK_SUBJECT_MAX};
+use crate::core::trust::subject::{RunSubject, STACK_SUBJECT_MAX};
+use crate::core::variables::access::RunPhase;
 use serde::Serialize;
 
 /// Which Stack operation to explain.

@@ -5,11 +5,11 @@
 
 use super::explain::{check_run, in_account, Problem, RunCheck};
 use super::{shell_word, tfc_oidc, Finding, FindingId, ResourceRef};
-use crate::core::dynamic_vars::VarKind;
-use crate::core::inventory::access::{aws_access, OidcConfiguration as AwsConfig, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
 use crate::core::names::role_name_of;
 use crate::core::planner::made_for;
+use crate::core::variables::access::{aws_access, OidcConfiguration as AwsConfig, RunPhase};
+use crate::core::variables::dynamic_vars::VarKind;
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     let Some(aws) = &inv.aws else {

@@ -6,12 +6,12 @@
 //! The facts (which variable sets what, precedence, `TFC_DEFAULT_AWS_*` fill-in, the plan/apply
 //! → run role fallback) are [`aws_access_of`]'s; this module adds verify's diagnosis of them.
 
-use crate::core::dynamic_vars::{self, STATIC_KEYS};
-pub use crate::core::dynamic_vars::{AUDIENCE, PROVIDER_AUTH};
-use crate::core::inventory::access::{self, aws_access_of, RunPhase};
-use crate::core::inventory::EffectiveVariable;
 use crate::core::names::iam_role_name_of;
 use crate::core::ports::VariableCategory;
+use crate::core::variables::access::{self, aws_access_of, RunPhase};
+use crate::core::variables::dynamic_vars::{self, STATIC_KEYS};
+pub use crate::core::variables::dynamic_vars::{AUDIENCE, PROVIDER_AUTH};
+use crate::core::variables::EffectiveVariable;
 use serde::Serialize;
 
 /// Where a setting's value comes from.
@@ -241,9 +241,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
     use crate::core::answers::DEFAULT_AUDIENCE;
-    use crate::core::inventory::{Reach, VariableSource};
     use crate::core::names::{account_of, iam_role_name_of as role_name_of};
     use crate::core::ports::Variable;
+    use crate::core::variables::{Reach, VariableSource};
 
     fn var(key: &str, value: &str, category: VariableCategory) -> EffectiveVariable {
         EffectiveVariable {

@@ -124,7 +124,7 @@ fn fact_causes(facts: &AwsFacts, config: &CredentialConfig) -> Vec<Cause> {
                 cause = cause.fix(format!(
                     "add the subject to the role's trust policy ('tfc-oidc setup' for this workspace does), e.g. StringLike {}:sub = {}",
                     facts.claims.host,
-                    crate::core::subject::escape(&facts.claims.sub)
+                    crate::core::trust::subject::escape(&facts.claims.sub)
                 ));
                 out.push(cause);
             }

@@ -16,7 +16,7 @@ pub mod log;
 mod read;
 
 use crate::core::ports::{CurrentConfiguration, Iam, RunInfo, Tfc, TfcError};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
 use credentials::{credential_config, CredentialConfig};
 use diagnose::{Cause, CauseCode, Evidence};
 use follow::{run_phase, FollowEnd, FollowOptions};

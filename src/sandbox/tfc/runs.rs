@@ -7,11 +7,11 @@
 
 use super::state::TfcState;
 use super::vars::{not_found, rejected};
-use crate::core::inventory::{EffectiveVariable, VariableSource};
 use crate::core::names::{account_of, iam_role_name_of as role_name_of};
-use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{Iam, PlanInfo, RunInfo, TfcError, Variable};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
+use crate::core::trust::{evaluate, Claims, PolicyDocument};
+use crate::core::variables::{EffectiveVariable, VariableSource};
 use crate::core::verify::credentials::credential_config;
 use crate::sandbox::iam::WebIdentityCall;
 use crate::sandbox::SandboxIam;
@@ -220,7 +220,7 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simu
     let static_keys = input
         .variables
         .iter()
-        .any(|v| v.key == crate::core::dynamic_vars::STATIC_KEYS[0]);
+        .any(|v| v.key == crate::core::variables::dynamic_vars::STATIC_KEYS[0]);
     let done = |outcome| Simulation {
         outcome,
         attempt: None,

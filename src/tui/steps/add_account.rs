@@ -4,8 +4,8 @@
 //! the profile, then the role and review steps run again for the same workspaces, writing
 //! `TFC_AWS_*_<TAG>` variables.
 
-use crate::core::dynamic_vars::validate_tag;
 use crate::core::ports::CallerIdentity;
+use crate::core::variables::dynamic_vars::validate_tag;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};

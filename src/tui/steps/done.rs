@@ -233,8 +233,8 @@ impl DoneStep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::inventory::VariableSource;
     use crate::core::migrate::{Left, LeftReason};
+    use crate::core::variables::VariableSource;
 
     fn done(keys: &[(&str, KeySource)]) -> DoneStep {
         DoneStep {
@@ -272,7 +272,7 @@ mod tests {
         let shared = VariableSource::VariableSet {
             id: "varset-1".into(),
             name: "team-keys".into(),
-            reach: crate::core::inventory::Reach::Workspace,
+            reach: crate::core::variables::Reach::Workspace,
             priority: false,
         };
         let step = DoneStep {

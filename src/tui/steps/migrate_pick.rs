@@ -8,9 +8,9 @@
 //! `MigrateRequest`'s `MigrationScope::Workspaces`. Coming from a review finding or the setup
 //! path's Done screen, [`MigratePickStep::preselect`] names the workspaces to pick.
 
-use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::days_since;
 use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
+use crate::core::variables::{Reach, VariableSource};
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::role_permissions::KeyUserOffer;
 use crate::tui::steps::{Reaction, ViewCtx};

@@ -1,6 +1,6 @@
 //! Step 4: the workspaces to set up: several with Space, or every workspace of the project (one
 //! `workspace:*` trust). Each row carries a badge of how the workspace reaches AWS today, from
-//! the core's inventory of the project (`core::inventory::access`).
+//! the core's inventory of the project (`core::variables::access`).
 
 use crate::core::answers::WorkspaceSelection;
 use crate::core::inventory::InventoryError;
@@ -400,9 +400,9 @@ fn keys_text(what: &str, from: &KeySource) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::inventory::access::aws_access_of;
-    use crate::core::inventory::{EffectiveVariable, Reach, VariableSource};
     use crate::core::ports::{Variable, VariableCategory};
+    use crate::core::variables::access::aws_access_of;
+    use crate::core::variables::{EffectiveVariable, Reach, VariableSource};
 
     fn ws(id: &str, name: &str) -> Workspace {
         Workspace {
@@ -462,7 +462,7 @@ mod tests {
                 ("ws-1".into(), Badge::of(&keys, None)),
                 (
                     "ws-2".into(),
-                    Badge::of(&crate::core::inventory::AwsAccess::default(), None),
+                    Badge::of(&crate::core::variables::AwsAccess::default(), None),
                 ),
             ]),
         );

@@ -1,11 +1,11 @@
 //! Tests of the diagnosis: each AWS error of the log explained by the facts, variables first.
 
 use super::*;
-use crate::core::inventory::{EffectiveVariable, VariableSource};
-use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{CallerIdentity, OidcProvider, Role};
 use crate::core::ports::{Variable, VariableCategory};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
+use crate::core::trust::{evaluate, Claims, PolicyDocument};
+use crate::core::variables::{EffectiveVariable, VariableSource};
 use crate::core::verify::credentials::credential_config;
 use crate::core::verify::log;
 

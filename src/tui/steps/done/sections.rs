@@ -43,7 +43,7 @@ pub(crate) fn plan_lines(plan: &Plan, w: usize, t: Theme) -> Vec<Line<'static>> 
         out.push(Line::raw(""));
         let runs = role
             .phase
-            .assumed_by(crate::core::subject::for_stack(&role.subjects));
+            .assumed_by(crate::core::trust::subject::for_stack(&role.subjects));
         out.push(Line::styled(format!("Role for {runs}"), t.bold()));
         out.extend(wrapped(Span::raw("  "), &role.arn, t.accent(), w));
         for s in &role.subjects {

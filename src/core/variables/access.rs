@@ -10,15 +10,16 @@
 //! - **Static keys**: env variables `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
 //!   `AWS_SESSION_TOKEN`, each from the workspace or a variable set.
 
-use super::{EffectiveVariable, VariableSource, WorkspaceEntry};
+use super::effective::{EffectiveVariable, VariableSource};
 use crate::core::answers::DEFAULT_AUDIENCE;
-use crate::core::dynamic_vars::{self, VarKind};
+use crate::core::inventory::WorkspaceEntry;
 use crate::core::ports::{Variable, VariableCategory};
-use crate::core::subject::Phase;
+use crate::core::trust::subject::Phase;
+use crate::core::variables::dynamic_vars::{self, VarKind};
 use serde::Serialize;
 
 /// The static key variables the AWS provider reads, in the order they are reported.
-pub use crate::core::dynamic_vars::STATIC_KEYS;
+pub use crate::core::variables::dynamic_vars::STATIC_KEYS;
 
 /// Whether a variable is a static AWS key variable (env category), wherever it is defined.
 pub fn is_static_key(v: &Variable) -> bool {
@@ -303,9 +304,11 @@ pub fn configuration<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::dynamic_vars::{APPLY_ROLE_ARN, PLAN_ROLE_ARN, PROVIDER_AUTH, RUN_ROLE_ARN};
-    use crate::core::inventory::Reach;
     use crate::core::ports::Variable;
+    use crate::core::variables::dynamic_vars::{
+        APPLY_ROLE_ARN, PLAN_ROLE_ARN, PROVIDER_AUTH, RUN_ROLE_ARN,
+    };
+    use crate::core::variables::Reach;
 
     fn var(key: &str, value: Option<&str>, source: VariableSource) -> EffectiveVariable {
         EffectiveVariable {

@@ -43,9 +43,9 @@ impl Phase {
     /// The variable that carries this phase's role ARN (default configuration).
     pub fn role_arn_variable(self) -> &'static str {
         match self {
-            Phase::Run => crate::core::dynamic_vars::RUN_ROLE_ARN,
-            Phase::Plan => crate::core::dynamic_vars::PLAN_ROLE_ARN,
-            Phase::Apply => crate::core::dynamic_vars::APPLY_ROLE_ARN,
+            Phase::Run => crate::core::variables::dynamic_vars::RUN_ROLE_ARN,
+            Phase::Plan => crate::core::variables::dynamic_vars::PLAN_ROLE_ARN,
+            Phase::Apply => crate::core::variables::dynamic_vars::APPLY_ROLE_ARN,
         }
     }
 }
