@@ -3,7 +3,7 @@
 use crate::core::names::{self, NameError};
 use crate::core::permission_policy::{check_permission_policy, PolicyProblem};
 use crate::core::plan::managed_tag;
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use serde::{Deserialize, Serialize};
 
 /// The audience HCP Terraform puts in AWS tokens unless told otherwise.

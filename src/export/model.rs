@@ -13,7 +13,7 @@ use crate::core::error::PlanError;
 use crate::core::plan::{Change, Plan};
 use crate::core::planner::plan_from_scratch;
 use crate::core::ports::{CallerIdentity, Project, Tag, Workspace};
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use serde_json::Value;
 
 /// Which workspaces the setup covers.

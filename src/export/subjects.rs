@@ -3,7 +3,8 @@
 //! [`SubjectPattern::to_pattern`] itself (a pattern built from marker names is cut at the
 //! markers), so the export never spells the `sub` format a second time.
 
-use crate::core::trust::subject::{Phase, SubjectPattern, WorkspaceScope};
+use crate::core::trust::subject::{SubjectPattern, WorkspaceScope};
+use crate::core::trust::Phase;
 
 /// Which name a hole stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use super::model::{Blueprint, Note, RolePlan, Scope, VariableValue};
 use super::subjects::{tag_hole, NameRef, Part};
 use super::{comment_safe, templates};
 use crate::core::ports::Tag;
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 //! from `--demo`. Unreadable files are ignored.
 
 use crate::core::plan::Plan;
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use crate::tui::msg::Outcome;
 use crate::tui::role_pattern;
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,7 @@ use crate::core::error::ChangeError;
 use crate::core::plan::managed_tag;
 use crate::core::trust::PolicyDocument;
 use crate::core::ports::{Iam, NewRole, Tag, Tfc};
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

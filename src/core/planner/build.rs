@@ -14,7 +14,8 @@ use crate::core::error::PlanError;
 use crate::core::names::{policy_size, TRUST_POLICY_MAX};
 use crate::core::plan::*;
 use crate::core::ports::{Tag, Workspace};
-use crate::core::trust::subject::{Phase, SubjectPattern, WorkspaceScope};
+use crate::core::trust::subject::{SubjectPattern, WorkspaceScope};
+use crate::core::trust::Phase;
 use crate::core::trust::{self, TrustSpec};
 use serde_json::Value;
 

@@ -11,7 +11,7 @@ use crate::core::answers::{Answers, Permissions, WorkspaceSelection};
 use crate::core::error::PlanError;
 use crate::core::plan::{managed_tag, Note};
 use crate::core::ports::{Role, Tag, VariableSet};
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use crate::core::trust::{broad_trust, BroadTrust, PolicyDocument};
 
 fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {

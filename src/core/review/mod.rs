@@ -21,7 +21,7 @@ mod trust;
 mod trusted;
 mod workspaces;
 
-pub use crate::core::variables::access::RunPhase;
+pub use crate::core::trust::Phase;
 pub use assess::{assess, ActivityRead, Assessment};
 pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
 pub use permissions::{admin_for_many_workspaces, unchecked_policies, UncheckedPolicy};

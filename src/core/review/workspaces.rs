@@ -6,9 +6,9 @@ use crate::core::inventory::{Inventory, WorkspaceEntry};
 use crate::core::plan::mask_key_id;
 use crate::core::ports::VariableCategory;
 use crate::core::text::and_list;
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use crate::core::variables::access::{
-    aws_access, is_static_key, OidcConfiguration as AwsConfig, RunPhase, Setting, StaticKey,
+    aws_access, is_static_key, OidcConfiguration as AwsConfig, Setting, StaticKey,
 };
 use crate::core::variables::dynamic_vars::{
     self, VarKind, PROVIDER_AUTH, RUN_ROLE_ARN, STATIC_KEYS,
@@ -204,8 +204,8 @@ fn keys_and_oidc(
 }
 
 /// The phases of an enabled configuration that have no role.
-fn phases_without_role(c: &AwsConfig) -> Vec<RunPhase> {
-    RunPhase::BOTH
+fn phases_without_role(c: &AwsConfig) -> Vec<Phase> {
+    Phase::TOKEN_PHASES
         .into_iter()
         .filter(|p| c.role_for(*p).is_none())
         .collect()

@@ -300,7 +300,7 @@ pub fn trusted_patterns(doc: &PolicyDocument, host: &str, provider_arn: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::trust::subject::Phase;
+    use crate::core::trust::Phase;
 
     fn doc(v: Value) -> PolicyDocument {
         PolicyDocument::from_value(v).unwrap()

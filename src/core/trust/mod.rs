@@ -1,5 +1,5 @@
 //! What a role's trust policy admits, in one tree: the lossless [`PolicyDocument`]
-//! (`document.rs`), the `sub` claim, its run phases and the patterns that match it
+//! (`document.rs`), a run's [`Phase`] (`phase.rs`), the `sub` claim and the patterns that match it
 //! ([`subject`]), a token's [`Claims`] (`claims.rs`), IAM's evaluation of a policy against them
 //! ([`evaluate()`], `evaluate.rs`), trust too broad to build on (`risk.rs`), and building,
 //! extending and retracting the statement tfc-oidc writes (`build.rs`). Setup, undo, `review`
@@ -9,6 +9,7 @@ mod build;
 mod claims;
 mod document;
 mod evaluate;
+mod phase;
 mod risk;
 pub mod subject;
 
@@ -21,6 +22,7 @@ pub use document::{
 pub use evaluate::{
     condition_holds, evaluate, ConditionFailure, Decision, StatementResult, WEB_IDENTITY_ACTION,
 };
+pub use phase::Phase;
 pub use risk::{broad_trust, restricts, BroadTrust};
 
 #[cfg(test)]

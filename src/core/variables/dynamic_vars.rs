@@ -3,7 +3,7 @@
 //! writes them, migrate and review read them, export renders them.
 
 use crate::core::names::NameError;
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 
 pub const PROVIDER_AUTH: &str = "TFC_AWS_PROVIDER_AUTH";
 pub const RUN_ROLE_ARN: &str = "TFC_AWS_RUN_ROLE_ARN";

@@ -8,7 +8,8 @@
 
 use crate::core::names::iam_role_name_of;
 use crate::core::ports::VariableCategory;
-use crate::core::variables::access::{self, aws_access_of, RunPhase};
+use crate::core::trust::Phase;
+use crate::core::variables::access::{self, aws_access_of};
 use crate::core::variables::dynamic_vars::{self, STATIC_KEYS};
 pub use crate::core::variables::dynamic_vars::{AUDIENCE, PROVIDER_AUTH};
 use crate::core::variables::EffectiveVariable;
@@ -131,11 +132,11 @@ fn setting(s: &access::Setting) -> Setting {
 }
 
 /// `apply` is the apply phase; anything else is read as the plan phase.
-fn run_phase(phase: &str) -> RunPhase {
+fn run_phase(phase: &str) -> Phase {
     if phase.eq_ignore_ascii_case("apply") {
-        RunPhase::Apply
+        Phase::Apply
     } else {
-        RunPhase::Plan
+        Phase::Plan
     }
 }
 

@@ -27,7 +27,7 @@ pub mod workspaces;
 
 use crate::core::answers::WorkspaceSelection;
 use crate::core::ports::Stack;
-use crate::core::trust::subject::Phase;
+use crate::core::trust::Phase;
 use crate::tui::effects::Effect;
 use crate::tui::theme::Theme;
 
