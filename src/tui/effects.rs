@@ -11,7 +11,7 @@ use crate::core::planner;
 use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::{ConnectReport, Msg, Outcome};
+use crate::tui::msg::{ConnectReport, Msg, WizardEnd};
 use futures::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
@@ -101,7 +101,7 @@ pub enum Effect {
         profile: String,
     },
     /// End the session.
-    Quit(Outcome),
+    Quit(WizardEnd),
 }
 
 /// Which kind of task a slot holds: a new task of a kind replaces (cancels) the old one.

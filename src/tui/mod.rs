@@ -30,7 +30,7 @@ use crate::sandbox::Sandbox;
 use app::{App, AppOptions};
 use connector::{Connector, LiveConnector, SandboxConnector};
 use crossterm::event::EventStream;
-use msg::Outcome;
+use msg::WizardEnd;
 use session::Session;
 use std::sync::Arc;
 use theme::Theme;
@@ -58,7 +58,7 @@ fn demo_connector() -> Result<SandboxConnector, WizardError> {
 
 /// Opens the wizard on this terminal: the live services, or with `--demo` the sandbox whose
 /// state the CLI's `--demo` commands share, with their journal (so `--demo undo` reverts it).
-pub async fn run_wizard(global: &ConnectOptions) -> Result<Outcome, WizardError> {
+pub async fn run_wizard(global: &ConnectOptions) -> Result<WizardEnd, WizardError> {
     let remembered = if global.demo {
         defaults::Remembered::default()
     } else {

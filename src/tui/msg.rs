@@ -198,7 +198,7 @@ impl Msg {
 
 /// How the wizard ended.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum WizardEnd {
     /// Left before applying: nothing was changed.
     Cancelled,
     /// Changes were applied: every path the session finished (the last is the Done screen left
@@ -214,13 +214,13 @@ pub enum Outcome {
     },
 }
 
-impl Outcome {
+impl WizardEnd {
     /// How a session that finished `all` these paths ended (none: cancelled).
-    pub fn of(all: Vec<Configured>) -> Outcome {
+    pub fn of(all: Vec<Configured>) -> WizardEnd {
         match Report::of(all) {
-            None => Outcome::Cancelled,
-            Some(report) if report.changed_anything() => Outcome::Applied(Box::new(report)),
-            Some(report) => Outcome::NothingToDo(Box::new(report)),
+            None => WizardEnd::Cancelled,
+            Some(report) if report.changed_anything() => WizardEnd::Applied(Box::new(report)),
+            Some(report) => WizardEnd::NothingToDo(Box::new(report)),
         }
     }
 }
