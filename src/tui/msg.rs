@@ -37,9 +37,9 @@ pub enum Badge {
     /// name no alias get no credentials from them.
     TaggedOidc(Vec<String>),
     /// Static key variables (`AWS_ACCESS_KEY_ID`, …) present.
-    StaticKeys(KeySource),
+    StaticKeys(KeyOrigin),
     /// Both at once (a half-done migration).
-    Both(KeySource),
+    Both(KeyOrigin),
     /// Neither.
     Nothing,
     /// The variables could not be read.
@@ -48,18 +48,18 @@ pub enum Badge {
 
 /// Where the static AWS keys a workspace's runs get are defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
+pub enum KeyOrigin {
     /// On the workspace itself.
     Workspace,
     /// In the variable set of this name, which reaches it.
     VariableSet(String),
 }
 
-impl From<&VariableSource> for KeySource {
-    fn from(source: &VariableSource) -> KeySource {
+impl From<&VariableSource> for KeyOrigin {
+    fn from(source: &VariableSource) -> KeyOrigin {
         match source {
-            VariableSource::Workspace => KeySource::Workspace,
-            VariableSource::VariableSet { name, .. } => KeySource::VariableSet(name.clone()),
+            VariableSource::Workspace => KeyOrigin::Workspace,
+            VariableSource::VariableSet { name, .. } => KeyOrigin::VariableSet(name.clone()),
         }
     }
 }
@@ -84,7 +84,7 @@ impl Badge {
     /// The badge of a workspace that reaches AWS as `access` says, `failing` the code of the
     /// review's finding that its OIDC gets its runs no credentials, if there is one.
     pub fn of(access: &AwsAccess, failing: Option<&'static str>) -> Badge {
-        let keys = access.static_key_source().map(KeySource::from);
+        let keys = access.static_key_source().map(KeyOrigin::from);
         let default = access.default_configuration().is_some_and(|c| c.enabled());
         let tags: Vec<String> = access
             .configurations

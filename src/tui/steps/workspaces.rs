@@ -7,7 +7,7 @@ use crate::core::inventory::InventoryError;
 use crate::core::ports::{Stack, TfcError, Workspace};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
-use crate::tui::msg::{Badge, KeySource};
+use crate::tui::msg::{Badge, KeyOrigin};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
@@ -390,10 +390,10 @@ pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Spa
 }
 
 /// `what`, saying which variable set the keys come from when they are not the workspace's own.
-fn keys_text(what: &str, from: &KeySource) -> String {
+fn keys_text(what: &str, from: &KeyOrigin) -> String {
     match from {
-        KeySource::Workspace => what.to_string(),
-        KeySource::VariableSet(name) => format!("{what} (variable set {name})"),
+        KeyOrigin::Workspace => what.to_string(),
+        KeyOrigin::VariableSet(name) => format!("{what} (variable set {name})"),
     }
 }
 
@@ -469,7 +469,7 @@ mod tests {
         assert!(!step.badges_pending());
         assert_eq!(
             step.badge("a"),
-            Some(&Badge::Both(KeySource::VariableSet("legacy".into())))
+            Some(&Badge::Both(KeyOrigin::VariableSet("legacy".into())))
         );
         assert_eq!(step.badge("b"), Some(&Badge::Nothing));
         assert!(matches!(step.badge("c"), Some(Badge::Unknown(_))));
