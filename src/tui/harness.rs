@@ -108,7 +108,11 @@ impl Harness {
     }
 
     /// Presses a key with modifiers and waits for what it started.
-    pub async fn press_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Option<WizardEnd> {
+    pub async fn press_with(
+        &mut self,
+        code: KeyCode,
+        modifiers: KeyModifiers,
+    ) -> Option<WizardEnd> {
         if let Some(outcome) = self.session.press_with(code, modifiers) {
             return Some(outcome);
         }

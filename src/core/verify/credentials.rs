@@ -17,7 +17,7 @@ use serde::Serialize;
 
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Setting {
+pub struct ReportedSetting {
     pub key: String,
     /// `None` for a sensitive variable (its value cannot be read).
     pub value: Option<String>,
@@ -95,13 +95,13 @@ impl VariableProblem {
 pub struct CredentialConfig {
     /// `plan` or `apply`.
     pub phase: String,
-    pub provider_auth: Option<Setting>,
+    pub provider_auth: Option<ReportedSetting>,
     /// The role ARN the phase assumes, and the variable it comes from.
-    pub role_arn: Option<Setting>,
+    pub role_arn: Option<ReportedSetting>,
     /// The token's audience (the default when no variable sets one).
     pub audience: String,
     /// The variable that set the audience, when one did.
-    pub audience_setting: Option<Setting>,
+    pub audience_setting: Option<ReportedSetting>,
     pub problems: Vec<VariableProblem>,
 }
 
@@ -123,8 +123,8 @@ fn env_var<'a>(vars: &'a [EffectiveVariable], key: &str) -> Option<&'a Effective
 }
 
 /// verify's form of a setting: the source in words.
-fn setting(s: &access::Setting) -> Setting {
-    Setting {
+fn setting(s: &access::Setting) -> ReportedSetting {
+    ReportedSetting {
         key: s.key.clone(),
         value: s.value.clone(),
         source: s.source.describe(),
@@ -162,7 +162,7 @@ pub fn credential_config(vars: &[EffectiveVariable], phase: &str) -> CredentialC
         None => problems.push(VariableProblem::RoleArnMissing {
             phase: phase.into(),
         }),
-        Some(Setting {
+        Some(ReportedSetting {
             key,
             value: Some(value),
             ..

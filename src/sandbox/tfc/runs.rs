@@ -109,7 +109,12 @@ impl TfcState {
 
     /// Stores a new run with its outcome; ids come from a counter of their own, so queueing a
     /// run never shifts the ids of later workspaces or variables.
-    pub(crate) fn add_run(&mut self, ws_id: &str, outcome: RunOutcome, structured: bool) -> RunInfo {
+    pub(crate) fn add_run(
+        &mut self,
+        ws_id: &str,
+        outcome: RunOutcome,
+        structured: bool,
+    ) -> RunInfo {
         self.run_counter += 1;
         let n = self.run_counter ^ 0x7275_6e00_0000_0000;
         let run = RunState {
