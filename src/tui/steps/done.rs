@@ -11,7 +11,7 @@ use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::{KeyOrigin, VerifyUpdate};
 use crate::tui::report::Configured;
 pub use crate::tui::steps::verify_status::VerifyState;
-use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
+use crate::tui::steps::{Navigation, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::page_of;
 use migration::migration_lines;
@@ -118,13 +118,13 @@ impl DoneStep {
             Input::Action(Action::Verify) => return self.start_verify(),
             Input::Action(Action::Migrate) if self.offers_migration() => {
                 return Reaction {
-                    flow: Flow::Start(Task::Migrate),
+                    flow: Navigation::Start(Task::Migrate),
                     ..Reaction::stay()
                 }
             }
             Input::Action(Action::AddAccount) if self.offers_add_account() => {
                 return Reaction {
-                    flow: Flow::Start(Task::AddAccount),
+                    flow: Navigation::Start(Task::AddAccount),
                     ..Reaction::stay()
                 }
             }

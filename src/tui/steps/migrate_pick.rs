@@ -370,7 +370,7 @@ mod tests {
     use crate::core::migrate::{discover_keys, MigrationScope};
     use crate::sandbox::{Sandbox, DEMO_HOST};
     use crate::tui::harness::buffer_text;
-    use crate::tui::steps::{Context, Flow};
+    use crate::tui::steps::{Context, Navigation};
     use crate::tui::theme::Theme;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::backend::TestBackend;
@@ -425,7 +425,7 @@ mod tests {
         step.handle(key(KeyCode::Down));
         step.handle(key(KeyCode::Char(' ')));
         let r = step.handle(key(KeyCode::Enter));
-        assert_eq!(r.flow, Flow::Next);
+        assert_eq!(r.flow, Navigation::Next);
         assert_eq!(step.chosen, Some(vec!["payments-worker".to_string()]));
     }
 
@@ -441,7 +441,7 @@ mod tests {
                 step.handle(key(KeyCode::Down));
             }
             let r = step.handle(key(KeyCode::Enter));
-            assert_eq!(r.flow, Flow::Stay);
+            assert_eq!(r.flow, Navigation::Stay);
             let flash = r.flash.expect("a reason");
             assert!(
                 flash.error && flash.text.contains("Space checks"),
@@ -461,7 +461,7 @@ mod tests {
         let shown = screen(&step);
         assert!(shown.contains("[ ] Every workspace listed"), "{shown}");
         assert!(shown.contains("Enter migrates 2 workspaces"), "{shown}");
-        assert_eq!(step.handle(key(KeyCode::Enter)).flow, Flow::Next);
+        assert_eq!(step.handle(key(KeyCode::Enter)).flow, Navigation::Next);
         assert_eq!(
             step.chosen,
             Some(vec!["etl".to_string(), "network-staging".to_string()])
