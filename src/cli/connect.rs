@@ -6,7 +6,7 @@ use crate::cli::error::CliError;
 use crate::connect::{connect_live, ConnectError, ConnectOptions};
 use crate::core::journal::Journal;
 use crate::core::ports::{Iam, Organizations, Tfc};
-use crate::paths;
+use crate::dirs;
 use crate::sandbox::Sandbox;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -60,14 +60,14 @@ impl Ports {
             iam: live.iam,
             tfc: live.tfc,
             organizations: live.organizations,
-            journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
+            journal: dirs::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
             demo: None,
         })
     }
 
     /// The sandbox, continuing from the state the last `--demo` command left.
     pub fn demo() -> Result<Ports, CliError> {
-        let path = paths::demo_state();
+        let path = dirs::demo_state();
         let sandbox = match &path {
             Some(p) => Sandbox::load_or_demo(p).map_err(|e| {
                 CliError::failure(format!(
@@ -81,7 +81,7 @@ impl Ports {
             iam: sandbox.iam.clone(),
             tfc: sandbox.tfc.clone(),
             organizations: sandbox.iam.clone(),
-            journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
+            journal: dirs::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
             demo: Some((sandbox, path)),
         })
     }

@@ -61,7 +61,7 @@ fn base_role_name(plan: &Plan) -> Option<String> {
 }
 
 fn path() -> Option<PathBuf> {
-    crate::paths::config_dir().map(|d| d.join("wizard.json"))
+    crate::dirs::config_dir().map(|d| d.join("wizard.json"))
 }
 
 /// The remembered defaults, or none.
