@@ -260,7 +260,7 @@ impl Answers {
         }
         names::validate_audience(&self.audience)?;
         if let Some(tag) = &self.alias {
-            crate::core::variables::dynamic_vars::validate_tag(tag)?;
+            crate::core::variables::dynamic_vars::validate_alias_tag(tag)?;
         }
         if let TargetChoice::VariableSet { name } = &self.target {
             names::validate_varset_name(name)?;
