@@ -19,7 +19,7 @@ use tfc_oidc::tui::app::{App, AppOptions};
 use tfc_oidc::tui::connector::SandboxConnector;
 use tfc_oidc::tui::event_loop::run_loop;
 use tfc_oidc::tui::harness::buffer_text;
-use tfc_oidc::tui::msg::Outcome;
+use tfc_oidc::tui::msg::WizardEnd;
 use tfc_oidc::tui::session::Session;
 use tfc_oidc::tui::theme::Theme;
 
@@ -152,7 +152,7 @@ async fn the_event_loop_runs_the_demo_and_sleeps_when_idle() {
         press(key);
     }
     let outcome = running.await.unwrap().unwrap();
-    assert!(matches!(outcome, Outcome::Applied(_)), "{outcome:?}");
+    assert!(matches!(outcome, WizardEnd::Applied(_)), "{outcome:?}");
     let role = sandbox
         .iam
         .get_role("tfc-acme-corp-default-project")
@@ -171,6 +171,6 @@ async fn the_event_loop_ends_when_input_closes() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let input = futures::stream::iter(Vec::<io::Result<Event>>::new());
     let outcome = run_loop(&mut terminal, input, session).await.unwrap();
-    assert_eq!(outcome, Outcome::Cancelled);
+    assert_eq!(outcome, WizardEnd::Cancelled);
     assert_eq!(sandbox.iam.write_count() + sandbox.tfc.write_count(), 0);
 }

@@ -11,7 +11,7 @@ use crate::cli::output::{escape, paint};
 use crate::connect::{AwsClients, ACTIVITY_TRAIL_ATTEMPTS};
 use crate::core::activity::{read_activity, Activity, ActivityQuery, ActivityReport};
 use crate::core::ports::Iam;
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
 use serde_json::json;
 use time::OffsetDateTime;
 

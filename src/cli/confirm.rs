@@ -5,16 +5,16 @@ use std::io::{BufRead, IsTerminal, Write};
 
 /// What the user decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub enum Confirmation {
     Proceed,
     Cancelled,
 }
 
 /// `--yes` proceeds; a terminal is asked; anything else is refused (exit 2), so a script that
 /// forgot `--yes` never changes things by accident.
-pub fn confirm_or_refuse(yes: bool, changes: usize) -> Result<Decision, CliError> {
+pub fn confirm_or_refuse(yes: bool, changes: usize) -> Result<Confirmation, CliError> {
     if yes {
-        return Ok(Decision::Proceed);
+        return Ok(Confirmation::Proceed);
     }
     if !std::io::stdin().is_terminal() {
         return Err(CliError::usage(
@@ -32,9 +32,9 @@ pub fn confirm_or_refuse(yes: bool, changes: usize) -> Result<Decision, CliError
 /// Like [`confirm_or_refuse`] for actions other than an apply: `--yes` proceeds, a terminal is
 /// asked `question` (on stderr, so stdout stays the command's output), anything else is refused
 /// (exit 2) with `refusal`.
-pub fn ask_or_refuse(yes: bool, question: &str, refusal: &str) -> Result<Decision, CliError> {
+pub fn ask_or_refuse(yes: bool, question: &str, refusal: &str) -> Result<Confirmation, CliError> {
     if yes {
-        return Ok(Decision::Proceed);
+        return Ok(Confirmation::Proceed);
     }
     if !std::io::stdin().is_terminal() {
         return Err(CliError::usage(refusal));
@@ -45,14 +45,14 @@ pub fn ask_or_refuse(yes: bool, question: &str, refusal: &str) -> Result<Decisio
 }
 
 /// Reads one line from the terminal and decides with [`decide`].
-fn read_answer() -> Result<Decision, CliError> {
+fn read_answer() -> Result<Confirmation, CliError> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .map_err(|e| CliError::local_io("cannot read the answer", e))?;
     let decision = decide(&line);
-    if decision == Decision::Cancelled && !line.trim().is_empty() {
+    if decision == Confirmation::Cancelled && !line.trim().is_empty() {
         // Say why a near miss ("y", "Yes") did nothing, so it is not mistaken for a failure.
         eprintln!("Only 'yes' continues.");
     }
@@ -60,11 +60,11 @@ fn read_answer() -> Result<Decision, CliError> {
 }
 
 /// Exactly `yes` proceeds (see [`crate::core::plan::approves`]); anything else cancels.
-pub fn decide(answer: &str) -> Decision {
+pub fn decide(answer: &str) -> Confirmation {
     if crate::core::plan::approves(answer) {
-        Decision::Proceed
+        Confirmation::Proceed
     } else {
-        Decision::Cancelled
+        Confirmation::Cancelled
     }
 }
 
@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn only_an_exact_yes_proceeds() {
         for yes in ["yes", "yes\n", "  yes \r\n"] {
-            assert_eq!(decide(yes), Decision::Proceed, "{yes:?}");
+            assert_eq!(decide(yes), Confirmation::Proceed, "{yes:?}");
         }
         for other in [
             "y",
@@ -89,7 +89,7 @@ mod tests {
             "\n",
             "no",
         ] {
-            assert_eq!(decide(other), Decision::Cancelled, "{other:?}");
+            assert_eq!(decide(other), Confirmation::Cancelled, "{other:?}");
         }
     }
 }

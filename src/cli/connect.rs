@@ -6,7 +6,7 @@ use crate::cli::error::CliError;
 use crate::connect::{connect_live, ConnectOptions, PortBundle};
 use crate::core::accounts::Accounts;
 use crate::core::journal::Journal;
-use crate::paths;
+use crate::dirs;
 use crate::sandbox::Sandbox;
 use std::path::PathBuf;
 
@@ -63,7 +63,7 @@ impl Ports {
         .await?;
         Ok(Ports {
             bundle,
-            journal: paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
+            journal: dirs::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
             accounts: Accounts::none(),
             demo: None,
         })
@@ -71,7 +71,7 @@ impl Ports {
 
     /// The sandbox, continuing from the state the last `--demo` command left.
     pub fn demo() -> Result<Ports, CliError> {
-        let path = paths::demo_state();
+        let path = dirs::demo_state();
         let sandbox = match &path {
             Some(p) => Sandbox::load_or_demo(p).map_err(|e| {
                 CliError::failure(format!(
@@ -83,7 +83,7 @@ impl Ports {
         };
         Ok(Ports {
             bundle: PortBundle::sandbox(&sandbox),
-            journal: paths::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
+            journal: dirs::journal_dir(true).map_or_else(Journal::nowhere, Journal::at),
             accounts: Accounts::none(),
             demo: Some((sandbox, path)),
         })

@@ -11,7 +11,7 @@ use crate::cli::review::{read_inventory, usable_aws};
 use crate::core::inventory::{Inventory, InventoryScope};
 use crate::core::names::role_name_of;
 use crate::core::review::explain::{explain, Explanation, Problem, RunCheck};
-use crate::core::review::RunPhase;
+use crate::core::trust::Phase;
 use serde_json::json;
 
 /// Runs `explain`.
@@ -150,10 +150,10 @@ pub(crate) fn report(
 }
 
 /// The evaluator's phase for a `--phase`/`--operation` value.
-pub(crate) fn run_phase(phase: PhaseArg) -> RunPhase {
+pub(crate) fn run_phase(phase: PhaseArg) -> Phase {
     match phase {
-        PhaseArg::Plan => RunPhase::Plan,
-        PhaseArg::Apply => RunPhase::Apply,
+        PhaseArg::Plan => Phase::Plan,
+        PhaseArg::Apply => Phase::Apply,
     }
 }
 

@@ -2,7 +2,7 @@
 //! `undo`): a dry run stops at the plan, an empty plan needs no confirmation, anything else is
 //! confirmed (or refused without a terminal), journaled and applied.
 
-use crate::cli::confirm::{confirm_or_refuse, Decision};
+use crate::cli::confirm::{confirm_or_refuse, Confirmation};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::run_apply::run_apply;
@@ -69,7 +69,7 @@ pub async fn confirm_and_apply(
         if !opts.json {
             show_plan(&plan);
         }
-        if confirm_or_refuse(opts.yes, plan.changes.len())? == Decision::Cancelled {
+        if confirm_or_refuse(opts.yes, plan.changes.len())? == Confirmation::Cancelled {
             println!("Nothing was changed.");
             return Ok(Flow::Cancelled);
         }

@@ -6,7 +6,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Starts file logging in the log directory; quietly does nothing if the file cannot be opened.
 pub fn init() {
-    let Some(dir) = crate::paths::log_dir() else {
+    let Some(dir) = crate::dirs::log_dir() else {
         return;
     };
     if private_files::create_dir(&dir).is_err() {

@@ -6,12 +6,12 @@
 use crate::cli::output;
 use crate::cli::output::escape;
 use crate::core::apply::ApplyReport;
-use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::{days_since, days_text};
 use crate::core::migrate::user_permissions::{copied_name, UserPermissions};
 use crate::core::migrate::UnreachableAccount;
 use crate::core::migrate::{KeyOwner, KeySource, KeyedWorkspace, Left, LeftReason, StillReceiving};
 use crate::core::plan::{mask_key_id, Plan};
+use crate::core::variables::{Reach, VariableSource};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;

@@ -35,7 +35,7 @@ pub mod undo;
 pub mod wizard;
 
 /// Where tfc-oidc keeps its files (kept here too for the CLI's modules).
-pub use crate::paths;
+pub use crate::dirs;
 pub mod verify;
 mod verify_output;
 

@@ -3,7 +3,7 @@
 use crate::core::apply::ApplyReport;
 use crate::core::change::CreateVariable;
 use crate::core::plan::{Change, Plan, PlannedVariable, Side, VariableTarget, Verb};
-use crate::core::subject::for_stack;
+use crate::core::trust::subject::for_stack;
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 
@@ -138,7 +138,7 @@ pub fn summary_text(plan: &Plan, colour: bool) -> String {
     let mut tags: Vec<String> = plan
         .variables
         .iter()
-        .filter_map(|v| crate::core::dynamic_vars::parse(&v.key).and_then(|(_, t)| t))
+        .filter_map(|v| crate::core::variables::dynamic_vars::parse(&v.key).and_then(|(_, t)| t))
         .collect();
     tags.sort();
     tags.dedup();
@@ -146,7 +146,9 @@ pub fn summary_text(plan: &Plan, colour: bool) -> String {
         out.push_str(
             "\nThe Terraform configuration of these workspaces needs (HCP Terraform fills in the variable):\n\n",
         );
-        out.push_str(&crate::core::dynamic_vars::terraform_for_tags(&tags));
+        out.push_str(&crate::core::variables::dynamic_vars::terraform_for_tags(
+            &tags,
+        ));
     }
     if let Some(config) = &plan.deployment_config {
         out.push_str(

@@ -126,7 +126,7 @@ async fn review_command(
             escape(reason)
         );
     }
-    let outcome = Outcome {
+    let outcome = ReviewOutput {
         inv: &inv,
         all: &findings,
         filtered,
@@ -157,7 +157,7 @@ async fn guardrail_coverage(ports: &Ports, inv: &Inventory) -> GuardrailCoverage
 }
 
 /// One review's findings, the baseline's split of them, and what the output says beside them.
-struct Outcome<'a> {
+struct ReviewOutput<'a> {
     inv: &'a Inventory,
     /// Every finding, before the baseline (SARIF numbers its fingerprints over these).
     all: &'a [Finding],
@@ -170,7 +170,7 @@ struct Outcome<'a> {
 }
 
 /// Prints the review in the format asked for, the notes on stderr first.
-fn print_review(args: &ReviewArgs, o: &Outcome) -> Result<(), CliError> {
+fn print_review(args: &ReviewArgs, o: &ReviewOutput) -> Result<(), CliError> {
     let inv = o.inv;
     let findings = &o.filtered.new;
     let suppressed = o.filtered.suppressed;
@@ -237,7 +237,7 @@ fn print_review(args: &ReviewArgs, o: &Outcome) -> Result<(), CliError> {
 /// threshold and the baseline.
 fn json_summary_extra(
     args: &ReviewArgs,
-    o: &Outcome,
+    o: &ReviewOutput,
     unchecked: &[review::UncheckedPolicy],
 ) -> serde_json::Value {
     let (inv, activity) = (o.inv, o.activity);

@@ -7,9 +7,9 @@ use crate::cli::flow::{confirm_and_apply, Flow, FlowOptions};
 use crate::cli::output;
 use crate::core::answers::{Answers, Permissions, TargetChoice, WorkspaceSelection};
 use crate::core::names;
+use crate::core::permission_policy::check_permission_policy;
 use crate::core::plan::Plan;
 use crate::core::planner;
-use crate::core::policy::check_permission_policy;
 use std::path::Path;
 
 /// Turns the flags into answers (host from the connected HCP Terraform).

@@ -3,7 +3,7 @@
 //! did not, why. Exit 0 when it authenticated, 1 otherwise.
 
 use crate::cli::args::{Format, GlobalArgs, VerifyArgs};
-use crate::cli::confirm::{ask_or_refuse, Decision};
+use crate::cli::confirm::{ask_or_refuse, Confirmation};
 use crate::cli::connect::Ports;
 use crate::cli::error::CliError;
 use crate::cli::output;
@@ -64,7 +64,7 @@ async fn verify(ports: &Ports, args: &VerifyArgs) -> Result<VerifyReport, CliErr
         escape(&state.project),
     );
     let refusal = "refusing to queue a run without --yes: standard input is not a terminal";
-    if ask_or_refuse(args.yes, "Queue the run?", refusal)? == Decision::Cancelled {
+    if ask_or_refuse(args.yes, "Queue the run?", refusal)? == Confirmation::Cancelled {
         return Err(CliError::failure("cancelled: no run was queued"));
     }
     let run = match start(tfc, &state).await? {

@@ -6,7 +6,7 @@ use crate::cli::args::GlobalArgs;
 use crate::cli::error::CliError;
 use crate::cli::output;
 use crate::core::text::hints_for;
-use crate::tui::msg::Outcome;
+use crate::tui::msg::WizardEnd;
 use crate::tui::{run_wizard, WizardError};
 use std::io::IsTerminal;
 
@@ -26,15 +26,15 @@ pub async fn run(global: &GlobalArgs) -> Result<(), CliError> {
             WizardError::Failure(m) => CliError::failure(m),
         })?;
     match outcome {
-        Outcome::Cancelled => {
+        WizardEnd::Cancelled => {
             println!("Nothing was changed.");
             Ok(())
         }
-        Outcome::Applied(report) | Outcome::NothingToDo(report) => {
+        WizardEnd::Applied(report) | WizardEnd::NothingToDo(report) => {
             print!("{}", hints_for(global.demo, &report.text(colour, width())));
             Ok(())
         }
-        Outcome::Partial { message, earlier } => {
+        WizardEnd::Partial { message, earlier } => {
             // What the session finished before the apply that stopped is done: say so first.
             if let Some(report) = earlier {
                 print!("{}", hints_for(global.demo, &report.text(colour, width())));

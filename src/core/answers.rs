@@ -1,9 +1,9 @@
 //! What the user chose, from flags (CLI) or screens (TUI), and the one validation both use.
 
 use crate::core::names::{self, NameError};
+use crate::core::permission_policy::{check_permission_policy, PolicyProblem};
 use crate::core::plan::managed_tag;
-use crate::core::policy::{check_permission_policy, PolicyProblem};
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 use serde::{Deserialize, Serialize};
 
 /// The audience HCP Terraform puts in AWS tokens unless told otherwise.
@@ -163,7 +163,7 @@ pub enum AnswerError {
 /// A Stack token's `sub` may not be longer than HCP Terraform's limit.
 pub fn check_stack_subject(sub: &str) -> Result<(), AnswerError> {
     let length = sub.chars().count();
-    let max = crate::core::subject::STACK_SUBJECT_MAX;
+    let max = crate::core::trust::subject::STACK_SUBJECT_MAX;
     if length > max {
         return Err(AnswerError::StackSubjectTooLong {
             subject: sub.to_string(),
@@ -230,7 +230,7 @@ impl Answers {
                     names::validate_workspace_name(d)?;
                 }
                 let longest = deployments.iter().map(String::len).max();
-                let sub = crate::core::subject::RunSubject::Stack {
+                let sub = crate::core::trust::subject::RunSubject::Stack {
                     organization: self.organization.clone(),
                     project: self.project.clone(),
                     stack: name.clone(),
@@ -260,7 +260,7 @@ impl Answers {
         }
         names::validate_audience(&self.audience)?;
         if let Some(tag) = &self.alias {
-            crate::core::dynamic_vars::validate_tag(tag)?;
+            crate::core::variables::dynamic_vars::validate_alias_tag(tag)?;
         }
         if let TargetChoice::VariableSet { name } = &self.target {
             names::validate_varset_name(name)?;

@@ -115,7 +115,7 @@ fn sid_part(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::policy::{evaluate, Claims, PolicyDocument};
+    use crate::core::trust::{evaluate, Claims, PolicyDocument};
 
     fn policy(hosts: &[&str], orgs: &[&str]) -> PolicyDocument {
         let hosts: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();

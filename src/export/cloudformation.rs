@@ -5,11 +5,11 @@
 //! `Fn::Sub:`), which every YAML reader understands.
 
 use super::header::{self, indent};
-use super::model::{Blueprint, Note, RolePlan, Scope, VariableValue};
+use super::model::{Blueprint, ExportNote, RolePlan, Scope, VariableValue};
 use super::subjects::{tag_hole, NameRef, Part};
 use super::{comment_safe, templates};
 use crate::core::ports::Tag;
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -271,15 +271,15 @@ fn header(b: &Blueprint) -> Vec<String> {
     for note in &b.notes {
         h.push(String::new());
         h.push(match note {
-            Note::Unread(why) => format!(
+            ExportNote::Unread(why) => format!(
                 "AWS and HCP Terraform were not read ({why}): the names are as given, and OIDCProviderArn is empty (a new provider); set it if {} has one already.",
                 b.provider.url
             ),
-            Note::ProviderLacksAudience { arn, audience } => header::add_audience(arn, audience),
-            Note::RoleExists(name) => format!(
+            ExportNote::ProviderLacksAudience { arn, audience } => header::add_audience(arn, audience),
+            ExportNote::RoleExists(name) => format!(
                 "Role {name} exists already: CloudFormation cannot create it; import it into the stack or choose another --role-name."
             ),
-            Note::VarsetExists(name) => {
+            ExportNote::VarsetExists(name) => {
                 format!("Variable set {name} exists already: 'tfc-oidc setup' reuses it.")
             }
         });

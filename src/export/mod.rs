@@ -17,7 +17,7 @@ mod terraform;
 pub mod yaml;
 
 pub use facts::{read_facts, Facts, ProviderFact};
-pub use model::{Blueprint, Note, RolePlan, Scope, VariablePlan, VariableValue, VarsetPlan};
+pub use model::{Blueprint, ExportNote, RolePlan, Scope, VariablePlan, VariableValue, VarsetPlan};
 pub use subjects::{NameRef, Part, SubjectTemplate, TemplateKind};
 
 use crate::core::answers::Answers;

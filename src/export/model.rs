@@ -13,7 +13,7 @@ use crate::core::error::PlanError;
 use crate::core::plan::{Change, Plan};
 use crate::core::planner::plan_from_scratch;
 use crate::core::ports::{CallerIdentity, Project, Tag, Workspace};
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 use serde_json::Value;
 
 /// Which workspaces the setup covers.
@@ -121,7 +121,7 @@ pub struct VarsetPlan {
 
 /// Something the reader of the exported code must know, each format phrasing it its own way.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Note {
+pub enum ExportNote {
     /// The services were not read, for this reason.
     Unread(String),
     /// The existing provider lacks the audience.
@@ -144,7 +144,7 @@ pub struct Blueprint {
     pub roles: Vec<RolePlan>,
     pub variables: Vec<VariablePlan>,
     pub varset: Option<VarsetPlan>,
-    pub notes: Vec<Note>,
+    pub notes: Vec<ExportNote>,
     /// For a Stack: the `.tfdeploy.hcl` text its deployments need (the role's planned ARN in
     /// it, to be replaced by a reference to the role).
     pub deployment_config: Option<String>,
@@ -340,22 +340,22 @@ impl Blueprint {
 
     fn note(&mut self, answers: &Answers, facts: &Facts) {
         if let Some(why) = &facts.unread {
-            self.notes.push(Note::Unread(why.clone()));
+            self.notes.push(ExportNote::Unread(why.clone()));
         }
         if let ProviderFact::Present { arn, has_audience } = &facts.provider {
             self.provider.existing = Some(arn.clone());
             if !has_audience {
-                self.notes.push(Note::ProviderLacksAudience {
+                self.notes.push(ExportNote::ProviderLacksAudience {
                     arn: arn.clone(),
                     audience: answers.audience.clone(),
                 });
             }
         }
         for role in &facts.existing_roles {
-            self.notes.push(Note::RoleExists(role.clone()));
+            self.notes.push(ExportNote::RoleExists(role.clone()));
         }
         if let (true, Some(set)) = (facts.existing_varset, &self.varset) {
-            self.notes.push(Note::VarsetExists(set.name.clone()));
+            self.notes.push(ExportNote::VarsetExists(set.name.clone()));
         }
     }
 
@@ -411,11 +411,13 @@ impl Blueprint {
         let mut tags: Vec<String> = self
             .variables
             .iter()
-            .filter_map(|v| crate::core::dynamic_vars::parse(&v.key).and_then(|(_, t)| t))
+            .filter_map(|v| {
+                crate::core::variables::dynamic_vars::parse(&v.key).and_then(|(_, t)| t)
+            })
             .collect();
         tags.sort();
         tags.dedup();
-        (!tags.is_empty()).then(|| crate::core::dynamic_vars::terraform_for_tags(&tags))
+        (!tags.is_empty()).then(|| crate::core::variables::dynamic_vars::terraform_for_tags(&tags))
     }
 
     /// Whether every role's patterns are its template filled with the names, in order: the

@@ -3,7 +3,8 @@
 //! [`SubjectPattern::to_pattern`] itself (a pattern built from marker names is cut at the
 //! markers), so the export never spells the `sub` format a second time.
 
-use crate::core::subject::{Phase, SubjectPattern, WorkspaceScope};
+use crate::core::trust::subject::{SubjectPattern, WorkspaceScope};
+use crate::core::trust::Phase;
 
 /// Which name a hole stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +19,7 @@ pub enum NameRef {
     Deployment,
 }
 
-/// Which runs a template's patterns admit (the form of [`crate::core::subject::WorkspaceScope`]).
+/// Which runs a template's patterns admit (the form of [`crate::core::trust::subject::WorkspaceScope`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TemplateKind {
     /// One named workspace per pattern.

@@ -6,11 +6,11 @@
 
 use super::hcl;
 use super::header::{self, indent};
-use super::model::{Blueprint, Note, RolePlan, Scope, VariableValue};
+use super::model::{Blueprint, ExportNote, RolePlan, Scope, VariableValue};
 use super::subjects::{tag_hole, NameRef, Part};
 use super::{comment_safe, templates};
 use crate::core::ports::Tag;
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -224,12 +224,12 @@ fn header(b: &Blueprint) -> Vec<String> {
     for note in &b.notes {
         h.push(String::new());
         h.push(match note {
-            Note::Unread(why) => format!(
+            ExportNote::Unread(why) => format!(
                 "AWS and HCP Terraform were not read ({why}): the names are as given, and the OIDC provider is created here; if {} has one already, import it: terraform import aws_iam_openid_connect_provider.hcp_terraform ARN",
                 b.provider.url
             ),
-            Note::ProviderLacksAudience { arn, audience } => header::add_audience(arn, audience),
-            Note::RoleExists(name) => {
+            ExportNote::ProviderLacksAudience { arn, audience } => header::add_audience(arn, audience),
+            ExportNote::RoleExists(name) => {
                 let id = b
                     .roles
                     .iter()
@@ -239,7 +239,7 @@ fn header(b: &Blueprint) -> Vec<String> {
                     "Role {name} exists already: import it (terraform import aws_iam_role.{id} {name}), and this trust policy replaces its own, or choose another --role-name."
                 )
             }
-            Note::VarsetExists(name) => format!(
+            ExportNote::VarsetExists(name) => format!(
                 "Variable set {name} exists already: import it (terraform import tfe_variable_set.aws_oidc VARSET_ID) or choose another --varset-name."
             ),
         });

@@ -64,7 +64,7 @@ const WINDOW: Duration = Duration::from_secs(1);
 
 /// What the limiter decided for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Decision {
+enum Admission {
     /// Admitted: send at this instant (now, or later for pacing).
     SendAt(Instant),
     /// Try again at this instant (the window or a server hold-off).
@@ -97,9 +97,9 @@ impl State {
         }
     }
 
-    fn decide(&mut self, now: Instant) -> Decision {
+    fn decide(&mut self, now: Instant) -> Admission {
         if let Some(until) = self.hold_until.filter(|u| *u > now) {
-            return Decision::RetryAt(until);
+            return Admission::RetryAt(until);
         }
         while self.answered.front().is_some_and(|t| *t + WINDOW <= now) {
             self.answered.pop_front();
@@ -107,12 +107,12 @@ impl State {
         let counted = self.in_flight as usize + self.answered.len();
         if counted >= self.limit.per_second as usize {
             return match self.answered.front() {
-                Some(oldest) => Decision::RetryAt(*oldest + WINDOW),
-                None => Decision::WaitForAnswer,
+                Some(oldest) => Admission::RetryAt(*oldest + WINDOW),
+                None => Admission::WaitForAnswer,
             };
         }
         if self.in_flight >= self.limit.max_in_flight {
-            return Decision::WaitForAnswer;
+            return Admission::WaitForAnswer;
         }
         let interval = self.limit.interval();
         let tolerance = interval.saturating_mul(self.limit.burst.saturating_sub(1));
@@ -120,7 +120,7 @@ impl State {
         let send_at = tat.checked_sub(tolerance).unwrap_or(now).max(now);
         self.tat = Some(tat + interval);
         self.in_flight += 1;
-        Decision::SendAt(send_at)
+        Admission::SendAt(send_at)
     }
 
     fn answered(&mut self, now: Instant) {
@@ -174,15 +174,15 @@ impl RateLimiter {
             let answered = self.shared.answered.notified();
             let decision = self.lock().decide(Instant::now());
             match decision {
-                Decision::SendAt(at) => {
+                Admission::SendAt(at) => {
                     let permit = Permit {
                         limiter: self.clone(),
                     };
                     tokio::time::sleep_until(at).await;
                     return permit;
                 }
-                Decision::RetryAt(at) => tokio::time::sleep_until(at).await,
-                Decision::WaitForAnswer => answered.await,
+                Admission::RetryAt(at) => tokio::time::sleep_until(at).await,
+                Admission::WaitForAnswer => answered.await,
             }
         }
     }
@@ -227,7 +227,7 @@ mod tests {
         let mut s = limit(10, 3, 100);
         let sends: Vec<_> = (0..5)
             .map(|_| match s.decide(t0) {
-                Decision::SendAt(at) => at - t0,
+                Admission::SendAt(at) => at - t0,
                 other => panic!("{other:?}"),
             })
             .collect();
@@ -239,27 +239,27 @@ mod tests {
         let t0 = Instant::now();
         let mut s = limit(3, 3, 100);
         for _ in 0..3 {
-            assert_eq!(s.decide(t0), Decision::SendAt(t0));
+            assert_eq!(s.decide(t0), Admission::SendAt(t0));
         }
         // All three in flight: nothing to wait for but an answer.
-        assert_eq!(s.decide(t0 + ms(10)), Decision::WaitForAnswer);
+        assert_eq!(s.decide(t0 + ms(10)), Admission::WaitForAnswer);
         s.answered(t0 + ms(50));
         s.answered(t0 + ms(60));
         // The window counts from the answers, not from the sends.
-        assert_eq!(s.decide(t0 + ms(70)), Decision::RetryAt(t0 + ms(1050)));
-        assert!(matches!(s.decide(t0 + ms(1050)), Decision::SendAt(_)));
-        assert_eq!(s.decide(t0 + ms(1055)), Decision::RetryAt(t0 + ms(1060)));
+        assert_eq!(s.decide(t0 + ms(70)), Admission::RetryAt(t0 + ms(1050)));
+        assert!(matches!(s.decide(t0 + ms(1050)), Admission::SendAt(_)));
+        assert_eq!(s.decide(t0 + ms(1055)), Admission::RetryAt(t0 + ms(1060)));
     }
 
     #[test]
     fn in_flight_is_bounded() {
         let t0 = Instant::now();
         let mut s = limit(1000, 1000, 2);
-        assert!(matches!(s.decide(t0), Decision::SendAt(_)));
-        assert!(matches!(s.decide(t0), Decision::SendAt(_)));
-        assert_eq!(s.decide(t0), Decision::WaitForAnswer);
+        assert!(matches!(s.decide(t0), Admission::SendAt(_)));
+        assert!(matches!(s.decide(t0), Admission::SendAt(_)));
+        assert_eq!(s.decide(t0), Admission::WaitForAnswer);
         s.answered(t0 + ms(5));
-        assert!(matches!(s.decide(t0 + ms(5)), Decision::SendAt(_)));
+        assert!(matches!(s.decide(t0 + ms(5)), Admission::SendAt(_)));
     }
 
     #[test]
@@ -268,8 +268,8 @@ mod tests {
         let mut s = limit(30, 10, 16);
         s.hold_off(t0 + ms(500));
         s.hold_off(t0 + ms(200));
-        assert_eq!(s.decide(t0), Decision::RetryAt(t0 + ms(500)));
-        assert!(matches!(s.decide(t0 + ms(500)), Decision::SendAt(_)));
+        assert_eq!(s.decide(t0), Admission::RetryAt(t0 + ms(500)));
+        assert!(matches!(s.decide(t0 + ms(500)), Admission::SendAt(_)));
     }
 
     #[test]
@@ -277,7 +277,7 @@ mod tests {
         let t0 = Instant::now();
         let mut s = State::new(RateLimit::unlimited());
         for _ in 0..10_000 {
-            assert_eq!(s.decide(t0), Decision::SendAt(t0));
+            assert_eq!(s.decide(t0), Admission::SendAt(t0));
         }
     }
 

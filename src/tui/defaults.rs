@@ -3,8 +3,8 @@
 //! from `--demo`. Unreadable files are ignored.
 
 use crate::core::plan::Plan;
-use crate::core::subject::Phase;
-use crate::tui::msg::Outcome;
+use crate::core::trust::Phase;
+use crate::tui::msg::WizardEnd;
 use crate::tui::role_pattern;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -24,10 +24,10 @@ pub struct Remembered {
 impl Remembered {
     /// What to remember after a run that ended with `outcome`: nothing for `--demo` or a run that
     /// did not set anything up.
-    pub fn after(demo: bool, outcome: &Outcome) -> Option<Remembered> {
+    pub fn after(demo: bool, outcome: &WizardEnd) -> Option<Remembered> {
         match outcome {
             // The first path's choices: the one the user started with.
-            Outcome::Applied(report) | Outcome::NothingToDo(report) if !demo => {
+            WizardEnd::Applied(report) | WizardEnd::NothingToDo(report) if !demo => {
                 report.all().next().map(|first| Remembered::of(&first.plan))
             }
             _ => None,
@@ -61,7 +61,7 @@ fn base_role_name(plan: &Plan) -> Option<String> {
 }
 
 fn path() -> Option<PathBuf> {
-    crate::paths::config_dir().map(|d| d.join("wizard.json"))
+    crate::dirs::config_dir().map(|d| d.join("wizard.json"))
 }
 
 /// The remembered defaults, or none.
@@ -135,8 +135,8 @@ mod tests {
         }
     }
 
-    fn applied(roles: Vec<PlannedRole>) -> Outcome {
-        Outcome::of(vec![crate::tui::report::Configured {
+    fn applied(roles: Vec<PlannedRole>) -> WizardEnd {
+        WizardEnd::of(vec![crate::tui::report::Configured {
             alias: None,
             plan: plan(roles),
             applied: 3,
@@ -183,11 +183,11 @@ mod tests {
     fn nothing_is_remembered_from_the_demo_or_without_a_setup() {
         let outcome = applied(vec![role("oidc-acme-data-lake-runner", Phase::Run)]);
         assert_eq!(Remembered::after(true, &outcome), None);
-        assert_eq!(Remembered::after(false, &Outcome::Cancelled), None);
+        assert_eq!(Remembered::after(false, &WizardEnd::Cancelled), None);
         assert_eq!(
             Remembered::after(
                 false,
-                &Outcome::Partial {
+                &WizardEnd::Partial {
                     message: "stopped".into(),
                     earlier: None
                 }

@@ -11,7 +11,7 @@ use crate::core::planner;
 use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::{ConnectReport, Msg, Outcome};
+use crate::tui::msg::{ConnectReport, Msg, WizardEnd};
 use futures::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-mod paths;
+mod migrate_review;
 mod roles;
 mod run;
 
@@ -101,7 +101,7 @@ pub enum Effect {
         profile: String,
     },
     /// End the session.
-    Quit(Outcome),
+    Quit(WizardEnd),
 }
 
 /// Which kind of task a slot holds: a new task of a kind replaces (cancels) the old one.
@@ -363,7 +363,7 @@ impl Runner {
             }
             Effect::DiscoverKeys { org } => {
                 self.spawn(Slot::Discover, "looking for static keys", async move {
-                    Some(paths::discover(conn, org).await)
+                    Some(migrate_review::discover(conn, org).await)
                 })
             }
             Effect::PlanMigration {
@@ -373,13 +373,13 @@ impl Runner {
                 let run_lock = self.run_lock.clone();
                 self.spawn(Slot::Plan, "planning the migration", async move {
                     let locked = run_lock.hold().await;
-                    Some(paths::plan(conn, locked, generation, *request).await)
+                    Some(migrate_review::plan(conn, locked, generation, *request).await)
                 })
             }
             Effect::ReadInventory { org } => {
                 let (tx, demo) = (self.tx.clone(), self.connector.is_demo());
                 self.spawn(Slot::Inventory, "reading the organization", async move {
-                    Some(paths::read_inventory(conn, org, demo, tx).await)
+                    Some(migrate_review::read_inventory(conn, org, demo, tx).await)
                 })
             }
             Effect::LoadProfiles => {

@@ -2,7 +2,7 @@
 //! an effect's result, or (only while something is in flight) a spinner tick arrives: no busy
 //! polling, and no frame ever waits on the network.
 
-use crate::tui::msg::{Msg, Outcome};
+use crate::tui::msg::{Msg, WizardEnd};
 use crate::tui::session::Session;
 use crate::tui::view;
 use crossterm::event::Event;
@@ -25,7 +25,7 @@ pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     mut input: S,
     mut session: Session,
-) -> io::Result<Outcome>
+) -> io::Result<WizardEnd>
 where
     B: Backend,
     S: Stream<Item = io::Result<Event>> + Unpin,

@@ -5,7 +5,7 @@ use crate::core::journal::Journal;
 use crate::sandbox::Sandbox;
 use crate::tui::app::{App, AppOptions};
 use crate::tui::connector::{Connector, SandboxConnector};
-use crate::tui::msg::{Msg, Outcome};
+use crate::tui::msg::{Msg, WizardEnd};
 use crate::tui::session::Session;
 use crate::tui::theme::Theme;
 use crate::tui::view;
@@ -95,12 +95,12 @@ impl Harness {
     }
 
     /// Waits until no effect is running.
-    pub async fn settle(&mut self) -> Option<Outcome> {
+    pub async fn settle(&mut self) -> Option<WizardEnd> {
         self.session.settle().await
     }
 
     /// Presses a key and waits for what it started.
-    pub async fn press(&mut self, code: KeyCode) -> Option<Outcome> {
+    pub async fn press(&mut self, code: KeyCode) -> Option<WizardEnd> {
         if let Some(outcome) = self.session.press(code) {
             return Some(outcome);
         }
@@ -108,7 +108,11 @@ impl Harness {
     }
 
     /// Presses a key with modifiers and waits for what it started.
-    pub async fn press_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Option<Outcome> {
+    pub async fn press_with(
+        &mut self,
+        code: KeyCode,
+        modifiers: KeyModifiers,
+    ) -> Option<WizardEnd> {
         if let Some(outcome) = self.session.press_with(code, modifiers) {
             return Some(outcome);
         }
@@ -116,7 +120,7 @@ impl Harness {
     }
 
     /// Presses keys in turn; stops early when the wizard ends.
-    pub async fn keys(&mut self, codes: &[KeyCode]) -> Option<Outcome> {
+    pub async fn keys(&mut self, codes: &[KeyCode]) -> Option<WizardEnd> {
         for code in codes {
             if let Some(outcome) = self.press(*code).await {
                 return Some(outcome);

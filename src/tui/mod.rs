@@ -25,12 +25,12 @@ pub mod widgets;
 
 use crate::connect::ConnectOptions;
 use crate::core::journal::Journal;
-use crate::paths;
+use crate::dirs;
 use crate::sandbox::Sandbox;
 use app::{App, AppOptions};
 use connector::{Connector, LiveConnector, SandboxConnector};
 use crossterm::event::EventStream;
-use msg::Outcome;
+use msg::WizardEnd;
 use session::Session;
 use std::sync::Arc;
 use theme::Theme;
@@ -50,7 +50,7 @@ pub enum WizardError {
 /// The `--demo` sandbox: the state the CLI's `--demo` commands keep in the data directory,
 /// saved again after every write (in memory only when there is no data directory).
 fn demo_connector() -> Result<SandboxConnector, WizardError> {
-    match paths::demo_state() {
+    match dirs::demo_state() {
         Some(path) => SandboxConnector::persisted(&path).map_err(WizardError::Failure),
         None => Ok(SandboxConnector::new(Sandbox::demo())),
     }
@@ -58,7 +58,7 @@ fn demo_connector() -> Result<SandboxConnector, WizardError> {
 
 /// Opens the wizard on this terminal: the live services, or with `--demo` the sandbox whose
 /// state the CLI's `--demo` commands share, with their journal (so `--demo undo` reverts it).
-pub async fn run_wizard(global: &ConnectOptions) -> Result<Outcome, WizardError> {
+pub async fn run_wizard(global: &ConnectOptions) -> Result<WizardEnd, WizardError> {
     let remembered = if global.demo {
         defaults::Remembered::default()
     } else {
@@ -69,7 +69,7 @@ pub async fn run_wizard(global: &ConnectOptions) -> Result<Outcome, WizardError>
         // A little latency makes the demo look like the real thing: spinners, live progress.
         connector.sandbox().iam.set_latency(DEMO_LATENCY);
         connector.sandbox().tfc.set_latency(DEMO_LATENCY);
-        let journal = paths::journal_dir(true).map_or_else(Journal::in_memory, Journal::at);
+        let journal = dirs::journal_dir(true).map_or_else(Journal::in_memory, Journal::at);
         (Arc::new(connector), journal)
     } else {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -91,7 +91,7 @@ pub async fn run_wizard(global: &ConnectOptions) -> Result<Outcome, WizardError>
         let live = LiveConnector::new(endpoint, global.profile.clone(), global.region.clone());
         (
             Arc::new(live),
-            paths::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
+            dirs::journal_dir(false).map_or_else(Journal::nowhere, Journal::at),
         )
     };
     let host = connector.host();

@@ -3,13 +3,14 @@
 
 use crate::core::apply::{ApplyReport, Progress};
 use crate::core::error::PlanError;
-use crate::core::inventory::{aws_access, AwsAccess, Inventory, InventoryError, VariableSource};
+use crate::core::inventory::{Inventory, InventoryError};
 use crate::core::plan::Plan;
 use crate::core::ports::{
     CallerIdentity, IamError, Organization, Project, TfcError, TfcUser, VariableSet, Workspace,
 };
 use crate::core::review::assess::failing_oidc;
 use crate::core::review::{assess, ActivityRead};
+use crate::core::variables::{aws_access, AwsAccess, VariableSource};
 use crate::tui::connector::ConnectError;
 use crate::tui::report::{Configured, Report};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
@@ -36,9 +37,9 @@ pub enum Badge {
     /// name no alias get no credentials from them.
     TaggedOidc(Vec<String>),
     /// Static key variables (`AWS_ACCESS_KEY_ID`, …) present.
-    StaticKeys(KeySource),
+    StaticKeys(KeyOrigin),
     /// Both at once (a half-done migration).
-    Both(KeySource),
+    Both(KeyOrigin),
     /// Neither.
     Nothing,
     /// The variables could not be read.
@@ -47,18 +48,18 @@ pub enum Badge {
 
 /// Where the static AWS keys a workspace's runs get are defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
+pub enum KeyOrigin {
     /// On the workspace itself.
     Workspace,
     /// In the variable set of this name, which reaches it.
     VariableSet(String),
 }
 
-impl From<&VariableSource> for KeySource {
-    fn from(source: &VariableSource) -> KeySource {
+impl From<&VariableSource> for KeyOrigin {
+    fn from(source: &VariableSource) -> KeyOrigin {
         match source {
-            VariableSource::Workspace => KeySource::Workspace,
-            VariableSource::VariableSet { name, .. } => KeySource::VariableSet(name.clone()),
+            VariableSource::Workspace => KeyOrigin::Workspace,
+            VariableSource::VariableSet { name, .. } => KeyOrigin::VariableSet(name.clone()),
         }
     }
 }
@@ -83,7 +84,7 @@ impl Badge {
     /// The badge of a workspace that reaches AWS as `access` says, `failing` the code of the
     /// review's finding that its OIDC gets its runs no credentials, if there is one.
     pub fn of(access: &AwsAccess, failing: Option<&'static str>) -> Badge {
-        let keys = access.static_key_source().map(KeySource::from);
+        let keys = access.static_key_source().map(KeyOrigin::from);
         let default = access.default_configuration().is_some_and(|c| c.enabled());
         let tags: Vec<String> = access
             .configurations
@@ -197,7 +198,7 @@ impl Msg {
 
 /// How the wizard ended.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub enum WizardEnd {
     /// Left before applying: nothing was changed.
     Cancelled,
     /// Changes were applied: every path the session finished (the last is the Done screen left
@@ -213,13 +214,13 @@ pub enum Outcome {
     },
 }
 
-impl Outcome {
+impl WizardEnd {
     /// How a session that finished `all` these paths ended (none: cancelled).
-    pub fn of(all: Vec<Configured>) -> Outcome {
+    pub fn of(all: Vec<Configured>) -> WizardEnd {
         match Report::of(all) {
-            None => Outcome::Cancelled,
-            Some(report) if report.changed_anything() => Outcome::Applied(Box::new(report)),
-            Some(report) => Outcome::NothingToDo(Box::new(report)),
+            None => WizardEnd::Cancelled,
+            Some(report) if report.changed_anything() => WizardEnd::Applied(Box::new(report)),
+            Some(report) => WizardEnd::NothingToDo(Box::new(report)),
         }
     }
 }

@@ -6,7 +6,7 @@
 use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
 use crate::core::review::{shell_word, tfc_oidc};
-use crate::tui::msg::KeySource;
+use crate::tui::msg::KeyOrigin;
 use crate::tui::steps::done::accounts::{
     configuration_lines, stack_config_lines, stack_next_lines, terraform_lines,
 };
@@ -34,7 +34,7 @@ pub struct Configured {
     /// Changes applied (0 when everything was already in place).
     pub applied: usize,
     /// Workspaces set up that still receive static keys, and from where.
-    pub static_keys: Vec<(String, KeySource)>,
+    pub static_keys: Vec<(String, KeyOrigin)>,
     /// After a migration: the migrated workspaces that still receive keys.
     pub still_receiving: Option<Vec<StillReceiving>>,
 }
@@ -171,7 +171,7 @@ impl Report {
         // A migration in the session took the keys the setup found: its own lines say what is
         // left.
         if !all.iter().any(|c| c.migrated()) {
-            let keys: Vec<(String, KeySource)> =
+            let keys: Vec<(String, KeyOrigin)> =
                 all.iter().flat_map(|c| c.static_keys.clone()).collect();
             let advice = sections::static_key_advice(&keys, "run 'tfc-oidc migrate' to move them");
             items.extend(advice.into_iter().map(|a| (a, true)));

@@ -5,7 +5,7 @@ use crate::core::journal::Journal;
 use crate::tui::app::App;
 use crate::tui::connector::Connector;
 use crate::tui::effects::{Effect, Runner};
-use crate::tui::msg::{Msg, Outcome};
+use crate::tui::msg::{Msg, WizardEnd};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +16,7 @@ pub struct Session {
     pub app: App,
     runner: Runner,
     rx: UnboundedReceiver<Msg>,
-    outcome: Option<Outcome>,
+    outcome: Option<WizardEnd>,
 }
 
 impl Session {
@@ -45,14 +45,14 @@ impl Session {
     }
 
     /// Feeds one message to `update` and starts the effects it returns.
-    pub fn dispatch(&mut self, msg: Msg) -> Option<Outcome> {
+    pub fn dispatch(&mut self, msg: Msg) -> Option<WizardEnd> {
         let effects = self.app.update(msg);
         self.run(effects);
         self.outcome.clone()
     }
 
     /// How the session ended, once it has.
-    pub fn outcome(&self) -> Option<&Outcome> {
+    pub fn outcome(&self) -> Option<&WizardEnd> {
         self.outcome.as_ref()
     }
 
@@ -72,7 +72,7 @@ impl Session {
     }
 
     /// Processes results until no effect is running (tests: a deterministic "after loading").
-    pub async fn settle(&mut self) -> Option<Outcome> {
+    pub async fn settle(&mut self) -> Option<WizardEnd> {
         loop {
             while let Ok(msg) = self.rx.try_recv() {
                 self.dispatch(msg);
@@ -89,12 +89,12 @@ impl Session {
     }
 
     /// Presses a key (no modifiers).
-    pub fn press(&mut self, code: KeyCode) -> Option<Outcome> {
+    pub fn press(&mut self, code: KeyCode) -> Option<WizardEnd> {
         self.dispatch(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
     }
 
     /// Presses a key with modifiers.
-    pub fn press_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Option<Outcome> {
+    pub fn press_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Option<WizardEnd> {
         self.dispatch(Msg::Key(KeyEvent::new(code, modifiers)))
     }
 }

@@ -8,7 +8,7 @@ use crate::lint::tool;
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 use serde_json::Value;
 use std::process::Command;
-use tfc_oidc::core::policy::{evaluate, Claims, PolicyDocument};
+use tfc_oidc::core::trust::{evaluate, Claims, PolicyDocument};
 
 fn guardrail(args: &[&str]) -> std::process::Output {
     let home = tempfile::tempdir().unwrap();

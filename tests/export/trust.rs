@@ -252,7 +252,7 @@ async fn an_alias_tags_the_variables_and_not_the_trust() {
             "TFC_AWS_RUN_ROLE_ARN_STAGING"
         ]
     );
-    let needed = tfc_oidc::core::dynamic_vars::terraform_for_tags(&["STAGING".into()]);
+    let needed = tfc_oidc::core::variables::dynamic_vars::terraform_for_tags(&["STAGING".into()]);
     let commented: String = needed
         .lines()
         .map(|l| {

@@ -2,8 +2,9 @@
 //! the variable sets' reach and variables as the fake holds them, and N + M + pages calls.
 
 use fake_tfc::{FakeTfc, Seed};
-use tfc_oidc::core::inventory::{read, InventoryScope, VariableSource};
+use tfc_oidc::core::inventory::{read, InventoryScope};
 use tfc_oidc::core::ports::Tfc;
+use tfc_oidc::core::variables::VariableSource;
 
 use crate::support::{client, env_var, requests_to};
 

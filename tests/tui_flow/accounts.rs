@@ -72,7 +72,7 @@ async fn done_adds_another_aws_account() {
     assert!(screen.contains("ANALYTICS"), "{screen}");
     assert!(screen.contains(DEMO_SECOND_ACCOUNT), "{screen}");
     // The exit summary lists both configurations, not only the last.
-    let Some(Outcome::Applied(report)) = h.press(Char('q')).await else {
+    let Some(WizardEnd::Applied(report)) = h.press(Char('q')).await else {
         panic!("expected an applied outcome");
     };
     let text = report.text(false, 100);
@@ -110,7 +110,7 @@ async fn the_exit_summary_lists_every_configuration_once() {
     h.press(Esc).await;
     assert_eq!(h.session.app.step, Step::Done);
     assert_eq!(h.session.app.done.earlier.len(), 2);
-    let Some(Outcome::Applied(report)) = h.press(Char('q')).await else {
+    let Some(WizardEnd::Applied(report)) = h.press(Char('q')).await else {
         panic!("expected an applied outcome");
     };
     let tags: Vec<Option<&str>> = report.all().map(|c| c.alias.as_deref()).collect();
@@ -139,7 +139,7 @@ async fn leaving_an_added_account_early_reports_the_first() {
     }
     h.press(Enter).await;
     assert_eq!(h.session.app.step, Step::Role);
-    let Some(Outcome::Applied(report)) = h.press(Char('q')).await else {
+    let Some(WizardEnd::Applied(report)) = h.press(Char('q')).await else {
         panic!("expected the first configuration's outcome");
     };
     assert!(report.earlier.is_empty());
@@ -162,7 +162,7 @@ async fn a_partial_added_account_still_reports_the_first() {
     add_account_until_apply(&mut h, "ANALYTICS").await;
     assert_eq!(h.session.app.step, Step::Apply);
     match h.press(Char('q')).await {
-        Some(Outcome::Partial {
+        Some(WizardEnd::Partial {
             message,
             earlier: Some(report),
         }) => {

@@ -11,7 +11,7 @@ use tfc_oidc::core::ports::{Iam, Tfc};
 use tfc_oidc::sandbox::Sandbox;
 use tfc_oidc::tui::connector::SandboxConnector;
 use tfc_oidc::tui::harness::Harness;
-use tfc_oidc::tui::msg::Outcome;
+use tfc_oidc::tui::msg::WizardEnd;
 use tfc_oidc::tui::steps::Step;
 
 const ROLE: &str = "tfc-acme-corp-default-project";
@@ -54,7 +54,7 @@ async fn the_enter_path_sets_up_the_first_workspace() {
     assert_eq!(h.session.app.step, Step::Done);
     assert_set_up(&h.sandbox).await;
     match h.press(Char('q')).await {
-        Some(Outcome::Applied(report)) => assert_eq!(report.plan().roles[0].name, ROLE),
+        Some(WizardEnd::Applied(report)) => assert_eq!(report.plan().roles[0].name, ROLE),
         other => panic!("expected an applied outcome, got {other:?}"),
     }
 }
@@ -81,7 +81,7 @@ async fn leaving_before_the_apply_writes_nothing() {
         );
         assert_eq!(
             h.keys(&leave).await,
-            Some(Outcome::Cancelled),
+            Some(WizardEnd::Cancelled),
             "keys {leave:?}"
         );
         assert_eq!(
@@ -96,7 +96,7 @@ async fn leaving_before_the_apply_writes_nothing() {
     let outcome = h
         .press_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
         .await;
-    assert_eq!(outcome, Some(Outcome::Cancelled));
+    assert_eq!(outcome, Some(WizardEnd::Cancelled));
     assert_eq!(writes(&h.sandbox), 0);
 }
 

@@ -73,7 +73,7 @@ async fn the_migrate_path_moves_a_workspace_off_its_keys() {
     );
     assert!(matches!(
         h.press(Char('q')).await,
-        Some(Outcome::Applied(_))
+        Some(WizardEnd::Applied(_))
     ));
 }
 
@@ -127,7 +127,7 @@ async fn done_continues_into_migration() {
     );
     // The exit summary lists both paths: the setup, then the migration.
     match h.press(Char('q')).await {
-        Some(Outcome::Applied(report)) => {
+        Some(WizardEnd::Applied(report)) => {
             assert_eq!(report.earlier.len(), 1);
             let text = report.text(false, 100);
             let setup = text.find("default configuration").expect(&text);
@@ -158,7 +158,7 @@ async fn done_continues_into_migration() {
     .await;
     h.press(Char('m')).await;
     match h.press(Char('q')).await {
-        Some(Outcome::Applied(report)) => {
+        Some(WizardEnd::Applied(report)) => {
             assert_eq!(report.plan().roles[0].name, "tfc-acme-corp-data")
         }
         other => panic!("expected the setup's outcome, got {other:?}"),

@@ -153,7 +153,7 @@ async fn a_stack_narrowed_to_one_deployment() {
     let done = h.screen();
     assert!(done.contains("deployment:production:"), "{done}");
     match h.press(Char('q')).await {
-        Some(Outcome::Applied(report)) => {
+        Some(WizardEnd::Applied(report)) => {
             let text = report.text(false, 100);
             assert!(text.contains(only), "{text}");
             assert!(!text.contains("staging"), "{text}");

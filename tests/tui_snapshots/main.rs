@@ -21,7 +21,7 @@ fn shot(h: &mut Harness) -> String {
 /// `q` on Done: the summary printed in the shell (without colours).
 async fn exit_summary(h: &mut Harness) -> String {
     match h.press(Char('q')).await {
-        Some(tfc_oidc::tui::msg::Outcome::Applied(report)) => report.text(false, 80),
+        Some(tfc_oidc::tui::msg::WizardEnd::Applied(report)) => report.text(false, 80),
         other => panic!("expected an applied outcome, got {other:?}"),
     }
 }
@@ -299,7 +299,7 @@ async fn ctrl_c_quits_even_while_typing() {
     let outcome = h
         .press_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
         .await;
-    assert_eq!(outcome, Some(tfc_oidc::tui::msg::Outcome::Cancelled));
+    assert_eq!(outcome, Some(tfc_oidc::tui::msg::WizardEnd::Cancelled));
 }
 
 #[tokio::test]

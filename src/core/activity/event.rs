@@ -9,7 +9,7 @@
 //! `responseElements`. `sourceIPAddress`, `awsRegion` and `eventTime` are always there.
 
 use crate::core::ports::TrailEvent;
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -13,8 +13,8 @@ pub mod event;
 pub mod refusal;
 
 use crate::core::inventory::trusts_provider;
-use crate::core::policy::PolicyDocument;
 use crate::core::ports::{AuditTrail, Iam, IamError, Role};
+use crate::core::trust::PolicyDocument;
 use serde::Serialize;
 use time::OffsetDateTime;
 

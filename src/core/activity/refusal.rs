@@ -8,7 +8,7 @@
 //! rest compares the token's claims with the account's provider and the organization.
 
 use super::Activity;
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
 use serde::Serialize;
 
 /// What is known beside the event, to classify it against.

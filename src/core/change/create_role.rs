@@ -4,9 +4,9 @@ use super::support::settle;
 use super::{Change, ChangeKind, DeleteRole, Held, Holder, Outcome, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
 use crate::core::plan::managed_tag;
-use crate::core::policy::PolicyDocument;
+use crate::core::trust::PolicyDocument;
 use crate::core::ports::{Iam, NewRole, Tag, Tfc};
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -40,7 +40,7 @@ impl ChangeKind for CreateRole {
 
     fn summary(&self) -> String {
         let subjects = self.policy().map(|d| d.subject_values()).unwrap_or_default();
-        let label = self.phase.role_label(crate::core::subject::for_stack(&subjects));
+        let label = self.phase.role_label(crate::core::trust::subject::for_stack(&subjects));
         format!("create role {} ({label})", self.name)
     }
 

@@ -5,7 +5,7 @@
 use super::support::gone_ok;
 use super::{Change, ChangeKind, Held, Outcome, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
-use crate::core::policy::{Effect, PolicyDocument};
+use crate::core::trust::{Effect, PolicyDocument};
 use crate::core::ports::{Iam, Role, Tfc};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

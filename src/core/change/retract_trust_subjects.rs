@@ -5,9 +5,9 @@ use super::support::unreadable;
 use crate::core::text::counted;
 use super::{Change, ChangeKind, Held, Outcome, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
-use crate::core::policy::PolicyDocument;
+use crate::core::trust::PolicyDocument;
 use crate::core::ports::{Iam, Tfc};
-use crate::core::trust_policy;
+use crate::core::trust;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +50,7 @@ impl ChangeKind for RetractTrustSubjects {
             None => return Ok(Outcome::left(format!("role {role} no longer exists"))),
         };
         let (document, removed) =
-            trust_policy::retract(&now, &self.host, &self.provider_arn, &self.subjects);
+            trust::retract(&now, &self.host, &self.provider_arn, &self.subjects);
         if removed.is_empty() {
             return Ok(Outcome::left(format!(
                 "the trust of role {role} no longer lists the subjects tfc-oidc added"

@@ -3,8 +3,8 @@
 
 use super::{Outcome, VarsetRef};
 use crate::core::error::ChangeError;
-use crate::core::policy::PolicyDocument;
 use crate::core::ports::{Iam, IamError, NewVariable, TfcError, VariableCategory};
+use crate::core::trust::PolicyDocument;
 use backon::{ExponentialBuilder, Retryable};
 use std::time::Duration;
 

@@ -5,9 +5,9 @@ use super::support::{current_trust, settle};
 use crate::core::text::counted;
 use super::{Change, ChangeKind, Held, Outcome, RetractTrustSubjects, Side, Unrevertable, Verb};
 use crate::core::error::ChangeError;
-use crate::core::policy::PolicyDocument;
+use crate::core::trust::PolicyDocument;
 use crate::core::ports::{Iam, Tfc};
-use crate::core::trust_policy::{self, TrustSpec};
+use crate::core::trust::{self, TrustSpec};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -78,7 +78,7 @@ impl ChangeKind for UpdateTrustPolicy {
             audience: self.audience.clone(),
             subjects: Vec::new(),
         };
-        let Some(document) = trust_policy::add_raw_patterns(&now, &spec, &self.added_subjects)
+        let Some(document) = trust::add_raw_patterns(&now, &spec, &self.added_subjects)
         else {
             return Ok(Outcome::default());
         };

@@ -3,22 +3,19 @@
 //!
 //! Variable sets and their variables are read once per organization, not per workspace, and each
 //! workspace's effective variables are computed here with HCP Terraform's precedence (see
-//! [`effective`]), so the cost of reading N workspaces and M sets is about N + M + pages.
+//! [`effective`](crate::core::variables::effective)), so the cost of reading N workspaces and M sets is about N + M + pages.
 
-pub mod access;
-pub mod effective;
 mod read;
 mod read_aws;
 
-use crate::core::policy::{PolicyDocument, PolicyParseError};
 use crate::core::ports::{
     CallerIdentity, OidcProvider, Project, Role, Stack, Variable, VariableSet, Workspace,
 };
+use crate::core::trust::{PolicyDocument, PolicyParseError};
+use crate::core::variables::EffectiveVariable;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub use access::{aws_access, AwsAccess};
-pub use effective::{effective_variables, EffectiveVariable, Reach, VariableSource};
 pub use read::{read, InventoryError};
 pub use read_aws::read_dormant;
 

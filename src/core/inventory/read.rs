@@ -7,9 +7,10 @@
 //! limiter keeps them under the API's rate limit, and [`CONCURRENCY`] bounds how many wait on it.
 
 use super::read_aws::read_aws;
-use super::{effective_variables, Inventory, InventoryScope, ReadProgress, VarsetEntry};
+use super::{Inventory, InventoryScope, ReadProgress, VarsetEntry};
 use super::{WorkspaceEntry, CONCURRENCY};
 use crate::core::ports::{Iam, IamError, Project, Stack, Tfc, TfcError, Variable, Workspace};
+use crate::core::variables::effective_variables;
 use futures::{StreamExt, TryStreamExt};
 use std::future::Future;
 use std::sync::Mutex;

@@ -6,8 +6,8 @@
 
 use super::read::{each, Counter, InventoryError};
 use super::{is_aws_managed, role_entry, trusts_provider, AwsInventory, ManagedPolicy, RoleEntry};
-use crate::core::policy::PolicyDocument;
 use crate::core::ports::{CallerIdentity, Iam, OidcProvider, Role};
+use crate::core::trust::PolicyDocument;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Reads the AWS account; the providers and the roles are read side by side.

@@ -10,12 +10,13 @@ use super::removals::Removals;
 use crate::core::change::{
     AddOidcAudience, CreateOidcProvider, DeleteVariable, DetachVariableSet, SetAccessKeyStatus,
 };
-use crate::core::inventory::{Inventory, VariableSource};
+use crate::core::inventory::Inventory;
 use crate::core::plan::{
     AttachScope, Change, Note, Plan, PlannedChange, PlannedRole, PlannedVariable, VariableTarget,
     VarsetRef, WorkspaceRef,
 };
 use crate::core::ports::AccessKeyStatus;
+use crate::core::variables::VariableSource;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The plan being put together.

@@ -4,12 +4,13 @@
 //! which keys and which OIDC configuration a run gets is [`aws_access`]'s answer.
 
 use super::{MigrateError, MigrationScope};
-use crate::core::dynamic_vars::STATIC_KEYS;
-pub use crate::core::inventory::access::is_static_key;
-use crate::core::inventory::access::{aws_access, OidcConfiguration};
-use crate::core::inventory::effective::reach_of;
-use crate::core::inventory::{Inventory, VariableSource, WorkspaceEntry};
+use crate::core::inventory::{Inventory, WorkspaceEntry};
 use crate::core::ports::Variable;
+pub use crate::core::variables::access::is_static_key;
+use crate::core::variables::access::{aws_access, OidcConfiguration};
+use crate::core::variables::dynamic_vars::STATIC_KEYS;
+use crate::core::variables::effective::reach_of;
+use crate::core::variables::VariableSource;
 
 /// The key id variable: its value (when readable) names the IAM access key.
 pub const ACCESS_KEY_ID: &str = STATIC_KEYS[0];

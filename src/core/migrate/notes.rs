@@ -5,8 +5,9 @@ use super::discover::KeyedWorkspace;
 use super::keys::KeyOwner;
 use super::removals::{LeftReason, Removals};
 use super::MigrationScope;
-use crate::core::inventory::{Inventory, VariableSource};
+use crate::core::inventory::Inventory;
 use crate::core::plan::{mask_key_id, Note};
+use crate::core::variables::VariableSource;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// At most five names, then `and N more`.

@@ -4,9 +4,9 @@
 //! migration only removes its keys (pointing it at another role would change its permissions).
 
 use super::discover::KeyedWorkspace;
-use crate::core::inventory::access::RunPhase;
 use crate::core::inventory::{AwsInventory, Inventory};
 use crate::core::review::explain::check_run;
+use crate::core::trust::Phase;
 
 /// The role ARN(s) of a working OIDC configuration, `None` when setup is needed.
 pub(super) fn working_roles(
@@ -18,7 +18,7 @@ pub(super) fn working_roles(
     let entry = inv.workspaces.iter().find(|w| w.workspace.id == ws.id)?;
     let audience = config.audience_value();
     let mut roles = Vec::new();
-    for phase in RunPhase::BOTH {
+    for phase in Phase::TOKEN_PHASES {
         // A sensitive role ARN cannot be read, so it cannot be shown to work.
         let role_arn = config.role_for(phase)?.value.as_deref()?;
         // The role exists, its trust admits this phase's token, the provider lists the audience:

@@ -5,9 +5,10 @@
 //! migration keeps them and says which set or variable is in the way.
 
 use super::discover::KeyedWorkspace;
-use crate::core::inventory::{effective_variables, Inventory, VariableSource};
+use crate::core::inventory::Inventory;
 use crate::core::plan::{PlannedVariable, VariableTarget};
 use crate::core::ports::{Variable, VariableCategory, VariableSet};
+use crate::core::variables::{effective_variables, VariableSource};
 
 /// The id the planned variable set gets in the simulation (real ids start with `varset-`).
 const PLANNED_SET: &str = "planned-set";

@@ -13,9 +13,10 @@
 //! compare) is not made, since that other key may not have the same permissions.
 
 use super::discover::{is_static_key, KeyedWorkspace, ACCESS_KEY_ID};
-use crate::core::inventory::effective::reach_of;
-use crate::core::inventory::{effective_variables, Inventory, VariableSource, VarsetEntry};
+use crate::core::inventory::{Inventory, VarsetEntry};
 use crate::core::ports::{Variable, VariableCategory, VariableSet};
+use crate::core::variables::effective::reach_of;
+use crate::core::variables::{effective_variables, VariableSource};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Why a source of keys stays in place.

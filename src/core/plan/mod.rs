@@ -2,7 +2,7 @@
 //! every front (review screen, `--dry-run`, JSON) and consumed by `apply`.
 
 use crate::core::ports::Tag;
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 use serde::{Deserialize, Serialize};
 
 mod note;

@@ -14,8 +14,9 @@ use crate::core::error::PlanError;
 use crate::core::names::{policy_size, TRUST_POLICY_MAX};
 use crate::core::plan::*;
 use crate::core::ports::{Tag, Workspace};
-use crate::core::subject::{Phase, SubjectPattern, WorkspaceScope};
-use crate::core::trust_policy::{self, TrustSpec};
+use crate::core::trust::subject::{SubjectPattern, WorkspaceScope};
+use crate::core::trust::Phase;
+use crate::core::trust::{self, TrustSpec};
 use serde_json::Value;
 
 use super::{guard, provider_arn, role_arn, AwsState, RoleState, TfcState};
@@ -169,7 +170,7 @@ impl Builder<'_> {
                         format!("role {name} exists: its permissions boundary is left as it is, not set to {b}"),
                     ));
                 }
-                let ext = trust_policy::extend(&doc, &spec);
+                let ext = trust::extend(&doc, &spec);
                 ext.changed().then(|| {
                     self.push(
                         Change::UpdateTrustPolicy(UpdateTrustPolicy {

@@ -10,9 +10,9 @@ use super::{RoleState, TfcState};
 use crate::core::answers::{Answers, Permissions, WorkspaceSelection};
 use crate::core::error::PlanError;
 use crate::core::plan::{managed_tag, Note};
-use crate::core::policy::{broad_trust, BroadTrust, PolicyDocument};
 use crate::core::ports::{Role, Tag, VariableSet};
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
+use crate::core::trust::{broad_trust, BroadTrust, PolicyDocument};
 
 fn tag<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
     tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())
@@ -140,15 +140,15 @@ pub fn describe_trust(doc: &PolicyDocument, host: &str) -> String {
         .iter()
         .map(|s| {
             let who: Vec<String> = match &s.principals {
-                crate::core::policy::Principals::Anyone => vec!["anyone".into()],
-                crate::core::policy::Principals::Typed(list) => list
+                crate::core::trust::Principals::Anyone => vec!["anyone".into()],
+                crate::core::trust::Principals::Typed(list) => list
                     .iter()
                     .flat_map(|(k, v)| v.iter().map(move |x| format!("{k} {x}")))
                     .collect(),
-                crate::core::policy::Principals::NotPrincipal(_) => {
+                crate::core::trust::Principals::NotPrincipal(_) => {
                     vec!["everyone but a list".into()]
                 }
-                crate::core::policy::Principals::None => vec!["no principal".into()],
+                crate::core::trust::Principals::None => vec!["no principal".into()],
             };
             let subs = s.claim_values(host, "sub", "StringLike");
             let mut text = format!("{:?} {}", s.effect, who.join(", "));

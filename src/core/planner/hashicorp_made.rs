@@ -9,8 +9,8 @@
 //! pre-project `organization:ORG:workspace:WS:run_phase:*`. A role is recognised only when all
 //! of that holds for this organization and project, so it cannot be another team's role.
 
-use crate::core::policy::{Effect, PolicyDocument};
 use crate::core::ports::Role;
+use crate::core::trust::{Effect, PolicyDocument};
 
 /// The role name HashiCorp's setup example gives.
 pub const HASHICORP_EXAMPLE_ROLE: &str = "tfc-role";

@@ -20,7 +20,7 @@ use crate::core::plan::VariableTarget;
 use crate::core::ports::{
     CallerIdentity, Iam, OidcProvider, Project, Role, Tfc, Variable, VariableSet, Workspace,
 };
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 
 /// A role as it exists now, with its permissions.
 pub(super) struct RoleState {

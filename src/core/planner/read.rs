@@ -5,7 +5,7 @@ use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection, INLINE_POL
 use crate::core::error::PlanError;
 use crate::core::plan::{VariableTarget, VarsetRef, WorkspaceRef};
 use crate::core::ports::{Iam, IamError, Project, Stack, Tfc, Variable, VariableSet, Workspace};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
 use futures::future::try_join_all;
 
 use super::{provider_arn, AwsState, RoleState, TfcState};

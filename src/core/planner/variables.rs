@@ -4,10 +4,10 @@
 use super::build::Builder;
 use crate::core::answers::{TargetChoice, DEFAULT_AUDIENCE};
 use crate::core::change::{CreateVariable, CreateVariableSet, DeleteVariable, UpdateVariable};
-use crate::core::dynamic_vars::{self, VarKind};
-use crate::core::inventory::access::is_static_key;
 use crate::core::plan::{Change, Note, PlannedRole, PlannedVariable, VariableTarget};
 use crate::core::ports::{Variable, VariableCategory};
+use crate::core::variables::access::is_static_key;
+use crate::core::variables::dynamic_vars::{self, VarKind};
 
 const DESCRIPTION: &str = "AWS dynamic credentials, managed by tfc-oidc";
 

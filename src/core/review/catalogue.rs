@@ -64,7 +64,7 @@ pub enum FindingId {
 
 /// What the catalogue says about one id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Entry {
+pub struct CatalogueEntry {
     pub id: FindingId,
     /// `TFCOIDC001` …
     pub code: &'static str,
@@ -78,8 +78,8 @@ pub struct Entry {
 }
 
 /// Every entry, in id order.
-pub const CATALOGUE: &[Entry] = &[
-    Entry {
+pub const CATALOGUE: &[CatalogueEntry] = &[
+    CatalogueEntry {
         id: FindingId::NoSubCondition,
         code: "TFCOIDC001",
         severity: Severity::Critical,
@@ -87,7 +87,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "add a StringLike condition on HOST:sub naming organization, project, workspace and run phase",
         help: "A trust statement that allows sts:AssumeRoleWithWebIdentity through the HCP Terraform OIDC provider without a condition on the token's sub claim admits a run of any workspace of any organization on that host: anyone with a free HCP Terraform account can assume the role. Add a StringLike condition on HOST:sub such as organization:ORG:project:PROJECT:workspace:WS:run_phase:* (tfc-oidc setup writes exactly this form).",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::WildcardOrganization,
         code: "TFCOIDC002",
         severity: Severity::Critical,
@@ -95,7 +95,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "spell the organization out in every sub pattern: organization:ORG:project:…",
         help: "A sub pattern such as organization:*:… or organization:acme*:… admits runs of organizations you do not own (organization names are first come, first served on HCP Terraform), so a stranger can create a matching organization and assume the role. Write the organization name exactly; wildcards belong only in the workspace or run-phase parts.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::Audience,
         code: "TFCOIDC003",
         severity: Severity::High,
@@ -103,7 +103,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "pin HOST:aud with StringEquals to the audience the workspaces send and the provider lists",
         help: "STS only accepts a token whose aud is among the OIDC provider's client IDs, and the trust policy should pin the same value with StringEquals on HOST:aud. A statement without an aud condition accepts tokens minted for any other purpose; an audience the provider does not list, or that differs from the workspace's TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE (default aws.workload.identity), makes runs fail with 'Incorrect token audience'.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::StaticKeys,
         code: "TFCOIDC004",
         severity: Severity::High,
@@ -111,7 +111,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "move the workspaces to OIDC and delete the keys: tfc-oidc migrate",
         help: "Long-lived IAM user keys (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) stored in HCP Terraform can leak through state, logs or anyone who can edit the workspace, and they never expire. Dynamic credentials give each run short-lived credentials instead. tfc-oidc migrate sets up OIDC for the workspaces and removes the key variables; deactivate the keys in IAM afterwards (--deactivate-keys).",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::KeysAndOidc,
         code: "TFCOIDC005",
         severity: Severity::High,
@@ -119,7 +119,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "remove the static key variables the workspace gets: tfc-oidc migrate",
         help: "With TFC_AWS_PROVIDER_AUTH=true the run gets a shared config file for the role, but the AWS provider's credential chain reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment first: the run may silently keep using the static keys, and the migration looks done when it is not.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::NoRoleArn,
         code: "TFCOIDC006",
         severity: Severity::High,
@@ -127,7 +127,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "set TFC_AWS_RUN_ROLE_ARN (or both TFC_AWS_PLAN_ROLE_ARN and TFC_AWS_APPLY_ROLE_ARN): tfc-oidc setup",
         help: "HCP Terraform needs a role to assume for every run phase: TFC_AWS_RUN_ROLE_ARN, or TFC_AWS_PLAN_ROLE_ARN and TFC_AWS_APPLY_ROLE_ARN. Without one, the run fails before Terraform starts. Set the variable on the workspace or in a variable set that reaches it.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::RoleRefusesRun,
         code: "TFCOIDC007",
         severity: Severity::High,
@@ -135,7 +135,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "trust the workspace's sub in the role (tfc-oidc setup), or correct the role ARN variable",
         help: "The role the workspace names must exist in the account and its trust policy must admit the exact sub HCP Terraform puts in the token: organization:ORG:project:PROJECT:workspace:WS:run_phase:plan|apply, names as they are now (renaming a project or workspace changes the sub). The detail names the condition that fails; tfc-oidc explain shows the whole evaluation.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::OperatorMisuse,
         code: "TFCOIDC008",
         severity: Severity::Medium,
@@ -143,7 +143,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "use StringLike for patterns with * or ?, and plain (not ForAllValues) operators on sub and aud",
         help: "StringEquals compares literally, so a value with * or ? never matches any token and the role never works for those workspaces. ForAllValues: on a single-valued claim passes when the claim is missing, which makes a condition weaker than it looks. Use StringLike for patterns and StringEquals for exact values.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::StaleSubject,
         code: "TFCOIDC009",
         severity: Severity::Medium,
@@ -151,7 +151,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "remove the stale sub pattern, or update it to the new name",
         help: "Trust patterns match names, not ids. A pattern naming a project or workspace that was renamed or deleted no longer admits the runs it was written for, and admits whoever creates a project or workspace with that name later. Remove or update the pattern.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::AdminForMany,
         code: "TFCOIDC010",
         severity: Severity::Medium,
@@ -159,7 +159,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "give the role least-privilege policies, or split it: a read-only plan role and a narrower apply role per workspace",
         help: "Plan runs execute code from unmerged changes (speculative plans), and every workspace a role trusts can use all of its permissions. Administrator access (AdministratorAccess, PowerUserAccess together with IAM permissions, or Action * on Resource *) on such a role lets any of them take over the account. Prefer split plan/apply roles (tfc-oidc setup --split-roles) with narrow policies.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::GlobalRoleArn,
         code: "TFCOIDC011",
         severity: Severity::Medium,
@@ -167,7 +167,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "attach the variable set to the projects or workspaces that need the role, not globally",
         help: "A global variable set reaches every workspace of the organization, including ones created later, so any of them can ask for the role; only the trust policy stands in the way. Attach the set to the projects or workspaces that need the role.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::NoPhaseSplit,
         code: "TFCOIDC012",
         severity: Severity::Low,
@@ -175,7 +175,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "use separate plan and apply roles (setup's --split-roles makes them)",
         help: "A role trusted for run_phase:* gives plan runs, which execute unreviewed code, the same permissions as applies. A read-only plan role (TFC_AWS_PLAN_ROLE_ARN, trusted for run_phase:plan) and an apply role (TFC_AWS_APPLY_ROLE_ARN, run_phase:apply) limit that.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::UnusedRole,
         code: "TFCOIDC013",
         severity: Severity::Low,
@@ -183,7 +183,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "delete the role if nothing needs it any more",
         help: "IAM's RoleLastUsed says the role has not been assumed for more than 90 days (or never, and it is older than that). An unused role that trusts HCP Terraform is attack surface without a purpose.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::HalfSetTag,
         code: "TFCOIDC014",
         severity: Severity::High,
@@ -193,7 +193,7 @@ pub const CATALOGUE: &[Entry] = &[
     },
     // TFCOIDC015 and 016 need CloudTrail's event history (`cloudtrail:LookupEvents`), and
     // `review` skips them when it cannot be read.
-    Entry {
+    CatalogueEntry {
         id: FindingId::UnusedSubject,
         code: "TFCOIDC015",
         severity: Severity::Low,
@@ -201,7 +201,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "remove the workspace's sub pattern from the role's trust policy if the workspace no longer needs the role",
         help: "CloudTrail's event history (90 days) has no successful AssumeRoleWithWebIdentity of this role by a run of the workspace the trust policy names. A trust entry nobody uses only widens who may assume the role; remove it, or keep it if the workspace runs less often than that.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::RefusedRuns,
         code: "TFCOIDC016",
         severity: Severity::High,
@@ -209,7 +209,7 @@ pub const CATALOGUE: &[Entry] = &[
         fix: "run tfc-oidc explain for the workspace and phase to see which condition refuses it, then fix the trust policy or the variables",
         help: "CloudTrail recorded AssumeRoleWithWebIdentity calls from runs of this workspace that AWS refused (AccessDenied, InvalidIdentityToken…), and no later call for the same run phase succeeded (with any role): the workspace's runs are failing at provider configuration. tfc-oidc explain names the failing condition; tfc-oidc verify proves the fix with a plan-only run.",
     },
-    Entry {
+    CatalogueEntry {
         id: FindingId::UnevaluatedClaim,
         code: "TFCOIDC017",
         severity: Severity::Medium,
@@ -226,7 +226,7 @@ impl FindingId {
     }
 
     /// The catalogue entry.
-    pub fn entry(self) -> &'static Entry {
+    pub fn entry(self) -> &'static CatalogueEntry {
         CATALOGUE
             .iter()
             .find(|e| e.id == self)

@@ -3,14 +3,14 @@
 //! and what else STS checks (the provider exists and lists the audience). Used by `explain` and
 //! by TFCOIDC007/003 in `review`.
 
-use crate::core::dynamic_vars::{self, VarKind};
-use crate::core::inventory::access::{self, aws_access, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
 use crate::core::names::{account_of, role_name_of};
-use crate::core::policy::{evaluate, Claims, Decision, Effect, PolicyDocument};
 use crate::core::ports::Role;
-use crate::core::subject::Phase;
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
+use crate::core::trust::Phase;
+use crate::core::trust::{evaluate, Claims, Decision, Effect, PolicyDocument};
+use crate::core::variables::access::{self, aws_access};
+use crate::core::variables::dynamic_vars::{self, VarKind};
 use serde::Serialize;
 
 /// Why the run would be refused (each one alone is enough).
@@ -88,7 +88,7 @@ impl RunCheck {
 }
 
 /// The subject of a workspace run.
-pub fn run_subject(inv: &Inventory, ws: &WorkspaceEntry, phase: RunPhase) -> RunSubject {
+pub fn run_subject(inv: &Inventory, ws: &WorkspaceEntry, phase: Phase) -> RunSubject {
     RunSubject::Workspace {
         organization: inv.organization.clone(),
         project: ws.project_name.clone(),
@@ -119,7 +119,7 @@ pub fn check_run(
     aws: &AwsInventory,
     ws: &WorkspaceEntry,
     aud: &str,
-    phase: RunPhase,
+    phase: Phase,
     role_arn: &str,
     extra: Option<&Role>,
 ) -> RunCheck {
@@ -202,7 +202,7 @@ pub enum ExplainError {
     #[error("workspace {workspace} has no {phase} role: neither {specific} nor {run} reaches it; pass --role-arn ARN, or run 'tfc-oidc setup'")]
     NoRole {
         workspace: String,
-        phase: RunPhase,
+        phase: Phase,
         specific: String,
         run: String,
     },
@@ -233,7 +233,7 @@ pub struct Explanation {
     /// `org/workspace`.
     pub workspace: String,
     pub project: String,
-    pub phase: RunPhase,
+    pub phase: Phase,
     /// Where the role ARN came from: `--role-arn`, or the variable and its source.
     pub role_source: String,
     /// `TFC_AWS_PROVIDER_AUTH` is not true: runs would not ask for credentials at all.
@@ -254,7 +254,7 @@ pub fn explain(
     inv: &Inventory,
     project: &str,
     workspace: &str,
-    phase: RunPhase,
+    phase: Phase,
     tag: Option<&str>,
     role_arn: Option<&str>,
     extra: Option<&Role>,

@@ -4,11 +4,11 @@
 //! the deployment's `role_arn` input, not from variables, so the role is always given.
 
 use super::explain::{check_subject, ExplainError, RunCheck};
-use crate::core::inventory::access::RunPhase;
 use crate::core::inventory::Inventory;
 use crate::core::names::account_of;
 use crate::core::ports::Role;
-use crate::core::subject::{RunSubject, STACK_SUBJECT_MAX};
+use crate::core::trust::subject::{RunSubject, STACK_SUBJECT_MAX};
+use crate::core::trust::Phase;
 use serde::Serialize;
 
 /// Which Stack operation to explain.
@@ -17,7 +17,7 @@ pub struct StackRun<'a> {
     pub project: &'a str,
     pub stack: &'a str,
     pub deployment: &'a str,
-    pub operation: RunPhase,
+    pub operation: Phase,
     pub role_arn: &'a str,
     /// The `audience` of the Stack's `identity_token` block.
     pub audience: &'a str,
@@ -30,7 +30,7 @@ pub struct StackExplanation {
     pub stack: String,
     pub project: String,
     pub deployment: String,
-    pub operation: RunPhase,
+    pub operation: Phase,
     /// Always `--role-arn`: Stacks take the role from their deployment configuration.
     pub role_source: String,
     /// What the inventory says about the Stack beside the verdict (an unknown deployment, a

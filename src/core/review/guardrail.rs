@@ -1,15 +1,15 @@
 //! Whether an AWS Organizations resource control policy (RCP) guards the account against other
 //! organizations' HCP Terraform runs: one attached to the account, an OU above it or the root
 //! whose content denies `AssumeRoleWithWebIdentity` through the review's issuer to a stranger's
-//! token. The content is judged by the trust evaluator (`core::policy`), not by its shape, so
+//! token. The content is judged by the trust evaluator (`core::trust`), not by its shape, so
 //! `tfc-oidc guardrail`'s policy and equivalent hand-written ones are both recognised.
 //!
 //! Reading Organizations is best effort: without access (not in an organization, not the
 //! management or a delegated administrator account, no `organizations:*` permission) the review
 //! says it could not tell, never fails.
 
-use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{IamError, OrgNode, OrgNodeKind, OrgPolicy, Organizations};
+use crate::core::trust::{evaluate, Claims, PolicyDocument};
 use serde::Serialize;
 
 /// OUs nest at most five deep under the root: the parent chain is never longer than this.

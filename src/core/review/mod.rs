@@ -21,9 +21,9 @@ mod trust;
 mod trusted;
 mod workspaces;
 
-pub use crate::core::inventory::access::RunPhase;
+pub use crate::core::trust::Phase;
 pub use assess::{assess, ActivityRead, Assessment};
-pub use catalogue::{Entry, FindingId, Severity, CATALOGUE};
+pub use catalogue::{CatalogueEntry, FindingId, Severity, CATALOGUE};
 pub use permissions::{admin_for_many_workspaces, unchecked_policies, UncheckedPolicy};
 
 use crate::core::inventory::{Inventory, WorkspaceEntry};

@@ -8,8 +8,8 @@
 
 use super::{Finding, FindingId, ResourceRef};
 use crate::core::inventory::{is_aws_managed, AwsInventory, Inventory, ManagedPolicy, RoleEntry};
-use crate::core::policy::{action_matches, Actions, Effect, PolicyDocument};
-use crate::core::subject::{admits_many_workspaces, admits_plan, workspace_key};
+use crate::core::trust::subject::{admits_many_workspaces, admits_plan, workspace_key};
+use crate::core::trust::{action_matches, Actions, Effect, PolicyDocument};
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;

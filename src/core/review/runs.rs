@@ -5,11 +5,12 @@
 
 use super::explain::{check_run, in_account, Problem, RunCheck};
 use super::{shell_word, tfc_oidc, Finding, FindingId, ResourceRef};
-use crate::core::dynamic_vars::VarKind;
-use crate::core::inventory::access::{aws_access, OidcConfiguration as AwsConfig, RunPhase};
 use crate::core::inventory::{AwsInventory, Inventory, WorkspaceEntry};
 use crate::core::names::role_name_of;
 use crate::core::planner::made_for;
+use crate::core::trust::Phase;
+use crate::core::variables::access::{aws_access, OidcConfiguration as AwsConfig};
+use crate::core::variables::dynamic_vars::VarKind;
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
     let Some(aws) = &inv.aws else {
@@ -31,7 +32,7 @@ fn refuses(p: &Problem) -> bool {
 
 /// One phase's role variable and its check.
 struct PhaseCheck {
-    phase: RunPhase,
+    phase: Phase,
     key: String,
     source: String,
     check: RunCheck,
@@ -58,7 +59,7 @@ fn phase_checks(
 ) -> Vec<PhaseCheck> {
     let aud = c.audience_value();
     let mut checks: Vec<PhaseCheck> = Vec::new();
-    for phase in RunPhase::BOTH {
+    for phase in Phase::TOKEN_PHASES {
         let Some(var) = c.role_for(phase) else {
             continue;
         };
@@ -188,7 +189,7 @@ fn fix_commands(
     ws: &WorkspaceEntry,
     c: &AwsConfig,
     arn: &str,
-    phase: RunPhase,
+    phase: Phase,
 ) -> (String, String) {
     let (cmd, org, project, name) = (
         tfc_oidc(&inv.host),

@@ -7,8 +7,8 @@ use super::trusted::{trusted_patterns, Trusted};
 use super::{Finding, FindingId, ResourceRef};
 use crate::core::inventory::Inventory;
 use crate::core::ports::Stack;
-use crate::core::subject::unescape;
-use crate::core::subject::{has_wildcard, RunSubject};
+use crate::core::trust::subject::unescape;
+use crate::core::trust::subject::{has_wildcard, RunSubject};
 
 /// The Stack patterns' findings.
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {

@@ -5,11 +5,11 @@
 
 use super::{Finding, FindingId, ResourceRef};
 use crate::core::inventory::{AwsInventory, Inventory, RoleEntry};
-use crate::core::policy::{
-    broad_trust, condition_holds, restricts, BroadTrust, Claims, Condition, SetQualifier, Statement,
-};
-use crate::core::subject::{
+use crate::core::trust::subject::{
     admits_both_phases, has_wildcard, org_part, unescape, workspace_pattern, OrgPart,
+};
+use crate::core::trust::{
+    broad_trust, condition_holds, restricts, BroadTrust, Claims, Condition, SetQualifier, Statement,
 };
 
 /// The claims IAM turns into `HOST:claim` condition keys for a generic OIDC provider: AWS's IAM
@@ -160,7 +160,7 @@ impl Ctx<'_> {
                 !provider
                     .client_ids
                     .iter()
-                    .any(|c| crate::core::subject::string_like(v, c) || v == c)
+                    .any(|c| crate::core::trust::subject::string_like(v, c) || v == c)
             })
             .collect();
         if values.is_empty() || unknown.len() < values.len() {

@@ -21,7 +21,7 @@ impl Trusted<'_> {
     /// Whether the pattern admits the token subject `sub`, as its operator compares.
     pub fn admits(&self, sub: &str) -> bool {
         if self.like {
-            crate::core::subject::string_like(self.pattern, sub)
+            crate::core::trust::subject::string_like(self.pattern, sub)
         } else {
             self.pattern == sub
         }

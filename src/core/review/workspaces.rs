@@ -2,15 +2,18 @@
 //! OIDC without a role (006), role ARNs in global sets (011), half-set tagged configurations (014).
 
 use super::{shell_word, tfc_oidc, Finding, FindingId, ResourceRef};
-use crate::core::dynamic_vars::{self, VarKind, PROVIDER_AUTH, RUN_ROLE_ARN, STATIC_KEYS};
-use crate::core::inventory::access::{
-    aws_access, is_static_key, OidcConfiguration as AwsConfig, RunPhase, Setting, StaticKey,
-};
-use crate::core::inventory::{Inventory, VariableSource, WorkspaceEntry};
+use crate::core::inventory::{Inventory, WorkspaceEntry};
 use crate::core::plan::mask_key_id;
 use crate::core::ports::VariableCategory;
-use crate::core::subject::Phase;
 use crate::core::text::and_list;
+use crate::core::trust::Phase;
+use crate::core::variables::access::{
+    aws_access, is_static_key, OidcConfiguration as AwsConfig, Setting, StaticKey,
+};
+use crate::core::variables::dynamic_vars::{
+    self, VarKind, PROVIDER_AUTH, RUN_ROLE_ARN, STATIC_KEYS,
+};
+use crate::core::variables::VariableSource;
 use std::collections::BTreeMap;
 
 pub(super) fn check(inv: &Inventory) -> Vec<Finding> {
@@ -87,7 +90,7 @@ fn static_key_findings(inv: &Inventory) -> Vec<Finding> {
 fn own_keys_finding(
     inv: &Inventory,
     ws: &WorkspaceEntry,
-    keys: &[crate::core::inventory::access::StaticKey],
+    keys: &[crate::core::variables::access::StaticKey],
 ) -> Option<Finding> {
     let own: Vec<String> = keys
         .iter()
@@ -201,8 +204,8 @@ fn keys_and_oidc(
 }
 
 /// The phases of an enabled configuration that have no role.
-fn phases_without_role(c: &AwsConfig) -> Vec<RunPhase> {
-    RunPhase::BOTH
+fn phases_without_role(c: &AwsConfig) -> Vec<Phase> {
+    Phase::TOKEN_PHASES
         .into_iter()
         .filter(|p| c.role_for(*p).is_none())
         .collect()

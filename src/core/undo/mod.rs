@@ -4,13 +4,13 @@
 
 use crate::core::accounts::Accounts;
 use crate::core::change::{Held, Holder};
-use crate::core::dynamic_vars::STATIC_KEYS;
 use crate::core::error::PlanError;
 use crate::core::journal::{Outcome, Record};
 use crate::core::plan::{Change, DormantRole, Note, Plan, PlannedChange};
-use crate::core::policy::PolicyDocument;
 use crate::core::ports::{Iam, IamError, Tfc};
-use crate::core::trust_policy;
+use crate::core::trust;
+use crate::core::trust::PolicyDocument;
+use crate::core::variables::dynamic_vars::STATIC_KEYS;
 use serde_json::Value;
 
 /// The deletion of a static AWS key variable (by `migrate`).
@@ -93,7 +93,7 @@ async fn later_trusting_roles(
         };
         // The trust as the undo leaves it: without the subjects this apply added.
         let after = match extended(&role.name) {
-            Some(u) => trust_policy::retract(&now, &u.host, &u.provider_arn, &u.added_subjects).0,
+            Some(u) => trust::retract(&now, &u.host, &u.provider_arn, &u.added_subjects).0,
             None => now.into_value(),
         };
         let trusts = PolicyDocument::from_value(after.clone()).is_ok_and(|d| d.names_provider(arn));

@@ -6,17 +6,18 @@
 //! The facts (which variable sets what, precedence, `TFC_DEFAULT_AWS_*` fill-in, the plan/apply
 //! → run role fallback) are [`aws_access_of`]'s; this module adds verify's diagnosis of them.
 
-use crate::core::dynamic_vars::{self, STATIC_KEYS};
-pub use crate::core::dynamic_vars::{AUDIENCE, PROVIDER_AUTH};
-use crate::core::inventory::access::{self, aws_access_of, RunPhase};
-use crate::core::inventory::EffectiveVariable;
 use crate::core::names::iam_role_name_of;
 use crate::core::ports::VariableCategory;
+use crate::core::trust::Phase;
+use crate::core::variables::access::{self, aws_access_of};
+use crate::core::variables::dynamic_vars::{self, STATIC_KEYS};
+pub use crate::core::variables::dynamic_vars::{AUDIENCE, PROVIDER_AUTH};
+use crate::core::variables::EffectiveVariable;
 use serde::Serialize;
 
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Setting {
+pub struct ReportedSetting {
     pub key: String,
     /// `None` for a sensitive variable (its value cannot be read).
     pub value: Option<String>,
@@ -94,13 +95,13 @@ impl VariableProblem {
 pub struct CredentialConfig {
     /// `plan` or `apply`.
     pub phase: String,
-    pub provider_auth: Option<Setting>,
+    pub provider_auth: Option<ReportedSetting>,
     /// The role ARN the phase assumes, and the variable it comes from.
-    pub role_arn: Option<Setting>,
+    pub role_arn: Option<ReportedSetting>,
     /// The token's audience (the default when no variable sets one).
     pub audience: String,
     /// The variable that set the audience, when one did.
-    pub audience_setting: Option<Setting>,
+    pub audience_setting: Option<ReportedSetting>,
     pub problems: Vec<VariableProblem>,
 }
 
@@ -122,8 +123,8 @@ fn env_var<'a>(vars: &'a [EffectiveVariable], key: &str) -> Option<&'a Effective
 }
 
 /// verify's form of a setting: the source in words.
-fn setting(s: &access::Setting) -> Setting {
-    Setting {
+fn setting(s: &access::Setting) -> ReportedSetting {
+    ReportedSetting {
         key: s.key.clone(),
         value: s.value.clone(),
         source: s.source.describe(),
@@ -131,11 +132,11 @@ fn setting(s: &access::Setting) -> Setting {
 }
 
 /// `apply` is the apply phase; anything else is read as the plan phase.
-fn run_phase(phase: &str) -> RunPhase {
+fn run_phase(phase: &str) -> Phase {
     if phase.eq_ignore_ascii_case("apply") {
-        RunPhase::Apply
+        Phase::Apply
     } else {
-        RunPhase::Plan
+        Phase::Plan
     }
 }
 
@@ -161,7 +162,7 @@ pub fn credential_config(vars: &[EffectiveVariable], phase: &str) -> CredentialC
         None => problems.push(VariableProblem::RoleArnMissing {
             phase: phase.into(),
         }),
-        Some(Setting {
+        Some(ReportedSetting {
             key,
             value: Some(value),
             ..
@@ -241,9 +242,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
     use crate::core::answers::DEFAULT_AUDIENCE;
-    use crate::core::inventory::{Reach, VariableSource};
     use crate::core::names::{account_of, iam_role_name_of as role_name_of};
     use crate::core::ports::Variable;
+    use crate::core::variables::{Reach, VariableSource};
 
     fn var(key: &str, value: &str, category: VariableCategory) -> EffectiveVariable {
         EffectiveVariable {

@@ -3,7 +3,7 @@
 //! say and what IAM's evaluator says about this workspace's token, most telling cause first.
 
 use super::credentials::CredentialConfig;
-use super::follow::RunPhase;
+use super::follow::RunProgress;
 use super::log::{AwsAuthError, LogSummary};
 use serde::Serialize;
 
@@ -124,7 +124,7 @@ fn fact_causes(facts: &AwsFacts, config: &CredentialConfig) -> Vec<Cause> {
                 cause = cause.fix(format!(
                     "add the subject to the role's trust policy ('tfc-oidc setup' for this workspace does), e.g. StringLike {}:sub = {}",
                     facts.claims.host,
-                    crate::core::subject::escape(&facts.claims.sub)
+                    crate::core::trust::subject::escape(&facts.claims.sub)
                 ));
                 out.push(cause);
             }
@@ -259,7 +259,7 @@ pub fn describe_aws_error(e: &AwsAuthError) -> String {
 
 /// Everything known about one run, for [`causes`].
 pub struct Evidence<'a> {
-    pub phase: RunPhase,
+    pub phase: RunProgress,
     pub status: &'a str,
     pub config: &'a CredentialConfig,
     pub log: Option<&'a LogSummary>,
@@ -269,7 +269,7 @@ pub struct Evidence<'a> {
 /// Whether the run authenticated: its plan finished, the log shows no AWS authentication
 /// error, and dynamic credentials were configured.
 pub fn authenticated(e: &Evidence) -> bool {
-    e.phase == RunPhase::Planned
+    e.phase == RunProgress::Planned
         && e.config.enabled()
         && e.log.is_none_or(|l| l.aws_errors.is_empty())
 }
@@ -302,7 +302,7 @@ pub fn causes(e: &Evidence) -> Vec<Cause> {
     }
     if out.is_empty() {
         match e.phase {
-            RunPhase::Failed if e.status == "errored" => {
+            RunProgress::Failed if e.status == "errored" => {
                 let mut c = Cause::new(
                     CauseCode::RunErrored,
                     "the run errored, with no AWS authentication error in its log",
@@ -318,7 +318,7 @@ pub fn causes(e: &Evidence) -> Vec<Cause> {
                 }
                 out.push(c);
             }
-            RunPhase::Failed => out.push(Cause::new(
+            RunProgress::Failed => out.push(Cause::new(
                 CauseCode::RunCanceled,
                 format!("the run ended as {} before its plan finished", e.status),
             )),

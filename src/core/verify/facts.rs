@@ -4,9 +4,9 @@
 
 use super::credentials::CredentialConfig;
 use crate::core::names::{account_of, iam_role_name_of as role_name_of};
-use crate::core::policy::{evaluate, Claims, Decision, PolicyDocument};
 use crate::core::ports::{CallerIdentity, Iam, OidcProvider, Role};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
+use crate::core::trust::{evaluate, Claims, Decision, PolicyDocument};
 
 /// What the role lookup found.
 #[derive(Debug, Clone, PartialEq, Eq)]

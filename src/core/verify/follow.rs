@@ -10,7 +10,7 @@ use tokio::time::Instant;
 /// Where a run is, as far as its plan is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RunPhase {
+pub enum RunProgress {
     /// Not planned yet: pending, queued, fetching, pre-plan tasks, planning.
     Waiting,
     /// The plan finished (the run may go on with cost estimation or policy checks).
@@ -21,7 +21,7 @@ pub enum RunPhase {
 
 /// What a run status (HCP Terraform's Runs API, "Run States") means here. Unknown statuses wait:
 /// the time limit still ends the wait.
-pub fn run_phase(status: &str) -> RunPhase {
+pub fn run_progress(status: &str) -> RunProgress {
     match status {
         "planned"
         | "planned_and_finished"
@@ -43,9 +43,9 @@ pub fn run_phase(status: &str) -> RunPhase {
         | "applying"
         | "applied"
         | "post_apply_running"
-        | "post_apply_completed" => RunPhase::Planned,
-        "errored" | "canceled" | "force_canceled" | "discarded" => RunPhase::Failed,
-        _ => RunPhase::Waiting,
+        | "post_apply_completed" => RunProgress::Planned,
+        "errored" | "canceled" | "force_canceled" | "discarded" => RunProgress::Failed,
+        _ => RunProgress::Waiting,
     }
 }
 
@@ -105,7 +105,7 @@ pub async fn follow(
     let mut interval = options.first_interval;
     on_change(&current, Duration::ZERO);
     loop {
-        if run_phase(&current.status) != RunPhase::Waiting {
+        if run_progress(&current.status) != RunProgress::Waiting {
             return Ok(FollowEnd::Settled(current));
         }
         let elapsed = started.elapsed();
@@ -130,15 +130,15 @@ mod tests {
 
     #[test]
     fn statuses() {
-        assert_eq!(run_phase("pending"), RunPhase::Waiting);
-        assert_eq!(run_phase("plan_queued"), RunPhase::Waiting);
-        assert_eq!(run_phase("planning"), RunPhase::Waiting);
-        assert_eq!(run_phase("something_new"), RunPhase::Waiting);
-        assert_eq!(run_phase("planned_and_finished"), RunPhase::Planned);
-        assert_eq!(run_phase("cost_estimated"), RunPhase::Planned);
-        assert_eq!(run_phase("policy_checked"), RunPhase::Planned);
-        assert_eq!(run_phase("errored"), RunPhase::Failed);
-        assert_eq!(run_phase("discarded"), RunPhase::Failed);
+        assert_eq!(run_progress("pending"), RunProgress::Waiting);
+        assert_eq!(run_progress("plan_queued"), RunProgress::Waiting);
+        assert_eq!(run_progress("planning"), RunProgress::Waiting);
+        assert_eq!(run_progress("something_new"), RunProgress::Waiting);
+        assert_eq!(run_progress("planned_and_finished"), RunProgress::Planned);
+        assert_eq!(run_progress("cost_estimated"), RunProgress::Planned);
+        assert_eq!(run_progress("policy_checked"), RunProgress::Planned);
+        assert_eq!(run_progress("errored"), RunProgress::Failed);
+        assert_eq!(run_progress("discarded"), RunProgress::Failed);
     }
 
     #[test]

@@ -16,10 +16,10 @@ pub mod log;
 mod read;
 
 use crate::core::ports::{CurrentConfiguration, Iam, RunInfo, Tfc, TfcError};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
 use credentials::{credential_config, CredentialConfig};
 use diagnose::{Cause, CauseCode, Evidence};
-use follow::{run_phase, FollowEnd, FollowOptions};
+use follow::{run_progress, FollowEnd, FollowOptions};
 use log::LogSummary;
 use serde::Serialize;
 use std::time::Duration;
@@ -204,7 +204,7 @@ pub async fn conclude(
     } else {
         read_log(tfc, run, &mut notes).await
     };
-    let phase = run_phase(&run.status);
+    let phase = run_progress(&run.status);
     let quick = Evidence {
         phase,
         status: &run.status,

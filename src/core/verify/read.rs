@@ -3,8 +3,8 @@
 //! (computed with the inventory's precedence rules from its own variables and the variable sets
 //! that reach it).
 
-use crate::core::inventory::{effective_variables, EffectiveVariable};
 use crate::core::ports::{CurrentConfiguration, Tfc, TfcError, Variable, VariableSet, Workspace};
+use crate::core::variables::{effective_variables, EffectiveVariable};
 use futures::future::try_join_all;
 
 /// What `verify` reads before queueing anything.

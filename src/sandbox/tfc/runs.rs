@@ -7,11 +7,11 @@
 
 use super::state::TfcState;
 use super::vars::{not_found, rejected};
-use crate::core::inventory::{EffectiveVariable, VariableSource};
 use crate::core::names::{account_of, iam_role_name_of as role_name_of};
-use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{Iam, PlanInfo, RunInfo, TfcError, Variable};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
+use crate::core::trust::{evaluate, Claims, PolicyDocument};
+use crate::core::variables::{EffectiveVariable, VariableSource};
 use crate::core::verify::credentials::credential_config;
 use crate::sandbox::iam::WebIdentityCall;
 use crate::sandbox::SandboxIam;
@@ -109,7 +109,12 @@ impl TfcState {
 
     /// Stores a new run with its outcome; ids come from a counter of their own, so queueing a
     /// run never shifts the ids of later workspaces or variables.
-    pub(crate) fn add_run(&mut self, ws_id: &str, outcome: Outcome, structured: bool) -> RunInfo {
+    pub(crate) fn add_run(
+        &mut self,
+        ws_id: &str,
+        outcome: RunOutcome,
+        structured: bool,
+    ) -> RunInfo {
         self.run_counter += 1;
         let n = self.run_counter ^ 0x7275_6e00_0000_0000;
         let run = RunState {
@@ -136,7 +141,7 @@ pub(crate) struct RunInput {
 
 /// How the AWS provider fares in the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub(crate) enum RunOutcome {
     /// Dynamic credentials worked.
     Assumed,
     /// No dynamic credentials, but static keys: the plan runs on them.
@@ -147,10 +152,10 @@ pub(crate) enum Outcome {
     WrongAudience,
 }
 
-impl Outcome {
+impl RunOutcome {
     fn final_status(&self) -> &'static str {
         match self {
-            Outcome::Assumed | Outcome::StaticKeys => "planned_and_finished",
+            RunOutcome::Assumed | RunOutcome::StaticKeys => "planned_and_finished",
             _ => "errored",
         }
     }
@@ -159,15 +164,15 @@ impl Outcome {
         let sts = "configuring Terraform AWS Provider: validating provider credentials: retrieving caller identity from STS: operation error STS: GetCallerIdentity, get identity: get credentials: failed to refresh cached credentials, failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error";
         let rid = "RequestID: 5d0c1c0e-8f3a-4c55-9d6b-2b1f0a7e3c11";
         Some(match self {
-            Outcome::Assumed | Outcome::StaticKeys => return None,
-            Outcome::NoCredentials => "No valid credential sources found".into(),
-            Outcome::AccessDenied => format!(
+            RunOutcome::Assumed | RunOutcome::StaticKeys => return None,
+            RunOutcome::NoCredentials => "No valid credential sources found".into(),
+            RunOutcome::AccessDenied => format!(
                 "{sts} StatusCode: 403, {rid}, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
             ),
-            Outcome::NoProvider => format!(
+            RunOutcome::NoProvider => format!(
                 "{sts} StatusCode: 400, {rid}, InvalidIdentityToken: No OpenIDConnect provider found in your account for https://{host}"
             ),
-            Outcome::WrongAudience => format!(
+            RunOutcome::WrongAudience => format!(
                 "{sts} StatusCode: 400, {rid}, InvalidIdentityToken: Incorrect token audience"
             ),
         })
@@ -202,7 +207,7 @@ fn json_lines(lines: &[String]) -> String {
 /// What AWS makes of a run: the outcome, and the role and audience it tried (when it got as far
 /// as calling `AssumeRoleWithWebIdentity`).
 pub(crate) struct Simulation {
-    pub(crate) outcome: Outcome,
+    pub(crate) outcome: RunOutcome,
     pub(crate) attempt: Option<(String, String)>,
 }
 
@@ -220,52 +225,52 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simu
     let static_keys = input
         .variables
         .iter()
-        .any(|v| v.key == crate::core::dynamic_vars::STATIC_KEYS[0]);
+        .any(|v| v.key == crate::core::variables::dynamic_vars::STATIC_KEYS[0]);
     let done = |outcome| Simulation {
         outcome,
         attempt: None,
     };
     if !config.enabled() {
         return done(if static_keys {
-            Outcome::StaticKeys
+            RunOutcome::StaticKeys
         } else {
-            Outcome::NoCredentials
+            RunOutcome::NoCredentials
         });
     }
     let (Some(iam), Some(arn)) = (iam, config.role_arn_value()) else {
-        return done(Outcome::AccessDenied);
+        return done(RunOutcome::AccessDenied);
     };
     let tried = |outcome| Simulation {
         outcome,
         attempt: Some((arn.to_string(), config.audience.clone())),
     };
     let Ok(caller) = iam.caller_identity().await else {
-        return done(Outcome::AccessDenied);
+        return done(RunOutcome::AccessDenied);
     };
     if account_of(arn) != Some(caller.account.as_str()) {
         // Another account: its provider is not in this sandbox.
-        return done(Outcome::NoProvider);
+        return done(RunOutcome::NoProvider);
     }
     let provider_arn =
         crate::core::names::oidc_provider_arn(caller.partition(), &caller.account, &input.host);
     let provider = match iam.get_oidc_provider(&provider_arn).await {
         Ok(Some(p)) => p,
-        _ => return tried(Outcome::NoProvider),
+        _ => return tried(RunOutcome::NoProvider),
     };
     if !provider.client_ids.contains(&config.audience) {
-        return tried(Outcome::WrongAudience);
+        return tried(RunOutcome::WrongAudience);
     }
     let role = match role_name_of(arn) {
         Some(name) => iam.get_role(name).await.ok().flatten(),
         None => None,
     };
     let Some(role) = role else {
-        return tried(Outcome::AccessDenied);
+        return tried(RunOutcome::AccessDenied);
     };
     let claims = Claims::for_subject(&input.host, &provider_arn, &config.audience, &input.subject);
     match PolicyDocument::parse(&role.trust_policy) {
-        Ok(doc) if evaluate(&doc, &claims).allowed => tried(Outcome::Assumed),
-        _ => tried(Outcome::AccessDenied),
+        Ok(doc) if evaluate(&doc, &claims).allowed => tried(RunOutcome::Assumed),
+        _ => tried(RunOutcome::AccessDenied),
     }
 }
 
@@ -276,15 +281,15 @@ impl Simulation {
             return;
         };
         let error = match self.outcome {
-            Outcome::AccessDenied => Some((
+            RunOutcome::AccessDenied => Some((
                 "AccessDenied",
                 "Not authorized to perform sts:AssumeRoleWithWebIdentity",
             )),
-            Outcome::NoProvider => Some((
+            RunOutcome::NoProvider => Some((
                 "InvalidIdentityToken",
                 "No OpenIDConnect provider found in your account",
             )),
-            Outcome::WrongAudience => Some(("InvalidIdentityToken", "Incorrect token audience")),
+            RunOutcome::WrongAudience => Some(("InvalidIdentityToken", "Incorrect token audience")),
             _ => None,
         };
         let subject = input.subject.to_sub();

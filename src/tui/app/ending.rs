@@ -1,10 +1,10 @@
-//! How paths end: the Done screen a finished apply shows, and the [`Outcome`] quitting reports
+//! How paths end: the Done screen a finished apply shows, and the [`WizardEnd`] quitting reports
 //! (every path the session finished, for the summary printed in the shell).
 
 use super::App;
 use crate::core::plan::Plan;
 use crate::tui::effects::Effect;
-use crate::tui::msg::{Badge, Outcome};
+use crate::tui::msg::{Badge, WizardEnd};
 use crate::tui::report::Report;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::{Flash, Step, Task};
@@ -50,7 +50,7 @@ impl App {
                 });
                 return vec![];
             }
-            Step::Apply => Outcome::Partial {
+            Step::Apply => WizardEnd::Partial {
                 message: self
                     .apply
                     .failure
@@ -61,9 +61,9 @@ impl App {
             Step::Done => {
                 let mut all = self.finished.clone();
                 all.extend(self.done.configured());
-                Outcome::of(all)
+                WizardEnd::of(all)
             }
-            _ => Outcome::of(self.finished.clone()),
+            _ => WizardEnd::of(self.finished.clone()),
         };
         vec![Effect::Quit(outcome)]
     }

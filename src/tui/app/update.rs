@@ -15,7 +15,7 @@ use crate::tui::steps::findings::FixTarget;
 use crate::tui::steps::migrate_pick::MigratePickStep;
 use crate::tui::steps::refused::ChosenWorkspaces;
 use crate::tui::steps::review::ReviewStep;
-use crate::tui::steps::{Flash, Flow, Reaction, Step, Task};
+use crate::tui::steps::{Flash, Navigation, Reaction, Step, Task};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 impl App {
@@ -302,15 +302,15 @@ impl App {
             self.flash = reaction.flash;
         }
         match reaction.flow {
-            Flow::Stay => {}
-            Flow::Next if self.step == Step::Connect => {
+            Navigation::Stay => {}
+            Navigation::Next if self.step == Step::Connect => {
                 self.task = self.connect.task();
                 effects.extend(self.go(Step::Organization))
             }
             // The path follows the choices: a Stack's has its deployments and no variables.
-            Flow::Next => effects.extend(self.go(self.step.next_on(&self.path()))),
+            Navigation::Next => effects.extend(self.go(self.step.next_on(&self.path()))),
             // The first screen of a path started from a finding: back to the findings.
-            Flow::Back
+            Navigation::Back
                 if self.from_findings && self.step.prev_on(&self.path()) == Step::Organization =>
             {
                 self.from_findings = false;
@@ -318,13 +318,13 @@ impl App {
                 self.connect.set_task(Task::Review);
                 self.step = Step::Findings;
             }
-            Flow::Back if self.step == Step::AddAccount => self.leave_add_account(),
-            Flow::Back if self.step > Step::Connect && self.step < Step::Apply => {
+            Navigation::Back if self.step == Step::AddAccount => self.leave_add_account(),
+            Navigation::Back if self.step > Step::Connect && self.step < Step::Apply => {
                 self.step = self.step.prev_on(&self.path());
             }
-            Flow::Back => {}
-            Flow::Start(Task::AddAccount) => effects.extend(self.start_add_account()),
-            Flow::Start(task) => effects.extend(self.start_task(task)),
+            Navigation::Back => {}
+            Navigation::Start(Task::AddAccount) => effects.extend(self.start_add_account()),
+            Navigation::Start(task) => effects.extend(self.start_task(task)),
         }
         effects
     }

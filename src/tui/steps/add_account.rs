@@ -1,11 +1,11 @@
 //! "Add another AWS account", opened with `a` on Done: pick an AWS profile (from the shared
 //! config files, or the demo's made-up second account) and type the tag of the configuration.
-//! The tag is checked as it is typed (HCP Terraform's rule, [`validate_tag`]); Enter connects
+//! The tag is checked as it is typed (HCP Terraform's rule, [`validate_alias_tag`]); Enter connects
 //! the profile, then the role and review steps run again for the same workspaces, writing
 //! `TFC_AWS_*_<TAG>` variables.
 
-use crate::core::dynamic_vars::validate_tag;
 use crate::core::ports::CallerIdentity;
+use crate::core::variables::dynamic_vars::validate_alias_tag;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::{Reaction, ViewCtx};
@@ -46,7 +46,7 @@ impl AddAccountStep {
     /// The tag typed, if HCP Terraform accepts it.
     pub fn valid_tag(&self) -> Option<String> {
         let tag = self.tag.value().trim();
-        validate_tag(tag).ok().map(|_| tag.to_string())
+        validate_alias_tag(tag).ok().map(|_| tag.to_string())
     }
 
     fn profile(&self) -> Option<&String> {
@@ -92,7 +92,7 @@ impl AddAccountStep {
                         "No AWS profile: add one to ~/.aws/config (or AWS_CONFIG_FILE) first",
                     );
                 };
-                if let Err(e) = validate_tag(self.tag.value().trim()) {
+                if let Err(e) = validate_alias_tag(self.tag.value().trim()) {
                     return Reaction::refuse(e.to_string());
                 }
                 self.connecting = true;
@@ -152,7 +152,7 @@ impl AddAccountStep {
         row.extend(field.spans);
         lines.push(Line::from(row));
         let tag = self.tag.value().trim();
-        match validate_tag(tag) {
+        match validate_alias_tag(tag) {
             _ if tag.is_empty() => lines.extend(paragraph(
                 "letters, digits and _, e.g. ANALYTICS",
                 t.dim(),

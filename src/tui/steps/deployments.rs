@@ -222,7 +222,7 @@ mod tests {
         assert_eq!(step.chosen(), Vec::<String>::new());
         assert_eq!(
             step.handle(key(Action::Accept)).flow,
-            crate::tui::steps::Flow::Next
+            crate::tui::steps::Navigation::Next
         );
     }
 

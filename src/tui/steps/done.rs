@@ -8,10 +8,10 @@ use crate::core::migrate::StillReceiving;
 use crate::core::plan::Plan;
 use crate::core::text::hints_for;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
-use crate::tui::msg::{KeySource, VerifyUpdate};
+use crate::tui::msg::{KeyOrigin, VerifyUpdate};
 use crate::tui::report::Configured;
 pub use crate::tui::steps::verify_status::VerifyState;
-use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
+use crate::tui::steps::{Navigation, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::page_of;
 use migration::migration_lines;
@@ -31,7 +31,7 @@ pub struct DoneStep {
     /// Changes applied (0 when everything was already in place).
     pub applied: usize,
     /// Chosen workspaces whose runs still get static AWS keys, and where the keys come from.
-    pub static_keys: Vec<(String, KeySource)>,
+    pub static_keys: Vec<(String, KeyOrigin)>,
     /// The verification started with `v`.
     pub verify: VerifyState,
     /// On the migrate path: the migrated workspaces that still receive keys, and why.
@@ -48,7 +48,7 @@ pub struct DoneStep {
 
 impl DoneStep {
     /// The summary of `plan` after `applied` changes.
-    pub fn new(plan: Plan, applied: usize, static_keys: Vec<(String, KeySource)>) -> DoneStep {
+    pub fn new(plan: Plan, applied: usize, static_keys: Vec<(String, KeyOrigin)>) -> DoneStep {
         DoneStep {
             plan: Some(plan),
             applied,
@@ -118,13 +118,13 @@ impl DoneStep {
             Input::Action(Action::Verify) => return self.start_verify(),
             Input::Action(Action::Migrate) if self.offers_migration() => {
                 return Reaction {
-                    flow: Flow::Start(Task::Migrate),
+                    flow: Navigation::Start(Task::Migrate),
                     ..Reaction::stay()
                 }
             }
             Input::Action(Action::AddAccount) if self.offers_add_account() => {
                 return Reaction {
-                    flow: Flow::Start(Task::AddAccount),
+                    flow: Navigation::Start(Task::AddAccount),
                     ..Reaction::stay()
                 }
             }
@@ -233,10 +233,10 @@ impl DoneStep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::inventory::VariableSource;
     use crate::core::migrate::{Left, LeftReason};
+    use crate::core::variables::VariableSource;
 
-    fn done(keys: &[(&str, KeySource)]) -> DoneStep {
+    fn done(keys: &[(&str, KeyOrigin)]) -> DoneStep {
         DoneStep {
             static_keys: keys
                 .iter()
@@ -248,13 +248,13 @@ mod tests {
 
     #[test]
     fn static_key_advice_names_where_the_keys_are() {
-        let legacy = KeySource::VariableSet("legacy-aws-keys".into());
+        let legacy = KeyOrigin::VariableSet("legacy-aws-keys".into());
         let step = done(&[
             ("etl", legacy.clone()),
-            ("web", KeySource::Workspace),
+            ("web", KeyOrigin::Workspace),
             ("batch", legacy),
-            ("api", KeySource::VariableSet("team-keys".into())),
-            ("db", KeySource::Workspace),
+            ("api", KeyOrigin::VariableSet("team-keys".into())),
+            ("db", KeyOrigin::Workspace),
         ]);
         assert_eq!(
             step.static_key_advice(),
@@ -272,7 +272,7 @@ mod tests {
         let shared = VariableSource::VariableSet {
             id: "varset-1".into(),
             name: "team-keys".into(),
-            reach: crate::core::inventory::Reach::Workspace,
+            reach: crate::core::variables::Reach::Workspace,
             priority: false,
         };
         let step = DoneStep {
@@ -286,7 +286,7 @@ mod tests {
                     },
                 }],
             }]),
-            static_keys: vec![("etl".into(), KeySource::Workspace)],
+            static_keys: vec![("etl".into(), KeyOrigin::Workspace)],
             ..DoneStep::default()
         };
         let text: Vec<String> = step

@@ -8,7 +8,7 @@ use crate::core::inventory::{InventoryError, ReadProgress};
 use crate::core::review::{Assessment, Finding, FindingId, ResourceRef, Severity, Summary};
 use crate::core::text::counted;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
-use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
+use crate::tui::steps::{Navigation, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{intro, loading, problem, wrapped};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -161,7 +161,7 @@ impl FindingsStep {
             Action::Fix => {
                 return match self.fix() {
                     Some(fix) => Reaction {
-                        flow: Flow::Start(fix.task),
+                        flow: Navigation::Start(fix.task),
                         ..Reaction::stay()
                     },
                     None if self.selected().is_some() => Reaction::refuse(

@@ -8,9 +8,9 @@
 //! `MigrateRequest`'s `MigrationScope::Workspaces`. Coming from a review finding or the setup
 //! path's Done screen, [`MigratePickStep::preselect`] names the workspaces to pick.
 
-use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::days_since;
 use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
+use crate::core::variables::{Reach, VariableSource};
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::role_permissions::KeyUserOffer;
 use crate::tui::steps::{Reaction, ViewCtx};
@@ -370,7 +370,7 @@ mod tests {
     use crate::core::migrate::{discover_keys, MigrationScope};
     use crate::sandbox::{Sandbox, DEMO_HOST};
     use crate::tui::harness::buffer_text;
-    use crate::tui::steps::{Context, Flow};
+    use crate::tui::steps::{Context, Navigation};
     use crate::tui::theme::Theme;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use ratatui::backend::TestBackend;
@@ -426,7 +426,7 @@ mod tests {
         step.handle(key(KeyCode::Down));
         step.handle(key(KeyCode::Char(' ')));
         let r = step.handle(key(KeyCode::Enter));
-        assert_eq!(r.flow, Flow::Next);
+        assert_eq!(r.flow, Navigation::Next);
         assert_eq!(step.chosen, Some(vec!["payments-worker".to_string()]));
     }
 
@@ -442,7 +442,7 @@ mod tests {
                 step.handle(key(KeyCode::Down));
             }
             let r = step.handle(key(KeyCode::Enter));
-            assert_eq!(r.flow, Flow::Stay);
+            assert_eq!(r.flow, Navigation::Stay);
             let flash = r.flash.expect("a reason");
             assert!(
                 flash.error && flash.text.contains("Space checks"),
@@ -464,7 +464,7 @@ mod tests {
         let shown = screen(&step);
         assert!(shown.contains("[ ] Every workspace listed"), "{shown}");
         assert!(shown.contains("Enter migrates 3 workspaces"), "{shown}");
-        assert_eq!(step.handle(key(KeyCode::Enter)).flow, Flow::Next);
+        assert_eq!(step.handle(key(KeyCode::Enter)).flow, Navigation::Next);
         let chosen = ["etl", "warehouse", "network-staging"].map(String::from);
         assert_eq!(step.chosen, Some(chosen.to_vec()));
     }

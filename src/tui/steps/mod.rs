@@ -27,7 +27,7 @@ pub mod workspaces;
 
 use crate::core::answers::WorkspaceSelection;
 use crate::core::ports::Stack;
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 use crate::tui::effects::Effect;
 use crate::tui::theme::Theme;
 
@@ -206,7 +206,7 @@ impl Step {
 
 /// Where the wizard goes after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
+pub enum Navigation {
     Stay,
     Next,
     Back,
@@ -224,7 +224,7 @@ pub struct Flash {
 /// What a step did with a key or a result.
 #[derive(Debug)]
 pub struct Reaction {
-    pub flow: Flow,
+    pub flow: Navigation,
     pub effects: Vec<Effect>,
     pub flash: Option<Flash>,
 }
@@ -233,7 +233,7 @@ impl Reaction {
     /// Nothing changes screen.
     pub fn stay() -> Reaction {
         Reaction {
-            flow: Flow::Stay,
+            flow: Navigation::Stay,
             effects: Vec::new(),
             flash: None,
         }
@@ -242,7 +242,7 @@ impl Reaction {
     /// On to the next step.
     pub fn next() -> Reaction {
         Reaction {
-            flow: Flow::Next,
+            flow: Navigation::Next,
             ..Reaction::stay()
         }
     }
@@ -250,7 +250,7 @@ impl Reaction {
     /// Back to the previous step, answers kept.
     pub fn back() -> Reaction {
         Reaction {
-            flow: Flow::Back,
+            flow: Navigation::Back,
             ..Reaction::stay()
         }
     }

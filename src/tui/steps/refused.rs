@@ -6,9 +6,9 @@
 
 use crate::core::answers::WorkspaceSelection;
 use crate::core::planner::{ownership, reach_beyond, readable_trust, Beyond, RoleRefusal};
-use crate::core::policy::BroadTrust;
 use crate::core::ports::{Role, VariableSet};
 use crate::core::text::counted;
+use crate::core::trust::BroadTrust;
 use crate::tui::steps::Context;
 
 /// The workspaces chosen on the workspaces screen, as a variable set's reach is judged.

@@ -5,7 +5,7 @@
 
 use crate::core::answers::Permissions;
 use crate::core::names::{self, INLINE_POLICY_MAX};
-use crate::core::policy::check_permission_policy;
+use crate::core::permission_policy::check_permission_policy;
 use crate::core::ports::{IamError, Role};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};

@@ -4,7 +4,8 @@
 
 use crate::core::answers::WorkspaceSelection;
 use crate::core::answers::{Permissions, INLINE_POLICY_NAME};
-use crate::core::subject::{Phase, SubjectPattern, WorkspaceScope};
+use crate::core::trust::subject::{SubjectPattern, WorkspaceScope};
+use crate::core::trust::Phase;
 use crate::tui::steps::role::{RoleKind, RoleStep};
 use crate::tui::steps::{Context, ViewCtx};
 use crate::tui::widgets::text::{heading, subject_lines, wrapped};

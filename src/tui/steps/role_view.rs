@@ -1,8 +1,8 @@
 //! Drawing the role step's form (kept apart from its state and keys in `role.rs`).
 
 use crate::core::names;
-use crate::core::policy::PolicyDocument;
 use crate::core::ports::Role;
+use crate::core::trust::PolicyDocument;
 use crate::tui::steps::refused::adoption_note;
 use crate::tui::steps::role::{Field, Permission, RoleKind, RoleStep};
 use crate::tui::steps::role_permissions::PermissionChoice;

@@ -205,7 +205,7 @@ impl VariablesStep {
     /// Draws the step into `area`.
     pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let (t, cx, w) = (v.theme, v.cx, area.width as usize);
-        let mut keys: Vec<&str> = vec![crate::core::dynamic_vars::PROVIDER_AUTH];
+        let mut keys: Vec<&str> = vec![crate::core::variables::dynamic_vars::PROVIDER_AUTH];
         keys.extend(cx.roles.iter().map(|(_, p)| p.role_arn_variable()));
         let (last, rest) = keys.split_last().unwrap_or((&"", &[]));
         let sub = format!(
@@ -288,7 +288,7 @@ impl VariablesStep {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Variables (env, not sensitive)", t.bold()));
         lines.extend(key_value(
-            crate::core::dynamic_vars::PROVIDER_AUTH,
+            crate::core::variables::dynamic_vars::PROVIDER_AUTH,
             "true",
             w,
         ));

@@ -1,13 +1,13 @@
 //! Step 4: the workspaces to set up: several with Space, or every workspace of the project (one
 //! `workspace:*` trust). Each row carries a badge of how the workspace reaches AWS today, from
-//! the core's inventory of the project (`core::inventory::access`).
+//! the core's inventory of the project (`core::variables::access`).
 
 use crate::core::answers::WorkspaceSelection;
 use crate::core::inventory::InventoryError;
 use crate::core::ports::{Stack, TfcError, Workspace};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
-use crate::tui::msg::{Badge, KeySource};
+use crate::tui::msg::{Badge, KeyOrigin};
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
@@ -390,19 +390,19 @@ pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Spa
 }
 
 /// `what`, saying which variable set the keys come from when they are not the workspace's own.
-fn keys_text(what: &str, from: &KeySource) -> String {
+fn keys_text(what: &str, from: &KeyOrigin) -> String {
     match from {
-        KeySource::Workspace => what.to_string(),
-        KeySource::VariableSet(name) => format!("{what} (variable set {name})"),
+        KeyOrigin::Workspace => what.to_string(),
+        KeyOrigin::VariableSet(name) => format!("{what} (variable set {name})"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::inventory::access::aws_access_of;
-    use crate::core::inventory::{EffectiveVariable, Reach, VariableSource};
     use crate::core::ports::{Variable, VariableCategory};
+    use crate::core::variables::access::aws_access_of;
+    use crate::core::variables::{EffectiveVariable, Reach, VariableSource};
 
     fn ws(id: &str, name: &str) -> Workspace {
         Workspace {
@@ -462,14 +462,14 @@ mod tests {
                 ("ws-1".into(), Badge::of(&keys, None)),
                 (
                     "ws-2".into(),
-                    Badge::of(&crate::core::inventory::AwsAccess::default(), None),
+                    Badge::of(&crate::core::variables::AwsAccess::default(), None),
                 ),
             ]),
         );
         assert!(!step.badges_pending());
         assert_eq!(
             step.badge("a"),
-            Some(&Badge::Both(KeySource::VariableSet("legacy".into())))
+            Some(&Badge::Both(KeyOrigin::VariableSet("legacy".into())))
         );
         assert_eq!(step.badge("b"), Some(&Badge::Nothing));
         assert!(matches!(step.badge("c"), Some(Badge::Unknown(_))));

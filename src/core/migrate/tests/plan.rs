@@ -20,7 +20,7 @@ async fn the_demo_migrates_whole_and_a_second_run_plans_nothing() {
     let etl = &m.workspaces[0];
     assert!(matches!(
         &etl.sources[0].source,
-        crate::core::inventory::VariableSource::VariableSet { name, .. } if name == "legacy-aws-keys"
+        crate::core::variables::VariableSource::VariableSet { name, .. } if name == "legacy-aws-keys"
     ));
     assert_eq!(m.keys[DEMO_ACCESS_KEY_ID].user(), Some("ci-deployer"));
     assert_eq!(m.plan.projects, ["data", "payments", "platform"]);

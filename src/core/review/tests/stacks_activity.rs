@@ -95,7 +95,7 @@ async fn explain_evaluates_a_stack_deployments_subject() {
         project: "apps",
         stack: "net",
         deployment: "staging",
-        operation: RunPhase::Plan,
+        operation: Phase::Plan,
         role_arn,
         audience: AUD,
     };
@@ -108,7 +108,7 @@ async fn explain_evaluates_a_stack_deployments_subject() {
     assert!(allowed.notes.is_empty());
 
     let apply = StackRun {
-        operation: RunPhase::Apply,
+        operation: Phase::Apply,
         ..run.clone()
     };
     let denied = explain_stack(&inv, &apply, None).unwrap();

@@ -1,11 +1,11 @@
 //! Tests of the diagnosis: each AWS error of the log explained by the facts, variables first.
 
 use super::*;
-use crate::core::inventory::{EffectiveVariable, VariableSource};
-use crate::core::policy::{evaluate, Claims, PolicyDocument};
 use crate::core::ports::{CallerIdentity, OidcProvider, Role};
 use crate::core::ports::{Variable, VariableCategory};
-use crate::core::subject::RunSubject;
+use crate::core::trust::subject::RunSubject;
+use crate::core::trust::{evaluate, Claims, PolicyDocument};
+use crate::core::variables::{EffectiveVariable, VariableSource};
 use crate::core::verify::credentials::credential_config;
 use crate::core::verify::log;
 
@@ -95,7 +95,7 @@ fn success_has_no_causes() {
     let config = good_config();
     let log = log::parse("No changes. Your infrastructure matches the configuration.");
     let e = Evidence {
-        phase: RunPhase::Planned,
+        phase: RunProgress::Planned,
         status: "planned_and_finished",
         config: &config,
         log: Some(&log),
@@ -115,7 +115,7 @@ fn access_denied_is_explained_by_the_trust_policy() {
         true,
     );
     let e = Evidence {
-        phase: RunPhase::Failed,
+        phase: RunProgress::Failed,
         status: "errored",
         config: &config,
         log: Some(&log),
@@ -137,7 +137,7 @@ fn access_denied_for_a_missing_role_and_other_causes() {
     let log = log::parse("api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity (AssumeRoleWithWebIdentity)");
     let f = facts("*", &["aws.workload.identity"], false);
     let e = Evidence {
-        phase: RunPhase::Failed,
+        phase: RunProgress::Failed,
         status: "errored",
         config: &config,
         log: Some(&log),
@@ -161,7 +161,7 @@ fn variables_first_and_unexplained_errors() {
     let config = credential_config(&[env("TFC_AWS_RUN_ROLE_ARN", ARN)], "plan");
     let log = log::parse("Error: No valid credential sources found\n");
     let e = Evidence {
-        phase: RunPhase::Failed,
+        phase: RunProgress::Failed,
         status: "errored",
         config: &config,
         log: Some(&log),
@@ -185,7 +185,7 @@ fn variables_first_and_unexplained_errors() {
     assert!(c[0].details[0].contains("Unsupported argument"));
     let planned_without = credential_config(&[], "plan");
     let e = Evidence {
-        phase: RunPhase::Planned,
+        phase: RunProgress::Planned,
         status: "planned_and_finished",
         config: &planned_without,
         log: None,

@@ -3,8 +3,8 @@
 //! needs to use the tagged ones (`terraform_for_tags`); and for a Stack, the `.tfdeploy.hcl`
 //! text its deployments need.
 
-use crate::core::dynamic_vars::terraform_for_tags;
 use crate::core::plan::Plan;
+use crate::core::variables::dynamic_vars::terraform_for_tags;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::wrapped;
 use ratatui::style::Style;

@@ -1,9 +1,9 @@
 //! The Done screen after a migration: the key variables removed, sets detached and keys
 //! deactivated, then the migrated workspaces that still receive keys, and why.
 
-use crate::core::inventory::VariableSource;
 use crate::core::migrate::{Left, LeftReason, StillReceiving};
 use crate::core::plan::{Change, PlannedChange};
+use crate::core::variables::VariableSource;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{paragraph, wrapped};
 use ratatui::style::Style;

@@ -4,7 +4,7 @@
 //! shell say the same thing.
 
 use crate::core::plan::Plan;
-use crate::tui::msg::KeySource;
+use crate::tui::msg::KeyOrigin;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{key_value, paragraph, subject_lines, wrapped};
 use ratatui::style::Style;
@@ -43,7 +43,7 @@ pub(crate) fn plan_lines(plan: &Plan, w: usize, t: Theme) -> Vec<Line<'static>> 
         out.push(Line::raw(""));
         let runs = role
             .phase
-            .assumed_by(crate::core::subject::for_stack(&role.subjects));
+            .assumed_by(crate::core::trust::subject::for_stack(&role.subjects));
         out.push(Line::styled(format!("Role for {runs}"), t.bold()));
         out.extend(wrapped(Span::raw("  "), &role.arn, t.accent(), w));
         for s in &role.subjects {
@@ -99,8 +99,8 @@ pub(crate) const ACTIVITY_TEXT: &str =
 
 /// One piece of advice per place static keys still come from, in the order first met; `how`
 /// says how to move them off ("press m to migrate them").
-pub(crate) fn static_key_advice(keys: &[(String, KeySource)], how: &str) -> Vec<String> {
-    let mut sources: Vec<(&KeySource, Vec<&str>)> = Vec::new();
+pub(crate) fn static_key_advice(keys: &[(String, KeyOrigin)], how: &str) -> Vec<String> {
+    let mut sources: Vec<(&KeyOrigin, Vec<&str>)> = Vec::new();
     for (workspace, source) in keys {
         match sources.iter_mut().find(|(s, _)| *s == source) {
             Some((_, names)) => names.push(workspace),
@@ -113,10 +113,10 @@ pub(crate) fn static_key_advice(keys: &[(String, KeySource)], how: &str) -> Vec<
         .map(|(source, names)| {
             let names = names.join(", ");
             match source {
-                KeySource::Workspace => {
+                KeyOrigin::Workspace => {
                     format!("Static AWS keys are still set on {names}: delete them {tail}")
                 }
-                KeySource::VariableSet(set) => format!(
+                KeyOrigin::VariableSet(set) => format!(
                     "Static AWS keys still reach {names} through variable set {set}: remove them there {tail}"
                 ),
             }

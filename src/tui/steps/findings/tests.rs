@@ -39,7 +39,7 @@ fn the_fixable_findings_start_the_path_that_fixes_them() {
         })
     );
     let r = s.handle(Input::Action(Action::Fix));
-    assert_eq!(r.flow, Flow::Start(Task::Setup));
+    assert_eq!(r.flow, Navigation::Start(Task::Setup));
     // Keys in a variable set: migrate the workspaces it reaches.
     let set = ResourceRef::VariableSet {
         organization: "acme".into(),
@@ -60,7 +60,7 @@ fn the_fixable_findings_start_the_path_that_fixes_them() {
     };
     let mut s = step(vec![Finding::new(FindingId::AdminForMany, role, "d")]);
     let r = s.handle(Input::Action(Action::Fix));
-    assert_eq!(r.flow, Flow::Stay);
+    assert_eq!(r.flow, Navigation::Stay);
     assert!(r.flash.is_some_and(|f| f.error));
 }
 

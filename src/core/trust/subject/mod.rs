@@ -8,70 +8,9 @@ pub use pattern::{
     workspace_key, workspace_pattern, OrgPart, WorkspacePattern,
 };
 
+use super::Phase;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// Which run phases a role is trusted for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    /// Plan and apply (`run_phase:*`).
-    Run,
-    Plan,
-    Apply,
-}
-
-impl Phase {
-    /// The `run_phase` part of a subject pattern.
-    pub fn pattern(self) -> &'static str {
-        match self {
-            Phase::Run => "*",
-            Phase::Plan => "plan",
-            Phase::Apply => "apply",
-        }
-    }
-
-    /// The concrete phases a token can carry that this phase admits.
-    pub fn concrete(self) -> &'static [&'static str] {
-        match self {
-            Phase::Run => &["plan", "apply"],
-            Phase::Plan => &["plan"],
-            Phase::Apply => &["apply"],
-        }
-    }
-
-    /// The variable that carries this phase's role ARN (default configuration).
-    pub fn role_arn_variable(self) -> &'static str {
-        match self {
-            Phase::Run => crate::core::dynamic_vars::RUN_ROLE_ARN,
-            Phase::Plan => crate::core::dynamic_vars::PLAN_ROLE_ARN,
-            Phase::Apply => crate::core::dynamic_vars::APPLY_ROLE_ARN,
-        }
-    }
-}
-
-impl Phase {
-    /// Who assumes a role of this phase, in words: "plan and apply runs", "plan runs", "apply
-    /// runs"; a Stack's role is assumed by its deployments' operations, which have no run phase.
-    pub fn assumed_by(self, stack: bool) -> String {
-        match (stack, self) {
-            (false, Phase::Run) => "plan and apply runs".into(),
-            (false, phase) => format!("{phase} runs"),
-            (true, Phase::Run) => "Stack plan and apply operations".into(),
-            (true, phase) => format!("Stack {phase} operations"),
-        }
-    }
-
-    /// A role's label in a plan: "run phase", "plan phase", "apply phase", or for a Stack's role
-    /// "Stack operations", "Stack plan operations"…
-    pub fn role_label(self, stack: bool) -> String {
-        match (stack, self) {
-            (false, phase) => format!("{phase} phase"),
-            (true, Phase::Run) => "Stack operations".into(),
-            (true, phase) => format!("Stack {phase} operations"),
-        }
-    }
-}
 
 /// Whether `subjects` (of one role) are all a Stack's (`…:stack:S:deployment:D:operation:X`).
 pub fn for_stack<S: AsRef<str>>(subjects: &[S]) -> bool {
@@ -82,16 +21,6 @@ pub fn for_stack<S: AsRef<str>>(subjects: &[S]) -> bool {
                 Some(RunSubject::Stack { .. })
             )
         })
-}
-
-impl fmt::Display for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Phase::Run => "run",
-            Phase::Plan => "plan",
-            Phase::Apply => "apply",
-        })
-    }
 }
 
 /// Which runs of a project a pattern admits: a workspace, every workspace, or a Stack's
@@ -348,12 +277,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roles_are_named_by_who_assumes_them() {
-        assert_eq!(Phase::Run.assumed_by(false), "plan and apply runs");
-        assert_eq!(Phase::Apply.assumed_by(false), "apply runs");
-        assert_eq!(Phase::Run.role_label(false), "run phase");
-        assert_eq!(Phase::Run.role_label(true), "Stack operations");
-        assert_eq!(Phase::Plan.role_label(true), "Stack plan operations");
+    fn stack_subjects_are_told_from_workspaces_named_stack() {
         let stack = "organization:o:project:p:stack:s:deployment:*:operation:*";
         let named_stack = "organization:o:project:p:workspace:stack:run_phase:*";
         assert!(for_stack(&[stack]));

@@ -2,49 +2,16 @@
 //! IAM does: an explicit Deny wins, then any Allow whose principal, action and every condition
 //! match; otherwise the request is refused. A denial names each condition that failed.
 
+use super::claims::Claims;
 use super::document::{
     action_matches, principal_matches, Condition, Effect, PolicyDocument, SetQualifier, Statement,
 };
-use crate::core::subject::string_like;
+use super::subject::string_like;
 use serde::Serialize;
 use std::fmt;
 
 /// The action every HCP Terraform run asks for.
 pub const WEB_IDENTITY_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
-
-/// What a request carries: the provider it comes through and the token's claims.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Claims {
-    /// The issuer host, which is also the condition-key prefix (`app.terraform.io:sub`).
-    pub host: String,
-    pub provider_arn: String,
-    pub aud: String,
-    /// The token's subject; empty stands for a token without the claim (HCP Terraform always
-    /// sends one; the guardrail's `Null` check is about tokens that do not).
-    pub sub: String,
-}
-
-impl Claims {
-    /// The value a request has for a condition key, `None` when it carries no such key.
-    fn value_of(&self, key: &str) -> Option<&str> {
-        if key.eq_ignore_ascii_case(&format!("{}:aud", self.host)) {
-            Some(&self.aud)
-        } else if key.eq_ignore_ascii_case(&format!("{}:sub", self.host)) {
-            // An empty `sub` stands for a token without the claim (the guardrail's `Null` check).
-            Some(self.sub.as_str()).filter(|s| !s.is_empty())
-        } else {
-            None
-        }
-    }
-
-    /// Whether tfc-oidc can know the key's value. Other keys (`aws:SourceIp`, …) exist in real
-    /// requests, but their values cannot be predicted here.
-    fn knows(&self, key: &str) -> bool {
-        let k = key.to_ascii_lowercase();
-        let host = self.host.to_ascii_lowercase();
-        k.starts_with(&format!("{host}:"))
-    }
-}
 
 /// Why one condition did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

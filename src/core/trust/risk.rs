@@ -3,7 +3,7 @@
 //! (TFCOIDC001, TFCOIDC002); both ask this module.
 
 use super::{Effect, PolicyDocument, Statement};
-use crate::core::subject::organization_unpinned;
+use crate::core::trust::subject::organization_unpinned;
 
 /// Why a statement lets other organizations in.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! workspace, run phase), with IAM's wildcard rules: the inverse of
 //! [`SubjectPattern::to_pattern`](super::SubjectPattern::to_pattern) for patterns anyone wrote.
 //! `review` (TFCOIDC002, 009, 010, 012) and the broad-trust check
-//! ([`broad_trust`](crate::core::policy::broad_trust)) read patterns through it.
+//! ([`broad_trust`](crate::core::trust::broad_trust)) read patterns through it.
 
 use super::{has_wildcard, string_like, unescape, RunSubject};
 

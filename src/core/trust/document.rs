@@ -384,7 +384,10 @@ fn parse_statements(raw: &Value) -> Result<Vec<Statement>, PolicyParseError> {
 pub fn action_matches(actions: &Actions, action: &str) -> bool {
     let hit = |list: &[String]| {
         list.iter().any(|a| {
-            crate::core::subject::string_like(&a.to_ascii_lowercase(), &action.to_ascii_lowercase())
+            crate::core::trust::subject::string_like(
+                &a.to_ascii_lowercase(),
+                &action.to_ascii_lowercase(),
+            )
         })
     };
     match actions {

@@ -1,8 +1,8 @@
 //! Building a role's trust policy for the HCP Terraform issuer, and extending an existing one
 //! without ever narrowing it.
 
-use crate::core::policy::{evaluate, Claims, PolicyDocument, Statement};
-use crate::core::subject::{token_subject, RunSubject, SubjectPattern, WorkspaceScope};
+use crate::core::trust::subject::{token_subject, RunSubject, SubjectPattern, WorkspaceScope};
+use crate::core::trust::{evaluate, Claims, PolicyDocument, Statement};
 use serde_json::{json, Value};
 
 /// What a trust policy has to admit.
@@ -300,7 +300,7 @@ pub fn trusted_patterns(doc: &PolicyDocument, host: &str, provider_arn: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::subject::Phase;
+    use crate::core::trust::Phase;
 
     fn doc(v: Value) -> PolicyDocument {
         PolicyDocument::from_value(v).unwrap()
@@ -381,7 +381,7 @@ mod tests {
             "Condition":{"StringEquals":{"app.terraform.io:aud":"aws.workload.identity"}}}]});
         let ext = extend(&doc(d.clone()), &spec(&["net"]));
         assert_eq!(ext.document, d, "the broad statement stays as it was");
-        assert!(!crate::core::policy::broad_trust(&doc(d), "app.terraform.io", ARN).is_empty());
+        assert!(!crate::core::trust::broad_trust(&doc(d), "app.terraform.io", ARN).is_empty());
     }
 
     #[test]

@@ -10,52 +10,20 @@
 //! - **Static keys**: env variables `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
 //!   `AWS_SESSION_TOKEN`, each from the workspace or a variable set.
 
-use super::{EffectiveVariable, VariableSource, WorkspaceEntry};
+use super::effective::{EffectiveVariable, VariableSource};
 use crate::core::answers::DEFAULT_AUDIENCE;
-use crate::core::dynamic_vars::{self, VarKind};
+use crate::core::inventory::WorkspaceEntry;
 use crate::core::ports::{Variable, VariableCategory};
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
+use crate::core::variables::dynamic_vars::{self, VarKind};
 use serde::Serialize;
 
 /// The static key variables the AWS provider reads, in the order they are reported.
-pub use crate::core::dynamic_vars::STATIC_KEYS;
+pub use crate::core::variables::dynamic_vars::STATIC_KEYS;
 
 /// Whether a variable is a static AWS key variable (env category), wherever it is defined.
 pub fn is_static_key(v: &Variable) -> bool {
     v.category == VariableCategory::Env && STATIC_KEYS.contains(&v.key.as_str())
-}
-
-/// A concrete run phase, as the token's `run_phase` spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RunPhase {
-    Plan,
-    Apply,
-}
-
-impl RunPhase {
-    pub const BOTH: [RunPhase; 2] = [RunPhase::Plan, RunPhase::Apply];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunPhase::Plan => "plan",
-            RunPhase::Apply => "apply",
-        }
-    }
-
-    /// The phase-specific role ARN kind.
-    pub fn role_kind(self) -> VarKind {
-        VarKind::RoleArn(match self {
-            RunPhase::Plan => Phase::Plan,
-            RunPhase::Apply => Phase::Apply,
-        })
-    }
-}
-
-impl std::fmt::Display for RunPhase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One variable that decides something, and where the run gets it from.
@@ -121,11 +89,13 @@ impl OidcConfiguration {
         self.apply_role_arn.as_ref().or(self.run_role_arn.as_ref())
     }
 
-    /// The role a run of `phase` assumes (the phase's role, else the run role).
-    pub fn role_for(&self, phase: RunPhase) -> Option<&Setting> {
+    /// The role a run of `phase` assumes (the phase's role, else the run role; for
+    /// [`Phase::Run`], the run role alone).
+    pub fn role_for(&self, phase: Phase) -> Option<&Setting> {
         match phase {
-            RunPhase::Plan => self.plan_role(),
-            RunPhase::Apply => self.apply_role(),
+            Phase::Run => self.run_role_arn.as_ref(),
+            Phase::Plan => self.plan_role(),
+            Phase::Apply => self.apply_role(),
         }
     }
 
@@ -303,9 +273,11 @@ pub fn configuration<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::dynamic_vars::{APPLY_ROLE_ARN, PLAN_ROLE_ARN, PROVIDER_AUTH, RUN_ROLE_ARN};
-    use crate::core::inventory::Reach;
     use crate::core::ports::Variable;
+    use crate::core::variables::dynamic_vars::{
+        APPLY_ROLE_ARN, PLAN_ROLE_ARN, PROVIDER_AUTH, RUN_ROLE_ARN,
+    };
+    use crate::core::variables::Reach;
 
     fn var(key: &str, value: Option<&str>, source: VariableSource) -> EffectiveVariable {
         EffectiveVariable {
@@ -418,12 +390,17 @@ mod tests {
         ]);
         let c = a.default_configuration().unwrap();
         assert_eq!(
-            c.role_for(RunPhase::Plan).unwrap().value.as_deref(),
+            c.role_for(Phase::Plan).unwrap().value.as_deref(),
             Some("plan")
         );
         assert_eq!(
-            c.role_for(RunPhase::Apply).unwrap().value.as_deref(),
+            c.role_for(Phase::Apply).unwrap().value.as_deref(),
             Some("run")
+        );
+        assert_eq!(
+            c.role_for(Phase::Run).unwrap().value.as_deref(),
+            Some("run"),
+            "the run phase's role is the run role alone"
         );
         assert_eq!(
             c.audience_value(),
@@ -432,7 +409,7 @@ mod tests {
         );
         assert_eq!(c.label(), "");
         assert!(c.has_any_role());
-        assert_eq!(RunPhase::Apply.role_kind(), VarKind::RoleArn(Phase::Apply));
+        assert_eq!(Phase::Apply.role_kind(), VarKind::RoleArn(Phase::Apply));
         let a = aws_access_of(&[ws("TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE_X", "aud-x")]);
         assert_eq!(a.configurations[0].audience_value(), "aud-x");
     }

@@ -1,11 +1,13 @@
-//! IAM's grammar for permission policies (the documents `--policy-file` puts on a role), checked
-//! at plan time so IAM never refuses a document after the variables of a run are written. The
+//! Permission policies (the documents `--policy-file` puts on a role, as opposed to the trust
+//! policies of [`crate::core::trust`]), checked against IAM's grammar at plan time so IAM never refuses a document after the variables of a run are written. The
 //! rules are those of IAM's "Grammar of the IAM JSON policy language" for identity-based
 //! policies: `Version`, `Id`, `Statement`; each statement an `Effect` of `Allow`/`Deny`, exactly
 //! one of `Action`/`NotAction` and of `Resource`/`NotResource`, an optional `Condition` block
 //! and `Sid`, no `Principal`. Each problem carries the position where it is.
 
-use super::spanned::{self, Node, Position, Spanned};
+pub mod spanned;
+
+use spanned::{Node, Position, Spanned};
 
 /// What is wrong with a permission policy, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,7 @@
 //! writes them, migrate and review read them, export renders them.
 
 use crate::core::names::NameError;
-use crate::core::subject::Phase;
+use crate::core::trust::Phase;
 
 pub const PROVIDER_AUTH: &str = "TFC_AWS_PROVIDER_AUTH";
 pub const RUN_ROLE_ARN: &str = "TFC_AWS_RUN_ROLE_ARN";
@@ -103,7 +103,7 @@ pub fn parse(key: &str) -> Option<(VarKind, Option<String>)> {
             return Some((kind, None));
         }
         if let Some(tag) = key.strip_prefix(base).and_then(|r| r.strip_prefix('_')) {
-            if validate_tag(tag).is_ok() {
+            if validate_alias_tag(tag).is_ok() {
                 best = Some((kind, Some(tag.to_string())));
             }
         }
@@ -112,7 +112,7 @@ pub fn parse(key: &str) -> Option<(VarKind, Option<String>)> {
 }
 
 /// HCP Terraform's rule for tags: letters, digits and `_`, and not the reserved word `TYPE`.
-pub fn validate_tag(tag: &str) -> Result<(), NameError> {
+pub fn validate_alias_tag(tag: &str) -> Result<(), NameError> {
     let bad = |reason: &str| NameError {
         what: "alias tag",
         value: tag.to_string(),
@@ -213,10 +213,10 @@ mod tests {
 
     #[test]
     fn tags_follow_hcp_terraforms_rule() {
-        assert!(validate_tag("STAGING_2").is_ok());
-        assert!(validate_tag("TYPE").is_err());
-        assert!(validate_tag("a-b").is_err());
-        assert!(validate_tag("").is_err());
+        assert!(validate_alias_tag("STAGING_2").is_ok());
+        assert!(validate_alias_tag("TYPE").is_err());
+        assert!(validate_alias_tag("a-b").is_err());
+        assert!(validate_alias_tag("").is_err());
         let hcl = terraform_for_tags(&["STAGING".into()]);
         assert!(hcl.contains(r#"aliases["STAGING"]"#));
     }
