@@ -12,8 +12,7 @@ use tfc_oidc::tui::steps::Step;
 async fn v_on_done_verifies_the_first_workspace() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 7]).await;
-    assert_eq!(h.session.app.step, Step::Done);
+    h.go_to(Step::Done).await;
     // The key alone: the run is being queued, nothing has come back yet.
     h.session.press(Char('v'));
     assert!(h.session.app.done.verifying());

@@ -7,6 +7,7 @@ use crate::tui::app::{App, AppOptions};
 use crate::tui::connector::{Connector, SandboxConnector};
 use crate::tui::msg::{Msg, Outcome};
 use crate::tui::session::Session;
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::view;
 use crate::tui::widgets::text::SPINNER;
@@ -123,6 +124,23 @@ impl Harness {
             }
         }
         None
+    }
+
+    /// Presses Enter, taking each screen's default, until the wizard shows `step`: tests name
+    /// the screen they want instead of counting Enters. Panics (with the screen) when Enter
+    /// stops moving the wizard on or the wizard ends first, so a test that lost its way says
+    /// where it stopped.
+    pub async fn go_to(&mut self, step: Step) {
+        while self.session.app.step != step {
+            let before = self.session.app.step;
+            if let Some(outcome) = self.press(KeyCode::Enter).await {
+                panic!("the wizard ended ({outcome:?}) on {before:?} before reaching {step:?}");
+            }
+            if self.session.app.step == before {
+                let screen = self.screen();
+                panic!("Enter stays on {before:?}, short of {step:?}:\n{screen}");
+            }
+        }
     }
 
     /// Types text, one key per character.
