@@ -2,7 +2,7 @@
 //! line, ending in the verdict; 80×24 snapshots over the demo sandbox) and on the review's
 //! findings screen (the highlighted finding's workspace).
 
-use crossterm::event::KeyCode::{Char, Enter};
+use crossterm::event::KeyCode::Char;
 use insta::assert_snapshot;
 use tfc_oidc::tui::harness::{redact, Harness};
 use tfc_oidc::tui::steps::done::VerifyState;

@@ -2,7 +2,7 @@
 //! line, the key footer, and the `?` help over it).
 
 use crate::tui::app::App;
-use crate::tui::steps::{Step, ViewCtx};
+use crate::tui::steps::ViewCtx;
 use crate::tui::widgets::{footer, header};
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::Line;
@@ -62,21 +62,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         spinner: app.spinner(),
         cx: &cx,
     };
-    match app.step {
-        Step::Connect => app.connect.view(frame, body, &v),
-        Step::Organization => app.organization.view(frame, body, &v),
-        Step::Project => app.project.view(frame, body, &v),
-        Step::Workspaces => app.workspaces.view(frame, body, &v),
-        Step::Deployments => app.deployments.view(frame, body, &v),
-        Step::MigratePick => app.migrate_pick.view(frame, body, &v),
-        Step::Findings => app.findings.view(frame, body, &v),
-        Step::AddAccount => app.add_account.view(frame, body, &v),
-        Step::Role => app.role.view(frame, body, &v),
-        Step::Variables => app.variables.view(frame, body, &v),
-        Step::Review => app.review.view(frame, body, &v),
-        Step::Apply => app.apply.view(frame, body, &v),
-        Step::Done => app.done.view(frame, body, &v),
-    }
+    app.screens.screen(app.step).view(frame, body, &v);
     if app.export.open && body.height > 0 {
         let row = Rect {
             y: body.y + body.height - 1,

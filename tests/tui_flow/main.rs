@@ -12,7 +12,7 @@ use tfc_oidc::sandbox::Sandbox;
 use tfc_oidc::tui::connector::SandboxConnector;
 use tfc_oidc::tui::harness::Harness;
 use tfc_oidc::tui::msg::Outcome;
-use tfc_oidc::tui::steps::Step;
+use tfc_oidc::tui::steps::{Screen, Step};
 
 const ROLE: &str = "tfc-acme-corp-default-project";
 

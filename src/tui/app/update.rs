@@ -3,19 +3,16 @@
 //! screen needs.
 
 use super::App;
-use crate::core::answers::WorkspaceSelection;
 use crate::core::plan::Plan;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{is_edit_key, resolve, Action, Input};
 use crate::tui::msg::Msg;
-use crate::tui::role_pattern;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::PromptReaction;
 use crate::tui::steps::findings::FixTarget;
 use crate::tui::steps::migrate_pick::MigratePickStep;
-use crate::tui::steps::refused::ChosenWorkspaces;
 use crate::tui::steps::review::ReviewStep;
-use crate::tui::steps::{Flash, Flow, Reaction, Step, Task};
+use crate::tui::steps::{Flash, Flow, Reaction, Screen, Step, Task};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 impl App {
@@ -250,21 +247,7 @@ impl App {
             return vec![];
         }
         let body = self.body();
-        let reaction = match self.step {
-            Step::Connect => self.connect.handle(input),
-            Step::Organization => self.organization.handle(input),
-            Step::Project => self.project.handle(input),
-            Step::Workspaces => self.workspaces.handle(input),
-            Step::Deployments => self.deployments.handle(input),
-            Step::MigratePick => self.migrate_pick.handle(input),
-            Step::Findings => self.findings.handle(input),
-            Step::AddAccount => self.add_account.handle(input),
-            Step::Role => self.role.handle(input),
-            Step::Variables => self.variables.handle(input),
-            Step::Review => self.review.handle(input, body),
-            Step::Apply => Reaction::stay(),
-            Step::Done => self.done.handle(input, body),
-        };
+        let reaction = self.screens.screen_mut(self.step).handle(input, body);
         self.react(reaction)
     }
 
@@ -385,75 +368,10 @@ impl App {
     /// Shows `step`, starting what it needs.
     pub(super) fn go(&mut self, step: Step) -> Vec<Effect> {
         self.step = step;
-        let cx = self.context();
-        match step {
-            Step::Connect | Step::Done => vec![],
-            Step::AddAccount => vec![],
-            Step::Organization => self.organization.enter(),
-            Step::MigratePick => self.migrate_pick.enter(&cx.organization),
-            Step::Findings if self.findings.needs_read(&cx.organization) => {
-                self.findings.start(&cx.organization);
-                vec![Effect::ReadInventory {
-                    org: cx.organization.clone(),
-                }]
-            }
-            Step::Findings => vec![],
-            Step::Project => self.project.enter(&cx.organization),
-            Step::Workspaces => {
-                self.workspaces
-                    .enter(&cx.organization, &cx.project, &cx.project_id)
-            }
-            Step::Deployments => {
-                let stack = match &self.workspaces.chosen {
-                    Some(WorkspaceSelection::Stack { name, .. }) => self.workspaces.stack(name),
-                    _ => None,
-                };
-                if let Some(stack) = stack.cloned() {
-                    self.deployments.enter(&stack);
-                }
-                vec![]
-            }
-            Step::Role => {
-                // On the migrate path with several projects, the name shown is the first
-                // project's (each project gets its own default role).
-                let chosen = self.migrate_pick.chosen.clone().unwrap_or_default();
-                let project = match self.task {
-                    Task::Migrate => self
-                        .migrate_pick
-                        .projects_of(&chosen)
-                        .first()
-                        .cloned()
-                        .unwrap_or_default(),
-                    _ => cx.project.clone(),
-                };
-                let provider =
-                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
-                let name = role_pattern::prefilled_role_name(
-                    self.role_pattern.as_deref(),
-                    &cx.organization,
-                    &project,
-                );
-                self.role.enter(&name, &provider)
-            }
-            Step::Variables => {
-                let ids = self.workspaces.ids_of(&cx.workspace_names);
-                self.variables.chosen = ChosenWorkspaces::of(&cx, ids);
-                self.variables
-                    .enter(&cx.organization, &self.role.role_name())
-            }
-            Step::Review => self.start_plan(),
-            Step::Apply => match self.review.plan.clone() {
-                Some(plan) if plan.is_empty() => self.finish(plan),
-                Some(plan) => self.apply.start(plan),
-                None => {
-                    self.step = Step::Review;
-                    vec![]
-                }
-            },
-        }
+        crate::tui::steps::arrive(self, step)
     }
 
-    fn start_plan(&mut self) -> Vec<Effect> {
+    pub(crate) fn start_plan(&mut self) -> Vec<Effect> {
         self.plan_generation += 1;
         self.review.start();
         vec![self.plan_effect()]

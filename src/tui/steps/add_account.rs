@@ -8,6 +8,7 @@ use crate::core::dynamic_vars::validate_tag;
 use crate::core::ports::CallerIdentity;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text::{intro, loading, paragraph, problem};
 use crate::tui::widgets::text_input::TextInput;
@@ -72,9 +73,11 @@ impl AddAccountStep {
             }
         }
     }
+}
 
+impl Screen for AddAccountStep {
     /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
         let count = self.profiles.as_ref().map_or(0, Vec::len);
         match input {
             Input::Edit(key) => {
@@ -105,7 +108,7 @@ impl AddAccountStep {
     }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         vec![
             hints2(Action::Up, Action::Down, "profile"),
             hint(Action::Accept, "connect"),
@@ -114,7 +117,7 @@ impl AddAccountStep {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let w = area.width as usize;
         let mut lines = intro(
@@ -184,5 +187,19 @@ impl AddAccountStep {
             frame.set_cursor_position(pos);
         }
         frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn busy(&self) -> bool {
+        self.connecting
+    }
+
+    /// The profiles are being listed.
+    fn waiting_while_shown(&self) -> bool {
+        self.profiles.is_none()
+    }
+
+    /// The profile or the tag field always has the focus.
+    fn text_mode(&self) -> bool {
+        true
     }
 }

@@ -9,6 +9,7 @@ use crate::tui::connector::ConnectError;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::ConnectReport;
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, Task, ViewCtx};
 use crate::tui::widgets::text::{heading, loading, paragraph, problem, problem_at, wrapped};
 use crate::tui::widgets::text_input::TextInput;
@@ -77,16 +78,6 @@ impl ConnectStep {
         }
     }
 
-    /// Something is in flight on this step.
-    pub fn busy(&self) -> bool {
-        matches!(self.status, Status::Connecting)
-    }
-
-    /// A text field has the focus.
-    pub fn text_mode(&self) -> bool {
-        matches!(self.status, Status::NeedToken { .. })
-    }
-
     /// Both sides answered: the wizard may go on.
     pub fn connected(&self) -> Option<&ConnectReport> {
         match &self.status {
@@ -123,9 +114,86 @@ impl ConnectStep {
             Err(e) => Status::Failed(e.to_string()),
         };
     }
+}
+
+fn tfc_lines(report: &ConnectReport, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+    let t = v.theme;
+    let mut lines = vec![Line::from(vec![
+        Span::styled("HCP Terraform  ", t.bold()),
+        Span::raw(report.host.clone()),
+    ])];
+    match &report.user {
+        Ok(user) => {
+            let kind = if user.is_service_account {
+                " (service account)"
+            } else {
+                ""
+            };
+            lines.push(Line::from(vec![
+                Span::styled("  ✓ ", t.ok()),
+                Span::raw(format!("signed in as {}{kind}", user.username)),
+            ]));
+            lines.push(Line::styled(
+                format!("    token from {}", report.token_source),
+                t.dim(),
+            ));
+        }
+        Err(e) => {
+            let advice = match e {
+                TfcError::Transport { .. } => {
+                    "Check the network and proxy settings, and the host (--hostname, TFE_HOSTNAME, TFE_ADDRESS)."
+                }
+                TfcError::Unauthorized { .. } => "Run 'terraform login', or set TFE_TOKEN, then retry.",
+                _ => "",
+            };
+            lines.extend(problem_at(2, &e.to_string(), advice, t, w));
+        }
+    }
+    lines
+}
+
+fn aws_lines(
+    caller: &Result<CallerIdentity, IamError>,
+    v: &ViewCtx,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let t = v.theme;
+    let mut lines = vec![Line::styled("AWS", t.bold())];
+    match caller {
+        Ok(c) => {
+            lines.push(Line::from(vec![
+                Span::styled("  ✓ ", t.ok()),
+                Span::raw(format!("account {}", c.account)),
+            ]));
+            lines.extend(wrapped(Span::raw("    "), &c.arn, t.dim(), w));
+        }
+        Err(e) => {
+            let advice = match e {
+                IamError::Credentials(_) => "",
+                IamError::AccessDenied(_) => {
+                    "The credentials may not call sts:GetCallerIdentity; check the profile."
+                }
+                _ => "Check the AWS profile (--profile) and region.",
+            };
+            lines.extend(problem_at(2, &e.to_string(), advice, t, w));
+        }
+    }
+    lines
+}
+
+impl Screen for ConnectStep {
+    /// Something is in flight on this step.
+    fn busy(&self) -> bool {
+        matches!(self.status, Status::Connecting)
+    }
+
+    /// A text field has the focus.
+    fn text_mode(&self) -> bool {
+        matches!(self.status, Status::NeedToken { .. })
+    }
 
     /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
         match (&self.status, input) {
             (Status::NeedToken { .. }, Input::Edit(key)) => {
                 self.token.handle(&key);
@@ -161,7 +229,7 @@ impl ConnectStep {
     }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         match &self.status {
             Status::Connecting => vec![],
             Status::NeedToken { .. } => vec![hint(Action::Accept, "connect")],
@@ -176,7 +244,7 @@ impl ConnectStep {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let w = area.width as usize;
         let mut lines = vec![
@@ -268,69 +336,4 @@ impl ConnectStep {
         }
         frame.render_widget(Paragraph::new(lines), area);
     }
-}
-
-fn tfc_lines(report: &ConnectReport, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
-    let t = v.theme;
-    let mut lines = vec![Line::from(vec![
-        Span::styled("HCP Terraform  ", t.bold()),
-        Span::raw(report.host.clone()),
-    ])];
-    match &report.user {
-        Ok(user) => {
-            let kind = if user.is_service_account {
-                " (service account)"
-            } else {
-                ""
-            };
-            lines.push(Line::from(vec![
-                Span::styled("  ✓ ", t.ok()),
-                Span::raw(format!("signed in as {}{kind}", user.username)),
-            ]));
-            lines.push(Line::styled(
-                format!("    token from {}", report.token_source),
-                t.dim(),
-            ));
-        }
-        Err(e) => {
-            let advice = match e {
-                TfcError::Transport { .. } => {
-                    "Check the network and proxy settings, and the host (--hostname, TFE_HOSTNAME, TFE_ADDRESS)."
-                }
-                TfcError::Unauthorized { .. } => "Run 'terraform login', or set TFE_TOKEN, then retry.",
-                _ => "",
-            };
-            lines.extend(problem_at(2, &e.to_string(), advice, t, w));
-        }
-    }
-    lines
-}
-
-fn aws_lines(
-    caller: &Result<CallerIdentity, IamError>,
-    v: &ViewCtx,
-    w: usize,
-) -> Vec<Line<'static>> {
-    let t = v.theme;
-    let mut lines = vec![Line::styled("AWS", t.bold())];
-    match caller {
-        Ok(c) => {
-            lines.push(Line::from(vec![
-                Span::styled("  ✓ ", t.ok()),
-                Span::raw(format!("account {}", c.account)),
-            ]));
-            lines.extend(wrapped(Span::raw("    "), &c.arn, t.dim(), w));
-        }
-        Err(e) => {
-            let advice = match e {
-                IamError::Credentials(_) => "",
-                IamError::AccessDenied(_) => {
-                    "The credentials may not call sts:GetCallerIdentity; check the profile."
-                }
-                _ => "Check the AWS profile (--profile) and region.",
-            };
-            lines.extend(problem_at(2, &e.to_string(), advice, t, w));
-        }
-    }
-    lines
 }

@@ -7,7 +7,10 @@
 use crate::core::inventory::{InventoryError, ReadProgress};
 use crate::core::review::{Assessment, Finding, FindingId, ResourceRef, Severity, Summary};
 use crate::core::text::counted;
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Flow, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{intro, loading, problem, wrapped};
@@ -140,48 +143,6 @@ impl FindingsStep {
         self.cursor = 0;
     }
 
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        let Input::Action(action) = input else {
-            return Reaction::stay();
-        };
-        let count = self.visible().len();
-        match action {
-            Action::Back => return Reaction::back(),
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
-            Action::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
-            Action::PageUp => self.cursor = self.cursor.saturating_sub(5),
-            Action::PageDown => self.cursor = (self.cursor + 5).min(count.saturating_sub(1)),
-            Action::Severity if !self.reading => self.next_filter(),
-            Action::Retry if !self.reading => {
-                let org = self.read_for.clone().unwrap_or_default();
-                self.start(&org);
-                return Reaction::effect(crate::tui::effects::Effect::ReadInventory { org });
-            }
-            Action::Fix => {
-                return match self.fix() {
-                    Some(fix) => Reaction {
-                        flow: Flow::Start(fix.task),
-                        ..Reaction::stay()
-                    },
-                    None if self.selected().is_some() => Reaction::refuse(
-                        "The wizard cannot fix this finding: its fix says what to do",
-                    ),
-                    None => Reaction::stay(),
-                }
-            }
-            Action::Verify if !self.reading => {
-                return match self.verify_target() {
-                    Some((org, ws)) => self.verify.start(org, ws),
-                    None => Reaction::refuse("Verify works on a workspace's finding"),
-                }
-            }
-            Action::Accept if self.reading => return Reaction::info("Still reading…"),
-            _ => {}
-        }
-        Reaction::stay()
-    }
-
     /// The workspace `v` verifies: the highlighted finding's, when it is about one.
     fn verify_target(&self) -> Option<(String, String)> {
         match &self.selected()?.resource_ref {
@@ -192,34 +153,6 @@ impl FindingsStep {
             } => Some((organization.clone(), workspace.clone())),
             _ => None,
         }
-    }
-
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        if self.reading {
-            return vec![hint(Action::Back, "back")];
-        }
-        if self.error.is_some() {
-            return vec![
-                hint(Action::Retry, "read again"),
-                hint(Action::Back, "back"),
-            ];
-        }
-        let mut h = vec![
-            hints2(Action::Up, Action::Down, "move"),
-            hint(Action::Severity, "severity"),
-        ];
-        match self.fix().map(|f| f.task) {
-            Some(Task::Migrate) => h.push(hint(Action::Fix, "migrate it")),
-            Some(_) => h.push(hint(Action::Fix, "set it up")),
-            None => {}
-        }
-        if !self.verify.running() && self.verify_target().is_some() {
-            h.push(hint(Action::Verify, "verify"));
-        }
-        h.push(hint(Action::Retry, "read again"));
-        h.push(hint(Action::Back, "back"));
-        h
     }
 
     fn summary_line(&self, t: Theme) -> Line<'static> {
@@ -329,9 +262,91 @@ impl FindingsStep {
         ));
         out
     }
+}
+
+/// The colour of a severity.
+fn severity_style(s: Severity, t: Theme) -> Style {
+    match s {
+        Severity::Critical => t.error().patch(t.bold()),
+        Severity::High => t.error(),
+        Severity::Medium => t.warn(),
+        Severity::Low => t.dim(),
+    }
+}
+
+impl Screen for FindingsStep {
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        let Input::Action(action) = input else {
+            return Reaction::stay();
+        };
+        let count = self.visible().len();
+        match action {
+            Action::Back => return Reaction::back(),
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
+            Action::PageUp => self.cursor = self.cursor.saturating_sub(5),
+            Action::PageDown => self.cursor = (self.cursor + 5).min(count.saturating_sub(1)),
+            Action::Severity if !self.reading => self.next_filter(),
+            Action::Retry if !self.reading => {
+                let org = self.read_for.clone().unwrap_or_default();
+                self.start(&org);
+                return Reaction::effect(crate::tui::effects::Effect::ReadInventory { org });
+            }
+            Action::Fix => {
+                return match self.fix() {
+                    Some(fix) => Reaction {
+                        flow: Flow::Start(fix.task),
+                        ..Reaction::stay()
+                    },
+                    None if self.selected().is_some() => Reaction::refuse(
+                        "The wizard cannot fix this finding: its fix says what to do",
+                    ),
+                    None => Reaction::stay(),
+                }
+            }
+            Action::Verify if !self.reading => {
+                return match self.verify_target() {
+                    Some((org, ws)) => self.verify.start(org, ws),
+                    None => Reaction::refuse("Verify works on a workspace's finding"),
+                }
+            }
+            Action::Accept if self.reading => return Reaction::info("Still reading…"),
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        if self.reading {
+            return vec![hint(Action::Back, "back")];
+        }
+        if self.error.is_some() {
+            return vec![
+                hint(Action::Retry, "read again"),
+                hint(Action::Back, "back"),
+            ];
+        }
+        let mut h = vec![
+            hints2(Action::Up, Action::Down, "move"),
+            hint(Action::Severity, "severity"),
+        ];
+        match self.fix().map(|f| f.task) {
+            Some(Task::Migrate) => h.push(hint(Action::Fix, "migrate it")),
+            Some(_) => h.push(hint(Action::Fix, "set it up")),
+            None => {}
+        }
+        if !self.verify.running() && self.verify_target().is_some() {
+            h.push(hint(Action::Verify, "verify"));
+        }
+        h.push(hint(Action::Retry, "read again"));
+        h.push(hint(Action::Back, "back"));
+        h
+    }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let w = area.width as usize;
         let title = format!("What is wrong in {}?", v.cx.organization);
@@ -427,15 +442,19 @@ impl FindingsStep {
         frame.render_widget(Paragraph::new(lines), list);
         frame.render_widget(Paragraph::new(detail), pane);
     }
-}
 
-/// The colour of a severity.
-fn severity_style(s: Severity, t: Theme) -> Style {
-    match s {
-        Severity::Critical => t.error().patch(t.bold()),
-        Severity::High => t.error(),
-        Severity::Medium => t.warn(),
-        Severity::Low => t.dim(),
+    fn busy(&self) -> bool {
+        self.reading
+    }
+
+    /// Reads the organization, unless its findings are already there.
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let org = app.context().organization;
+        if !app.findings.needs_read(&org) {
+            return vec![];
+        }
+        app.findings.start(&org);
+        vec![Effect::ReadInventory { org }]
     }
 }
 

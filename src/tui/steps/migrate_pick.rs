@@ -11,7 +11,10 @@
 use crate::core::inventory::{Reach, VariableSource};
 use crate::core::migrate::keys::days_since;
 use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
 use crate::tui::widgets::text::{draw_intro, intro, loading, problem};
@@ -174,49 +177,6 @@ impl MigratePickStep {
         }
     }
 
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        match self.list.handle(&input) {
-            ListEvent::Toggle(0) => {
-                self.all = !self.all;
-                self.selected.clear();
-            }
-            ListEvent::Toggle(i) => self.toggle(i - 1),
-            ListEvent::Accept(_) if self.workspaces().is_empty() => {
-                return Reaction::refuse(
-                    "No workspace receives static AWS keys: nothing to migrate",
-                )
-            }
-            ListEvent::Accept(_) if self.would_choose().is_empty() => {
-                return Reaction::refuse(NOTHING_CHECKED)
-            }
-            ListEvent::Accept(_) => {
-                self.chosen = Some(self.would_choose());
-                return Reaction::next();
-            }
-            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
-                return Reaction::back()
-            }
-            ListEvent::Unhandled if input == Input::Action(Action::Deactivate) => {
-                self.deactivate_keys = !self.deactivate_keys;
-            }
-            ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
-                return Reaction::info("Still looking for static keys…")
-            }
-            _ => {}
-        }
-        Reaction::stay()
-    }
-
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        if self.error.is_some() {
-            return vec![hint(Action::Back, "back")];
-        }
-        let deactivate = hint(Action::Deactivate, "deactivate keys");
-        pick_many_hints(self.list.filtering(), &[deactivate])
-    }
-
     /// `set NAME` / `workspace`, age and last use of the key runs take.
     fn key_text(&self, ws: &KeyedWorkspace) -> (String, String) {
         let Some(source) = ws.effective().or(ws.sources.first()) else {
@@ -300,9 +260,54 @@ impl MigratePickStep {
         }
         Line::from(spans)
     }
+}
+
+impl Screen for MigratePickStep {
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        match self.list.handle(&input) {
+            ListEvent::Toggle(0) => {
+                self.all = !self.all;
+                self.selected.clear();
+            }
+            ListEvent::Toggle(i) => self.toggle(i - 1),
+            ListEvent::Accept(_) if self.workspaces().is_empty() => {
+                return Reaction::refuse(
+                    "No workspace receives static AWS keys: nothing to migrate",
+                )
+            }
+            ListEvent::Accept(_) if self.would_choose().is_empty() => {
+                return Reaction::refuse(NOTHING_CHECKED)
+            }
+            ListEvent::Accept(_) => {
+                self.chosen = Some(self.would_choose());
+                return Reaction::next();
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
+                return Reaction::back()
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Deactivate) => {
+                self.deactivate_keys = !self.deactivate_keys;
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
+                return Reaction::info("Still looking for static keys…")
+            }
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        if self.error.is_some() {
+            return vec![hint(Action::Back, "back")];
+        }
+        let deactivate = hint(Action::Deactivate, "deactivate keys");
+        pick_many_hints(self.list.filtering(), &[deactivate])
+    }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let intro = intro(
             "Which workspaces should move off static AWS keys?",
@@ -354,6 +359,19 @@ impl MigratePickStep {
             t.accent()
         };
         frame.render_widget(Paragraph::new(Line::styled(summary, style)), bottom);
+    }
+
+    fn busy(&self) -> bool {
+        self.loading
+    }
+
+    fn text_mode(&self) -> bool {
+        self.list.filtering()
+    }
+
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let org = app.context().organization;
+        app.migrate_pick.enter(&org)
     }
 }
 
@@ -414,10 +432,10 @@ mod tests {
         let mut step = demo_step().await;
         insta::assert_snapshot!("migrate_pick_80x24", screen(&step));
         // Pick payments-worker alone: down to it, Space on it.
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Char(' ')));
-        let r = step.handle(key(KeyCode::Enter));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Char(' ')), (78, 19));
+        let r = step.handle(key(KeyCode::Enter), (78, 19));
         assert_eq!(r.flow, Flow::Next);
         assert_eq!(step.chosen, Some(vec!["payments-worker".to_string()]));
     }
@@ -431,9 +449,9 @@ mod tests {
         // Enter on the first workspace, or on "every", chooses nothing and says why.
         for moves in [0, 1] {
             for _ in 0..moves {
-                step.handle(key(KeyCode::Down));
+                step.handle(key(KeyCode::Down), (78, 19));
             }
-            let r = step.handle(key(KeyCode::Enter));
+            let r = step.handle(key(KeyCode::Enter), (78, 19));
             assert_eq!(r.flow, Flow::Stay);
             let flash = r.flash.expect("a reason");
             assert!(
@@ -447,14 +465,14 @@ mod tests {
     #[tokio::test]
     async fn space_on_one_workspace_under_every_unchecks_only_it() {
         let mut step = demo_step().await;
-        step.handle(key(KeyCode::Char(' ')));
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Char(' ')));
+        step.handle(key(KeyCode::Char(' ')), (78, 19));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Char(' ')), (78, 19));
         let shown = screen(&step);
         assert!(shown.contains("[ ] Every workspace listed"), "{shown}");
         assert!(shown.contains("Enter migrates 2 workspaces"), "{shown}");
-        assert_eq!(step.handle(key(KeyCode::Enter)).flow, Flow::Next);
+        assert_eq!(step.handle(key(KeyCode::Enter), (78, 19)).flow, Flow::Next);
         assert_eq!(
             step.chosen,
             Some(vec!["etl".to_string(), "network-staging".to_string()])

@@ -14,8 +14,11 @@ use crate::tui::steps::role_permissions::TrustingRole;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
+use crate::tui::app::App;
 use crate::tui::steps::role_permissions::{Pending, PermissionChoice};
 use crate::tui::steps::role_view;
+use crate::tui::steps::Screen;
+use crate::tui::steps::Task;
 
 pub use crate::tui::steps::role_permissions::Permission;
 
@@ -138,18 +141,6 @@ impl RoleStep {
         f
     }
 
-    /// A text field has the focus.
-    pub fn text_mode(&self) -> bool {
-        matches!(
-            self.focus,
-            Field::Name
-                | Field::PolicyArn
-                | Field::PolicyPath
-                | Field::PlanPolicyArn
-                | Field::PlanPolicyPath
-        )
-    }
-
     /// The role name the answers use.
     pub fn role_name(&self) -> String {
         match self.kind {
@@ -237,43 +228,6 @@ impl RoleStep {
             Field::Split => self.split = !self.split,
             _ => {}
         }
-    }
-
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        let action = match input {
-            Input::Edit(key) => {
-                match self.focus {
-                    Field::Name => self.name_edited |= self.name.handle(&key),
-                    Field::PolicyArn => _ = self.permissions.arn.handle(&key),
-                    Field::PlanPolicyArn => _ = self.plan_permissions.arn.handle(&key),
-                    Field::PolicyPath if self.permissions.policy_path.handle(&key) => {
-                        self.permissions.path_edited()
-                    }
-                    Field::PlanPolicyPath if self.plan_permissions.policy_path.handle(&key) => {
-                        self.plan_permissions.path_edited()
-                    }
-                    _ => {}
-                }
-                return Reaction::stay();
-            }
-            Input::Action(a) => a,
-        };
-        match action {
-            // The form is hidden behind the `t` view: nothing there changes unseen.
-            Action::Back if self.show_details => self.show_details = false,
-            Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle
-                if self.show_details => {}
-            Action::Up | Action::PrevField => self.move_focus(-1),
-            Action::Down | Action::NextField => self.move_focus(1),
-            Action::Left => self.change(-1),
-            Action::Right | Action::Toggle => self.change(1),
-            Action::Back => return Reaction::back(),
-            Action::TrustPolicy => self.show_details = !self.show_details,
-            Action::Accept => return self.accept(),
-            _ => {}
-        }
-        Reaction::stay()
     }
 
     fn accept(&mut self) -> Reaction {
@@ -364,9 +318,60 @@ impl RoleStep {
             }
         }
     }
+}
+
+impl Screen for RoleStep {
+    /// A text field has the focus.
+    fn text_mode(&self) -> bool {
+        matches!(
+            self.focus,
+            Field::Name
+                | Field::PolicyArn
+                | Field::PolicyPath
+                | Field::PlanPolicyArn
+                | Field::PlanPolicyPath
+        )
+    }
+
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        let action = match input {
+            Input::Edit(key) => {
+                match self.focus {
+                    Field::Name => self.name_edited |= self.name.handle(&key),
+                    Field::PolicyArn => _ = self.permissions.arn.handle(&key),
+                    Field::PlanPolicyArn => _ = self.plan_permissions.arn.handle(&key),
+                    Field::PolicyPath if self.permissions.policy_path.handle(&key) => {
+                        self.permissions.path_edited()
+                    }
+                    Field::PlanPolicyPath if self.plan_permissions.policy_path.handle(&key) => {
+                        self.plan_permissions.path_edited()
+                    }
+                    _ => {}
+                }
+                return Reaction::stay();
+            }
+            Input::Action(a) => a,
+        };
+        match action {
+            // The form is hidden behind the `t` view: nothing there changes unseen.
+            Action::Back if self.show_details => self.show_details = false,
+            Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle
+                if self.show_details => {}
+            Action::Up | Action::PrevField => self.move_focus(-1),
+            Action::Down | Action::NextField => self.move_focus(1),
+            Action::Left => self.change(-1),
+            Action::Right | Action::Toggle => self.change(1),
+            Action::Back => return Reaction::back(),
+            Action::TrustPolicy => self.show_details = !self.show_details,
+            Action::Accept => return self.accept(),
+            _ => {}
+        }
+        Reaction::stay()
+    }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         let mut h = vec![hint(Action::Accept, "continue")];
         if self.show_details {
             h.push(hint(Action::TrustPolicy, "form"));
@@ -388,7 +393,35 @@ impl RoleStep {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, v: &ViewCtx) {
         role_view::render(self, frame, area, v);
+    }
+
+    fn busy(&self) -> bool {
+        self.roles_loading || self.reading_policy
+    }
+
+    /// The roles trusting the provider, and the name prefilled from the remembered pattern. On
+    /// the migrate path with several projects, the name shown is the first project's (each
+    /// project gets its own default role).
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let cx = app.context();
+        let chosen = app.migrate_pick.chosen.clone().unwrap_or_default();
+        let project = match app.task {
+            Task::Migrate => app
+                .migrate_pick
+                .projects_of(&chosen)
+                .first()
+                .cloned()
+                .unwrap_or_default(),
+            _ => cx.project.clone(),
+        };
+        let provider = crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &app.host);
+        let name = crate::tui::role_pattern::prefilled_role_name(
+            app.role_pattern.as_deref(),
+            &cx.organization,
+            &project,
+        );
+        app.role.enter(&name, &provider)
     }
 }
