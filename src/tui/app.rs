@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ending;
+mod results;
 mod update;
 
 use crate::core::answers::{Answers, WorkspaceSelection};

@@ -31,6 +31,8 @@ impl App {
         effects
     }
 
+    /// Routes a message to its family: the terminal's, the loads, the paths' reads, the plan
+    /// and apply, `verify`'s news, what is only told.
     fn update_step(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
@@ -47,76 +49,6 @@ impl App {
                 vec![]
             }
             Msg::InputClosed => self.quit(),
-            Msg::Connected(result) => {
-                self.connect.on_result(result);
-                if let Some(report) = self.connect.connected() {
-                    self.host = report.host.clone();
-                }
-                vec![]
-            }
-            Msg::Organizations(result) => {
-                self.organization.on_loaded(result);
-                vec![]
-            }
-            Msg::Projects { org, result } => {
-                self.project.on_loaded(&org, result);
-                vec![]
-            }
-            Msg::Workspaces { project_id, result } => {
-                self.workspaces.on_loaded(&project_id, result)
-            }
-            Msg::AwsAccess { project_id, result } => {
-                self.workspaces.on_access(&project_id, result);
-                vec![]
-            }
-            Msg::Roles(result) => {
-                let cx = self.context();
-                let provider =
-                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
-                self.role.on_roles(&provider, result);
-                vec![]
-            }
-            Msg::VariableSets { org, result } => {
-                self.variables.on_sets(&org, result);
-                vec![]
-            }
-            Msg::PolicyFile { path, result } => {
-                let reaction = self.role.on_policy_file(path, result);
-                if self.step == Step::Role {
-                    self.react(reaction)
-                } else {
-                    vec![]
-                }
-            }
-            Msg::Planned { generation, .. } if generation != self.plan_generation => vec![],
-            Msg::Planned { result, .. } if self.step == Step::Apply && self.apply.replanning => {
-                match result {
-                    Ok(plan) if plan.is_empty() => self.finish(plan),
-                    Ok(plan) => self.apply.start(plan),
-                    Err(e) => {
-                        self.apply.on_replan_failed(e);
-                        vec![]
-                    }
-                }
-            }
-            Msg::Planned { result, .. } => {
-                self.review.on_planned(result);
-                vec![]
-            }
-            Msg::Progress(p) => {
-                self.apply.on_progress(p);
-                vec![]
-            }
-            Msg::Applied(result) => {
-                let mut effects = match self.apply.on_applied(result) {
-                    Some(report) => self.finish(report.plan),
-                    None => vec![],
-                };
-                if self.quit_after_apply {
-                    effects.extend(self.quit());
-                }
-                effects
-            }
             // News goes to the screen that started the run (Done or the findings).
             Msg::Verify(update) if self.findings.verify.running() => {
                 self.findings.verify.on_update(update);
@@ -126,65 +58,17 @@ impl App {
                 self.done.on_verify(update);
                 vec![]
             }
-            Msg::TaskFailed(text) => {
-                self.flash = Some(Flash { text, error: true });
-                vec![]
-            }
-            Msg::Notice(text) => {
-                self.flash = Some(Flash { text, error: false });
-                vec![]
-            }
-            Msg::Discovered(result) => {
-                self.migrate_pick.on_discovered(result);
-                vec![]
-            }
-            Msg::MigrationPlanned { generation, .. } if generation != self.plan_generation => {
-                vec![]
-            }
-            Msg::MigrationPlanned { result, .. } => {
-                let result = result.map(|m| {
-                    self.still_receiving = m.still_receiving;
-                    m.plan
-                });
-                let result = result.map_err(|e| (e.to_string(), e.is_usage()));
-                if self.step == Step::Apply && self.apply.replanning {
-                    match result {
-                        Ok(plan) if plan.is_empty() => self.finish(plan),
-                        Ok(plan) => self.apply.start(plan),
-                        Err((e, _)) => {
-                            self.apply.on_replan_text(e);
-                            vec![]
-                        }
-                    }
-                } else {
-                    self.review.on_plan(result);
-                    vec![]
-                }
-            }
-            Msg::InventoryProgress(p) => {
-                self.findings.on_progress(p);
-                vec![]
-            }
-            Msg::InventoryRead(result) => {
-                self.findings.on_read(result);
-                vec![]
-            }
-            Msg::Stacks { project_id, stacks } => {
-                self.workspaces.on_stacks(&project_id, stacks);
-                vec![]
-            }
-            Msg::Profiles(profiles) => {
-                self.add_account.on_profiles(profiles);
-                vec![]
-            }
-            Msg::AwsConnected { profile, result } => self.on_aws_connected(profile, result),
-            Msg::Exported(result) => {
-                self.flash = Some(match result {
-                    Ok(text) => Flash { text, error: false },
-                    Err(text) => Flash { text, error: true },
-                });
-                vec![]
-            }
+            msg @ (Msg::Planned { .. }
+            | Msg::MigrationPlanned { .. }
+            | Msg::Progress(_)
+            | Msg::Applied(_)) => self.on_plan_and_apply(msg),
+            msg @ (Msg::Discovered(_)
+            | Msg::InventoryProgress(_)
+            | Msg::InventoryRead(_)
+            | Msg::Profiles(_)
+            | Msg::AwsConnected { .. }) => self.on_path_read(msg),
+            msg @ (Msg::TaskFailed(_) | Msg::Notice(_) | Msg::Exported(_)) => self.on_told(msg),
+            msg => self.on_loaded(msg),
         }
     }
 
@@ -279,7 +163,7 @@ impl App {
         }
     }
 
-    fn react(&mut self, reaction: Reaction) -> Vec<Effect> {
+    pub(super) fn react(&mut self, reaction: Reaction) -> Vec<Effect> {
         let mut effects = reaction.effects;
         if reaction.flash.is_some() {
             self.flash = reaction.flash;
