@@ -63,6 +63,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
         cx: &cx,
     };
     app.screens.screen(app.step).view(frame, body, &v);
+    draw_export_prompt(frame, app, body);
+    draw_flash(frame, app, status);
+    let hints = app.hints();
+    let globals = app.global_hints();
+    footer::render(frame, keys, &hints, &globals, app.text_mode(), theme);
+    if app.help {
+        footer::render_help(frame, &hints, &globals, app.text_mode(), theme);
+    }
+}
+
+/// The export prompt `e` opens, on the body's last row, with the cursor in it.
+fn draw_export_prompt(frame: &mut Frame, app: &App, body: Rect) {
+    let theme = app.theme;
     if app.export.open && body.height > 0 {
         let row = Rect {
             y: body.y + body.height - 1,
@@ -74,6 +87,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(line), row);
         frame.set_cursor_position((row.x + column, row.y));
     }
+}
+
+/// The one-line message under the screen, cut with … when it is too long.
+fn draw_flash(frame: &mut Frame, app: &App, status: Rect) {
+    let theme = app.theme;
     if let Some(flash) = &app.flash {
         let style = if flash.error {
             theme.error()
@@ -90,11 +108,5 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Paragraph::new(Line::styled(format!(" {text}"), style)),
             status,
         );
-    }
-    let hints = app.hints();
-    let globals = app.global_hints();
-    footer::render(frame, keys, &hints, &globals, app.text_mode(), theme);
-    if app.help {
-        footer::render_help(frame, &hints, &globals, app.text_mode(), theme);
     }
 }

@@ -11,6 +11,7 @@ use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::ConnectReport;
 use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, Task, ViewCtx};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{heading, loading, paragraph, problem, problem_at, wrapped};
 use crate::tui::widgets::text_input::TextInput;
 use ratatui::layout::Rect;
@@ -113,6 +114,82 @@ impl ConnectStep {
             Err(ConnectError::Token(e)) => Status::NeedToken { problem: Some(e) },
             Err(e) => Status::Failed(e.to_string()),
         };
+    }
+
+    /// No token (or a rejected one): where one was looked for, where to make one, the field.
+    fn token_lines(
+        &self,
+        why: Option<&str>,
+        frame: &mut Frame,
+        area: Rect,
+        v: &ViewCtx,
+        lines: &mut Vec<Line<'static>>,
+    ) {
+        let (t, w) = (v.theme, area.width as usize);
+        if let Some(report) = &self.last {
+            lines.extend(aws_lines(&report.caller, v, w));
+            lines.push(Line::raw(""));
+        }
+        if let Some(why) = why {
+            lines.extend(problem(why, "", t, w));
+        } else {
+            lines.extend(paragraph(
+                &format!("No HCP Terraform token found for {}.", self.host),
+                t.warn(),
+                w,
+                0,
+            ));
+            lines.extend(paragraph(
+                &format!("Looked in TFE_TOKEN, TF_TOKEN_{} and the credentials file of 'terraform login'.", self.host.replace('-', "__").replace('.', "_")),
+                t.dim(),
+                w,
+                0,
+            ));
+        }
+        lines.push(Line::raw(""));
+        lines.extend(paragraph(
+            &format!(
+                "Create a user or team API token at https://{}/app/settings/tokens (or run 'terraform login {}' and restart), then paste it here. It is kept for this session only, never stored.",
+                self.host, self.host
+            ),
+            Style::default(),
+            w,
+            0,
+        ));
+        lines.push(Line::raw(""));
+        let (field, cursor) = self.token.render(w.saturating_sub(8).min(60), true, t);
+        if let Some(x) = cursor {
+            frame.set_cursor_position((area.x + 7 + x, area.y + lines.len() as u16));
+        }
+        let mut spans = vec![Span::styled("Token: ", t.bold())];
+        spans.extend(field.spans);
+        lines.push(Line::from(spans));
+    }
+
+    /// The tasks the wizard offers once both sides answered.
+    fn task_lines(&self, t: Theme, w: usize) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        lines.push(Line::styled("What would you like to do?", t.bold()));
+        for (i, task) in Task::ALL.iter().enumerate() {
+            let (marker, style) = if i == self.task {
+                (" › ", t.selected().patch(t.bold()))
+            } else {
+                ("   ", Style::default())
+            };
+            lines.push(Line::from(vec![
+                Span::raw(marker),
+                Span::styled(task.label().to_string(), style),
+            ]));
+            lines.extend(paragraph(task.blurb(), t.dim(), w, 5));
+        }
+        lines.push(Line::raw(""));
+        lines.extend(paragraph(
+            "Nothing changes until you confirm a plan on the Review step.",
+            t.dim(),
+            w,
+            0,
+        ));
+        lines
     }
 }
 
@@ -259,44 +336,7 @@ impl Screen for ConnectStep {
             )),
             Status::Failed(e) => lines.extend(problem(e, "Press r to retry.", t, w)),
             Status::NeedToken { problem: why } => {
-                if let Some(report) = &self.last {
-                    lines.extend(aws_lines(&report.caller, v, w));
-                    lines.push(Line::raw(""));
-                }
-                if let Some(why) = why {
-                    lines.extend(problem(why, "", t, w));
-                } else {
-                    lines.extend(paragraph(
-                        &format!("No HCP Terraform token found for {}.", self.host),
-                        t.warn(),
-                        w,
-                        0,
-                    ));
-                    lines.extend(paragraph(
-                        &format!("Looked in TFE_TOKEN, TF_TOKEN_{} and the credentials file of 'terraform login'.", self.host.replace('-', "__").replace('.', "_")),
-                        t.dim(),
-                        w,
-                        0,
-                    ));
-                }
-                lines.push(Line::raw(""));
-                lines.extend(paragraph(
-                    &format!(
-                        "Create a user or team API token at https://{}/app/settings/tokens (or run 'terraform login {}' and restart), then paste it here. It is kept for this session only, never stored.",
-                        self.host, self.host
-                    ),
-                    Style::default(),
-                    w,
-                    0,
-                ));
-                lines.push(Line::raw(""));
-                let (field, cursor) = self.token.render(w.saturating_sub(8).min(60), true, t);
-                if let Some(x) = cursor {
-                    frame.set_cursor_position((area.x + 7 + x, area.y + lines.len() as u16));
-                }
-                let mut spans = vec![Span::styled("Token: ", t.bold())];
-                spans.extend(field.spans);
-                lines.push(Line::from(spans));
+                self.token_lines(why.as_deref(), frame, area, v, &mut lines)
             }
             Status::Checked(report) => {
                 lines.extend(tfc_lines(report, v, w));
@@ -304,26 +344,7 @@ impl Screen for ConnectStep {
                 lines.extend(aws_lines(&report.caller, v, w));
                 lines.push(Line::raw(""));
                 if self.connected().is_some() {
-                    lines.push(Line::styled("What would you like to do?", t.bold()));
-                    for (i, task) in Task::ALL.iter().enumerate() {
-                        let (marker, style) = if i == self.task {
-                            (" › ", t.selected().patch(t.bold()))
-                        } else {
-                            ("   ", Style::default())
-                        };
-                        lines.push(Line::from(vec![
-                            Span::raw(marker),
-                            Span::styled(task.label().to_string(), style),
-                        ]));
-                        lines.extend(paragraph(task.blurb(), t.dim(), w, 5));
-                    }
-                    lines.push(Line::raw(""));
-                    lines.extend(paragraph(
-                        "Nothing changes until you confirm a plan on the Review step.",
-                        t.dim(),
-                        w,
-                        0,
-                    ));
+                    lines.extend(self.task_lines(t, w));
                 } else {
                     lines.extend(paragraph(
                         "Fix the problem above, then press r to try again.",

@@ -262,6 +262,63 @@ impl FindingsStep {
         ));
         out
     }
+
+    /// The read in progress: how many calls of how many, as a bar.
+    fn reading_lines(&self, title: &str, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+        let t = v.theme;
+        let mut lines = intro(
+            title,
+            "Reading every workspace, variable set and role trusting HCP Terraform.",
+            t,
+            w,
+        );
+        let text = match self.progress {
+            Some(p) if p.total > 0 => format!("Reading… {} of {} calls", p.done, p.total),
+            _ => "Reading…".to_string(),
+        };
+        lines.push(loading(&text, v.spinner, t));
+        if let Some(p) = self.progress.filter(|p| p.total > 0) {
+            let room = w.saturating_sub(2).min(60);
+            let filled = (room * p.done.min(p.total)) / p.total;
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled("█".repeat(filled), t.accent()),
+                Span::styled("░".repeat(room - filled), t.dim()),
+            ]));
+        }
+        lines
+    }
+
+    /// The visible findings from the one scrolled to, in `rows` rows.
+    fn list_lines(
+        &self,
+        visible: &[&Finding],
+        rows: usize,
+        w: usize,
+        t: Theme,
+    ) -> Vec<Line<'static>> {
+        // When the list does not fit, its last row says how many follow, and the highlighted
+        // finding stays within the rows above it.
+        let total = visible.len();
+        let room = if total > rows {
+            rows.saturating_sub(1).max(1)
+        } else {
+            rows
+        };
+        let first = self.cursor.saturating_sub(room - 1);
+        let mut lines: Vec<Line> = visible
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(room)
+            .map(|(i, f)| self.row(f, i == self.cursor, w, t))
+            .collect();
+        let below = total.saturating_sub(first + room);
+        if below > 0 {
+            lines.push(Line::styled(format!("   ↓ {below} more"), t.accent()));
+        }
+        lines
+    }
 }
 
 /// The colour of a severity.
@@ -351,27 +408,7 @@ impl Screen for FindingsStep {
         let w = area.width as usize;
         let title = format!("What is wrong in {}?", v.cx.organization);
         if self.reading {
-            let mut lines = intro(
-                &title,
-                "Reading every workspace, variable set and role trusting HCP Terraform.",
-                t,
-                w,
-            );
-            let text = match self.progress {
-                Some(p) if p.total > 0 => format!("Reading… {} of {} calls", p.done, p.total),
-                _ => "Reading…".to_string(),
-            };
-            lines.push(loading(&text, v.spinner, t));
-            if let Some(p) = self.progress.filter(|p| p.total > 0) {
-                let room = w.saturating_sub(2).min(60);
-                let filled = (room * p.done.min(p.total)) / p.total;
-                lines.push(Line::from(vec![
-                    Span::raw("  "),
-                    Span::styled("█".repeat(filled), t.accent()),
-                    Span::styled("░".repeat(room - filled), t.dim()),
-                ]));
-            }
-            frame.render_widget(Paragraph::new(lines), area);
+            frame.render_widget(Paragraph::new(self.reading_lines(&title, v, w)), area);
             return;
         }
         if let Some(e) = &self.error {
@@ -418,27 +455,7 @@ impl Screen for FindingsStep {
             frame.render_widget(Paragraph::new(Line::styled(text, t.ok())), list);
             return;
         }
-        // When the list does not fit, its last row says how many follow, and the highlighted
-        // finding stays within the rows above it.
-        let rows = list.height as usize;
-        let total = visible.len();
-        let room = if total > rows {
-            rows.saturating_sub(1).max(1)
-        } else {
-            rows
-        };
-        let first = self.cursor.saturating_sub(room - 1);
-        let mut lines: Vec<Line> = visible
-            .iter()
-            .enumerate()
-            .skip(first)
-            .take(room)
-            .map(|(i, f)| self.row(f, i == self.cursor, w, t))
-            .collect();
-        let below = total.saturating_sub(first + room);
-        if below > 0 {
-            lines.push(Line::styled(format!("   ↓ {below} more"), t.accent()));
-        }
+        let lines = self.list_lines(&visible, list.height as usize, w, t);
         frame.render_widget(Paragraph::new(lines), list);
         frame.render_widget(Paragraph::new(detail), pane);
     }

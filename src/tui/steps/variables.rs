@@ -157,6 +157,68 @@ impl VariablesStep {
             Span::raw("  "),
         ]
     }
+
+    /// Where a new set is attached, or why a set of that name cannot be reused.
+    fn new_set_note(&self, cx: &Context, t: Theme, w: usize) -> Vec<Line<'static>> {
+        let detail = |text: &str, style: Style| wrapped(Span::raw("      "), text, style, w);
+        let mut lines = Vec::new();
+        let mut attach = match &cx.selection {
+            Some(WorkspaceSelection::All) => {
+                format!("attached to project {} (every workspace in it)", cx.project)
+            }
+            _ => format!("attached to {}", cx.scope_text()),
+        };
+        let same_name = self.sets.iter().find(|s| s.name == self.set_name.value());
+        match same_name.and_then(|set| varset_refusal(set, &self.chosen)) {
+            Some(why) => lines.extend(detail(
+                &format!("✗ A set with this name exists and cannot be reused: {why}"),
+                t.error(),
+            )),
+            None => {
+                if same_name.is_some() {
+                    attach.push_str("; a set with this name exists and is reused");
+                }
+                lines.extend(detail(&attach, t.dim()));
+            }
+        }
+        lines
+    }
+
+    /// The existing set chosen (‹ name ›, n of m), and whether it can be used.
+    fn existing_set_lines(&self, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+        let (t, cx) = (v.theme, v.cx);
+        let detail = |text: &str, style: Style| wrapped(Span::raw("      "), text, style, w);
+        let mut lines = Vec::new();
+        let mut row = self.option(TargetKind::ExistingSet, "On an existing variable set", t);
+        if self.loading {
+            row.push(Span::styled(format!("{} loading…", v.spinner), t.dim()));
+        } else if let Some(set) = self.sets.get(self.existing) {
+            row.extend([
+                Span::styled("‹ ", t.dim()),
+                Span::styled(set.name.clone(), t.bold()),
+                Span::styled(" ›", t.dim()),
+            ]);
+            row.push(Span::styled(
+                format!("  {} of {}", self.existing + 1, self.sets.len()),
+                t.dim(),
+            ));
+        } else {
+            row.push(Span::styled(
+                self.error
+                    .clone()
+                    .unwrap_or_else(|| "none in this organization".into()),
+                t.dim(),
+            ));
+        }
+        lines.push(Line::from(row));
+        if let Some(set) = self.sets.get(self.existing) {
+            match varset_refusal(set, &self.chosen) {
+                Some(why) => lines.extend(detail(&format!("✗ Cannot be used: {why}"), t.error())),
+                None => lines.extend(detail(&set_note(set, cx), t.dim())),
+            }
+        }
+        lines
+    }
 }
 
 /// What reusing an existing set means: where it is attached now, and where it will be (a set
@@ -262,54 +324,9 @@ impl Screen for VariablesStep {
         }
         row.extend(field.spans);
         lines.push(Line::from(row));
-        let mut attach = match &cx.selection {
-            Some(WorkspaceSelection::All) => {
-                format!("attached to project {} (every workspace in it)", cx.project)
-            }
-            _ => format!("attached to {}", cx.scope_text()),
-        };
-        let same_name = self.sets.iter().find(|s| s.name == self.set_name.value());
-        match same_name.and_then(|set| varset_refusal(set, &self.chosen)) {
-            Some(why) => lines.extend(detail(
-                &format!("✗ A set with this name exists and cannot be reused: {why}"),
-                t.error(),
-            )),
-            None => {
-                if same_name.is_some() {
-                    attach.push_str("; a set with this name exists and is reused");
-                }
-                lines.extend(detail(&attach, t.dim()));
-            }
-        }
+        lines.extend(self.new_set_note(cx, t, w));
 
-        let mut row = self.option(TargetKind::ExistingSet, "On an existing variable set", t);
-        if self.loading {
-            row.push(Span::styled(format!("{} loading…", v.spinner), t.dim()));
-        } else if let Some(set) = self.sets.get(self.existing) {
-            row.extend([
-                Span::styled("‹ ", t.dim()),
-                Span::styled(set.name.clone(), t.bold()),
-                Span::styled(" ›", t.dim()),
-            ]);
-            row.push(Span::styled(
-                format!("  {} of {}", self.existing + 1, self.sets.len()),
-                t.dim(),
-            ));
-        } else {
-            row.push(Span::styled(
-                self.error
-                    .clone()
-                    .unwrap_or_else(|| "none in this organization".into()),
-                t.dim(),
-            ));
-        }
-        lines.push(Line::from(row));
-        if let Some(set) = self.sets.get(self.existing) {
-            match varset_refusal(set, &self.chosen) {
-                Some(why) => lines.extend(detail(&format!("✗ Cannot be used: {why}"), t.error())),
-                None => lines.extend(detail(&set_note(set, cx), t.dim())),
-            }
-        }
+        lines.extend(self.existing_set_lines(v, w));
 
         lines.push(Line::raw(""));
         lines.push(Line::styled("Variables (env, not sensitive)", t.bold()));
