@@ -9,6 +9,7 @@ use crate::core::plan::Plan;
 use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
 use crate::tui::connector::{Connection, Connector};
+use crate::tui::failure::{ExportFailure, TaskFailure};
 use crate::tui::msg::{Msg, Outcome};
 use futures::FutureExt;
 use std::collections::HashMap;
@@ -177,11 +178,7 @@ impl Runner {
             let msg = AssertUnwindSafe(task)
                 .catch_unwind()
                 .await
-                .unwrap_or_else(|_| {
-                    Some(Msg::TaskFailed(format!(
-                        "internal error while {what} (see the log)"
-                    )))
-                });
+                .unwrap_or_else(|_| Some(Msg::TaskFailed(TaskFailure::Panicked { what })));
             if let Some(msg) = msg {
                 // The session may be gone (quitting): nobody needs the result then.
                 let _ = tx.send(msg);
@@ -262,15 +259,17 @@ fn write_export(
     format: crate::export::ExportFormat,
     answers: &Answers,
     plan: &Plan,
-) -> Result<String, String> {
+) -> Result<String, ExportFailure> {
     let facts = crate::export::Facts::from_plan(plan);
-    let text = crate::export::render(format, answers, &facts).map_err(|e| e.to_string())?;
+    let text = crate::export::render(format, answers, &facts)
+        .map_err(|e| ExportFailure::Render(e.to_string()))?;
     let full = expand_home(path);
     crate::export::write_file(&full, &text, false).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => {
-            format!("{} exists already: choose another name", full.display())
-        }
-        _ => format!("cannot write {}: {e}", full.display()),
+        std::io::ErrorKind::AlreadyExists => ExportFailure::Exists(full.clone()),
+        _ => ExportFailure::Write {
+            path: full.clone(),
+            reason: e.to_string(),
+        },
     })?;
     Ok(format!(
         "Wrote the {} export to {}",

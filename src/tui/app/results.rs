@@ -124,10 +124,16 @@ impl App {
     /// What is only told: a notice, a task that failed, the export written (or why not).
     pub(super) fn on_told(&mut self, msg: Msg) -> Vec<Effect> {
         self.flash = match msg {
-            Msg::TaskFailed(text) => Some(Flash { text, error: true }),
+            Msg::TaskFailed(e) => Some(Flash {
+                text: e.to_string(),
+                error: true,
+            }),
             Msg::Notice(text) => Some(Flash { text, error: false }),
             Msg::Exported(Ok(text)) => Some(Flash { text, error: false }),
-            Msg::Exported(Err(text)) => Some(Flash { text, error: true }),
+            Msg::Exported(Err(e)) => Some(Flash {
+                text: e.to_string(),
+                error: true,
+            }),
             // The other families are routed before this one (see `update_step`).
             _ => return vec![],
         };

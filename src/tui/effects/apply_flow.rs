@@ -7,6 +7,7 @@ use crate::core::answers::Answers;
 use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
 use crate::core::planner;
+use crate::tui::failure::ApplyFailure;
 use crate::tui::msg::Msg;
 
 impl Runner {
@@ -21,7 +22,7 @@ impl Runner {
                     action: "plan",
                     source: e,
                 }),
-                (_, Err(e)) => Err(crate::core::error::PlanError::Locked(e)),
+                (_, Err(e)) => Err(crate::core::error::PlanError::Locked(e.to_string())),
             };
             Some(Msg::Planned { generation, result })
         })
@@ -32,7 +33,7 @@ impl Runner {
         let conn = self.connection();
         let run_lock = self.run_lock.clone();
         self.spawn(Slot::Plan, "planning the migration", async move {
-            let locked = run_lock.hold().await;
+            let locked = run_lock.hold().await.map_err(|e| e.to_string());
             Some(paths::plan(conn, locked, generation, *request).await)
         })
     }
@@ -48,7 +49,7 @@ impl Runner {
         self.spawn(Slot::Apply, "applying", async move {
             let conn = match conn {
                 Ok(c) => c,
-                Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
+                Err(e) => return Some(Msg::Applied(Err(ApplyFailure::NotConnected(e)))),
             };
             let msg = run_lock.apply(conn, *plan).await;
             run::persist(connector.as_ref(), &tx);

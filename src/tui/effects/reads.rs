@@ -5,6 +5,7 @@
 use super::{expand_home, roles, Runner, Slot};
 use crate::core::inventory::{self, InventoryScope};
 use crate::tfc::ApiToken;
+use crate::tui::failure::{AwsConnectFailure, PolicyFileFailure};
 use crate::tui::msg::{ConnectReport, Msg};
 
 impl Runner {
@@ -44,9 +45,15 @@ impl Runner {
                         }
                         Ok(caller)
                     }
-                    Err(e) => Err(e.to_string()),
+                    Err(source) => Err(AwsConnectFailure::Identity {
+                        profile: profile.clone(),
+                        source,
+                    }),
                 },
-                Err(e) => Err(e.to_string()),
+                Err(source) => Err(AwsConnectFailure::Profile {
+                    profile: profile.clone(),
+                    source,
+                }),
             };
             Some(Msg::AwsConnected { profile, result })
         })
@@ -152,7 +159,10 @@ impl Runner {
             let full = expand_home(&path);
             let result = tokio::fs::read_to_string(&full)
                 .await
-                .map_err(|e| format!("cannot read {}: {e}", full.display()));
+                .map_err(|e| PolicyFileFailure {
+                    path: full.clone(),
+                    reason: e.to_string(),
+                });
             Some(Msg::PolicyFile { path, result })
         })
     }

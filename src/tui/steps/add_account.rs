@@ -7,6 +7,7 @@
 use crate::core::dynamic_vars::validate_tag;
 use crate::core::ports::CallerIdentity;
 use crate::tui::effects::Effect;
+use crate::tui::failure::AwsConnectFailure;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
@@ -27,7 +28,7 @@ pub struct AddAccountStep {
     /// Connecting the chosen profile.
     pub connecting: bool,
     /// Why the last connection failed.
-    pub error: Option<String>,
+    pub error: Option<AwsConnectFailure>,
     /// The profile connected and who it is.
     pub connected: Option<(String, CallerIdentity)>,
 }
@@ -58,7 +59,7 @@ impl AddAccountStep {
     pub fn on_connected(
         &mut self,
         profile: String,
-        result: Result<CallerIdentity, String>,
+        result: Result<CallerIdentity, AwsConnectFailure>,
     ) -> bool {
         self.connecting = false;
         match result {
@@ -68,7 +69,7 @@ impl AddAccountStep {
                 true
             }
             Err(e) => {
-                self.error = Some(format!("cannot use AWS profile {profile}: {e}"));
+                self.error = Some(e);
                 false
             }
         }
@@ -176,12 +177,7 @@ impl Screen for AddAccountStep {
         }
         if let Some(error) = &self.error {
             lines.push(Line::raw(""));
-            lines.extend(problem(
-                error,
-                "Choose another profile or fix its credentials.",
-                t,
-                w,
-            ));
+            lines.extend(problem(&error.to_string(), error.advice(), t, w));
         }
         if let Some(pos) = cursor {
             frame.set_cursor_position(pos);

@@ -7,6 +7,7 @@ use crate::core::error::PlanError;
 use crate::core::plan::Plan;
 use crate::tui::app::App;
 use crate::tui::effects::Effect;
+use crate::tui::failure::ApplyFailure;
 use crate::tui::keymap::{hint, Action, Hint};
 use crate::tui::steps::Screen;
 use crate::tui::steps::Step;
@@ -66,12 +67,12 @@ impl ApplyStep {
     }
 
     /// The apply ended; the report when it succeeded.
-    pub fn on_applied(&mut self, result: Result<ApplyReport, String>) -> Option<ApplyReport> {
+    pub fn on_applied(&mut self, result: Result<ApplyReport, ApplyFailure>) -> Option<ApplyReport> {
         self.running = false;
         match result {
             Ok(report) => Some(report),
             Err(e) => {
-                self.failure = Some(e);
+                self.failure = Some(e.to_string());
                 None
             }
         }

@@ -13,6 +13,7 @@ use crate::core::migrate::keys::days_since;
 use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
 use crate::tui::app::App;
 use crate::tui::effects::Effect;
+use crate::tui::failure::DiscoverFailure;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
@@ -41,7 +42,7 @@ pub struct MigratePickStep {
     /// Ages are counted to this time.
     now: OffsetDateTime,
     pub loading: bool,
-    error: Option<String>,
+    error: Option<DiscoverFailure>,
     all: bool,
     selected: BTreeSet<usize>,
     /// The workspaces picked, once Enter was pressed.
@@ -143,7 +144,7 @@ impl MigratePickStep {
     }
 
     /// Discovery's result arrived.
-    pub fn on_discovered(&mut self, result: Result<Discovery, String>) {
+    pub fn on_discovered(&mut self, result: Result<Discovery, DiscoverFailure>) {
         self.loading = false;
         match result {
             Ok(d) => {
@@ -322,8 +323,7 @@ impl Screen for MigratePickStep {
             return;
         }
         if let Some(e) = &self.error {
-            let advice = "Press Esc to go back.";
-            let lines = problem(e, advice, t, body.width as usize);
+            let lines = problem(&e.to_string(), e.advice(), t, body.width as usize);
             frame.render_widget(Paragraph::new(lines), body);
             return;
         }
@@ -401,7 +401,7 @@ mod tests {
         .await;
         let mut step = MigratePickStep::new(OffsetDateTime::now_utc());
         step.start();
-        step.on_discovered(found.map_err(|e| e.to_string()));
+        step.on_discovered(found.map_err(DiscoverFailure::Discovery));
         step
     }
 

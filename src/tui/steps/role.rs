@@ -15,6 +15,7 @@ use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
 use crate::tui::app::App;
+use crate::tui::failure::PolicyFileFailure;
 use crate::tui::steps::role_permissions::{Pending, PermissionChoice};
 use crate::tui::steps::role_view;
 use crate::tui::steps::Screen;
@@ -287,7 +288,11 @@ impl RoleStep {
 
     /// A policy file was read: checked, it goes to the choice (or both) naming it, and the step
     /// continues as Enter would (reading the other file, if any).
-    pub fn on_policy_file(&mut self, path: String, result: Result<String, String>) -> Reaction {
+    pub fn on_policy_file(
+        &mut self,
+        path: String,
+        result: Result<String, PolicyFileFailure>,
+    ) -> Reaction {
         self.reading_policy = false;
         let wanted = [&self.permissions, &self.plan_permissions]
             .iter()
@@ -295,7 +300,7 @@ impl RoleStep {
         if !wanted {
             return Reaction::stay();
         }
-        let checked = result.and_then(|text| {
+        let checked = result.map_err(|e| e.to_string()).and_then(|text| {
             check_permission_policy(&text, INLINE_POLICY_MAX)
                 .map(|_| text)
                 .map_err(|p| format!("{path}:{p}"))
