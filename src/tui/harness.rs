@@ -7,7 +7,7 @@ use crate::tui::app::{App, AppOptions};
 use crate::tui::connector::{Connector, SandboxConnector};
 use crate::tui::msg::{Msg, Outcome};
 use crate::tui::session::Session;
-use crate::tui::steps::Step;
+use crate::tui::steps::{Step, Task};
 use crate::tui::theme::Theme;
 use crate::tui::view;
 use crate::tui::widgets::text::SPINNER;
@@ -143,6 +143,22 @@ impl Harness {
         }
     }
 
+    /// On the Connect screen: highlights `task` (Enter then starts its path).
+    pub async fn choose_task(&mut self, task: Task) {
+        let index = |task: Task| Task::ALL.iter().position(|t| *t == task);
+        let at = index(task).unwrap_or_else(|| panic!("Connect does not offer {task:?}"));
+        loop {
+            let now = index(self.session.app.connect.task()).unwrap_or_default();
+            if now == at {
+                return;
+            }
+            self.press(if now < at { KeyCode::Down } else { KeyCode::Up })
+                .await;
+            let moved = index(self.session.app.connect.task()) != Some(now);
+            assert!(moved, "the Connect menu does not move towards {task:?}");
+        }
+    }
+
     /// Types text, one key per character.
     pub async fn type_text(&mut self, text: &str) {
         for c in text.chars() {
@@ -153,8 +169,8 @@ impl Harness {
     /// From the Connect screen: the review task of the first organization, read, with the first
     /// finding of kind `id` highlighted.
     pub async fn review_at(&mut self, id: crate::core::review::FindingId) {
-        self.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Enter, KeyCode::Enter])
-            .await;
+        self.choose_task(Task::Review).await;
+        self.go_to(Step::Findings).await;
         let at = self
             .session
             .app

@@ -217,7 +217,7 @@ async fn the_varset_review_warns_about_keys_left_on_the_workspace() {
 async fn go_to_follows_the_chosen_path() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.press(KeyCode::Down).await;
+    h.choose_task(tfc_oidc::tui::steps::Task::Migrate).await;
     h.go_to(Step::MigratePick).await;
     assert!(h.screen().contains("Static keys"));
 }
@@ -229,6 +229,6 @@ async fn go_to_follows_the_chosen_path() {
 async fn go_to_names_the_screen_where_enter_stops() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[KeyCode::Down, KeyCode::Down]).await;
+    h.choose_task(tfc_oidc::tui::steps::Task::Review).await;
     h.go_to(Step::Done).await;
 }
