@@ -2,7 +2,7 @@
 //! line, ending in the verdict; 80×24 snapshots over the demo sandbox) and on the review's
 //! findings screen (the highlighted finding's workspace).
 
-use crossterm::event::KeyCode::{Char, Enter};
+use crossterm::event::KeyCode::Char;
 use insta::assert_snapshot;
 use tfc_oidc::tui::harness::{redact, Harness};
 use tfc_oidc::tui::steps::done::VerifyState;
@@ -12,8 +12,7 @@ use tfc_oidc::tui::steps::Step;
 async fn v_on_done_verifies_the_first_workspace() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 7]).await;
-    assert_eq!(h.session.app.step, Step::Done);
+    h.go_to(Step::Done).await;
     // The key alone: the run is being queued, nothing has come back yet.
     h.session.press(Char('v'));
     assert!(h.session.app.done.verifying());

@@ -94,8 +94,8 @@ pub fn plan_text_or(plan: &Plan, colour: bool, when_empty: &str) -> String {
                 colour,
             ));
             out.push('\n');
-            for line in change.details() {
-                out.push_str(&format!("      {}\n", escape(&line)));
+            for detail in change.details() {
+                out.push_str(&format!("      {}\n", escape(&detail.to_string())));
             }
         }
     }

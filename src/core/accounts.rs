@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// How one account is reached.
 #[derive(Clone)]
-pub struct Reach {
+pub struct AccountConnection {
     /// The AWS profile whose credentials act in the account.
     pub profile: String,
     pub iam: Arc<dyn Iam>,
@@ -20,9 +20,9 @@ pub struct Reach {
     pub trail: Option<Arc<dyn AuditTrail>>,
 }
 
-impl std::fmt::Debug for Reach {
+impl std::fmt::Debug for AccountConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reach")
+        f.debug_struct("AccountConnection")
             .field("profile", &self.profile)
             .finish_non_exhaustive()
     }
@@ -31,7 +31,7 @@ impl std::fmt::Debug for Reach {
 /// The other accounts reachable in this run, by account id.
 #[derive(Debug, Clone, Default)]
 pub struct Accounts {
-    reach: BTreeMap<String, Reach>,
+    reach: BTreeMap<String, AccountConnection>,
 }
 
 impl Accounts {
@@ -42,7 +42,7 @@ impl Accounts {
 
     /// Adds (or replaces) the way into `account`.
     pub fn add(&mut self, account: &str, profile: &str, iam: Arc<dyn Iam>) {
-        let reach = Reach {
+        let reach = AccountConnection {
             profile: profile.to_string(),
             iam,
             trail: None,
@@ -57,7 +57,7 @@ impl Accounts {
         }
     }
 
-    pub fn get(&self, account: &str) -> Option<&Reach> {
+    pub fn get(&self, account: &str) -> Option<&AccountConnection> {
         self.reach.get(account)
     }
 

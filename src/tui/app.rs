@@ -4,26 +4,15 @@
 
 mod accounts;
 mod ending;
+mod results;
 mod update;
 
 use crate::core::answers::{Answers, WorkspaceSelection};
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, Action, Hint};
-use crate::tui::steps::add_account::AddAccountStep;
-use crate::tui::steps::apply::ApplyStep;
-use crate::tui::steps::connect::ConnectStep;
-use crate::tui::steps::deployments::DeploymentsStep;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::ExportPrompt;
-use crate::tui::steps::findings::FindingsStep;
-use crate::tui::steps::migrate_pick::MigratePickStep;
-use crate::tui::steps::organization::OrganizationStep;
-use crate::tui::steps::project::ProjectStep;
-use crate::tui::steps::review::ReviewStep;
-use crate::tui::steps::role::RoleStep;
-use crate::tui::steps::variables::VariablesStep;
-use crate::tui::steps::workspaces::WorkspacesStep;
-use crate::tui::steps::{Context, Flash, Step, Task};
+use crate::tui::steps::{Context, Flash, Screens, Step, Task};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::spinner;
 
@@ -55,19 +44,8 @@ pub struct App {
     tick: usize,
     pub help: bool,
     pub flash: Option<Flash>,
-    pub connect: ConnectStep,
-    pub organization: OrganizationStep,
-    pub project: ProjectStep,
-    pub workspaces: WorkspacesStep,
-    pub deployments: DeploymentsStep,
-    pub role: RoleStep,
-    pub variables: VariablesStep,
-    pub review: ReviewStep,
-    pub apply: ApplyStep,
-    pub done: DoneStep,
-    pub migrate_pick: MigratePickStep,
-    pub findings: FindingsStep,
-    pub add_account: AddAccountStep,
+    /// Every screen's state (`app.role`, `app.review`, … reach them through `Deref`).
+    pub screens: Screens,
     /// The configurations applied before on the same workspaces (tag, plan), when more AWS
     /// accounts are added from Done.
     pub configurations: Vec<(Option<String>, crate::core::plan::Plan)>,
@@ -94,28 +72,16 @@ impl App {
     /// A wizard on the connect step.
     pub fn new(options: AppOptions) -> App {
         App {
+            screens: Screens::new(&options),
             step: Step::Connect,
             task: Task::Setup,
             theme: options.theme,
             demo: options.demo,
-            connect: ConnectStep::new(&options.host),
             host: options.host,
             size: (80, 24),
             tick: 0,
             help: false,
             flash: None,
-            organization: OrganizationStep::new(options.last_organization),
-            project: ProjectStep::new(options.last_project),
-            workspaces: WorkspacesStep::new(),
-            deployments: DeploymentsStep::default(),
-            role: RoleStep::new(),
-            variables: VariablesStep::new(),
-            review: ReviewStep::default(),
-            apply: ApplyStep::default(),
-            done: DoneStep::default(),
-            migrate_pick: MigratePickStep::new(time::OffsetDateTime::now_utc()),
-            findings: FindingsStep::default(),
-            add_account: AddAccountStep::default(),
             configurations: Vec::new(),
             previous_done: None,
             still_receiving: Vec::new(),
@@ -141,21 +107,8 @@ impl App {
 
     /// Something is in flight, so spinners turn (and ticks are wanted).
     pub fn animating(&self) -> bool {
-        self.connect.busy()
-            || self.organization.loading
-            || self.project.loading
-            || self.workspaces.loading
-            || self.workspaces.badges_pending()
-            || self.role.roles_loading
-            || self.role.reading_policy
-            || self.variables.loading
-            || self.review.planning
-            || self.apply.busy()
-            || self.done.verifying()
-            || self.migrate_pick.loading
-            || self.findings.reading
-            || self.add_account.connecting
-            || (self.step == Step::AddAccount && self.add_account.profiles.is_none())
+        self.screens.all().iter().any(|screen| screen.busy())
+            || self.screens.screen(self.step).waiting_while_shown()
     }
 
     /// A text field has the focus: typing keys are text, not commands.
@@ -163,19 +116,7 @@ impl App {
         if self.export.open {
             return true;
         }
-        match self.step {
-            Step::Connect => self.connect.text_mode(),
-            Step::Organization => self.organization.list.filtering(),
-            Step::Project => self.project.list.filtering(),
-            Step::Workspaces => self.workspaces.list.filtering(),
-            Step::Deployments => self.deployments.list.filtering(),
-            Step::MigratePick => self.migrate_pick.list.filtering(),
-            Step::Role => self.role.text_mode(),
-            Step::Variables => self.variables.text_mode(),
-            Step::Review => self.review.text_mode(),
-            Step::AddAccount => true,
-            _ => false,
-        }
+        self.screens.screen(self.step).text_mode()
     }
 
     /// The size of a step's area (the screen less header, status line and footer).
@@ -375,29 +316,11 @@ impl App {
         if self.export.open {
             return self.export.hints();
         }
-        let mut hints = self.step_hints();
+        let mut hints = self.screens.screen(self.step).hints();
         if self.task == Task::Migrate {
             hints.retain(|h| h.action != Action::Export);
         }
         hints
-    }
-
-    fn step_hints(&self) -> Vec<Hint> {
-        match self.step {
-            Step::Connect => self.connect.hints(),
-            Step::Organization => self.organization.hints(),
-            Step::Project => self.project.hints(),
-            Step::Workspaces => self.workspaces.hints(),
-            Step::Deployments => self.deployments.hints(),
-            Step::MigratePick => self.migrate_pick.hints(),
-            Step::Findings => self.findings.hints(),
-            Step::AddAccount => self.add_account.hints(),
-            Step::Role => self.role.hints(),
-            Step::Variables => self.variables.hints(),
-            Step::Review => self.review.hints(),
-            Step::Apply => self.apply.hints(),
-            Step::Done => self.done.hints(),
-        }
     }
 
     /// Help and quit, as they work right now.
@@ -413,5 +336,20 @@ impl App {
             hint(Action::Quit, "quit")
         });
         h
+    }
+}
+
+/// The screens' states are the wizard's too: `app.role`, `app.review`, … read as fields.
+impl std::ops::Deref for App {
+    type Target = Screens;
+
+    fn deref(&self) -> &Screens {
+        &self.screens
+    }
+}
+
+impl std::ops::DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Screens {
+        &mut self.screens
     }
 }

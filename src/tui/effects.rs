@@ -3,15 +3,14 @@
 //! effect of the same kind cancels the older one (going back and choosing again), except applies.
 
 use crate::core::answers::Answers;
-use crate::core::inventory::{self, InventoryScope};
 use crate::core::journal::Journal;
 use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
-use crate::core::planner;
 use crate::core::ports::TfcError;
 use crate::tfc::ApiToken;
 use crate::tui::connector::{Connection, Connector};
-use crate::tui::msg::{ConnectReport, Msg, WizardEnd};
+use crate::tui::failure::{ExportFailure, TaskFailure};
+use crate::tui::msg::{Msg, WizardEnd};
 use futures::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
@@ -21,7 +20,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+mod apply_flow;
 mod migrate_review;
+mod reads;
 mod roles;
 mod run;
 
@@ -177,11 +178,7 @@ impl Runner {
             let msg = AssertUnwindSafe(task)
                 .catch_unwind()
                 .await
-                .unwrap_or_else(|_| {
-                    Some(Msg::TaskFailed(format!(
-                        "internal error while {what} (see the log)"
-                    )))
-                });
+                .unwrap_or_else(|_| Some(Msg::TaskFailed(TaskFailure::Panicked { what })));
             if let Some(msg) = msg {
                 // The session may be gone (quitting): nobody needs the result then.
                 let _ = tx.send(msg);
@@ -202,213 +199,43 @@ impl Runner {
             .ok_or_else(|| TfcError::Protocol("not connected yet".into()))
     }
 
-    /// Starts an effect. [`Effect::Quit`] is the session's business and is ignored here.
+    /// Starts an effect (one function per effect, in `effects/reads.rs` and
+    /// `effects/apply_flow.rs`). [`Effect::Quit`] is the session's business and is ignored here.
     pub fn run(&mut self, effect: Effect) {
-        let conn = self.connection();
         match effect {
-            Effect::Connect { token } => {
-                let connector = self.connector.clone();
-                let slot = self.connection.clone();
-                self.spawn(Slot::Connect, "connecting", async move {
-                    let conn = match connector.connect(token).await {
-                        Ok(conn) => conn,
-                        Err(e) => return Some(Msg::Connected(Err(e))),
-                    };
-                    let (user, caller) =
-                        tokio::join!(conn.tfc.account(), conn.iam.caller_identity());
-                    let report = ConnectReport {
-                        host: conn.tfc.host().to_string(),
-                        token_source: conn.token_source.clone(),
-                        user,
-                        caller,
-                    };
-                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(conn);
-                    Some(Msg::Connected(Ok(report)))
-                });
-            }
-            Effect::LoadOrganizations => {
-                self.spawn(Slot::Organizations, "listing organizations", async move {
-                    let result = match conn {
-                        Ok(c) => c.tfc.organizations().await,
-                        Err(e) => Err(e),
-                    };
-                    Some(Msg::Organizations(result))
-                })
-            }
-            Effect::LoadProjects { org } => {
-                self.spawn(Slot::Projects, "listing projects", async move {
-                    let result = match conn {
-                        Ok(c) => c.tfc.projects(&org).await,
-                        Err(e) => Err(e),
-                    };
-                    Some(Msg::Projects { org, result })
-                })
-            }
-            Effect::LoadWorkspaces { org, project_id } => {
-                let tx = self.tx.clone();
-                self.spawn(Slot::Workspaces, "listing workspaces", async move {
-                    let c = match conn {
-                        Ok(c) => c,
-                        Err(e) => {
-                            let result = Err(e);
-                            return Some(Msg::Workspaces { project_id, result });
-                        }
-                    };
-                    let (result, stacks) = tokio::join!(
-                        c.tfc.workspaces(&org, Some(&project_id)),
-                        c.tfc.stacks(&org, Some(&project_id))
-                    );
-                    // Stacks are optional (older Terraform Enterprise has none): a failure to
-                    // list them lists none. Sent first, so the list is built with them.
-                    let stacks = stacks.unwrap_or_default();
-                    let _ = tx.send(Msg::Stacks {
-                        project_id: project_id.clone(),
-                        stacks,
-                    });
-                    Some(Msg::Workspaces { project_id, result })
-                })
-            }
+            Effect::Connect { token } => self.connect(token),
+            Effect::ConnectAws { profile } => self.connect_aws(profile),
+            Effect::LoadProfiles => self.load_profiles(),
+            Effect::LoadOrganizations => self.load_organizations(),
+            Effect::LoadProjects { org } => self.load_projects(org),
+            Effect::LoadWorkspaces { org, project_id } => self.load_workspaces(org, project_id),
             Effect::LoadBadges {
                 org,
                 project,
                 project_id,
-            } => self.spawn(Slot::Badges, "reading workspace variables", async move {
-                let tfc = conn.ok()?.tfc;
-                let scope = InventoryScope {
-                    host: tfc.host().to_owned(),
-                    organization: org,
-                    project: Some(project),
-                };
-                let result = inventory::read(&scope, tfc.as_ref(), None, &|_| {})
-                    .await
-                    .map(|inv| crate::tui::msg::Badge::of_inventory(&inv));
-                Some(Msg::AwsAccess { project_id, result })
-            }),
-            Effect::LoadRoles(provider) => {
-                self.spawn(Slot::Roles, "listing roles", roles::load(conn, provider))
-            }
-            Effect::LoadVariableSets { org } => {
-                self.spawn(Slot::VariableSets, "listing variable sets", async move {
-                    let result = match conn {
-                        Ok(c) => c.tfc.variable_sets(&org).await,
-                        Err(e) => Err(e),
-                    };
-                    Some(Msg::VariableSets { org, result })
-                })
-            }
-            Effect::ReadPolicyFile { path } => {
-                self.spawn(Slot::PolicyFile, "reading the policy file", async move {
-                    let full = expand_home(&path);
-                    let result = tokio::fs::read_to_string(&full)
-                        .await
-                        .map_err(|e| format!("cannot read {}: {e}", full.display()));
-                    Some(Msg::PolicyFile { path, result })
-                })
-            }
+            } => self.load_badges(org, project, project_id),
+            Effect::LoadRoles(provider) => self.load_roles(provider),
+            Effect::LoadVariableSets { org } => self.load_variable_sets(org),
+            Effect::ReadPolicyFile { path } => self.read_policy_file(path),
             Effect::Plan {
                 generation,
                 answers,
-            } => {
-                let run_lock = self.run_lock.clone();
-                self.spawn(Slot::Plan, "planning", async move {
-                    let result = match (conn, run_lock.hold().await) {
-                        (Ok(c), Ok(())) => {
-                            planner::plan(&answers, c.iam.as_ref(), c.tfc.as_ref()).await
-                        }
-                        (Err(e), _) => Err(crate::core::error::PlanError::Tfc {
-                            action: "plan",
-                            source: e,
-                        }),
-                        (_, Err(e)) => Err(crate::core::error::PlanError::Locked(e)),
-                    };
-                    Some(Msg::Planned { generation, result })
-                })
-            }
-            Effect::Apply { plan } => {
-                let (run_lock, connector, tx) = (
-                    self.run_lock.clone(),
-                    self.connector.clone(),
-                    self.tx.clone(),
-                );
-                self.spawn(Slot::Apply, "applying", async move {
-                    let conn = match conn {
-                        Ok(c) => c,
-                        Err(e) => return Some(Msg::Applied(Err(e.to_string()))),
-                    };
-                    let msg = run_lock.apply(conn, *plan).await;
-                    run::persist(connector.as_ref(), &tx);
-                    Some(msg)
-                })
-            }
-            // A plan still waiting for the lock is dropped too, so it cannot take it late.
-            Effect::ReleaseRunLock => {
-                if let Some(plan) = self.tasks.remove(&Slot::Plan) {
-                    plan.abort();
-                }
-                self.run_lock.release();
-            }
+            } => self.plan(generation, answers),
+            Effect::PlanMigration {
+                generation,
+                request,
+            } => self.plan_migration(generation, request),
+            Effect::Apply { plan } => self.apply(plan),
+            Effect::ReleaseRunLock => self.release_run_lock(),
             Effect::Export {
                 path,
                 format,
                 answers,
                 plan,
-            } => self.spawn(Slot::Export, "exporting", async move {
-                Some(Msg::Exported(write_export(&path, format, &answers, &plan)))
-            }),
-            Effect::Verify { org, workspace } => {
-                let (connector, tx) = (self.connector.clone(), self.tx.clone());
-                self.spawn(Slot::Verify, "verifying", async move {
-                    Some(run::verify(conn, connector, org, workspace, tx).await)
-                })
-            }
-            Effect::DiscoverKeys { org } => {
-                self.spawn(Slot::Discover, "looking for static keys", async move {
-                    Some(migrate_review::discover(conn, org).await)
-                })
-            }
-            Effect::PlanMigration {
-                generation,
-                request,
-            } => {
-                let run_lock = self.run_lock.clone();
-                self.spawn(Slot::Plan, "planning the migration", async move {
-                    let locked = run_lock.hold().await;
-                    Some(migrate_review::plan(conn, locked, generation, *request).await)
-                })
-            }
-            Effect::ReadInventory { org } => {
-                let (tx, demo) = (self.tx.clone(), self.connector.is_demo());
-                self.spawn(Slot::Inventory, "reading the organization", async move {
-                    Some(migrate_review::read_inventory(conn, org, demo, tx).await)
-                })
-            }
-            Effect::LoadProfiles => {
-                let connector = self.connector.clone();
-                self.spawn(Slot::Profiles, "reading the AWS profiles", async move {
-                    Some(Msg::Profiles(connector.profiles()))
-                })
-            }
-            Effect::ConnectAws { profile } => {
-                let connector = self.connector.clone();
-                let slot = self.connection.clone();
-                self.spawn(Slot::Connect, "connecting to AWS", async move {
-                    let trail = connector.connect_trail(&profile).await;
-                    let result = match connector.connect_aws(&profile).await {
-                        Ok(iam) => match iam.caller_identity().await {
-                            Ok(caller) => {
-                                let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
-                                if let Some(conn) = guard.as_mut() {
-                                    (conn.iam, conn.trail) = (iam, trail);
-                                }
-                                Ok(caller)
-                            }
-                            Err(e) => Err(e.to_string()),
-                        },
-                        Err(e) => Err(e.to_string()),
-                    };
-                    Some(Msg::AwsConnected { profile, result })
-                })
-            }
+            } => self.export(path, format, answers, plan),
+            Effect::Verify { org, workspace } => self.verify(org, workspace),
+            Effect::DiscoverKeys { org } => self.discover_keys(org),
+            Effect::ReadInventory { org } => self.read_inventory(org),
             Effect::Quit(_) => {}
         }
     }
@@ -432,15 +259,17 @@ fn write_export(
     format: crate::export::ExportFormat,
     answers: &Answers,
     plan: &Plan,
-) -> Result<String, String> {
+) -> Result<String, ExportFailure> {
     let facts = crate::export::Facts::from_plan(plan);
-    let text = crate::export::render(format, answers, &facts).map_err(|e| e.to_string())?;
+    let text = crate::export::render(format, answers, &facts)
+        .map_err(|e| ExportFailure::Render(e.to_string()))?;
     let full = expand_home(path);
     crate::export::write_file(&full, &text, false).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => {
-            format!("{} exists already: choose another name", full.display())
-        }
-        _ => format!("cannot write {}: {e}", full.display()),
+        std::io::ErrorKind::AlreadyExists => ExportFailure::Exists(full.clone()),
+        _ => ExportFailure::Write {
+            path: full.clone(),
+            reason: e.to_string(),
+        },
     })?;
     Ok(format!(
         "Wrote the {} export to {}",

@@ -7,6 +7,7 @@ use crate::tui::app::{App, AppOptions};
 use crate::tui::connector::{Connector, SandboxConnector};
 use crate::tui::msg::{Msg, WizardEnd};
 use crate::tui::session::Session;
+use crate::tui::steps::{Step, Task};
 use crate::tui::theme::Theme;
 use crate::tui::view;
 use crate::tui::widgets::text::SPINNER;
@@ -129,6 +130,39 @@ impl Harness {
         None
     }
 
+    /// Presses Enter, taking each screen's default, until the wizard shows `step`: tests name
+    /// the screen they want instead of counting Enters. Panics (with the screen) when Enter
+    /// stops moving the wizard on or the wizard ends first, so a test that lost its way says
+    /// where it stopped.
+    pub async fn go_to(&mut self, step: Step) {
+        while self.session.app.step != step {
+            let before = self.session.app.step;
+            if let Some(outcome) = self.press(KeyCode::Enter).await {
+                panic!("the wizard ended ({outcome:?}) on {before:?} before reaching {step:?}");
+            }
+            if self.session.app.step == before {
+                let screen = self.screen();
+                panic!("Enter stays on {before:?}, short of {step:?}:\n{screen}");
+            }
+        }
+    }
+
+    /// On the Connect screen: highlights `task` (Enter then starts its path).
+    pub async fn choose_task(&mut self, task: Task) {
+        let index = |task: Task| Task::ALL.iter().position(|t| *t == task);
+        let at = index(task).unwrap_or_else(|| panic!("Connect does not offer {task:?}"));
+        loop {
+            let now = index(self.session.app.connect.task()).unwrap_or_default();
+            if now == at {
+                return;
+            }
+            self.press(if now < at { KeyCode::Down } else { KeyCode::Up })
+                .await;
+            let moved = index(self.session.app.connect.task()) != Some(now);
+            assert!(moved, "the Connect menu does not move towards {task:?}");
+        }
+    }
+
     /// Types text, one key per character.
     pub async fn type_text(&mut self, text: &str) {
         for c in text.chars() {
@@ -139,8 +173,8 @@ impl Harness {
     /// From the Connect screen: the review task of the first organization, read, with the first
     /// finding of kind `id` highlighted.
     pub async fn review_at(&mut self, id: crate::core::review::FindingId) {
-        self.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Enter, KeyCode::Enter])
-            .await;
+        self.choose_task(Task::Review).await;
+        self.go_to(Step::Findings).await;
         let at = self
             .session
             .app

@@ -11,6 +11,7 @@ pub mod connector;
 pub mod defaults;
 pub mod effects;
 pub mod event_loop;
+pub mod failure;
 pub mod harness;
 pub mod keymap;
 pub mod msg;

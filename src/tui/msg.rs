@@ -12,6 +12,10 @@ use crate::core::review::assess::failing_oidc;
 use crate::core::review::{assess, ActivityRead};
 use crate::core::variables::{aws_access, AwsAccess, VariableSource};
 use crate::tui::connector::ConnectError;
+use crate::tui::failure::{
+    ApplyFailure, AwsConnectFailure, DiscoverFailure, ExportFailure, PolicyFileFailure,
+    TaskFailure, VerifyFailure,
+};
 use crate::tui::report::{Configured, Report};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
@@ -135,25 +139,25 @@ pub enum Msg {
     },
     PolicyFile {
         path: String,
-        result: Result<String, String>,
+        result: Result<String, PolicyFileFailure>,
     },
     Planned {
         generation: u64,
         result: Result<Plan, PlanError>,
     },
     Progress(Progress),
-    /// The apply ended: the report, or the error's message.
-    Applied(Result<ApplyReport, String>),
-    /// An effect's task panicked; the message says which.
-    TaskFailed(String),
+    /// The apply ended: the report, or why not.
+    Applied(Result<ApplyReport, ApplyFailure>),
+    /// Something failed beside the screen's work (a task panicked, the demo was not saved).
+    TaskFailed(TaskFailure),
     /// Something to tell while a task goes on (waiting for another run's lock).
     Notice(String),
     /// The export was written (what to tell), or not (why).
-    Exported(Result<String, String>),
+    Exported(Result<String, ExportFailure>),
     /// How `verify` on the Done screen is going.
     Verify(VerifyUpdate),
     /// The migrate path's discovery: workspaces receiving static keys, or why not.
-    Discovered(Result<crate::core::migrate::Discovery, String>),
+    Discovered(Result<crate::core::migrate::Discovery, DiscoverFailure>),
     /// The migration's plan (same generation rule as [`Msg::Planned`]).
     MigrationPlanned {
         generation: u64,
@@ -173,7 +177,7 @@ pub enum Msg {
     /// Another AWS account's IAM port is connected (who it is), or why not.
     AwsConnected {
         profile: String,
-        result: Result<CallerIdentity, String>,
+        result: Result<CallerIdentity, AwsConnectFailure>,
     },
 }
 
@@ -182,7 +186,7 @@ pub enum Msg {
 pub enum VerifyUpdate {
     Event(crate::core::verify::VerifyEvent),
     /// The report, or why none could be made.
-    Done(Result<Box<crate::core::verify::VerifyReport>, String>),
+    Done(Result<Box<crate::core::verify::VerifyReport>, VerifyFailure>),
 }
 
 impl Msg {

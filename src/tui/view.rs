@@ -2,7 +2,7 @@
 //! line, the key footer, and the `?` help over it).
 
 use crate::tui::app::App;
-use crate::tui::steps::{Step, ViewCtx};
+use crate::tui::steps::ViewCtx;
 use crate::tui::widgets::{footer, header};
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::Line;
@@ -62,21 +62,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
         spinner: app.spinner(),
         cx: &cx,
     };
-    match app.step {
-        Step::Connect => app.connect.view(frame, body, &v),
-        Step::Organization => app.organization.view(frame, body, &v),
-        Step::Project => app.project.view(frame, body, &v),
-        Step::Workspaces => app.workspaces.view(frame, body, &v),
-        Step::Deployments => app.deployments.view(frame, body, &v),
-        Step::MigratePick => app.migrate_pick.view(frame, body, &v),
-        Step::Findings => app.findings.view(frame, body, &v),
-        Step::AddAccount => app.add_account.view(frame, body, &v),
-        Step::Role => app.role.view(frame, body, &v),
-        Step::Variables => app.variables.view(frame, body, &v),
-        Step::Review => app.review.view(frame, body, &v),
-        Step::Apply => app.apply.view(frame, body, &v),
-        Step::Done => app.done.view(frame, body, &v),
+    app.screens.screen(app.step).view(frame, body, &v);
+    draw_export_prompt(frame, app, body);
+    draw_flash(frame, app, status);
+    let hints = app.hints();
+    let globals = app.global_hints();
+    footer::render(frame, keys, &hints, &globals, app.text_mode(), theme);
+    if app.help {
+        footer::render_help(frame, &hints, &globals, app.text_mode(), theme);
     }
+}
+
+/// The export prompt `e` opens, on the body's last row, with the cursor in it.
+fn draw_export_prompt(frame: &mut Frame, app: &App, body: Rect) {
+    let theme = app.theme;
     if app.export.open && body.height > 0 {
         let row = Rect {
             y: body.y + body.height - 1,
@@ -88,6 +87,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(line), row);
         frame.set_cursor_position((row.x + column, row.y));
     }
+}
+
+/// The one-line message under the screen, cut with … when it is too long.
+fn draw_flash(frame: &mut Frame, app: &App, status: Rect) {
+    let theme = app.theme;
     if let Some(flash) = &app.flash {
         let style = if flash.error {
             theme.error()
@@ -104,11 +108,5 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Paragraph::new(Line::styled(format!(" {text}"), style)),
             status,
         );
-    }
-    let hints = app.hints();
-    let globals = app.global_hints();
-    footer::render(frame, keys, &hints, &globals, app.text_mode(), theme);
-    if app.help {
-        footer::render_help(frame, &hints, &globals, app.text_mode(), theme);
     }
 }

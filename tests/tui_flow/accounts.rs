@@ -13,8 +13,7 @@ async fn done_adds_another_aws_account() {
     let second = connector.second_account();
     let mut h = Harness::with(sandbox, connector, true, 80, 24);
     h.settle().await;
-    h.keys(&[Enter; 7]).await;
-    assert_eq!(h.session.app.step, Step::Done);
+    h.go_to(Step::Done).await;
     assert!(h.screen().contains("a add account"), "{}", h.screen());
     h.press(Char('a')).await;
     assert_eq!(h.session.app.step, Step::AddAccount);
@@ -103,7 +102,7 @@ async fn add_account(h: &mut Harness, tag: &str) {
 async fn the_exit_summary_lists_every_configuration_once() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 7]).await;
+    h.go_to(Step::Done).await;
     add_account(&mut h, "ANALYTICS").await;
     add_account(&mut h, "BACKUP").await;
     h.press(Char('a')).await;
@@ -132,7 +131,7 @@ async fn the_exit_summary_lists_every_configuration_once() {
 async fn leaving_an_added_account_early_reports_the_first() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 7]).await;
+    h.go_to(Step::Done).await;
     h.press(Char('a')).await;
     for c in "ANALYTICS".chars() {
         h.press(Char(c)).await;
@@ -158,7 +157,7 @@ async fn a_partial_added_account_still_reports_the_first() {
     connector.second_account().fail_on("create_role", 1, denied);
     let mut h = Harness::with(sandbox, connector, true, 80, 24);
     h.settle().await;
-    h.keys(&[Enter; 7]).await;
+    h.go_to(Step::Done).await;
     add_account_until_apply(&mut h, "ANALYTICS").await;
     assert_eq!(h.session.app.step, Step::Apply);
     match h.press(Char('q')).await {

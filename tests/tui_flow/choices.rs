@@ -132,8 +132,7 @@ async fn a_set_reaching_beyond_the_workspaces_is_refused_where_it_is_chosen() {
     h.settle().await;
     // Workspace sandbox; on the variables screen, the existing sets: acme-defaults (global),
     // legacy-aws-keys (etl) and payments-shared (project payments) all reach beyond it.
-    h.keys(&[Enter; 5]).await;
-    assert_eq!(h.session.app.step, Step::Variables);
+    h.go_to(Step::Variables).await;
     h.keys(&[KeyCode::Down, KeyCode::Down]).await;
     for (set, reaches) in [
         ("acme-defaults", "every workspace of the organization"),
@@ -172,8 +171,7 @@ async fn a_set_reaching_beyond_the_workspaces_is_refused_where_it_is_chosen() {
 async fn a_role_with_a_broad_trust_is_refused_where_it_is_chosen() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 4]).await;
-    assert_eq!(h.session.app.step, Step::Role);
+    h.go_to(Step::Role).await;
     h.keys(&[KeyCode::Right, KeyCode::Down]).await;
     let mut refused = Vec::new();
     for _ in 0..h.session.app.role.trusting.len() {

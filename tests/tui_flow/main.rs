@@ -12,7 +12,7 @@ use tfc_oidc::sandbox::Sandbox;
 use tfc_oidc::tui::connector::SandboxConnector;
 use tfc_oidc::tui::harness::Harness;
 use tfc_oidc::tui::msg::WizardEnd;
-use tfc_oidc::tui::steps::Step;
+use tfc_oidc::tui::steps::{Screen, Step};
 
 const ROLE: &str = "tfc-acme-corp-default-project";
 
@@ -50,8 +50,7 @@ async fn assert_set_up(sandbox: &Sandbox) {
 async fn the_enter_path_sets_up_the_first_workspace() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    assert_eq!(h.keys(&[Enter; 7]).await, None);
-    assert_eq!(h.session.app.step, Step::Done);
+    h.go_to(Step::Done).await;
     assert_set_up(&h.sandbox).await;
     match h.press(Char('q')).await {
         Some(WizardEnd::Applied(report)) => assert_eq!(report.plan().roles[0].name, ROLE),
@@ -68,8 +67,7 @@ async fn leaving_before_the_apply_writes_nothing() {
     ] {
         let mut h = Harness::demo(80, 24);
         h.settle().await;
-        h.keys(&[Enter; 6]).await;
-        assert_eq!(h.session.app.step, Step::Review);
+        h.go_to(Step::Review).await;
         assert!(
             h.session
                 .app
@@ -92,7 +90,7 @@ async fn leaving_before_the_apply_writes_nothing() {
     }
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 6]).await;
+    h.go_to(Step::Review).await;
     let outcome = h
         .press_with(KeyCode::Char('c'), KeyModifiers::CONTROL)
         .await;
@@ -104,7 +102,8 @@ async fn leaving_before_the_apply_writes_nothing() {
 async fn esc_keeps_the_answers() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter, Enter, Enter, Enter, KeyCode::Down]).await;
+    h.go_to(Step::Role).await;
+    h.press(KeyCode::Down).await;
     h.type_text("-x").await;
     h.keys(&[Enter, Esc, Esc, Esc]).await;
     assert_eq!(h.session.app.step, Step::Project);
@@ -121,7 +120,7 @@ async fn esc_keeps_the_answers() {
 async fn quitting_is_refused_while_applying() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 6]).await;
+    h.go_to(Step::Review).await;
     h.sandbox.iam.set_latency(Duration::from_millis(150));
     assert_eq!(h.session.press(Enter), None);
     assert_eq!(h.session.app.step, Step::Apply);
@@ -199,7 +198,8 @@ async fn an_existing_role_that_trusts_the_issuer_is_extended() {
     let connector = Arc::new(SandboxConnector::new(sandbox.clone()));
     let mut h = Harness::with(sandbox.clone(), connector, true, 80, 24);
     h.settle().await;
-    h.keys(&[Enter, Enter, Enter, Enter, KeyCode::Right]).await;
+    h.go_to(Step::Role).await;
+    h.press(KeyCode::Right).await;
     assert_eq!(
         h.session.app.role.trusting.len(),
         1,
@@ -239,7 +239,7 @@ async fn a_policy_file_is_read_and_checked() {
 
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 4]).await;
+    h.go_to(Step::Role).await;
     h.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Left, KeyCode::Down])
         .await;
     assert!(h.session.app.text_mode(), "the path field has the focus");
@@ -290,7 +290,8 @@ async fn a_custom_role_name_prefills_the_next_run() {
     use tfc_oidc::tui::defaults::Remembered;
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter, Enter, Enter, Enter, KeyCode::Down]).await;
+    h.go_to(Step::Role).await;
+    h.press(KeyCode::Down).await;
     h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL)
         .await;
     h.type_text("oidc-acme-corp-default-project-runner").await;

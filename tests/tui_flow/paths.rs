@@ -210,3 +210,25 @@ async fn the_varset_review_warns_about_keys_left_on_the_workspace() {
         plan.notes
     );
 }
+
+/// `go_to` reaches a screen of the path chosen on Connect by name (the migrate path's list of
+/// static keys comes right after the organization).
+#[tokio::test]
+async fn go_to_follows_the_chosen_path() {
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.choose_task(tfc_oidc::tui::steps::Task::Migrate).await;
+    h.go_to(Step::MigratePick).await;
+    assert!(h.screen().contains("Static keys"));
+}
+
+/// When Enter stops moving the wizard on (the findings are a list to read), `go_to` says where
+/// it stopped instead of pressing on.
+#[tokio::test]
+#[should_panic(expected = "Enter stays on Findings, short of Done")]
+async fn go_to_names_the_screen_where_enter_stops() {
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.choose_task(tfc_oidc::tui::steps::Task::Review).await;
+    h.go_to(Step::Done).await;
+}

@@ -14,7 +14,7 @@ async fn each_split_role_reads_its_own_policy_file() {
 
     let mut h = Harness::demo(80, 30);
     h.settle().await;
-    h.keys(&[Enter; 4]).await;
+    h.go_to(Step::Role).await;
     // Permissions: Policy file…, its path; split; the plan role: Policy file…, its path.
     h.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Left, KeyCode::Down])
         .await;

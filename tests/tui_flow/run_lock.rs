@@ -16,8 +16,7 @@ async fn the_wizard_locks_before_planning_and_lets_go_when_leaving_review() {
     let journal = Journal::at(journal_dir.clone());
     let mut h = Harness::demo_persisted(&state, &journal_dir, 80, 24).unwrap();
     h.settle().await;
-    h.keys(&[Enter; 5]).await;
-    assert_eq!(h.session.app.step, Step::Variables);
+    h.go_to(Step::Variables).await;
 
     // Another run holds the lock: the wizard waits for it before planning.
     let other = journal.lock(Duration::ZERO, &|| {}).unwrap();

@@ -8,7 +8,8 @@ use super::*;
 async fn a_role_with_a_broad_trust_is_marked() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter, Enter, Enter, Enter, Right, Down]).await;
+    h.go_to(Step::Role).await;
+    h.keys(&[Right, Down]).await;
     for _ in 0..h.session.app.role.trusting.len() {
         if h.session.app.role.role_name() == "terraform-ci" {
             break;

@@ -29,8 +29,7 @@ async fn exit_summary(h: &mut Harness) -> String {
 /// Connect → … → Review, with Enter on every screen.
 async fn to_review(h: &mut Harness) {
     h.settle().await;
-    h.keys(&[Enter; 6]).await;
-    assert_eq!(h.session.app.step, Step::Review);
+    h.go_to(Step::Review).await;
 }
 
 #[tokio::test]
@@ -90,14 +89,12 @@ async fn done_names_where_static_keys_still_come_from() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
     h.keys(&[Enter, Enter, Down, Enter]).await;
-    h.keys(&[Enter; 4]).await;
-    assert_eq!(h.session.app.step, Step::Done);
+    h.go_to(Step::Done).await;
     assert_snapshot!("09_done_varset_keys", shot(&mut h));
     let mut h = Harness::demo(80, 24);
     h.settle().await;
     h.keys(&[Enter, Enter, Down, Down, Enter, Down]).await;
-    h.keys(&[Enter; 4]).await;
-    assert_eq!(h.session.app.step, Step::Done);
+    h.go_to(Step::Done).await;
     assert_snapshot!("09_done_workspace_keys", shot(&mut h));
 }
 
@@ -110,7 +107,7 @@ async fn role_form_validation_admin_split_and_existing() {
     ));
     let mut h = Harness::with(sandbox, connector, true, 80, 24);
     h.settle().await;
-    h.keys(&[Enter; 4]).await;
+    h.go_to(Step::Role).await;
     h.press(Down).await;
     h.type_text(" x").await;
     h.press(Enter).await;
@@ -133,7 +130,7 @@ async fn role_form_validation_admin_split_and_existing() {
 async fn variables_on_sets_and_the_varset_plan() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 5]).await;
+    h.go_to(Step::Variables).await;
     h.press(Down).await;
     assert_snapshot!("06_variables_new_set", shot(&mut h));
     h.keys(&[Down, Right]).await;

@@ -9,8 +9,7 @@ use crossterm::event::KeyCode::Left;
 async fn split_roles_ask_for_the_plan_role_permissions_separately() {
     let mut h = Harness::demo(80, 30);
     h.settle().await;
-    h.keys(&[Enter; 4]).await;
-    assert_eq!(h.session.app.step, Step::Role);
+    h.go_to(Step::Role).await;
     // Permissions: PowerUserAccess; split; the plan role: a policy ARN typed in.
     h.keys(&[Down, Down, Right, Down, Char(' '), Down]).await;
     assert_snapshot!("05_role_split_permissions", shot(&mut h));
@@ -43,7 +42,7 @@ async fn split_roles_ask_for_the_plan_role_permissions_separately() {
 async fn split_roles_keep_the_plan_role_read_only_by_default() {
     let mut h = Harness::demo(80, 30);
     h.settle().await;
-    h.keys(&[Enter; 4]).await;
+    h.go_to(Step::Role).await;
     h.keys(&[Down, Down, Right, Down, Char(' '), Enter, Enter])
         .await;
     assert_eq!(h.session.app.step, Step::Review);
@@ -106,7 +105,7 @@ async fn a_role_that_exists_can_keep_what_it_has() {
 async fn t_shows_what_each_role_trusts_and_may_do() {
     let mut h = Harness::demo(80, 24);
     h.settle().await;
-    h.keys(&[Enter; 4]).await;
+    h.go_to(Step::Role).await;
     h.keys(&[Down, Down, Right, Down, Char(' '), Char('t')])
         .await;
     assert_snapshot!("05_role_details_split", shot(&mut h));

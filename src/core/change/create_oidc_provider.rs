@@ -75,11 +75,9 @@ impl ChangeKind for CreateOidcProvider {
         )
     }
 
-    fn details(&self) -> Vec<String> {
+    fn details(&self) -> Vec<super::Detail> {
         let dormant = self.dormant_roles.iter();
-        dormant
-            .map(|r| format!("re-arms role {}", r.label()))
-            .collect()
+        dormant.map(|r| super::Detail::ReArms(r.label())).collect()
     }
 
     async fn execute(&self, iam: &dyn Iam, _tfc: &dyn Tfc) -> Result<Outcome, ChangeError> {

@@ -44,13 +44,11 @@ impl ChangeKind for CreateRole {
         format!("create role {} ({label})", self.name)
     }
 
-    fn details(&self) -> Vec<String> {
+    fn details(&self) -> Vec<super::Detail> {
         let subjects = self.policy().map(|d| d.subject_values()).unwrap_or_default();
-        let trusts = subjects.into_iter().map(|s| format!("trusts {s}"));
-        let boundary = self.permissions_boundary.iter();
-        trusts
-            .chain(boundary.map(|b| format!("permissions boundary {b}")))
-            .collect()
+        let trusts = subjects.into_iter().map(super::Detail::Trusts);
+        let boundary = self.permissions_boundary.iter().cloned();
+        trusts.chain(boundary.map(super::Detail::Boundary)).collect()
     }
 
     async fn execute(&self, iam: &dyn Iam, _tfc: &dyn Tfc) -> Result<Outcome, ChangeError> {

@@ -12,11 +12,13 @@ use crate::core::ports::{Iam, Tfc};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+mod detail;
 mod outcome;
 mod support;
 mod target;
 mod variable_check;
 
+pub use detail::Detail;
 pub use outcome::Outcome;
 pub use support::mask_key_id;
 pub use target::{AttachScope, VariableTarget, VarsetRef, WorkspaceRef};
@@ -88,7 +90,7 @@ pub trait ChangeKind: std::fmt::Debug + Send + Sync {
     /// One line saying what the change does, for plans, progress and journals.
     fn summary(&self) -> String;
     /// Extra lines under the summary (the trust subjects a role admits).
-    fn details(&self) -> Vec<String> {
+    fn details(&self) -> Vec<Detail> {
         Vec::new()
     }
     /// Performs the change. Creations report what they made (for undo); removals succeed when
@@ -198,7 +200,7 @@ impl Change {
         self.kind().summary()
     }
 
-    pub fn details(&self) -> Vec<String> {
+    pub fn details(&self) -> Vec<Detail> {
         self.kind().details()
     }
 

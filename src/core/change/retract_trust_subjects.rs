@@ -38,9 +38,9 @@ impl ChangeKind for RetractTrustSubjects {
         )
     }
 
-    fn details(&self) -> Vec<String> {
-        let subjects = self.subjects.iter();
-        subjects.map(|s| format!("- trusts {s}")).collect()
+    fn details(&self) -> Vec<super::Detail> {
+        let subjects = self.subjects.iter().cloned();
+        subjects.map(super::Detail::RemovesTrust).collect()
     }
 
     async fn execute(&self, iam: &dyn Iam, _tfc: &dyn Tfc) -> Result<Outcome, ChangeError> {

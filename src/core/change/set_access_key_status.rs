@@ -34,11 +34,11 @@ impl ChangeKind for SetAccessKeyStatus {
         self.status == AccessKeyStatus::Inactive
     }
 
-    fn details(&self) -> Vec<String> {
+    fn details(&self) -> Vec<super::Detail> {
         match self.status {
-            AccessKeyStatus::Inactive => {
-                vec!["after the key variables holding it are removed (never deleted)".into()]
-            }
+            AccessKeyStatus::Inactive => vec![super::Detail::Text(
+                "after the key variables holding it are removed (never deleted)".into(),
+            )],
             AccessKeyStatus::Active => Vec::new(),
         }
     }

@@ -57,9 +57,9 @@ impl ChangeKind for UpdateTrustPolicy {
         )
     }
 
-    fn details(&self) -> Vec<String> {
-        let added = self.added_subjects.iter();
-        added.map(|s| format!("+ trusts {s}")).collect()
+    fn details(&self) -> Vec<super::Detail> {
+        let added = self.added_subjects.iter().cloned();
+        added.map(super::Detail::AddsTrust).collect()
     }
 
     /// Adds the subjects to the trust as it is now. Journals from before the provider was

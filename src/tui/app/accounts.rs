@@ -44,7 +44,7 @@ impl App {
     pub(super) fn on_aws_connected(
         &mut self,
         profile: String,
-        result: Result<crate::core::ports::CallerIdentity, String>,
+        result: Result<crate::core::ports::CallerIdentity, crate::tui::failure::AwsConnectFailure>,
     ) -> Vec<Effect> {
         let first = self.connect.caller().map(|c| c.account.clone());
         let same = matches!(&result, Ok(c) if Some(&c.account) == first.as_ref());

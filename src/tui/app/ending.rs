@@ -7,11 +7,11 @@ use crate::tui::effects::Effect;
 use crate::tui::msg::{Badge, WizardEnd};
 use crate::tui::report::Report;
 use crate::tui::steps::done::DoneStep;
-use crate::tui::steps::{Flash, Step, Task};
+use crate::tui::steps::{Flash, Screen, Step, Task};
 
 impl App {
     /// Shows the summary of `plan` (the state the setup ends with).
-    pub(super) fn finish(&mut self, plan: Plan) -> Vec<Effect> {
+    pub(crate) fn finish(&mut self, plan: Plan) -> Vec<Effect> {
         let static_keys = plan
             .workspaces
             .iter()

@@ -3,19 +3,16 @@
 //! screen needs.
 
 use super::App;
-use crate::core::answers::WorkspaceSelection;
 use crate::core::plan::Plan;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{is_edit_key, resolve, Action, Input};
 use crate::tui::msg::Msg;
-use crate::tui::role_pattern;
 use crate::tui::steps::done::DoneStep;
 use crate::tui::steps::export::PromptReaction;
 use crate::tui::steps::findings::FixTarget;
 use crate::tui::steps::migrate_pick::MigratePickStep;
-use crate::tui::steps::refused::ChosenWorkspaces;
 use crate::tui::steps::review::ReviewStep;
-use crate::tui::steps::{Flash, Navigation, Reaction, Step, Task};
+use crate::tui::steps::{Flash, Navigation, Reaction, Screen, Step, Task};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 impl App {
@@ -34,6 +31,8 @@ impl App {
         effects
     }
 
+    /// Routes a message to its family: the terminal's, the loads, the paths' reads, the plan
+    /// and apply, `verify`'s news, what is only told.
     fn update_step(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
@@ -50,76 +49,6 @@ impl App {
                 vec![]
             }
             Msg::InputClosed => self.quit(),
-            Msg::Connected(result) => {
-                self.connect.on_result(result);
-                if let Some(report) = self.connect.connected() {
-                    self.host = report.host.clone();
-                }
-                vec![]
-            }
-            Msg::Organizations(result) => {
-                self.organization.on_loaded(result);
-                vec![]
-            }
-            Msg::Projects { org, result } => {
-                self.project.on_loaded(&org, result);
-                vec![]
-            }
-            Msg::Workspaces { project_id, result } => {
-                self.workspaces.on_loaded(&project_id, result)
-            }
-            Msg::AwsAccess { project_id, result } => {
-                self.workspaces.on_access(&project_id, result);
-                vec![]
-            }
-            Msg::Roles(result) => {
-                let cx = self.context();
-                let provider =
-                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
-                self.role.on_roles(&provider, result);
-                vec![]
-            }
-            Msg::VariableSets { org, result } => {
-                self.variables.on_sets(&org, result);
-                vec![]
-            }
-            Msg::PolicyFile { path, result } => {
-                let reaction = self.role.on_policy_file(path, result);
-                if self.step == Step::Role {
-                    self.react(reaction)
-                } else {
-                    vec![]
-                }
-            }
-            Msg::Planned { generation, .. } if generation != self.plan_generation => vec![],
-            Msg::Planned { result, .. } if self.step == Step::Apply && self.apply.replanning => {
-                match result {
-                    Ok(plan) if plan.is_empty() => self.finish(plan),
-                    Ok(plan) => self.apply.start(plan),
-                    Err(e) => {
-                        self.apply.on_replan_failed(e);
-                        vec![]
-                    }
-                }
-            }
-            Msg::Planned { result, .. } => {
-                self.review.on_planned(result);
-                vec![]
-            }
-            Msg::Progress(p) => {
-                self.apply.on_progress(p);
-                vec![]
-            }
-            Msg::Applied(result) => {
-                let mut effects = match self.apply.on_applied(result) {
-                    Some(report) => self.finish(report.plan),
-                    None => vec![],
-                };
-                if self.quit_after_apply {
-                    effects.extend(self.quit());
-                }
-                effects
-            }
             // News goes to the screen that started the run (Done or the findings).
             Msg::Verify(update) if self.findings.verify.running() => {
                 self.findings.verify.on_update(update);
@@ -129,65 +58,17 @@ impl App {
                 self.done.on_verify(update);
                 vec![]
             }
-            Msg::TaskFailed(text) => {
-                self.flash = Some(Flash { text, error: true });
-                vec![]
-            }
-            Msg::Notice(text) => {
-                self.flash = Some(Flash { text, error: false });
-                vec![]
-            }
-            Msg::Discovered(result) => {
-                self.migrate_pick.on_discovered(result);
-                vec![]
-            }
-            Msg::MigrationPlanned { generation, .. } if generation != self.plan_generation => {
-                vec![]
-            }
-            Msg::MigrationPlanned { result, .. } => {
-                let result = result.map(|m| {
-                    self.still_receiving = m.still_receiving;
-                    m.plan
-                });
-                let result = result.map_err(|e| (e.to_string(), e.is_usage()));
-                if self.step == Step::Apply && self.apply.replanning {
-                    match result {
-                        Ok(plan) if plan.is_empty() => self.finish(plan),
-                        Ok(plan) => self.apply.start(plan),
-                        Err((e, _)) => {
-                            self.apply.on_replan_text(e);
-                            vec![]
-                        }
-                    }
-                } else {
-                    self.review.on_plan(result);
-                    vec![]
-                }
-            }
-            Msg::InventoryProgress(p) => {
-                self.findings.on_progress(p);
-                vec![]
-            }
-            Msg::InventoryRead(result) => {
-                self.findings.on_read(result);
-                vec![]
-            }
-            Msg::Stacks { project_id, stacks } => {
-                self.workspaces.on_stacks(&project_id, stacks);
-                vec![]
-            }
-            Msg::Profiles(profiles) => {
-                self.add_account.on_profiles(profiles);
-                vec![]
-            }
-            Msg::AwsConnected { profile, result } => self.on_aws_connected(profile, result),
-            Msg::Exported(result) => {
-                self.flash = Some(match result {
-                    Ok(text) => Flash { text, error: false },
-                    Err(text) => Flash { text, error: true },
-                });
-                vec![]
-            }
+            msg @ (Msg::Planned { .. }
+            | Msg::MigrationPlanned { .. }
+            | Msg::Progress(_)
+            | Msg::Applied(_)) => self.on_plan_and_apply(msg),
+            msg @ (Msg::Discovered(_)
+            | Msg::InventoryProgress(_)
+            | Msg::InventoryRead(_)
+            | Msg::Profiles(_)
+            | Msg::AwsConnected { .. }) => self.on_path_read(msg),
+            msg @ (Msg::TaskFailed(_) | Msg::Notice(_) | Msg::Exported(_)) => self.on_told(msg),
+            msg => self.on_loaded(msg),
         }
     }
 
@@ -250,21 +131,7 @@ impl App {
             return vec![];
         }
         let body = self.body();
-        let reaction = match self.step {
-            Step::Connect => self.connect.handle(input),
-            Step::Organization => self.organization.handle(input),
-            Step::Project => self.project.handle(input),
-            Step::Workspaces => self.workspaces.handle(input),
-            Step::Deployments => self.deployments.handle(input),
-            Step::MigratePick => self.migrate_pick.handle(input),
-            Step::Findings => self.findings.handle(input),
-            Step::AddAccount => self.add_account.handle(input),
-            Step::Role => self.role.handle(input),
-            Step::Variables => self.variables.handle(input),
-            Step::Review => self.review.handle(input, body),
-            Step::Apply => Reaction::stay(),
-            Step::Done => self.done.handle(input, body),
-        };
+        let reaction = self.screens.screen_mut(self.step).handle(input, body);
         self.react(reaction)
     }
 
@@ -296,7 +163,7 @@ impl App {
         }
     }
 
-    fn react(&mut self, reaction: Reaction) -> Vec<Effect> {
+    pub(super) fn react(&mut self, reaction: Reaction) -> Vec<Effect> {
         let mut effects = reaction.effects;
         if reaction.flash.is_some() {
             self.flash = reaction.flash;
@@ -385,79 +252,10 @@ impl App {
     /// Shows `step`, starting what it needs.
     pub(super) fn go(&mut self, step: Step) -> Vec<Effect> {
         self.step = step;
-        let cx = self.context();
-        match step {
-            Step::Connect | Step::Done => vec![],
-            Step::AddAccount => vec![],
-            Step::Organization => self.organization.enter(),
-            Step::MigratePick => self.migrate_pick.enter(&cx.organization),
-            Step::Findings if self.findings.needs_read(&cx.organization) => {
-                self.findings.start(&cx.organization);
-                vec![Effect::ReadInventory {
-                    org: cx.organization.clone(),
-                }]
-            }
-            Step::Findings => vec![],
-            Step::Project => self.project.enter(&cx.organization),
-            Step::Workspaces => {
-                self.workspaces
-                    .enter(&cx.organization, &cx.project, &cx.project_id)
-            }
-            Step::Deployments => {
-                let stack = match &self.workspaces.chosen {
-                    Some(WorkspaceSelection::Stack { name, .. }) => self.workspaces.stack(name),
-                    _ => None,
-                };
-                if let Some(stack) = stack.cloned() {
-                    self.deployments.enter(&stack);
-                }
-                vec![]
-            }
-            Step::Role => {
-                // On the migrate path with several projects, the name shown is the first
-                // project's (each project gets its own default role).
-                let chosen = self.migrate_pick.chosen.clone().unwrap_or_default();
-                let project = match self.task {
-                    Task::Migrate => self
-                        .migrate_pick
-                        .projects_of(&chosen)
-                        .first()
-                        .cloned()
-                        .unwrap_or_default(),
-                    _ => cx.project.clone(),
-                };
-                let provider =
-                    crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &self.host);
-                let name = role_pattern::prefilled_role_name(
-                    self.role_pattern.as_deref(),
-                    &cx.organization,
-                    &project,
-                );
-                if self.task == Task::Migrate {
-                    let offer = self.migrate_pick.key_user_offer(&chosen);
-                    self.role.permissions.offer_key_users(offer);
-                }
-                self.role.enter(&name, &provider)
-            }
-            Step::Variables => {
-                let ids = self.workspaces.ids_of(&cx.workspace_names);
-                self.variables.chosen = ChosenWorkspaces::of(&cx, ids);
-                self.variables
-                    .enter(&cx.organization, &self.role.role_name())
-            }
-            Step::Review => self.start_plan(),
-            Step::Apply => match self.review.plan.clone() {
-                Some(plan) if plan.is_empty() => self.finish(plan),
-                Some(plan) => self.apply.start(plan),
-                None => {
-                    self.step = Step::Review;
-                    vec![]
-                }
-            },
-        }
+        crate::tui::steps::arrive(self, step)
     }
 
-    fn start_plan(&mut self) -> Vec<Effect> {
+    pub(crate) fn start_plan(&mut self) -> Vec<Effect> {
         self.plan_generation += 1;
         self.review.start();
         vec![self.plan_effect()]

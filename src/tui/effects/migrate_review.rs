@@ -10,6 +10,7 @@ use crate::core::ports::TfcError;
 use crate::core::review::assess::read_review_activity;
 use crate::core::review::{assess, ActivityRead};
 use crate::tui::connector::Connection;
+use crate::tui::failure::DiscoverFailure;
 use crate::tui::msg::Msg;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -25,8 +26,8 @@ pub(super) async fn discover(conn: Result<Connection, TfcError>, org: String) ->
             &|_| {},
         )
         .await
-        .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
+        .map_err(DiscoverFailure::Discovery),
+        Err(e) => Err(DiscoverFailure::NotConnected(e)),
     };
     Msg::Discovered(result)
 }

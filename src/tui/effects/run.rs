@@ -10,6 +10,7 @@ use crate::core::journal::{Journal, RecordKind, RunLock};
 use crate::core::plan::Plan;
 use crate::core::ports::TfcError;
 use crate::tui::connector::{Connection, Connector};
+use crate::tui::failure::{ApplyFailure, LockFailure, TaskFailure, VerifyFailure};
 use crate::tui::msg::{Msg, VerifyUpdate};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
@@ -44,7 +45,7 @@ impl RunLockSlot {
 
     /// Takes the lock unless it is held already (a plan computed again keeps it), then takes in
     /// what the run before kept (the demo's state); one line on why not.
-    pub(super) async fn hold(&self) -> Result<(), String> {
+    pub(super) async fn hold(&self) -> Result<(), LockFailure> {
         if self.guard().is_some() {
             return Ok(());
         }
@@ -58,8 +59,10 @@ impl RunLockSlot {
             .journal
             .lock_for_run(waiting)
             .await
-            .map_err(|e| e.to_string())?;
-        self.connector.refresh()?;
+            .map_err(LockFailure::Locked)?;
+        self.connector
+            .refresh()
+            .map_err(LockFailure::StateNotLoaded)?;
         *self.guard() = Some(lock);
         Ok(())
     }
@@ -72,7 +75,7 @@ impl RunLockSlot {
     /// Applies `plan` under the lock, journaled, and lets the lock go when it ends.
     pub(super) async fn apply(&self, conn: Connection, plan: Plan) -> Msg {
         if let Err(e) = self.hold().await {
-            return Msg::Applied(Err(e));
+            return Msg::Applied(Err(e.into()));
         }
         let result = self.apply_held(conn, plan).await;
         self.release();
@@ -83,11 +86,11 @@ impl RunLockSlot {
         &self,
         conn: Connection,
         plan: Plan,
-    ) -> Result<crate::core::apply::ApplyReport, String> {
+    ) -> Result<crate::core::apply::ApplyReport, ApplyFailure> {
         let mut writer = self
             .journal
             .begin(&plan, RecordKind::Apply)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| ApplyFailure::Journal(e.to_string()))?;
         let tx = self.tx.clone();
         let progress = move |p: Progress| {
             let _ = tx.send(Msg::Progress(p));
@@ -100,7 +103,7 @@ impl RunLockSlot {
             &progress,
         )
         .await
-        .map_err(|e| e.to_string())
+        .map_err(ApplyFailure::Apply)
     }
 }
 
@@ -108,7 +111,7 @@ impl RunLockSlot {
 /// the real services); a failure to save is said, never fatal.
 pub(super) fn persist(connector: &dyn Connector, tx: &UnboundedSender<Msg>) {
     if let Err(e) = connector.persist() {
-        let _ = tx.send(Msg::TaskFailed(e));
+        let _ = tx.send(Msg::TaskFailed(TaskFailure::NotSaved(e)));
     }
 }
 
@@ -123,7 +126,7 @@ pub(super) async fn verify(
 ) -> Msg {
     let conn = match conn {
         Ok(c) => c,
-        Err(e) => return Msg::Verify(VerifyUpdate::Done(Err(e.to_string()))),
+        Err(e) => return Msg::Verify(VerifyUpdate::Done(Err(VerifyFailure::NotConnected(e)))),
     };
     // The sandbox's runs move on every poll: no need to wait a second between.
     let first_interval = if connector.is_demo() {
@@ -150,6 +153,6 @@ pub(super) async fn verify(
     .await;
     persist(connector.as_ref(), &tx);
     Msg::Verify(VerifyUpdate::Done(
-        result.map(Box::new).map_err(|e| e.to_string()),
+        result.map(Box::new).map_err(VerifyFailure::Run),
     ))
 }

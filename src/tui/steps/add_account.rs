@@ -7,7 +7,9 @@
 use crate::core::ports::CallerIdentity;
 use crate::core::variables::dynamic_vars::validate_alias_tag;
 use crate::tui::effects::Effect;
+use crate::tui::failure::AwsConnectFailure;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text::{intro, loading, paragraph, problem};
 use crate::tui::widgets::text_input::TextInput;
@@ -26,7 +28,7 @@ pub struct AddAccountStep {
     /// Connecting the chosen profile.
     pub connecting: bool,
     /// Why the last connection failed.
-    pub error: Option<String>,
+    pub error: Option<AwsConnectFailure>,
     /// The profile connected and who it is.
     pub connected: Option<(String, CallerIdentity)>,
 }
@@ -57,7 +59,7 @@ impl AddAccountStep {
     pub fn on_connected(
         &mut self,
         profile: String,
-        result: Result<CallerIdentity, String>,
+        result: Result<CallerIdentity, AwsConnectFailure>,
     ) -> bool {
         self.connecting = false;
         match result {
@@ -67,14 +69,16 @@ impl AddAccountStep {
                 true
             }
             Err(e) => {
-                self.error = Some(format!("cannot use AWS profile {profile}: {e}"));
+                self.error = Some(e);
                 false
             }
         }
     }
+}
 
+impl Screen for AddAccountStep {
     /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
         let count = self.profiles.as_ref().map_or(0, Vec::len);
         match input {
             Input::Edit(key) => {
@@ -105,7 +109,7 @@ impl AddAccountStep {
     }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         vec![
             hints2(Action::Up, Action::Down, "profile"),
             hint(Action::Accept, "connect"),
@@ -114,7 +118,7 @@ impl AddAccountStep {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let w = area.width as usize;
         let mut lines = intro(
@@ -173,16 +177,25 @@ impl AddAccountStep {
         }
         if let Some(error) = &self.error {
             lines.push(Line::raw(""));
-            lines.extend(problem(
-                error,
-                "Choose another profile or fix its credentials.",
-                t,
-                w,
-            ));
+            lines.extend(problem(&error.to_string(), error.advice(), t, w));
         }
         if let Some(pos) = cursor {
             frame.set_cursor_position(pos);
         }
         frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn busy(&self) -> bool {
+        self.connecting
+    }
+
+    /// The profiles are being listed.
+    fn waiting_while_shown(&self) -> bool {
+        self.profiles.is_none()
+    }
+
+    /// The profile or the tag field always has the focus.
+    fn text_mode(&self) -> bool {
+        true
     }
 }

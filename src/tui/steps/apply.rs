@@ -5,8 +5,12 @@
 use crate::core::apply::{ApplyReport, Progress};
 use crate::core::error::PlanError;
 use crate::core::plan::Plan;
+use crate::tui::app::App;
 use crate::tui::effects::Effect;
+use crate::tui::failure::ApplyFailure;
 use crate::tui::keymap::{hint, Action, Hint};
+use crate::tui::steps::Screen;
+use crate::tui::steps::Step;
 use crate::tui::steps::ViewCtx;
 use crate::tui::widgets::progress::{done_count, lines, Status};
 use crate::tui::widgets::text::{draw_intro, intro, loading, paragraph};
@@ -49,11 +53,6 @@ impl ApplyStep {
         }]
     }
 
-    /// Something is in flight on this step.
-    pub fn busy(&self) -> bool {
-        self.running || self.replanning
-    }
-
     /// One change started, finished, failed or was skipped.
     pub fn on_progress(&mut self, p: Progress) {
         let (i, status) = match p {
@@ -68,12 +67,12 @@ impl ApplyStep {
     }
 
     /// The apply ended; the report when it succeeded.
-    pub fn on_applied(&mut self, result: Result<ApplyReport, String>) -> Option<ApplyReport> {
+    pub fn on_applied(&mut self, result: Result<ApplyReport, ApplyFailure>) -> Option<ApplyReport> {
         self.running = false;
         match result {
             Ok(report) => Some(report),
             Err(e) => {
-                self.failure = Some(e);
+                self.failure = Some(e.to_string());
                 None
             }
         }
@@ -99,9 +98,16 @@ impl ApplyStep {
     pub fn applied(&self) -> usize {
         self.done_before + done_count(&self.statuses)
     }
+}
+
+impl Screen for ApplyStep {
+    /// Something is in flight on this step.
+    fn busy(&self) -> bool {
+        self.running || self.replanning
+    }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         if self.busy() {
             return vec![];
         }
@@ -109,7 +115,7 @@ impl ApplyStep {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let w = area.width as usize;
         let (title, sub) = if self.failure.is_some() {
@@ -169,5 +175,17 @@ impl ApplyStep {
             body,
         );
         frame.render_widget(Paragraph::new(tail), bottom);
+    }
+
+    /// Applies the reviewed plan (an empty one goes straight to Done; none stays on Review).
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        match app.review.plan.clone() {
+            Some(plan) if plan.is_empty() => app.finish(plan),
+            Some(plan) => app.apply.start(plan),
+            None => {
+                app.step = Step::Review;
+                vec![]
+            }
+        }
     }
 }

@@ -9,7 +9,9 @@ use crate::tui::connector::ConnectError;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::msg::ConnectReport;
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, Task, ViewCtx};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{heading, loading, paragraph, problem, problem_at, wrapped};
 use crate::tui::widgets::text_input::TextInput;
 use ratatui::layout::Rect;
@@ -77,16 +79,6 @@ impl ConnectStep {
         }
     }
 
-    /// Something is in flight on this step.
-    pub fn busy(&self) -> bool {
-        matches!(self.status, Status::Connecting)
-    }
-
-    /// A text field has the focus.
-    pub fn text_mode(&self) -> bool {
-        matches!(self.status, Status::NeedToken { .. })
-    }
-
     /// Both sides answered: the wizard may go on.
     pub fn connected(&self) -> Option<&ConnectReport> {
         match &self.status {
@@ -124,149 +116,80 @@ impl ConnectStep {
         };
     }
 
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        match (&self.status, input) {
-            (Status::NeedToken { .. }, Input::Edit(key)) => {
-                self.token.handle(&key);
-                Reaction::stay()
-            }
-            (Status::NeedToken { .. }, Input::Action(Action::Accept)) => {
-                match ApiToken::new(self.token.value()) {
-                    Ok(token) => {
-                        self.typed = Some(token);
-                        self.token.set(String::new());
-                        Reaction::effect(self.start())
-                    }
-                    Err(e) => Reaction::refuse(format!("{e}: paste the token, then press Enter")),
-                }
-            }
-            (Status::Checked(_), Input::Action(Action::Accept)) if self.connected().is_some() => {
-                Reaction::next()
-            }
-            (Status::Checked(_), Input::Action(Action::Up)) if self.connected().is_some() => {
-                self.task = self.task.saturating_sub(1);
-                Reaction::stay()
-            }
-            (Status::Checked(_), Input::Action(Action::Down)) if self.connected().is_some() => {
-                self.task = (self.task + 1).min(Task::ALL.len() - 1);
-                Reaction::stay()
-            }
-            (
-                Status::Checked(_) | Status::Failed(_),
-                Input::Action(Action::Retry | Action::Accept),
-            ) => Reaction::effect(self.start()),
-            _ => Reaction::stay(),
+    /// No token (or a rejected one): where one was looked for, where to make one, the field.
+    fn token_lines(
+        &self,
+        why: Option<&str>,
+        frame: &mut Frame,
+        area: Rect,
+        v: &ViewCtx,
+        lines: &mut Vec<Line<'static>>,
+    ) {
+        let (t, w) = (v.theme, area.width as usize);
+        if let Some(report) = &self.last {
+            lines.extend(aws_lines(&report.caller, v, w));
+            lines.push(Line::raw(""));
         }
+        if let Some(why) = why {
+            lines.extend(problem(why, "", t, w));
+        } else {
+            lines.extend(paragraph(
+                &format!("No HCP Terraform token found for {}.", self.host),
+                t.warn(),
+                w,
+                0,
+            ));
+            lines.extend(paragraph(
+                &format!("Looked in TFE_TOKEN, TF_TOKEN_{} and the credentials file of 'terraform login'.", self.host.replace('-', "__").replace('.', "_")),
+                t.dim(),
+                w,
+                0,
+            ));
+        }
+        lines.push(Line::raw(""));
+        lines.extend(paragraph(
+            &format!(
+                "Create a user or team API token at https://{}/app/settings/tokens (or run 'terraform login {}' and restart), then paste it here. It is kept for this session only, never stored.",
+                self.host, self.host
+            ),
+            Style::default(),
+            w,
+            0,
+        ));
+        lines.push(Line::raw(""));
+        let (field, cursor) = self.token.render(w.saturating_sub(8).min(60), true, t);
+        if let Some(x) = cursor {
+            frame.set_cursor_position((area.x + 7 + x, area.y + lines.len() as u16));
+        }
+        let mut spans = vec![Span::styled("Token: ", t.bold())];
+        spans.extend(field.spans);
+        lines.push(Line::from(spans));
     }
 
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        match &self.status {
-            Status::Connecting => vec![],
-            Status::NeedToken { .. } => vec![hint(Action::Accept, "connect")],
-            Status::Checked(_) if self.connected().is_some() => {
-                vec![
-                    hints2(Action::Up, Action::Down, "choose"),
-                    hint(Action::Accept, "continue"),
-                ]
-            }
-            _ => vec![hint(Action::Retry, "retry")],
+    /// The tasks the wizard offers once both sides answered.
+    fn task_lines(&self, t: Theme, w: usize) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        lines.push(Line::styled("What would you like to do?", t.bold()));
+        for (i, task) in Task::ALL.iter().enumerate() {
+            let (marker, style) = if i == self.task {
+                (" › ", t.selected().patch(t.bold()))
+            } else {
+                ("   ", Style::default())
+            };
+            lines.push(Line::from(vec![
+                Span::raw(marker),
+                Span::styled(task.label().to_string(), style),
+            ]));
+            lines.extend(paragraph(task.blurb(), t.dim(), w, 5));
         }
-    }
-
-    /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
-        let t = v.theme;
-        let w = area.width as usize;
-        let mut lines = vec![
-            heading("Connect to HCP Terraform and AWS", t),
-            Line::raw(""),
-        ];
-        match &self.status {
-            Status::Connecting => lines.push(loading(
-                &format!("Connecting to {} and asking AWS who you are…", self.host),
-                v.spinner,
-                t,
-            )),
-            Status::Failed(e) => lines.extend(problem(e, "Press r to retry.", t, w)),
-            Status::NeedToken { problem: why } => {
-                if let Some(report) = &self.last {
-                    lines.extend(aws_lines(&report.caller, v, w));
-                    lines.push(Line::raw(""));
-                }
-                if let Some(why) = why {
-                    lines.extend(problem(why, "", t, w));
-                } else {
-                    lines.extend(paragraph(
-                        &format!("No HCP Terraform token found for {}.", self.host),
-                        t.warn(),
-                        w,
-                        0,
-                    ));
-                    lines.extend(paragraph(
-                        &format!("Looked in TFE_TOKEN, TF_TOKEN_{} and the credentials file of 'terraform login'.", self.host.replace('-', "__").replace('.', "_")),
-                        t.dim(),
-                        w,
-                        0,
-                    ));
-                }
-                lines.push(Line::raw(""));
-                lines.extend(paragraph(
-                    &format!(
-                        "Create a user or team API token at https://{}/app/settings/tokens (or run 'terraform login {}' and restart), then paste it here. It is kept for this session only, never stored.",
-                        self.host, self.host
-                    ),
-                    Style::default(),
-                    w,
-                    0,
-                ));
-                lines.push(Line::raw(""));
-                let (field, cursor) = self.token.render(w.saturating_sub(8).min(60), true, t);
-                if let Some(x) = cursor {
-                    frame.set_cursor_position((area.x + 7 + x, area.y + lines.len() as u16));
-                }
-                let mut spans = vec![Span::styled("Token: ", t.bold())];
-                spans.extend(field.spans);
-                lines.push(Line::from(spans));
-            }
-            Status::Checked(report) => {
-                lines.extend(tfc_lines(report, v, w));
-                lines.push(Line::raw(""));
-                lines.extend(aws_lines(&report.caller, v, w));
-                lines.push(Line::raw(""));
-                if self.connected().is_some() {
-                    lines.push(Line::styled("What would you like to do?", t.bold()));
-                    for (i, task) in Task::ALL.iter().enumerate() {
-                        let (marker, style) = if i == self.task {
-                            (" › ", t.selected().patch(t.bold()))
-                        } else {
-                            ("   ", Style::default())
-                        };
-                        lines.push(Line::from(vec![
-                            Span::raw(marker),
-                            Span::styled(task.label().to_string(), style),
-                        ]));
-                        lines.extend(paragraph(task.blurb(), t.dim(), w, 5));
-                    }
-                    lines.push(Line::raw(""));
-                    lines.extend(paragraph(
-                        "Nothing changes until you confirm a plan on the Review step.",
-                        t.dim(),
-                        w,
-                        0,
-                    ));
-                } else {
-                    lines.extend(paragraph(
-                        "Fix the problem above, then press r to try again.",
-                        Style::default(),
-                        w,
-                        0,
-                    ));
-                }
-            }
-        }
-        frame.render_widget(Paragraph::new(lines), area);
+        lines.push(Line::raw(""));
+        lines.extend(paragraph(
+            "Nothing changes until you confirm a plan on the Review step.",
+            t.dim(),
+            w,
+            0,
+        ));
+        lines
     }
 }
 
@@ -333,4 +256,105 @@ fn aws_lines(
         }
     }
     lines
+}
+
+impl Screen for ConnectStep {
+    /// Something is in flight on this step.
+    fn busy(&self) -> bool {
+        matches!(self.status, Status::Connecting)
+    }
+
+    /// A text field has the focus.
+    fn text_mode(&self) -> bool {
+        matches!(self.status, Status::NeedToken { .. })
+    }
+
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        match (&self.status, input) {
+            (Status::NeedToken { .. }, Input::Edit(key)) => {
+                self.token.handle(&key);
+                Reaction::stay()
+            }
+            (Status::NeedToken { .. }, Input::Action(Action::Accept)) => {
+                match ApiToken::new(self.token.value()) {
+                    Ok(token) => {
+                        self.typed = Some(token);
+                        self.token.set(String::new());
+                        Reaction::effect(self.start())
+                    }
+                    Err(e) => Reaction::refuse(format!("{e}: paste the token, then press Enter")),
+                }
+            }
+            (Status::Checked(_), Input::Action(Action::Accept)) if self.connected().is_some() => {
+                Reaction::next()
+            }
+            (Status::Checked(_), Input::Action(Action::Up)) if self.connected().is_some() => {
+                self.task = self.task.saturating_sub(1);
+                Reaction::stay()
+            }
+            (Status::Checked(_), Input::Action(Action::Down)) if self.connected().is_some() => {
+                self.task = (self.task + 1).min(Task::ALL.len() - 1);
+                Reaction::stay()
+            }
+            (
+                Status::Checked(_) | Status::Failed(_),
+                Input::Action(Action::Retry | Action::Accept),
+            ) => Reaction::effect(self.start()),
+            _ => Reaction::stay(),
+        }
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        match &self.status {
+            Status::Connecting => vec![],
+            Status::NeedToken { .. } => vec![hint(Action::Accept, "connect")],
+            Status::Checked(_) if self.connected().is_some() => {
+                vec![
+                    hints2(Action::Up, Action::Down, "choose"),
+                    hint(Action::Accept, "continue"),
+                ]
+            }
+            _ => vec![hint(Action::Retry, "retry")],
+        }
+    }
+
+    /// Draws the step into `area`.
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+        let t = v.theme;
+        let w = area.width as usize;
+        let mut lines = vec![
+            heading("Connect to HCP Terraform and AWS", t),
+            Line::raw(""),
+        ];
+        match &self.status {
+            Status::Connecting => lines.push(loading(
+                &format!("Connecting to {} and asking AWS who you are…", self.host),
+                v.spinner,
+                t,
+            )),
+            Status::Failed(e) => lines.extend(problem(e, "Press r to retry.", t, w)),
+            Status::NeedToken { problem: why } => {
+                self.token_lines(why.as_deref(), frame, area, v, &mut lines)
+            }
+            Status::Checked(report) => {
+                lines.extend(tfc_lines(report, v, w));
+                lines.push(Line::raw(""));
+                lines.extend(aws_lines(&report.caller, v, w));
+                lines.push(Line::raw(""));
+                if self.connected().is_some() {
+                    lines.extend(self.task_lines(t, w));
+                } else {
+                    lines.extend(paragraph(
+                        "Fix the problem above, then press r to try again.",
+                        Style::default(),
+                        w,
+                        0,
+                    ));
+                }
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
 }

@@ -4,8 +4,12 @@
 //! deployment unchecks it (and the first row), Space on the first row checks every one again;
 //! Enter continues with what is checked.
 
+use crate::core::answers::WorkspaceSelection;
 use crate::core::ports::Stack;
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
 use crate::tui::keymap::{pick_many_hints, Action, Hint, Input};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
 use crate::tui::widgets::text::{draw_intro, intro};
@@ -83,29 +87,6 @@ impl DeploymentsStep {
         }
     }
 
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        match self.list.handle(&input) {
-            ListEvent::Toggle(row) => self.toggle(row),
-            ListEvent::Accept(_) if !self.every && self.selected.is_empty() => {
-                return Reaction::refuse(
-                    "Check at least one deployment with Space (the first row checks every one)",
-                )
-            }
-            ListEvent::Accept(_) => return Reaction::next(),
-            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
-                return Reaction::back()
-            }
-            _ => {}
-        }
-        Reaction::stay()
-    }
-
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        pick_many_hints(self.list.filtering(), &[])
-    }
-
     /// What Enter does, in words.
     fn summary(&self) -> String {
         let stack = &self.stack;
@@ -145,9 +126,34 @@ impl DeploymentsStep {
         }
         Line::from(spans)
     }
+}
+
+impl Screen for DeploymentsStep {
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        match self.list.handle(&input) {
+            ListEvent::Toggle(row) => self.toggle(row),
+            ListEvent::Accept(_) if !self.every && self.selected.is_empty() => {
+                return Reaction::refuse(
+                    "Check at least one deployment with Space (the first row checks every one)",
+                )
+            }
+            ListEvent::Accept(_) => return Reaction::next(),
+            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
+                return Reaction::back()
+            }
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        pick_many_hints(self.list.filtering(), &[])
+    }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let sub = format!(
             "Stack {}: the role trusts the runs of the deployments checked.",
@@ -170,6 +176,22 @@ impl DeploymentsStep {
             t.accent()
         };
         frame.render_widget(Paragraph::new(Line::styled(self.summary(), style)), bottom);
+    }
+
+    fn text_mode(&self) -> bool {
+        self.list.filtering()
+    }
+
+    /// The deployments of the Stack the workspaces step chose.
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let stack = match &app.workspaces.chosen {
+            Some(WorkspaceSelection::Stack { name, .. }) => app.workspaces.stack(name).cloned(),
+            _ => None,
+        };
+        if let Some(stack) = stack {
+            app.deployments.enter(&stack);
+        }
+        vec![]
     }
 }
 
@@ -197,31 +219,31 @@ mod tests {
         assert_eq!(step.chosen(), Vec::<String>::new(), "deployment:*");
         assert!(step.summary().contains("present and future"));
         // Space on staging: production alone is left.
-        step.handle(key(Action::Down));
-        step.handle(key(Action::Toggle));
+        step.handle(key(Action::Down), (78, 19));
+        step.handle(key(Action::Toggle), (78, 19));
         assert_eq!(step.chosen(), ["production"]);
         assert_eq!(
             step.summary(),
             "Enter trusts deployment production of Stack network-stack only."
         );
-        step.handle(key(Action::Toggle));
+        step.handle(key(Action::Toggle), (78, 19));
         assert_eq!(step.chosen(), ["staging", "production"], "not future ones");
         // Nothing checked: Enter is refused.
-        step.handle(key(Action::Toggle));
-        step.handle(key(Action::Down));
-        step.handle(key(Action::Toggle));
+        step.handle(key(Action::Toggle), (78, 19));
+        step.handle(key(Action::Down), (78, 19));
+        step.handle(key(Action::Toggle), (78, 19));
         assert!(step.chosen().is_empty());
         assert!(step
-            .handle(key(Action::Accept))
+            .handle(key(Action::Accept), (78, 19))
             .flash
             .is_some_and(|f| f.error));
         // The first row checks every one again; Enter goes on.
-        step.handle(key(Action::Up));
-        step.handle(key(Action::Up));
-        step.handle(key(Action::Toggle));
+        step.handle(key(Action::Up), (78, 19));
+        step.handle(key(Action::Up), (78, 19));
+        step.handle(key(Action::Toggle), (78, 19));
         assert_eq!(step.chosen(), Vec::<String>::new());
         assert_eq!(
-            step.handle(key(Action::Accept)).flow,
+            step.handle(key(Action::Accept), (78, 19)).flow,
             crate::tui::steps::Navigation::Next
         );
     }
@@ -230,8 +252,8 @@ mod tests {
     fn choices_stay_for_the_same_stack_only() {
         let mut step = DeploymentsStep::default();
         step.enter(&stack());
-        step.handle(key(Action::Down));
-        step.handle(key(Action::Toggle));
+        step.handle(key(Action::Down), (78, 19));
+        step.handle(key(Action::Toggle), (78, 19));
         step.enter(&stack());
         assert_eq!(step.chosen(), ["production"]);
         let other = Stack {

@@ -19,6 +19,7 @@ use migration::migration_lines;
 pub(crate) mod accounts;
 pub(crate) mod migration;
 pub(crate) mod sections;
+use crate::tui::steps::Screen;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -102,61 +103,6 @@ impl DoneStep {
         })
     }
 
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
-        let total = self.lines(body.0 as usize, Theme::plain(), "").len();
-        let max = total.saturating_sub(body.1 as usize);
-        match input {
-            Input::Action(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
-            Input::Action(Action::Down) => self.scroll = (self.scroll + 1).min(max),
-            Input::Action(Action::PageUp) => {
-                self.scroll = self.scroll.saturating_sub(body.1 as usize)
-            }
-            Input::Action(Action::PageDown) => {
-                self.scroll = (self.scroll + body.1 as usize).min(max)
-            }
-            Input::Action(Action::Verify) => return self.start_verify(),
-            Input::Action(Action::Migrate) if self.offers_migration() => {
-                return Reaction {
-                    flow: Navigation::Start(Task::Migrate),
-                    ..Reaction::stay()
-                }
-            }
-            Input::Action(Action::AddAccount) if self.offers_add_account() => {
-                return Reaction {
-                    flow: Navigation::Start(Task::AddAccount),
-                    ..Reaction::stay()
-                }
-            }
-            Input::Action(Action::Back) => {
-                return Reaction::refuse(
-                    "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
-                )
-            }
-            _ => {}
-        }
-        Reaction::stay()
-    }
-
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        let mut h = vec![
-            hint(Action::Quit, "quit"),
-            hints2(Action::Up, Action::Down, "scroll"),
-        ];
-        if !self.verifying() && self.verify_target().is_some() {
-            h.push(hint(Action::Verify, "verify"));
-        }
-        h.push(hint(Action::Export, "export"));
-        if self.offers_migration() {
-            h.push(hint(Action::Migrate, "migrate keys"));
-        }
-        if self.offers_add_account() {
-            h.push(hint(Action::AddAccount, "add account"));
-        }
-        h
-    }
-
     /// The setup path set up workspaces (no Stack, no migration): `a` adds another AWS account.
     pub fn offers_add_account(&self) -> bool {
         self.still_receiving.is_none()
@@ -221,12 +167,73 @@ impl DoneStep {
     fn static_key_advice(&self) -> Vec<String> {
         sections::static_key_advice(&self.static_keys, "press m to migrate them")
     }
+}
+
+impl Screen for DoneStep {
+    /// Handles a key.
+    fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
+        let total = self.lines(body.0 as usize, Theme::plain(), "").len();
+        let max = total.saturating_sub(body.1 as usize);
+        match input {
+            Input::Action(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Input::Action(Action::Down) => self.scroll = (self.scroll + 1).min(max),
+            Input::Action(Action::PageUp) => {
+                self.scroll = self.scroll.saturating_sub(body.1 as usize)
+            }
+            Input::Action(Action::PageDown) => {
+                self.scroll = (self.scroll + body.1 as usize).min(max)
+            }
+            Input::Action(Action::Verify) => return self.start_verify(),
+            Input::Action(Action::Migrate) if self.offers_migration() => {
+                return Reaction {
+                    flow: Navigation::Start(Task::Migrate),
+                    ..Reaction::stay()
+                }
+            }
+            Input::Action(Action::AddAccount) if self.offers_add_account() => {
+                return Reaction {
+                    flow: Navigation::Start(Task::AddAccount),
+                    ..Reaction::stay()
+                }
+            }
+            Input::Action(Action::Back) => {
+                return Reaction::refuse(
+                    "The changes are made: there is no going back ('tfc-oidc undo' reverts them)",
+                )
+            }
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        let mut h = vec![
+            hint(Action::Quit, "quit"),
+            hints2(Action::Up, Action::Down, "scroll"),
+        ];
+        if !self.verifying() && self.verify_target().is_some() {
+            h.push(hint(Action::Verify, "verify"));
+        }
+        h.push(hint(Action::Export, "export"));
+        if self.offers_migration() {
+            h.push(hint(Action::Migrate, "migrate keys"));
+        }
+        if self.offers_add_account() {
+            h.push(hint(Action::AddAccount, "add account"));
+        }
+        h
+    }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let lines = self.lines(area.width as usize, v.theme, v.spinner);
         let shown = page_of(lines, self.scroll, area.height as usize, v.theme);
         frame.render_widget(Paragraph::new(shown), area);
+    }
+
+    fn busy(&self) -> bool {
+        self.verifying()
     }
 }
 

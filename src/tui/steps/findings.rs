@@ -7,7 +7,10 @@
 use crate::core::inventory::{InventoryError, ReadProgress};
 use crate::core::review::{Assessment, Finding, FindingId, ResourceRef, Severity, Summary};
 use crate::core::text::counted;
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Navigation, Reaction, Task, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{intro, loading, problem, wrapped};
@@ -140,48 +143,6 @@ impl FindingsStep {
         self.cursor = 0;
     }
 
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        let Input::Action(action) = input else {
-            return Reaction::stay();
-        };
-        let count = self.visible().len();
-        match action {
-            Action::Back => return Reaction::back(),
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
-            Action::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
-            Action::PageUp => self.cursor = self.cursor.saturating_sub(5),
-            Action::PageDown => self.cursor = (self.cursor + 5).min(count.saturating_sub(1)),
-            Action::Severity if !self.reading => self.next_filter(),
-            Action::Retry if !self.reading => {
-                let org = self.read_for.clone().unwrap_or_default();
-                self.start(&org);
-                return Reaction::effect(crate::tui::effects::Effect::ReadInventory { org });
-            }
-            Action::Fix => {
-                return match self.fix() {
-                    Some(fix) => Reaction {
-                        flow: Navigation::Start(fix.task),
-                        ..Reaction::stay()
-                    },
-                    None if self.selected().is_some() => Reaction::refuse(
-                        "The wizard cannot fix this finding: its fix says what to do",
-                    ),
-                    None => Reaction::stay(),
-                }
-            }
-            Action::Verify if !self.reading => {
-                return match self.verify_target() {
-                    Some((org, ws)) => self.verify.start(org, ws),
-                    None => Reaction::refuse("Verify works on a workspace's finding"),
-                }
-            }
-            Action::Accept if self.reading => return Reaction::info("Still reading…"),
-            _ => {}
-        }
-        Reaction::stay()
-    }
-
     /// The workspace `v` verifies: the highlighted finding's, when it is about one.
     fn verify_target(&self) -> Option<(String, String)> {
         match &self.selected()?.resource_ref {
@@ -192,34 +153,6 @@ impl FindingsStep {
             } => Some((organization.clone(), workspace.clone())),
             _ => None,
         }
-    }
-
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        if self.reading {
-            return vec![hint(Action::Back, "back")];
-        }
-        if self.error.is_some() {
-            return vec![
-                hint(Action::Retry, "read again"),
-                hint(Action::Back, "back"),
-            ];
-        }
-        let mut h = vec![
-            hints2(Action::Up, Action::Down, "move"),
-            hint(Action::Severity, "severity"),
-        ];
-        match self.fix().map(|f| f.task) {
-            Some(Task::Migrate) => h.push(hint(Action::Fix, "migrate it")),
-            Some(_) => h.push(hint(Action::Fix, "set it up")),
-            None => {}
-        }
-        if !self.verify.running() && self.verify_target().is_some() {
-            h.push(hint(Action::Verify, "verify"));
-        }
-        h.push(hint(Action::Retry, "read again"));
-        h.push(hint(Action::Back, "back"));
-        h
     }
 
     fn summary_line(&self, t: Theme) -> Line<'static> {
@@ -330,33 +263,152 @@ impl FindingsStep {
         out
     }
 
+    /// The read in progress: how many calls of how many, as a bar.
+    fn reading_lines(&self, title: &str, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+        let t = v.theme;
+        let mut lines = intro(
+            title,
+            "Reading every workspace, variable set and role trusting HCP Terraform.",
+            t,
+            w,
+        );
+        let text = match self.progress {
+            Some(p) if p.total > 0 => format!("Reading… {} of {} calls", p.done, p.total),
+            _ => "Reading…".to_string(),
+        };
+        lines.push(loading(&text, v.spinner, t));
+        if let Some(p) = self.progress.filter(|p| p.total > 0) {
+            let room = w.saturating_sub(2).min(60);
+            let filled = (room * p.done.min(p.total)) / p.total;
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled("█".repeat(filled), t.accent()),
+                Span::styled("░".repeat(room - filled), t.dim()),
+            ]));
+        }
+        lines
+    }
+
+    /// The visible findings from the one scrolled to, in `rows` rows.
+    fn list_lines(
+        &self,
+        visible: &[&Finding],
+        rows: usize,
+        w: usize,
+        t: Theme,
+    ) -> Vec<Line<'static>> {
+        // When the list does not fit, its last row says how many follow, and the highlighted
+        // finding stays within the rows above it.
+        let total = visible.len();
+        let room = if total > rows {
+            rows.saturating_sub(1).max(1)
+        } else {
+            rows
+        };
+        let first = self.cursor.saturating_sub(room - 1);
+        let mut lines: Vec<Line> = visible
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(room)
+            .map(|(i, f)| self.row(f, i == self.cursor, w, t))
+            .collect();
+        let below = total.saturating_sub(first + room);
+        if below > 0 {
+            lines.push(Line::styled(format!("   ↓ {below} more"), t.accent()));
+        }
+        lines
+    }
+}
+
+/// The colour of a severity.
+fn severity_style(s: Severity, t: Theme) -> Style {
+    match s {
+        Severity::Critical => t.error().patch(t.bold()),
+        Severity::High => t.error(),
+        Severity::Medium => t.warn(),
+        Severity::Low => t.dim(),
+    }
+}
+
+impl Screen for FindingsStep {
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        let Input::Action(action) = input else {
+            return Reaction::stay();
+        };
+        let count = self.visible().len();
+        match action {
+            Action::Back => return Reaction::back(),
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
+            Action::PageUp => self.cursor = self.cursor.saturating_sub(5),
+            Action::PageDown => self.cursor = (self.cursor + 5).min(count.saturating_sub(1)),
+            Action::Severity if !self.reading => self.next_filter(),
+            Action::Retry if !self.reading => {
+                let org = self.read_for.clone().unwrap_or_default();
+                self.start(&org);
+                return Reaction::effect(crate::tui::effects::Effect::ReadInventory { org });
+            }
+            Action::Fix => {
+                return match self.fix() {
+                    Some(fix) => Reaction {
+                        flow: Navigation::Start(fix.task),
+                        ..Reaction::stay()
+                    },
+                    None if self.selected().is_some() => Reaction::refuse(
+                        "The wizard cannot fix this finding: its fix says what to do",
+                    ),
+                    None => Reaction::stay(),
+                }
+            }
+            Action::Verify if !self.reading => {
+                return match self.verify_target() {
+                    Some((org, ws)) => self.verify.start(org, ws),
+                    None => Reaction::refuse("Verify works on a workspace's finding"),
+                }
+            }
+            Action::Accept if self.reading => return Reaction::info("Still reading…"),
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        if self.reading {
+            return vec![hint(Action::Back, "back")];
+        }
+        if self.error.is_some() {
+            return vec![
+                hint(Action::Retry, "read again"),
+                hint(Action::Back, "back"),
+            ];
+        }
+        let mut h = vec![
+            hints2(Action::Up, Action::Down, "move"),
+            hint(Action::Severity, "severity"),
+        ];
+        match self.fix().map(|f| f.task) {
+            Some(Task::Migrate) => h.push(hint(Action::Fix, "migrate it")),
+            Some(_) => h.push(hint(Action::Fix, "set it up")),
+            None => {}
+        }
+        if !self.verify.running() && self.verify_target().is_some() {
+            h.push(hint(Action::Verify, "verify"));
+        }
+        h.push(hint(Action::Retry, "read again"));
+        h.push(hint(Action::Back, "back"));
+        h
+    }
+
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let w = area.width as usize;
         let title = format!("What is wrong in {}?", v.cx.organization);
         if self.reading {
-            let mut lines = intro(
-                &title,
-                "Reading every workspace, variable set and role trusting HCP Terraform.",
-                t,
-                w,
-            );
-            let text = match self.progress {
-                Some(p) if p.total > 0 => format!("Reading… {} of {} calls", p.done, p.total),
-                _ => "Reading…".to_string(),
-            };
-            lines.push(loading(&text, v.spinner, t));
-            if let Some(p) = self.progress.filter(|p| p.total > 0) {
-                let room = w.saturating_sub(2).min(60);
-                let filled = (room * p.done.min(p.total)) / p.total;
-                lines.push(Line::from(vec![
-                    Span::raw("  "),
-                    Span::styled("█".repeat(filled), t.accent()),
-                    Span::styled("░".repeat(room - filled), t.dim()),
-                ]));
-            }
-            frame.render_widget(Paragraph::new(lines), area);
+            frame.render_widget(Paragraph::new(self.reading_lines(&title, v, w)), area);
             return;
         }
         if let Some(e) = &self.error {
@@ -403,39 +455,23 @@ impl FindingsStep {
             frame.render_widget(Paragraph::new(Line::styled(text, t.ok())), list);
             return;
         }
-        // When the list does not fit, its last row says how many follow, and the highlighted
-        // finding stays within the rows above it.
-        let rows = list.height as usize;
-        let total = visible.len();
-        let room = if total > rows {
-            rows.saturating_sub(1).max(1)
-        } else {
-            rows
-        };
-        let first = self.cursor.saturating_sub(room - 1);
-        let mut lines: Vec<Line> = visible
-            .iter()
-            .enumerate()
-            .skip(first)
-            .take(room)
-            .map(|(i, f)| self.row(f, i == self.cursor, w, t))
-            .collect();
-        let below = total.saturating_sub(first + room);
-        if below > 0 {
-            lines.push(Line::styled(format!("   ↓ {below} more"), t.accent()));
-        }
+        let lines = self.list_lines(&visible, list.height as usize, w, t);
         frame.render_widget(Paragraph::new(lines), list);
         frame.render_widget(Paragraph::new(detail), pane);
     }
-}
 
-/// The colour of a severity.
-fn severity_style(s: Severity, t: Theme) -> Style {
-    match s {
-        Severity::Critical => t.error().patch(t.bold()),
-        Severity::High => t.error(),
-        Severity::Medium => t.warn(),
-        Severity::Low => t.dim(),
+    fn busy(&self) -> bool {
+        self.reading
+    }
+
+    /// Reads the organization, unless its findings are already there.
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let org = app.context().organization;
+        if !app.findings.needs_read(&org) {
+            return vec![];
+        }
+        app.findings.start(&org);
+        vec![Effect::ReadInventory { org }]
     }
 }
 

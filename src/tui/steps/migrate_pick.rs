@@ -11,8 +11,12 @@
 use crate::core::migrate::keys::days_since;
 use crate::core::migrate::{Discovery, KeyOwner, KeyedWorkspace};
 use crate::core::variables::{Reach, VariableSource};
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
+use crate::tui::failure::DiscoverFailure;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::steps::role_permissions::KeyUserOffer;
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
 use crate::tui::widgets::text::{draw_intro, intro, loading, problem};
@@ -39,7 +43,7 @@ pub struct MigratePickStep {
     /// Ages are counted to this time.
     now: OffsetDateTime,
     pub loading: bool,
-    error: Option<String>,
+    error: Option<DiscoverFailure>,
     all: bool,
     selected: BTreeSet<usize>,
     /// The workspaces picked, once Enter was pressed.
@@ -147,7 +151,7 @@ impl MigratePickStep {
     }
 
     /// Discovery's result arrived.
-    pub fn on_discovered(&mut self, result: Result<Discovery, String>) {
+    pub fn on_discovered(&mut self, result: Result<Discovery, DiscoverFailure>) {
         self.loading = false;
         match result {
             Ok(d) => {
@@ -179,49 +183,6 @@ impl MigratePickStep {
         } else if !self.selected.remove(&i) {
             self.selected.insert(i);
         }
-    }
-
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        match self.list.handle(&input) {
-            ListEvent::Toggle(0) => {
-                self.all = !self.all;
-                self.selected.clear();
-            }
-            ListEvent::Toggle(i) => self.toggle(i - 1),
-            ListEvent::Accept(_) if self.workspaces().is_empty() => {
-                return Reaction::refuse(
-                    "No workspace receives static AWS keys: nothing to migrate",
-                )
-            }
-            ListEvent::Accept(_) if self.would_choose().is_empty() => {
-                return Reaction::refuse(NOTHING_CHECKED)
-            }
-            ListEvent::Accept(_) => {
-                self.chosen = Some(self.would_choose());
-                return Reaction::next();
-            }
-            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
-                return Reaction::back()
-            }
-            ListEvent::Unhandled if input == Input::Action(Action::Deactivate) => {
-                self.deactivate_keys = !self.deactivate_keys;
-            }
-            ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
-                return Reaction::info("Still looking for static keys…")
-            }
-            _ => {}
-        }
-        Reaction::stay()
-    }
-
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        if self.error.is_some() {
-            return vec![hint(Action::Back, "back")];
-        }
-        let deactivate = hint(Action::Deactivate, "deactivate keys");
-        pick_many_hints(self.list.filtering(), &[deactivate])
     }
 
     /// `set NAME` / `workspace`, age and last use of the key runs take.
@@ -307,9 +268,54 @@ impl MigratePickStep {
         }
         Line::from(spans)
     }
+}
+
+impl Screen for MigratePickStep {
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        match self.list.handle(&input) {
+            ListEvent::Toggle(0) => {
+                self.all = !self.all;
+                self.selected.clear();
+            }
+            ListEvent::Toggle(i) => self.toggle(i - 1),
+            ListEvent::Accept(_) if self.workspaces().is_empty() => {
+                return Reaction::refuse(
+                    "No workspace receives static AWS keys: nothing to migrate",
+                )
+            }
+            ListEvent::Accept(_) if self.would_choose().is_empty() => {
+                return Reaction::refuse(NOTHING_CHECKED)
+            }
+            ListEvent::Accept(_) => {
+                self.chosen = Some(self.would_choose());
+                return Reaction::next();
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Back) => {
+                return Reaction::back()
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Deactivate) => {
+                self.deactivate_keys = !self.deactivate_keys;
+            }
+            ListEvent::Unhandled if input == Input::Action(Action::Accept) && self.loading => {
+                return Reaction::info("Still looking for static keys…")
+            }
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        if self.error.is_some() {
+            return vec![hint(Action::Back, "back")];
+        }
+        let deactivate = hint(Action::Deactivate, "deactivate keys");
+        pick_many_hints(self.list.filtering(), &[deactivate])
+    }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let intro = intro(
             "Which workspaces should move off static AWS keys?",
@@ -324,8 +330,7 @@ impl MigratePickStep {
             return;
         }
         if let Some(e) = &self.error {
-            let advice = "Press Esc to go back.";
-            let lines = problem(e, advice, t, body.width as usize);
+            let lines = problem(&e.to_string(), e.advice(), t, body.width as usize);
             frame.render_widget(Paragraph::new(lines), body);
             return;
         }
@@ -362,6 +367,19 @@ impl MigratePickStep {
         };
         frame.render_widget(Paragraph::new(Line::styled(summary, style)), bottom);
     }
+
+    fn busy(&self) -> bool {
+        self.loading
+    }
+
+    fn text_mode(&self) -> bool {
+        self.list.filtering()
+    }
+
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let org = app.context().organization;
+        app.migrate_pick.enter(&org)
+    }
 }
 
 #[cfg(test)]
@@ -390,7 +408,7 @@ mod tests {
         .await;
         let mut step = MigratePickStep::new(OffsetDateTime::now_utc());
         step.start();
-        step.on_discovered(found.map_err(|e| e.to_string()));
+        step.on_discovered(found.map_err(DiscoverFailure::Discovery));
         step
     }
 
@@ -421,11 +439,11 @@ mod tests {
         let mut step = demo_step().await;
         insta::assert_snapshot!("migrate_pick_80x24", screen(&step));
         // Pick payments-worker alone: down to it (past etl and warehouse), Space on it.
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Char(' ')));
-        let r = step.handle(key(KeyCode::Enter));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Char(' ')), (78, 19));
+        let r = step.handle(key(KeyCode::Enter), (78, 19));
         assert_eq!(r.flow, Navigation::Next);
         assert_eq!(step.chosen, Some(vec!["payments-worker".to_string()]));
     }
@@ -439,9 +457,9 @@ mod tests {
         // Enter on the first workspace, or on "every", chooses nothing and says why.
         for moves in [0, 1] {
             for _ in 0..moves {
-                step.handle(key(KeyCode::Down));
+                step.handle(key(KeyCode::Down), (78, 19));
             }
-            let r = step.handle(key(KeyCode::Enter));
+            let r = step.handle(key(KeyCode::Enter), (78, 19));
             assert_eq!(r.flow, Navigation::Stay);
             let flash = r.flash.expect("a reason");
             assert!(
@@ -455,16 +473,19 @@ mod tests {
     #[tokio::test]
     async fn space_on_one_workspace_under_every_unchecks_only_it() {
         let mut step = demo_step().await;
-        step.handle(key(KeyCode::Char(' ')));
+        step.handle(key(KeyCode::Char(' ')), (78, 19));
         // Past etl and warehouse (whose key is the demo's second account's) to payments-worker.
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Down));
-        step.handle(key(KeyCode::Char(' ')));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Down), (78, 19));
+        step.handle(key(KeyCode::Char(' ')), (78, 19));
         let shown = screen(&step);
         assert!(shown.contains("[ ] Every workspace listed"), "{shown}");
         assert!(shown.contains("Enter migrates 3 workspaces"), "{shown}");
-        assert_eq!(step.handle(key(KeyCode::Enter)).flow, Navigation::Next);
+        assert_eq!(
+            step.handle(key(KeyCode::Enter), (78, 19)).flow,
+            Navigation::Next
+        );
         let chosen = ["etl", "warehouse", "network-staging"].map(String::from);
         assert_eq!(step.chosen, Some(chosen.to_vec()));
     }

@@ -21,6 +21,7 @@ pub mod role;
 mod role_details;
 pub mod role_permissions;
 mod role_view;
+pub mod screen;
 pub mod variables;
 pub mod verify_status;
 pub mod workspaces;
@@ -30,6 +31,21 @@ use crate::core::ports::Stack;
 use crate::core::trust::Phase;
 use crate::tui::effects::Effect;
 use crate::tui::theme::Theme;
+use add_account::AddAccountStep;
+use apply::ApplyStep;
+use connect::ConnectStep;
+use deployments::DeploymentsStep;
+use done::DoneStep;
+use findings::FindingsStep;
+use migrate_pick::MigratePickStep;
+use organization::OrganizationStep;
+use project::ProjectStep;
+use review::ReviewStep;
+use role::RoleStep;
+use screen::screens;
+pub use screen::Screen;
+use variables::VariablesStep;
+use workspaces::WorkspacesStep;
 
 /// What the user came to do, chosen on the Connect screen. Each task is a path through the
 /// steps; every path starts with Connect and the organization.
@@ -116,26 +132,29 @@ impl Task {
     }
 }
 
-/// The screens. [`Step::ALL`] is the setup path; [`Task::path`] gives each task's path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Step {
-    Connect,
-    Organization,
-    Project,
-    Workspaces,
+screens! { options;
+    Connect => connect: ConnectStep = ConnectStep::new(&options.host), "Connect", "Connect";
+    Organization => organization: OrganizationStep =
+        OrganizationStep::new(options.last_organization.clone()), "Organization", "Org";
+    Project => project: ProjectStep =
+        ProjectStep::new(options.last_project.clone()), "Project", "Project";
+    Workspaces => workspaces: WorkspacesStep = WorkspacesStep::new(), "Workspaces", "Workspaces";
     /// The deployments of the Stack chosen on the workspaces step.
-    Deployments,
+    Deployments => deployments: DeploymentsStep = DeploymentsStep::default(), "Deployments",
+        "Deploys";
     /// The migrate path's workspaces that receive static keys.
-    MigratePick,
+    MigratePick => migrate_pick: MigratePickStep =
+        MigratePickStep::new(time::OffsetDateTime::now_utc()), "Static keys", "Keys";
     /// The review path's findings.
-    Findings,
+    Findings => findings: FindingsStep = FindingsStep::default(), "Findings", "Findings";
     /// Another AWS account: its profile and tag (from Done).
-    AddAccount,
-    Role,
-    Variables,
-    Review,
-    Apply,
-    Done,
+    AddAccount => add_account: AddAccountStep = AddAccountStep::default(), "AWS account",
+        "Account";
+    Role => role: RoleStep = RoleStep::new(), "AWS role", "Role";
+    Variables => variables: VariablesStep = VariablesStep::new(), "Variables", "Vars";
+    Review => review: ReviewStep = ReviewStep::default(), "Review", "Review";
+    Apply => apply: ApplyStep = ApplyStep::default(), "Apply", "Apply";
+    Done => done: DoneStep = DoneStep::default(), "Done", "Done";
 }
 
 impl Step {
@@ -155,38 +174,6 @@ impl Step {
     /// 1-based position on `path` (0 when the step is not on it).
     pub fn number_on(self, path: &[Step]) -> usize {
         path.iter().position(|s| *s == self).map_or(0, |i| i + 1)
-    }
-
-    /// The step's name in the header.
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Connect => "Connect",
-            Step::Organization => "Organization",
-            Step::Project => "Project",
-            Step::Workspaces => "Workspaces",
-            Step::Deployments => "Deployments",
-            Step::MigratePick => "Static keys",
-            Step::Findings => "Findings",
-            Step::AddAccount => "AWS account",
-            Step::Role => "AWS role",
-            Step::Variables => "Variables",
-            Step::Review => "Review",
-            Step::Apply => "Apply",
-            Step::Done => "Done",
-        }
-    }
-
-    /// The name in the step trail when space is short.
-    pub fn short(self) -> &'static str {
-        match self {
-            Step::Organization => "Org",
-            Step::Deployments => "Deploys",
-            Step::Variables => "Vars",
-            Step::Role => "Role",
-            Step::MigratePick => "Keys",
-            Step::AddAccount => "Account",
-            other => other.title(),
-        }
     }
 
     /// The step after this one on `path` (the last step stays).

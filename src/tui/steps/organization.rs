@@ -2,6 +2,7 @@
 //! a [`PickStep`].
 
 use crate::core::ports::{Organization, TfcError};
+use crate::tui::app::App;
 use crate::tui::effects::Effect;
 use crate::tui::steps::pick::{Choice, PickStep};
 use crate::tui::steps::Context;
@@ -27,6 +28,10 @@ impl Choice for Organization {
 
     fn load(_: &str) -> Effect {
         Effect::LoadOrganizations
+    }
+
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        app.organization.enter()
     }
 
     fn when_empty(cx: &Context) -> Option<(String, String)> {

@@ -3,8 +3,10 @@
 //! their items implement (nouns, question, how to load them).
 
 use crate::core::ports::TfcError;
+use crate::tui::app::App;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Context, Reaction, ViewCtx};
 use crate::tui::widgets::filter_list::{FilterList, ListEvent};
 use crate::tui::widgets::text::{intro, loading, problem};
@@ -33,6 +35,8 @@ pub trait Choice: Clone + std::fmt::Debug {
     fn when_empty(_cx: &Context) -> Option<(String, String)> {
         None
     }
+    /// The wizard moved to the step picking these: shows (and loads) the list of its scope.
+    fn arrive(app: &mut App) -> Vec<Effect>;
 }
 
 /// The state of a step picking one `T`.
@@ -107,9 +111,11 @@ impl<T: Choice> PickStep<T> {
             Err(e) => self.error = Some(e),
         }
     }
+}
 
+impl<T: Choice> Screen for PickStep<T> {
     /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
         if self.error.is_some() && input == Input::Action(Action::Retry) {
             let scope = self.loaded_for.clone().unwrap_or_default();
             return Reaction {
@@ -131,7 +137,7 @@ impl<T: Choice> PickStep<T> {
     }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         if self.error.is_some() {
             return vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")];
         }
@@ -151,7 +157,7 @@ impl<T: Choice> PickStep<T> {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let intro = intro(T::QUESTION, &T::subtitle(v.cx), t, area.width as usize);
         let [top, body] =
@@ -176,6 +182,18 @@ impl<T: Choice> PickStep<T> {
                 Line::from(spans)
             });
         }
+    }
+
+    fn busy(&self) -> bool {
+        self.loading
+    }
+
+    fn text_mode(&self) -> bool {
+        self.list.filtering()
+    }
+
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        T::arrive(app)
     }
 }
 
@@ -207,7 +225,7 @@ mod tests {
         assert!(step.show("o1").is_empty(), "already loading");
         step.arrived("o1", Ok(vec![project("a"), project("b")]));
         assert_eq!(step.list.highlighted(), Some(1), "the remembered one");
-        step.handle(Input::Action(Action::Accept));
+        step.handle(Input::Action(Action::Accept), (78, 19));
         assert_eq!(step.chosen, Some(project("b")));
         assert!(step.show("o1").is_empty(), "kept when coming back");
 
@@ -227,7 +245,7 @@ mod tests {
         };
         step.arrived("o", Err(down));
         assert_eq!(step.hints().len(), 2, "retry and back only");
-        let retry = step.handle(Input::Action(Action::Retry));
+        let retry = step.handle(Input::Action(Action::Retry), (78, 19));
         assert_eq!(loads(&retry.effects), ["o"]);
         assert!(step.loading);
     }

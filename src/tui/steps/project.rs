@@ -2,6 +2,7 @@
 //! [`PickStep`] whose scope is the organization.
 
 use crate::core::ports::{Project, TfcError};
+use crate::tui::app::App;
 use crate::tui::effects::Effect;
 use crate::tui::steps::pick::{Choice, PickStep};
 use crate::tui::steps::Context;
@@ -29,6 +30,11 @@ impl Choice for Project {
         Effect::LoadProjects {
             org: org.to_string(),
         }
+    }
+
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let org = app.context().organization;
+        app.project.enter(&org)
     }
 }
 

@@ -7,8 +7,11 @@
 
 use crate::core::error::PlanError;
 use crate::core::plan::{Change, DormantRole, Plan};
+use crate::tui::app::App;
+use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::review_confirm::{removal_text, DeleteConfirm};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::plan_diff::{plan_lines, trust_lines};
@@ -99,11 +102,6 @@ impl ReviewStep {
         }
     }
 
-    /// A text field has the focus (the typed `yes`).
-    pub fn text_mode(&self) -> bool {
-        self.confirm.open
-    }
-
     /// What the plan takes away, when it takes anything.
     fn removals(&self) -> Option<String> {
         self.plan.as_ref().and_then(removal_text)
@@ -148,9 +146,16 @@ impl ReviewStep {
         let broad = self.plan.as_ref().map(broad_dormant_roles);
         broad.is_some_and(|b| !b.is_empty()) && !self.dormant_acknowledged
     }
+}
+
+impl Screen for ReviewStep {
+    /// A text field has the focus (the typed `yes`).
+    fn text_mode(&self) -> bool {
+        self.confirm.open
+    }
 
     /// `body` is the size of the step's area, to keep scrolling within the text.
-    pub fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
+    fn handle(&mut self, input: Input, body: (u16, u16)) -> Reaction {
         // The plan still scrolls while the `yes` is typed, to read what it removes.
         let scrolls = matches!(
             input,
@@ -193,7 +198,7 @@ impl ReviewStep {
     }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         if self.confirm.open {
             return self.confirm.hints();
         }
@@ -234,7 +239,7 @@ impl ReviewStep {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let [top, body] =
             Layout::vertical([Constraint::Length(INTRO), Constraint::Fill(1)]).areas(area);
@@ -292,5 +297,14 @@ impl ReviewStep {
             frame.set_cursor_position((bottom.x + column, row));
         }
         frame.render_widget(Paragraph::new(below), bottom);
+    }
+
+    fn busy(&self) -> bool {
+        self.planning
+    }
+
+    /// Plans the answers (the run lock first).
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        app.start_plan()
     }
 }

@@ -14,8 +14,12 @@ use crate::tui::steps::role_permissions::TrustingRole;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::widgets::text_input::TextInput;
 
+use crate::tui::app::App;
+use crate::tui::failure::PolicyFileFailure;
 use crate::tui::steps::role_permissions::{Pending, PermissionChoice};
 use crate::tui::steps::role_view;
+use crate::tui::steps::Screen;
+use crate::tui::steps::Task;
 
 pub use crate::tui::steps::role_permissions::Permission;
 
@@ -138,18 +142,6 @@ impl RoleStep {
         f
     }
 
-    /// A text field has the focus.
-    pub fn text_mode(&self) -> bool {
-        matches!(
-            self.focus,
-            Field::Name
-                | Field::PolicyArn
-                | Field::PolicyPath
-                | Field::PlanPolicyArn
-                | Field::PlanPolicyPath
-        )
-    }
-
     /// The role name the answers use.
     pub fn role_name(&self) -> String {
         match self.kind {
@@ -239,43 +231,6 @@ impl RoleStep {
         }
     }
 
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        let action = match input {
-            Input::Edit(key) => {
-                match self.focus {
-                    Field::Name => self.name_edited |= self.name.handle(&key),
-                    Field::PolicyArn => _ = self.permissions.arn.handle(&key),
-                    Field::PlanPolicyArn => _ = self.plan_permissions.arn.handle(&key),
-                    Field::PolicyPath if self.permissions.policy_path.handle(&key) => {
-                        self.permissions.path_edited()
-                    }
-                    Field::PlanPolicyPath if self.plan_permissions.policy_path.handle(&key) => {
-                        self.plan_permissions.path_edited()
-                    }
-                    _ => {}
-                }
-                return Reaction::stay();
-            }
-            Input::Action(a) => a,
-        };
-        match action {
-            // The form is hidden behind the `t` view: nothing there changes unseen.
-            Action::Back if self.show_details => self.show_details = false,
-            Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle
-                if self.show_details => {}
-            Action::Up | Action::PrevField => self.move_focus(-1),
-            Action::Down | Action::NextField => self.move_focus(1),
-            Action::Left => self.change(-1),
-            Action::Right | Action::Toggle => self.change(1),
-            Action::Back => return Reaction::back(),
-            Action::TrustPolicy => self.show_details = !self.show_details,
-            Action::Accept => return self.accept(),
-            _ => {}
-        }
-        Reaction::stay()
-    }
-
     fn accept(&mut self) -> Reaction {
         if let Some(problem) = self.name_problem() {
             self.focus = Field::Name;
@@ -333,7 +288,11 @@ impl RoleStep {
 
     /// A policy file was read: checked, it goes to the choice (or both) naming it, and the step
     /// continues as Enter would (reading the other file, if any).
-    pub fn on_policy_file(&mut self, path: String, result: Result<String, String>) -> Reaction {
+    pub fn on_policy_file(
+        &mut self,
+        path: String,
+        result: Result<String, PolicyFileFailure>,
+    ) -> Reaction {
         self.reading_policy = false;
         let wanted = [&self.permissions, &self.plan_permissions]
             .iter()
@@ -341,7 +300,7 @@ impl RoleStep {
         if !wanted {
             return Reaction::stay();
         }
-        let checked = result.and_then(|text| {
+        let checked = result.map_err(|e| e.to_string()).and_then(|text| {
             check_permission_policy(&text, INLINE_POLICY_MAX)
                 .map(|_| text)
                 .map_err(|p| format!("{path}:{p}"))
@@ -364,9 +323,60 @@ impl RoleStep {
             }
         }
     }
+}
+
+impl Screen for RoleStep {
+    /// A text field has the focus.
+    fn text_mode(&self) -> bool {
+        matches!(
+            self.focus,
+            Field::Name
+                | Field::PolicyArn
+                | Field::PolicyPath
+                | Field::PlanPolicyArn
+                | Field::PlanPolicyPath
+        )
+    }
+
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        let action = match input {
+            Input::Edit(key) => {
+                match self.focus {
+                    Field::Name => self.name_edited |= self.name.handle(&key),
+                    Field::PolicyArn => _ = self.permissions.arn.handle(&key),
+                    Field::PlanPolicyArn => _ = self.plan_permissions.arn.handle(&key),
+                    Field::PolicyPath if self.permissions.policy_path.handle(&key) => {
+                        self.permissions.path_edited()
+                    }
+                    Field::PlanPolicyPath if self.plan_permissions.policy_path.handle(&key) => {
+                        self.plan_permissions.path_edited()
+                    }
+                    _ => {}
+                }
+                return Reaction::stay();
+            }
+            Input::Action(a) => a,
+        };
+        match action {
+            // The form is hidden behind the `t` view: nothing there changes unseen.
+            Action::Back if self.show_details => self.show_details = false,
+            Action::Up | Action::Down | Action::Left | Action::Right | Action::Toggle
+                if self.show_details => {}
+            Action::Up | Action::PrevField => self.move_focus(-1),
+            Action::Down | Action::NextField => self.move_focus(1),
+            Action::Left => self.change(-1),
+            Action::Right | Action::Toggle => self.change(1),
+            Action::Back => return Reaction::back(),
+            Action::TrustPolicy => self.show_details = !self.show_details,
+            Action::Accept => return self.accept(),
+            _ => {}
+        }
+        Reaction::stay()
+    }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         let mut h = vec![hint(Action::Accept, "continue")];
         if self.show_details {
             h.push(hint(Action::TrustPolicy, "form"));
@@ -388,7 +398,39 @@ impl RoleStep {
     }
 
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, v: &ViewCtx) {
         role_view::render(self, frame, area, v);
+    }
+
+    fn busy(&self) -> bool {
+        self.roles_loading || self.reading_policy
+    }
+
+    /// The roles trusting the provider, and the name prefilled from the remembered pattern. On
+    /// the migrate path with several projects, the name shown is the first project's (each
+    /// project gets its own default role).
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let cx = app.context();
+        let chosen = app.migrate_pick.chosen.clone().unwrap_or_default();
+        let project = match app.task {
+            Task::Migrate => app
+                .migrate_pick
+                .projects_of(&chosen)
+                .first()
+                .cloned()
+                .unwrap_or_default(),
+            _ => cx.project.clone(),
+        };
+        let provider = crate::core::names::oidc_provider_arn(&cx.partition, &cx.account, &app.host);
+        let name = crate::tui::role_pattern::prefilled_role_name(
+            app.role_pattern.as_deref(),
+            &cx.organization,
+            &project,
+        );
+        if app.task == Task::Migrate {
+            let offer = app.migrate_pick.key_user_offer(&chosen);
+            app.role.permissions.offer_key_users(offer);
+        }
+        app.role.enter(&name, &provider)
     }
 }

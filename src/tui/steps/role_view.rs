@@ -150,25 +150,11 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
             t.dim(),
         ),
         Line::raw(""),
+        kind_line(step, t),
     ];
     let mut cursor: Option<(u16, u16)> = None;
-    let field_width = w.saturating_sub(LABEL + 1).clamp(8, 50);
-
-    let mut kind = label(step, Field::Kind, "Role", t);
-    for (k, text) in [
-        (RoleKind::New, "New role"),
-        (RoleKind::Existing, "Existing role"),
-    ] {
-        let on = step.kind == k;
-        let style = if on { t.bold() } else { t.dim() };
-        kind.push(Span::styled(
-            format!("({}) {text}   ", if on { "•" } else { " " }),
-            style,
-        ));
-    }
-    lines.push(Line::from(kind));
-
     if step.kind == RoleKind::New {
+        let field_width = w.saturating_sub(LABEL + 1).clamp(8, 50);
         let mut row = label(step, Field::Name, "Name", t);
         let (field, x) = step.name.render(field_width, step.focus == Field::Name, t);
         if let Some(x) = x {
@@ -176,56 +162,9 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
         }
         row.extend(field.spans);
         lines.push(Line::from(row));
-        // The migrate path over several projects: one role per project, named as setup would.
-        let per_project = v.cx.project.is_empty() && !v.cx.workspace_names.is_empty();
-        match step.name_problem() {
-            _ if per_project => lines.extend(note(
-                &format!(
-                    "one role per project, named tfc-{}-<project>",
-                    v.cx.organization
-                ),
-                t.dim(),
-                w,
-            )),
-            Some(p) => lines.extend(note(&format!("✗ {p}"), t.error(), w)),
-            None => lines.extend(note("✓ a valid IAM role name", t.ok(), w)),
-        }
+        lines.extend(name_note(step, v, w));
     } else {
-        let mut row = label(step, Field::Existing, "Existing", t);
-        if step.roles_loading {
-            row.push(Span::styled(
-                format!("{} loading the account's roles…", v.spinner),
-                t.dim(),
-            ));
-            lines.push(Line::from(row));
-        } else if let Some(e) = &step.roles_error {
-            lines.push(Line::from(row));
-            lines.extend(note(&format!("✗ cannot list roles: {e}"), t.error(), w));
-        } else if let Some(role) = step.trusting.get(step.existing) {
-            row.extend(choice(&role.name, step.focus == Field::Existing, t));
-            row.push(Span::styled(
-                format!("  {} of {}", step.existing + 1, step.trusting.len()),
-                t.dim(),
-            ));
-            lines.push(Line::from(row));
-            let trusted = trusted_subjects(&role.trust_policy);
-            let lead = format!("{}trusts ", " ".repeat(LABEL));
-            for subject in trusted.iter().take(2) {
-                lines.extend(subject_lines(&lead, subject, t.dim(), w));
-            }
-            if trusted.len() > 2 {
-                lines.extend(note(&format!("and {} more", trusted.len() - 2), t.dim(), w));
-            }
-            lines.extend(adoption_lines(step, role, v, w));
-        } else {
-            row.push(Span::styled("none yet", t.warn()));
-            lines.push(Line::from(row));
-            let text = format!(
-                "No role in account {} trusts {} yet: choose New role.",
-                v.cx.account, v.cx.host
-            );
-            lines.extend(note(&text, t.dim(), w));
-        }
+        lines.extend(existing_lines(step, v, w));
     }
 
     let split = step.split_roles();
@@ -235,22 +174,7 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
     form.choice(&mut lines, &mut cursor, &step.permissions, fields, title);
 
     if step.kind == RoleKind::New {
-        let mut row = label(step, Field::Split, "Split roles", t);
-        row.push(Span::raw(format!(
-            "[{}] separate plan and apply roles",
-            if step.split { "x" } else { " " }
-        )));
-        lines.push(Line::from(row));
-        if step.split {
-            let (plan, apply) = names::split_role_names(step.name.value());
-            lines.extend(note(
-                &format!("plan runs assume {plan}, apply runs {apply}"),
-                t.dim(),
-                w,
-            ));
-        } else {
-            lines.extend(note("One role for plan and apply runs.", t.dim(), w));
-        }
+        lines.extend(split_lines(step, t, w));
     }
     if split {
         let fields = (
@@ -271,6 +195,105 @@ pub(super) fn render(step: &RoleStep, frame: &mut Frame, area: Rect, v: &ViewCtx
         frame.set_cursor_position(pos);
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// "Role (•) New role ( ) Existing role".
+fn kind_line(step: &RoleStep, t: Theme) -> Line<'static> {
+    let mut kind = label(step, Field::Kind, "Role", t);
+    for (k, text) in [
+        (RoleKind::New, "New role"),
+        (RoleKind::Existing, "Existing role"),
+    ] {
+        let on = step.kind == k;
+        let style = if on { t.bold() } else { t.dim() };
+        kind.push(Span::styled(
+            format!("({}) {text}   ", if on { "•" } else { " " }),
+            style,
+        ));
+    }
+    Line::from(kind)
+}
+
+/// Under a new role's name: whether IAM takes it, or how the migrate path names its roles.
+fn name_note(step: &RoleStep, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+    let t = v.theme;
+    // The migrate path over several projects: one role per project, named as setup would.
+    let per_project = v.cx.project.is_empty() && !v.cx.workspace_names.is_empty();
+    match step.name_problem() {
+        _ if per_project => note(
+            &format!(
+                "one role per project, named tfc-{}-<project>",
+                v.cx.organization
+            ),
+            t.dim(),
+            w,
+        ),
+        Some(p) => note(&format!("✗ {p}"), t.error(), w),
+        None => note("✓ a valid IAM role name", t.ok(), w),
+    }
+}
+
+/// The existing role chosen (what it trusts, whether it may be adopted), or why there is none.
+fn existing_lines(step: &RoleStep, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+    let t = v.theme;
+    let mut lines = Vec::new();
+    let mut row = label(step, Field::Existing, "Existing", t);
+    if step.roles_loading {
+        row.push(Span::styled(
+            format!("{} loading the account's roles…", v.spinner),
+            t.dim(),
+        ));
+        lines.push(Line::from(row));
+    } else if let Some(e) = &step.roles_error {
+        lines.push(Line::from(row));
+        lines.extend(note(&format!("✗ cannot list roles: {e}"), t.error(), w));
+    } else if let Some(role) = step.trusting.get(step.existing) {
+        row.extend(choice(&role.name, step.focus == Field::Existing, t));
+        row.push(Span::styled(
+            format!("  {} of {}", step.existing + 1, step.trusting.len()),
+            t.dim(),
+        ));
+        lines.push(Line::from(row));
+        let trusted = trusted_subjects(&role.trust_policy);
+        let lead = format!("{}trusts ", " ".repeat(LABEL));
+        for subject in trusted.iter().take(2) {
+            lines.extend(subject_lines(&lead, subject, t.dim(), w));
+        }
+        if trusted.len() > 2 {
+            lines.extend(note(&format!("and {} more", trusted.len() - 2), t.dim(), w));
+        }
+        lines.extend(adoption_lines(step, role, v, w));
+    } else {
+        row.push(Span::styled("none yet", t.warn()));
+        lines.push(Line::from(row));
+        let text = format!(
+            "No role in account {} trusts {} yet: choose New role.",
+            v.cx.account, v.cx.host
+        );
+        lines.extend(note(&text, t.dim(), w));
+    }
+    lines
+}
+
+/// The "separate plan and apply roles" box and what it means for the names.
+fn split_lines(step: &RoleStep, t: Theme, w: usize) -> Vec<Line<'static>> {
+    let mut row = label(step, Field::Split, "Split roles", t);
+    row.push(Span::raw(format!(
+        "[{}] separate plan and apply roles",
+        if step.split { "x" } else { " " }
+    )));
+    let mut lines = vec![Line::from(row)];
+    if step.split {
+        let (plan, apply) = names::split_role_names(step.name.value());
+        lines.extend(note(
+            &format!("plan runs assume {plan}, apply runs {apply}"),
+            t.dim(),
+            w,
+        ));
+    } else {
+        lines.extend(note("One role for plan and apply runs.", t.dim(), w));
+    }
+    lines
 }
 
 #[cfg(test)]

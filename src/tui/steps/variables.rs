@@ -7,9 +7,11 @@ use crate::core::answers::{Answers, TargetChoice, WorkspaceSelection};
 use crate::core::names;
 use crate::core::ports::{TfcError, VariableSet};
 use crate::core::text::counted;
+use crate::tui::app::App;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, hints2, Action, Hint, Input};
 use crate::tui::steps::refused::{varset_refusal, ChosenWorkspaces};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Context, Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{intro, key_value, wrapped};
@@ -86,11 +88,6 @@ impl VariablesStep {
         }
     }
 
-    /// A text field has the focus.
-    pub fn text_mode(&self) -> bool {
-        self.kind == TargetKind::NewSet
-    }
-
     /// The target for the answers.
     pub fn target(&self) -> TargetChoice {
         match self.kind {
@@ -111,34 +108,6 @@ impl VariablesStep {
     fn move_kind(&mut self, delta: isize) {
         let i = KINDS.iter().position(|k| *k == self.kind).unwrap_or(0) as isize;
         self.kind = KINDS[(i + delta).clamp(0, 2) as usize];
-    }
-
-    /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
-        let action = match input {
-            Input::Edit(key) => {
-                if self.kind == TargetKind::NewSet {
-                    self.name_edited |= self.set_name.handle(&key);
-                }
-                return Reaction::stay();
-            }
-            Input::Action(a) => a,
-        };
-        match action {
-            Action::Up | Action::PrevField => self.move_kind(-1),
-            Action::Down | Action::NextField => self.move_kind(1),
-            Action::Left | Action::Right | Action::Toggle
-                if self.kind == TargetKind::ExistingSet && !self.sets.is_empty() =>
-            {
-                let delta = if action == Action::Left { -1 } else { 1 };
-                self.existing =
-                    (self.existing as isize + delta).rem_euclid(self.sets.len() as isize) as usize;
-            }
-            Action::Back => return Reaction::back(),
-            Action::Accept => return self.accept(),
-            _ => {}
-        }
-        Reaction::stay()
     }
 
     /// The existing set the current choice writes to: the one picked, or the one whose name was
@@ -174,19 +143,6 @@ impl VariablesStep {
         }
     }
 
-    /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
-        let mut h = vec![
-            hint(Action::Accept, "continue"),
-            hints2(Action::Up, Action::Down, "choose"),
-        ];
-        if self.kind == TargetKind::ExistingSet {
-            h.push(hints2(Action::Left, Action::Right, "other set"));
-        }
-        h.push(hint(Action::Back, "back"));
-        h
-    }
-
     fn option(&self, kind: TargetKind, text: &str, t: Theme) -> Vec<Span<'static>> {
         let on = self.kind == kind;
         let marker = if on { "› " } else { "  " };
@@ -202,8 +158,140 @@ impl VariablesStep {
         ]
     }
 
+    /// Where a new set is attached, or why a set of that name cannot be reused.
+    fn new_set_note(&self, cx: &Context, t: Theme, w: usize) -> Vec<Line<'static>> {
+        let detail = |text: &str, style: Style| wrapped(Span::raw("      "), text, style, w);
+        let mut lines = Vec::new();
+        let mut attach = match &cx.selection {
+            Some(WorkspaceSelection::All) => {
+                format!("attached to project {} (every workspace in it)", cx.project)
+            }
+            _ => format!("attached to {}", cx.scope_text()),
+        };
+        let same_name = self.sets.iter().find(|s| s.name == self.set_name.value());
+        match same_name.and_then(|set| varset_refusal(set, &self.chosen)) {
+            Some(why) => lines.extend(detail(
+                &format!("✗ A set with this name exists and cannot be reused: {why}"),
+                t.error(),
+            )),
+            None => {
+                if same_name.is_some() {
+                    attach.push_str("; a set with this name exists and is reused");
+                }
+                lines.extend(detail(&attach, t.dim()));
+            }
+        }
+        lines
+    }
+
+    /// The existing set chosen (‹ name ›, n of m), and whether it can be used.
+    fn existing_set_lines(&self, v: &ViewCtx, w: usize) -> Vec<Line<'static>> {
+        let (t, cx) = (v.theme, v.cx);
+        let detail = |text: &str, style: Style| wrapped(Span::raw("      "), text, style, w);
+        let mut lines = Vec::new();
+        let mut row = self.option(TargetKind::ExistingSet, "On an existing variable set", t);
+        if self.loading {
+            row.push(Span::styled(format!("{} loading…", v.spinner), t.dim()));
+        } else if let Some(set) = self.sets.get(self.existing) {
+            row.extend([
+                Span::styled("‹ ", t.dim()),
+                Span::styled(set.name.clone(), t.bold()),
+                Span::styled(" ›", t.dim()),
+            ]);
+            row.push(Span::styled(
+                format!("  {} of {}", self.existing + 1, self.sets.len()),
+                t.dim(),
+            ));
+        } else {
+            row.push(Span::styled(
+                self.error
+                    .clone()
+                    .unwrap_or_else(|| "none in this organization".into()),
+                t.dim(),
+            ));
+        }
+        lines.push(Line::from(row));
+        if let Some(set) = self.sets.get(self.existing) {
+            match varset_refusal(set, &self.chosen) {
+                Some(why) => lines.extend(detail(&format!("✗ Cannot be used: {why}"), t.error())),
+                None => lines.extend(detail(&set_note(set, cx), t.dim())),
+            }
+        }
+        lines
+    }
+}
+
+/// What reusing an existing set means: where it is attached now, and where it will be (a set
+/// that reaches beyond the chosen workspaces, a global one included, is refused before this).
+fn set_note(set: &VariableSet, cx: &Context) -> String {
+    let mut parts = Vec::new();
+    if !set.project_ids.is_empty() {
+        parts.push(counted(set.project_ids.len(), "project", "projects"));
+    }
+    if !set.workspace_ids.is_empty() {
+        parts.push(counted(set.workspace_ids.len(), "workspace", "workspaces"));
+    }
+    let now = if parts.is_empty() {
+        "attached nowhere yet".to_string()
+    } else {
+        format!("now attached to {}", crate::core::text::and_list(&parts))
+    };
+    let to = match &cx.selection {
+        Some(WorkspaceSelection::All) => format!("project {}", cx.project),
+        _ => cx.scope_text(),
+    };
+    format!("{now}; the variables are added and the set attached to {to}")
+}
+
+impl Screen for VariablesStep {
+    /// A text field has the focus.
+    fn text_mode(&self) -> bool {
+        self.kind == TargetKind::NewSet
+    }
+
+    /// Handles a key.
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
+        let action = match input {
+            Input::Edit(key) => {
+                if self.kind == TargetKind::NewSet {
+                    self.name_edited |= self.set_name.handle(&key);
+                }
+                return Reaction::stay();
+            }
+            Input::Action(a) => a,
+        };
+        match action {
+            Action::Up | Action::PrevField => self.move_kind(-1),
+            Action::Down | Action::NextField => self.move_kind(1),
+            Action::Left | Action::Right | Action::Toggle
+                if self.kind == TargetKind::ExistingSet && !self.sets.is_empty() =>
+            {
+                let delta = if action == Action::Left { -1 } else { 1 };
+                self.existing =
+                    (self.existing as isize + delta).rem_euclid(self.sets.len() as isize) as usize;
+            }
+            Action::Back => return Reaction::back(),
+            Action::Accept => return self.accept(),
+            _ => {}
+        }
+        Reaction::stay()
+    }
+
+    /// The keys this screen offers now.
+    fn hints(&self) -> Vec<Hint> {
+        let mut h = vec![
+            hint(Action::Accept, "continue"),
+            hints2(Action::Up, Action::Down, "choose"),
+        ];
+        if self.kind == TargetKind::ExistingSet {
+            h.push(hints2(Action::Left, Action::Right, "other set"));
+        }
+        h.push(hint(Action::Back, "back"));
+        h
+    }
+
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let (t, cx, w) = (v.theme, v.cx, area.width as usize);
         let mut keys: Vec<&str> = vec![crate::core::variables::dynamic_vars::PROVIDER_AUTH];
         keys.extend(cx.roles.iter().map(|(_, p)| p.role_arn_variable()));
@@ -236,54 +324,9 @@ impl VariablesStep {
         }
         row.extend(field.spans);
         lines.push(Line::from(row));
-        let mut attach = match &cx.selection {
-            Some(WorkspaceSelection::All) => {
-                format!("attached to project {} (every workspace in it)", cx.project)
-            }
-            _ => format!("attached to {}", cx.scope_text()),
-        };
-        let same_name = self.sets.iter().find(|s| s.name == self.set_name.value());
-        match same_name.and_then(|set| varset_refusal(set, &self.chosen)) {
-            Some(why) => lines.extend(detail(
-                &format!("✗ A set with this name exists and cannot be reused: {why}"),
-                t.error(),
-            )),
-            None => {
-                if same_name.is_some() {
-                    attach.push_str("; a set with this name exists and is reused");
-                }
-                lines.extend(detail(&attach, t.dim()));
-            }
-        }
+        lines.extend(self.new_set_note(cx, t, w));
 
-        let mut row = self.option(TargetKind::ExistingSet, "On an existing variable set", t);
-        if self.loading {
-            row.push(Span::styled(format!("{} loading…", v.spinner), t.dim()));
-        } else if let Some(set) = self.sets.get(self.existing) {
-            row.extend([
-                Span::styled("‹ ", t.dim()),
-                Span::styled(set.name.clone(), t.bold()),
-                Span::styled(" ›", t.dim()),
-            ]);
-            row.push(Span::styled(
-                format!("  {} of {}", self.existing + 1, self.sets.len()),
-                t.dim(),
-            ));
-        } else {
-            row.push(Span::styled(
-                self.error
-                    .clone()
-                    .unwrap_or_else(|| "none in this organization".into()),
-                t.dim(),
-            ));
-        }
-        lines.push(Line::from(row));
-        if let Some(set) = self.sets.get(self.existing) {
-            match varset_refusal(set, &self.chosen) {
-                Some(why) => lines.extend(detail(&format!("✗ Cannot be used: {why}"), t.error())),
-                None => lines.extend(detail(&set_note(set, cx), t.dim())),
-            }
-        }
+        lines.extend(self.existing_set_lines(v, w));
 
         lines.push(Line::raw(""));
         lines.push(Line::styled("Variables (env, not sensitive)", t.bold()));
@@ -297,26 +340,17 @@ impl VariablesStep {
         }
         frame.render_widget(Paragraph::new(lines), area);
     }
-}
 
-/// What reusing an existing set means: where it is attached now, and where it will be (a set
-/// that reaches beyond the chosen workspaces, a global one included, is refused before this).
-fn set_note(set: &VariableSet, cx: &Context) -> String {
-    let mut parts = Vec::new();
-    if !set.project_ids.is_empty() {
-        parts.push(counted(set.project_ids.len(), "project", "projects"));
+    fn busy(&self) -> bool {
+        self.loading
     }
-    if !set.workspace_ids.is_empty() {
-        parts.push(counted(set.workspace_ids.len(), "workspace", "workspaces"));
+
+    /// The workspaces chosen so far, and the variable sets of the organization.
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let cx = app.context();
+        let ids = app.workspaces.ids_of(&cx.workspace_names);
+        app.variables.chosen = ChosenWorkspaces::of(&cx, ids);
+        let role_name = app.role.role_name();
+        app.variables.enter(&cx.organization, &role_name)
     }
-    let now = if parts.is_empty() {
-        "attached nowhere yet".to_string()
-    } else {
-        format!("now attached to {}", crate::core::text::and_list(&parts))
-    };
-    let to = match &cx.selection {
-        Some(WorkspaceSelection::All) => format!("project {}", cx.project),
-        _ => cx.scope_text(),
-    };
-    format!("{now}; the variables are added and the set attached to {to}")
 }

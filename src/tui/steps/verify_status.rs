@@ -58,6 +58,7 @@ impl VerifyState {
             (VerifyUpdate::Done(Ok(report)), _) => *self = VerifyState::Done(report),
             (VerifyUpdate::Done(Err(error)), VerifyState::Running { workspace, .. }) => {
                 let workspace = workspace.clone();
+                let error = error.to_string();
                 *self = VerifyState::Failed { workspace, error };
             }
             _ => {}

@@ -5,9 +5,11 @@
 use crate::core::answers::WorkspaceSelection;
 use crate::core::inventory::InventoryError;
 use crate::core::ports::{Stack, TfcError, Workspace};
+use crate::tui::app::App;
 use crate::tui::effects::Effect;
 use crate::tui::keymap::{hint, pick_many_hints, Action, Hint, Input};
 use crate::tui::msg::{Badge, KeyOrigin};
+use crate::tui::steps::Screen;
 use crate::tui::steps::{Reaction, ViewCtx};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter_list::{FilterList, ListEvent, Match};
@@ -201,8 +203,83 @@ impl WorkspacesStep {
         }
     }
 
+    fn row(&self, m: &Match, highlighted: bool, name_width: usize, v: &ViewCtx) -> Line<'static> {
+        let t = v.theme;
+        let marker = if highlighted { " › " } else { "   " };
+        if m.index == 0 {
+            let check = if self.all { "[x] " } else { "[ ] " };
+            let mut spans = vec![Span::raw(marker), Span::raw(check)];
+            spans.extend(self.list.label_spans(m, t));
+            let n = self.workspaces.len();
+            spans.push(Span::styled(
+                format!(" ({n} now, and future ones)"),
+                t.dim(),
+            ));
+            return Line::from(spans);
+        }
+        if let Some(stack) = self.stack_of(m.index) {
+            let mut spans = vec![Span::raw(marker), Span::raw("    ")];
+            spans.extend(self.list.label_spans(m, t));
+            let pad = name_width.saturating_sub(stack.name.chars().count()) + 2;
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.push(Span::styled(
+                match stack.deployment_names.len() {
+                    1 => "Stack · 1 deployment".to_string(),
+                    n => format!("Stack · {n} deployments"),
+                },
+                t.accent(),
+            ));
+            return Line::from(spans);
+        }
+        let i = m.index - 1;
+        let check = if self.selected.contains(&i) || self.all {
+            "[x] "
+        } else {
+            "[ ] "
+        };
+        let check_style = if self.all { t.dim() } else { Style::default() };
+        let mut spans = vec![Span::raw(marker), Span::styled(check, check_style)];
+        spans.extend(self.list.label_spans(m, t));
+        let pad = name_width.saturating_sub(self.workspaces[i].name.chars().count()) + 2;
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(badge_span(
+            self.badges.get(&self.workspaces[i].id),
+            v.spinner,
+            t,
+        ));
+        Line::from(spans)
+    }
+}
+
+/// The badge text of a workspace's current state.
+pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Span<'static> {
+    match badge {
+        None => Span::styled(spinner, t.dim()),
+        Some(Badge::Oidc) => Span::styled("OIDC configured", t.ok()),
+        Some(Badge::OidcFailing(code)) => {
+            Span::styled(format!("OIDC incomplete ({code})"), t.warn())
+        }
+        Some(Badge::TaggedOidc(tags)) => {
+            Span::styled(format!("OIDC only for alias {}", tags.join(", ")), t.ok())
+        }
+        Some(Badge::StaticKeys(from)) => Span::styled(keys_text("static keys", from), t.warn()),
+        Some(Badge::Both(from)) => Span::styled(keys_text("OIDC + static keys", from), t.warn()),
+        Some(Badge::Nothing) => Span::styled("no AWS credentials", t.dim()),
+        Some(Badge::Unknown(_)) => Span::styled("? could not read variables", t.dim()),
+    }
+}
+
+/// `what`, saying which variable set the keys come from when they are not the workspace's own.
+fn keys_text(what: &str, from: &KeyOrigin) -> String {
+    match from {
+        KeyOrigin::Workspace => what.to_string(),
+        KeyOrigin::VariableSet(name) => format!("{what} (variable set {name})"),
+    }
+}
+
+impl Screen for WorkspacesStep {
     /// Handles a key.
-    pub fn handle(&mut self, input: Input) -> Reaction {
+    fn handle(&mut self, input: Input, _body: (u16, u16)) -> Reaction {
         if self.error.is_some() && input == Input::Action(Action::Retry) {
             let project_id = self.loaded_for.clone().unwrap_or_default();
             let (org, project) = (self.org.clone(), self.project.clone());
@@ -250,62 +327,15 @@ impl WorkspacesStep {
     }
 
     /// The keys this screen offers now.
-    pub fn hints(&self) -> Vec<Hint> {
+    fn hints(&self) -> Vec<Hint> {
         if self.error.is_some() {
             return vec![hint(Action::Retry, "retry"), hint(Action::Back, "back")];
         }
         pick_many_hints(self.list.filtering(), &[])
     }
 
-    fn row(&self, m: &Match, highlighted: bool, name_width: usize, v: &ViewCtx) -> Line<'static> {
-        let t = v.theme;
-        let marker = if highlighted { " › " } else { "   " };
-        if m.index == 0 {
-            let check = if self.all { "[x] " } else { "[ ] " };
-            let mut spans = vec![Span::raw(marker), Span::raw(check)];
-            spans.extend(self.list.label_spans(m, t));
-            let n = self.workspaces.len();
-            spans.push(Span::styled(
-                format!(" ({n} now, and future ones)"),
-                t.dim(),
-            ));
-            return Line::from(spans);
-        }
-        if let Some(stack) = self.stack_of(m.index) {
-            let mut spans = vec![Span::raw(marker), Span::raw("    ")];
-            spans.extend(self.list.label_spans(m, t));
-            let pad = name_width.saturating_sub(stack.name.chars().count()) + 2;
-            spans.push(Span::raw(" ".repeat(pad)));
-            spans.push(Span::styled(
-                match stack.deployment_names.len() {
-                    1 => "Stack · 1 deployment".to_string(),
-                    n => format!("Stack · {n} deployments"),
-                },
-                t.accent(),
-            ));
-            return Line::from(spans);
-        }
-        let i = m.index - 1;
-        let check = if self.selected.contains(&i) || self.all {
-            "[x] "
-        } else {
-            "[ ] "
-        };
-        let check_style = if self.all { t.dim() } else { Style::default() };
-        let mut spans = vec![Span::raw(marker), Span::styled(check, check_style)];
-        spans.extend(self.list.label_spans(m, t));
-        let pad = name_width.saturating_sub(self.workspaces[i].name.chars().count()) + 2;
-        spans.push(Span::raw(" ".repeat(pad)));
-        spans.push(badge_span(
-            self.badges.get(&self.workspaces[i].id),
-            v.spinner,
-            t,
-        ));
-        Line::from(spans)
-    }
-
     /// Draws the step into `area`.
-    pub fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
+    fn view(&self, frame: &mut Frame, area: Rect, v: &ViewCtx) {
         let t = v.theme;
         let sub = format!(
             "Workspaces of project {}; the badge says how each reaches AWS today.",
@@ -369,119 +399,21 @@ impl WorkspacesStep {
         };
         frame.render_widget(Paragraph::new(Line::styled(summary, t.accent())), bottom);
     }
-}
 
-/// The badge text of a workspace's current state.
-pub fn badge_span(badge: Option<&Badge>, spinner: &'static str, t: Theme) -> Span<'static> {
-    match badge {
-        None => Span::styled(spinner, t.dim()),
-        Some(Badge::Oidc) => Span::styled("OIDC configured", t.ok()),
-        Some(Badge::OidcFailing(code)) => {
-            Span::styled(format!("OIDC incomplete ({code})"), t.warn())
-        }
-        Some(Badge::TaggedOidc(tags)) => {
-            Span::styled(format!("OIDC only for alias {}", tags.join(", ")), t.ok())
-        }
-        Some(Badge::StaticKeys(from)) => Span::styled(keys_text("static keys", from), t.warn()),
-        Some(Badge::Both(from)) => Span::styled(keys_text("OIDC + static keys", from), t.warn()),
-        Some(Badge::Nothing) => Span::styled("no AWS credentials", t.dim()),
-        Some(Badge::Unknown(_)) => Span::styled("? could not read variables", t.dim()),
+    fn busy(&self) -> bool {
+        self.loading || self.badges_pending()
     }
-}
 
-/// `what`, saying which variable set the keys come from when they are not the workspace's own.
-fn keys_text(what: &str, from: &KeyOrigin) -> String {
-    match from {
-        KeyOrigin::Workspace => what.to_string(),
-        KeyOrigin::VariableSet(name) => format!("{what} (variable set {name})"),
+    fn text_mode(&self) -> bool {
+        self.list.filtering()
+    }
+
+    fn arrive(app: &mut App) -> Vec<Effect> {
+        let cx = app.context();
+        app.workspaces
+            .enter(&cx.organization, &cx.project, &cx.project_id)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::ports::{Variable, VariableCategory};
-    use crate::core::variables::access::aws_access_of;
-    use crate::core::variables::{EffectiveVariable, Reach, VariableSource};
-
-    fn ws(id: &str, name: &str) -> Workspace {
-        Workspace {
-            id: id.into(),
-            name: name.into(),
-            project_id: "prj-1".into(),
-            project_name: Some("p".into()),
-            organization: Some("o".into()),
-        }
-    }
-
-    fn env(key: &str, value: &str, source: VariableSource) -> EffectiveVariable {
-        EffectiveVariable {
-            variable: Variable {
-                id: format!("var-{key}"),
-                key: key.into(),
-                value: Some(value.into()),
-                description: None,
-                category: VariableCategory::Env,
-                sensitive: false,
-                hcl: false,
-            },
-            source,
-        }
-    }
-
-    #[test]
-    fn every_listed_workspace_gets_a_badge_from_the_inventory() {
-        let mut step = WorkspacesStep::new();
-        step.enter("o", "p", "prj-1");
-        let effects = step.on_loaded(
-            "prj-1",
-            Ok(vec![ws("ws-1", "a"), ws("ws-2", "b"), ws("ws-3", "c")]),
-        );
-        assert!(matches!(&effects[..], [Effect::LoadBadges { project, .. }] if project == "p"));
-        assert!(step.badges_pending());
-        step.on_access("prj-other", Ok(vec![]));
-        assert!(step.badges_pending(), "another project's answer is ignored");
-
-        let legacy = VariableSource::VariableSet {
-            id: "varset-1".into(),
-            name: "legacy".into(),
-            reach: Reach::Workspace,
-            priority: false,
-        };
-        let keys = aws_access_of(&[
-            env("AWS_ACCESS_KEY_ID", "AKIA1", legacy),
-            env(
-                "TFC_AWS_PROVIDER_AUTH_PROD",
-                "true",
-                VariableSource::Workspace,
-            ),
-        ]);
-        step.on_access(
-            "prj-1",
-            Ok(vec![
-                ("ws-1".into(), Badge::of(&keys, None)),
-                (
-                    "ws-2".into(),
-                    Badge::of(&crate::core::variables::AwsAccess::default(), None),
-                ),
-            ]),
-        );
-        assert!(!step.badges_pending());
-        assert_eq!(
-            step.badge("a"),
-            Some(&Badge::Both(KeyOrigin::VariableSet("legacy".into())))
-        );
-        assert_eq!(step.badge("b"), Some(&Badge::Nothing));
-        assert!(matches!(step.badge("c"), Some(Badge::Unknown(_))));
-
-        let down = InventoryError::Tfc {
-            action: "list the variable sets",
-            source: TfcError::Server {
-                status: 503,
-                detail: "down".into(),
-            },
-        };
-        step.on_access("prj-1", Err(down));
-        assert!(matches!(step.badge("a"), Some(Badge::Unknown(e)) if e.contains("503")));
-    }
-}
+mod tests;

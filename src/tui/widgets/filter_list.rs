@@ -216,18 +216,9 @@ impl FilterList {
             .collect()
     }
 
-    /// Draws the filter line and the visible rows; `row(match, highlighted)` builds each row.
-    pub fn render(
-        &self,
-        frame: &mut Frame,
-        area: Rect,
-        theme: Theme,
-        nouns: (&str, &str),
-        row: impl Fn(&Match, bool) -> Line<'static>,
-    ) {
-        if area.height == 0 {
-            return;
-        }
+    /// "3 workspaces", or "1 of 3 workspaces" under a filter (the uncounted options and
+    /// trailing Stacks left out), and the noun used.
+    fn count_text<'n>(&self, nouns: (&'n str, &'n str)) -> (String, &'n str) {
         let end = self.items.len().saturating_sub(self.uncounted_tail);
         let total = end.saturating_sub(self.uncounted);
         let noun = if total == 1 { nouns.0 } else { nouns.1 };
@@ -241,6 +232,22 @@ impl FilterList {
                 .count();
             format!("{shown} of {total} {noun}")
         };
+        (count, noun)
+    }
+
+    /// Draws the filter line and the visible rows; `row(match, highlighted)` builds each row.
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        theme: Theme,
+        nouns: (&str, &str),
+        row: impl Fn(&Match, bool) -> Line<'static>,
+    ) {
+        if area.height == 0 {
+            return;
+        }
+        let (count, noun) = self.count_text(nouns);
         let filter_line = if self.filtering || !self.filter.value().is_empty() {
             let width = (area.width as usize)
                 .saturating_sub(10 + count.len())

@@ -1,7 +1,7 @@
 //! The plan as a diff (`+` create, `~` update with old → new, `-` delete), grouped AWS / HCP
 //! Terraform, and the exact trust policy documents the plan writes.
 
-use crate::core::change::{CreateRole, UpdateTrustPolicy};
+use crate::core::change::{CreateRole, Detail, UpdateTrustPolicy};
 use crate::core::plan::{Change, Plan, Side, Verb};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{paragraph, subject_lines, wrap, wrapped};
@@ -48,17 +48,17 @@ pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>>
                 width,
             ));
             for detail in change.details() {
-                match detail.split_once("trusts ") {
-                    Some((head, subject)) if head.is_empty() || head == "+ " => {
-                        lines.extend(subject_lines(
-                            &format!("      {head}trusts "),
-                            subject,
-                            theme.dim(),
-                            width,
-                        ));
+                // Subjects a trust admits wrap at their `:` separators, under their lead.
+                let (lead, subject) = match &detail {
+                    Detail::Trusts(subject) => ("      trusts ", subject),
+                    Detail::AddsTrust(subject) => ("      + trusts ", subject),
+                    other => {
+                        let text = other.to_string();
+                        lines.extend(paragraph(&text, theme.dim(), width, 6));
+                        continue;
                     }
-                    _ => lines.extend(paragraph(&detail, theme.dim(), width, 6)),
-                }
+                };
+                lines.extend(subject_lines(lead, subject, theme.dim(), width));
             }
         }
     }

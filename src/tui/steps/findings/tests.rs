@@ -38,7 +38,7 @@ fn the_fixable_findings_start_the_path_that_fixes_them() {
             }
         })
     );
-    let r = s.handle(Input::Action(Action::Fix));
+    let r = s.handle(Input::Action(Action::Fix), (78, 19));
     assert_eq!(r.flow, Navigation::Start(Task::Setup));
     // Keys in a variable set: migrate the workspaces it reaches.
     let set = ResourceRef::VariableSet {
@@ -59,7 +59,7 @@ fn the_fixable_findings_start_the_path_that_fixes_them() {
         name: "r".into(),
     };
     let mut s = step(vec![Finding::new(FindingId::AdminForMany, role, "d")]);
-    let r = s.handle(Input::Action(Action::Fix));
+    let r = s.handle(Input::Action(Action::Fix), (78, 19));
     assert_eq!(r.flow, Navigation::Stay);
     assert!(r.flash.is_some_and(|f| f.error));
 }
@@ -73,7 +73,7 @@ fn s_cycles_the_severity_filter() {
     let sev = FindingId::StaleSubject.severity();
     let mut seen = vec![];
     for _ in 0..5 {
-        s.handle(Input::Action(Action::Severity));
+        s.handle(Input::Action(Action::Severity), (78, 19));
         seen.push((s.filter, s.visible().len()));
     }
     assert_eq!(seen[0], (Some(Severity::Critical), 0));
