@@ -1,9 +1,9 @@
 //! Tests of the workspaces screen: the badge every listed workspace gets from the inventory.
 
 use super::*;
+use crate::core::ports::{Variable, VariableCategory};
 use crate::core::variables::access::aws_access_of;
 use crate::core::variables::{EffectiveVariable, Reach, VariableSource};
-use crate::core::ports::{Variable, VariableCategory};
 
 fn ws(id: &str, name: &str) -> Workspace {
     Workspace {
