@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+mod accounts;
 mod apply_flow;
 mod migrate_review;
 mod reads;
@@ -138,6 +139,8 @@ impl Drop for InFlight {
 pub struct Runner {
     connector: Arc<dyn Connector>,
     connection: Arc<Mutex<Option<Connection>>>,
+    /// Other AWS accounts the migrate path's discovery reached (its plan and apply use them).
+    accounts: accounts::AccountsSlot,
     run_lock: run::RunLockSlot,
     tx: UnboundedSender<Msg>,
     in_flight: Arc<AtomicUsize>,
@@ -155,6 +158,7 @@ impl Runner {
             run_lock: run::RunLockSlot::new(journal, connector.clone(), tx.clone()),
             connector,
             connection: Arc::new(Mutex::new(None)),
+            accounts: Default::default(),
             tx,
             in_flight: Arc::new(AtomicUsize::new(0)),
             tasks: HashMap::new(),

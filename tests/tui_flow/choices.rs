@@ -114,12 +114,13 @@ async fn a_migration_applies_only_after_a_typed_yes() {
 async fn deactivating_keys_also_needs_the_typed_yes() {
     let mut h = Harness::demo(80, 24);
     to_migrate_pick(&mut h).await;
-    // Every workspace that receives the key, so nothing else uses it and it can be turned off.
+    // Every workspace, so nothing else uses either key (ci-deployer's, and warehouse's in the
+    // second account, reached through the demo-analytics profile) and both can be turned off.
     h.keys(&[Char(' '), Char('d'), Enter, Enter]).await;
     assert_eq!(h.session.app.step, Step::Review);
     let screen = h.screen();
     assert!(
-        screen.contains("This plan deletes 6 variables and marks 1 IAM key Inactive."),
+        screen.contains("This plan deletes 8 variables and marks 2 IAM keys Inactive."),
         "{screen}"
     );
     h.press(Enter).await;
@@ -213,4 +214,35 @@ async fn the_migrate_role_offers_the_key_users_permissions_first() {
     h.keys(&[KeyCode::Down, KeyCode::Down, KeyCode::Right])
         .await;
     assert!(!h.session.app.migrate_request().same_permissions);
+}
+
+#[tokio::test]
+async fn a_key_of_the_second_account_gets_its_role_there_through_the_profile_that_reaches_it() {
+    let mut h = Harness::demo(80, 24);
+    to_migrate_pick(&mut h).await;
+    // warehouse: its key is analytics-loader's, in the demo's second account.
+    let down = KeyCode::Down;
+    h.keys(&[down, down, Char(' '), Enter]).await;
+    assert_eq!(h.session.app.step, Step::Role);
+    let role = h.screen();
+    assert!(role.contains("analytics-loader"), "{role}");
+    h.press(Enter).await;
+    assert_eq!(h.session.app.step, Step::Review);
+    let screen = h.screen();
+    assert!(
+        screen.contains("AWS · account 210987654321") && !screen.contains("account 123456789012"),
+        "{screen}"
+    );
+    h.press(Enter).await;
+    h.type_text("yes").await;
+    h.press(Enter).await;
+    let done = h.screen();
+    assert_eq!(h.session.app.step, Step::Done, "{done}");
+    let second = h.sandbox.second.list_roles().await.unwrap();
+    assert!(
+        second.iter().any(|r| r.name == "tfc-acme-corp-data"),
+        "the role is made in the key's account"
+    );
+    let first = h.sandbox.iam.list_roles().await.unwrap();
+    assert!(first.iter().all(|r| r.name != "tfc-acme-corp-data"));
 }

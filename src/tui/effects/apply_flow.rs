@@ -2,7 +2,7 @@
 //! each under the run lock), applying, letting the lock go, the export, `verify`, and the
 //! migrate and review paths' reads. One function per effect.
 
-use super::{migrate_review, run, write_export, Runner, Slot};
+use super::{accounts, migrate_review, run, write_export, Runner, Slot};
 use crate::core::answers::Answers;
 use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
@@ -32,15 +32,18 @@ impl Runner {
     pub(super) fn plan_migration(&mut self, generation: u64, request: Box<MigrateRequest>) {
         let conn = self.connection();
         let run_lock = self.run_lock.clone();
+        let accounts = accounts::current(&self.accounts);
         self.spawn(Slot::Plan, "planning the migration", async move {
             let locked = run_lock.hold().await.map_err(|e| e.to_string());
-            Some(migrate_review::plan(conn, locked, generation, *request).await)
+            let request = (generation, *request);
+            Some(migrate_review::plan(conn, locked, accounts, request).await)
         })
     }
 
     /// [`super::Effect::Apply`]: journaled, under the run lock; the demo state saved after.
     pub(super) fn apply(&mut self, plan: Box<Plan>) {
         let conn = self.connection();
+        let accounts = accounts::current(&self.accounts);
         let (run_lock, connector, tx) = (
             self.run_lock.clone(),
             self.connector.clone(),
@@ -51,7 +54,7 @@ impl Runner {
                 Ok(c) => c,
                 Err(e) => return Some(Msg::Applied(Err(ApplyFailure::NotConnected(e)))),
             };
-            let msg = run_lock.apply(conn, *plan).await;
+            let msg = run_lock.apply(conn, &accounts, *plan).await;
             run::persist(connector.as_ref(), &tx);
             Some(msg)
         })
@@ -91,8 +94,9 @@ impl Runner {
     /// [`super::Effect::DiscoverKeys`].
     pub(super) fn discover_keys(&mut self, org: String) {
         let conn = self.connection();
+        let (connector, slot) = (self.connector.clone(), self.accounts.clone());
         self.spawn(Slot::Discover, "looking for static keys", async move {
-            Some(migrate_review::discover(conn, org).await)
+            Some(migrate_review::discover(conn, connector, slot, org).await)
         })
     }
 

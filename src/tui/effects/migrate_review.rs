@@ -2,47 +2,68 @@
 //! migration's plan, and the inventory read with its progress. Each returns the [`Msg`] the
 //! runner posts back.
 
+use super::accounts::{self, AccountsSlot};
+use crate::core::accounts::Accounts;
 use crate::core::error::PlanError;
 use crate::core::inventory::{self, InventoryError, InventoryScope};
 use crate::core::migrate::MigrationScope;
-use crate::core::migrate::{discover_keys, plan_migration, MigrateError, MigrateRequest};
+use crate::core::migrate::{discover_keys_in, plan_migration_in, MigrateError, MigrateRequest};
 use crate::core::ports::TfcError;
 use crate::core::review::assess::read_review_activity;
 use crate::core::review::{assess, ActivityRead};
-use crate::tui::connector::Connection;
+use crate::tui::connector::{Connection, Connector};
 use crate::tui::failure::DiscoverFailure;
 use crate::tui::msg::Msg;
+use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// The organization's workspaces that receive static keys, and what IAM says of the keys.
-pub(super) async fn discover(conn: Result<Connection, TfcError>, org: String) -> Msg {
-    let result = match conn {
-        Ok(c) => discover_keys(
-            c.tfc.host(),
-            &org,
-            MigrationScope::All,
-            c.iam.as_ref(),
-            c.tfc.as_ref(),
-            &|_| {},
-        )
-        .await
-        .map_err(DiscoverFailure::Discovery),
-        Err(e) => Err(DiscoverFailure::NotConnected(e)),
+/// The organization's workspaces that receive static keys, and what IAM says of the keys. Keys
+/// of another account are looked up again through the profiles that reach their account
+/// (kept in `slot` for the plan and the apply).
+pub(super) async fn discover(
+    conn: Result<Connection, TfcError>,
+    connector: Arc<dyn Connector>,
+    slot: AccountsSlot,
+    org: String,
+) -> Msg {
+    let c = match conn {
+        Ok(c) => c,
+        Err(e) => return Msg::Discovered(Err(DiscoverFailure::NotConnected(e))),
     };
-    Msg::Discovered(result)
+    let scope = || (c.tfc.host(), org.as_str(), MigrationScope::All);
+    let none = Accounts::none();
+    let found = discover_keys_in(scope(), (c.iam.as_ref(), &none), c.tfc.as_ref(), &|_| {}).await;
+    let wanted = match &found {
+        Ok(d) => accounts::other_accounts(d),
+        Err(_) => Default::default(),
+    };
+    let reached = match wanted.is_empty() {
+        true => none,
+        false => accounts::reach(connector.as_ref(), &wanted).await,
+    };
+    let result = match reached.is_empty() {
+        true => found,
+        false => {
+            discover_keys_in(scope(), (c.iam.as_ref(), &reached), c.tfc.as_ref(), &|_| {}).await
+        }
+    };
+    *slot.lock().unwrap_or_else(|e| e.into_inner()) = reached;
+    Msg::Discovered(result.map_err(DiscoverFailure::Discovery))
 }
 
-/// The migration's plan (reads only; a retry after a failed apply plans again from what exists).
-/// It plans only once the run lock is held (`locked`), as every plan does.
+/// The migration's plan (reads only; a retry after a failed apply plans again from what exists),
+/// each workspace's role in its key's account where discovery reached it (`accounts`). It plans
+/// only once the run lock is held (`locked`), as every plan does.
 pub(super) async fn plan(
     conn: Result<Connection, TfcError>,
     locked: Result<(), String>,
-    generation: u64,
-    request: MigrateRequest,
+    accounts: Accounts,
+    (generation, request): (u64, MigrateRequest),
 ) -> Msg {
     let result = match (conn, locked) {
         (Ok(c), Ok(())) => {
-            plan_migration(&request, c.iam.as_ref(), c.tfc.as_ref(), &[], &|_| {}).await
+            let reach = (c.iam.as_ref(), &accounts);
+            plan_migration_in(&request, reach, c.tfc.as_ref(), &[], &|_| {}).await
         }
         (Err(e), _) => Err(MigrateError::Plan(PlanError::Tfc {
             action: "plan",

@@ -5,13 +5,15 @@
 //! the Review screen and through its apply, and let go when the apply ends or the wizard leaves
 //! Review for an earlier screen — so no plan is reviewed from a state another run is changing.
 
-use crate::core::apply::{apply, Progress};
+use crate::core::accounts::Accounts;
+use crate::core::apply::{apply_in_accounts, Progress};
 use crate::core::journal::{Journal, RecordKind, RunLock};
 use crate::core::plan::Plan;
 use crate::core::ports::TfcError;
 use crate::tui::connector::{Connection, Connector};
 use crate::tui::failure::{ApplyFailure, LockFailure, TaskFailure, VerifyFailure};
 use crate::tui::msg::{Msg, VerifyUpdate};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -73,18 +75,20 @@ impl RunLockSlot {
     }
 
     /// Applies `plan` under the lock, journaled, and lets the lock go when it ends.
-    pub(super) async fn apply(&self, conn: Connection, plan: Plan) -> Msg {
+    pub(super) async fn apply(&self, conn: Connection, accounts: &Accounts, plan: Plan) -> Msg {
         if let Err(e) = self.hold().await {
             return Msg::Applied(Err(e.into()));
         }
-        let result = self.apply_held(conn, plan).await;
+        let result = self.apply_held(conn, accounts, plan).await;
         self.release();
         Msg::Applied(result)
     }
 
+    /// Each change goes to its account's IAM (`accounts`: the other accounts reached).
     async fn apply_held(
         &self,
         conn: Connection,
+        accounts: &Accounts,
         plan: Plan,
     ) -> Result<crate::core::apply::ApplyReport, ApplyFailure> {
         let mut writer = self
@@ -95,12 +99,16 @@ impl RunLockSlot {
         let progress = move |p: Progress| {
             let _ = tx.send(Msg::Progress(p));
         };
-        apply(
+        let ports = (conn.iam.as_ref(), conn.tfc.as_ref());
+        let never = AtomicBool::new(false);
+        apply_in_accounts(
             plan,
-            conn.iam.as_ref(),
-            conn.tfc.as_ref(),
+            ports.0,
+            accounts,
+            ports.1,
             &mut writer,
             &progress,
+            &never,
         )
         .await
         .map_err(ApplyFailure::Apply)

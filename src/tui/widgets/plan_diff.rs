@@ -16,6 +16,31 @@ fn verb_style(verb: Verb, theme: Theme) -> Style {
     }
 }
 
+/// The changes under their headings: AWS in the plan's account, AWS in each other account a
+/// migration reaches (a key's own account), then HCP Terraform.
+fn change_groups(plan: &Plan) -> Vec<(String, Vec<&Change>)> {
+    let aws_in = |account: Option<&str>| -> Vec<&Change> {
+        let planned = plan.changes.iter();
+        let here =
+            planned.filter(|c| c.change.side() == Side::Aws && c.account.as_deref() == account);
+        here.map(|c| &c.change).collect()
+    };
+    let mut groups = vec![(format!("AWS · account {}", plan.account), aws_in(None))];
+    let mut others: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter_map(|c| c.account.as_deref())
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    for account in others {
+        groups.push((format!("AWS · account {account}"), aws_in(Some(account))));
+    }
+    let tfc = plan.changes_on(Side::Tfc);
+    groups.push((format!("HCP Terraform · {}", plan.host), tfc));
+    groups
+}
+
 /// Every change, grouped by service, then the notes and the counts.
 pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -25,12 +50,7 @@ pub fn plan_lines(plan: &Plan, theme: Theme, width: usize) -> Vec<Line<'static>>
             theme.ok(),
         ));
     }
-    let groups = [
-        (Side::Aws, format!("AWS · account {}", plan.account)),
-        (Side::Tfc, format!("HCP Terraform · {}", plan.host)),
-    ];
-    for (side, title) in groups {
-        let changes = plan.changes_on(side);
+    for (title, changes) in change_groups(plan) {
         if changes.is_empty() {
             continue;
         }
