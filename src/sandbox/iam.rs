@@ -71,6 +71,11 @@ impl SandboxIam {
         }))
     }
 
+    /// The account's id (not a port call: not logged).
+    pub fn account_id(&self) -> String {
+        self.st().identity.account.clone()
+    }
+
     fn with_state(state: IamState) -> Self {
         SandboxIam {
             state: Mutex::new(state),

@@ -82,14 +82,16 @@ impl Sandbox {
         Sandbox::linked(iam, tfc, second)
     }
 
-    /// Both halves, the HCP Terraform runs authenticating against the (first) AWS account.
+    /// Both halves, the HCP Terraform runs authenticating against the account their role ARN
+    /// names (the first by default).
     fn linked(iam: SandboxIam, tfc: SandboxTfc, second: SandboxIam) -> Sandbox {
-        let iam = Arc::new(iam);
+        let (iam, second) = (Arc::new(iam), Arc::new(second));
         tfc.link_aws(iam.clone());
+        tfc.link_aws(second.clone());
         Sandbox {
             iam,
             tfc: Arc::new(tfc),
-            second: Arc::new(second),
+            second,
         }
     }
 

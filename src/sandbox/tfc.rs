@@ -45,8 +45,9 @@ pub struct SandboxTfc {
     host: String,
     state: Mutex<TfcState>,
     rec: Recorder<TfcError>,
-    /// The AWS account simulated runs authenticate against (see [`SandboxTfc::link_aws`]).
-    aws: Mutex<Option<Arc<SandboxIam>>>,
+    /// The AWS accounts simulated runs authenticate against, the one a run's role ARN names
+    /// (see [`SandboxTfc::link_aws`]).
+    aws: Mutex<Vec<Arc<SandboxIam>>>,
 }
 
 impl SandboxTfc {
@@ -61,14 +62,15 @@ impl SandboxTfc {
             host,
             state: Mutex::new(state),
             rec: Recorder::new(OPS),
-            aws: Mutex::new(None),
+            aws: Mutex::new(Vec::new()),
         }
     }
 
-    /// The AWS account whose roles and OIDC provider simulated runs use (`Sandbox` links its
-    /// two halves); without one, runs that try dynamic credentials are refused.
+    /// An AWS account whose roles and OIDC provider simulated runs use when their role ARN
+    /// names it (`Sandbox` links its accounts; the first linked is the default); without one,
+    /// runs that try dynamic credentials are refused.
     pub fn link_aws(&self, iam: Arc<SandboxIam>) {
-        *lock(&self.aws) = Some(iam);
+        lock(&self.aws).push(iam);
     }
 
     fn st(&self) -> MutexGuard<'_, TfcState> {
@@ -377,7 +379,8 @@ impl Tfc for SandboxTfc {
     async fn create_plan_only_run(&self, ws: &str, _message: &str) -> Result<RunInfo, TfcError> {
         self.rec.enter("create_plan_only_run", true, ws).await?;
         let input = self.st().run_input(ws)?;
-        let aws = lock(&self.aws).clone();
+        let linked = lock(&self.aws).clone();
+        let aws = runs::account_for(&input, &linked);
         let sim = runs::simulate(&input, aws.as_deref()).await;
         let run = self.st().add_run(ws, sim.outcome.clone(), input.structured);
         if let Some(iam) = &aws {

@@ -12,7 +12,7 @@ use crate::core::ports::{Iam, PlanInfo, RunInfo, TfcError, Variable};
 use crate::core::trust::subject::RunSubject;
 use crate::core::trust::{evaluate, Claims, PolicyDocument};
 use crate::core::variables::{EffectiveVariable, VariableSource};
-use crate::core::verify::credentials::credential_config;
+use crate::core::verify::credentials::{credential_config, CredentialConfig};
 use crate::sandbox::iam::WebIdentityCall;
 use crate::sandbox::SandboxIam;
 use serde::{Deserialize, Serialize};
@@ -211,8 +211,8 @@ pub(crate) struct Simulation {
     pub(crate) attempt: Option<(String, String)>,
 }
 
-/// What AWS makes of a run of `input`'s workspace, through the sandbox account `iam`.
-pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simulation {
+/// The dynamic-credential settings a plan of `input`'s workspace reads.
+fn plan_config(input: &RunInput) -> CredentialConfig {
     let vars: Vec<EffectiveVariable> = input
         .variables
         .iter()
@@ -221,7 +221,25 @@ pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simu
             source: VariableSource::Workspace,
         })
         .collect();
-    let config = credential_config(&vars, "plan");
+    credential_config(&vars, "plan")
+}
+
+/// The linked account the run's role ARN names, else the first linked one.
+pub(crate) fn account_for(
+    input: &RunInput,
+    linked: &[std::sync::Arc<SandboxIam>],
+) -> Option<std::sync::Arc<SandboxIam>> {
+    let config = plan_config(input);
+    let named = config.role_arn_value().and_then(account_of);
+    let matching = linked
+        .iter()
+        .find(|i| Some(i.account_id().as_str()) == named);
+    matching.or(linked.first()).cloned()
+}
+
+/// What AWS makes of a run of `input`'s workspace, through the sandbox account `iam`.
+pub(crate) async fn simulate(input: &RunInput, iam: Option<&SandboxIam>) -> Simulation {
+    let config = plan_config(input);
     let static_keys = input
         .variables
         .iter()
