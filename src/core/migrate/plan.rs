@@ -7,7 +7,7 @@ use super::keys::{self, KeyOwner};
 use super::removals::{self, Removals};
 use super::role_groups::{self, RoleGroup};
 use super::{accounts, notes, oidc, overridden, permission_notes, user_permissions};
-use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope, StillReceiving};
+use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope};
 use crate::core::accounts::Accounts;
 use crate::core::answers::{Answers, Permissions, TargetChoice, WorkspaceSelection};
 use crate::core::change::DeleteVariable;
@@ -137,7 +137,7 @@ pub async fn plan_migration_in(
     let users = users.into_iter().filter_map(|(u, p)| Some((u, p.ok()?)));
     Ok(Migration {
         users: users.collect(),
-        still_receiving: still_receiving(&found.keyed, &removals),
+        still_receiving: removals::still_receiving(&found.keyed, &removals),
         workspaces: found.keyed,
         keys: owners,
         plan,
@@ -488,18 +488,4 @@ fn finish(
         fingerprint: req.fingerprint(),
         deployment_config: None,
     }
-}
-
-fn still_receiving(keyed: &[KeyedWorkspace], removals: &Removals) -> Vec<StillReceiving> {
-    keyed
-        .iter()
-        .filter_map(|w| {
-            let from = removals.left.get(&w.id)?.clone();
-            Some(StillReceiving {
-                workspace: w.name.clone(),
-                project: w.project.clone(),
-                from,
-            })
-        })
-        .collect()
 }

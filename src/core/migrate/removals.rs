@@ -13,6 +13,7 @@
 //! compare) is not made, since that other key may not have the same permissions.
 
 use super::discover::{is_static_key, KeyedWorkspace, ACCESS_KEY_ID};
+use super::StillReceiving;
 use crate::core::inventory::{Inventory, VarsetEntry};
 use crate::core::ports::{Variable, VariableCategory, VariableSet};
 use crate::core::variables::effective::reach_of;
@@ -245,6 +246,24 @@ fn why_set_stays(
         c.others.to_vec()
     };
     Some(LeftReason::SharedSet { others })
+}
+
+/// The migrated workspaces that keep receiving keys, and from where.
+pub(super) fn still_receiving(
+    keyed: &[KeyedWorkspace],
+    removals: &Removals,
+) -> Vec<StillReceiving> {
+    keyed
+        .iter()
+        .filter_map(|w| {
+            let from = removals.left.get(&w.id)?.clone();
+            Some(StillReceiving {
+                workspace: w.name.clone(),
+                project: w.project.clone(),
+                from,
+            })
+        })
+        .collect()
 }
 
 /// Where the workspace's `AWS_ACCESS_KEY_ID` would come from after `removals` (`None`: nowhere),
