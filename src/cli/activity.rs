@@ -132,71 +132,7 @@ pub fn report_text(r: &ActivityReport, colour: bool) -> String {
     if r.events.is_empty() {
         out.push_str("\nNo events. CloudTrail's event history is regional: runs show up in the region their AWS provider calls STS in (try --region).\n");
     } else {
-        let rows: Vec<[String; 6]> = r
-            .events
-            .iter()
-            .map(|a| {
-                let (run, phase) = run_of(a);
-                [
-                    short_time(&a.time),
-                    a.error_code.clone().unwrap_or_else(|| "assumed".into()),
-                    a.role_name.clone().unwrap_or_else(|| "?".into()),
-                    run,
-                    phase,
-                    format!(
-                        "{} {}",
-                        a.run_id.as_deref().unwrap_or("-"),
-                        a.source_ip.as_deref().unwrap_or("-")
-                    ),
-                ]
-            })
-            .collect();
-        let head = [
-            "TIME",
-            "RESULT",
-            "ROLE",
-            "RUN OF",
-            "PHASE",
-            "RUN ID / SOURCE IP",
-        ];
-        let widths: Vec<usize> = (0..6)
-            .map(|i| {
-                rows.iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([head[i].len()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        out.push('\n');
-        let line = |cells: &[String]| {
-            cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{:<w$}", escape(c), w = *w))
-                .collect::<Vec<_>>()
-                .join("  ")
-                .trim_end()
-                .to_string()
-        };
-        out.push_str(&line(&head.map(String::from)));
-        out.push('\n');
-        for (row, a) in rows.iter().zip(&r.events) {
-            let text = line(row);
-            // Refusals in red.
-            out.push_str(&paint(&text, "31", colour && !a.succeeded()));
-            out.push('\n');
-            if !a.succeeded() {
-                out.push_str(&format!(
-                    "  refused {}: {}\n",
-                    escape(a.subject.as_deref().unwrap_or("(no subject recorded)")),
-                    escape(a.error_message.as_deref().unwrap_or_default())
-                ));
-                if let Some(why) = &a.refusal {
-                    out.push_str(&format!("    why: {}\n", escape(&why.describe())));
-                }
-            }
-        }
+        out.push_str(&events_table(&r.events, colour));
         out.push_str(&format!(
             "\n{}, {} refused.\n",
             crate::core::text::counted(r.events.len(), "event", "events"),
@@ -215,6 +151,82 @@ pub fn report_text(r: &ActivityReport, colour: bool) -> String {
     }
     for n in &r.notes {
         out.push_str(&format!("Note: {}\n", escape(n)));
+    }
+    out
+}
+
+const EVENT_HEAD: [&str; 6] = [
+    "TIME",
+    "RESULT",
+    "ROLE",
+    "RUN OF",
+    "PHASE",
+    "RUN ID / SOURCE IP",
+];
+
+/// The events as aligned columns under a heading, each refusal in red and followed by the
+/// subject refused and why.
+fn events_table(events: &[Activity], colour: bool) -> String {
+    let rows: Vec<[String; 6]> = events.iter().map(event_row).collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([EVENT_HEAD[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{:<w$}", escape(c), w = *w))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = String::from("\n");
+    out.push_str(&line(&EVENT_HEAD.map(String::from)));
+    out.push('\n');
+    for (row, a) in rows.iter().zip(events) {
+        // Refusals in red.
+        out.push_str(&paint(&line(row), "31", colour && !a.succeeded()));
+        out.push('\n');
+        if !a.succeeded() {
+            out.push_str(&refusal_text(a));
+        }
+    }
+    out
+}
+
+/// One event's cells, in the order of [`EVENT_HEAD`].
+fn event_row(a: &Activity) -> [String; 6] {
+    let (run, phase) = run_of(a);
+    [
+        short_time(&a.time),
+        a.error_code.clone().unwrap_or_else(|| "assumed".into()),
+        a.role_name.clone().unwrap_or_else(|| "?".into()),
+        run,
+        phase,
+        format!(
+            "{} {}",
+            a.run_id.as_deref().unwrap_or("-"),
+            a.source_ip.as_deref().unwrap_or("-")
+        ),
+    ]
+}
+
+/// The lines under a refused event: the subject refused, the error, and why when known.
+fn refusal_text(a: &Activity) -> String {
+    let mut out = format!(
+        "  refused {}: {}\n",
+        escape(a.subject.as_deref().unwrap_or("(no subject recorded)")),
+        escape(a.error_message.as_deref().unwrap_or_default())
+    );
+    if let Some(why) = &a.refusal {
+        out.push_str(&format!("    why: {}\n", escape(&why.describe())));
     }
     out
 }

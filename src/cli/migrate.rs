@@ -11,6 +11,7 @@ use crate::cli::migrate_output as out;
 use crate::cli::migrate_proof as proof;
 use crate::cli::output;
 use crate::core::journal::{Journal, RecordKind};
+use crate::core::migrate::UnreachableAccount;
 use crate::core::migrate::{plan_migration_in, MigrateRequest, Migration, MigrationScope};
 use crate::core::plan::{Change, Plan};
 
@@ -103,8 +104,6 @@ fn resumed(journal: &Journal, fingerprint: &str) -> Vec<Change> {
 }
 
 async fn migrate(global: &GlobalArgs, ports: &Ports, args: &MigrateArgs) -> Result<(), CliError> {
-    // The SDK's region, for asking profiles their account when one is unreachable.
-    let region = global.region.as_deref();
     let req = request_from(args, ports.tfc.host()).await?;
     let _lock = match args.dry_run {
         true => None,
@@ -120,6 +119,8 @@ async fn migrate(global: &GlobalArgs, ports: &Ports, args: &MigrateArgs) -> Resu
     )
     .await?;
     let pending = proof::prepare(ports, args, &mut migration).await;
+    // The SDK's region, for asking profiles their account when one is unreachable.
+    let region = global.region.as_deref();
     let colour = output::colour_enabled();
     let json = args.format == Format::Json;
     let now = time::OffsetDateTime::now_utc();
@@ -131,17 +132,7 @@ async fn migrate(global: &GlobalArgs, ports: &Ports, args: &MigrateArgs) -> Resu
         users,
         unreachable,
     } = migration;
-    let profiles = match unreachable.is_empty() {
-        true => Vec::new(),
-        false => profile_accounts(ports.sandbox().is_some(), region).await,
-    };
-    let unreachable: Vec<out::Unreachable> = unreachable
-        .into_iter()
-        .map(|account| out::Unreachable {
-            flags: offered_flags(&account.account, &profiles),
-            account,
-        })
-        .collect();
+    let unreachable = with_offered_flags(unreachable, ports, region).await;
     let found = out::Found {
         workspaces: &workspaces,
         keys: &keys,
@@ -186,4 +177,24 @@ async fn migrate(global: &GlobalArgs, ports: &Ports, args: &MigrateArgs) -> Resu
         }
     }
     Ok(())
+}
+
+/// The accounts no profile reaches, each with the `--account-profile` flags that would (from
+/// the profiles configured on this machine).
+async fn with_offered_flags(
+    unreachable: Vec<UnreachableAccount>,
+    ports: &Ports,
+    region: Option<&str>,
+) -> Vec<out::Unreachable> {
+    let profiles = match unreachable.is_empty() {
+        true => Vec::new(),
+        false => profile_accounts(ports.sandbox().is_some(), region).await,
+    };
+    unreachable
+        .into_iter()
+        .map(|account| out::Unreachable {
+            flags: offered_flags(&account.account, &profiles),
+            account,
+        })
+        .collect()
 }

@@ -83,31 +83,12 @@ pub async fn apply_in_accounts(
     progress: &(dyn Fn(Progress) + Send + Sync),
     stop: &AtomicBool,
 ) -> Result<ApplyReport, ApplyError> {
-    let n = plan.changes.len();
-    let mut state = vec![State::Pending; n];
-    let mut outcomes = vec![Outcome::default(); n];
-    // Ids of variable sets created by this apply, for the changes that target them.
-    let mut created_sets: HashMap<String, String> = HashMap::new();
-    let mut failure: Option<(usize, ChangeError)> = None;
-    let mut intents: Vec<Option<u64>> = vec![None; n];
+    let mut run = Schedule::new(plan.changes.len());
     let mut running = FuturesUnordered::new();
     loop {
-        if failure.is_none() && !stop.load(Ordering::SeqCst) {
-            for i in 0..n {
-                let ready = state[i] == State::Pending
-                    && plan.changes[i]
-                        .depends_on
-                        .iter()
-                        .all(|d| state[*d] == State::Done);
-                if !ready {
-                    continue;
-                }
-                state[i] = State::Running;
-                let change = resolve(&plan.changes[i].change, &created_sets);
-                let place = place_of(&plan.changes[i], accounts);
-                // The intent is on disk before the call: a kill during it is never lost.
-                intents[i] = Some(journal.intent(&change, place)?);
-                progress(Progress::Started { index: i });
+        if run.failure.is_none() && !stop.load(Ordering::SeqCst) {
+            for i in run.ready(&plan) {
+                let change = run.start(i, &plan.changes[i], accounts, journal, progress)?;
                 let port = accounts.iam(iam, plan.changes[i].account.as_deref());
                 running.push(async move {
                     let result = match port {
@@ -122,59 +103,143 @@ pub async fn apply_in_accounts(
         let Some((i, ran, result)) = running.next().await else {
             break;
         };
+        run.finished(
+            i,
+            (&plan.changes[i], ran, result),
+            accounts,
+            journal,
+            progress,
+        )?;
+    }
+    run.end(plan, journal, progress, stop)
+}
+
+/// Where an apply stands: each change's state and outcome, and what later changes need.
+struct Schedule {
+    state: Vec<State>,
+    outcomes: Vec<Outcome>,
+    /// Ids of variable sets created by this apply, for the changes that target them.
+    created_sets: HashMap<String, String>,
+    /// The first failure: once set, nothing new starts.
+    failure: Option<(usize, ChangeError)>,
+    /// Each started change's journaled intent.
+    intents: Vec<Option<u64>>,
+}
+
+impl Schedule {
+    fn new(n: usize) -> Self {
+        Schedule {
+            state: vec![State::Pending; n],
+            outcomes: vec![Outcome::default(); n],
+            created_sets: HashMap::new(),
+            failure: None,
+            intents: vec![None; n],
+        }
+    }
+
+    /// The pending changes whose dependencies are all done.
+    fn ready(&self, plan: &Plan) -> Vec<usize> {
+        (0..self.state.len())
+            .filter(|&i| {
+                self.state[i] == State::Pending
+                    && (plan.changes[i].depends_on.iter()).all(|d| self.state[*d] == State::Done)
+            })
+            .collect()
+    }
+
+    /// Marks change `i` running and journals its intent; returns the change to execute.
+    fn start(
+        &mut self,
+        i: usize,
+        planned: &PlannedChange,
+        accounts: &Accounts,
+        journal: &mut JournalWriter,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Change, ApplyError> {
+        self.state[i] = State::Running;
+        let change = resolve(&planned.change, &self.created_sets);
+        // The intent is on disk before the call: a kill during it is never lost.
+        self.intents[i] = Some(journal.intent(&change, place_of(planned, accounts))?);
+        progress(Progress::Started { index: i });
+        Ok(change)
+    }
+
+    /// Journals and records how change `i` (`planned`, executed as `ran`) ended.
+    fn finished(
+        &mut self,
+        i: usize,
+        (planned, ran, result): (&PlannedChange, Change, Result<Outcome, ChangeError>),
+        accounts: &Accounts,
+        journal: &mut JournalWriter,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<(), ApplyError> {
         match result {
             Ok(outcome) => {
-                let place = place_of(&plan.changes[i], accounts);
-                journal.done(intents[i], &ran, &outcome, place)?;
+                journal.done(self.intents[i], &ran, &outcome, place_of(planned, accounts))?;
                 if let Some(Holder::VariableSet { id, name }) = ran.kind().creates(&outcome) {
-                    created_sets.insert(name, id);
+                    self.created_sets.insert(name, id);
                 }
-                state[i] = State::Done;
-                outcomes[i] = outcome;
+                self.state[i] = State::Done;
+                self.outcomes[i] = outcome;
                 progress(Progress::Done { index: i });
             }
             Err(e) => {
-                state[i] = State::Failed;
-                journal.failed(intents[i], &plan.changes[i].change, &e.to_string())?;
+                self.state[i] = State::Failed;
+                journal.failed(self.intents[i], &planned.change, &e.to_string())?;
                 progress(Progress::Failed {
                     index: i,
                     error: e.to_string(),
                 });
-                failure.get_or_insert((i, e));
+                self.failure.get_or_insert((i, e));
             }
         }
+        Ok(())
     }
-    if let Some((i, error)) = failure {
-        for (j, s) in state.iter().enumerate() {
+
+    /// Ends the journal and says how the apply went: partial after a failure, interrupted when
+    /// stopped, else the report.
+    fn end(
+        self,
+        plan: Plan,
+        journal: &mut JournalWriter,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+        stop: &AtomicBool,
+    ) -> Result<ApplyReport, ApplyError> {
+        let total = plan.changes.len();
+        let done = self.state.iter().filter(|s| **s == State::Done).count();
+        if done < total {
+            self.skip_pending(progress);
+            journal.end(EndStatus::Partial)?;
+        }
+        if let Some((i, error)) = self.failure {
+            return Err(ApplyError::Partial {
+                done,
+                total,
+                failed: plan.changes[i].change.summary(),
+                error,
+            });
+        }
+        if done < total {
+            return Err(ApplyError::Interrupted { done, total });
+        }
+        journal.end(EndStatus::Complete)?;
+        // Interrupted after the last change had started: everything is done, but the user asked
+        // to stop, and exit 3 tells a script to look (a re-run plans nothing).
+        if stop.load(Ordering::SeqCst) {
+            return Err(ApplyError::Interrupted { done, total });
+        }
+        let outcomes = self.outcomes;
+        Ok(ApplyReport { plan, outcomes })
+    }
+
+    /// Tells the display that the changes not started will not be.
+    fn skip_pending(&self, progress: &(dyn Fn(Progress) + Send + Sync)) {
+        for (j, s) in self.state.iter().enumerate() {
             if *s == State::Pending {
                 progress(Progress::Skipped { index: j });
             }
         }
-        journal.end(EndStatus::Partial)?;
-        return Err(ApplyError::Partial {
-            done: state.iter().filter(|s| **s == State::Done).count(),
-            total: n,
-            failed: plan.changes[i].change.summary(),
-            error,
-        });
     }
-    let done = state.iter().filter(|s| **s == State::Done).count();
-    if done < n {
-        for (j, s) in state.iter().enumerate() {
-            if *s == State::Pending {
-                progress(Progress::Skipped { index: j });
-            }
-        }
-        journal.end(EndStatus::Partial)?;
-        return Err(ApplyError::Interrupted { done, total: n });
-    }
-    journal.end(EndStatus::Complete)?;
-    // Interrupted after the last change had started: everything is done, but the user asked to
-    // stop, and exit 3 tells a script to look (a re-run plans nothing).
-    if stop.load(Ordering::SeqCst) {
-        return Err(ApplyError::Interrupted { done, total: n });
-    }
-    Ok(ApplyReport { plan, outcomes })
 }
 
 /// The account a change acts in and the profile that reaches it, for the journal (`None`: the

@@ -5,10 +5,13 @@
 //! migration keeps them and says which set or variable is in the way.
 
 use super::discover::KeyedWorkspace;
+use super::notes;
+use super::removals::{Left, LeftReason, Removals};
 use crate::core::inventory::Inventory;
-use crate::core::plan::{PlannedVariable, VariableTarget};
+use crate::core::plan::{Note, Plan, PlannedVariable, VariableTarget};
 use crate::core::ports::{Variable, VariableCategory, VariableSet};
 use crate::core::variables::{effective_variables, VariableSource};
+use std::collections::BTreeMap;
 
 /// The id the planned variable set gets in the simulation (real ids start with `varset-`).
 const PLANNED_SET: &str = "planned-set";
@@ -100,4 +103,44 @@ pub(super) fn hidden_by(
         }
     }
     None
+}
+
+/// The keyed workspaces whose runs would not get their project plan's OIDC variables (id → what
+/// hides them), each said in `notes`.
+pub(super) fn hidden_workspaces(
+    inv: &Inventory,
+    keyed: &[KeyedWorkspace],
+    project_plans: &[(String, Plan)],
+    notes: &mut Vec<Note>,
+) -> BTreeMap<String, String> {
+    let mut hidden = BTreeMap::new();
+    for ws in keyed {
+        let planned = project_plans.iter().find(|(p, plan)| {
+            p == &ws.project && plan.workspaces.iter().any(|w| w.name == ws.name)
+        });
+        let by = planned.and_then(|(_, plan)| hidden_by(inv, ws, &plan.variables));
+        if let Some(by) = by {
+            notes.push(notes::oidc_hidden(&ws.name, &by));
+            hidden.insert(ws.id.clone(), by);
+        }
+    }
+    hidden
+}
+
+/// Leaves every key source of the `hidden` workspaces in place, saying what hides their OIDC
+/// variables.
+pub(super) fn leave_hidden(
+    keyed: &[KeyedWorkspace],
+    hidden: &BTreeMap<String, String>,
+    removals: &mut Removals,
+) {
+    for ws in keyed.iter().filter(|w| hidden.contains_key(&w.id)) {
+        let left = ws.sources.iter().map(|s| Left {
+            source: s.source.clone(),
+            why: LeftReason::OidcHidden {
+                by: hidden[&ws.id].clone(),
+            },
+        });
+        removals.left.insert(ws.id.clone(), left.collect());
+    }
 }

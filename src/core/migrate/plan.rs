@@ -5,10 +5,9 @@ use super::changes::{self, Assembly};
 use super::discover::{discover, Found, KeyedWorkspace};
 use super::keys::{self, KeyOwner};
 use super::removals::{self, Removals};
-use super::removals::{Left, LeftReason};
 use super::role_groups::{self, RoleGroup};
 use super::{accounts, notes, oidc, overridden, permission_notes, user_permissions};
-use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope, StillReceiving};
+use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope};
 use crate::core::accounts::Accounts;
 use crate::core::answers::{Answers, Permissions, TargetChoice, WorkspaceSelection};
 use crate::core::change::DeleteVariable;
@@ -106,17 +105,7 @@ pub async fn plan_migration_in(
     let (project_plans, users) = plan_accounts(req, (iam, accounts), tfc, &to_set_up, read).await?;
 
     // Workspaces whose runs would not get the planned OIDC variables keep their keys.
-    let mut hidden: BTreeMap<String, String> = BTreeMap::new();
-    for ws in &found.keyed {
-        let planned = project_plans.iter().find(|(p, plan)| {
-            p == &ws.project && plan.workspaces.iter().any(|w| w.name == ws.name)
-        });
-        let by = planned.and_then(|(_, plan)| overridden::hidden_by(&inv, ws, &plan.variables));
-        if let Some(by) = by {
-            notes.push(notes::oidc_hidden(&ws.name, &by));
-            hidden.insert(ws.id.clone(), by);
-        }
-    }
+    let hidden = overridden::hidden_workspaces(&inv, &found.keyed, &project_plans, &mut notes);
     let migrated: Vec<KeyedWorkspace> = found
         .keyed
         .iter()
@@ -124,25 +113,14 @@ pub async fn plan_migration_in(
         .cloned()
         .collect();
     let mut removals = removals::decide(&inv, &migrated);
-    for ws in found.keyed.iter().filter(|w| hidden.contains_key(&w.id)) {
-        let left = ws.sources.iter().map(|s| Left {
-            source: s.source.clone(),
-            why: LeftReason::OidcHidden {
-                by: hidden[&ws.id].clone(),
-            },
-        });
-        removals.left.insert(ws.id.clone(), left.collect());
-    }
-    let mut asm = Assembly::default();
-    for (project, plan) in project_plans {
-        asm.add_project_plan(&project, plan);
-    }
-    asm.add_removals(&inv, &migrated, &removals);
-    if req.deactivate_keys {
-        changes::add_deactivations(&mut asm, &inv, &removals, &owners);
-    } else if let Some(note) = notes::keys_stay_active(&owners) {
-        notes.push(note);
-    }
+    overridden::leave_hidden(&found.keyed, &hidden, &mut removals);
+    let asm = assemble(
+        req,
+        (&inv, &owners),
+        project_plans,
+        (&migrated, &removals),
+        &mut notes,
+    );
     notes.extend(notes::for_removals(&inv, &migrated, &removals));
     notes.extend(notes::for_keys(&found.keyed));
     if found.keyed.is_empty() {
@@ -159,12 +137,34 @@ pub async fn plan_migration_in(
     let users = users.into_iter().filter_map(|(u, p)| Some((u, p.ok()?)));
     Ok(Migration {
         users: users.collect(),
-        still_receiving: still_receiving(&found.keyed, &removals),
+        still_receiving: removals::still_receiving(&found.keyed, &removals),
         workspaces: found.keyed,
         keys: owners,
         plan,
         unreachable,
     })
+}
+
+/// The project plans merged with the removals and, when asked, the deactivations (else a note
+/// that the keys stay active).
+fn assemble(
+    req: &MigrateRequest,
+    (inv, owners): (&Inventory, &BTreeMap<String, KeyOwner>),
+    project_plans: Vec<(String, Plan)>,
+    (migrated, removals): (&[KeyedWorkspace], &Removals),
+    notes: &mut Vec<Note>,
+) -> Assembly {
+    let mut asm = Assembly::default();
+    for (project, plan) in project_plans {
+        asm.add_project_plan(&project, plan);
+    }
+    asm.add_removals(inv, migrated, removals);
+    if req.deactivate_keys {
+        changes::add_deactivations(&mut asm, inv, removals, owners);
+    } else if let Some(note) = notes::keys_stay_active(owners) {
+        notes.push(note);
+    }
+    asm
 }
 
 /// The workspaces to set up: by account (`None`: the default credentials'), then project.
@@ -488,18 +488,4 @@ fn finish(
         fingerprint: req.fingerprint(),
         deployment_config: None,
     }
-}
-
-fn still_receiving(keyed: &[KeyedWorkspace], removals: &Removals) -> Vec<StillReceiving> {
-    keyed
-        .iter()
-        .filter_map(|w| {
-            let from = removals.left.get(&w.id)?.clone();
-            Some(StillReceiving {
-                workspace: w.name.clone(),
-                project: w.project.clone(),
-                from,
-            })
-        })
-        .collect()
 }

@@ -13,6 +13,7 @@
 //! compare) is not made, since that other key may not have the same permissions.
 
 use super::discover::{is_static_key, KeyedWorkspace, ACCESS_KEY_ID};
+use super::StillReceiving;
 use crate::core::inventory::{Inventory, VarsetEntry};
 use crate::core::ports::{Variable, VariableCategory, VariableSet};
 use crate::core::variables::effective::reach_of;
@@ -113,101 +114,156 @@ pub fn decide(inv: &Inventory, keyed: &[KeyedWorkspace]) -> Removals {
     }
 }
 
+/// The removals the rules allow, less those `pins` took back.
 fn attempt(inv: &Inventory, keyed: &[KeyedWorkspace], pins: &Pins) -> Removals {
-    let migrated: BTreeSet<&str> = keyed.iter().map(|w| w.id.as_str()).collect();
     let mut r = Removals::default();
     for ws in keyed {
-        if ws
-            .sources
-            .iter()
-            .any(|s| s.source == VariableSource::Workspace)
-        {
-            if pins.own.contains(&ws.id) {
-                r.left.entry(ws.id.clone()).or_default().push(Left {
-                    source: VariableSource::Workspace,
-                    why: LeftReason::WouldSwitchKey {
-                        to: switch_target(inv, ws, &VariableSource::Workspace),
-                    },
-                });
-            } else {
-                r.own.insert(ws.id.clone());
-            }
-        }
+        decide_own(inv, ws, pins, &mut r);
     }
     for entry in inv.variable_sets.iter() {
-        if !entry.variables.iter().any(is_static_key) {
-            continue;
-        }
-        let set = &entry.set;
-        let reached: Vec<&crate::core::inventory::WorkspaceEntry> = inv
-            .workspaces
-            .iter()
-            .filter(|w| reach_of(set, &w.workspace.id, &w.workspace.project_id).is_some())
-            .collect();
-        let ours: Vec<&KeyedWorkspace> = keyed
-            .iter()
-            .filter(|w| reached.iter().any(|e| e.workspace.id == w.id))
-            .collect();
-        if ours.is_empty() {
-            continue;
-        }
-        let others: Vec<String> = reached
-            .iter()
-            .filter(|w| !migrated.contains(w.workspace.id.as_str()))
-            .map(|w| w.workspace.name.clone())
-            .collect();
-        if others.is_empty() && !pins.sets.contains(&set.id) {
-            r.emptied.insert(set.id.clone());
-            continue;
-        }
-        for ws in ours {
-            let pair = (set.id.clone(), ws.id.clone());
-            let Some(source) = ws
-                .sources
-                .iter()
-                .find(|s| s.set_id() == Some(set.id.as_str()))
-                .map(|s| s.source.clone())
-            else {
-                continue;
-            };
-            if pins.pairs.contains(&pair) {
-                let to = switch_target(inv, ws, &source);
-                let why = LeftReason::WouldSwitchKey { to };
-                r.left
-                    .entry(ws.id.clone())
-                    .or_default()
-                    .push(Left { source, why });
-            } else if only_keys(entry) && attached_only_directly(set, &ws.id, &ws.project_id) {
-                r.detached
-                    .entry(set.id.clone())
-                    .or_default()
-                    .insert(ws.id.clone());
-            } else if others.is_empty() {
-                let workspaces = keyed
-                    .iter()
-                    .filter(|w| pins.pairs.contains(&(set.id.clone(), w.id.clone())))
-                    .map(|w| w.name.clone())
-                    .collect();
-                let why = LeftReason::KeptFor { workspaces };
-                r.left
-                    .entry(ws.id.clone())
-                    .or_default()
-                    .push(Left { source, why });
-            } else {
-                let others = if set.global {
-                    vec!["every workspace of the organization".into()]
-                } else {
-                    others.clone()
-                };
-                let why = LeftReason::SharedSet { others };
-                r.left
-                    .entry(ws.id.clone())
-                    .or_default()
-                    .push(Left { source, why });
-            }
+        if entry.variables.iter().any(is_static_key) {
+            decide_set(inv, entry, keyed, pins, &mut r);
         }
     }
     r
+}
+
+/// A workspace's own key variables: deleted, unless pinned (deleting them would switch its key).
+fn decide_own(inv: &Inventory, ws: &KeyedWorkspace, pins: &Pins, r: &mut Removals) {
+    let own = VariableSource::Workspace;
+    if !ws.sources.iter().any(|s| s.source == own) {
+        return;
+    }
+    if pins.own.contains(&ws.id) {
+        let why = LeftReason::WouldSwitchKey {
+            to: switch_target(inv, ws, &own),
+        };
+        let left = Left { source: own, why };
+        r.left.entry(ws.id.clone()).or_default().push(left);
+    } else {
+        r.own.insert(ws.id.clone());
+    }
+}
+
+/// A variable set holding keys: emptied when every workspace it reaches is migrated (and it is
+/// not pinned), else detached from or left for each migrated workspace it reaches.
+fn decide_set(
+    inv: &Inventory,
+    entry: &VarsetEntry,
+    keyed: &[KeyedWorkspace],
+    pins: &Pins,
+    r: &mut Removals,
+) {
+    let migrated: BTreeSet<&str> = keyed.iter().map(|w| w.id.as_str()).collect();
+    let set = &entry.set;
+    let reached: Vec<&crate::core::inventory::WorkspaceEntry> = inv
+        .workspaces
+        .iter()
+        .filter(|w| reach_of(set, &w.workspace.id, &w.workspace.project_id).is_some())
+        .collect();
+    let ours: Vec<&KeyedWorkspace> = keyed
+        .iter()
+        .filter(|w| reached.iter().any(|e| e.workspace.id == w.id))
+        .collect();
+    if ours.is_empty() {
+        return;
+    }
+    let others: Vec<String> = reached
+        .iter()
+        .filter(|w| !migrated.contains(w.workspace.id.as_str()))
+        .map(|w| w.workspace.name.clone())
+        .collect();
+    if others.is_empty() && !pins.sets.contains(&set.id) {
+        r.emptied.insert(set.id.clone());
+        return;
+    }
+    for ws in ours {
+        let Some(source) = ws
+            .sources
+            .iter()
+            .find(|s| s.set_id() == Some(set.id.as_str()))
+            .map(|s| s.source.clone())
+        else {
+            continue;
+        };
+        let context = SetContext {
+            inv,
+            entry,
+            keyed,
+            others: &others,
+            pins,
+        };
+        match why_set_stays(&context, ws, &source) {
+            None => {
+                let detached = r.detached.entry(set.id.clone()).or_default();
+                detached.insert(ws.id.clone());
+            }
+            Some(why) => {
+                let left = Left { source, why };
+                r.left.entry(ws.id.clone()).or_default().push(left);
+            }
+        }
+    }
+}
+
+/// What deciding a shared variable set's fate for one workspace looks at.
+struct SetContext<'a> {
+    inv: &'a Inventory,
+    entry: &'a VarsetEntry,
+    keyed: &'a [KeyedWorkspace],
+    /// The workspaces outside the migration the set reaches (names).
+    others: &'a [String],
+    pins: &'a Pins,
+}
+
+/// Why `ws` keeps receiving keys from the set (reached through `source`), or `None` when the set
+/// is detached from it.
+fn why_set_stays(
+    c: &SetContext,
+    ws: &KeyedWorkspace,
+    source: &VariableSource,
+) -> Option<LeftReason> {
+    let set = &c.entry.set;
+    if c.pins.pairs.contains(&(set.id.clone(), ws.id.clone())) {
+        let to = switch_target(c.inv, ws, source);
+        return Some(LeftReason::WouldSwitchKey { to });
+    }
+    if only_keys(c.entry) && attached_only_directly(set, &ws.id, &ws.project_id) {
+        return None;
+    }
+    if c.others.is_empty() {
+        let workspaces = c
+            .keyed
+            .iter()
+            .filter(|w| c.pins.pairs.contains(&(set.id.clone(), w.id.clone())))
+            .map(|w| w.name.clone())
+            .collect();
+        return Some(LeftReason::KeptFor { workspaces });
+    }
+    let others = if set.global {
+        vec!["every workspace of the organization".into()]
+    } else {
+        c.others.to_vec()
+    };
+    Some(LeftReason::SharedSet { others })
+}
+
+/// The migrated workspaces that keep receiving keys, and from where.
+pub(super) fn still_receiving(
+    keyed: &[KeyedWorkspace],
+    removals: &Removals,
+) -> Vec<StillReceiving> {
+    keyed
+        .iter()
+        .filter_map(|w| {
+            let from = removals.left.get(&w.id)?.clone();
+            Some(StillReceiving {
+                workspace: w.name.clone(),
+                project: w.project.clone(),
+                from,
+            })
+        })
+        .collect()
 }
 
 /// Where the workspace's `AWS_ACCESS_KEY_ID` would come from after `removals` (`None`: nowhere),

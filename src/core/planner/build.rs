@@ -130,62 +130,8 @@ impl Builder<'_> {
             subjects: self.subjects(phase),
         };
         let change = match state {
-            None => Some(
-                self.push(
-                    Change::CreateRole(CreateRole {
-                        name: name.to_string(),
-                        arn: arn.clone(),
-                        phase,
-                        description: format!(
-                            "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
-                            phase.assumed_by(self.tfc.stack.is_some()),
-                            self.tfc.organization,
-                            self.tfc.project.name
-                        ),
-                        trust_policy: spec.document(),
-                        tags: self.tags.clone(),
-                        permissions_boundary: a
-                            .permissions_for(phase, self.aws.caller.partition())
-                            .boundary,
-                    }),
-                    provider_deps.to_vec(),
-                ),
-            ),
-            Some(s) => {
-                let doc = guard::existing_trust(s, &a.host, &self.provider_arn)?;
-                match guard::check_reuse(a, s, &doc, self.tfc, &a.host)? {
-                    Some(note) => self.notes.push(note),
-                    None => self.notes.push(Note::info(
-                        format!("role {name}"),
-                        format!("reusing the existing role {name}"),
-                    )),
-                }
-                let boundary = a
-                    .permissions_for(phase, self.aws.caller.partition())
-                    .boundary;
-                if let Some(b) = boundary {
-                    // A boundary is set on CreateRole only: an existing role keeps its own.
-                    self.notes.push(Note::warning(
-                        format!("role {name}"),
-                        format!("role {name} exists: its permissions boundary is left as it is, not set to {b}"),
-                    ));
-                }
-                let ext = trust::extend(&doc, &spec);
-                ext.changed().then(|| {
-                    self.push(
-                        Change::UpdateTrustPolicy(UpdateTrustPolicy {
-                            role_name: name.to_string(),
-                            old: doc.into_value(),
-                            new: ext.document,
-                            added_subjects: ext.added,
-                            provider_arn: self.provider_arn.clone(),
-                            host: a.host.clone(),
-                            audience: a.audience.clone(),
-                        }),
-                        provider_deps.to_vec(),
-                    )
-                })
-            }
+            None => Some(self.create_role(name, &arn, phase, &spec, provider_deps)),
+            Some(s) => self.reuse_role(name, phase, s, &spec, provider_deps)?,
         };
         let created = if state.is_none() { change } else { None };
         let mut ready: Vec<usize> = change.into_iter().collect();
@@ -202,6 +148,85 @@ impl Builder<'_> {
             exists: state.is_some(),
         };
         Ok((role, ready))
+    }
+
+    /// Plans the creation of the role `name` trusting `spec`; returns the change's index.
+    fn create_role(
+        &mut self,
+        name: &str,
+        arn: &str,
+        phase: Phase,
+        spec: &TrustSpec,
+        provider_deps: &[usize],
+    ) -> usize {
+        let a = self.answers;
+        self.push(
+            Change::CreateRole(CreateRole {
+                name: name.to_string(),
+                arn: arn.to_string(),
+                phase,
+                description: format!(
+                    "HCP Terraform {} of {}/{} (managed by tfc-oidc)",
+                    phase.assumed_by(self.tfc.stack.is_some()),
+                    self.tfc.organization,
+                    self.tfc.project.name
+                ),
+                trust_policy: spec.document(),
+                tags: self.tags.clone(),
+                permissions_boundary: a
+                    .permissions_for(phase, self.aws.caller.partition())
+                    .boundary,
+            }),
+            provider_deps.to_vec(),
+        )
+    }
+
+    /// Reuses the existing role `name` (`s`) once the guards allow it, extending its trust to
+    /// `spec`; returns the index of the trust change, if its trust needs one.
+    fn reuse_role(
+        &mut self,
+        name: &str,
+        phase: Phase,
+        s: &RoleState,
+        spec: &TrustSpec,
+        provider_deps: &[usize],
+    ) -> Result<Option<usize>, PlanError> {
+        let a = self.answers;
+        let doc = guard::existing_trust(s, &a.host, &self.provider_arn)?;
+        match guard::check_reuse(a, s, &doc, self.tfc, &a.host)? {
+            Some(note) => self.notes.push(note),
+            None => self.notes.push(Note::info(
+                format!("role {name}"),
+                format!("reusing the existing role {name}"),
+            )),
+        }
+        let boundary = a
+            .permissions_for(phase, self.aws.caller.partition())
+            .boundary;
+        if let Some(b) = boundary {
+            // A boundary is set on CreateRole only: an existing role keeps its own.
+            self.notes.push(Note::warning(
+                format!("role {name}"),
+                format!(
+                    "role {name} exists: its permissions boundary is left as it is, not set to {b}"
+                ),
+            ));
+        }
+        let ext = trust::extend(&doc, spec);
+        Ok(ext.changed().then(|| {
+            self.push(
+                Change::UpdateTrustPolicy(UpdateTrustPolicy {
+                    role_name: name.to_string(),
+                    old: doc.into_value(),
+                    new: ext.document,
+                    added_subjects: ext.added,
+                    provider_arn: self.provider_arn.clone(),
+                    host: a.host.clone(),
+                    audience: a.audience.clone(),
+                }),
+                provider_deps.to_vec(),
+            )
+        }))
     }
 
     /// What the role of `phase` may do: checked (AdministratorAccess), said (a split plan role's

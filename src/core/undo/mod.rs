@@ -117,21 +117,15 @@ pub async fn plan_undo(record: &Record, iam: &dyn Iam, tfc: &dyn Tfc) -> Result<
 
 /// [`plan_undo`] for an apply that acted in several accounts: each inverse acts in the account
 /// of the change it undoes, reached through `accounts` (the profiles the journal recorded).
+/// [`plan_undo`] for an apply that acted in several accounts: each inverse acts in the account
+/// of the change it undoes, reached through `accounts` (the profiles the journal recorded).
 pub async fn plan_undo_in(
     record: &Record,
     iam: &dyn Iam,
     accounts: &Accounts,
     tfc: &dyn Tfc,
 ) -> Result<Plan, PlanError> {
-    let mut resolved: Vec<(Change, Outcome, Option<String>)> = Vec::new();
-    for (change, account) in record.in_flight_in_accounts() {
-        let Ok(port) = accounts.iam(iam, account) else {
-            continue;
-        };
-        if let Some(outcome) = change.kind().resolve_in_flight(port, tfc).await {
-            resolved.push((change.clone(), outcome, account.map(String::from)));
-        }
-    }
+    let resolved = resolve_in_flight(record, iam, accounts, tfc).await;
     let recorded = record.done_in_accounts();
     let mut done: Vec<(&Change, &Outcome)> = recorded.iter().map(|(c, o, _)| (*c, *o)).collect();
     let mut done_in: Vec<Option<String>> = recorded
@@ -140,18 +134,6 @@ pub async fn plan_undo_in(
         .collect();
     done.extend(resolved.iter().map(|(c, o, _)| (c, o)));
     done_in.extend(resolved.iter().map(|(_, _, a)| a.clone()));
-    // Roles and variable sets this apply created: undo deletes them with what is inside.
-    let holders: Vec<Holder> = done
-        .iter()
-        .filter_map(|(c, o)| c.kind().creates(o))
-        .collect();
-    let deleted_roles: Vec<String> = holders
-        .iter()
-        .filter_map(|h| match h {
-            Holder::Role { name } => Some(name.clone()),
-            Holder::VariableSet { .. } => None,
-        })
-        .collect();
     let mut notes = Vec::new();
     let lost = lost_keys(&done);
     if !lost.is_empty() {
@@ -163,8 +145,64 @@ pub async fn plan_undo_in(
             ),
         ));
     }
-    let mut inverses: Vec<(Change, Option<String>)> = Vec::new();
-    for ((change, outcome), account) in done.iter().zip(&done_in).rev() {
+    let holders = created_holders(&done);
+    let mut inverses = inverses_of(&done, &done_in, &holders, &lost, &mut notes);
+    let deleted_roles = role_names(&holders);
+    let dropped = (done.as_slice(), deleted_roles.as_slice());
+    keep_provider_in_use(&mut inverses, (iam, accounts), dropped, &mut notes).await?;
+    Ok(undo_plan(record, inverses, notes))
+}
+
+/// The changes that were in flight when a run died and that the lookup found made, with the
+/// account each acted in (one whose account cannot be reached is left out).
+async fn resolve_in_flight(
+    record: &Record,
+    iam: &dyn Iam,
+    accounts: &Accounts,
+    tfc: &dyn Tfc,
+) -> Vec<(Change, Outcome, Option<String>)> {
+    let mut resolved = Vec::new();
+    for (change, account) in record.in_flight_in_accounts() {
+        let Ok(port) = accounts.iam(iam, account) else {
+            continue;
+        };
+        if let Some(outcome) = change.kind().resolve_in_flight(port, tfc).await {
+            resolved.push((change.clone(), outcome, account.map(String::from)));
+        }
+    }
+    resolved
+}
+
+/// Roles and variable sets this apply created: undo deletes them with what is inside.
+fn created_holders(done: &[(&Change, &Outcome)]) -> Vec<Holder> {
+    done.iter()
+        .filter_map(|(c, o)| c.kind().creates(o))
+        .collect()
+}
+
+/// The names of the roles among `holders`.
+fn role_names(holders: &[Holder]) -> Vec<String> {
+    holders
+        .iter()
+        .filter_map(|h| match h {
+            Holder::Role { name } => Some(name.clone()),
+            Holder::VariableSet { .. } => None,
+        })
+        .collect()
+}
+
+/// The inverses of `done`, newest first, each with the account of the change it undoes. After
+/// keys were `lost`, the setup and the key removals are not reverted; what sits inside a holder
+/// the undo deletes goes with it. An inverse that cannot be made becomes a warning in `notes`.
+fn inverses_of(
+    done: &[(&Change, &Outcome)],
+    done_in: &[Option<String>],
+    holders: &[Holder],
+    lost: &[String],
+    notes: &mut Vec<Note>,
+) -> Vec<(Change, Option<String>)> {
+    let mut inverses = Vec::new();
+    for ((change, outcome), account) in done.iter().zip(done_in).rev() {
         let kind = change.kind();
         if !lost.is_empty() && (kind.is_setup() || is_key_removal(change)) {
             continue;
@@ -173,13 +211,8 @@ pub async fn plan_undo_in(
         if kind.puts_in().is_some_and(|(h, _)| holders.contains(&h)) {
             continue;
         }
-        let held: Vec<Held> = match kind.creates(outcome) {
-            Some(holder) => done
-                .iter()
-                .filter_map(|(c, _)| c.kind().puts_in())
-                .filter(|(h, _)| *h == holder)
-                .map(|(_, held)| held)
-                .collect(),
+        let held = match kind.creates(outcome) {
+            Some(holder) => held_in(done, &holder),
             None => Vec::new(),
         };
         match kind.inverse(outcome, &held) {
@@ -188,30 +221,91 @@ pub async fn plan_undo_in(
             Err(why) => notes.push(Note::warning(why.resource, why.text)),
         }
     }
-    if let Some(pos) = inverses
+    inverses
+}
+
+/// What the done changes put in `holder`.
+fn held_in(done: &[(&Change, &Outcome)], holder: &Holder) -> Vec<Held> {
+    done.iter()
+        .filter_map(|(c, _)| c.kind().puts_in())
+        .filter(|(h, _)| h == holder)
+        .map(|(_, held)| held)
+        .collect()
+}
+
+/// Takes the provider's deletion out of `inverses` when roles trust it through changes made
+/// after the apply (deleting it would break them), saying so in `notes`. `dropped` is what was
+/// done and the roles the undo deletes.
+async fn keep_provider_in_use(
+    inverses: &mut Vec<(Change, Option<String>)>,
+    (iam, accounts): (&dyn Iam, &Accounts),
+    (done, deleted_roles): (&[(&Change, &Outcome)], &[String]),
+    notes: &mut Vec<Note>,
+) -> Result<(), PlanError> {
+    let Some(pos) = inverses
         .iter()
         .position(|(c, _)| matches!(c, Change::DeleteOidcProvider(_)))
-    {
-        let (Change::DeleteOidcProvider(provider), account) = &inverses[pos] else {
-            unreachable!()
-        };
-        let arn = provider.arn.clone();
-        let port = accounts.iam(iam, account.as_deref()).map_err(|e| {
-            PlanError::aws("reach the provider's account")(IamError::Credentials(e))
-        })?;
-        let users = later_trusting_roles(port, &arn, &done, &deleted_roles).await?;
-        if !users.is_empty() {
-            notes.push(Note::info(
-                arn.clone(),
-                format!(
-                    "keeping OIDC provider {arn}: roles {} trust it through changes made after the apply",
-                    users.join(", ")
-                ),
-            ));
-            inverses.remove(pos);
-        }
+    else {
+        return Ok(());
+    };
+    let (Change::DeleteOidcProvider(provider), account) = &inverses[pos] else {
+        unreachable!()
+    };
+    let arn = provider.arn.clone();
+    let port = accounts
+        .iam(iam, account.as_deref())
+        .map_err(|e| PlanError::aws("reach the provider's account")(IamError::Credentials(e)))?;
+    let users = later_trusting_roles(port, &arn, done, deleted_roles).await?;
+    if !users.is_empty() {
+        notes.push(Note::info(
+            arn.clone(),
+            format!(
+                "keeping OIDC provider {arn}: roles {} trust it through changes made after the apply",
+                users.join(", ")
+            ),
+        ));
+        inverses.remove(pos);
     }
-    let (host, organization, project, account, fingerprint) = record
+    Ok(())
+}
+
+/// The undo plan: `inverses` in order, each waiting for the one before, on the host,
+/// organization, project and account the apply's journal began with.
+fn undo_plan(record: &Record, inverses: Vec<(Change, Option<String>)>, notes: Vec<Note>) -> Plan {
+    let (host, organization, project, account, fingerprint) = begun_with(record);
+    let changes = inverses
+        .into_iter()
+        .enumerate()
+        .map(|(i, (change, account))| PlannedChange {
+            change,
+            depends_on: if i == 0 { vec![] } else { vec![i - 1] },
+            account,
+        })
+        .collect();
+    Plan {
+        host,
+        organization,
+        projects: if project.is_empty() {
+            Vec::new()
+        } else {
+            vec![project]
+        },
+        account,
+        provider_arn: String::new(),
+        roles: Vec::new(),
+        variables: Vec::new(),
+        workspaces: Vec::new(),
+        changes,
+        notes,
+        fingerprint: format!("undo-{fingerprint}"),
+        deployment_config: None,
+    }
+}
+
+/// The host, organization, project, account and fingerprint of the record's `Begin` entry
+/// (empty when it has none).
+fn begun_with(record: &Record) -> (String, String, String, String, String) {
+    record
         .entries
         .iter()
         .find_map(|e| match e {
@@ -231,32 +325,5 @@ pub async fn plan_undo_in(
             )),
             _ => None,
         })
-        .unwrap_or_default();
-    let changes = inverses
-        .into_iter()
-        .enumerate()
-        .map(|(i, (change, account))| PlannedChange {
-            change,
-            depends_on: if i == 0 { vec![] } else { vec![i - 1] },
-            account,
-        })
-        .collect();
-    Ok(Plan {
-        host,
-        organization,
-        projects: if project.is_empty() {
-            Vec::new()
-        } else {
-            vec![project]
-        },
-        account,
-        provider_arn: String::new(),
-        roles: Vec::new(),
-        variables: Vec::new(),
-        workspaces: Vec::new(),
-        changes,
-        notes,
-        fingerprint: format!("undo-{fingerprint}"),
-        deployment_config: None,
-    })
+        .unwrap_or_default()
 }
