@@ -135,23 +135,8 @@ impl Record {
     /// Changes whose call started but whose outcome was never written (the process died during
     /// the call): they may or may not have happened.
     pub fn in_flight(&self) -> Vec<&Change> {
-        let finished: Vec<u64> = self
-            .entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Done { intent, .. } | Entry::Failed { intent, .. } => *intent,
-                _ => None,
-            })
-            .collect();
-        self.entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Intent { seq, change, .. } if !finished.contains(seq) => {
-                    Some(change.as_ref())
-                }
-                _ => None,
-            })
-            .collect()
+        let in_flight = self.in_flight_in_accounts().into_iter();
+        in_flight.map(|(change, _)| change).collect()
     }
 
     pub fn is_reverted(&self) -> bool {
