@@ -22,6 +22,7 @@ use tokio::task::AbortHandle;
 
 mod apply_flow;
 mod migrate_review;
+mod proof;
 mod reads;
 mod roles;
 mod run;
@@ -100,6 +101,20 @@ pub enum Effect {
     /// back as [`Msg::AwsConnected`].
     ConnectAws {
         profile: String,
+    },
+    /// The migrate path's Done: verify the migrated workspaces, decide the held keys (their
+    /// use looked for since `since`, when the apply began); back as [`Msg::Proof`].
+    ProveMigration {
+        org: String,
+        held: Box<crate::core::migrate::proof::Held>,
+        since: time::OffsetDateTime,
+    },
+    /// The migrate path's Done: apply the proven keys' deactivation (`plan`), journaled under
+    /// the run lock; back as [`Msg::Proof`].
+    DeactivateProven {
+        plan: Box<Plan>,
+        held: Box<crate::core::migrate::proof::Held>,
+        decided: Box<crate::core::migrate::deactivation::Deactivations>,
     },
     /// End the session.
     Quit(WizardEnd),
@@ -236,6 +251,12 @@ impl Runner {
             Effect::Verify { org, workspace } => self.verify(org, workspace),
             Effect::DiscoverKeys { org } => self.discover_keys(org),
             Effect::ReadInventory { org } => self.read_inventory(org),
+            Effect::ProveMigration { org, held, since } => self.prove_migration(org, held, since),
+            Effect::DeactivateProven {
+                plan,
+                held,
+                decided,
+            } => self.deactivate_proven(plan, held, decided),
             Effect::Quit(_) => {}
         }
     }

@@ -81,6 +81,7 @@ impl App {
             Msg::MigrationPlanned { result, .. } => {
                 let result = result.map(|m| {
                     self.still_receiving = m.still_receiving;
+                    self.proof.unreachable = m.unreachable;
                     m.plan
                 });
                 let result = result.map_err(|e| (e.to_string(), e.is_usage()));

@@ -82,6 +82,19 @@ impl RunLockSlot {
         Msg::Applied(result)
     }
 
+    /// Applies `plan` under the lock (taken unless held), journaled, and lets the lock go: for
+    /// a plan that is not the path's own apply (the proven keys' deactivation on Done).
+    pub(super) async fn apply_locked(
+        &self,
+        conn: Connection,
+        plan: Plan,
+    ) -> Result<crate::core::apply::ApplyReport, ApplyFailure> {
+        self.hold().await?;
+        let result = self.apply_held(conn, plan).await;
+        self.release();
+        result
+    }
+
     async fn apply_held(
         &self,
         conn: Connection,
