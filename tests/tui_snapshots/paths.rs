@@ -83,3 +83,35 @@ async fn the_review_path() {
     h.press(Enter).await;
     assert_eq!(h.session.app.migrate_pick.chosen, Some(vec![ws]));
 }
+
+/// Done after migrating every keyed workspace with "deactivate keys" at 80×24, scrolled to the
+/// proof: each migrated workspace verified, the proven key waiting for `d`, what is left per
+/// user; then after `d`, the key deactivated. warehouse (an account the demo cannot reach) is
+/// said to stay on its keys.
+#[tokio::test]
+async fn the_migrate_path_proves_before_deactivating() {
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[Down, Enter, Enter, Char(' '), Char('d'), Enter, Enter])
+        .await;
+    assert_eq!(h.session.app.step, Step::Review);
+    h.press(Enter).await;
+    h.type_text("yes").await;
+    h.press(Enter).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    assert_snapshot!("18_migrate_done_left_on_keys", shot(&mut h));
+    while !h.screen().contains("Left to do") {
+        h.press(Down).await;
+    }
+    h.keys(&[Down, Down, Down]).await;
+    assert_snapshot!("18_migrate_done_proven", shot(&mut h));
+    h.press(Char('d')).await;
+    while !h.screen().contains("cannot reach") {
+        h.press(Up).await;
+    }
+    while !h.screen().contains("Left to do") {
+        h.press(Down).await;
+    }
+    h.keys(&[Down, Down, Down]).await;
+    assert_snapshot!("18_migrate_done_deactivated", shot(&mut h));
+}

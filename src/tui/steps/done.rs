@@ -18,7 +18,7 @@ use migration::migration_lines;
 
 pub(crate) mod accounts;
 pub(crate) mod migration;
-pub(crate) mod proof;
+pub mod proof;
 pub(crate) mod sections;
 use crate::tui::steps::Screen;
 use ratatui::layout::Rect;
