@@ -135,6 +135,8 @@ enum Slot {
     Apply,
     Export,
     Verify,
+    /// The migrate path's proof on Done (apart from `v`'s verification, which must not cancel it).
+    Proof,
     Discover,
     Inventory,
     Profiles,

@@ -98,10 +98,12 @@ impl App {
                     }
                 }
             }
-            Msg::Progress(p) => {
+            // The proven keys' deactivation on Done reports progress too: only Apply shows it.
+            Msg::Progress(p) if self.step == Step::Apply => {
                 self.apply.on_progress(p);
                 vec![]
             }
+            Msg::Progress(_) => vec![],
             Msg::Applied(result) => {
                 let mut effects = match self.apply.on_applied(result) {
                     Some(report) => self.finish(report.plan),

@@ -109,7 +109,7 @@ impl Runner {
     pub(super) fn prove_migration(&mut self, org: String, held: Box<Held>, since: OffsetDateTime) {
         let conn = self.connection();
         let (connector, tx) = (self.connector.clone(), self.tx.clone());
-        self.spawn(Slot::Verify, "verifying the migration", async move {
+        self.spawn(Slot::Proof, "verifying the migration", async move {
             let conn = match conn {
                 Ok(c) => c,
                 Err(e) => return Some(Msg::Proof(ProofNews::NotProven(e.to_string()))),

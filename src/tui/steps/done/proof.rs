@@ -244,3 +244,55 @@ fn left_lines(left: &[UserLeft], w: usize, t: Theme) -> Vec<Line<'static>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::migrate::deactivation::KeptActive;
+
+    fn text(proof: &MigrationProof) -> Vec<String> {
+        let lines = proof.lines(200, Theme::plain(), "*");
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn a_workspace_that_did_not_authenticate_says_why_and_keeps_its_key() {
+        let failed = Verified {
+            workspace: "etl".into(),
+            project: "data".into(),
+            authenticated: false,
+            why: Some("the role refuses the run's token".into()),
+            fix: Some("extend the role's trust".into()),
+            report: None,
+        };
+        let decided = Deactivations {
+            kept: vec![KeptActive {
+                key_id: "AKIAEXAMPLE00000001".into(),
+                user: "ci-deployer".into(),
+                reasons: vec![KeptReason::NotAuthenticated {
+                    workspace: "etl".into(),
+                    why: "the role refuses the run's token".into(),
+                }],
+            }],
+            ..Deactivations::default()
+        };
+        let mut proof = MigrationProof::verifying(1);
+        assert!(text(&proof)
+            .iter()
+            .any(|l| l.contains("* Verifying 1 migrated workspace…")));
+        let held = Held {
+            held: vec![],
+            decided: None,
+            key_workspaces: Default::default(),
+            to_verify: vec![],
+            by_user: Default::default(),
+            user_accounts: Default::default(),
+            still_received: Default::default(),
+        };
+        proof.on_proven(vec![failed], Some(decided), vec![], held);
+        let lines = text(&proof);
+        assert!(lines.contains(&"  ✗ etl (data): did not authenticate: the role refuses the run's token. Fix: extend the role's trust".to_string()), "{lines:#?}");
+        assert!(lines.contains(&"  AKIA…0001 of user ci-deployer: stays active: workspace etl did not authenticate (the role refuses the run's token)".to_string()), "{lines:#?}");
+        assert!(!proof.can_deactivate(), "no key is proven");
+    }
+}
