@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal: tmux runs `tfc-oidc --demo` at 80×24, the test types
 //! keys and reads the pane. It checks the Enter path reaches Done, the migrate path reaches Done
-//! (checking its workspaces and typing `yes`),
+//! (checking its workspaces and typing `yes`) and proves each workspace before `d` deactivates
+//! the key,
 //! an added AWS account and a Stack narrowed to one deployment reach Done and the shell,
 //! the wizard redraws on resize,
 //! and the terminal is restored on exit (alternate screen left, shell output visible).

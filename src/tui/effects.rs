@@ -216,8 +216,8 @@ impl Runner {
             .ok_or_else(|| TfcError::Protocol("not connected yet".into()))
     }
 
-    /// Starts an effect (one function per effect, in `effects/reads.rs` and
-    /// `effects/apply_flow.rs`). [`Effect::Quit`] is the session's business and is ignored here.
+    /// Starts an effect (one function per effect, in `effects/reads.rs`,
+    /// `effects/apply_flow.rs` and, for the migration's proof, `effects/proof.rs`). [`Effect::Quit`] is the session's business and is ignored here.
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Connect { token } => self.connect(token),

@@ -62,7 +62,18 @@ async fn done_proves_the_workspaces_before_d_deactivates_the_key() {
         [AccessKeyStatus::Active]
     );
 
-    h.press(Char('d')).await;
+    // `d` starts the deactivation; quitting waits for it.
+    assert!(h.session.press(Char('d')).is_none());
+    assert!(h.session.press(Char('q')).is_none(), "quit refused");
+    let refusal = h
+        .session
+        .app
+        .flash
+        .clone()
+        .map(|f| f.text)
+        .unwrap_or_default();
+    assert!(refusal.contains("being deactivated"), "{refusal}");
+    h.settle().await;
     let proof = h.session.app.done.proof.clone().unwrap();
     assert_eq!(proof.phase, ProofPhase::Deactivated);
     assert_eq!(
