@@ -217,7 +217,8 @@ impl Runner {
     }
 
     /// Starts an effect (one function per effect, in `effects/reads.rs`,
-    /// `effects/apply_flow.rs` and, for the migration's proof, `effects/proof.rs`). [`Effect::Quit`] is the session's business and is ignored here.
+    /// `effects/apply_flow.rs` and, for the migration's proof, `effects/proof.rs`).
+    /// [`Effect::Quit`] is the session's business and is ignored here.
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Connect { token } => self.connect(token),
