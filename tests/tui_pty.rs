@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal: tmux runs `tfc-oidc --demo` at 80×24, the test types
 //! keys and reads the pane. It checks the Enter path reaches Done, the migrate path reaches Done
-//! (checking its workspaces and typing `yes`),
+//! (checking its workspaces and typing `yes`) and proves each workspace before `d` deactivates
+//! the key,
 //! an added AWS account and a Stack narrowed to one deployment reach Done and the shell,
 //! the wizard redraws on resize,
 //! and the terminal is restored on exit (alternate screen left, shell output visible).
@@ -77,6 +78,19 @@ impl Tmux {
             self.wait_for(name, expect);
             self.send(name, key);
         }
+    }
+
+    /// Scrolls down a line at a time until the pane shows the text.
+    fn scroll_to(&self, name: &str, text: &str) -> String {
+        for _ in 0..60 {
+            let pane = self.capture(name);
+            if pane.contains(text) {
+                return pane;
+            }
+            self.send(name, "Down");
+            std::thread::sleep(Duration::from_millis(60));
+        }
+        self.wait_for(name, text)
     }
 
     fn wait_for(&self, name: &str, text: &str) -> String {
@@ -210,11 +224,77 @@ fn demo_migration_in_a_real_terminal() {
     let done = tmux.wait_for("mig", "static keys are removed");
     assert!(done.contains("Step 7 of 7: Done"), "{done}");
     assert!(
-        done.contains("No migrated workspace receives static AWS keys any more"),
-        "{done}"
+        done.contains("No migrated workspace receives static AWS keys any more")
+            && done.contains("AWS accounts 123456789012 and 210987654321"),
+        "warehouse's key account is reached through the demo-analytics profile\n{done}"
     );
+    tmux.wait_for("mig", "authenticated through OIDC");
     tmux.send("mig", "q");
     tmux.wait_for("mig", "EXITED:0");
+}
+
+/// The demo migration with "deactivate keys" in the real binary: the plan holds the key's
+/// deactivation for the proof; Done verifies each migrated workspace, offers `d` for the proven
+/// key, applies it journaled (the CLI's `--demo undo` finds it) and says what is left per user.
+#[test]
+fn demo_migration_proves_before_deactivating_in_a_real_terminal() {
+    let Some(tmux) = tmux("proof") else { return };
+    let home = tempfile::tempdir().unwrap();
+    tmux.start("prf", home.path(), 80, 24);
+    tmux.wait_for("prf", "signed in as demo-user");
+    tmux.send("prf", "Down");
+    tmux.answer(
+        "prf",
+        &[
+            ("Connect › Org › Keys › Role", "Enter"),
+            ("› acme-corp", "Enter"),
+            ("Nothing checked yet", "Space"),
+            ("Enter migrates 4 workspaces", "d"),
+            ("Freed IAM keys: deactivated", "Enter"),
+            ("Which IAM role", "Enter"),
+        ],
+    );
+    let review = tmux.wait_for("prf", "Enter apply (type yes)");
+    assert!(
+        !review.contains("Inactive"),
+        "no deactivation before the proof:\n{review}"
+    );
+    tmux.send("prf", "Enter");
+    tmux.wait_for("prf", "Type yes to apply these removals");
+    tmux.run(&["send-keys", "-t", "prf", "-l", "yes"]);
+    tmux.send("prf", "Enter");
+    tmux.wait_for("prf", "Step 7 of 7: Done");
+    // The proof comes after the removals: page down to it once the runs are followed.
+    let proven = tmux.wait_for("prf", "deactivate proven keys");
+    assert!(!proven.contains("Verifying"), "{proven}");
+    let shown = tmux.scroll_to("prf", "press d to deactivate it");
+    assert!(shown.contains("authenticated through OIDC"), "{shown}");
+    tmux.send("prf", "d");
+    let after = tmux.wait_for("prf", "deactivated: every workspace that used it");
+    let after = match after.contains("Left to do") {
+        true => after,
+        false => tmux.scroll_to("prf", "Left to do"),
+    };
+    assert!(!after.contains("deactivate proven keys"), "{after}");
+    tmux.send("prf", "q");
+    tmux.wait_for("prf", "EXITED:0");
+
+    // Journaled like any apply: the CLI's `--demo undo` would reactivate the key.
+    let d = home.path();
+    let undo = Command::new(env!("CARGO_BIN_EXE_tfc-oidc"))
+        .args(["--demo", "undo", "--dry-run"])
+        .env("HOME", d)
+        .env("XDG_CONFIG_HOME", d.join("config"))
+        .env("XDG_DATA_HOME", d.join("data"))
+        .env("XDG_STATE_HOME", d.join("state"))
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&undo.stdout);
+    assert!(undo.status.success(), "{plan}");
+    assert!(
+        plan.contains("AKIA…0001") && plan.contains("Active"),
+        "{plan}"
+    );
 }
 
 /// "Add another AWS account" from Done, in the real binary: the tagged configuration is

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ending;
+mod proof;
 mod results;
 mod update;
 
@@ -58,6 +59,8 @@ pub struct App {
     /// Prefills the role name when set (see [`AppOptions::role_pattern`]).
     pub role_pattern: Option<String>,
     plan_generation: u64,
+    /// What the migration's planning and apply leave for Done's proof.
+    pub(crate) proof: proof::ProofInputs,
     /// A plan effect took the run lock and nothing has let it go yet.
     holds_run_lock: bool,
     quit_after_apply: bool,
@@ -88,6 +91,7 @@ impl App {
             export: ExportPrompt::default(),
             role_pattern: options.role_pattern,
             plan_generation: 0,
+            proof: proof::ProofInputs::default(),
             holds_run_lock: false,
             quit_after_apply: false,
             finished: Vec::new(),

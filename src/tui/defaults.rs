@@ -142,6 +142,7 @@ mod tests {
             applied: 3,
             static_keys: vec![],
             still_receiving: None,
+            left_on_keys: vec![],
         }])
     }
 

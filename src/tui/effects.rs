@@ -23,6 +23,7 @@ use tokio::task::AbortHandle;
 mod accounts;
 mod apply_flow;
 mod migrate_review;
+mod proof;
 mod reads;
 mod roles;
 mod run;
@@ -102,6 +103,20 @@ pub enum Effect {
     ConnectAws {
         profile: String,
     },
+    /// The migrate path's Done: verify the migrated workspaces, decide the held keys (their
+    /// use looked for since `since`, when the apply began); back as [`Msg::Proof`].
+    ProveMigration {
+        org: String,
+        held: Box<crate::core::migrate::proof::Held>,
+        since: time::OffsetDateTime,
+    },
+    /// The migrate path's Done: apply the proven keys' deactivation (`plan`), journaled under
+    /// the run lock; back as [`Msg::Proof`].
+    DeactivateProven {
+        plan: Box<Plan>,
+        held: Box<crate::core::migrate::proof::Held>,
+        decided: Box<crate::core::migrate::deactivation::Deactivations>,
+    },
     /// End the session.
     Quit(WizardEnd),
 }
@@ -121,6 +136,8 @@ enum Slot {
     Apply,
     Export,
     Verify,
+    /// The migrate path's proof on Done (apart from `v`'s verification, which must not cancel it).
+    Proof,
     Discover,
     Inventory,
     Profiles,
@@ -203,8 +220,9 @@ impl Runner {
             .ok_or_else(|| TfcError::Protocol("not connected yet".into()))
     }
 
-    /// Starts an effect (one function per effect, in `effects/reads.rs` and
-    /// `effects/apply_flow.rs`). [`Effect::Quit`] is the session's business and is ignored here.
+    /// Starts an effect (one function per effect, in `effects/reads.rs`,
+    /// `effects/apply_flow.rs` and, for the migration's proof, `effects/proof.rs`).
+    /// [`Effect::Quit`] is the session's business and is ignored here.
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Connect { token } => self.connect(token),
@@ -240,6 +258,12 @@ impl Runner {
             Effect::Verify { org, workspace } => self.verify(org, workspace),
             Effect::DiscoverKeys { org } => self.discover_keys(org),
             Effect::ReadInventory { org } => self.read_inventory(org),
+            Effect::ProveMigration { org, held, since } => self.prove_migration(org, held, since),
+            Effect::DeactivateProven {
+                plan,
+                held,
+                decided,
+            } => self.deactivate_proven(plan, held, decided),
             Effect::Quit(_) => {}
         }
     }

@@ -179,6 +179,30 @@ pub enum Msg {
         profile: String,
         result: Result<CallerIdentity, AwsConnectFailure>,
     },
+    /// The migrate path's proof before deactivation.
+    Proof(ProofNews),
+}
+
+/// News of the migrate path's proof (held when planned, verified after the apply, the proven
+/// keys deactivated on Done).
+#[derive(Debug)]
+pub enum ProofNews {
+    /// The migration's key deactivations, held for the proof (sent just before its plan).
+    Held(Box<crate::core::migrate::proof::Held>),
+    /// The migrated workspaces were verified, the held keys decided, what is left read.
+    Proven {
+        verified: Vec<crate::core::migrate::verification::Verified>,
+        decided: Option<crate::core::migrate::deactivation::Deactivations>,
+        left: Vec<crate::core::migrate::leftovers::UserLeft>,
+        held: Box<crate::core::migrate::proof::Held>,
+    },
+    /// The verification could not start (one line why).
+    NotProven(String),
+    /// The proven keys' deactivation ended, and what is left since.
+    Deactivated {
+        result: Result<ApplyReport, ApplyFailure>,
+        left: Vec<crate::core::migrate::leftovers::UserLeft>,
+    },
 }
 
 /// News of the verification started on the Done screen.

@@ -37,6 +37,8 @@ pub struct Configured {
     pub static_keys: Vec<(String, KeyOrigin)>,
     /// After a migration: the migrated workspaces that still receive keys.
     pub still_receiving: Option<Vec<StillReceiving>>,
+    /// After a migration: workspaces left on their keys (an account that cannot be reached).
+    pub left_on_keys: Vec<String>,
 }
 
 impl Configured {
@@ -125,7 +127,13 @@ impl Report {
                 0,
             ));
             if let Some(still) = &c.still_receiving {
-                out.extend(migration_lines(&c.plan.changes, still, w, t));
+                out.extend(migration_lines(
+                    &c.plan.changes,
+                    still,
+                    &c.left_on_keys,
+                    w,
+                    t,
+                ));
             }
             out.extend(sections::plan_lines(&c.plan, UNWRAPPED, t));
             if let Some(config) = &c.plan.deployment_config {

@@ -327,5 +327,6 @@ mod accounts;
 mod choices;
 mod paths;
 mod permissions;
+mod proof;
 mod run_lock;
 mod stacks;

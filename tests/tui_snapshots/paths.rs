@@ -83,3 +83,40 @@ async fn the_review_path() {
     h.press(Enter).await;
     assert_eq!(h.session.app.migrate_pick.chosen, Some(vec![ws]));
 }
+
+/// Done after migrating every keyed workspace with "deactivate keys" at 80×24, scrolled to the
+/// proof: each migrated workspace verified, the proven key waiting for `d`, what is left per
+/// user; then after `d`, the keys deactivated (warehouse's in the demo's second account, which
+/// the wizard reaches through its profile).
+#[tokio::test]
+async fn the_migrate_path_proves_before_deactivating() {
+    let mut h = Harness::demo(80, 24);
+    h.settle().await;
+    h.keys(&[Down, Enter, Enter, Char(' '), Char('d'), Enter, Enter])
+        .await;
+    assert_eq!(h.session.app.step, Step::Review);
+    h.press(Enter).await;
+    h.type_text("yes").await;
+    h.press(Enter).await;
+    assert_eq!(h.session.app.step, Step::Done);
+    assert_snapshot!("18_migrate_done_verified", shot(&mut h));
+    scroll_until(&mut h, Down, "Left to do").await;
+    h.keys(&[Down, Down, Down]).await;
+    assert_snapshot!("18_migrate_done_proven", shot(&mut h));
+    h.press(Char('d')).await;
+    scroll_until(&mut h, Up, "Verification").await;
+    scroll_until(&mut h, Down, "Left to do").await;
+    h.keys(&[Down, Down, Down]).await;
+    assert_snapshot!("18_migrate_done_deactivated", shot(&mut h));
+}
+
+/// Scrolls with `key` until the screen shows `text` (at most 60 presses).
+async fn scroll_until(h: &mut Harness, key: KeyCode, text: &str) {
+    for _ in 0..60 {
+        if h.screen().contains(text) {
+            return;
+        }
+        h.press(key).await;
+    }
+    panic!("{text:?} never showed:\n{}", h.screen());
+}

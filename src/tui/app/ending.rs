@@ -38,7 +38,10 @@ impl App {
         self.step = Step::Done;
         // A refusal shown during the apply no longer applies.
         self.flash = None;
-        vec![]
+        match self.task {
+            Task::Migrate => self.start_proof(),
+            _ => vec![],
+        }
     }
 
     pub(super) fn quit(&mut self) -> Vec<Effect> {
@@ -46,6 +49,14 @@ impl App {
             Step::Apply if self.apply.busy() => {
                 self.flash = Some(Flash {
                     text: "Changes are being made: quitting is refused until the apply ends".into(),
+                    error: true,
+                });
+                return vec![];
+            }
+            Step::Done if self.done.deactivating() => {
+                self.flash = Some(Flash {
+                    text: "The keys are being deactivated: quitting is refused until it ends"
+                        .into(),
                     error: true,
                 });
                 return vec![];

@@ -81,6 +81,7 @@ impl App {
             Msg::MigrationPlanned { result, .. } => {
                 let result = result.map(|m| {
                     self.still_receiving = m.still_receiving;
+                    self.proof.unreachable = m.unreachable;
                     m.plan
                 });
                 let result = result.map_err(|e| (e.to_string(), e.is_usage()));
@@ -97,10 +98,12 @@ impl App {
                     }
                 }
             }
-            Msg::Progress(p) => {
+            // The proven keys' deactivation on Done reports progress too: only Apply shows it.
+            Msg::Progress(p) if self.step == Step::Apply => {
                 self.apply.on_progress(p);
                 vec![]
             }
+            Msg::Progress(_) => vec![],
             Msg::Applied(result) => {
                 let mut effects = match self.apply.on_applied(result) {
                     Some(report) => self.finish(report.plan),

@@ -19,6 +19,10 @@ impl App {
     /// The one entry point: a message in, effects out.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = self.update_step(msg);
+        // The migration's keys used from now on were used outside HCP Terraform.
+        if self.task == Task::Migrate && effects.iter().any(|e| matches!(e, Effect::Apply { .. })) {
+            self.proof.applied_at = Some(time::OffsetDateTime::now_utc());
+        }
         // What the demo suggests runs against the same sandbox when copied.
         if let Some(flash) = self.flash.as_mut().filter(|_| self.demo) {
             flash.text = crate::core::text::demo_hints(&flash.text);
@@ -67,6 +71,7 @@ impl App {
             | Msg::InventoryRead(_)
             | Msg::Profiles(_)
             | Msg::AwsConnected { .. }) => self.on_path_read(msg),
+            Msg::Proof(news) => self.on_proof(news),
             msg @ (Msg::TaskFailed(_) | Msg::Notice(_) | Msg::Exported(_)) => self.on_told(msg),
             msg => self.on_loaded(msg),
         }

@@ -2,7 +2,7 @@
 //! each under the run lock), applying, letting the lock go, the export, `verify`, and the
 //! migrate and review paths' reads. One function per effect.
 
-use super::{accounts, migrate_review, run, write_export, Runner, Slot};
+use super::{accounts, migrate_review, proof, run, write_export, Runner, Slot};
 use crate::core::answers::Answers;
 use crate::core::migrate::MigrateRequest;
 use crate::core::plan::Plan;
@@ -30,13 +30,18 @@ impl Runner {
 
     /// [`super::Effect::PlanMigration`]: the migration's plan, once the run lock is held.
     pub(super) fn plan_migration(&mut self, generation: u64, request: Box<MigrateRequest>) {
-        let conn = self.connection();
-        let run_lock = self.run_lock.clone();
+        let (conn, held_by) = (self.connection(), self.connection().ok());
+        let (run_lock, tx) = (self.run_lock.clone(), self.tx.clone());
         let accounts = accounts::current(&self.accounts);
         self.spawn(Slot::Plan, "planning the migration", async move {
             let locked = run_lock.hold().await.map_err(|e| e.to_string());
             let request = (generation, *request);
-            Some(migrate_review::plan(conn, locked, accounts, request).await)
+            let mut msg = migrate_review::plan(conn, locked, accounts.clone(), request).await;
+            // The deactivations wait for the proof: the plan shown holds none.
+            if let (Msg::MigrationPlanned { result: Ok(m), .. }, Some(c)) = (&mut msg, &held_by) {
+                let _ = tx.send(proof::hold(c, &accounts, m).await);
+            }
+            Some(msg)
         })
     }
 

@@ -84,6 +84,20 @@ impl RunLockSlot {
         Msg::Applied(result)
     }
 
+    /// Applies `plan` under the lock (taken unless held), journaled, and lets the lock go: for
+    /// a plan that is not the path's own apply (the proven keys' deactivation on Done).
+    pub(super) async fn apply_locked(
+        &self,
+        conn: Connection,
+        accounts: &Accounts,
+        plan: Plan,
+    ) -> Result<crate::core::apply::ApplyReport, ApplyFailure> {
+        self.hold().await?;
+        let result = self.apply_held(conn, accounts, plan).await;
+        self.release();
+        result
+    }
+
     /// Each change goes to its account's IAM (`accounts`: the other accounts reached).
     async fn apply_held(
         &self,

@@ -18,6 +18,7 @@ use migration::migration_lines;
 
 pub(crate) mod accounts;
 pub(crate) mod migration;
+pub mod proof;
 pub(crate) mod sections;
 use crate::tui::steps::Screen;
 use ratatui::layout::Rect;
@@ -44,6 +45,11 @@ pub struct DoneStep {
     pub alias: Option<String>,
     /// The `--demo` sandbox: suggested commands carry `--demo`.
     pub demo: bool,
+    /// On the migrate path: migrated workspaces left on their static keys (an account that
+    /// cannot be reached), one sentence each.
+    pub left_on_keys: Vec<String>,
+    /// On the migrate path: the proof before deactivation.
+    pub proof: Option<proof::MigrationProof>,
     scroll: usize,
 }
 
@@ -59,6 +65,8 @@ impl DoneStep {
             earlier: Vec::new(),
             alias: None,
             demo: false,
+            left_on_keys: Vec::new(),
+            proof: None,
             scroll: 0,
         }
     }
@@ -87,6 +95,24 @@ impl DoneStep {
         self.verify.start(org, workspace)
     }
 
+    /// `d`: the proven keys' deactivation.
+    fn start_deactivation(&mut self) -> Reaction {
+        let (Some(proof), Some(plan)) = (self.proof.as_mut(), self.plan.as_ref()) else {
+            return Reaction::stay();
+        };
+        match proof.start_deactivation(plan) {
+            Some(effect) => Reaction::effect(effect),
+            None => Reaction::refuse("No proven key waits for deactivation"),
+        }
+    }
+
+    /// The proven keys' deactivation is being applied: quitting waits for it.
+    pub fn deactivating(&self) -> bool {
+        self.proof
+            .as_ref()
+            .is_some_and(|p| p.phase == proof::ProofPhase::Deactivating)
+    }
+
     /// News from the verification.
     pub fn on_verify(&mut self, update: VerifyUpdate) {
         self.verify.on_update(update);
@@ -100,6 +126,7 @@ impl DoneStep {
             applied: self.applied,
             static_keys: self.static_keys.clone(),
             still_receiving: self.still_receiving.clone(),
+            left_on_keys: self.left_on_keys.clone(),
         })
     }
 
@@ -129,7 +156,16 @@ impl DoneStep {
         let migrated = self.still_receiving.is_some();
         let mut out = sections::headline(plan, self.applied, migrated, w, t);
         if let Some(still) = &self.still_receiving {
-            out.extend(migration_lines(&plan.changes, still, w, t));
+            out.extend(migration_lines(
+                &plan.changes,
+                still,
+                &self.left_on_keys,
+                w,
+                t,
+            ));
+        }
+        if let Some(proof) = &self.proof {
+            out.extend(proof.lines(w, t, spinner));
         }
         if !self.earlier.is_empty() {
             let all: Vec<(Option<&str>, &Plan)> = self
@@ -184,6 +220,7 @@ impl Screen for DoneStep {
                 self.scroll = (self.scroll + body.1 as usize).min(max)
             }
             Input::Action(Action::Verify) => return self.start_verify(),
+            Input::Action(Action::Deactivate) => return self.start_deactivation(),
             Input::Action(Action::Migrate) if self.offers_migration() => {
                 return Reaction {
                     flow: Navigation::Start(Task::Migrate),
@@ -215,6 +252,9 @@ impl Screen for DoneStep {
         if !self.verifying() && self.verify_target().is_some() {
             h.push(hint(Action::Verify, "verify"));
         }
+        if self.proof.as_ref().is_some_and(|p| p.can_deactivate()) {
+            h.push(hint(Action::Deactivate, "deactivate proven keys"));
+        }
         h.push(hint(Action::Export, "export"));
         if self.offers_migration() {
             h.push(hint(Action::Migrate, "migrate keys"));
@@ -233,7 +273,7 @@ impl Screen for DoneStep {
     }
 
     fn busy(&self) -> bool {
-        self.verifying()
+        self.verifying() || self.proof.as_ref().is_some_and(|p| p.busy())
     }
 }
 
@@ -299,7 +339,7 @@ mod tests {
         let text: Vec<String> = step
             .still_receiving
             .as_deref()
-            .map(|still| migration_lines(&[], still, 80, Theme::plain()))
+            .map(|still| migration_lines(&[], still, &[], 80, Theme::plain()))
             .unwrap()
             .iter()
             .map(|l| l.to_string())
@@ -310,7 +350,7 @@ mod tests {
             "  etl (data): variable set team-keys (it also reaches billing)"
         );
         assert!(!step.offers_migration(), "no m after a migration");
-        assert!(migration_lines(&[], &[], 80, Theme::plain())[1]
+        assert!(migration_lines(&[], &[], &[], 80, Theme::plain())[1]
             .to_string()
             .contains("No migrated workspace receives static AWS keys"));
     }

@@ -1,5 +1,6 @@
 //! The Done screen after a migration: the key variables removed, sets detached and keys
-//! deactivated, then the migrated workspaces that still receive keys, and why.
+//! deactivated, then the migrated workspaces that still receive keys (or were left on them: an
+//! account that cannot be reached), and why.
 
 use crate::core::migrate::{Left, LeftReason, StillReceiving};
 use crate::core::plan::{Change, PlannedChange};
@@ -13,6 +14,7 @@ use ratatui::text::{Line, Span};
 pub(crate) fn migration_lines(
     changes: &[PlannedChange],
     still: &[StillReceiving],
+    left_on_keys: &[String],
     w: usize,
     t: Theme,
 ) -> Vec<Line<'static>> {
@@ -36,7 +38,7 @@ pub(crate) fn migration_lines(
         }
         out.push(Line::raw(""));
     }
-    if still.is_empty() {
+    if still.is_empty() && left_on_keys.is_empty() {
         out.extend(paragraph(
             "No migrated workspace receives static AWS keys any more.",
             t.ok(),
@@ -50,6 +52,9 @@ pub(crate) fn migration_lines(
         let from: Vec<String> = s.from.iter().map(left_text).collect();
         let text = format!("{} ({}): {}", s.workspace, s.project, from.join("; "));
         out.extend(wrapped(Span::raw("  "), &text, t.warn(), w));
+    }
+    for text in left_on_keys {
+        out.extend(wrapped(Span::raw("  "), text, t.warn(), w));
     }
     out
 }

@@ -28,10 +28,18 @@ pub(crate) fn changes_text(plan: &Plan, applied: usize) -> String {
     if applied == 0 {
         return "Nothing had to change: this setup was already in place.".to_string();
     }
+    // A migration may act in the keys' own accounts too.
+    let mut accounts = vec![plan.account.as_str()];
+    accounts.extend(plan.changes.iter().filter_map(|c| c.account.as_deref()));
+    accounts.dedup();
+    accounts[1..].sort_unstable();
+    accounts.dedup();
     format!(
-        "{applied} change{} applied in AWS account {} and on {}.",
+        "{applied} change{} applied in AWS account{} {}{} and on {}.",
         if applied == 1 { "" } else { "s" },
-        plan.account,
+        if accounts.len() == 1 { "" } else { "s" },
+        crate::core::text::and_list(&accounts),
+        if accounts.len() == 1 { "" } else { "," },
         plan.host
     )
 }
