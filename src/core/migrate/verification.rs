@@ -47,15 +47,21 @@ impl Verified {
 }
 
 /// The migrated workspaces to verify, as (name, project): every workspace of the migration but
-/// those left on their keys because their runs would not get the OIDC variables.
+/// those left on their keys because their runs would not get the OIDC variables, or because
+/// their key's account cannot be reached (nothing was set up for them).
 pub fn to_verify(migration: &Migration) -> Vec<(String, String)> {
+    let unreachable = |name: &str| {
+        let mut accounts = migration.unreachable.iter();
+        accounts.any(|u| u.workspaces.iter().any(|w| w == name))
+    };
     let left_alone = |name: &str| {
-        migration.still_receiving.iter().any(|s| {
-            s.workspace == name
-                && s.from
-                    .iter()
-                    .any(|l| matches!(l.why, LeftReason::OidcHidden { .. }))
-        })
+        unreachable(name)
+            || migration.still_receiving.iter().any(|s| {
+                s.workspace == name
+                    && s.from
+                        .iter()
+                        .any(|l| matches!(l.why, LeftReason::OidcHidden { .. }))
+            })
     };
     migration
         .workspaces

@@ -153,6 +153,11 @@ async fn an_account_with_no_way_in_leaves_its_workspaces_alone() {
         text.contains("warehouse") || c.account.is_some()
     });
     assert!(!touches_warehouse, "{:#?}", m.plan.changes);
+    let verified = crate::core::migrate::verification::to_verify(&m);
+    assert!(
+        verified.iter().all(|(w, _)| w != "warehouse"),
+        "nothing was set up for warehouse, so it is not verified: {verified:?}"
+    );
     let note = m.plan.note_lines().join("\n");
     assert!(
         note.contains("warehouse stays on static keys of AWS account 210987654321")
