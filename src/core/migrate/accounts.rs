@@ -54,26 +54,12 @@ pub(super) async fn locate(owners: &mut BTreeMap<String, KeyOwner>, accounts: &A
             .iter()
             .filter(|(account, _, _)| named.as_deref().is_none_or(|n| n == *account));
         for (account, reach, caller) in candidates {
-            let found = look_up_one(reach.iam.as_ref(), caller, id).await;
-            if let Ok(KeyOwner::ThisAccount {
-                user,
-                status,
-                created,
-                last_used,
-                service,
-                region,
-                ..
-            }) = found
-            {
-                *owner = KeyOwner::ThisAccount {
-                    user,
-                    status,
-                    created,
-                    last_used,
-                    service,
-                    region,
-                    account: Some(account.to_string()),
-                };
+            let Ok(mut found) = look_up_one(reach.iam.as_ref(), caller, id).await else {
+                continue;
+            };
+            if let KeyOwner::ThisAccount { account: place, .. } = &mut found {
+                *place = Some(account.to_string());
+                *owner = found;
                 break;
             }
         }
