@@ -152,6 +152,9 @@ pub struct Discovery {
 pub struct KeyUser<'a> {
     /// The user, or `None` when the key's user is unknown (the workspace says which).
     pub user: Option<String>,
+    /// The AWS account of a user outside the default credentials' account (its role is made
+    /// there).
+    pub account: Option<String>,
     /// The first chosen workspace receiving the key.
     pub workspace: String,
     /// What the user may do, or why that is unknown.
@@ -176,8 +179,13 @@ impl Discovery {
                 }
                 Err(why) => (None, Err(why)),
             };
+            let key_id = ws.effective().and_then(|s| s.key_id.as_deref());
+            let account = key_id
+                .and_then(|k| self.keys.get(k))
+                .and_then(KeyOwner::account);
             out.push(KeyUser {
                 user,
+                account: account.map(String::from),
                 workspace: ws.name.clone(),
                 permissions,
             });

@@ -93,7 +93,11 @@ impl KeyUserOffer {
                     if policies.is_empty() {
                         policies.push("nothing".into());
                     }
-                    format!("{name}: {}", policies.join(", "))
+                    let place = match &u.account {
+                        Some(a) => format!(" (AWS account {a}, where its role is made)"),
+                        None => String::new(),
+                    };
+                    format!("{name}{place}: {}", policies.join(", "))
                 }
                 (Some(name), Err(why)) => format!("{name}: cannot be read ({why})"),
                 (None, read) => {
