@@ -1,7 +1,7 @@
-//! `migrate --all --dry-run`'s core at scale: discovery and plan over 1,000 workspaces in 100
-//! projects of 10 holding 200 distinct static keys (five workspaces per key). (A project of 100
-//! workspaces under one role is refused, as it should be: its trust policy would be over IAM's
-//! 2,048-character default.) HCP Terraform through the
+//! `migrate --all --dry-run`'s core at scale: discovery and plan over 1,000 workspaces in 10
+//! projects of 100 holding 200 distinct static keys (five workspaces per key). A project of 100
+//! workspaces does not fit one role's trust policy (IAM's 2,048 characters), so each is split
+//! over several roles. HCP Terraform through the
 //! real client over HTTP against the fake API with its 30 requests/s limiter on and 20 ms of
 //! latency on every request; IAM through the sandbox, 200 users with one key each, each user
 //! with a managed policy, an inline policy and a group (the same-permissions default reads
@@ -17,8 +17,8 @@ use tfc_oidc::core::ports::AccessKeyStatus;
 use tfc_oidc::sandbox::SandboxIam;
 use tfc_oidc::tfc::{ApiToken, Endpoint, TfcClient};
 
-const PROJECTS: usize = 100;
-const PER_PROJECT: usize = 10;
+const PROJECTS: usize = 10;
+const PER_PROJECT: usize = 100;
 const KEYS: usize = 200;
 const LATENCY: Duration = Duration::from_millis(20);
 const LIMIT_PER_SECOND: f64 = 30.0;

@@ -14,6 +14,7 @@ mod accounts;
 mod changes;
 pub mod deactivation;
 pub mod discover;
+mod fitting;
 pub mod key_use;
 pub mod keys;
 pub mod leftovers;
@@ -248,7 +249,7 @@ pub enum MigrateError {
         project: String,
         accounts: Vec<String>,
     },
-    #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}: migrate fewer workspaces at a time (--workspace)")]
+    #[error("the trust policy of role {role} would be {size} characters, over IAM's limit of {max}, even for one workspace: shorten the names")]
     TrustPolicyTooLarge {
         role: String,
         size: usize,

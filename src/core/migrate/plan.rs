@@ -6,7 +6,7 @@ use super::discover::{discover, Found, KeyedWorkspace};
 use super::keys::{self, KeyOwner};
 use super::removals::{self, Removals};
 use super::role_groups::{self, RoleGroup};
-use super::{accounts, notes, oidc, overridden, permission_notes, user_permissions};
+use super::{accounts, fitting, notes, oidc, overridden, permission_notes, user_permissions};
 use super::{Discovery, MigrateError, MigrateRequest, Migration, MigrationScope};
 use crate::core::accounts::Accounts;
 use crate::core::answers::{Answers, Permissions, TargetChoice, WorkspaceSelection};
@@ -14,13 +14,13 @@ use crate::core::change::DeleteVariable;
 use crate::core::error::PlanError;
 use crate::core::inventory::{self, Inventory, InventoryScope, ReadProgress};
 use crate::core::plan::{Change, Note, Plan, Side, WorkspaceRef};
-use crate::core::planner::{self, STATIC_KEYS_NOTE};
+use crate::core::planner::STATIC_KEYS_NOTE;
 use crate::core::ports::{Iam, IamError, Tfc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Setup's answers for the workspaces `names` of `project`, with the request's role choices
 /// (the user's permissions instead of the request's for a same-permissions `group`).
-fn answers_for(
+pub(super) fn answers_for(
     req: &MigrateRequest,
     project: &str,
     names: Vec<String>,
@@ -391,28 +391,20 @@ async fn plan_projects(
     let mut plans = Vec::new();
     for group in groups {
         let project = &group.project;
-        let answers = answers_for(req, project, group.workspaces.clone(), Some(group));
-        answers.validate()?;
-        // IAM role names are unique regardless of case.
-        for (role, _) in answers.roles() {
-            if let Some(first) = seen.insert(role.to_lowercase(), project.clone()) {
-                return Err(MigrateError::RoleNameClash {
-                    role,
-                    first,
-                    second: project.clone(),
-                });
-            }
-        }
-        let mut plan = planner::plan(&answers, iam, tfc)
-            .await
-            .map_err(|e| match e {
-                PlanError::TrustPolicyTooLarge { role, size, max } => {
-                    MigrateError::TrustPolicyTooLarge { role, size, max }
+        for (group, answers, mut plan) in fitting::plan_fitting(req, iam, tfc, group).await? {
+            // IAM role names are unique regardless of case.
+            for (role, _) in answers.roles() {
+                if let Some(first) = seen.insert(role.to_lowercase(), project.clone()) {
+                    return Err(MigrateError::RoleNameClash {
+                        role,
+                        first,
+                        second: project.clone(),
+                    });
                 }
-                other => MigrateError::Plan(other),
-            })?;
-        plan.notes.extend(user_notes(group, &answers, users));
-        plans.push((project.clone(), plan));
+            }
+            plan.notes.extend(user_notes(&group, &answers, users));
+            plans.push((project.clone(), plan));
+        }
     }
     Ok(plans)
 }

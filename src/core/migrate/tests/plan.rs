@@ -375,3 +375,64 @@ async fn split_roles_split_permissions_and_keys_go_only_once_the_roles_are_ready
         );
     }
 }
+
+/// A project with more workspaces than one role's trust policy can name (IAM: 2,048
+/// characters) gets as few roles as fit, each trusting its share by name (never a
+/// project-wide subject), and every workspace's variables name the role that trusts it.
+#[tokio::test]
+async fn a_project_too_big_for_one_trust_is_split_over_roles_that_fit() {
+    let sb = Sandbox::demo();
+    let tfc = &sb.tfc;
+    let project = tfc.add_project("acme-corp", "fleet").unwrap();
+    let key = "AKIAFLEET0000001";
+    sb.iam
+        .add_access_key("fleet-ci", key, AccessKeyStatus::Active);
+    for i in 0..40 {
+        let ws = tfc
+            .add_workspace("acme-corp", &project, &format!("service-{i:02}"))
+            .unwrap();
+        tfc.add_workspace_variable(&ws, &env("AWS_ACCESS_KEY_ID", key, false))
+            .unwrap();
+    }
+    let mut req = request(MigrationScope::Project("fleet".into()));
+    req.deactivate_keys = false;
+    let m = migrate(&sb, &req).await;
+    let roles: Vec<&crate::core::plan::PlannedRole> = m.plan.roles.iter().collect();
+    assert!(roles.len() > 1, "{roles:?}");
+    assert!(roles
+        .iter()
+        .all(|r| r.name.starts_with("tfc-acme-corp-fleet-")));
+    let mut trusted = 0;
+    for role in &roles {
+        assert!(
+            role.subjects.iter().all(|s| !s.contains("workspace:*")),
+            "{role:?}"
+        );
+        trusted += role.subjects.len();
+    }
+    assert_eq!(trusted, 40, "each workspace trusted once");
+    for v in m
+        .plan
+        .variables
+        .iter()
+        .filter(|v| v.key == "TFC_AWS_RUN_ROLE_ARN")
+    {
+        let role = roles
+            .iter()
+            .find(|r| r.arn == v.value)
+            .expect("a planned role");
+        let ws = v.target.to_string();
+        assert!(
+            role.subjects
+                .iter()
+                .any(|s| ws.contains(s.split(':').nth(5).unwrap())),
+            "{ws} is trusted by {}",
+            role.name
+        );
+    }
+    let notes = m.plan.note_lines().join("\n");
+    assert!(
+        notes.contains("the 40 workspaces of project fleet get"),
+        "{notes}"
+    );
+}
