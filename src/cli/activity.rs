@@ -21,7 +21,7 @@ const HISTORY_DAYS: i64 = 90;
 /// Runs `activity`.
 pub async fn run(global: &GlobalArgs, args: &ActivityArgs) -> Result<(), CliError> {
     let (host, trail, iam, demo) = if global.demo {
-        let ports = Ports::demo()?;
+        let ports = Ports::demo_as(global.profile.as_deref())?;
         let trail = ports
             .trail
             .clone()

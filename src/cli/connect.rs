@@ -7,7 +7,7 @@ use crate::connect::{connect_live, ConnectOptions, PortBundle};
 use crate::core::accounts::Accounts;
 use crate::core::journal::Journal;
 use crate::dirs;
-use crate::sandbox::Sandbox;
+use crate::sandbox::{Sandbox, DEMO_SECOND_PROFILE};
 use std::path::PathBuf;
 
 /// The ports one command works through (the bundle every front holds, `ports.iam`,
@@ -51,7 +51,7 @@ impl Ports {
     pub async fn connect(global: &GlobalArgs) -> Result<Ports, CliError> {
         let options = global.connect_options();
         if options.demo {
-            return Ports::demo();
+            return Ports::demo_as(options.profile.as_deref());
         }
         let endpoint = options.endpoint()?;
         let bundle = connect_live(
@@ -87,6 +87,19 @@ impl Ports {
             accounts: Accounts::none(),
             demo: Some((sandbox, path)),
         })
+    }
+
+    /// The sandbox as `--profile` says: `demo-analytics` makes the demo's second AWS account
+    /// the credentials' account (as a real profile of that account would), else the first.
+    pub fn demo_as(profile: Option<&str>) -> Result<Ports, CliError> {
+        let mut ports = Ports::demo()?;
+        if let (Some((sandbox, _)), Some(DEMO_SECOND_PROFILE)) = (&ports.demo, profile) {
+            let second = sandbox.second.clone();
+            ports.bundle.iam = second.clone();
+            ports.bundle.trail = Some(second.clone());
+            ports.bundle.organizations = second;
+        }
+        Ok(ports)
     }
 
     /// Keeps the sandbox's state for the next `--demo` command (a no-op for real adapters).

@@ -11,6 +11,7 @@ use crate::cli::args::{
 };
 use crate::cli::error::CliError;
 use crate::core::names;
+use crate::sandbox::DEMO_SECOND_PROFILE;
 
 /// Refuses (exit 2) the first flag of `cli` that would be ignored or names nothing.
 pub fn check(cli: &Cli) -> Result<(), CliError> {
@@ -28,7 +29,8 @@ pub fn check(cli: &Cli) -> Result<(), CliError> {
     }
 }
 
-/// `--demo` runs against the sandbox: a profile, host, API address or region would not be used.
+/// `--demo` runs against the sandbox: a profile (but the demo second account's), host, API
+/// address or region would not be used.
 fn check_demo(global: &GlobalArgs) -> Result<(), CliError> {
     if !global.demo {
         return Ok(());
@@ -36,7 +38,14 @@ fn check_demo(global: &GlobalArgs) -> Result<(), CliError> {
     let given: Vec<&str> = [
         ("--hostname", global.hostname.is_some()),
         ("--api-url", global.api_url.is_some()),
-        ("--profile", global.profile.is_some()),
+        // The demo's second account has a profile of its own.
+        (
+            "--profile",
+            global
+                .profile
+                .as_deref()
+                .is_some_and(|p| p != DEMO_SECOND_PROFILE),
+        ),
         ("--region", global.region.is_some()),
     ]
     .into_iter()
@@ -204,6 +213,15 @@ mod tests {
             .unwrap()
             .contains("drop --hostname and --region"));
         assert_eq!(refusal(&["--demo", "review", "--org", "o"]), None);
+        let second = [
+            "--demo",
+            "--profile",
+            "demo-analytics",
+            "review",
+            "--org",
+            "o",
+        ];
+        assert_eq!(refusal(&second), None, "the demo's second account");
         assert_eq!(refusal(&["--profile", "x", "review", "--org", "o"]), None);
     }
 

@@ -266,3 +266,52 @@ fn the_demo_shows_per_account_roles() {
     );
     assert!(!shown.contains("cannot be reached"), "{shown}");
 }
+
+/// After the demo migrates warehouse into its second account, `explain` there needs that
+/// account's credentials: `--demo --profile demo-analytics` is the second account (no other
+/// profile is accepted with `--demo`).
+#[test]
+fn the_demo_second_account_is_explained_through_its_profile() {
+    let home = tempfile::tempdir().unwrap();
+    let migrate = [
+        "migrate",
+        "--org",
+        "acme-corp",
+        "--workspace",
+        "warehouse",
+        "--account-profile",
+        "210987654321=demo-analytics",
+        "--yes",
+    ];
+    let out = demo(home.path(), &migrate);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let explain = [
+        "explain",
+        "--org",
+        "acme-corp",
+        "--project",
+        "data",
+        "--workspace",
+        "warehouse",
+        "--phase",
+        "plan",
+    ];
+    let first = demo(home.path(), &explain);
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first.stdout));
+    assert!(text(&first.stderr).contains("is in account 210987654321"));
+    let second = demo(
+        home.path(),
+        &[&["--profile", "demo-analytics"][..], &explain].concat(),
+    );
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert!(
+        text(&second.stdout).starts_with("allow"),
+        "{}",
+        text(&second.stdout)
+    );
+    let other = demo(
+        home.path(),
+        &[&["--profile", "prod"][..], &explain].concat(),
+    );
+    assert_eq!(other.status.code(), Some(2), "{}", text(&other.stderr));
+}
