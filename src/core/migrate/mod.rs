@@ -39,7 +39,9 @@ use std::collections::BTreeMap;
 pub use accounts::UnreachableAccount;
 pub use discover::{KeySource, KeyedWorkspace};
 pub use keys::KeyOwner;
-pub use plan::{discover_keys, discover_keys_in, plan_migration, plan_migration_in};
+pub use plan::{
+    discover_keys, discover_keys_in, plan_migration, plan_migration_in, reach_accounts,
+};
 pub use removals::{Left, LeftReason};
 
 /// Which workspaces a migration covers.

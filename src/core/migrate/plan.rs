@@ -296,31 +296,51 @@ pub async fn discover_keys_in(
     progress: &(dyn Fn(ReadProgress) + Send + Sync),
 ) -> Result<Discovery, MigrateError> {
     let req = MigrateRequest::new(host, organization, scope);
-    let mut read = read_and_discover(&req, iam, tfc, &[], progress).await?;
-    accounts::locate(&mut read.owners, accounts).await;
-    let users = key_users(&read, (iam, accounts)).await;
-    Ok(Discovery {
+    let read = read_and_discover(&req, iam, tfc, &[], progress).await?;
+    let mut discovery = Discovery {
         organization: read.inventory.organization,
         workspaces: read.found.keyed,
         keys: read.owners,
-        users,
-    })
+        users: BTreeMap::new(),
+    };
+    accounts::locate(&mut discovery.keys, accounts).await;
+    let (keyed, owners) = (&discovery.workspaces, &discovery.keys);
+    discovery.users = key_users(keyed.iter(), owners, (iam, accounts)).await;
+    Ok(discovery)
+}
+
+/// A discovery extended to `accounts` (found after it): the keys their IAM describes take
+/// their account, and those keys' users are read there. HCP Terraform is not read again.
+pub async fn reach_accounts(discovery: &mut Discovery, (iam, accounts): (&dyn Iam, &Accounts)) {
+    accounts::locate(&mut discovery.keys, accounts).await;
+    let owners = &discovery.keys;
+    let account_of = |w: &&KeyedWorkspace| {
+        let key_id = w.effective().and_then(|s| s.key_id.as_deref());
+        key_id
+            .and_then(|k| owners.get(k))
+            .and_then(KeyOwner::account)
+            .is_some()
+    };
+    let moved = discovery.workspaces.iter().filter(account_of);
+    let users = key_users(moved, owners, (iam, accounts)).await;
+    discovery.users.extend(users);
 }
 
 /// What each key's IAM user may do, read through the IAM of the key's own account (a user of
 /// an account this run cannot reach is said to be unreadable).
-async fn key_users(
-    read: &Read,
+async fn key_users<'a>(
+    keyed: impl Iterator<Item = &'a KeyedWorkspace>,
+    owners: &BTreeMap<String, KeyOwner>,
     (iam, accounts): (&dyn Iam, &Accounts),
 ) -> BTreeMap<String, Result<user_permissions::UserPermissions, String>> {
     let mut by_account: BTreeMap<Option<&str>, BTreeSet<String>> = BTreeMap::new();
-    for w in &read.found.keyed {
-        let Ok(user) = role_groups::key_user(w, &read.owners) else {
+    for w in keyed {
+        let Ok(user) = role_groups::key_user(w, owners) else {
             continue;
         };
         let key_id = w.effective().and_then(|s| s.key_id.as_deref());
         let account = key_id
-            .and_then(|k| read.owners.get(k))
+            .and_then(|k| owners.get(k))
             .and_then(KeyOwner::account);
         by_account
             .entry(account)

@@ -7,7 +7,9 @@ use crate::core::accounts::Accounts;
 use crate::core::error::PlanError;
 use crate::core::inventory::{self, InventoryError, InventoryScope};
 use crate::core::migrate::MigrationScope;
-use crate::core::migrate::{discover_keys_in, plan_migration_in, MigrateError, MigrateRequest};
+use crate::core::migrate::{
+    discover_keys_in, plan_migration_in, reach_accounts, MigrateError, MigrateRequest,
+};
 use crate::core::ports::TfcError;
 use crate::core::review::assess::read_review_activity;
 use crate::core::review::{assess, ActivityRead};
@@ -18,8 +20,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// The organization's workspaces that receive static keys, and what IAM says of the keys. Keys
-/// of another account are looked up again through the profiles that reach their account
-/// (kept in `slot` for the plan and the apply).
+/// of another account are then placed through the profiles that reach their account (kept in
+/// `slot` for the plan and the apply), without reading HCP Terraform again.
 pub(super) async fn discover(
     conn: Result<Connection, TfcError>,
     connector: Arc<dyn Connector>,
@@ -30,24 +32,19 @@ pub(super) async fn discover(
         Ok(c) => c,
         Err(e) => return Msg::Discovered(Err(DiscoverFailure::NotConnected(e))),
     };
-    let scope = || (c.tfc.host(), org.as_str(), MigrationScope::All);
+    let scope = (c.tfc.host(), org.as_str(), MigrationScope::All);
     let none = Accounts::none();
-    let found = discover_keys_in(scope(), (c.iam.as_ref(), &none), c.tfc.as_ref(), &|_| {}).await;
-    let wanted = match &found {
-        Ok(d) => accounts::other_accounts(d),
-        Err(_) => Default::default(),
-    };
-    let reached = match wanted.is_empty() {
-        true => none,
-        false => accounts::reach(connector.as_ref(), &wanted).await,
-    };
-    let result = match reached.is_empty() {
-        true => found,
-        false => {
-            discover_keys_in(scope(), (c.iam.as_ref(), &reached), c.tfc.as_ref(), &|_| {}).await
+    let mut found = discover_keys_in(scope, (c.iam.as_ref(), &none), c.tfc.as_ref(), &|_| {}).await;
+    let mut reached = none;
+    if let Ok(discovery) = &mut found {
+        let wanted = accounts::other_accounts(discovery);
+        if !wanted.is_empty() {
+            reached = accounts::reach(connector.as_ref(), &wanted).await;
+            reach_accounts(discovery, (c.iam.as_ref(), &reached)).await;
         }
-    };
+    }
     *slot.lock().unwrap_or_else(|e| e.into_inner()) = reached;
+    let result = found;
     Msg::Discovered(result.map_err(DiscoverFailure::Discovery))
 }
 
