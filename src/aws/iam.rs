@@ -3,6 +3,7 @@
 //! access keys, decoded policy documents) lives in the files of those things.
 
 use async_trait::async_trait;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::{AccessKeyMetadata as SdkKey, AttachedPolicy, Group};
 
 use super::access_keys::{key_from_sdk, last_used_from_sdk, status_to_sdk};
@@ -369,16 +370,16 @@ impl Iam for IamClient {
         let req = self.iam.list_user_policies().user_name(user);
         let names: Result<Vec<String>, _> = req.into_paginator().items().send().collect().await;
         let names = names.map_err(|e| classify(e, &what, &self.iam_ctx))?;
-        let mut policies = Vec::with_capacity(names.len());
-        for name in names {
-            let req = self.iam.get_user_policy().user_name(user);
-            let out = req.policy_name(&name).send().await;
-            let policy_what = format!("policy '{name}' of {what}");
-            let out = out.map_err(|e| classify(e, &policy_what, &self.iam_ctx))?;
-            let document = decode_policy(out.policy_document())?;
-            policies.push(InlinePolicy { name, document });
-        }
-        Ok(policies)
+        self.inline_documents(names, &what, |name| async move {
+            let req = self
+                .iam
+                .get_user_policy()
+                .user_name(user)
+                .policy_name(&name);
+            let out = req.send().await.map_err(|e| (name, e))?;
+            Ok(out.policy_document().to_owned())
+        })
+        .await
     }
 
     /// `ListGroupPolicies`, then `GetGroupPolicy` for each.
@@ -387,13 +388,39 @@ impl Iam for IamClient {
         let req = self.iam.list_group_policies().group_name(group);
         let names: Result<Vec<String>, _> = req.into_paginator().items().send().collect().await;
         let names = names.map_err(|e| classify(e, &what, &self.iam_ctx))?;
+        self.inline_documents(names, &what, |name| async move {
+            let req = self
+                .iam
+                .get_group_policy()
+                .group_name(group)
+                .policy_name(&name);
+            let out = req.send().await.map_err(|e| (name, e))?;
+            Ok(out.policy_document().to_owned())
+        })
+        .await
+    }
+}
+
+impl IamClient {
+    /// Each inline policy of `names` (of `what`, a user or a group), its document fetched by
+    /// `get` one name at a time and decoded; a failed fetch names the policy.
+    async fn inline_documents<'a, F, Fut, E>(
+        &'a self,
+        names: Vec<String>,
+        what: &str,
+        get: F,
+    ) -> Result<Vec<InlinePolicy>, IamError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<String, (String, SdkError<E>)>> + 'a,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
         let mut policies = Vec::with_capacity(names.len());
         for name in names {
-            let req = self.iam.get_group_policy().group_name(group);
-            let out = req.policy_name(&name).send().await;
-            let policy_what = format!("policy '{name}' of {what}");
-            let out = out.map_err(|e| classify(e, &policy_what, &self.iam_ctx))?;
-            let document = decode_policy(out.policy_document())?;
+            let document = get(name.clone()).await.map_err(|(name, e)| {
+                classify(e, &format!("policy '{name}' of {what}"), &self.iam_ctx)
+            })?;
+            let document = decode_policy(&document)?;
             policies.push(InlinePolicy { name, document });
         }
         Ok(policies)
